@@ -1,0 +1,5 @@
+import sys
+
+from favorbook.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Persistence: Peewee over SQLite, with numbered migrations. No Qt here."""

@@ -1,0 +1,141 @@
+"""Opening, checking and upgrading the favorbook database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from playhouse.migrations import Runner
+
+from favorbook.db.models import db
+from favorbook.errors import (
+    DamagedDatabaseError,
+    DatabaseLockedError,
+    NewerDatabaseError,
+    NotAFavorbookDatabase,
+)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Stored in the file header (PRAGMA application_id) so other SQLite files are recognised: "FAVB".
+APPLICATION_ID = 0x46415642
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "cache_size": -16000,
+}
+
+
+def schema_version() -> int:
+    """The schema version this build of favorbook writes: its newest migration's number."""
+    return max(int(p.name.split("_", 1)[0]) for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
+def _inspect(path: Path) -> tuple[int, int, bool]:
+    """(application_id, user_version, has_tables) read without changing the file."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise DatabaseLockedError(
+                f"The database {path} is locked by another program. "
+                "Close the other favorbook window or wait, then try again."
+            ) from exc
+        if "not a database" in text or "encrypted" in text:
+            raise NotAFavorbookDatabase(
+                f"{path} is not a favorbook database (it is not an SQLite file, "
+                "or it is damaged or encrypted). Choose another data folder or restore a backup."
+            ) from exc
+        raise DamagedDatabaseError(
+            f"The database {path} cannot be read: {text}. Restore a backup."
+        ) from exc
+    return app_id, version, has_tables
+
+
+def guard(path: Path) -> None:
+    """Refuse, without touching it, a file favorbook must not open or upgrade."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    app_id, version, has_tables = _inspect(path)
+    if app_id != APPLICATION_ID and has_tables:
+        raise NotAFavorbookDatabase(
+            f"{path} is an SQLite database of another program, not favorbook's. "
+            "Choose another data folder."
+        )
+    if version > schema_version():
+        raise NewerDatabaseError(
+            f"{path} was written by a newer favorbook (schema {version}; this one knows "
+            f"up to {schema_version()}). Install the newer favorbook; the file was not changed."
+        )
+
+
+def open_database(path: Path) -> None:
+    """Open ``path`` (created if missing), apply pending migrations, in one transaction."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    guard(path)
+    if not db.is_closed():
+        db.close()
+    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        db.connect()
+        migrate()
+    except sqlite3.OperationalError as exc:
+        db.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseLockedError(
+                f"The database {path} is locked by another program. "
+                "Close the other favorbook window or wait, then try again."
+            ) from exc
+        raise
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise DamagedDatabaseError(
+            f"The database {path} is damaged ({exc}). Restore a backup."
+        ) from exc
+
+
+def migrate() -> list[str]:
+    """Apply the pending numbered migrations inside one transaction; returns their names."""
+    runner = Runner(db, directory=str(MIGRATIONS_DIR))
+    with db.atomic():
+        applied = runner.up()
+        db.pragma("application_id", APPLICATION_ID)
+        db.pragma("user_version", schema_version())
+    return applied
+
+
+def close_database() -> None:
+    if db.database and not db.is_closed():
+        db.close()
+
+
+def check_database(path: Path) -> list[str]:
+    """Problems found in the file at ``path`` (empty when healthy). Never changes the file."""
+    if not path.exists():
+        return [f"There is no favorbook database at {path}."]
+    guard(path)
+    app_id, _version, has_tables = _inspect(path)
+    if app_id != APPLICATION_ID or not has_tables:
+        return [f"{path} holds no favorbook data."]
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        problems += [
+            f"row {rowid} of {table} points to a missing {parent}"
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+        ]
+    except sqlite3.DatabaseError as exc:
+        problems = [f"{path} is damaged: {exc}"]
+    finally:
+        conn.close()
+    return problems

@@ -1,0 +1,55 @@
+"""Errors a user can cause, each with a message that names the thing and what to do.
+
+Kept Qt-free and at the bottom of the package so every layer can raise them.
+"""
+
+from __future__ import annotations
+
+
+class FavorbookError(Exception):
+    """Base of every error favorbook reports to its user instead of a traceback."""
+
+
+class ValidationError(FavorbookError):
+    """A value the user gave is not acceptable; ``field`` names the form field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class NotTrustedError(ValidationError):
+    """Recommending someone who is not vetted as trusted, without an override reason."""
+
+    def __init__(self, name: str, status: str):
+        super().__init__(
+            "override_reason",
+            f"{name} is not vetted as trusted (status: {status.replace('_', ' ')}); "
+            "give a reason to recommend them anyway",
+        )
+        self.status = status
+
+
+class NotFoundError(FavorbookError):
+    """A record the user named does not exist (any more)."""
+
+
+class DatabaseProblem(FavorbookError):
+    """The database file cannot be used as it is."""
+
+
+class NewerDatabaseError(DatabaseProblem):
+    pass
+
+
+class NotAFavorbookDatabase(DatabaseProblem):
+    pass
+
+
+class DamagedDatabaseError(DatabaseProblem):
+    pass
+
+
+class DatabaseLockedError(DatabaseProblem):
+    pass

@@ -1,0 +1,86 @@
+"""Small helpers shared by the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from favorbook.errors import NotFoundError, ValidationError
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC, naive, as stored in the database."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def clean(text: str | None, field: str, *, max_len: int = 100_000) -> str:
+    """Strip ``text``; refuse NUL bytes and absurd lengths with a message naming ``field``."""
+    text = (text or "").strip()
+    if "\x00" in text:
+        raise ValidationError(field, "contains a NUL character; remove it and save again")
+    if len(text) > max_len:
+        raise ValidationError(field, f"is {len(text):,} characters long; the limit is {max_len:,}")
+    return text
+
+
+def choice(value: str, allowed: tuple[str, ...], field: str) -> str:
+    value = (value or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if value not in allowed:
+        raise ValidationError(field, f"must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def as_date(value: dt.date | str | None, field: str, *, default: dt.date | None = None) -> dt.date:
+    if value is None or value == "":
+        if default is None:
+            raise ValidationError(field, "a date is required")
+        return default
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def as_datetime(value: dt.datetime | dt.date | str | None, field: str) -> dt.datetime:
+    """A UTC naive datetime from a datetime (aware ones are converted), a date or ISO text."""
+    if value is None or value == "":
+        return utc_now()
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(
+                field, f"{value!r} is not a date and time; write it as YYYY-MM-DD HH:MM"
+            ) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.replace(microsecond=0)
+    return dt.datetime.combine(value, dt.time(12, 0))
+
+
+def require(model, record_id: int | None, what: str):
+    """The row of ``model`` with ``record_id``, or NotFoundError naming ``what``."""
+    row = model.get_or_none(model._meta.primary_key == record_id) if record_id else None
+    if row is None:
+        raise NotFoundError(f"No {what} with id {record_id}; it may have been deleted.")
+    return row
+
+
+def ratio(given: int, received: int) -> float | None:
+    """give:take as one number (4.0 means 4:1); None when nothing was received."""
+    if received == 0:
+        return None
+    return round(given / received, 2)

@@ -1,0 +1,587 @@
+"""Contacts and organizations: who they are, what they need and offer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from peewee import JOIN, fn
+
+from favorbook.db.models import (
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactLink,
+    ContactPhone,
+    ContactTag,
+    Note,
+    Organization,
+    Referral,
+    Tag,
+    db,
+)
+from favorbook.errors import ValidationError
+from favorbook.services import search_index, settings
+from favorbook.services._common import clean, new_uid, require, utc_now
+
+KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
+MAX_CADENCE_DAYS = 3650
+
+
+@dataclass
+class Labeled:
+    """One email, phone or link with its label (work, home, mobile, ...)."""
+
+    value: str
+    label: str = ""
+
+
+@dataclass
+class Address:
+    label: str = ""
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+
+    def is_empty(self) -> bool:
+        return not any((self.street, self.city, self.region, self.postcode, self.country))
+
+    def one_line(self) -> str:
+        parts = [self.street, " ".join(p for p in (self.postcode, self.city) if p), self.region]
+        return ", ".join(p for p in [*parts, self.country] if p)
+
+
+@dataclass
+class ContactInput:
+    """What a contact form (or an importer) hands to create/update."""
+
+    first_name: str = ""
+    last_name: str = ""
+    organization: str = ""
+    title: str = ""
+    kind: str = "other"
+    emails: list[Labeled] = field(default_factory=list)
+    phones: list[Labeled] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    links: list[Labeled] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    birthday: str | None = None
+    how_met: str = ""
+    referred_by_id: int | None = None
+    needs: str = ""
+    goals: str = ""
+    offers: str = ""
+    cadence_days: int | None = None
+
+
+@dataclass
+class NoteView:
+    id: int
+    body: str
+    private: bool
+    created_at: dt.datetime
+
+
+@dataclass
+class ContactDetail(ContactInput):
+    id: int = 0
+    uid: str = ""
+    display_name: str = ""
+    organization_id: int | None = None
+    referred_by_name: str = ""
+    last_interaction_at: dt.datetime | None = None
+    touch_due_on: dt.date | None = None
+    archived: bool = False
+    created_at: dt.datetime | None = None
+    notes: list[NoteView] = field(default_factory=list)
+
+    def to_input(self) -> ContactInput:
+        return ContactInput(**{f: getattr(self, f) for f in ContactInput.__dataclass_fields__})
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _validate_email(value: str, index: int) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValidationError(
+            "emails", f"“{value}” is not a valid email address: {exc}"
+        ) from None
+
+
+def normalize_phone(value: str, region: str | None = None) -> str:
+    """E.164 form of a phone number, or ValidationError naming the field ``phones``."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, region or settings.phone_region())
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            "phones",
+            f"“{value}” is not a phone number; write it with its country code, "
+            "for example +1 415 555 0100",
+        )
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number.extension:
+        formatted += f";ext={number.extension}"
+    return formatted
+
+
+def format_phone(e164: str) -> str:
+    """A stored number as people read it: international format with spaces."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164.replace(";ext=", " ext "), None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _validate_birthday(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    text = value[2:] if value.startswith("--") else value
+    try:
+        if len(text) == 5:  # MM-DD, a birthday without its year
+            dt.date.fromisoformat(f"2000-{text}")
+            return f"--{text}"
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValidationError(
+            "birthday", f"“{value}” is not a date; write YYYY-MM-DD, or --MM-DD without the year"
+        ) from None
+
+
+def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
+    out = ContactInput(
+        first_name=clean(data.first_name, "first_name", max_len=200),
+        last_name=clean(data.last_name, "last_name", max_len=200),
+        organization=clean(data.organization, "organization", max_len=300),
+        title=clean(data.title, "title", max_len=300),
+        how_met=clean(data.how_met, "how_met"),
+        needs=clean(data.needs, "needs"),
+        goals=clean(data.goals, "goals"),
+        offers=clean(data.offers, "offers"),
+        birthday=_validate_birthday(data.birthday),
+        referred_by_id=data.referred_by_id,
+    )
+    if not (out.first_name or out.last_name or out.organization):
+        raise ValidationError("first_name", "give a first or last name (or an organization)")
+    kind = (data.kind or "other").strip().lower()
+    if kind not in KINDS:
+        raise ValidationError("kind", f"must be one of {', '.join(KINDS)}")
+    out.kind = kind
+    if data.cadence_days in (None, "", 0):
+        out.cadence_days = None
+    else:
+        try:
+            out.cadence_days = int(data.cadence_days)
+        except (TypeError, ValueError):
+            raise ValidationError("cadence_days", "must be a whole number of days") from None
+        if not 1 <= out.cadence_days <= MAX_CADENCE_DAYS:
+            raise ValidationError("cadence_days", f"must be between 1 and {MAX_CADENCE_DAYS} days")
+    seen: set[str] = set()
+    for i, item in enumerate(data.emails):
+        value = clean(item.value, "emails", max_len=320)
+        if value:
+            value = _validate_email(value, i)
+            if value.lower() not in seen:
+                seen.add(value.lower())
+                out.emails.append(Labeled(value, clean(item.label, "emails", max_len=50)))
+    seen = set()
+    for item in data.phones:
+        value = clean(item.value, "phones", max_len=60)
+        if value:
+            value = normalize_phone(value)
+            if value not in seen:
+                seen.add(value)
+                out.phones.append(Labeled(value, clean(item.label, "phones", max_len=50)))
+    for item in data.links:
+        value = clean(item.value, "links", max_len=2000)
+        if value:
+            out.links.append(Labeled(value, clean(item.label, "links", max_len=50)))
+    for addr in data.addresses:
+        cleaned = Address(
+            *(clean(getattr(addr, f), "addresses", max_len=500) for f in Address.__dataclass_fields__)
+        )
+        if not cleaned.is_empty():
+            out.addresses.append(cleaned)
+    tags: dict[str, str] = {}
+    for tag in data.tags:
+        tag = clean(tag, "tags", max_len=100)
+        if tag:
+            tags.setdefault(tag.lower(), tag)
+    out.tags = list(tags.values())
+    if out.referred_by_id is not None:
+        if contact_id is not None and out.referred_by_id == contact_id:
+            raise ValidationError("referred_by", "a contact cannot have referred themselves")
+        require(Contact, out.referred_by_id, "contact (referred by)")
+    return out
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _names(data: ContactInput) -> tuple[str, str]:
+    person = " ".join(p for p in (data.first_name, data.last_name) if p)
+    display = person or data.organization
+    sort = (
+        ", ".join(p for p in (data.last_name, data.first_name) if p) if person else display
+    ).lower()
+    return display, sort
+
+
+def _organization_id(name: str) -> int | None:
+    if not name:
+        return None
+    org = Organization.get_or_none(Organization.name == name)
+    if org is None:
+        org = Organization.create(name=name, created_at=utc_now())
+    return org.id
+
+
+def _write_children(contact_id: int, data: ContactInput) -> None:
+    for model in (ContactEmail, ContactPhone, ContactAddress, ContactLink, ContactTag):
+        model.delete().where(model.contact == contact_id).execute()
+    for pos, item in enumerate(data.emails):
+        ContactEmail.create(contact=contact_id, label=item.label, value=item.value, position=pos)
+    for pos, item in enumerate(data.phones):
+        ContactPhone.create(contact=contact_id, label=item.label, value=item.value, position=pos)
+    for pos, item in enumerate(data.links):
+        ContactLink.create(contact=contact_id, label=item.label, url=item.value, position=pos)
+    for pos, addr in enumerate(data.addresses):
+        ContactAddress.create(contact=contact_id, position=pos, **addr.__dict__)
+    for name in data.tags:
+        tag = Tag.get_or_none(Tag.name == name) or Tag.create(name=name)
+        ContactTag.insert(contact=contact_id, tag=tag.id).on_conflict_ignore().execute()
+
+
+def _set_referred_by(contact_id: int, source_id: int | None) -> None:
+    from favorbook.services import referrals
+
+    current = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == contact_id))
+    if source_id is None:
+        if current is not None:
+            current.delete_instance()
+        return
+    if current is not None and current.source_id == source_id:
+        return
+    referrals.record_inbound(source_id, contact_id)
+
+
+def create_contact(data: ContactInput, *, is_sample: bool = False) -> int:
+    """Store a new contact; returns its id. ValidationError names the first bad field."""
+    data = _validated(data, None)
+    display, sort = _names(data)
+    now = utc_now()
+    with db.atomic():
+        contact = Contact.create(
+            uid=new_uid(),
+            first_name=data.first_name,
+            last_name=data.last_name,
+            display_name=display,
+            sort_name=sort,
+            organization=_organization_id(data.organization),
+            title=data.title,
+            kind=data.kind,
+            birthday=data.birthday,
+            how_met=data.how_met,
+            needs=data.needs,
+            goals=data.goals,
+            offers=data.offers,
+            cadence_days=data.cadence_days,
+            touch_due_on=_touch_due(None, now, data.cadence_days),
+            is_sample=is_sample,
+            created_at=now,
+            updated_at=now,
+        )
+        _write_children(contact.id, data)
+        if data.referred_by_id is not None:
+            _set_referred_by(contact.id, data.referred_by_id)
+        search_index.index_contacts([contact.id])
+    return contact.id
+
+
+def update_contact(contact_id: int, data: ContactInput) -> None:
+    """Replace a contact's profile with ``data``; favors, notes and history stay."""
+    contact = require(Contact, contact_id, "contact")
+    data = _validated(data, contact_id)
+    display, sort = _names(data)
+    with db.atomic():
+        contact.first_name = data.first_name
+        contact.last_name = data.last_name
+        contact.display_name = display
+        contact.sort_name = sort
+        contact.organization = _organization_id(data.organization)
+        contact.title = data.title
+        contact.kind = data.kind
+        contact.birthday = data.birthday
+        contact.how_met = data.how_met
+        contact.needs = data.needs
+        contact.goals = data.goals
+        contact.offers = data.offers
+        contact.cadence_days = data.cadence_days
+        contact.touch_due_on = _touch_due(
+            contact.last_interaction_at, contact.created_at, data.cadence_days
+        )
+        contact.updated_at = utc_now()
+        contact.save()
+        _write_children(contact_id, data)
+        _set_referred_by(contact_id, data.referred_by_id)
+        search_index.index_contacts([contact_id])
+
+
+def _touch_due(
+    last: dt.datetime | None, created: dt.datetime, cadence: int | None
+) -> dt.date | None:
+    if not cadence:
+        return None
+    return ((last or created).date()) + dt.timedelta(days=cadence)
+
+
+def refresh_interaction(contact_id: int) -> None:
+    """Recompute last interaction and the stay-in-touch date from the conversation log."""
+    from favorbook.db.models import Conversation
+
+    contact = require(Contact, contact_id, "contact")
+    last = (
+        Conversation.select(fn.MAX(Conversation.occurred_at))
+        .where(Conversation.contact == contact_id)
+        .scalar()
+    )
+    if isinstance(last, str):
+        last = dt.datetime.fromisoformat(last)
+    contact.last_interaction_at = last
+    contact.touch_due_on = _touch_due(last, contact.created_at, contact.cadence_days)
+    contact.save(only=[Contact.last_interaction_at, Contact.touch_due_on])
+
+
+def archive_contact(contact_id: int) -> None:
+    """Hide a contact from lists without losing anything; ``restore_contact`` undoes it."""
+    contact = require(Contact, contact_id, "contact")
+    contact.archived_at = utc_now()
+    contact.save(only=[Contact.archived_at])
+
+
+def restore_contact(contact_id: int) -> None:
+    contact = require(Contact, contact_id, "contact")
+    contact.archived_at = None
+    contact.save(only=[Contact.archived_at])
+
+
+def add_note(contact_id: int, body: str, *, private: bool = False) -> int:
+    require(Contact, contact_id, "contact")
+    body = clean(body, "note", max_len=2_000_000)
+    if not body:
+        raise ValidationError("note", "is empty; write something first")
+    with db.atomic():
+        note = Note.create(contact=contact_id, body=body, private=private, created_at=utc_now())
+        search_index.index_contacts([contact_id])
+    return note.id
+
+
+def delete_note(note_id: int) -> None:
+    note = require(Note, note_id, "note")
+    with db.atomic():
+        note.delete_instance()
+        search_index.index_contacts([note.contact_id])
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def get_contact(contact_id: int, *, include_private: bool = True) -> ContactDetail:
+    contact = require(Contact, contact_id, "contact")
+    org = Organization.get_by_id(contact.organization_id) if contact.organization_id else None
+    inbound = (
+        Referral.select(Referral.source, Contact.id, Contact.display_name)
+        .join(Contact, on=(Referral.source == Contact.id))
+        .where((Referral.kind == "inbound") & (Referral.subject == contact_id))
+        .first()
+    )
+    notes = Note.select().where(Note.contact == contact_id)
+    if not include_private:
+        notes = notes.where(Note.private == False)  # noqa: E712
+    return ContactDetail(
+        id=contact.id,
+        uid=contact.uid,
+        display_name=contact.display_name,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        organization=org.name if org else "",
+        organization_id=contact.organization_id,
+        title=contact.title,
+        kind=contact.kind,
+        emails=[
+            Labeled(e.value, e.label)
+            for e in contact.emails.order_by(ContactEmail.position)
+        ],
+        phones=[
+            Labeled(p.value, p.label)
+            for p in contact.phones.order_by(ContactPhone.position)
+        ],
+        addresses=[
+            Address(a.label, a.street, a.city, a.region, a.postcode, a.country)
+            for a in contact.addresses.order_by(ContactAddress.position)
+        ],
+        links=[Labeled(k.url, k.label) for k in contact.links.order_by(ContactLink.position)],
+        tags=tags_of(contact_id),
+        birthday=contact.birthday,
+        how_met=contact.how_met,
+        referred_by_id=inbound.source_id if inbound else None,
+        referred_by_name=inbound.source.display_name if inbound else "",
+        needs=contact.needs,
+        goals=contact.goals,
+        offers=contact.offers,
+        cadence_days=contact.cadence_days,
+        last_interaction_at=contact.last_interaction_at,
+        touch_due_on=contact.touch_due_on,
+        archived=contact.archived_at is not None,
+        created_at=contact.created_at,
+        notes=[
+            NoteView(n.id, n.body, n.private, n.created_at)
+            for n in notes.order_by(Note.created_at.desc(), Note.id.desc())
+        ],
+    )
+
+
+def tags_of(contact_id: int) -> list[str]:
+    query = (
+        Tag.select(Tag.name)
+        .join(ContactTag)
+        .where(ContactTag.contact == contact_id)
+        .order_by(fn.lower(Tag.name))
+    )
+    return [t.name for t in query]
+
+
+def all_tags() -> list[str]:
+    return [t.name for t in Tag.select(Tag.name).order_by(fn.lower(Tag.name))]
+
+
+def count_contacts(*, include_archived: bool = False, include_sample: bool = True) -> int:
+    query = Contact.select()
+    if not include_archived:
+        query = query.where(Contact.archived_at.is_null())
+    if not include_sample:
+        query = query.where(Contact.is_sample == False)  # noqa: E712
+    return query.count()
+
+
+def name_of(contact_id: int) -> str:
+    return require(Contact, contact_id, "contact").display_name
+
+
+def names(contact_ids: list[int]) -> dict[int, str]:
+    if not contact_ids:
+        return {}
+    rows = Contact.select(Contact.id, Contact.display_name).where(Contact.id.in_(contact_ids))
+    return {r.id: r.display_name for r in rows}
+
+
+def find_by_name(text: str) -> list[tuple[int, str]]:
+    """Contacts whose name is ``text`` (case-insensitive), else whose name contains it."""
+    text = text.strip()
+    exact = (
+        Contact.select(Contact.id, Contact.display_name)
+        .where(fn.lower(Contact.display_name) == text.lower())
+        .order_by(Contact.sort_name)
+    )
+    rows = list(exact)
+    if not rows:
+        rows = list(
+            Contact.select(Contact.id, Contact.display_name)
+            .where(Contact.display_name.contains(text))
+            .order_by(Contact.sort_name)
+            .limit(20)
+        )
+    return [(r.id, r.display_name) for r in rows]
+
+
+@dataclass
+class ContactRow:
+    """One line of the contact list."""
+
+    id: int
+    name: str
+    company: str
+    kind: str
+    last_contact: dt.datetime | None
+    given: int
+    received: int
+    next_followup: dt.date | None
+    archived: bool
+
+
+def list_ids(
+    *,
+    include_archived: bool = False,
+    kind: str | None = None,
+    tag: str | None = None,
+) -> list[int]:
+    """Ids of contacts in name order, optionally filtered: the backbone of the list view."""
+    query = Contact.select(Contact.id)
+    if not include_archived:
+        query = query.where(Contact.archived_at.is_null())
+    if kind:
+        query = query.where(Contact.kind == kind)
+    if tag:
+        query = query.join(ContactTag).join(Tag).where(Tag.name == tag)
+    return [row[0] for row in query.order_by(Contact.sort_name, Contact.id).tuples()]
+
+
+def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
+    """List rows for a batch of ids in a fixed number of queries (never one per row)."""
+    from favorbook.db.models import Favor, FollowUp
+
+    if not contact_ids:
+        return {}
+    out: dict[int, ContactRow] = {}
+    query = (
+        Contact.select(
+            Contact.id,
+            Contact.display_name,
+            Organization.name.alias("company"),
+            Contact.kind,
+            Contact.last_interaction_at,
+            Contact.archived_at,
+        )
+        .join(Organization, JOIN.LEFT_OUTER)
+        .where(Contact.id.in_(contact_ids))
+        .dicts()
+    )
+    for r in query:
+        out[r["id"]] = ContactRow(
+            r["id"], r["display_name"], r["company"] or "", r["kind"],
+            r["last_interaction_at"], 0, 0, None, r["archived_at"] is not None,
+        )
+    counts = (
+        Favor.select(Favor.contact, Favor.direction, fn.COUNT(Favor.id))
+        .where(Favor.contact.in_(contact_ids))
+        .group_by(Favor.contact, Favor.direction)
+        .tuples()
+    )
+    for cid, direction, n in counts:
+        if direction == "given":
+            out[cid].given = n
+        else:
+            out[cid].received = n
+    nexts = (
+        FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.due_on))
+        .where(FollowUp.contact.in_(contact_ids) & FollowUp.done_at.is_null())
+        .group_by(FollowUp.contact)
+        .tuples()
+    )
+    for cid, due in nexts:
+        out[cid].next_followup = dt.date.fromisoformat(due) if isinstance(due, str) else due
+    return out

@@ -1,0 +1,142 @@
+"""The call and meeting log: who called whom, what was learned, what comes next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import fn
+
+from favorbook.db.models import Contact, Conversation, db
+from favorbook.errors import ValidationError
+from favorbook.services import contacts, followups, questions
+from favorbook.services._common import as_date, as_datetime, choice, clean, require, utc_now
+
+DIRECTIONS = ("inbound", "outbound", "in_person")
+CHANNELS = ("call", "video", "meeting", "email", "message", "event", "other")
+
+
+@dataclass
+class ConversationView:
+    id: int
+    contact_id: int
+    contact_name: str
+    occurred_at: dt.datetime
+    channel: str
+    direction: str
+    summary: str
+    problems: str
+    opportunities: str
+    strategies: str
+
+
+def log_conversation(
+    contact_id: int,
+    direction: str,
+    summary: str,
+    *,
+    channel: str = "call",
+    occurred_at: dt.datetime | dt.date | str | None = None,
+    problems: str = "",
+    opportunities: str = "",
+    strategies: str = "",
+    follow_up_on: dt.date | str | None = None,
+    follow_up_title: str = "",
+    answers: dict[int, str] | None = None,
+) -> int:
+    """Log a call or meeting in one transaction, with its follow-up and the questions asked.
+
+    ``answers`` maps question ids asked in this conversation to what was answered.
+    Logging resets the contact's stay-in-touch clock.
+    """
+    require(Contact, contact_id, "contact")
+    direction = choice(direction, DIRECTIONS, "direction")
+    channel = choice(channel, CHANNELS, "channel")
+    when = as_datetime(occurred_at, "occurred_at")
+    if when > utc_now() + dt.timedelta(days=1):
+        raise ValidationError("occurred_at", "is in the future; log a conversation once it happened")
+    summary = clean(summary, "summary", max_len=100_000)
+    problems = clean(problems, "problems", max_len=100_000)
+    opportunities = clean(opportunities, "opportunities", max_len=100_000)
+    strategies = clean(strategies, "strategies", max_len=100_000)
+    if not (summary or problems or opportunities or strategies or answers):
+        raise ValidationError("summary", "say what the conversation was about")
+    due = as_date(follow_up_on, "follow_up_on") if follow_up_on else None
+    with db.atomic():
+        conversation = Conversation.create(
+            contact=contact_id,
+            occurred_at=when,
+            channel=channel,
+            direction=direction,
+            summary=summary,
+            problems=problems,
+            opportunities=opportunities,
+            strategies=strategies,
+            created_at=utc_now(),
+        )
+        if due is not None:
+            title = follow_up_title or (summary.splitlines()[0][:80] if summary else "Follow up")
+            followups.add_followup(contact_id, due, title, conversation_id=conversation.id)
+        for question_id, answer in (answers or {}).items():
+            questions.record_answer(
+                contact_id, question_id, answer, asked_on=when.date(),
+                conversation_id=conversation.id,
+            )
+        contacts.refresh_interaction(contact_id)
+    return conversation.id
+
+
+def delete_conversation(conversation_id: int) -> None:
+    conversation = require(Conversation, conversation_id, "conversation")
+    with db.atomic():
+        conversation.delete_instance()
+        contacts.refresh_interaction(conversation.contact_id)
+
+
+def list_conversations(
+    contact_id: int | None = None, *, limit: int | None = None
+) -> list[ConversationView]:
+    """The log, newest first; one person's when ``contact_id`` is given."""
+    query = Conversation.select(Conversation, Contact.display_name).join(
+        Contact, on=(Conversation.contact == Contact.id)
+    )
+    if contact_id is not None:
+        query = query.where(Conversation.contact == contact_id)
+    query = query.order_by(Conversation.occurred_at.desc(), Conversation.id.desc())
+    if limit:
+        query = query.limit(limit)
+    return [
+        ConversationView(
+            c.id, c.contact_id, c.contact.display_name, c.occurred_at, c.channel, c.direction,
+            c.summary, c.problems, c.opportunities, c.strategies,
+        )
+        for c in query
+    ]
+
+
+@dataclass
+class InteractionStats:
+    total: int
+    inbound: int
+    last_at: dt.datetime | None
+
+    @property
+    def inbound_share(self) -> float | None:
+        """Share of conversations they started: the sign of a real relationship."""
+        return round(self.inbound / self.total, 2) if self.total else None
+
+
+def interaction_stats(contact_id: int) -> InteractionStats:
+    total, inbound, last = (
+        Conversation.select(
+            fn.COUNT(Conversation.id),
+            fn.COALESCE(fn.SUM((Conversation.direction == "inbound").cast("INTEGER")), 0),
+            fn.MAX(Conversation.occurred_at),
+        )
+        .where(Conversation.contact == contact_id)
+        .tuples()
+        .get()
+    )
+    if isinstance(last, str):
+        last = dt.datetime.fromisoformat(last)
+    return InteractionStats(total, inbound, last)

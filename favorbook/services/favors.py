@@ -1,0 +1,325 @@
+"""The favor ledger: what was given and received, IOUs, and the give:take ratio."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import fn
+
+from favorbook.db.models import Contact, Favor, db
+from favorbook.errors import ValidationError
+from favorbook.services import settings
+from favorbook.services._common import as_date, choice, clean, ratio, require, today, utc_now
+
+DIRECTIONS = ("given", "received")
+EXPECTATIONS = ("pay_forward", "iou")
+KINDS = (
+    "introduction",
+    "referral",
+    "advice",
+    "content",
+    "time",
+    "resource",
+    "invitation",
+    "other",
+)
+KIND_LABELS = {
+    "introduction": "Introduction",
+    "referral": "Referral",
+    "advice": "Advice",
+    "content": "Content (white paper, article)",
+    "time": "Time and effort",
+    "resource": "Resource (a part, a tool, a lead)",
+    "invitation": "Invitation",
+    "other": "Other",
+}
+
+
+def _open_iou():
+    return (
+        (Favor.expectation == "iou")
+        & Favor.settled_by.is_null()
+        & Favor.written_off_on.is_null()
+    )
+
+
+@dataclass
+class FavorView:
+    id: int
+    contact_id: int
+    contact_name: str
+    direction: str
+    kind: str
+    occurred_on: dt.date
+    description: str
+    value: int
+    beneficiary_id: int | None
+    expectation: str
+    acknowledged: bool
+    settled_by_id: int | None
+    settled_on: dt.date | None
+    written_off_on: dt.date | None
+
+    @property
+    def is_open_iou(self) -> bool:
+        return (
+            self.expectation == "iou" and self.settled_by_id is None and self.written_off_on is None
+        )
+
+
+def log_favor(
+    contact_id: int,
+    direction: str,
+    description: str,
+    *,
+    kind: str = "other",
+    occurred_on: dt.date | str | None = None,
+    value: int = 1,
+    beneficiary_id: int | None = None,
+    expectation: str = "pay_forward",
+    acknowledged: bool = False,
+    settles_id: int | None = None,
+) -> int:
+    """Record a favor; ``settles_id`` names an open IOU in the other direction it pays back."""
+    require(Contact, contact_id, "contact")
+    direction = choice(direction, DIRECTIONS, "direction")
+    kind = choice(kind, KINDS, "kind")
+    expectation = choice(expectation, EXPECTATIONS, "expectation")
+    description = clean(description, "description", max_len=20_000)
+    if not description:
+        raise ValidationError("description", "say what the favor was")
+    occurred = as_date(occurred_on, "occurred_on", default=today())
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("value", "must be a whole number from 1 to 5") from None
+    if not 1 <= value <= 5:
+        raise ValidationError("value", "must be from 1 (small) to 5 (large)")
+    if beneficiary_id is not None:
+        require(Contact, beneficiary_id, "contact (beneficiary)")
+        if beneficiary_id == contact_id:
+            beneficiary_id = None
+    with db.atomic():
+        favor = Favor.create(
+            contact=contact_id,
+            direction=direction,
+            kind=kind,
+            occurred_on=occurred,
+            description=description,
+            value=value,
+            beneficiary=beneficiary_id,
+            expectation=expectation,
+            acknowledged=acknowledged,
+            created_at=utc_now(),
+        )
+        if settles_id is not None:
+            settle_iou(settles_id, favor.id)
+    return favor.id
+
+
+def settle_iou(iou_id: int, by_favor_id: int) -> None:
+    """Mark an open IOU as paid back by a favor in the other direction with the same person."""
+    iou = require(Favor, iou_id, "favor")
+    by = require(Favor, by_favor_id, "favor")
+    if iou.expectation != "iou":
+        raise ValidationError("settles", "that favor was given to pay forward, not as an IOU")
+    if iou.settled_by_id is not None or iou.written_off_on is not None:
+        raise ValidationError("settles", "that IOU is already settled or written off")
+    if by.direction == iou.direction:
+        raise ValidationError(
+            "settles", "an IOU is settled by a favor in the other direction"
+        )
+    if by.contact_id != iou.contact_id:
+        raise ValidationError("settles", "an IOU is settled by a favor with the same person")
+    iou.settled_by = by.id
+    iou.settled_on = by.occurred_on
+    iou.save(only=[Favor.settled_by, Favor.settled_on])
+
+
+def write_off(iou_id: int, on: dt.date | None = None) -> None:
+    """Close an IOU that will never be paid back; it stays in the ledger."""
+    iou = require(Favor, iou_id, "favor")
+    if iou.expectation != "iou" or iou.settled_by_id is not None:
+        raise ValidationError("write_off", "only an open IOU can be written off")
+    iou.written_off_on = on or today()
+    iou.save(only=[Favor.written_off_on])
+
+
+def set_acknowledged(favor_id: int, acknowledged: bool = True) -> None:
+    favor = require(Favor, favor_id, "favor")
+    favor.acknowledged = acknowledged
+    favor.save(only=[Favor.acknowledged])
+
+
+def delete_favor(favor_id: int) -> None:
+    favor = require(Favor, favor_id, "favor")
+    with db.atomic():
+        # An IOU this favor settled becomes open again.
+        Favor.update(settled_by=None, settled_on=None).where(Favor.settled_by == favor_id).execute()
+        favor.delete_instance()
+
+
+def _views(query) -> list[FavorView]:
+    query = query.select(Favor, Contact.display_name).join(
+        Contact, on=(Favor.contact == Contact.id)
+    )
+    return [
+        FavorView(
+            f.id, f.contact_id, f.contact.display_name, f.direction, f.kind, f.occurred_on,
+            f.description, f.value, f.beneficiary_id, f.expectation, f.acknowledged,
+            f.settled_by_id, f.settled_on, f.written_off_on,
+        )
+        for f in query
+    ]
+
+
+def list_favors(contact_id: int | None = None, *, limit: int | None = None) -> list[FavorView]:
+    """The ledger, newest first; one person's when ``contact_id`` is given."""
+    query = Favor.select()
+    if contact_id is not None:
+        query = query.where(Favor.contact == contact_id)
+    query = query.order_by(Favor.occurred_on.desc(), Favor.id.desc())
+    if limit:
+        query = query.limit(limit)
+    return _views(query)
+
+
+def open_ious(direction: str | None = None, contact_id: int | None = None) -> list[FavorView]:
+    """Open IOUs: ``given`` ones are owed to me, ``received`` ones I owe."""
+    query = Favor.select().where(_open_iou())
+    if direction:
+        query = query.where(Favor.direction == choice(direction, DIRECTIONS, "direction"))
+    if contact_id is not None:
+        query = query.where(Favor.contact == contact_id)
+    return _views(query.order_by(Favor.occurred_on))
+
+
+@dataclass
+class Balance:
+    given: int
+    received: int
+    given_value: int
+    received_value: int
+    open_owed_to_me: int
+    open_i_owe: int
+    target: float
+
+    @property
+    def ratio(self) -> float | None:
+        """give:take as one number (4.0 means 4:1); None when nothing was received."""
+        return ratio(self.given, self.received)
+
+    @property
+    def overdrawn(self) -> bool:
+        """More taken from this relationship than the target allows for what was given."""
+        return self.received > 0 and self.given < self.target * self.received
+
+    def ratio_text(self) -> str:
+        if self.received == 0:
+            return f"{self.given}:0"
+        return f"{self.given / self.received:.1f}:1"
+
+
+def balance(
+    contact_id: int | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Balance:
+    """Counts and values both ways, open IOUs, and the target; overall or for one person."""
+    query = Favor.select(
+        Favor.direction,
+        fn.COUNT(Favor.id),
+        fn.COALESCE(fn.SUM(Favor.value), 0),
+        fn.COALESCE(fn.SUM(_open_iou().cast("INTEGER")), 0),
+    )
+    if contact_id is not None:
+        query = query.where(Favor.contact == contact_id)
+    if start is not None:
+        query = query.where(Favor.occurred_on >= start)
+    if end is not None:
+        query = query.where(Favor.occurred_on <= end)
+    figures = {d: (0, 0, 0) for d in DIRECTIONS}
+    for direction, count, value, open_count in query.group_by(Favor.direction).tuples():
+        figures[direction] = (count, value, open_count)
+    return Balance(
+        given=figures["given"][0],
+        received=figures["received"][0],
+        given_value=figures["given"][1],
+        received_value=figures["received"][1],
+        open_owed_to_me=figures["given"][2],
+        open_i_owe=figures["received"][2],
+        target=settings.target_ratio(),
+    )
+
+
+@dataclass
+class MonthRatio:
+    month: str  # YYYY-MM
+    given: int
+    received: int
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio(self.given, self.received)
+
+
+def ratio_by_month(months: int = 12, *, until: dt.date | None = None) -> list[MonthRatio]:
+    """Given and received per calendar month, the last ``months`` months up to ``until``."""
+    until = until or today()
+    first = dt.date(until.year, until.month, 1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    month = fn.substr(Favor.occurred_on, 1, 7)
+    query = (
+        Favor.select(month, Favor.direction, fn.COUNT(Favor.id))
+        .where((Favor.occurred_on >= first) & (Favor.occurred_on <= until))
+        .group_by(month, Favor.direction)
+        .tuples()
+    )
+    result: dict[str, MonthRatio] = {}
+    cursor = first
+    while cursor <= until:
+        key = cursor.strftime("%Y-%m")
+        result[key] = MonthRatio(key, 0, 0)
+        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
+    for key, direction, count in query:
+        if key in result:
+            setattr(result[key], direction, count)
+    return list(result.values())
+
+
+@dataclass
+class Overdrawn:
+    contact_id: int
+    name: str
+    given: int
+    received: int
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio(self.given, self.received)
+
+
+def overdrawn_contacts(limit: int | None = None) -> list[Overdrawn]:
+    """People from whom the rep has taken more than the target ratio allows, worst first."""
+    target = settings.target_ratio()
+    given = fn.SUM((Favor.direction == "given").cast("INTEGER"))
+    received = fn.SUM((Favor.direction == "received").cast("INTEGER"))
+    query = (
+        Favor.select(Favor.contact, Contact.display_name, given, received)
+        .join(Contact, on=(Favor.contact == Contact.id))
+        .where(Contact.archived_at.is_null())
+        .group_by(Favor.contact)
+        .having((received > 0) & (given < received * target))
+        .order_by((given - received * target).asc(), Contact.sort_name)
+        .tuples()
+    )
+    if limit:
+        query = query.limit(limit)
+    return [Overdrawn(cid, name, g, r) for cid, name, g, r in query]
+
+
+def overdrawn_ids() -> set[int]:
+    return {o.contact_id for o in overdrawn_contacts()}

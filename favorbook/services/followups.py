@@ -1,0 +1,127 @@
+"""Follow-ups the rep promised, and the stay-in-touch clock of each contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from favorbook.db.models import Contact, FollowUp
+from favorbook.errors import ValidationError
+from favorbook.services._common import as_date, clean, new_uid, require, today, utc_now
+
+
+@dataclass
+class FollowUpView:
+    id: int
+    contact_id: int
+    contact_name: str
+    due_on: dt.date
+    title: str
+    done: bool
+
+    def overdue(self, on: dt.date | None = None) -> bool:
+        return not self.done and self.due_on < (on or today())
+
+
+def add_followup(
+    contact_id: int,
+    due_on: dt.date | str,
+    title: str,
+    *,
+    conversation_id: int | None = None,
+) -> int:
+    require(Contact, contact_id, "contact")
+    title = clean(title, "title", max_len=500)
+    if not title:
+        raise ValidationError("title", "say what to follow up on")
+    row = FollowUp.create(
+        uid=new_uid(),
+        contact=contact_id,
+        conversation=conversation_id,
+        due_on=as_date(due_on, "due_on"),
+        title=title,
+        created_at=utc_now(),
+    )
+    return row.id
+
+
+def complete(followup_id: int, done: bool = True) -> None:
+    row = require(FollowUp, followup_id, "follow-up")
+    row.done_at = utc_now() if done else None
+    row.save(only=[FollowUp.done_at])
+
+
+def reschedule(followup_id: int, due_on: dt.date | str) -> None:
+    row = require(FollowUp, followup_id, "follow-up")
+    row.due_on = as_date(due_on, "due_on")
+    row.save(only=[FollowUp.due_on])
+
+
+def _views(query) -> list[FollowUpView]:
+    query = query.select(FollowUp, Contact.display_name).join(
+        Contact, on=(FollowUp.contact == Contact.id)
+    )
+    return [
+        FollowUpView(f.id, f.contact_id, f.contact.display_name, f.due_on, f.title,
+                     f.done_at is not None)
+        for f in query
+    ]
+
+
+def open_followups(
+    *, contact_id: int | None = None, until: dt.date | None = None
+) -> list[FollowUpView]:
+    """Open follow-ups, earliest first; only those due by ``until`` when given."""
+    query = FollowUp.select().where(FollowUp.done_at.is_null())
+    if contact_id is not None:
+        query = query.where(FollowUp.contact == contact_id)
+    if until is not None:
+        query = query.where(FollowUp.due_on <= until)
+    return _views(query.order_by(FollowUp.due_on, FollowUp.id))
+
+
+def overdue(on: dt.date | None = None) -> list[FollowUpView]:
+    """Open follow-ups whose day has passed."""
+    return open_followups(until=(on or today()) - dt.timedelta(days=1))
+
+
+def due(on: dt.date | None = None, *, within_days: int = 7) -> list[FollowUpView]:
+    """Open follow-ups due from ``on`` up to ``within_days`` ahead (overdue ones excluded)."""
+    on = on or today()
+    query = FollowUp.select().where(
+        FollowUp.done_at.is_null()
+        & (FollowUp.due_on >= on)
+        & (FollowUp.due_on <= on + dt.timedelta(days=within_days))
+    )
+    return _views(query.order_by(FollowUp.due_on, FollowUp.id))
+
+
+@dataclass
+class TouchDue:
+    contact_id: int
+    name: str
+    due_on: dt.date
+    last_interaction_at: dt.datetime | None
+
+
+def stay_in_touch_due(on: dt.date | None = None, *, limit: int | None = None) -> list[TouchDue]:
+    """Active contacts whose cadence says it is time to get in touch, most overdue first."""
+    on = on or today()
+    query = (
+        Contact.select(
+            Contact.id, Contact.display_name, Contact.touch_due_on, Contact.last_interaction_at
+        )
+        .where(Contact.archived_at.is_null() & (Contact.touch_due_on <= on))
+        .order_by(Contact.touch_due_on, Contact.sort_name)
+    )
+    if limit:
+        query = query.limit(limit)
+    return [TouchDue(c.id, c.display_name, c.touch_due_on, c.last_interaction_at) for c in query]
+
+
+def stay_in_touch_due_count(on: dt.date | None = None) -> int:
+    return (
+        Contact.select()
+        .where(Contact.archived_at.is_null() & (Contact.touch_due_on <= (on or today())))
+        .count()
+    )

@@ -1,0 +1,290 @@
+"""Referrals: who brought us whom (chains of any length), and whom we recommended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from favorbook.db.models import Contact, Referral, db
+from favorbook.errors import NotTrustedError, ValidationError
+from favorbook.services import vetting
+from favorbook.services._common import as_date, choice, clean, require, today, utc_now
+
+OUTCOMES = ("pending", "won", "lost")
+
+
+def _inbound_edges() -> dict[int, int]:
+    """subject -> source for every inbound referral (who brought whom)."""
+    return dict(
+        Referral.select(Referral.subject, Referral.source)
+        .where(Referral.kind == "inbound")
+        .tuples()
+    )
+
+
+def referred_by(contact_id: int) -> int | None:
+    row = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == contact_id))
+    return row.source_id if row else None
+
+
+def record_inbound(
+    source_id: int,
+    subject_id: int,
+    *,
+    occurred_on: dt.date | str | None = None,
+    note: str = "",
+) -> int:
+    """``source_id`` brought us ``subject_id``. A contact has one such source; a new one replaces it.
+
+    Refuses a link that would make someone their own (indirect) referrer.
+    """
+    require(Contact, source_id, "contact (referred by)")
+    require(Contact, subject_id, "contact")
+    if source_id == subject_id:
+        raise ValidationError("referred_by", "a contact cannot have referred themselves")
+    if subject_id in chain_up(source_id):
+        raise ValidationError(
+            "referred_by",
+            "that would make a circle: this contact is already up the chain of who brought "
+            "the other one",
+        )
+    with db.atomic():
+        Referral.delete().where(
+            (Referral.kind == "inbound") & (Referral.subject == subject_id)
+        ).execute()
+        return Referral.create(
+            kind="inbound",
+            source=source_id,
+            subject=subject_id,
+            occurred_on=as_date(occurred_on, "occurred_on", default=today()),
+            note=clean(note, "note", max_len=20_000),
+            created_at=utc_now(),
+        ).id
+
+
+def recommend(
+    subject_id: int,
+    recipient_id: int,
+    *,
+    occurred_on: dt.date | str | None = None,
+    note: str = "",
+    override_reason: str | None = None,
+) -> int:
+    """The rep recommends ``subject_id`` to ``recipient_id``.
+
+    Raises NotTrustedError unless the subject is vetted as trusted or an override
+    reason is given; the reason is stored with the recommendation.
+    """
+    subject = require(Contact, subject_id, "contact (recommended)")
+    require(Contact, recipient_id, "contact (recommended to)")
+    if subject_id == recipient_id:
+        raise ValidationError("recipient", "recommend someone to another person, not to themselves")
+    status = vetting.status_of(subject_id)
+    reason = clean(override_reason, "override_reason", max_len=5000) or None
+    if status != "trusted" and reason is None:
+        raise NotTrustedError(subject.display_name, status)
+    return Referral.create(
+        kind="outbound",
+        source=None,
+        subject=subject_id,
+        recipient=recipient_id,
+        occurred_on=as_date(occurred_on, "occurred_on", default=today()),
+        note=clean(note, "note", max_len=20_000),
+        override_reason=reason if status != "trusted" else None,
+        created_at=utc_now(),
+    ).id
+
+
+def set_outcome(referral_id: int, outcome: str, value: float | str | None = None) -> None:
+    """What came of a referral: pending, won (with its value) or lost."""
+    row = require(Referral, referral_id, "referral")
+    row.outcome = choice(outcome, OUTCOMES, "outcome")
+    if value not in (None, ""):
+        try:
+            row.value = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError("value", f"{value!r} is not a number") from None
+        if row.value < 0:
+            raise ValidationError("value", "cannot be negative")
+    row.save()
+
+
+def mark_thanks(referral_id: int, sent: bool = True) -> None:
+    row = require(Referral, referral_id, "referral")
+    row.thanks_sent = sent
+    row.save(only=[Referral.thanks_sent])
+
+
+def chain_up(contact_id: int, *, edges: dict[int, int] | None = None) -> list[int]:
+    """Who brought this contact, who brought them, ... nearest first. Cycle-safe."""
+    edges = _inbound_edges() if edges is None else edges
+    chain, seen, current = [], {contact_id}, contact_id
+    while current in edges:
+        current = edges[current]
+        if current in seen:
+            break
+        seen.add(current)
+        chain.append(current)
+    return chain
+
+
+def _children(edges: dict[int, int]) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for subject, source in edges.items():
+        children[source].append(subject)
+    return children
+
+
+def brought_by(contact_id: int, *, depth: int | None = None) -> list[tuple[int, int]]:
+    """Everyone this contact brought, directly or down the chain: (contact id, level)."""
+    children = _children(_inbound_edges())
+    out, seen, frontier, level = [], {contact_id}, [contact_id], 0
+    while frontier and (depth is None or level < depth):
+        level += 1
+        nxt = []
+        for node in frontier:
+            for child in sorted(children.get(node, ())):
+                if child not in seen:
+                    seen.add(child)
+                    out.append((child, level))
+                    nxt.append(child)
+        frontier = nxt
+    return out
+
+
+@dataclass
+class ReferralView:
+    id: int
+    kind: str
+    source_id: int | None
+    source: str
+    subject_id: int
+    subject: str
+    recipient_id: int | None
+    recipient: str
+    occurred_on: dt.date
+    outcome: str
+    value: float
+    thanks_sent: bool
+    note: str
+    override_reason: str | None
+
+
+def _views(query) -> list[ReferralView]:
+    rows = list(query.order_by(Referral.occurred_on.desc(), Referral.id.desc()))
+    ids = {i for r in rows for i in (r.source_id, r.subject_id, r.recipient_id) if i}
+    from favorbook.services.contacts import names
+
+    name = names(list(ids))
+    return [
+        ReferralView(
+            r.id, r.kind, r.source_id, name.get(r.source_id, "me"), r.subject_id,
+            name.get(r.subject_id, ""), r.recipient_id, name.get(r.recipient_id, ""),
+            r.occurred_on, r.outcome, r.value, r.thanks_sent, r.note, r.override_reason,
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class ContactReferrals:
+    brought_by: ReferralView | None
+    brought: list[ReferralView] = field(default_factory=list)
+    recommended_to_them: list[ReferralView] = field(default_factory=list)
+    recommended_them: list[ReferralView] = field(default_factory=list)
+
+
+def for_contact(contact_id: int) -> ContactReferrals:
+    """Who brought them, whom they brought, whom we recommended to them, and to whom we
+    recommended them."""
+    inbound = _views(
+        Referral.select().where(
+            (Referral.kind == "inbound")
+            & ((Referral.subject == contact_id) | (Referral.source == contact_id))
+        )
+    )
+    outbound = _views(
+        Referral.select().where(
+            (Referral.kind == "outbound")
+            & ((Referral.recipient == contact_id) | (Referral.subject == contact_id))
+        )
+    )
+    return ContactReferrals(
+        brought_by=next((r for r in inbound if r.subject_id == contact_id), None),
+        brought=[r for r in inbound if r.source_id == contact_id],
+        recommended_to_them=[r for r in outbound if r.recipient_id == contact_id],
+        recommended_them=[r for r in outbound if r.subject_id == contact_id],
+    )
+
+
+@dataclass
+class Source:
+    contact_id: int
+    name: str
+    brought: int  # everyone down their chains
+    won: int
+    won_value: float  # credited: every won referral anywhere down their chains
+
+
+def credited_value(contact_id: int) -> float:
+    """The value of won referrals anywhere down this contact's chains."""
+    return next((s.won_value for s in top_sources(limit=None) if s.contact_id == contact_id), 0.0)
+
+
+def top_sources(limit: int | None = 5) -> list[Source]:
+    """Referral sources ranked by the value credited to them, every link of a chain credited."""
+    rows = list(
+        Referral.select(Referral.source, Referral.subject, Referral.outcome, Referral.value)
+        .where(Referral.kind == "inbound")
+        .tuples()
+    )
+    edges = {subject: source for source, subject, _, _ in rows}
+    totals: dict[int, list] = defaultdict(lambda: [0, 0, 0.0])
+    for _source, subject, outcome, value in rows:
+        for ancestor in chain_up(subject, edges=edges):
+            entry = totals[ancestor]
+            entry[0] += 1
+            if outcome == "won":
+                entry[1] += 1
+                entry[2] += value or 0.0
+    if not totals:
+        return []
+    from favorbook.services.contacts import names
+
+    name = names(list(totals))
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1][2], -kv[1][0], name.get(kv[0], "")))
+    if limit:
+        ranked = ranked[:limit]
+    return [Source(cid, name.get(cid, ""), b, w, v) for cid, (b, w, v) in ranked]
+
+
+@dataclass
+class Graph:
+    """Who introduced whom around one contact: nodes by id with names, edges source -> subject."""
+
+    center: int
+    nodes: dict[int, str]
+    edges: list[tuple[int, int]]
+    levels: dict[int, int]  # negative: up the chain, positive: brought by the center
+
+
+def graph(contact_id: int, *, up: int = 3, down: int = 3) -> Graph:
+    edges_map = _inbound_edges()
+    levels = {contact_id: 0}
+    for level, ancestor in enumerate(chain_up(contact_id, edges=edges_map)[:up], start=1):
+        levels[ancestor] = -level
+    children = _children(edges_map)
+    frontier = [contact_id]
+    for level in range(1, down + 1):
+        nxt = []
+        for node in frontier:
+            for child in sorted(children.get(node, ())):
+                if child not in levels:
+                    levels[child] = level
+                    nxt.append(child)
+        frontier = nxt
+    from favorbook.services.contacts import names
+
+    edges = [(src, subj) for subj, src in edges_map.items() if subj in levels and src in levels]
+    return Graph(contact_id, names(list(levels)), sorted(edges), levels)

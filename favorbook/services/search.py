@@ -1,0 +1,167 @@
+"""Search over contacts: whatever the user types is a query, never an error.
+
+The text is parsed into plain terms, quoted phrases and ``field:term`` filters,
+then turned into an FTS5 expression in which every term is quoted, so FTS
+syntax typed by the user (stars, NEAR, parentheses, quotes) is only text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from peewee import JOIN
+
+from favorbook.db.models import Contact, Organization, db
+
+# field:term prefixes the user can type, and the FTS column each one searches.
+FIELD_COLUMNS = {
+    "name": "name",
+    "org": "company",
+    "company": "company",
+    "title": "company",
+    "email": "emails",
+    "phone": "phones",
+    "tag": "tags",
+    "note": "notes",
+    "notes": "notes",
+    "goal": "goals",
+    "goals": "goals",
+    "offer": "offers",
+    "offers": "offers",
+    "trusted": "trusted_for",
+}
+# field:value prefixes that filter on a column of the contact instead of the text index.
+SQL_FILTERS = ("kind", "is", "status", "vetting")
+_TOKEN = re.compile(r"[^\W_]+")
+_PART = re.compile(r'"([^"]*)"?|(\S+)')
+_WEIGHTS = "10.0, 5.0, 4.0, 4.0, 3.0, 1.0, 1.0, 1.0, 1.0"
+
+
+@dataclass
+class ParsedQuery:
+    terms: list[tuple[str | None, list[str], bool]] = field(default_factory=list)
+    """(column or None, tokens, is_phrase) for each searchable part."""
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.filters
+
+    def fts(self) -> str | None:
+        """The FTS5 MATCH expression, or None when no text is searched."""
+        parts = []
+        for column, tokens, phrase in self.terms:
+            if phrase:
+                expr = '"' + " ".join(tokens) + '"'
+            else:
+                expr = " ".join(f'"{t}"*' for t in tokens)
+                if len(tokens) > 1:
+                    expr = f"({expr})"
+            parts.append(f"{{{column}}} : {expr}" if column else expr)
+        return " AND ".join(parts) if parts else None
+
+
+def parse(text: str) -> ParsedQuery:
+    query = ParsedQuery()
+    for match in _PART.finditer(text or ""):
+        phrase, word = match.group(1), match.group(2)
+        column = None
+        if word is not None:
+            name, sep, rest = word.partition(":")
+            key = name.lower()
+            if sep and rest and key in SQL_FILTERS:
+                query.filters[key] = rest.lower().strip('"')
+                continue
+            if sep and rest and key in FIELD_COLUMNS:
+                column = FIELD_COLUMNS[key]
+                if rest.startswith('"'):
+                    phrase, word = rest.strip('"'), None
+                else:
+                    word = rest
+        source = phrase if phrase is not None else word
+        tokens = [t.lower() for t in _TOKEN.findall(source or "")]
+        if tokens:
+            query.terms.append((column, tokens, phrase is not None and len(tokens) > 1))
+    return query
+
+
+@dataclass
+class Hit:
+    id: int
+    name: str
+    company: str
+    kind: str
+    archived: bool
+
+
+def search_ids(text: str, *, limit: int | None = None, include_archived: bool = False) -> list[int]:
+    """Contact ids matching ``text``, best first. Blank text gives every contact by name."""
+    from favorbook.services import contacts
+
+    query = parse(text)
+    if query.empty:
+        if text and text.strip():
+            return []  # something was typed, but nothing searchable in it
+        ids = contacts.list_ids(include_archived=include_archived)
+        return ids[:limit] if limit else ids
+    where, params = [], []
+    if query.filters.get("is") == "archived":
+        where.append("c.archived_at IS NOT NULL")
+    elif not include_archived:
+        where.append("c.archived_at IS NULL")
+    if "kind" in query.filters:
+        where.append("c.kind = ?")
+        params.append(query.filters["kind"])
+    status = query.filters.get("status") or query.filters.get("vetting")
+    if status:
+        status = status.replace("-", "_")
+        if status == "unvetted":
+            where.append("(v.status IS NULL OR v.status = 'unvetted')")
+        else:
+            where.append("v.status = ?")
+            params.append(status)
+    fts = query.fts()
+    sql = "SELECT c.id FROM "
+    if fts:
+        sql += (
+            "contact_fts f JOIN contact c ON c.id = f.rowid "
+            "LEFT JOIN vetting v ON v.contact_id = c.id WHERE contact_fts MATCH ? "
+        )
+        params.insert(0, fts)
+        order = f"bm25(contact_fts, {_WEIGHTS}), c.sort_name"
+    else:
+        sql += "contact c LEFT JOIN vetting v ON v.contact_id = c.id WHERE 1 "
+        order = "c.sort_name"
+    for clause in where:
+        sql += f"AND {clause} "
+    sql += f"ORDER BY {order}"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return [row[0] for row in db.execute_sql(sql, params)]
+
+
+def search(text: str, *, limit: int | None = 50, include_archived: bool = False) -> list[Hit]:
+    ids = search_ids(text, limit=limit, include_archived=include_archived)
+    if not ids:
+        return []
+    found = {
+        r.id: r
+        for r in Contact.select(
+            Contact.id, Contact.display_name, Contact.kind, Contact.archived_at,
+            Organization.name.alias("company"),
+        )
+        .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
+        .where(Contact.id.in_(ids))
+        .objects()
+    }
+    return [
+        Hit(i, found[i].display_name, found[i].company or "", found[i].kind,
+            found[i].archived_at is not None)
+        for i in ids
+        if i in found
+    ]
+
+
+__all__ = ["Hit", "ParsedQuery", "parse", "search", "search_ids"]

@@ -1,0 +1,22 @@
+"""Opening the rep's data: the one entry point the window and the command line share."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from favorbook import paths
+from favorbook.db import database
+from favorbook.services import questions
+
+
+def open_data(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Open (creating and upgrading as needed) the database in the data folder; its path."""
+    path = paths.database_path(data_dir)
+    database.open_database(path)
+    questions.ensure_starter_questions()
+    return path
+
+
+def close() -> None:
+    database.close_database()

@@ -1,0 +1,1 @@
+"""The Qt window. Nothing here is imported until the app starts."""

@@ -1,0 +1,155 @@
+"""The read-only detail pane: one contact at a glance, with their favor balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QTextBrowser
+
+from favorbook.services import contacts, conversations, favors, followups, vetting
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ContactDetail", text)
+
+
+def _local(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d")
+
+
+def _para(label: str, text: str) -> str:
+    if not text:
+        return ""
+    body = "<br>".join(escape(line) for line in text.splitlines())
+    return f"<h3>{escape(label)}</h3><p>{body}</p>"
+
+
+def contact_html(contact_id: int) -> str:
+    """The pane's content for one contact; all user text escaped."""
+    c = contacts.get_contact(contact_id)
+    bal = favors.balance(contact_id)
+    stats = conversations.interaction_stats(contact_id)
+    vet = vetting.get(contact_id)
+    parts = [f"<h1>{escape(c.display_name)}</h1>"]
+    role = " · ".join(escape(p) for p in (c.title, c.organization) if p)
+    sub = [role] if role else []
+    sub.append(escape(tr(c.kind.capitalize())))
+    if c.archived:
+        sub.append(f"<b>{escape(tr('Archived'))}</b>")
+    parts.append(f"<p>{' — '.join(sub)}</p>")
+
+    ratio = bal.ratio_text()
+    verdict = ""
+    if bal.overdrawn:
+        verdict = (
+            f" <span style='color:#c0392b'><b>{escape(tr('Overdrawn'))}</b>: "
+            f"{escape(tr('give before you ask again'))}</span>"
+        )
+    elif bal.given or bal.received:
+        verdict = f" <span style='color:#27ae60'>{escape(tr('In good standing'))}</span>"
+    parts.append(
+        f"<h3>{escape(tr('Favor balance'))}</h3>"
+        f"<p><span style='font-size:large'><b>{ratio}</b></span> "
+        f"{escape(tr('given:received'))} ({escape(tr('target'))} {bal.target:g}:1){verdict}<br>"
+        f"{bal.given} {escape(tr('given'))}, {bal.received} {escape(tr('received'))}; "
+        f"{escape(tr('open IOUs'))}: {bal.open_owed_to_me} {escape(tr('owed to me'))}, "
+        f"{bal.open_i_owe} {escape(tr('I owe'))}</p>"
+    )
+    ious = favors.open_ious(contact_id=contact_id)
+    if ious:
+        items = "".join(
+            f"<li>{escape(tr('They owe me') if f.direction == 'given' else tr('I owe them'))}: "
+            f"{escape(f.description)} ({f.occurred_on.isoformat()})</li>"
+            for f in ious[:5]
+        )
+        parts.append(f"<ul>{items}</ul>")
+
+    lines = []
+    for e in c.emails:
+        label = f"{escape(e.label)}: " if e.label else ""
+        lines.append(f"{label}<a href='mailto:{escape(e.value)}'>{escape(e.value)}</a>")
+    for p in c.phones:
+        label = f"{escape(p.label)}: " if p.label else ""
+        lines.append(f"{label}{escape(contacts.format_phone(p.value))}")
+    for a in c.addresses:
+        lines.append(escape(a.one_line()))
+    if lines:
+        parts.append(f"<h3>{escape(tr('Contact'))}</h3><p>{'<br>'.join(lines)}</p>")
+    if c.tags:
+        parts.append(f"<p>{escape(tr('Tags'))}: {escape(', '.join(c.tags))}</p>")
+
+    met = []
+    if c.how_met:
+        met.append(escape(c.how_met))
+    if c.referred_by_name:
+        met.append(f"{escape(tr('Referred by'))} <b>{escape(c.referred_by_name)}</b>")
+    if met:
+        parts.append(f"<h3>{escape(tr('How we met'))}</h3><p>{'<br>'.join(met)}</p>")
+    parts.append(_para(tr("Their needs"), c.needs))
+    parts.append(_para(tr("Their goals"), c.goals))
+    parts.append(_para(tr("What they offer"), c.offers))
+
+    talk = [f"{stats.total} {escape(tr('conversations'))}"]
+    if stats.inbound_share is not None:
+        talk.append(f"{round(stats.inbound_share * 100)}% {escape(tr('started by them'))}")
+    if stats.last_at:
+        talk.append(f"{escape(tr('last'))} {_local(stats.last_at)}")
+    if c.touch_due_on:
+        talk.append(f"{escape(tr('next touch due'))} {c.touch_due_on.isoformat()}")
+    parts.append(f"<h3>{escape(tr('Conversations'))}</h3><p>{', '.join(talk)}</p>")
+    recent = conversations.list_conversations(contact_id, limit=3)
+    if recent:
+        items = "".join(
+            f"<li>{_local(v.occurred_at)} · {escape(tr(v.direction.replace('_', ' ')))} "
+            f"{escape(tr(v.channel))}: {escape(v.summary)}</li>"
+            for v in recent
+        )
+        parts.append(f"<ul>{items}</ul>")
+    open_fu = followups.open_followups(contact_id=contact_id)
+    if open_fu:
+        items = "".join(
+            f"<li>{f.due_on.isoformat()}: {escape(f.title)}"
+            + (f" <b style='color:#c0392b'>{escape(tr('overdue'))}</b>" if f.overdue() else "")
+            + "</li>"
+            for f in open_fu
+        )
+        parts.append(f"<h3>{escape(tr('Open follow-ups'))}</h3><ul>{items}</ul>")
+    vet_line = escape(tr(vet.status_label))
+    if vet.trusted_for:
+        vet_line += f" — {escape(tr('trusted for'))} {escape(vet.trusted_for)}"
+    if vet.revet_on:
+        vet_line += f"; {escape(tr('re-vet'))} {vet.revet_on.isoformat()}"
+    parts.append(f"<h3>{escape(tr('Vetting'))}</h3><p>{vet_line}</p>")
+    if c.notes:
+        items = "".join(
+            f"<li>{escape(n.body)}"
+            + (f" <i>({escape(tr('private'))})</i>" if n.private else "")
+            + "</li>"
+            for n in c.notes
+        )
+        parts.append(f"<h3>{escape(tr('Notes'))}</h3><ul>{items}</ul>")
+    return "".join(parts)
+
+
+class ContactDetailView(QTextBrowser):
+    """Shows one contact; empty with a hint when none is selected."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactDetail")
+        self.setOpenExternalLinks(True)
+        self.contact_id: int | None = None
+        self.show_contact(None)
+
+    def show_contact(self, contact_id: int | None) -> None:
+        self.contact_id = contact_id
+        if contact_id is None:
+            self.setHtml(
+                f"<p style='color:gray'>{escape(tr('Select a contact to see their profile.'))}</p>"
+            )
+            return
+        self.setHtml(contact_html(contact_id))

@@ -1,0 +1,106 @@
+"""Start the window, or say plainly why Qt cannot open one here.
+
+Runs before PySide6 is imported: Qt's own reaction to a missing display or
+X11 library is an abort with a hint buried in its log, not a message.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import sys
+
+# Shared libraries the Qt "xcb" platform plugin loads, with the Debian/Ubuntu and Fedora
+# packages that provide them.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor"),
+    "libxcb-icccm.so.4": ("libxcb-icccm4", "xcb-util-wm"),
+    "libxcb-keysyms.so.1": ("libxcb-keysyms1", "xcb-util-keysyms"),
+    "libxcb-image.so.0": ("libxcb-image0", "xcb-util-image"),
+    "libxcb-render-util.so.0": ("libxcb-render-util0", "xcb-util-renderutil"),
+    "libxcb-shape.so.0": ("libxcb-shape0", "libxcb"),
+    "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11"),
+}
+# Libraries PySide6 itself needs to import, and where to get them.
+CORE_LIBRARIES = {
+    "libEGL.so.1": ("libegl1", "libglvnd-egl"),
+    "libGL.so.1": ("libgl1", "libglvnd-glx"),
+    "libxkbcommon.so.0": ("libxkbcommon0", "libxkbcommon"),
+    "libfontconfig.so.1": ("libfontconfig1", "fontconfig"),
+    "libdbus-1.so.3": ("libdbus-1-3", "dbus-libs"),
+    "libglib-2.0.so.0": ("libglib2.0-0", "glib2"),
+}
+
+
+def _install_hint(packages: list[tuple[str, str]]) -> str:
+    debian = " ".join(sorted({p[0] for p in packages}))
+    fedora = " ".join(sorted({p[1] for p in packages}))
+    return (
+        f"Install it with:\n  sudo apt install {debian}    (Debian, Ubuntu)\n"
+        f"  sudo dnf install {fedora}    (Fedora)"
+    )
+
+
+def platform_problem(env: dict[str, str] | None = None, platform: str | None = None) -> str | None:
+    """Why Qt could not open a window here, or None when it should be able to."""
+    env = os.environ if env is None else env
+    platform = platform or sys.platform
+    if not platform.startswith("linux"):
+        return None
+    qpa = env.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if qpa in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return None
+    wayland = bool(env.get("WAYLAND_DISPLAY")) and qpa in ("", "wayland")
+    if not wayland and not env.get("DISPLAY"):
+        return (
+            "favorbook cannot open its window: there is no display (neither DISPLAY nor "
+            "WAYLAND_DISPLAY is set). Start it from a desktop session, or over SSH with "
+            "X forwarding (ssh -X). The command-line jobs work without a display: "
+            "see favorbook --help."
+        )
+    if wayland:
+        return None
+    missing = []
+    for lib, packages in XCB_LIBRARIES.items():
+        try:
+            ctypes.CDLL(lib)
+        except OSError:
+            missing.append((lib, packages))
+    if missing:
+        names = ", ".join(lib for lib, _ in missing)
+        return (
+            f"favorbook cannot open its window: the X11 libraries Qt needs are missing "
+            f"({names}). " + _install_hint([p for _, p in missing])
+        )
+    return None
+
+
+def import_problem(exc: ImportError) -> str:
+    """A readable message for PySide6 failing to import (usually a missing system library)."""
+    text = str(exc)
+    match = re.search(r"(lib[\w.+-]+\.so[\w.]*)", text)
+    if match:
+        lib = match.group(1)
+        packages = CORE_LIBRARIES.get(lib)
+        hint = _install_hint([packages]) if packages else "Install the package that provides it."
+        return f"favorbook cannot start Qt: the system library {lib} is missing. {hint}"
+    return (
+        f"favorbook cannot start Qt ({text}). Reinstall it with `make run`, which sets up "
+        "PySide6 in .venv."
+    )
+
+
+def launch(data_dir: str | None = None) -> int:
+    problem = platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    try:
+        from favorbook.ui.app import run
+    except ImportError as exc:
+        if "PySide6" in str(exc) or ".so" in str(exc):
+            print(import_problem(exc), file=sys.stderr)
+            return 1
+        raise
+    return run(data_dir)

@@ -1,0 +1,41 @@
+"""The layers of DESIGN.md: nothing below the UI imports Qt."""
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "favorbook"
+QT_FREE = ["db", "services", "formats", "sync"]
+
+
+@pytest.mark.parametrize("layer", QT_FREE)
+def test_layer_source_never_imports_pyside6(layer):
+    offenders = []
+    for path in (PACKAGE / layer).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "PySide6"]
+    assert offenders == []
+
+
+def test_importing_every_service_loads_no_qt():
+    modules = [
+        f"favorbook.{layer}.{p.stem}"
+        for layer in QT_FREE
+        for p in sorted((PACKAGE / layer).glob("*.py"))
+        if p.stem != "__init__"
+    ] + ["favorbook.cli"]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(sorted(n for n in sys.modules if n.startswith('PySide6')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print JSON")
 
     search = sub.add_parser("search", parents=[common], help="find contacts")
-    search.add_argument("query", metavar="QUERY", help='words, "phrases", field:term filters')
+    search.add_argument("query", metavar="QUERY", nargs="*",
+                        help='words, "phrases", field:term filters (tag:golf, org:acme)')
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument("--limit", type=int, default=20, metavar="N",
                         help="at most N results (default 20)")
@@ -62,7 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "search":
+        # Whatever the user types is a search, even words that look like options (-x).
+        args.query = " ".join([*args.query, *extra])
+        if not args.query:
+            parser.error("search needs a QUERY")
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     data_dir = getattr(args, "data_dir", None)
     if args.command is None:
         from favorbook.ui.launch import launch

@@ -1,0 +1,108 @@
+"""The first window as a rep meets it: welcome, sample network, search, profile."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPushButton
+
+from favorbook.services import demo, favors
+from favorbook.ui.contact_model import ID_ROLE, ContactListModel
+
+
+def _names(win):
+    model = win.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_empty_database_welcomes_and_loads_the_sample(window, qtbot):
+    assert window.stack.currentWidget() is window.welcome
+    button = window.findChild(QPushButton, "loadSampleButton")
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.splitter
+    assert window.model.rowCount() == 60
+    assert "60 contacts" in window.statusBar().currentMessage() or window.model.rowCount() == 60
+
+
+def test_contract_object_names(window):
+    demo.load(10)
+    window.reload()
+    assert window.objectName() == "favorbookMainWindow"
+    assert isinstance(window.findChild(QLineEdit, "contactSearch"), QLineEdit)
+    view = window.findChild(QAbstractItemView, "contactList")
+    assert view is not None and view.model() is window.model
+
+
+def test_search_as_you_type_filters_the_list(window, qtbot, make_contact):
+    make_contact("José", "Núñez", organization="Acme Tools", tags=["golf"])
+    make_contact("Ann", "Lee", organization="Brightwave")
+    window.reload()
+    assert window.model.rowCount() == 2
+    qtbot.keyClicks(window.search_edit, "jose")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    assert _names(window) == ["José Núñez"]
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "tag:golf")
+    qtbot.waitUntil(lambda: _names(window) == ["José Núñez"], timeout=2000)
+
+
+def test_no_match_says_so(window, qtbot, make_contact):
+    make_contact("Ann", "Lee")
+    window.reload()
+    qtbot.keyClicks(window.search_edit, "zzzz")
+    qtbot.waitUntil(lambda: window.empty_label.isVisible(), timeout=2000)
+    assert "zzzz" in window.empty_label.text()
+    assert not window.list_view.isVisible()
+
+
+def test_selecting_shows_profile_and_favor_balance(window, qtbot, make_contact):
+    ann = make_contact("Ann", "Lee", organization="Brightwave", title="CTO")
+    favors.log_favor(ann, "given", "Introduced her to a recruiter")
+    favors.log_favor(ann, "given", "Sent the white paper", expectation="iou")
+    favors.log_favor(ann, "received", "Reviewed our proposal")
+    window.reload()
+    row = window.model.row_of(ann)
+    window.list_view.selectRow(row)
+    text = window.detail.toPlainText()
+    assert "Ann Lee" in text
+    assert "CTO · Brightwave" in text
+    assert "2.0:1" in text  # two given, one received
+    assert "Overdrawn" in text  # below the 4:1 target
+    assert "They owe me: Sent the white paper" in text
+
+
+def test_user_text_is_escaped_in_the_profile(window, make_contact):
+    cid = make_contact("<b>Bold</b>", "<img src=x>")
+    window.reload()
+    window.list_view.selectRow(window.model.row_of(cid))
+    assert "<b>Bold</b>" in window.detail.toPlainText()
+
+
+def test_find_shortcut_focuses_search(window, qtbot, make_contact):
+    make_contact()
+    window.reload()
+    window.list_view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search_edit.hasFocus, timeout=1000)
+
+
+def test_model_passes_qtmodeltester(db, qtmodeltester):
+    demo.load(30)
+    model = ContactListModel()
+    from favorbook.services import search
+
+    model.set_ids(search.search_ids(""))
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data(ID_ROLE) == model.contact_id(0)
+
+
+def test_list_asks_for_rows_in_blocks_not_one_query_per_row(db, qtbot, monkeypatch):
+    from favorbook.services import contacts, search
+
+    demo.load(600)
+    calls = []
+    real = contacts.rows
+    monkeypatch.setattr(contacts, "rows", lambda ids: calls.append(len(ids)) or real(ids))
+    model = ContactListModel()
+    model.set_ids(search.search_ids(""))
+    for r in range(model.rowCount()):
+        model.index(r, 0).data()
+    assert len(calls) <= 4  # 600 rows, 200 per block

@@ -40,24 +40,44 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", parents=[common], help="fill the database with a sample network")
-    demo.add_argument("--contacts", type=int, default=60, metavar="N",
-                      help="how many sample contacts (default 60)")
-    demo.add_argument("--seed", type=int, default=1, metavar="S",
-                      help="random seed; the same seed gives the same network")
-    demo.add_argument("--force", action="store_true",
-                      help="add the sample even though the database holds contacts of your own")
+    demo.add_argument(
+        "--contacts",
+        type=int,
+        default=60,
+        metavar="N",
+        help="how many sample contacts (default 60)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="random seed; the same seed gives the same network",
+    )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="add the sample even though the database holds contacts of your own",
+    )
 
     stats = sub.add_parser("stats", parents=[common], help="headline figures of your network")
     stats.add_argument("--json", action="store_true", help="print JSON")
 
     search = sub.add_parser("search", parents=[common], help="find contacts")
-    search.add_argument("query", metavar="QUERY", nargs="*",
-                        help='words, "phrases", field:term filters (tag:golf, org:acme)')
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        nargs="*",
+        help='words, "phrases", field:term filters (tag:golf, org:acme)',
+    )
     search.add_argument("--json", action="store_true", help="print JSON")
-    search.add_argument("--limit", type=int, default=20, metavar="N",
-                        help="at most N results (default 20)")
+    search.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="at most N results (default 20)"
+    )
 
-    sub.add_parser("check", parents=[common], help="check the database; exit 1 when it is not healthy")
+    sub.add_parser(
+        "check", parents=[common], help="check the database; exit 1 when it is not healthy"
+    )
     return parser
 
 
@@ -90,8 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"favorbook: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except OSError as exc:
-        print(f"favorbook: {exc.strerror or exc} ({exc.filename or 'data folder'})",
-              file=sys.stderr)
+        print(
+            f"favorbook: {exc.strerror or exc} ({exc.filename or 'data folder'})", file=sys.stderr
+        )
         return EXIT_FAIL
     finally:
         from favorbook.services import session
@@ -110,8 +131,12 @@ def _demo(args, data_dir) -> int:
 
     def progress(done: int, total: int) -> None:
         if interactive:
-            print(f"\rBuilding the sample network… {100 * done // total:3d}%", end="",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\rBuilding the sample network… {100 * done // total:3d}%",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
 
     try:
         n = demo.load(args.contacts, seed=args.seed, force=args.force, progress=progress)
@@ -140,8 +165,10 @@ def _stats(args, data_dir) -> int:
         ("Contacts", figures["contacts"]),
         ("Favors given", figures["favors_given"]),
         ("Favors received", figures["favors_received"]),
-        ("Give:take ratio", f"{_ratio_text(figures['give_take_ratio'])} "
-                            f"(target {figures['target_ratio']:g}:1)"),
+        (
+            "Give:take ratio",
+            f"{_ratio_text(figures['give_take_ratio'])} (target {figures['target_ratio']:g}:1)",
+        ),
         ("Open IOUs owed to me", figures["open_ious_owed_to_me"]),
         ("Open IOUs I owe", figures["open_ious_i_owe"]),
         ("Follow-ups overdue", figures["followups_overdue"]),

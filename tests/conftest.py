@@ -36,7 +36,9 @@ def make_contact(db):
     from favorbook.services import contacts
 
     def make(first="Ann", last="Lee", **kw):
-        return contacts.create_contact(contacts.ContactInput(first_name=first, last_name=last, **kw))
+        return contacts.create_contact(
+            contacts.ContactInput(first_name=first, last_name=last, **kw)
+        )
 
     return make
 

@@ -110,9 +110,7 @@ def _validate_email(value: str, index: int) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValidationError(
-            "emails", f"“{value}” is not a valid email address: {exc}"
-        ) from None
+        raise ValidationError("emails", f"“{value}” is not a valid email address: {exc}") from None
 
 
 def normalize_phone(value: str, region: str | None = None) -> str:
@@ -212,7 +210,10 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
             out.links.append(Labeled(value, clean(item.label, "links", max_len=50)))
     for addr in data.addresses:
         cleaned = Address(
-            *(clean(getattr(addr, f), "addresses", max_len=500) for f in Address.__dataclass_fields__)
+            *(
+                clean(getattr(addr, f), "addresses", max_len=500)
+                for f in Address.__dataclass_fields__
+            )
         )
         if not cleaned.is_empty():
             out.addresses.append(cleaned)
@@ -422,14 +423,8 @@ def get_contact(contact_id: int, *, include_private: bool = True) -> ContactDeta
         organization_id=contact.organization_id,
         title=contact.title,
         kind=contact.kind,
-        emails=[
-            Labeled(e.value, e.label)
-            for e in contact.emails.order_by(ContactEmail.position)
-        ],
-        phones=[
-            Labeled(p.value, p.label)
-            for p in contact.phones.order_by(ContactPhone.position)
-        ],
+        emails=[Labeled(e.value, e.label) for e in contact.emails.order_by(ContactEmail.position)],
+        phones=[Labeled(p.value, p.label) for p in contact.phones.order_by(ContactPhone.position)],
         addresses=[
             Address(a.label, a.street, a.city, a.region, a.postcode, a.country)
             for a in contact.addresses.order_by(ContactAddress.position)
@@ -562,8 +557,15 @@ def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
     )
     for r in query:
         out[r["id"]] = ContactRow(
-            r["id"], r["display_name"], r["company"] or "", r["kind"],
-            r["last_interaction_at"], 0, 0, None, r["archived_at"] is not None,
+            r["id"],
+            r["display_name"],
+            r["company"] or "",
+            r["kind"],
+            r["last_interaction_at"],
+            0,
+            0,
+            None,
+            r["archived_at"] is not None,
         )
     counts = (
         Favor.select(Favor.contact, Favor.direction, fn.COUNT(Favor.id))

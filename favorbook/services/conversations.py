@@ -54,7 +54,9 @@ def log_conversation(
     channel = choice(channel, CHANNELS, "channel")
     when = as_datetime(occurred_at, "occurred_at")
     if when > utc_now() + dt.timedelta(days=1):
-        raise ValidationError("occurred_at", "is in the future; log a conversation once it happened")
+        raise ValidationError(
+            "occurred_at", "is in the future; log a conversation once it happened"
+        )
     summary = clean(summary, "summary", max_len=100_000)
     problems = clean(problems, "problems", max_len=100_000)
     opportunities = clean(opportunities, "opportunities", max_len=100_000)
@@ -79,7 +81,10 @@ def log_conversation(
             followups.add_followup(contact_id, due, title, conversation_id=conversation.id)
         for question_id, answer in (answers or {}).items():
             questions.record_answer(
-                contact_id, question_id, answer, asked_on=when.date(),
+                contact_id,
+                question_id,
+                answer,
+                asked_on=when.date(),
                 conversation_id=conversation.id,
             )
         contacts.refresh_interaction(contact_id)
@@ -97,7 +102,7 @@ def list_conversations(
     contact_id: int | None = None, *, limit: int | None = None
 ) -> list[ConversationView]:
     """The log, newest first; one person's when ``contact_id`` is given."""
-    query = Conversation.select(Conversation, Contact.display_name).join(
+    query = Conversation.select(Conversation, Contact.id, Contact.display_name).join(
         Contact, on=(Conversation.contact == Contact.id)
     )
     if contact_id is not None:
@@ -107,8 +112,16 @@ def list_conversations(
         query = query.limit(limit)
     return [
         ConversationView(
-            c.id, c.contact_id, c.contact.display_name, c.occurred_at, c.channel, c.direction,
-            c.summary, c.problems, c.opportunities, c.strategies,
+            c.id,
+            c.contact_id,
+            c.contact.display_name,
+            c.occurred_at,
+            c.channel,
+            c.direction,
+            c.summary,
+            c.problems,
+            c.opportunities,
+            c.strategies,
         )
         for c in query
     ]

@@ -32,25 +32,121 @@ from favorbook.errors import FavorbookError
 from favorbook.services import search_index
 from favorbook.services._common import today, utc_now
 
-FIRST = (
-    "Ana Ben Carla Dev Elena Farid Grace Hiro Ines Jonas Kemi Luis Maya Noah Olga Priya "
-    "Quinn Rosa Sam Tomás Uma Viktor Wen Yara Zoe Amara Bruno Chloé Dmitri Esther Felix "
-    "Gabriela Hannah Ivan Julia Kofi Lena Marco Nadia Oscar Paula Rafael Sofia Theo "
-    "Valentina William Xavier Yusuf Zainab José Björn Łucja Søren Aoife Nguyễn"
-).split()
-LAST = (
-    "Alvarez Becker Chen Dubois Eriksen Fischer García Haddad Ito Jensen Kowalski Larsen "
-    "Moreau Nakamura Okafor Patel Quintero Rossi Schmidt Tanaka Ueda Vasquez Weber Xu "
-    "Yilmaz Zimmermann O'Brien Müller Novak Silva Andersson Brennan Costa Dimitrov Evans "
-    "Ferreira Gupta Hoffmann Ibrahim Jovanović Kim Lindqvist Mendoza Nielsen Olsen Petrov"
-).split()
+FIRST = [
+    "Ana",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kemi",
+    "Luis",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tomás",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yara",
+    "Zoe",
+    "Amara",
+    "Bruno",
+    "Chloé",
+    "Dmitri",
+    "Esther",
+    "Felix",
+    "Gabriela",
+    "Hannah",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Oscar",
+    "Paula",
+    "Rafael",
+    "Sofia",
+    "Theo",
+    "Valentina",
+    "William",
+    "Xavier",
+    "Yusuf",
+    "Zainab",
+    "José",
+    "Björn",
+    "Łucja",
+    "Søren",
+    "Aoife",
+    "Nguyễn",
+]
+LAST = [
+    "Alvarez",
+    "Becker",
+    "Chen",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Vasquez",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "O'Brien",
+    "Müller",
+    "Novak",
+    "Silva",
+    "Andersson",
+    "Brennan",
+    "Costa",
+    "Dimitrov",
+    "Evans",
+    "Ferreira",
+    "Gupta",
+    "Hoffmann",
+    "Ibrahim",
+    "Jovanović",
+    "Kim",
+    "Lindqvist",
+    "Mendoza",
+    "Nielsen",
+    "Olsen",
+    "Petrov",
+]
 # industry: (company stems, titles, what they offer, what they need)
 INDUSTRIES = {
     "facilities": (
         ["Brightline Facilities", "Tower Property Group", "CleanPro Services", "Harbor Estates"],
         ["Facilities Manager", "Property Manager", "Operations Director"],
-        ["commercial cleaning for office towers", "property management introductions",
-         "carpet cleaning and floor care"],
+        [
+            "commercial cleaning for office towers",
+            "property management introductions",
+            "carpet cleaning and floor care",
+        ],
         ["a reliable HVAC contractor", "tenants for two floors of office space"],
     ),
     "finance": (
@@ -62,8 +158,11 @@ INDUSTRIES = {
     "manufacturing": (
         ["Ironwood Machining", "Delta Components", "Precision Parts Co", "Riverbend Plastics"],
         ["Plant Manager", "Purchasing Manager", "Head of Engineering", "Owner"],
-        ["hard-to-find replacement parts", "CNC machining on short notice",
-         "supplier quality audits"],
+        [
+            "hard-to-find replacement parts",
+            "CNC machining on short notice",
+            "supplier quality audits",
+        ],
         ["a second supplier for castings", "a good maintenance technician"],
     ),
     "software": (
@@ -92,9 +191,15 @@ INDUSTRIES = {
     ),
 }
 HOW_MET = (
-    "Chamber of commerce breakfast", "Trade show booth next to ours", "Introduced at a golf day",
-    "Customer of a customer", "Panel at the regional sales summit", "LinkedIn message",
-    "Neighbour at the co-working space", "School fundraiser", "Cold call that went well",
+    "Chamber of commerce breakfast",
+    "Trade show booth next to ours",
+    "Introduced at a golf day",
+    "Customer of a customer",
+    "Panel at the regional sales summit",
+    "LinkedIn message",
+    "Neighbour at the co-working space",
+    "School fundraiser",
+    "Cold call that went well",
 )
 TAGS = ("golf", "chamber", "vip", "conference", "alumni", "board", "local", "tennis", "book club")
 FAVORS_GIVEN = (
@@ -196,8 +301,7 @@ def load(
         for stems, *_ in INDUSTRIES.values():
             for name in stems:
                 org = Organization.get_or_none(Organization.name == name)
-                org_ids[name] = org.id if org else Organization.create(
-                    name=name, created_at=now).id
+                org_ids[name] = org.id if org else Organization.create(name=name, created_at=now).id
         tag_ids = {}
         for name in TAGS:
             tag = Tag.get_or_none(Tag.name == name)
@@ -206,8 +310,16 @@ def load(
         ids = list(range(first_id, first_id + n))
         industry_of: dict[int, str] = {}
         contact_rows, emails, phones, tags, notes = [], [], [], [], []
-        kinds = ("customer", "customer", "prospect", "prospect", "partner", "vendor", "peer",
-                 "other")
+        kinds = (
+            "customer",
+            "customer",
+            "prospect",
+            "prospect",
+            "partner",
+            "vendor",
+            "peer",
+            "other",
+        )
         for cid in ids:
             first, last = rng.choice(FIRST), rng.choice(LAST)
             industry = rng.choice(list(INDUSTRIES))
@@ -216,42 +328,62 @@ def load(
             company = rng.choice(stems)
             created = now - dt.timedelta(days=rng.randrange(30, 900))
             cadence = rng.choice((14, 30, 30, 60, 90, 90, None))
-            contact_rows.append({
-                "id": cid,
-                "uid": f"sample-{seed}-{cid}",
-                "first_name": first,
-                "last_name": last,
-                "display_name": f"{first} {last}",
-                "sort_name": f"{last}, {first}".lower(),
-                "organization": org_ids[company],
-                "title": rng.choice(titles),
-                "kind": rng.choice(kinds),
-                "birthday": (f"{rng.randrange(1960, 2000)}-{rng.randrange(1, 13):02d}-"
-                             f"{rng.randrange(1, 29):02d}") if rng.random() < 0.5 else None,
-                "how_met": rng.choice(HOW_MET),
-                "needs": rng.choice(needs) if rng.random() < 0.6 else "",
-                "goals": rng.choice(STRATEGIES[:3]) if rng.random() < 0.6 else "",
-                "offers": rng.choice(offers),
-                "cadence_days": cadence,
-                "touch_due_on": (created.date() + dt.timedelta(days=cadence)) if cadence else None,
-                "is_sample": True,
-                "created_at": created,
-                "updated_at": created,
-            })
+            contact_rows.append(
+                {
+                    "id": cid,
+                    "uid": f"sample-{seed}-{cid}",
+                    "first_name": first,
+                    "last_name": last,
+                    "display_name": f"{first} {last}",
+                    "sort_name": f"{last}, {first}".lower(),
+                    "organization": org_ids[company],
+                    "title": rng.choice(titles),
+                    "kind": rng.choice(kinds),
+                    "birthday": (
+                        f"{rng.randrange(1960, 2000)}-{rng.randrange(1, 13):02d}-"
+                        f"{rng.randrange(1, 29):02d}"
+                    )
+                    if rng.random() < 0.5
+                    else None,
+                    "how_met": rng.choice(HOW_MET),
+                    "needs": rng.choice(needs) if rng.random() < 0.6 else "",
+                    "goals": rng.choice(STRATEGIES[:3]) if rng.random() < 0.6 else "",
+                    "offers": rng.choice(offers),
+                    "cadence_days": cadence,
+                    "touch_due_on": (created.date() + dt.timedelta(days=cadence))
+                    if cadence
+                    else None,
+                    "is_sample": True,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
             slug = f"{first}.{last}".lower().replace("'", "")
             domain = company.lower().replace(" & ", "").replace(" ", "") + ".example"
-            emails.append({"contact": cid, "label": "work", "value": f"{slug}@{domain}",
-                           "position": 0})
-            phones.append({"contact": cid, "label": "mobile", "value": _phone(rng),
-                           "position": 0})
+            emails.append(
+                {"contact": cid, "label": "work", "value": f"{slug}@{domain}", "position": 0}
+            )
+            phones.append({"contact": cid, "label": "mobile", "value": _phone(rng), "position": 0})
             for name in rng.sample(TAGS, rng.randrange(0, 3)):
                 tags.append({"contact": cid, "tag": tag_ids[name]})
             if rng.random() < 0.3:
-                notes.append({"contact": cid, "body": "Prefers calls before 10am.",
-                              "private": False, "created_at": created})
+                notes.append(
+                    {
+                        "contact": cid,
+                        "body": "Prefers calls before 10am.",
+                        "private": False,
+                        "created_at": created,
+                    }
+                )
             if rng.random() < 0.15:
-                notes.append({"contact": cid, "private": True, "created_at": created,
-                              "body": "Going through a divorce; do not bring up family."})
+                notes.append(
+                    {
+                        "contact": cid,
+                        "private": True,
+                        "created_at": created,
+                        "body": "Going through a divorce; do not bring up family.",
+                    }
+                )
         _insert(Contact, contact_rows)
         _insert(ContactEmail, emails)
         _insert(ContactPhone, phones)
@@ -265,13 +397,20 @@ def load(
             if rng.random() < 0.45:
                 source = ids[rng.randrange(max(0, i - 12), i)]
                 outcome = rng.choice(("pending", "won", "won", "lost"))
-                referrals.append({
-                    "kind": "inbound", "source": source, "subject": cid, "recipient": None,
-                    "occurred_on": contact_rows[i]["created_at"].date(),
-                    "outcome": outcome,
-                    "value": float(rng.randrange(5, 120) * 1000) if outcome == "won" else 0.0,
-                    "thanks_sent": rng.random() < 0.6, "note": "", "created_at": now,
-                })
+                referrals.append(
+                    {
+                        "kind": "inbound",
+                        "source": source,
+                        "subject": cid,
+                        "recipient": None,
+                        "occurred_on": contact_rows[i]["created_at"].date(),
+                        "outcome": outcome,
+                        "value": float(rng.randrange(5, 120) * 1000) if outcome == "won" else 0.0,
+                        "thanks_sent": rng.random() < 0.6,
+                        "note": "",
+                        "created_at": now,
+                    }
+                )
         report(2, steps)
 
         # Vetting in every state, with notes.
@@ -282,37 +421,51 @@ def load(
                 status = rng.choice(statuses)
                 stems, titles, offers, needs = INDUSTRIES[industry_of[cid]]
                 good = status == "trusted"
-                vettings.append({
-                    "contact": cid, "status": status,
-                    "keeps_promises": good or rng.random() < 0.4,
-                    "quality_of_work": good or rng.random() < 0.4,
-                    "shares_principles": good or rng.random() < 0.3,
-                    "references_checked": good and rng.random() < 0.8,
-                    "trusted_for": rng.choice(offers) if good else "",
-                    "revet_on": on + dt.timedelta(days=rng.randrange(-60, 300)),
-                    "updated_at": now,
-                })
-                vnotes.append({
-                    "contact": cid, "noted_on": on - dt.timedelta(days=rng.randrange(10, 400)),
-                    "body": "Delivered the job on time and under the quote." if good
-                    else "Missed two promised dates on the last job.",
-                    "evidence": "Asked the customer directly" if good else "",
-                    "vouched_by": rng.choice(ids) if good else None,
-                    "vouched_by_name": "", "created_at": now,
-                })
+                vettings.append(
+                    {
+                        "contact": cid,
+                        "status": status,
+                        "keeps_promises": good or rng.random() < 0.4,
+                        "quality_of_work": good or rng.random() < 0.4,
+                        "shares_principles": good or rng.random() < 0.3,
+                        "references_checked": good and rng.random() < 0.8,
+                        "trusted_for": rng.choice(offers) if good else "",
+                        "revet_on": on + dt.timedelta(days=rng.randrange(-60, 300)),
+                        "updated_at": now,
+                    }
+                )
+                vnotes.append(
+                    {
+                        "contact": cid,
+                        "noted_on": on - dt.timedelta(days=rng.randrange(10, 400)),
+                        "body": "Delivered the job on time and under the quote."
+                        if good
+                        else "Missed two promised dates on the last job.",
+                        "evidence": "Asked the customer directly" if good else "",
+                        "vouched_by": rng.choice(ids) if good else None,
+                        "vouched_by_name": "",
+                        "created_at": now,
+                    }
+                )
         # Recommendations the rep made, some of trusted people, one with an override.
         trusted = [v["contact"] for v in vettings if v["status"] == "trusted"]
         for subject in trusted[: max(1, n // 10)]:
             recipient = rng.choice(ids)
             if recipient != subject:
-                referrals.append({
-                    "kind": "outbound", "source": None, "subject": subject,
-                    "recipient": recipient,
-                    "occurred_on": on - dt.timedelta(days=rng.randrange(5, 300)),
-                    "outcome": rng.choice(("pending", "won")), "value": 0.0,
-                    "thanks_sent": False, "note": "Recommended for their need",
-                    "created_at": now,
-                })
+                referrals.append(
+                    {
+                        "kind": "outbound",
+                        "source": None,
+                        "subject": subject,
+                        "recipient": recipient,
+                        "occurred_on": on - dt.timedelta(days=rng.randrange(5, 300)),
+                        "outcome": rng.choice(("pending", "won")),
+                        "value": 0.0,
+                        "thanks_sent": False,
+                        "note": "Recommended for their need",
+                        "created_at": now,
+                    }
+                )
         _insert(Referral, referrals)
         _insert(Vetting, vettings)
         _insert(VettingNote, vnotes)
@@ -325,49 +478,76 @@ def load(
                 given = rng.random() < 0.72
                 kind, text = rng.choice(FAVORS_GIVEN if given else FAVORS_RECEIVED)
                 other = contact_rows[rng.randrange(n)]["display_name"]
-                favors.append({
-                    "contact": cid, "direction": "given" if given else "received",
-                    "kind": kind, "description": text.format(other=other),
-                    "occurred_on": on - dt.timedelta(days=rng.randrange(0, 540)),
-                    "value": rng.randrange(1, 6),
-                    "expectation": "iou" if rng.random() < 0.2 else "pay_forward",
-                    "acknowledged": rng.random() < 0.7, "created_at": now,
-                })
+                favors.append(
+                    {
+                        "contact": cid,
+                        "direction": "given" if given else "received",
+                        "kind": kind,
+                        "description": text.format(other=other),
+                        "occurred_on": on - dt.timedelta(days=rng.randrange(0, 540)),
+                        "value": rng.randrange(1, 6),
+                        "expectation": "iou" if rng.random() < 0.2 else "pay_forward",
+                        "acknowledged": rng.random() < 0.7,
+                        "created_at": now,
+                    }
+                )
         _insert(Favor, favors)
         report(4, steps)
 
         # Conversations, with what was learned, follow-ups and questions asked.
         question_ids = [q.id for q in Question.select(Question.id)]
         convs, follows, asked = [], [], []
-        next_conv = (Conversation.select(Conversation.id).order_by(
-            Conversation.id.desc()).scalar() or 0) + 1
+        next_conv = (
+            Conversation.select(Conversation.id).order_by(Conversation.id.desc()).scalar() or 0
+        ) + 1
         for cid in ids:
             for _ in range(rng.randrange(0, 8)):
                 when = now - dt.timedelta(days=rng.randrange(1, 500), hours=rng.randrange(0, 9))
-                convs.append({
-                    "id": next_conv, "contact": cid, "occurred_at": when,
-                    "channel": rng.choice(("call", "call", "meeting", "video", "email")),
-                    "direction": rng.choice(("inbound", "outbound", "outbound", "in_person")),
-                    "summary": rng.choice(SUMMARIES), "problems": rng.choice(PROBLEMS),
-                    "opportunities": rng.choice(OPPORTUNITIES),
-                    "strategies": rng.choice(STRATEGIES), "created_at": when,
-                })
+                direction = rng.choice(("inbound", "outbound", "outbound", "in_person"))
+                convs.append(
+                    {
+                        "id": next_conv,
+                        "contact": cid,
+                        "occurred_at": when,
+                        "channel": "meeting"
+                        if direction == "in_person"
+                        else rng.choice(("call", "call", "video", "email")),
+                        "direction": direction,
+                        "summary": rng.choice(SUMMARIES),
+                        "problems": rng.choice(PROBLEMS),
+                        "opportunities": rng.choice(OPPORTUNITIES),
+                        "strategies": rng.choice(STRATEGIES),
+                        "created_at": when,
+                    }
+                )
                 if question_ids and rng.random() < 0.4:
-                    asked.append({
-                        "question": rng.choice(question_ids), "contact": cid,
-                        "conversation": next_conv, "asked_on": when.date(),
-                        "answer": rng.choice(ANSWERS),
-                    })
+                    asked.append(
+                        {
+                            "question": rng.choice(question_ids),
+                            "contact": cid,
+                            "conversation": next_conv,
+                            "asked_on": when.date(),
+                            "answer": rng.choice(ANSWERS),
+                        }
+                    )
                 next_conv += 1
             if rng.random() < 0.35:
-                follows.append({
-                    "uid": f"sample-{seed}-fu-{cid}", "contact": cid,
-                    "due_on": on + dt.timedelta(days=rng.randrange(-20, 30)),
-                    "title": rng.choice(("Send the case study", "Call about the renewal",
-                                         "Check how the introduction went",
-                                         "Send thanks for the referral")),
-                    "created_at": now,
-                })
+                follows.append(
+                    {
+                        "uid": f"sample-{seed}-fu-{cid}",
+                        "contact": cid,
+                        "due_on": on + dt.timedelta(days=rng.randrange(-20, 30)),
+                        "title": rng.choice(
+                            (
+                                "Send the case study",
+                                "Call about the renewal",
+                                "Check how the introduction went",
+                                "Send thanks for the referral",
+                            )
+                        ),
+                        "created_at": now,
+                    }
+                )
         _insert(Conversation, convs)
         _insert(FollowUp, follows)
         _insert(QuestionAsked, asked)

@@ -38,9 +38,7 @@ KIND_LABELS = {
 
 def _open_iou():
     return (
-        (Favor.expectation == "iou")
-        & Favor.settled_by.is_null()
-        & Favor.written_off_on.is_null()
+        (Favor.expectation == "iou") & Favor.settled_by.is_null() & Favor.written_off_on.is_null()
     )
 
 
@@ -127,9 +125,7 @@ def settle_iou(iou_id: int, by_favor_id: int) -> None:
     if iou.settled_by_id is not None or iou.written_off_on is not None:
         raise ValidationError("settles", "that IOU is already settled or written off")
     if by.direction == iou.direction:
-        raise ValidationError(
-            "settles", "an IOU is settled by a favor in the other direction"
-        )
+        raise ValidationError("settles", "an IOU is settled by a favor in the other direction")
     if by.contact_id != iou.contact_id:
         raise ValidationError("settles", "an IOU is settled by a favor with the same person")
     iou.settled_by = by.id
@@ -161,14 +157,25 @@ def delete_favor(favor_id: int) -> None:
 
 
 def _views(query) -> list[FavorView]:
-    query = query.select(Favor, Contact.display_name).join(
+    query = query.select(Favor, Contact.id, Contact.display_name).join(
         Contact, on=(Favor.contact == Contact.id)
     )
     return [
         FavorView(
-            f.id, f.contact_id, f.contact.display_name, f.direction, f.kind, f.occurred_on,
-            f.description, f.value, f.beneficiary_id, f.expectation, f.acknowledged,
-            f.settled_by_id, f.settled_on, f.written_off_on,
+            f.id,
+            f.contact_id,
+            f.contact.display_name,
+            f.direction,
+            f.kind,
+            f.occurred_on,
+            f.description,
+            f.value,
+            f.beneficiary_id,
+            f.expectation,
+            f.acknowledged,
+            f.settled_by_id,
+            f.settled_on,
+            f.written_off_on,
         )
         for f in query
     ]

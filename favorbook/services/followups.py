@@ -58,12 +58,13 @@ def reschedule(followup_id: int, due_on: dt.date | str) -> None:
 
 
 def _views(query) -> list[FollowUpView]:
-    query = query.select(FollowUp, Contact.display_name).join(
+    query = query.select(FollowUp, Contact.id, Contact.display_name).join(
         Contact, on=(FollowUp.contact == Contact.id)
     )
     return [
-        FollowUpView(f.id, f.contact_id, f.contact.display_name, f.due_on, f.title,
-                     f.done_at is not None)
+        FollowUpView(
+            f.id, f.contact_id, f.contact.display_name, f.due_on, f.title, f.done_at is not None
+        )
         for f in query
     ]
 

@@ -127,7 +127,7 @@ class AnswerView:
 def answers_for(contact_id: int) -> list[AnswerView]:
     """Every question asked to this person, newest first, with what they said."""
     query = (
-        QuestionAsked.select(QuestionAsked, Question.text)
+        QuestionAsked.select(QuestionAsked, Question.id, Question.text)
         .join(Question)
         .where(QuestionAsked.contact == contact_id)
         .order_by(QuestionAsked.asked_on.desc(), QuestionAsked.id.desc())
@@ -143,9 +143,7 @@ class Suggestion:
     reason: str
 
 
-def suggest(
-    contact_id: int, *, on: dt.date | None = None, limit: int = 5
-) -> list[Suggestion]:
+def suggest(contact_id: int, *, on: dt.date | None = None, limit: int = 5) -> list[Suggestion]:
     """Questions worth asking this person now.
 
     Left out: those asked in the last 90 days. Preferred: those whose answer would

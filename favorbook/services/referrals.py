@@ -35,9 +35,9 @@ def record_inbound(
     occurred_on: dt.date | str | None = None,
     note: str = "",
 ) -> int:
-    """``source_id`` brought us ``subject_id``. A contact has one such source; a new one replaces it.
+    """``source_id`` brought us ``subject_id``.
 
-    Refuses a link that would make someone their own (indirect) referrer.
+    A contact has one such source; a new one replaces it. Refuses a link that would make someone their own (indirect) referrer.
     """
     require(Contact, source_id, "contact (referred by)")
     require(Contact, subject_id, "contact")
@@ -179,9 +179,20 @@ def _views(query) -> list[ReferralView]:
     name = names(list(ids))
     return [
         ReferralView(
-            r.id, r.kind, r.source_id, name.get(r.source_id, "me"), r.subject_id,
-            name.get(r.subject_id, ""), r.recipient_id, name.get(r.recipient_id, ""),
-            r.occurred_on, r.outcome, r.value, r.thanks_sent, r.note, r.override_reason,
+            r.id,
+            r.kind,
+            r.source_id,
+            name.get(r.source_id, "me"),
+            r.subject_id,
+            name.get(r.subject_id, ""),
+            r.recipient_id,
+            name.get(r.recipient_id, ""),
+            r.occurred_on,
+            r.outcome,
+            r.value,
+            r.thanks_sent,
+            r.note,
+            r.override_reason,
         )
         for r in rows
     ]

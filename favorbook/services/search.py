@@ -149,7 +149,10 @@ def search(text: str, *, limit: int | None = 50, include_archived: bool = False)
     found = {
         r.id: r
         for r in Contact.select(
-            Contact.id, Contact.display_name, Contact.kind, Contact.archived_at,
+            Contact.id,
+            Contact.display_name,
+            Contact.kind,
+            Contact.archived_at,
             Organization.name.alias("company"),
         )
         .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
@@ -157,8 +160,13 @@ def search(text: str, *, limit: int | None = 50, include_archived: bool = False)
         .objects()
     }
     return [
-        Hit(i, found[i].display_name, found[i].company or "", found[i].kind,
-            found[i].archived_at is not None)
+        Hit(
+            i,
+            found[i].display_name,
+            found[i].company or "",
+            found[i].kind,
+            found[i].archived_at is not None,
+        )
         for i in ids
         if i in found
     ]

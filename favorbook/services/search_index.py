@@ -10,9 +10,7 @@ from collections.abc import Iterable
 
 from favorbook.db.models import db
 
-COLUMNS = (
-    "name", "company", "emails", "phones", "tags", "notes", "goals", "offers", "trusted_for"
-)
+COLUMNS = ("name", "company", "emails", "phones", "tags", "notes", "goals", "offers", "trusted_for")
 
 # Phones are stored in E.164 (+15551234567); index the digits with and without the
 # country code (1 to 3 digits) so a number typed the national way finds them by prefix.

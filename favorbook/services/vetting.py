@@ -73,7 +73,11 @@ def get(contact_id: int) -> VettingView:
             names[note.vouched_by_id] = Contact.get_by_id(note.vouched_by_id).display_name
         view.notes.append(
             VettingNoteView(
-                note.id, note.noted_on, note.body, note.evidence, note.vouched_by_id,
+                note.id,
+                note.noted_on,
+                note.body,
+                note.evidence,
+                note.vouched_by_id,
                 names.get(note.vouched_by_id, note.vouched_by_name),
             )
         )
@@ -111,8 +115,12 @@ def set_vetting(
     revet = as_date(revet_on, "revet_on") if revet_on else None
     with db.atomic():
         Vetting.replace(
-            contact=contact_id, status=status, trusted_for=trusted, revet_on=revet,
-            updated_at=utc_now(), **values,
+            contact=contact_id,
+            status=status,
+            trusted_for=trusted,
+            revet_on=revet,
+            updated_at=utc_now(),
+            **values,
         ).execute()
         search_index.index_contacts([contact_id])
 
@@ -154,7 +162,9 @@ class RevetDue:
 def revet_due(on: dt.date | None = None) -> list[RevetDue]:
     """People whose vetting should be looked at again, earliest first."""
     query = (
-        Vetting.select(Vetting.contact, Vetting.status, Vetting.revet_on, Contact.display_name)
+        Vetting.select(
+            Vetting.contact, Vetting.status, Vetting.revet_on, Contact.id, Contact.display_name
+        )
         .join(Contact)
         .where((Vetting.revet_on <= (on or today())) & Contact.archived_at.is_null())
         .order_by(Vetting.revet_on)

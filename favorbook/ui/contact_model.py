@@ -6,6 +6,8 @@ id list and a few small queries per screenful, never a query per row.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from favorbook.services import contacts
 
 BLOCK = 200
+WARNING_RED = "#c0392b"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -106,12 +109,20 @@ class ContactListModel(QAbstractTableModel):
                     QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
                 )
             if column == self.FAVORS and row.received and row.given < row.received:
-                return QColor("#c0392b")
+                return QColor(WARNING_RED)
+            if (
+                column == self.NEXT_FOLLOWUP
+                and row.next_followup
+                and (row.next_followup < dt.date.today())
+            ):
+                return QColor(WARNING_RED)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.FAVORS:
-                return self.tr("%n favor(s) given", "", row.given) + ", " + self.tr(
-                    "%n received", "", row.received
+                return (
+                    self.tr("Favors given: %1, received: %2")
+                    .replace("%1", str(row.given))
+                    .replace("%2", str(row.received))
                 )
             return None
         if column == self.NAME:
@@ -138,6 +149,4 @@ def _local_date(value) -> str:
     """A stored UTC datetime as a date in the local zone."""
     if value is None:
         return ""
-    import datetime as dt
-
     return value.replace(tzinfo=dt.UTC).astimezone().date().isoformat()

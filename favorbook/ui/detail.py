@@ -104,8 +104,8 @@ def contact_html(contact_id: int) -> str:
     recent = conversations.list_conversations(contact_id, limit=3)
     if recent:
         items = "".join(
-            f"<li>{_local(v.occurred_at)} · {escape(tr(v.direction.replace('_', ' ')))} "
-            f"{escape(tr(v.channel))}: {escape(v.summary)}</li>"
+            f"<li>{_local(v.occurred_at)} · {escape(tr(v.channel))} "
+            f"({escape(tr(v.direction.replace('_', ' ')))}): {escape(v.summary)}</li>"
             for v in recent
         )
         parts.append(f"<ul>{items}</ul>")

@@ -36,8 +36,9 @@ CORE_LIBRARIES = {
 def _install_hint(packages: list[tuple[str, str]]) -> str:
     debian = " ".join(sorted({p[0] for p in packages}))
     fedora = " ".join(sorted({p[1] for p in packages}))
+    them = "them" if len(packages) > 1 else "it"
     return (
-        f"Install it with:\n  sudo apt install {debian}    (Debian, Ubuntu)\n"
+        f"Install {them} with:\n  sudo apt install {debian}    (Debian, Ubuntu)\n"
         f"  sudo dnf install {fedora}    (Fedora)"
     )
 

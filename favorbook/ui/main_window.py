@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -35,8 +36,9 @@ class WelcomePage(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
+        column = QWidget()
+        column.setFixedWidth(520)
+        inner = QVBoxLayout(column)
         title = QLabel(self.tr("Welcome to favorbook"))
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
@@ -48,21 +50,29 @@ class WelcomePage(QWidget):
                 "Keep track of the people in your network, the favors you give and "
                 "receive, and what to ask on your next call.\n\n"
                 "Your network is empty. Load a sample network to see how favorbook "
-                "works; you can remove it later."
+                "works; it is marked as sample data and never mixed up with yours."
             )
         )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(520)
         self.load_sample_button = QPushButton(self.tr("Load the sample network"))
         self.load_sample_button.setObjectName("loadSampleButton")
         self.load_sample_button.setDefault(True)
-        layout.addWidget(title)
-        layout.addSpacing(12)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addSpacing(18)
-        layout.addWidget(self.load_sample_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(3)
+        inner.addWidget(title)
+        inner.addSpacing(12)
+        inner.addWidget(text)
+        inner.addSpacing(18)
+        inner.addWidget(self.load_sample_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Stretches rather than alignment flags: an aligned widget loses its
+        # height-for-width, and the wrapped text would be clipped.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addLayout(row)
+        outer.addStretch(3)
 
 
 class MainWindow(QMainWindow):
@@ -71,7 +81,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("favorbookMainWindow")
         self.setWindowTitle("favorbook")
         self.database_path = database_path
-        self.resize(1100, 700)
+        self.resize(1200, 760)
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("contactSearch")
@@ -93,8 +103,24 @@ class MainWindow(QMainWindow):
         header = self.list_view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((170, 170, 80, 95, 110, 105)):
-            header.resizeSection(column, width)
+        header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        # Wide enough for the header and typical content; the name takes the rest.
+        for column, sample in (
+            (1, "Brightwave Software"),
+            (2, "Customer"),
+            (3, "2026-12-31"),
+            (4, "12:3"),
+            (5, "2026-12-31"),
+        ):
+            title = self.model.headerData(
+                column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+            )
+            width = max(
+                header.fontMetrics().horizontalAdvance(title),
+                self.list_view.fontMetrics().horizontalAdvance(sample),
+            )
+            header.resizeSection(column, width + 28)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("emptySearchLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -114,7 +140,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([650, 450])
+        self.splitter.setSizes([720, 480])
 
         self.welcome = WelcomePage()
         self.welcome.load_sample_button.clicked.connect(self.load_sample)
@@ -131,6 +157,9 @@ class MainWindow(QMainWindow):
         self.search_edit.returnPressed.connect(self.run_search)
         self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
 
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("summaryLabel")
+        self.statusBar().addPermanentWidget(self.summary_label)
         self._build_menus()
         self.reload()
 
@@ -213,27 +242,38 @@ class MainWindow(QMainWindow):
             return
         QApplication.restoreOverrideCursor()
         self.reload()
-        self.statusBar().showMessage(self.tr("Loaded a sample network of %n contact(s).", "",
-                                             count), 5000)
+        self.statusBar().showMessage(
+            self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)), 5000
+        )
 
     def _update_status(self) -> None:
-        bal = favors.balance()
         count = contacts.count_contacts()
+        if self.stack.currentWidget() is self.welcome:
+            self.summary_label.clear()
+            return
+        bal = favors.balance()
         ratio = bal.ratio_text()
-        self.statusBar().showMessage(
-            self.tr("%n contact(s)", "", count)
+        people = (
+            self.tr("1 contact")
+            if count == 1
+            else self.tr("%1 contacts").replace("%1", f"{count:,}")
+        )
+        self.summary_label.setText(
+            people
             + " · "
-            + self.tr("give:take %1 (target %2:1)").replace("%1", ratio).replace(
-                "%2", f"{bal.target:g}"
-            )
+            + self.tr("give:take %1 (target %2:1)")
+            .replace("%1", ratio)
+            .replace("%2", f"{bal.target:g}")
         )
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
             self.tr("About favorbook"),
-            self.tr("<h3>favorbook %1</h3><p>Contacts, favors and call preparation for a "
-                    "sales rep.</p><p>Data: %2</p>")
+            self.tr(
+                "<h3>favorbook %1</h3><p>Contacts, favors and call preparation for a "
+                "sales rep.</p><p>Data: %2</p>"
+            )
             .replace("%1", __version__)
             .replace("%2", self.database_path),
         )

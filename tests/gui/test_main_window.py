@@ -19,7 +19,7 @@ def test_empty_database_welcomes_and_loads_the_sample(window, qtbot):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.splitter
     assert window.model.rowCount() == 60
-    assert "60 contacts" in window.statusBar().currentMessage() or window.model.rowCount() == 60
+    assert window.summary_label.text().startswith("60 contacts · give:take ")
 
 
 def test_contract_object_names(window):

@@ -10,7 +10,7 @@ def test_void_qt_calls_keep_none_refcount(qapp):
     obj = QObject()
     obj.setObjectName("warm-up")
     before = sys.getrefcount(None)
-    for i in range(5000):
+    for _ in range(5000):
         obj.setObjectName("x")
         obj.blockSignals(False)
     after = sys.getrefcount(None)

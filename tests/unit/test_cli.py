@@ -12,8 +12,15 @@ from favorbook.cli import main
 from favorbook.db import database
 
 STATS_KEYS = {
-    "contacts", "favors_given", "favors_received", "give_take_ratio", "target_ratio",
-    "open_ious_owed_to_me", "open_ious_i_owe", "followups_overdue", "stay_in_touch_due",
+    "contacts",
+    "favors_given",
+    "favors_received",
+    "give_take_ratio",
+    "target_ratio",
+    "open_ious_owed_to_me",
+    "open_ious_i_owe",
+    "followups_overdue",
+    "stay_in_touch_due",
 }
 
 
@@ -21,7 +28,10 @@ def run(*args, env=None):
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "favorbook", *args],
-        capture_output=True, text=True, env=full_env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
     )
 
 
@@ -133,11 +143,17 @@ def test_check_finds_damage(tmp_path, capsys):
 
 
 def test_no_display_gives_a_message_not_an_abort(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
-                                                           "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     out = subprocess.run(
         [sys.executable, "-m", "favorbook", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert out.returncode == 1
     assert "no display" in out.stderr

@@ -4,7 +4,8 @@ import sqlite3
 import pytest
 
 from favorbook.db import database
-from favorbook.db.models import ALL_MODELS, db as peewee_db
+from favorbook.db.models import ALL_MODELS
+from favorbook.db.models import db as peewee_db
 from favorbook.errors import NewerDatabaseError, NotAFavorbookDatabase
 from favorbook.services import session
 

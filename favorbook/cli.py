@@ -96,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from favorbook.ui.launch import launch
 
         return launch(data_dir)
+    import sqlite3
+
+    import peewee
+
     from favorbook.errors import DatabaseProblem, FavorbookError, ValidationError
 
     try:
@@ -108,6 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
     except FavorbookError as exc:
         print(f"favorbook: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
+        from favorbook.db.database import explain
+
+        print(f"favorbook: {explain(exc)}", file=sys.stderr)
         return EXIT_FAIL
     except OSError as exc:
         print(

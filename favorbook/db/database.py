@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import peewee
 from playhouse.migrations import Runner
 
 from favorbook.db.models import db
 from favorbook.errors import (
     DamagedDatabaseError,
+    DatabaseProblem,
     DatabaseLockedError,
     NewerDatabaseError,
     NotAFavorbookDatabase,
@@ -79,9 +81,36 @@ def guard(path: Path) -> None:
         )
 
 
+def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
+    """A user-facing DatabaseProblem for an SQLite error (sqlite3's or peewee's wrapper)."""
+    path = path or db.database
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseLockedError(
+            f"The database {path} is locked by another program. "
+            "Close the other favorbook window or wait a moment, then try again."
+        )
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return DatabaseProblem(
+            f"favorbook cannot write to {path} ({text}). Check that the folder exists and "
+            "that you may write to it, or choose another one with --data-dir."
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return DatabaseProblem(
+            f"The disk holding {path} is full; nothing was saved. Free some space and try again."
+        )
+    return DamagedDatabaseError(f"The database {path} cannot be used ({text}). Restore a backup.")
+
+
 def open_database(path: Path) -> None:
     """Open ``path`` (created if missing), apply pending migrations, in one transaction."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"favorbook cannot create its data folder {path.parent} ({exc.strerror}). "
+            "Choose another one with --data-dir."
+        ) from exc
     guard(path)
     if not db.is_closed():
         db.close()
@@ -89,19 +118,9 @@ def open_database(path: Path) -> None:
     try:
         db.connect()
         migrate()
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
         db.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseLockedError(
-                f"The database {path} is locked by another program. "
-                "Close the other favorbook window or wait, then try again."
-            ) from exc
-        raise
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise DamagedDatabaseError(
-            f"The database {path} is damaged ({exc}). Restore a backup."
-        ) from exc
+        raise explain(exc, path) from exc
 
 
 def migrate() -> list[str]:

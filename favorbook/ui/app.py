@@ -28,10 +28,43 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def user_message(exc: BaseException) -> str:
+    """What to tell the user about an error that reached the event loop."""
+    import sqlite3
+
+    import peewee
+
+    if isinstance(exc, FavorbookError):
+        return str(exc)
+    if isinstance(exc, (sqlite3.DatabaseError, peewee.DatabaseError)):
+        from favorbook.db.database import explain
+
+        return str(explain(exc))
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
+    return (
+        f"Something went wrong that favorbook did not expect ({type(exc).__name__}: {exc}). "
+        "Your saved data is safe; please report this."
+    )
+
+
+def install_excepthook() -> None:
+    """Errors escaping a slot become a message box instead of a silent traceback."""
+    previous = sys.excepthook
+
+    def hook(exc_type, exc, tb):
+        previous(exc_type, exc, tb)
+        if QApplication.instance() is not None:
+            QMessageBox.warning(QApplication.activeWindow(), "favorbook", user_message(exc))
+
+    sys.excepthook = hook
+
+
 def run(data_dir: str | None = None) -> int:
     from favorbook.services import session
 
     app = make_application()
+    install_excepthook()
     try:
         path = session.open_data(data_dir)
     except FavorbookError as exc:

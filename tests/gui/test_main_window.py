@@ -106,3 +106,16 @@ def test_list_asks_for_rows_in_blocks_not_one_query_per_row(db, qtbot, monkeypat
     for r in range(model.rowCount()):
         model.index(r, 0).data()
     assert len(calls) <= 4  # 600 rows, 200 per block
+
+
+def test_errors_reaching_the_event_loop_are_explained():
+    import sqlite3
+
+    from favorbook.errors import ValidationError
+    from favorbook.ui.app import user_message
+
+    assert user_message(ValidationError("emails", "bad")) == "emails: bad"
+    assert "locked by another program" in user_message(
+        sqlite3.OperationalError("database is locked")
+    )
+    assert "did not expect" in user_message(KeyError("x"))

@@ -75,3 +75,46 @@ def test_check_reports_healthy_and_damaged(db, make_contact):
     for suffix in ("-wal", "-shm"):
         db.with_name(db.name + suffix).unlink(missing_ok=True)
     assert database.check_database(db) != []
+
+
+def test_locked_database_gives_a_clear_message(db, make_contact, monkeypatch, capsys):
+    from favorbook.cli import main
+
+    make_contact()
+    session.close()
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+        monkeypatch.setitem(database.PRAGMAS, "busy_timeout", 100)
+        assert main(["demo", "--force", "--contacts", "2"]) == 1
+        err = capsys.readouterr().err
+        assert "locked by another program" in err
+        assert "Traceback" not in err
+    finally:
+        holder.rollback()
+        holder.close()
+    session.open_data(db.parent)
+    from favorbook.services import contacts
+
+    assert contacts.count_contacts() == 1  # nothing half-written
+
+
+def test_unwritable_data_folder_gives_a_clear_message(tmp_path, capsys):
+    import os
+
+    from favorbook.cli import main
+
+    if os.geteuid() == 0:
+        # root writes anywhere; a path under a regular file cannot be a folder for anyone
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        target = blocker / "data"
+    else:
+        locked = tmp_path / "ro"
+        locked.mkdir()
+        locked.chmod(0o500)
+        target = locked / "data"
+    assert main(["stats", "--data-dir", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot create its data folder" in err

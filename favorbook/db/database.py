@@ -11,8 +11,8 @@ from playhouse.migrations import Runner
 from favorbook.db.models import db
 from favorbook.errors import (
     DamagedDatabaseError,
-    DatabaseProblem,
     DatabaseLockedError,
+    DatabaseProblem,
     NewerDatabaseError,
     NotAFavorbookDatabase,
 )

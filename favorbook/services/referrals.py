@@ -37,7 +37,8 @@ def record_inbound(
 ) -> int:
     """``source_id`` brought us ``subject_id``.
 
-    A contact has one such source; a new one replaces it. Refuses a link that would make someone their own (indirect) referrer.
+    A contact has one such source; a new one replaces it. Refuses a link that
+    would make someone their own (indirect) referrer.
     """
     require(Contact, source_id, "contact (referred by)")
     require(Contact, subject_id, "contact")

@@ -221,7 +221,7 @@ FAVORS_RECEIVED = (
 SUMMARIES = (
     "Caught up on the quarter; they are hiring again",
     "Talked through the new site they are opening",
-    "Quick call about the delayed delivery",
+    "Sorted out the delayed delivery",
     "Lunch; mostly about their expansion plans",
     "They called to ask for a recommendation",
     "Reviewed last year's project together",

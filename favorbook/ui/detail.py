@@ -98,7 +98,12 @@ def contact_html(contact_id: int) -> str:
         talk.append(f"{round(stats.inbound_share * 100)}% {escape(tr('started by them'))}")
     if stats.last_at:
         talk.append(f"{escape(tr('last'))} {_local(stats.last_at)}")
-    if c.touch_due_on:
+    if c.touch_due_on and c.touch_due_on <= dt.date.today():
+        talk.append(
+            f"<b style='color:#c0392b'>{escape(tr('due for a touch since'))} "
+            f"{c.touch_due_on.isoformat()}</b>"
+        )
+    elif c.touch_due_on:
         talk.append(f"{escape(tr('next touch due'))} {c.touch_due_on.isoformat()}")
     parts.append(f"<h3>{escape(tr('Conversations'))}</h3><p>{', '.join(talk)}</p>")
     recent = conversations.list_conversations(contact_id, limit=3)

@@ -59,7 +59,10 @@ def as_datetime(value: dt.datetime | dt.date | str | None, field: str) -> dt.dat
         return utc_now()
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value.strip())
+            text = value.strip()
+            # A day alone is taken like a date (noon), so it shows as that day in every zone.
+            parse = dt.date.fromisoformat if len(text) == 10 else dt.datetime.fromisoformat
+            value = parse(text)
         except ValueError:
             raise ValidationError(
                 field, f"{value!r} is not a date and time; write it as YYYY-MM-DD HH:MM"

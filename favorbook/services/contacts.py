@@ -74,6 +74,8 @@ class ContactInput:
     goals: str = ""
     offers: str = ""
     cadence_days: int | None = None
+    """Days between touches. On a new contact None takes the default cadence setting;
+    0 (or None on an update) means the contact is not on a stay-in-touch clock."""
 
 
 @dataclass
@@ -282,7 +284,10 @@ def _set_referred_by(contact_id: int, source_id: int | None) -> None:
 
 def create_contact(data: ContactInput, *, is_sample: bool = False) -> int:
     """Store a new contact; returns its id. ValidationError names the first bad field."""
+    use_default = data.cadence_days is None
     data = _validated(data, None)
+    if use_default:
+        data.cadence_days = settings.default_cadence_days()
     display, sort = _names(data)
     now = utc_now()
     with db.atomic():

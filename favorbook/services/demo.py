@@ -309,6 +309,9 @@ def load(
     report = progress or (lambda done, total: None)
 
     with db.atomic():
+        db.execute_sql(
+            "DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM contact WHERE is_sample)"
+        )
         Contact.delete().where(Contact.is_sample == True).execute()  # noqa: E712
         report(0, steps)
         org_ids: dict[str, int] = {}

@@ -39,9 +39,27 @@ _WEIGHTS = "10.0, 5.0, 4.0, 4.0, 3.0, 1.0, 1.0, 1.0, 1.0"
 
 
 @dataclass
+class Term:
+    column: str | None  # an FTS column, or None for all of them
+    tokens: list[str]
+    kind: str = "words"  # "words" (each a prefix), "phrase" (exact), "digits" (see parse)
+
+    def fts(self) -> str:
+        if self.kind == "phrase":
+            expr = '"' + " ".join(self.tokens) + '"'
+        else:
+            expr = " ".join(f'"{t}"*' for t in self.tokens)
+            if self.kind == "digits":
+                # A number typed in groups ("415 555-0100") also finds it written as one.
+                expr = f'(({expr}) OR "{"".join(self.tokens)}"*)'
+            elif len(self.tokens) > 1:
+                expr = f"({expr})"
+        return f"{{{self.column}}} : {expr}" if self.column else expr
+
+
+@dataclass
 class ParsedQuery:
-    terms: list[tuple[str | None, list[str], bool]] = field(default_factory=list)
-    """(column or None, tokens, is_phrase) for each searchable part."""
+    terms: list[Term] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -50,16 +68,7 @@ class ParsedQuery:
 
     def fts(self) -> str | None:
         """The FTS5 MATCH expression, or None when no text is searched."""
-        parts = []
-        for column, tokens, phrase in self.terms:
-            if phrase:
-                expr = '"' + " ".join(tokens) + '"'
-            else:
-                expr = " ".join(f'"{t}"*' for t in tokens)
-                if len(tokens) > 1:
-                    expr = f"({expr})"
-            parts.append(f"{{{column}}} : {expr}" if column else expr)
-        return " AND ".join(parts) if parts else None
+        return " AND ".join(t.fts() for t in self.terms) if self.terms else None
 
 
 def parse(text: str) -> ParsedQuery:
@@ -81,8 +90,19 @@ def parse(text: str) -> ParsedQuery:
                     word = rest
         source = phrase if phrase is not None else word
         tokens = [t.lower() for t in _TOKEN.findall(source or "")]
-        if tokens:
-            query.terms.append((column, tokens, phrase is not None and len(tokens) > 1))
+        if not tokens:
+            continue
+        kind = "phrase" if phrase is not None and len(tokens) > 1 else "words"
+        if kind == "words" and all(t.isdigit() for t in tokens):
+            last = query.terms[-1] if query.terms else None
+            if last is not None and last.column == column and last.kind == "digits":
+                last.tokens.extend(tokens)  # "+1 415 555 0100": one number in four words
+                continue
+            kind = "digits"
+        query.terms.append(Term(column, tokens, kind))
+    for term in query.terms:
+        if term.kind == "digits" and len(term.tokens) == 1:
+            term.kind = "words"
     return query
 
 

@@ -1,0 +1,102 @@
+"""Matching needs to offers: whom in the trusted network a stated need can go to."""
+
+import pytest
+
+from favorbook.services import contacts, matching, vetting
+
+
+@pytest.fixture
+def accountants(make_contact):
+    def offering(first, status, offers="tax accounting for small firms", trusted_for=None):
+        cid = make_contact(first, "Accountant", offers=offers)
+        if status:
+            tf = trusted_for or ("bookkeeping" if status == "trusted" else None)
+            vetting.set_vetting(cid, status, trusted_for=tf)
+        return cid
+
+    people = {
+        "trusted": offering("Tina", "trusted"),
+        "unvetted": offering("Uma", None),
+        "in_review": offering("Ian", "in_review"),
+        "rejected": offering("Nora", "not_recommended"),
+        "archived": offering("Arlo", "trusted"),
+        "plumber": offering("Pete", "trusted", offers="emergency plumbing", trusted_for="pipes"),
+    }
+    contacts.archive_contact(people["archived"])
+    return people
+
+
+def test_need_matches_trusted_offer_only(accountants):
+    found = matching.matches_for_need("a good tax accountant")
+    assert [m.contact_id for m in found] == [accountants["trusted"]]
+    (match,) = found
+    assert match.name == "Tina Accountant"
+    assert match.offers == "tax accounting for small firms"
+
+
+def test_trusted_for_text_is_matched_too(make_contact):
+    ann = make_contact("Ann", offers="")
+    vetting.set_vetting(ann, "trusted", trusted_for="payroll and bookkeeping")
+    assert [m.contact_id for m in matching.matches_for_need("someone for our payroll")] == [ann]
+
+
+def test_the_person_with_the_need_is_not_matched_to_themselves(accountants):
+    me = accountants["trusted"]
+    assert [m.contact_id for m in matching.matches_for_need("tax accountant")] == [me]
+    assert matching.matches_for_need("tax accountant", exclude=me) == []
+    data = contacts.get_contact(me).to_input()
+    data.needs = "a tax accountant for my own books"
+    contacts.update_contact(me, data)
+    (need,) = matching.matches_for_contact(me)
+    assert need.matches == []
+
+
+def test_archived_person_comes_back_once_restored(accountants):
+    contacts.restore_contact(accountants["archived"])
+    found = {m.contact_id for m in matching.matches_for_need("tax accountant")}
+    assert found == {accountants["trusted"], accountants["archived"]}
+
+
+def test_need_of_only_filler_words_matches_nobody(accountants):
+    assert matching.matches_for_need("we need someone good") == []
+    assert matching.matches_for_need("") == []
+    assert matching.matches_for_need('"* NEAR( OR') == []
+
+
+def test_unrelated_need_matches_nobody(accountants):
+    assert matching.matches_for_need("a wedding photographer") == []
+
+
+def test_better_match_ranks_first(make_contact):
+    broad = make_contact("Bea", "Broad", offers="consulting, tax questions now and then")
+    exact = make_contact("Ed", "Exact", offers="tax accounting")
+    for cid in (broad, exact):
+        vetting.set_vetting(cid, "trusted", trusted_for="numbers")
+    found = [m.contact_id for m in matching.matches_for_need("tax accountant")]
+    assert found == [exact, broad]
+
+
+def test_matches_for_contact_splits_needs_by_line(accountants, make_contact):
+    client = make_contact(
+        "Cleo",
+        "Client",
+        needs="- a tax accountant\n\n• a plumber for emergencies\n  * a harpist  ",
+    )
+    result = matching.matches_for_contact(client)
+    assert [n.need for n in result] == [
+        "a tax accountant",
+        "a plumber for emergencies",
+        "a harpist",
+    ]
+    assert [m.contact_id for m in result[0].matches] == [accountants["trusted"]]
+    assert [m.contact_id for m in result[1].matches] == [accountants["plumber"]]
+    assert result[2].matches == []
+
+
+def test_contact_without_needs_has_no_matches(make_contact):
+    assert matching.matches_for_contact(make_contact()) == []
+
+
+def test_person_no_longer_trusted_drops_out(accountants):
+    vetting.set_vetting(accountants["trusted"], "not_recommended")
+    assert matching.matches_for_need("tax accountant") == []

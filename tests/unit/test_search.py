@@ -1,0 +1,234 @@
+"""Search: whatever the user types finds the right people, and never breaks."""
+
+import pytest
+
+from favorbook.services import contacts, search, vetting
+from favorbook.services.contacts import Labeled
+
+
+@pytest.fixture
+def people(make_contact):
+    """A small network with something distinctive in every field."""
+    return {
+        "jose": make_contact(
+            "José",
+            "Núñez",
+            organization="Acme Tools",
+            kind="customer",
+            tags=["golf"],
+            emails=[Labeled("jose@acme.example")],
+            phones=[Labeled("+1 415 555 0100")],
+        ),
+        "grace": make_contact(
+            "Grace",
+            "Hopper",
+            organization="Navy Labs",
+            kind="partner",
+            tags=["Board"],
+            emails=[Labeled("grace@navy.example")],
+            phones=[Labeled("+44 20 7946 0958")],
+            goals="Ship the compiler",
+        ),
+        "bob": make_contact(
+            "Bob",
+            "Stone",
+            organization="Stone & Sons",
+            kind="vendor",
+            how_met="Met through Grace at the expo",
+        ),
+    }
+
+
+def test_diacritics_are_ignored_both_ways(people):
+    assert search.search_ids("jose") == [people["jose"]]
+    assert search.search_ids("nunez") == [people["jose"]]
+    assert search.search_ids("NÚÑEZ") == [people["jose"]]
+
+
+def test_words_match_by_prefix(people):
+    assert search.search_ids("ac") == [people["jose"]]
+    assert search.search_ids("hop") == [people["grace"]]
+
+
+def test_every_word_must_match(people):
+    assert search.search_ids("jose acme") == [people["jose"]]
+    assert search.search_ids("jose navy") == []
+
+
+def test_quoted_phrase_matches_words_in_order(people):
+    assert search.search_ids('"acme tools"') == [people["jose"]]
+    assert search.search_ids('"tools acme"') == []
+
+
+@pytest.mark.parametrize(
+    ("query", "who"),
+    [
+        ("tag:golf", "jose"),
+        ("tag:board", "grace"),
+        ("org:acme", "jose"),
+        ("company:navy", "grace"),
+        ("email:grace@navy.example", "grace"),
+        ("email:jose", "jose"),
+        ("phone:415555", "jose"),
+        ("phone:4155550100", "jose"),
+        ("phone:+14155550100", "jose"),
+        ("phone:2079", "grace"),
+        ("kind:vendor", "bob"),
+        ("Kind:Vendor", "bob"),
+        ('kind:"vendor"', "bob"),
+        ("kind:customer jose", "jose"),
+        ("goal:compiler", "grace"),
+        ('org:"stone & sons"', "bob"),
+    ],
+)
+def test_field_filters(people, query, who):
+    assert search.search_ids(query) == [people[who]]
+
+
+def test_field_filter_searches_only_that_field(people):
+    # "grace" is in Bob's notes (how met) but is no organization of anyone.
+    assert search.search_ids("org:grace") == []
+    assert search.search_ids("tag:acme") == []
+    assert search.search_ids("kind:peer") == []
+
+
+def test_vetting_status_filter(people):
+    vetting.set_vetting(people["grace"], "trusted", trusted_for="compilers")
+    vetting.set_vetting(people["bob"], "in_review")
+    assert search.search_ids("status:trusted") == [people["grace"]]
+    assert search.search_ids("status:in-review") == [people["bob"]]
+    assert search.search_ids("status:unvetted") == [people["jose"]]
+    assert search.search_ids("trusted:compil") == [people["grace"]]
+
+
+def test_is_archived_shows_only_archived(people):
+    contacts.archive_contact(people["bob"])
+    assert search.search_ids("is:archived") == [people["bob"]]
+    assert search.search_ids("stone") == []
+    assert search.search_ids("stone", include_archived=True) == [people["bob"]]
+    assert search.search_ids("is:archived stone") == [people["bob"]]
+
+
+def test_name_match_ranks_before_notes_match(make_contact):
+    noted = make_contact("Ann", "Aardvark")
+    contacts.add_note(noted, "Parker, Parker & Parker")
+    named = make_contact("Zed", "Parker", how_met="Alumni dinner at the old campus hall")
+    assert search.search_ids("parker") == [named, noted]
+
+
+def test_search_returns_names_and_companies(people):
+    hits = search.search("grace")
+    assert [(h.id, h.name, h.company, h.kind) for h in hits][0] == (
+        people["grace"],
+        "Grace Hopper",
+        "Navy Labs",
+        "partner",
+    )
+
+
+def test_limit_is_respected(make_contact):
+    for i in range(5):
+        make_contact(f"Sam{i}", "Smith")
+    assert len(search.search_ids("smith", limit=3)) == 3
+    assert len(search.search("smith", limit=2)) == 2
+
+
+def test_blank_text_lists_every_active_contact(people):
+    contacts.archive_contact(people["bob"])
+    expected = contacts.list_ids()
+    assert sorted(expected) == sorted([people["jose"], people["grace"]])
+    assert search.search_ids("") == expected
+    assert search.search_ids("   ") == expected
+
+
+@pytest.mark.parametrize("text", ["***", "!!!", "🙂", ":", '"', "---"])
+def test_text_with_nothing_searchable_finds_nobody(people, text):
+    assert search.search_ids(text) == []
+    assert search.search(text) == []
+
+
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(a b)",
+    "(((",
+    ")))",
+    "AND OR NOT",
+    "AND",
+    "-",
+    "^",
+    "tag:",
+    ":",
+    "tag:*",
+    "org:(",
+    "kind:",
+    "is:",
+    "status:",
+    '"unterminated',
+    'unterminated"',
+    '"" ""',
+    "a*b",
+    "🙂",
+    "\x00",
+    "ann\x00lee",
+    "a" * 5000,
+    "x " * 600,
+    "'; DROP TABLE contact; --",
+    '" OR 1=1 --',
+    'name:"',
+    "{name}: a",
+    "col:val",
+    "שלום עולם",
+    "مرحبا",
+    "\u202eevil\u202c",
+    "\u200b",
+    "NOT jose",
+    "jose -acme",
+]
+
+
+def test_hostile_input_never_raises(people):
+    failures = {}
+    for text in HOSTILE:
+        try:
+            for include_archived in (False, True):
+                ids = search.search_ids(text, include_archived=include_archived)
+                assert isinstance(ids, list)
+                assert set(ids) <= set(people.values())
+            assert isinstance(search.search(text), list)
+        except Exception as exc:  # collect every offending input
+            failures[text[:40]] = repr(exc)
+    assert failures == {}
+    # and the data is still there
+    assert contacts.count_contacts() == 3
+
+
+def test_fts_syntax_is_searched_as_text(make_contact):
+    near = make_contact("Near", "Field")
+    other = make_contact("Ann", "Other")
+    assert search.search_ids("NEAR(") == [near]
+    assert search.search_ids("AND OR NOT") == []
+    assert other not in search.search_ids("NOT")
+
+
+def test_right_to_left_names_are_found(make_contact):
+    cid = make_contact("דוד", "כהן")
+    assert search.search_ids("דוד") == [cid]
+
+
+def test_a_phone_number_typed_with_spaces_or_dashes_finds_its_owner(make_contact):
+    ann = make_contact("Ann", "Lee", phones=[contacts.Labeled("+1 415 555 0100", "work")])
+    make_contact("Bo", "Kim", phones=[contacts.Labeled("+1 212 555 0199", "work")])
+    for typed in (
+        "415-555-0100",
+        "+1 415 555 0100",
+        "(415) 555-0100",
+        "phone:415 555",
+        contacts.format_phone("+14155550100"),
+    ):
+        assert [h.id for h in search.search(typed)] == [ann], typed
+
+
+def test_a_date_in_a_note_still_matches_its_parts(make_contact):
+    ann = make_contact("Ann", "Lee", how_met="Met at the fair on 2024-05-01")
+    assert [h.id for h in search.search("2024-05-01")] == [ann]

@@ -17,6 +17,21 @@ from favorbook import __version__
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
+def _count(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}")
+        return value
+
+    return parse
+
+
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -42,14 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="fill the database with a sample network")
     demo.add_argument(
         "--contacts",
-        type=int,
+        type=_count(1, 1_000_000),
         default=60,
         metavar="N",
         help="how many sample contacts (default 60)",
     )
     demo.add_argument(
         "--seed",
-        type=int,
+        type=_count(0, 2**63 - 1),
         default=1,
         metavar="S",
         help="random seed; the same seed gives the same network",
@@ -72,7 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument(
-        "--limit", type=int, default=20, metavar="N", help="at most N results (default 20)"
+        "--limit",
+        type=_count(1, 1_000_000),
+        default=20,
+        metavar="N",
+        help="at most N results (default 20)",
     )
 
     sub.add_parser(
@@ -121,6 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(
             f"favorbook: {exc.strerror or exc} ({exc.filename or 'data folder'})", file=sys.stderr
+        )
+        return EXIT_FAIL
+    except Exception as exc:  # the user gets one line, never a traceback
+        print(
+            f"favorbook: unexpected error ({type(exc).__name__}: {exc}); "
+            "your saved data is unchanged. Please report this.",
+            file=sys.stderr,
         )
         return EXIT_FAIL
     finally:

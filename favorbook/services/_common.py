@@ -60,18 +60,22 @@ def as_datetime(value: dt.datetime | dt.date | str | None, field: str) -> dt.dat
     if isinstance(value, str):
         try:
             text = value.strip()
-            # A day alone is taken like a date (noon), so it shows as that day in every zone.
             parse = dt.date.fromisoformat if len(text) == 10 else dt.datetime.fromisoformat
             value = parse(text)
         except ValueError:
             raise ValidationError(
                 field, f"{value!r} is not a date and time; write it as YYYY-MM-DD HH:MM"
             ) from None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.replace(microsecond=0)
-    return dt.datetime.combine(value, dt.time(12, 0))
+    if not isinstance(value, dt.datetime):
+        # A day alone is taken at local noon: it stays that day wherever it is shown.
+        value = dt.datetime.combine(value, dt.time(12, 0))
+    # A time without a zone is the user's local time (astimezone assumes so for naive ones).
+    return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    """The local calendar day of a stored (naive UTC) datetime."""
+    return value.replace(tzinfo=dt.UTC).astimezone().date()
 
 
 def require(model, record_id: int | None, what: str):

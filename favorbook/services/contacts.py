@@ -22,7 +22,7 @@ from favorbook.db.models import (
 )
 from favorbook.errors import ValidationError
 from favorbook.services import search_index, settings
-from favorbook.services._common import clean, new_uid, require, utc_now
+from favorbook.services._common import clean, local_date, new_uid, require, utc_now
 
 KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
 MAX_CADENCE_DAYS = 3650
@@ -181,13 +181,12 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
     if kind not in KINDS:
         raise ValidationError("kind", f"must be one of {', '.join(KINDS)}")
     out.kind = kind
-    if data.cadence_days in (None, "", 0):
-        out.cadence_days = None
-    else:
-        try:
-            out.cadence_days = int(data.cadence_days)
-        except (TypeError, ValueError):
-            raise ValidationError("cadence_days", "must be a whole number of days") from None
+    try:
+        cadence = int(data.cadence_days or 0)
+    except (TypeError, ValueError):
+        raise ValidationError("cadence_days", "must be a whole number of days") from None
+    out.cadence_days = cadence or None
+    if out.cadence_days is not None:
         if not 1 <= out.cadence_days <= MAX_CADENCE_DAYS:
             raise ValidationError("cadence_days", f"must be between 1 and {MAX_CADENCE_DAYS} days")
     seen: set[str] = set()
@@ -352,7 +351,7 @@ def _touch_due(
 ) -> dt.date | None:
     if not cadence:
         return None
-    return ((last or created).date()) + dt.timedelta(days=cadence)
+    return local_date(last or created) + dt.timedelta(days=cadence)
 
 
 def refresh_interaction(contact_id: int) -> None:
@@ -521,6 +520,7 @@ class ContactRow:
     received: int
     next_followup: dt.date | None
     archived: bool
+    overdrawn: bool = False
 
 
 def list_ids(
@@ -583,6 +583,9 @@ def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
             out[cid].given = n
         else:
             out[cid].received = n
+    target = settings.target_ratio()
+    for row in out.values():
+        row.overdrawn = row.received > 0 and row.given < target * row.received
     nexts = (
         FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.due_on))
         .where(FollowUp.contact.in_(contact_ids) & FollowUp.done_at.is_null())

@@ -10,7 +10,15 @@ from peewee import fn
 from favorbook.db.models import Contact, Conversation, db
 from favorbook.errors import ValidationError
 from favorbook.services import contacts, followups, questions
-from favorbook.services._common import as_date, as_datetime, choice, clean, require, utc_now
+from favorbook.services._common import (
+    as_date,
+    as_datetime,
+    choice,
+    clean,
+    local_date,
+    require,
+    utc_now,
+)
 
 DIRECTIONS = ("inbound", "outbound", "in_person")
 CHANNELS = ("call", "video", "meeting", "email", "message", "event", "other")
@@ -84,7 +92,7 @@ def log_conversation(
                 contact_id,
                 question_id,
                 answer,
-                asked_on=when.date(),
+                asked_on=local_date(when),
                 conversation_id=conversation.id,
             )
         contacts.refresh_interaction(contact_id)

@@ -483,6 +483,28 @@ def load(
                         "created_at": now,
                     }
                 )
+        # ... and one of someone still in review, with the override the rep had to give.
+        in_review = [v["contact"] for v in vettings if v["status"] == "in_review"]
+        if in_review and len(ids) > 1:
+            subject = in_review[0]
+            recipient = next(i for i in ids if i != subject)
+            referrals.append(
+                {
+                    "kind": "outbound",
+                    "source": None,
+                    "subject": subject,
+                    "recipient": recipient,
+                    "occurred_on": on - dt.timedelta(days=12),
+                    "outcome": "pending",
+                    "value": 0.0,
+                    "thanks_sent": False,
+                    "note": "They needed someone this week",
+                    "override_reason": "Worked with them for years at my last job; vetting is a formality",
+                    "created_at": now,
+                }
+            )
+        for row in referrals:
+            row.setdefault("override_reason", None)
         _insert(Referral, referrals)
         _insert(Vetting, vettings)
         _insert(VettingNote, vnotes)
@@ -574,7 +596,8 @@ def load(
         )
         db.execute_sql(
             "UPDATE contact SET touch_due_on = date(coalesce(last_interaction_at, created_at),"
-            " '+' || cadence_days || ' days') WHERE is_sample AND cadence_days IS NOT NULL"
+            " 'localtime', '+' || cadence_days || ' days') WHERE is_sample"
+            " AND cadence_days IS NOT NULL"
         )
         report(5, steps)
         search_index.index_contacts(ids)

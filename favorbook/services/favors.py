@@ -136,7 +136,7 @@ def settle_iou(iou_id: int, by_favor_id: int) -> None:
 def write_off(iou_id: int, on: dt.date | None = None) -> None:
     """Close an IOU that will never be paid back; it stays in the ledger."""
     iou = require(Favor, iou_id, "favor")
-    if iou.expectation != "iou" or iou.settled_by_id is not None:
+    if iou.expectation != "iou" or iou.settled_by_id is not None or iou.written_off_on:
         raise ValidationError("write_off", "only an open IOU can be written off")
     iou.written_off_on = on or today()
     iou.save(only=[Favor.written_off_on])

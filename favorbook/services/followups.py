@@ -76,6 +76,8 @@ def open_followups(
     query = FollowUp.select().where(FollowUp.done_at.is_null())
     if contact_id is not None:
         query = query.where(FollowUp.contact == contact_id)
+    else:  # an archived contact's follow-ups wait until the contact is restored
+        query = query.where(Contact.archived_at.is_null())
     if until is not None:
         query = query.where(FollowUp.due_on <= until)
     return _views(query.order_by(FollowUp.due_on, FollowUp.id))
@@ -91,6 +93,7 @@ def due(on: dt.date | None = None, *, within_days: int = 7) -> list[FollowUpView
     on = on or today()
     query = FollowUp.select().where(
         FollowUp.done_at.is_null()
+        & Contact.archived_at.is_null()
         & (FollowUp.due_on >= on)
         & (FollowUp.due_on <= on + dt.timedelta(days=within_days))
     )

@@ -51,9 +51,18 @@ def record_inbound(
             "the other one",
         )
     with db.atomic():
-        Referral.delete().where(
+        current = Referral.get_or_none(
             (Referral.kind == "inbound") & (Referral.subject == subject_id)
-        ).execute()
+        )
+        if current is not None:
+            # Correcting who brought them keeps what came of it (outcome, value, thanks).
+            current.source = source_id
+            if occurred_on:
+                current.occurred_on = as_date(occurred_on, "occurred_on")
+            if note:
+                current.note = clean(note, "note", max_len=20_000)
+            current.save()
+            return current.id
         return Referral.create(
             kind="inbound",
             source=source_id,

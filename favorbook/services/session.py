@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+
+import peewee
 
 from favorbook import paths
 from favorbook.db import database
@@ -14,7 +17,11 @@ def open_data(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """Open (creating and upgrading as needed) the database in the data folder; its path."""
     path = paths.database_path(data_dir)
     database.open_database(path)
-    questions.ensure_starter_questions()
+    try:
+        questions.ensure_starter_questions()
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
+        database.close_database()
+        raise database.explain(exc, path) from exc
     return path
 
 

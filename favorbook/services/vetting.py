@@ -112,7 +112,10 @@ def set_vetting(
     )
     if status == "trusted" and not trusted:
         raise ValidationError("trusted_for", "say what they are trusted for (e.g. tax advice)")
-    revet = as_date(revet_on, "revet_on") if revet_on else None
+    if revet_on is None:  # not given: keep it; "" clears it
+        revet = row.revet_on if row else None
+    else:
+        revet = as_date(revet_on, "revet_on") if revet_on else None
     with db.atomic():
         Vetting.replace(
             contact=contact_id,

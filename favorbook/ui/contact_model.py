@@ -108,7 +108,7 @@ class ContactListModel(QAbstractTableModel):
                 return QApplication.palette().color(
                     QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
                 )
-            if column == self.FAVORS and row.received and row.given < row.received:
+            if column == self.FAVORS and row.overdrawn:
                 return QColor(WARNING_RED)
             if (
                 column == self.NEXT_FOLLOWUP
@@ -119,11 +119,14 @@ class ContactListModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.FAVORS:
-                return (
+                text = (
                     self.tr("Favors given: %1, received: %2")
                     .replace("%1", str(row.given))
                     .replace("%2", str(row.received))
                 )
+                if row.overdrawn:
+                    text += " — " + self.tr("overdrawn: give before you ask again")
+                return text
             return None
         if column == self.NAME:
             return row.name

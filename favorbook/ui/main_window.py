@@ -237,10 +237,10 @@ class MainWindow(QMainWindow):
         try:
             count = demo.load()
         except FavorbookError as exc:
-            QApplication.restoreOverrideCursor()
             QMessageBox.warning(self, self.tr("Sample network"), str(exc))
             return
-        QApplication.restoreOverrideCursor()
+        finally:
+            QApplication.restoreOverrideCursor()
         self.reload()
         self.statusBar().showMessage(
             self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)), 5000

@@ -101,12 +101,24 @@ def test_search_json_best_first_with_limit(capsys):
     assert {"id", "name", "company", "kind"} <= set(hits[0])
 
 
-def test_usage_errors_exit_2(capsys):
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["search", "x", "--limit", "0"],
+        ["search", "a", "--limit", "99999999999999999999"],
+        ["demo", "--contacts", "0"],
+        ["demo", "--contacts", "99999999999999999999"],
+        ["demo", "--contacts", "many"],
+        ["stats", "--bogus"],
+    ],
+)
+def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exc:
-        main(["frobnicate"])
+        main(argv)
     assert exc.value.code == 2
-    assert main(["search", "x", "--limit", "0"]) == 2
-    assert main(["demo", "--contacts", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "usage:" in err and "Traceback" not in err
 
 
 def test_check_healthy_missing_damaged_newer(tmp_path, capsys):

@@ -336,3 +336,21 @@ def test_new_contact_takes_the_default_cadence_unless_told_otherwise(db, today):
     detail = contacts.get_contact(untracked)
     contacts.update_contact(untracked, detail.to_input())
     assert contacts.get_contact(untracked).touch_due_on is None
+
+
+@pytest.mark.parametrize("typed", ["0", "", 0])
+def test_a_cadence_of_zero_typed_in_a_form_means_untracked(db, typed):
+    cid = contacts.create_contact(ContactInput(first_name="Zed", cadence_days=typed))
+    assert contacts.get_contact(cid).cadence_days is None
+
+
+def test_list_rows_flag_overdrawn_against_the_target(make_contact):
+    from favorbook.services import favors, settings
+
+    ann = make_contact()
+    for _ in range(3):
+        favors.log_favor(ann, "given", "Help")
+    favors.log_favor(ann, "received", "Lunch")
+    assert contacts.rows([ann])[ann].overdrawn  # 3:1 is below 4:1
+    settings.set_target_ratio(3)
+    assert not contacts.rows([ann])[ann].overdrawn

@@ -4,6 +4,7 @@ to show every feature."""
 import pytest
 
 from favorbook.db.models import Contact
+from favorbook.services._common import local_date
 from favorbook.services import (
     contacts,
     demo,
@@ -102,7 +103,7 @@ def test_sample_data_is_consistent_with_the_services(sample, today):
     for cid in sample[:20]:
         got = contacts.get_contact(cid)
         if got.cadence_days:
-            base = (got.last_interaction_at or got.created_at).date()
+            base = local_date(got.last_interaction_at or got.created_at)
             assert (got.touch_due_on - base).days == got.cadence_days
     # the sample is searchable
     someone = contacts.get_contact(sample[0])
@@ -125,3 +126,12 @@ def test_reloading_a_smaller_sample_leaves_no_stale_search_rows(db):
         "SELECT count(*) FROM contact_fts WHERE rowid NOT IN (SELECT id FROM contact)"
     ).fetchone()[0]
     assert stale == 0
+
+
+def test_sample_shows_a_recommendation_made_with_an_override(db):
+    from favorbook.db.models import Referral
+
+    demo.load(60)
+    overrides = Referral.select().where(Referral.override_reason.is_null(False))
+    assert overrides.count() >= 1
+    assert all(r.kind == "outbound" for r in overrides)

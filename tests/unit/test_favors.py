@@ -253,3 +253,12 @@ def test_ledger_newest_first_with_names(make_contact, today):
     assert [v.id for v in views] == [new, old]
     assert (views[0].contact_id, views[0].contact_name) == (ann, "Ann Lee")
     assert views[0].kind == "introduction"
+
+
+def test_an_iou_is_written_off_once(make_contact):
+    ann = make_contact()
+    iou = favors.log_favor(ann, "given", "Intro", expectation="iou")
+    favors.write_off(iou, dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError):
+        favors.write_off(iou, dt.date(2025, 1, 1))
+    assert favors.list_favors(ann)[0].written_off_on == dt.date(2024, 1, 1)

@@ -88,3 +88,16 @@ def test_stay_in_touch_most_overdue_first(make_contact, today):
     conversations.log_conversation(b, "outbound", "x", occurred_at=_in(today, -40))
     assert [t.contact_id for t in followups.stay_in_touch_due(today)] == [b, a]
     assert [t.contact_id for t in followups.stay_in_touch_due(today, limit=1)] == [b]
+
+
+def test_an_archived_contacts_followups_are_not_counted_as_overdue(make_contact, today):
+    from favorbook.services import stats
+
+    ann = make_contact()
+    followups.add_followup(ann, _in(today, -3), "Send the quote")
+    assert stats.summary()["followups_overdue"] == 1
+    contacts.archive_contact(ann)
+    assert stats.summary()["followups_overdue"] == 0
+    assert len(followups.open_followups(contact_id=ann)) == 1  # still on their own page
+    contacts.restore_contact(ann)
+    assert stats.summary()["followups_overdue"] == 1

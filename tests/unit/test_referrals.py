@@ -164,3 +164,15 @@ def test_archived_people_stay_in_chains(chain):
     ann, bob, carla, dev, eve = chain
     contacts.archive_contact(carla)
     assert referrals.chain_up(eve) == [dev, carla, bob, ann]
+
+
+def test_correcting_who_brought_someone_keeps_what_came_of_it(make_contact):
+    a, b, c = make_contact("A", "One"), make_contact("B", "Two"), make_contact("C", "Three")
+    rid = referrals.record_inbound(a, c)
+    referrals.set_outcome(rid, "won", 50_000)
+    referrals.mark_thanks(rid)
+    referrals.record_inbound(b, c)  # it was B, not A
+    view = referrals.for_contact(c).brought_by
+    assert (view.source_id, view.outcome, view.value, view.thanks_sent) == (b, "won", 50_000, True)
+    assert referrals.credited_value(b) == 50_000
+    assert referrals.credited_value(a) == 0

@@ -137,3 +137,12 @@ def test_revet_due_lists_due_ones_earliest_first(make_contact, today):
         (late, "Lara Late", "trusted"),
         (now, "Nico Now", "in_review"),
     ]
+
+
+def test_changing_the_status_keeps_the_revet_date_unless_cleared(make_contact):
+    bob = make_contact("Bob", "Builder")
+    vetting.set_vetting(bob, "in_review", revet_on="2030-01-01")
+    vetting.set_vetting(bob, "trusted", trusted_for="roofing")
+    assert vetting.get(bob).revet_on == dt.date(2030, 1, 1)
+    vetting.set_vetting(bob, "trusted", revet_on="")
+    assert vetting.get(bob).revet_on is None

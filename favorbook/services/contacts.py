@@ -186,9 +186,8 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
     except (TypeError, ValueError):
         raise ValidationError("cadence_days", "must be a whole number of days") from None
     out.cadence_days = cadence or None
-    if out.cadence_days is not None:
-        if not 1 <= out.cadence_days <= MAX_CADENCE_DAYS:
-            raise ValidationError("cadence_days", f"must be between 1 and {MAX_CADENCE_DAYS} days")
+    if out.cadence_days is not None and not 1 <= out.cadence_days <= MAX_CADENCE_DAYS:
+        raise ValidationError("cadence_days", f"must be between 1 and {MAX_CADENCE_DAYS} days")
     seen: set[str] = set()
     for i, item in enumerate(data.emails):
         value = clean(item.value, "emails", max_len=320)

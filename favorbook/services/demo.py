@@ -499,7 +499,7 @@ def load(
                     "value": 0.0,
                     "thanks_sent": False,
                     "note": "They needed someone this week",
-                    "override_reason": "Worked with them for years at my last job; vetting is a formality",
+                    "override_reason": "Worked with them for years at my last job",
                     "created_at": now,
                 }
             )

@@ -4,7 +4,6 @@ to show every feature."""
 import pytest
 
 from favorbook.db.models import Contact
-from favorbook.services._common import local_date
 from favorbook.services import (
     contacts,
     demo,
@@ -13,6 +12,7 @@ from favorbook.services import (
     search,
     vetting,
 )
+from favorbook.services._common import local_date
 
 
 def _sample_names():

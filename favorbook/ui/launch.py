@@ -14,6 +14,9 @@ import sys
 # Shared libraries the Qt "xcb" platform plugin loads, with the Debian/Ubuntu and Fedora
 # packages that provide them.
 XCB_LIBRARIES = {
+    "libxcb.so.1": ("libxcb1", "libxcb"),
+    "libX11.so.6": ("libx11-6", "libX11"),
+    "libX11-xcb.so.1": ("libx11-xcb1", "libX11-xcb"),
     "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor"),
     "libxcb-icccm.so.4": ("libxcb-icccm4", "xcb-util-wm"),
     "libxcb-keysyms.so.1": ("libxcb-keysyms1", "xcb-util-keysyms"),
@@ -21,6 +24,13 @@ XCB_LIBRARIES = {
     "libxcb-render-util.so.0": ("libxcb-render-util0", "xcb-util-renderutil"),
     "libxcb-shape.so.0": ("libxcb-shape0", "libxcb"),
     "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11"),
+    "libxcb-randr.so.0": ("libxcb-randr0", "libxcb"),
+    "libxcb-render.so.0": ("libxcb-render0", "libxcb"),
+    "libxcb-shm.so.0": ("libxcb-shm0", "libxcb"),
+    "libxcb-sync.so.1": ("libxcb-sync1", "libxcb"),
+    "libxcb-util.so.1": ("libxcb-util1", "xcb-util"),
+    "libxcb-xfixes.so.0": ("libxcb-xfixes0", "libxcb"),
+    "libxcb-xkb.so.1": ("libxcb-xkb1", "libxcb"),
 }
 # Libraries PySide6 itself needs to import, and where to get them.
 CORE_LIBRARIES = {
@@ -41,6 +51,22 @@ def _install_hint(packages: list[tuple[str, str]]) -> str:
         f"Install {them} with:\n  sudo apt install {debian}    (Debian, Ubuntu)\n"
         f"  sudo dnf install {fedora}    (Fedora)"
     )
+
+
+def display_reachable(display: str) -> bool:
+    """Whether an X server answers at ``display`` (asked through libxcb, as Qt would)."""
+    xcb = ctypes.CDLL("libxcb.so.1")
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    screen = ctypes.c_int(0)
+    conn = xcb.xcb_connect(display.encode(), ctypes.byref(screen))
+    try:
+        return bool(conn) and xcb.xcb_connection_has_error(conn) == 0
+    finally:
+        if conn:
+            xcb.xcb_disconnect(conn)
 
 
 def platform_problem(env: dict[str, str] | None = None, platform: str | None = None) -> str | None:
@@ -73,6 +99,13 @@ def platform_problem(env: dict[str, str] | None = None, platform: str | None = N
         return (
             f"favorbook cannot open its window: the X11 libraries Qt needs are missing "
             f"({names}). " + _install_hint([p for _, p in missing])
+        )
+    display = env["DISPLAY"]
+    if not display_reachable(display):
+        return (
+            f"favorbook cannot open its window: no X server answers at DISPLAY={display}. "
+            "Check that the desktop session is running (or that ssh -X forwarding is on), "
+            "then start favorbook again."
         )
     return None
 

@@ -17,6 +17,7 @@ def test_offscreen_and_other_systems_need_nothing():
 
 
 def test_missing_xcb_cursor_names_the_package(monkeypatch):
+    monkeypatch.setattr(launch, "display_reachable", lambda display: True)
     real = ctypes.CDLL
 
     def fake_cdll(name, *args, **kwargs):
@@ -40,3 +41,20 @@ def test_pyside_import_failure_is_explained():
     exc = ImportError("libEGL.so.1: cannot open shared object file: No such file or directory")
     text = launch.import_problem(exc)
     assert "libEGL.so.1" in text and "libegl1" in text
+
+
+def test_unreachable_display_is_named(monkeypatch):
+    monkeypatch.setattr(launch, "display_reachable", lambda display: False)
+    monkeypatch.setattr(launch.ctypes, "CDLL", lambda *a, **k: object())
+    problem = launch.platform_problem({"DISPLAY": ":98"}, "linux")
+    assert "no X server answers at DISPLAY=:98" in problem
+
+
+def test_display_probe_against_no_server():
+    import pytest
+
+    try:
+        ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        pytest.skip("libxcb is not installed here")
+    assert launch.display_reachable(":97") is False

@@ -235,16 +235,15 @@ def _search(args, data_dir) -> int:
 
 
 def _check(args, data_dir) -> int:
-    from favorbook import paths
-    from favorbook.db import database
+    from favorbook.db.database import schema_version
+    from favorbook.services import session
 
-    path = paths.database_path(data_dir)
-    problems = database.check_database(path)
+    path, problems = session.check(data_dir)
     if problems:
         for problem in problems[:20]:
             print(f"favorbook: {problem}", file=sys.stderr)
         return EXIT_FAIL
-    print(f"{path}: healthy (schema {database.schema_version()}).")
+    print(f"{path}: healthy (schema {schema_version()}).")
     return EXIT_OK
 
 

@@ -27,3 +27,9 @@ def open_data(data_dir: str | os.PathLike[str] | None = None) -> Path:
 
 def close() -> None:
     database.close_database()
+
+
+def check(data_dir: str | os.PathLike[str] | None = None) -> tuple[Path, list[str]]:
+    """The database path and what is wrong with it (empty when healthy); changes nothing."""
+    path = paths.database_path(data_dir)
+    return path, database.check_database(path)

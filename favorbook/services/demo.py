@@ -223,7 +223,7 @@ SUMMARIES = (
     "Talked through the new site they are opening",
     "Sorted out the delayed delivery",
     "Lunch; mostly about their expansion plans",
-    "They called to ask for a recommendation",
+    "Talked about a recommendation they need",
     "Reviewed last year's project together",
 )
 PROBLEMS = (

@@ -93,7 +93,11 @@ def contact_html(contact_id: int) -> str:
     parts.append(_para(tr("Their goals"), c.goals))
     parts.append(_para(tr("What they offer"), c.offers))
 
-    talk = [f"{stats.total} {escape(tr('conversations'))}"]
+    talk = [
+        escape(tr("1 conversation"))
+        if stats.total == 1
+        else f"{stats.total} {escape(tr('conversations'))}"
+    ]
     if stats.inbound_share is not None:
         talk.append(f"{round(stats.inbound_share * 100)}% {escape(tr('started by them'))}")
     if stats.last_at:

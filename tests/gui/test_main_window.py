@@ -119,3 +119,14 @@ def test_errors_reaching_the_event_loop_are_explained():
         sqlite3.OperationalError("database is locked")
     )
     assert "did not expect" in user_message(KeyError("x"))
+
+
+def test_profile_counts_conversations_in_words(window, make_contact):
+    from favorbook.services import conversations
+
+    ann = make_contact()
+    conversations.log_conversation(ann, "inbound", "They called about the renewal")
+    window.reload()
+    window.list_view.selectRow(window.model.row_of(ann))
+    text = window.detail.toPlainText()
+    assert "1 conversation, 100% started by them" in text

@@ -73,11 +73,6 @@ def as_datetime(value: dt.datetime | dt.date | str | None, field: str) -> dt.dat
     return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def local_date(value: dt.datetime) -> dt.date:
-    """The local calendar day of a stored (naive UTC) datetime."""
-    return value.replace(tzinfo=dt.UTC).astimezone().date()
-
-
 def require(model, record_id: int | None, what: str):
     """The row of ``model`` with ``record_id``, or NotFoundError naming ``what``."""
     row = model.get_or_none(model._meta.primary_key == record_id) if record_id else None

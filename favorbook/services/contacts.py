@@ -22,7 +22,8 @@ from favorbook.db.models import (
 )
 from favorbook.errors import ValidationError
 from favorbook.services import search_index, settings
-from favorbook.services._common import clean, local_date, new_uid, require, utc_now
+from favorbook.services._common import clean, new_uid, require, utc_now
+from favorbook.services.dates import local_date
 
 KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
 MAX_CADENCE_DAYS = 3650

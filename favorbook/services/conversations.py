@@ -15,10 +15,10 @@ from favorbook.services._common import (
     as_datetime,
     choice,
     clean,
-    local_date,
     require,
     utc_now,
 )
+from favorbook.services.dates import local_date
 
 DIRECTIONS = ("inbound", "outbound", "in_person")
 CHANNELS = ("call", "video", "meeting", "email", "message", "event", "other")

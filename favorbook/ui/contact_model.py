@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from favorbook.services import contacts
+from favorbook.services.dates import local_day_text
 
 BLOCK = 200
 WARNING_RED = "#c0392b"
@@ -135,7 +136,7 @@ class ContactListModel(QAbstractTableModel):
         if column == self.KIND:
             return row.kind.capitalize()
         if column == self.LAST_CONTACT:
-            return _local_date(row.last_contact)
+            return local_day_text(row.last_contact)
         if column == self.FAVORS:
             return f"{row.given}:{row.received}" if row.given or row.received else ""
         if column == self.NEXT_FOLLOWUP:
@@ -146,10 +147,3 @@ class ContactListModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-def _local_date(value) -> str:
-    """A stored UTC datetime as a date in the local zone."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=dt.UTC).astimezone().date().isoformat()

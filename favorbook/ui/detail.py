@@ -9,16 +9,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser
 
 from favorbook.services import contacts, conversations, favors, followups, vetting
+from favorbook.services.dates import local_day_text
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("ContactDetail", text)
-
-
-def _local(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d")
 
 
 def _para(label: str, text: str) -> str:
@@ -101,7 +96,7 @@ def contact_html(contact_id: int) -> str:
     if stats.inbound_share is not None:
         talk.append(f"{round(stats.inbound_share * 100)}% {escape(tr('started by them'))}")
     if stats.last_at:
-        talk.append(f"{escape(tr('last'))} {_local(stats.last_at)}")
+        talk.append(f"{escape(tr('last'))} {local_day_text(stats.last_at)}")
     if c.touch_due_on and c.touch_due_on <= dt.date.today():
         talk.append(
             f"<b style='color:#c0392b'>{escape(tr('due for a touch since'))} "
@@ -113,7 +108,7 @@ def contact_html(contact_id: int) -> str:
     recent = conversations.list_conversations(contact_id, limit=3)
     if recent:
         items = "".join(
-            f"<li>{_local(v.occurred_at)} · {escape(tr(v.channel))} "
+            f"<li>{local_day_text(v.occurred_at)} · {escape(tr(v.channel))} "
             f"({escape(tr(v.direction.replace('_', ' ')))}): {escape(v.summary)}</li>"
             for v in recent
         )

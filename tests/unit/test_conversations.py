@@ -7,7 +7,7 @@ import pytest
 
 from favorbook.errors import NotFoundError, ValidationError
 from favorbook.services import contacts, conversations, followups, questions
-from favorbook.services._common import local_date
+from favorbook.services.dates import local_date
 
 
 def _days_ago(today, n):

@@ -12,7 +12,7 @@ from favorbook.services import (
     search,
     vetting,
 )
-from favorbook.services._common import local_date
+from favorbook.services.dates import local_date
 
 
 def _sample_names():

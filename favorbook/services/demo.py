@@ -31,112 +31,21 @@ from favorbook.db.models import (
 from favorbook.errors import FavorbookError
 from favorbook.services import search_index
 from favorbook.services._common import today, utc_now
+from favorbook.services.dates import local_date
 
-FIRST = [
-    "Ana",
-    "Ben",
-    "Carla",
-    "Dev",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hiro",
-    "Ines",
-    "Jonas",
-    "Kemi",
-    "Luis",
-    "Maya",
-    "Noah",
-    "Olga",
-    "Priya",
-    "Quinn",
-    "Rosa",
-    "Sam",
-    "Tomás",
-    "Uma",
-    "Viktor",
-    "Wen",
-    "Yara",
-    "Zoe",
-    "Amara",
-    "Bruno",
-    "Chloé",
-    "Dmitri",
-    "Esther",
-    "Felix",
-    "Gabriela",
-    "Hannah",
-    "Ivan",
-    "Julia",
-    "Kofi",
-    "Lena",
-    "Marco",
-    "Nadia",
-    "Oscar",
-    "Paula",
-    "Rafael",
-    "Sofia",
-    "Theo",
-    "Valentina",
-    "William",
-    "Xavier",
-    "Yusuf",
-    "Zainab",
-    "José",
-    "Björn",
-    "Łucja",
-    "Søren",
-    "Aoife",
-    "Nguyễn",
-]
-LAST = [
-    "Alvarez",
-    "Becker",
-    "Chen",
-    "Dubois",
-    "Eriksen",
-    "Fischer",
-    "García",
-    "Haddad",
-    "Ito",
-    "Jensen",
-    "Kowalski",
-    "Larsen",
-    "Moreau",
-    "Nakamura",
-    "Okafor",
-    "Patel",
-    "Quintero",
-    "Rossi",
-    "Schmidt",
-    "Tanaka",
-    "Ueda",
-    "Vasquez",
-    "Weber",
-    "Xu",
-    "Yilmaz",
-    "Zimmermann",
-    "O'Brien",
-    "Müller",
-    "Novak",
-    "Silva",
-    "Andersson",
-    "Brennan",
-    "Costa",
-    "Dimitrov",
-    "Evans",
-    "Ferreira",
-    "Gupta",
-    "Hoffmann",
-    "Ibrahim",
-    "Jovanović",
-    "Kim",
-    "Lindqvist",
-    "Mendoza",
-    "Nielsen",
-    "Olsen",
-    "Petrov",
-]
+# Name lists this long read better as text than as list literals.
+FIRST = (  # noqa: SIM905
+    "Ana Ben Carla Dev Elena Farid Grace Hiro Ines Jonas Kemi Luis Maya Noah Olga Priya "
+    "Quinn Rosa Sam Tomás Uma Viktor Wen Yara Zoe Amara Bruno Chloé Dmitri Esther Felix "
+    "Gabriela Hannah Ivan Julia Kofi Lena Marco Nadia Oscar Paula Rafael Sofia Theo "
+    "Valentina William Xavier Yusuf Zainab José Björn Łucja Søren Aoife Nguyễn"
+).split()
+LAST = (  # noqa: SIM905
+    "Alvarez Becker Chen Dubois Eriksen Fischer García Haddad Ito Jensen Kowalski Larsen "
+    "Moreau Nakamura Okafor Patel Quintero Rossi Schmidt Tanaka Ueda Vasquez Weber Xu "
+    "Yilmaz Zimmermann O'Brien Müller Novak Silva Andersson Brennan Costa Dimitrov Evans "
+    "Ferreira Gupta Hoffmann Ibrahim Jovanović Kim Lindqvist Mendoza Nielsen Olsen Petrov"
+).split()
 # industry: (company stems, titles, what they offer, what they need)
 INDUSTRIES = {
     "facilities": (
@@ -266,15 +175,25 @@ def _sql_value(value):
 
 
 def _insert(model, rows: list[dict]) -> None:
-    """Bulk insert with executemany: peewee's insert_many spends its time building SQL."""
+    """Bulk insert with executemany: peewee's insert_many spends its time building SQL.
+
+    Rows may leave out columns; those take the field's default.
+    """
     if not rows:
         return
-    fields = [model._meta.fields[name] for name in rows[0]]
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    fields = [model._meta.fields[name] for name in names]
+    defaults = [f.default() if callable(f.default) else f.default for f in fields]
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join("?" * len(fields))
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-    names = [f.name for f in fields]
-    db.cursor().executemany(sql, [tuple(_sql_value(r[n]) for n in names) for r in rows])
+    db.cursor().executemany(
+        sql,
+        [
+            tuple(_sql_value(r.get(n, d)) for n, d in zip(names, defaults, strict=True))
+            for r in rows
+        ],
+    )
 
 
 def _phone(rng: random.Random) -> str:
@@ -367,9 +286,6 @@ def load(
                     "goals": rng.choice(STRATEGIES[:3]) if rng.random() < 0.6 else "",
                     "offers": rng.choice(offers),
                     "cadence_days": cadence,
-                    "touch_due_on": (created.date() + dt.timedelta(days=cadence))
-                    if cadence
-                    else None,
                     "is_sample": True,
                     "created_at": created,
                     "updated_at": created,
@@ -419,8 +335,7 @@ def load(
                         "kind": "inbound",
                         "source": source,
                         "subject": cid,
-                        "recipient": None,
-                        "occurred_on": contact_rows[i]["created_at"].date(),
+                        "occurred_on": local_date(contact_rows[i]["created_at"]),
                         "outcome": outcome,
                         "value": float(rng.randrange(5, 120) * 1000) if outcome == "won" else 0.0,
                         "thanks_sent": rng.random() < 0.6,
@@ -503,8 +418,6 @@ def load(
                     "created_at": now,
                 }
             )
-        for row in referrals:
-            row.setdefault("override_reason", None)
         _insert(Referral, referrals)
         _insert(Vetting, vettings)
         _insert(VettingNote, vnotes)
@@ -565,7 +478,7 @@ def load(
                             "question": rng.choice(question_ids),
                             "contact": cid,
                             "conversation": next_conv,
-                            "asked_on": when.date(),
+                            "asked_on": local_date(when),
                             "answer": rng.choice(ANSWERS),
                         }
                     )

@@ -115,40 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from favorbook.ui.launch import launch
 
         return launch(data_dir)
-    import sqlite3
-
-    import peewee
-
-    from favorbook.errors import DatabaseProblem, FavorbookError, ValidationError
+    from favorbook.errors import ValidationError
+    from favorbook.services.session import describe_error
 
     try:
         return COMMANDS[args.command](args, data_dir)
-    except ValidationError as exc:
-        print(f"favorbook: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except DatabaseProblem as exc:
-        print(f"favorbook: {exc}", file=sys.stderr)
-        return EXIT_FAIL
-    except FavorbookError as exc:
-        print(f"favorbook: {exc}", file=sys.stderr)
-        return EXIT_FAIL
-    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
-        from favorbook.db.database import explain
-
-        print(f"favorbook: {explain(exc)}", file=sys.stderr)
-        return EXIT_FAIL
-    except OSError as exc:
-        print(
-            f"favorbook: {exc.strerror or exc} ({exc.filename or 'data folder'})", file=sys.stderr
-        )
-        return EXIT_FAIL
     except Exception as exc:  # the user gets one line, never a traceback
-        print(
-            f"favorbook: unexpected error ({type(exc).__name__}: {exc}); "
-            "your saved data is unchanged. Please report this.",
-            file=sys.stderr,
-        )
-        return EXIT_FAIL
+        print(f"favorbook: {describe_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, ValidationError) else EXIT_FAIL
     finally:
         from favorbook.services import session
 
@@ -158,9 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _demo(args, data_dir) -> int:
     from favorbook.services import demo, session
 
-    if args.contacts < 1:
-        print("favorbook: --contacts must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
     path = session.open_data(data_dir)
     interactive = sys.stderr.isatty()
 
@@ -218,9 +189,6 @@ def _stats(args, data_dir) -> int:
 def _search(args, data_dir) -> int:
     from favorbook.services import search, session
 
-    if args.limit < 1:
-        print("favorbook: --limit must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
     session.open_data(data_dir)
     hits = search.search(args.query, limit=args.limit)
     if args.json:

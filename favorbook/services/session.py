@@ -10,6 +10,7 @@ import peewee
 
 from favorbook import paths
 from favorbook.db import database
+from favorbook.errors import FavorbookError
 from favorbook.services import questions
 
 
@@ -33,3 +34,17 @@ def check(data_dir: str | os.PathLike[str] | None = None) -> tuple[Path, list[st
     """The database path and what is wrong with it (empty when healthy); changes nothing."""
     path = paths.database_path(data_dir)
     return path, database.check_database(path)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line telling the user what went wrong, for any error; shared by window and CLI."""
+    if isinstance(exc, FavorbookError):
+        return str(exc)
+    if isinstance(exc, (sqlite3.DatabaseError, peewee.DatabaseError)):
+        return str(database.explain(exc))
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
+    return (
+        f"Something went wrong that favorbook did not expect ({type(exc).__name__}: {exc}). "
+        "Your saved data is safe; please report this."
+    )

@@ -30,22 +30,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def user_message(exc: BaseException) -> str:
     """What to tell the user about an error that reached the event loop."""
-    import sqlite3
+    from favorbook.services.session import describe_error
 
-    import peewee
-
-    if isinstance(exc, FavorbookError):
-        return str(exc)
-    if isinstance(exc, (sqlite3.DatabaseError, peewee.DatabaseError)):
-        from favorbook.db.database import explain
-
-        return str(explain(exc))
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
-    return (
-        f"Something went wrong that favorbook did not expect ({type(exc).__name__}: {exc}). "
-        "Your saved data is safe; please report this."
-    )
+    return describe_error(exc)
 
 
 def install_excepthook() -> None:

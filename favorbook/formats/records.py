@@ -1,0 +1,31 @@
+"""What every importer yields: one record per card or row, parsed or skipped with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from favorbook.services.contacts import ContactInput
+
+
+@dataclass
+class ParsedRecord:
+    position: str
+    """Where the record was in its file, for the report: "card 3", "line 14"."""
+    contact: ContactInput | None = None
+    """The contact read from the record; None when it was skipped."""
+    problem: str = ""
+    """Why the record was skipped (empty when it was read)."""
+    photo: bytes | None = None
+    """Raw image bytes (JPEG/PNG) when the record carried a photo."""
+    note: str = ""
+    """Free text from the record (vCard NOTE, CSV Notes) to keep as a note."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Format-specific leftovers an importer may keep (for example unknown vCard lines)."""
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    format: str
+    """"vcard", "csv-google", "csv-outlook", "csv-linkedin", "csv" ..."""
+    records: list[ParsedRecord] = field(default_factory=list)

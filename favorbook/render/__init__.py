@@ -1,0 +1,1 @@
+"""Qt GUI rendering without widgets: contact sheets as PDF and print."""

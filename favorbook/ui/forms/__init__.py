@@ -1,0 +1,1 @@
+"""Dialogs that create and edit records: each reads its fields and calls one service."""

@@ -53,3 +53,7 @@ class DamagedDatabaseError(DatabaseProblem):
 
 class DatabaseLockedError(DatabaseProblem):
     pass
+
+
+class NotAContactFile(FavorbookError):
+    """A file given to import is not a vCard or contacts CSV favorbook can read."""

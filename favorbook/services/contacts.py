@@ -488,6 +488,14 @@ def names(contact_ids: list[int]) -> dict[int, str]:
     return {r.id: r.display_name for r in rows}
 
 
+def all_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
+    """(id, name) of every contact in name order, for pickers."""
+    query = Contact.select(Contact.id, Contact.display_name)
+    if not include_archived:
+        query = query.where(Contact.archived_at.is_null())
+    return list(query.order_by(Contact.sort_name, Contact.id).tuples())
+
+
 def find_by_name(text: str) -> list[tuple[int, str]]:
     """Contacts whose name is ``text`` (case-insensitive), else whose name contains it."""
     text = text.strip()

@@ -1,0 +1,62 @@
+"""The form base: a failed save keeps the input; leaving with edits asks first."""
+
+from PySide6.QtWidgets import QLineEdit
+
+from favorbook.errors import ValidationError
+from favorbook.ui.forms.base import FormDialog
+from favorbook.ui.forms.pickers import ContactPicker
+
+
+class NameForm(FormDialog):
+    def __init__(self):
+        super().__init__("Name")
+        self.name = self.add_row("name", "Name", QLineEdit())
+        self.mark_clean()
+        self.saved = []
+
+    def save(self):
+        if "@" in self.name.text():
+            raise ValidationError("name", "a name has no @")
+        self.saved.append(self.name.text())
+        return 1
+
+
+def test_validation_error_keeps_text_and_names_field(qtbot):
+    form = NameForm()
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.keyClicks(form.name, "ann@")
+    form.accept()
+    assert form.isVisible()
+    assert form.name.text() == "ann@"
+    assert "no @" in form.error_label.text()
+    assert form.name.property("invalid") is True
+    form.name.setText("Ann")
+    form.accept()
+    assert form.saved == ["Ann"] and not form.isVisible()
+
+
+def test_cancel_with_edits_asks_and_can_stay(qtbot):
+    form = NameForm()
+    qtbot.addWidget(form)
+    form.show()
+    asked = []
+    form.confirm_discard = lambda: asked.append(1) or False
+    form.reject()
+    assert asked == [] and not form.isVisible()  # nothing typed: no question
+    form.show()
+    qtbot.keyClicks(form.name, "Bo")
+    form.reject()
+    assert asked == [1] and form.isVisible()
+
+
+def test_contact_picker_finds_by_name(qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    make_contact("Bo", "Chan")
+    picker = ContactPicker()
+    qtbot.addWidget(picker)
+    assert picker.contact_id() is None
+    picker.set_contact_id(ann)
+    assert picker.currentText() == "Ann Lee" and picker.contact_id() == ann
+    picker.setEditText("Nobody")
+    assert picker.contact_id() is None and picker.typed_unknown_name()

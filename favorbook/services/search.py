@@ -7,6 +7,7 @@ syntax typed by the user (stars, NEAR, parentheses, quotes) is only text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -115,14 +116,73 @@ class Hit:
     archived: bool
 
 
-def search_ids(text: str, *, limit: int | None = None, include_archived: bool = False) -> list[int]:
-    """Contact ids matching ``text``, best first. Blank text gives every contact by name."""
-    from favorbook.services import contacts
+@dataclass
+class ListFilter:
+    """Filters the contact list's filter bar sets, on top of whatever is typed."""
+
+    kind: str | None = None
+    tag: str | None = None
+    vetting: str | None = None
+    overdrawn: bool = False
+    touch_due: bool = False
+    include_archived: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.tag or self.vetting or self.overdrawn or self.touch_due)
+
+
+# Sort keys the list's column headers offer, as SQL over contact c (and organization o).
+ORDERS = {
+    "name": "c.sort_name",
+    "company": "o.name IS NULL, o.name COLLATE NOCASE",
+    "kind": "c.kind",
+    "last_contact": "c.last_interaction_at IS NULL, c.last_interaction_at",
+    "balance": (
+        "(SELECT coalesce(sum(CASE WHEN fa.direction = 'given' THEN 1 ELSE -1 END), 0)"
+        " FROM favor fa WHERE fa.contact_id = c.id)"
+    ),
+    "next_followup": (
+        "(SELECT min(fu.due_on) FROM followup fu"
+        " WHERE fu.contact_id = c.id AND fu.done_at IS NULL) IS NULL,"
+        " (SELECT min(fu.due_on) FROM followup fu"
+        " WHERE fu.contact_id = c.id AND fu.done_at IS NULL)"
+    ),
+}
+
+
+def _ordered(sql_order: str, descending: bool) -> str:
+    """Reverse each part of an ORDER BY, keeping "IS NULL" parts (blanks last) as they are."""
+    if not descending:
+        return sql_order
+    parts = [p.strip() for p in sql_order.split(",")]
+    return ", ".join(p if p.endswith("IS NULL") else p + " DESC" for p in parts)
+
+
+def search_ids(
+    text: str,
+    *,
+    limit: int | None = None,
+    include_archived: bool = False,
+    filters: ListFilter | None = None,
+    order: str | None = None,
+    descending: bool = False,
+    on: dt.date | None = None,
+) -> list[int]:
+    """Contact ids matching ``text`` and ``filters``.
+
+    Without ``order`` typed text sorts best match first and blank text by name;
+    ``order`` is one of ORDERS (ties by name). ``on`` is the day "due for a touch"
+    is measured against (today by default).
+    """
+    from favorbook.services import contacts, favors
 
     query = parse(text)
-    if query.empty:
-        if text and text.strip():
-            return []  # something was typed, but nothing searchable in it
+    filters = filters or ListFilter(include_archived=include_archived)
+    include_archived = include_archived or filters.include_archived
+    if query.empty and text and text.strip():
+        return []  # something was typed, but nothing searchable in it
+    if query.empty and not filters.active and order in (None, "name") and not descending:
         ids = contacts.list_ids(include_archived=include_archived)
         return ids[:limit] if limit else ids
     where, params = [], []
@@ -130,36 +190,58 @@ def search_ids(text: str, *, limit: int | None = None, include_archived: bool = 
         where.append("c.archived_at IS NOT NULL")
     elif not include_archived:
         where.append("c.archived_at IS NULL")
-    if "kind" in query.filters:
-        where.append("c.kind = ?")
-        params.append(query.filters["kind"])
-    status = query.filters.get("status") or query.filters.get("vetting")
-    if status:
-        status = status.replace("-", "_")
-        if status == "unvetted":
-            where.append("(v.status IS NULL OR v.status = 'unvetted')")
-        else:
-            where.append("v.status = ?")
-            params.append(status)
+    for kind in (query.filters.get("kind"), filters.kind):
+        if kind:
+            where.append("c.kind = ?")
+            params.append(kind)
+    for status in (query.filters.get("status") or query.filters.get("vetting"), filters.vetting):
+        if status:
+            status = status.replace("-", "_").replace(" ", "_")
+            if status == "unvetted":
+                where.append("(v.status IS NULL OR v.status = 'unvetted')")
+            else:
+                where.append("v.status = ?")
+                params.append(status)
+    if filters.tag:
+        where.append(
+            "EXISTS (SELECT 1 FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
+            " WHERE ct.contact_id = c.id AND t.name = ?)"
+        )
+        params.append(filters.tag)
+    if filters.touch_due or query.filters.get("is") == "due":
+        where.append("c.touch_due_on IS NOT NULL AND c.touch_due_on <= ?")
+        params.append((on or dt.date.today()).isoformat())
     fts = query.fts()
     sql = "SELECT c.id FROM "
     if fts:
         sql += (
             "contact_fts f JOIN contact c ON c.id = f.rowid "
-            "LEFT JOIN vetting v ON v.contact_id = c.id WHERE contact_fts MATCH ? "
+            "LEFT JOIN vetting v ON v.contact_id = c.id "
+            "LEFT JOIN organization o ON o.id = c.organization_id WHERE contact_fts MATCH ? "
         )
         params.insert(0, fts)
-        order = f"bm25(contact_fts, {_WEIGHTS}), c.sort_name"
+        default_order = f"bm25(contact_fts, {_WEIGHTS}), c.sort_name"
     else:
-        sql += "contact c LEFT JOIN vetting v ON v.contact_id = c.id WHERE 1 "
-        order = "c.sort_name"
+        sql += (
+            "contact c LEFT JOIN vetting v ON v.contact_id = c.id "
+            "LEFT JOIN organization o ON o.id = c.organization_id WHERE 1 "
+        )
+        default_order = "c.sort_name"
     for clause in where:
         sql += f"AND {clause} "
-    sql += f"ORDER BY {order}"
-    if limit:
+    if order in ORDERS:
+        sql += f"ORDER BY {_ordered(ORDERS[order], descending)}, c.sort_name, c.id"
+    else:
+        sql += f"ORDER BY {default_order}"
+    overdrawn = filters.overdrawn or query.filters.get("is") == "overdrawn"
+    if limit and not overdrawn:
         sql += " LIMIT ?"
         params.append(int(limit))
-    return [row[0] for row in db.execute_sql(sql, params)]
+    ids = [row[0] for row in db.execute_sql(sql, params)]
+    if overdrawn:
+        keep = favors.overdrawn_ids()
+        ids = [i for i in ids if i in keep][: limit or None]
+    return ids
 
 
 def search(text: str, *, limit: int | None = 50, include_archived: bool = False) -> list[Hit]:
@@ -192,4 +274,4 @@ def search(text: str, *, limit: int | None = 50, include_archived: bool = False)
     ]
 
 
-__all__ = ["Hit", "ParsedQuery", "parse", "search", "search_ids"]
+__all__ = ["ORDERS", "Hit", "ListFilter", "ParsedQuery", "parse", "search", "search_ids"]

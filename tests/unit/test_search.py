@@ -232,3 +232,37 @@ def test_a_phone_number_typed_with_spaces_or_dashes_finds_its_owner(make_contact
 def test_a_date_in_a_note_still_matches_its_parts(make_contact):
     ann = make_contact("Ann", "Lee", how_met="Met at the fair on 2024-05-01")
     assert [h.id for h in search.search("2024-05-01")] == [ann]
+
+
+def test_list_filters_and_orders(db, make_contact, today):
+    import datetime as dt
+
+    from favorbook.services import contacts, favors, followups, vetting
+    from favorbook.services.search import ListFilter, search_ids
+
+    ann = make_contact("Ann", "Lee", kind="customer", organization="Zeta", tags=["golf"])
+    bo = make_contact("Bo", "Chan", kind="prospect", organization="Acme")
+    cy = make_contact("Cy", "Abe", kind="customer")
+    favors.log_favor(bo, "received", "advice", occurred_on=today)
+    favors.log_favor(ann, "given", "advice", occurred_on=today)
+    followups.add_followup(cy, today + dt.timedelta(days=2), "Send deck")
+    followups.add_followup(ann, today + dt.timedelta(days=9), "Call back")
+    vetting.set_vetting(ann, "trusted", trusted_for="golf lessons")
+    contacts.update_contact(
+        cy, contacts.ContactInput(first_name="Cy", last_name="Abe", kind="customer", cadence_days=1)
+    )
+
+    assert search_ids("", filters=ListFilter(kind="customer")) == [cy, ann]
+    assert search_ids("", filters=ListFilter(tag="golf")) == [ann]
+    assert search_ids("", filters=ListFilter(vetting="trusted")) == [ann]
+    assert search_ids("", filters=ListFilter(overdrawn=True)) == [bo]
+    due = search_ids("", filters=ListFilter(touch_due=True), on=today + dt.timedelta(days=2))
+    assert due == [cy]  # the others are on the 90-day default cadence
+    assert search_ids("", filters=ListFilter(touch_due=True), on=today - dt.timedelta(days=1)) == []
+    assert search_ids("", order="company") == [bo, ann, cy]  # no company last
+    assert search_ids("", order="company", descending=True) == [ann, bo, cy]
+    assert search_ids("", order="balance") == [bo, cy, ann]
+    assert search_ids("", order="next_followup") == [cy, ann, bo]
+    assert search_ids("", order="next_followup", descending=True) == [ann, cy, bo]
+    assert search_ids("a", order="name") == search_ids("a", order="name")
+    assert search_ids("customer", filters=ListFilter(kind="prospect")) == []

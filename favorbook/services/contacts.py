@@ -384,6 +384,10 @@ def restore_contact(contact_id: int) -> None:
     contact.save(only=[Contact.archived_at])
 
 
+def is_archived(contact_id: int) -> bool:
+    return require(Contact, contact_id, "contact").archived_at is not None
+
+
 def add_note(contact_id: int, body: str, *, private: bool = False) -> int:
     require(Contact, contact_id, "contact")
     body = clean(body, "note", max_len=2_000_000)

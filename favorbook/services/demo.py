@@ -516,3 +516,8 @@ def load(
         search_index.index_contacts(ids)
     report(steps, steps)
     return n
+
+
+def has_sample() -> bool:
+    """True when the database holds sample contacts (which a reload replaces)."""
+    return Contact.select().where(Contact.is_sample == True).exists()  # noqa: E712

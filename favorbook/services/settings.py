@@ -75,3 +75,15 @@ def set_phone_region(region: str) -> None:
     if region and (len(region) != 2 or not region.isalpha()):
         raise ValidationError("phone_region", "must be a two-letter country code such as US or DE")
     _put("phone_region", region)
+
+
+def save_preferences(
+    *, target_ratio: float | str, default_cadence_days: int | str, phone_region: str
+) -> None:
+    """Save the Preferences dialog in one step: all three values, or none if one is invalid."""
+    from favorbook.db.models import db
+
+    with db.atomic():
+        set_target_ratio(target_ratio)
+        set_default_cadence_days(default_cadence_days)
+        set_phone_region(phone_region)

@@ -1,78 +1,33 @@
-"""The main window: search, the contact list, and the selected contact's profile."""
+"""The main window: navigation between the pages, menus, shortcuts, undo, and the status bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
+    QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QSplitter,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from favorbook import __version__
-from favorbook.errors import FavorbookError
-from favorbook.services import contacts, demo, favors, search
-from favorbook.ui.contact_model import ContactListModel
+from favorbook.services import contacts, demo, favors
+from favorbook.services.session import describe_error
+from favorbook.ui.bus import Bus
+from favorbook.ui.contact_commands import ArchiveContacts, DeleteContacts
+from favorbook.ui.contacts_page import ContactsPage
 from favorbook.ui.detail import ContactDetailView
+from favorbook.ui.worker import BackgroundJob, Cancelled
 
-SEARCH_DELAY_MS = 60
-
-
-class WelcomePage(QWidget):
-    """Shown while the database holds no contacts: what favorbook is, and a way in."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("welcomePage")
-        column = QWidget()
-        column.setFixedWidth(520)
-        inner = QVBoxLayout(column)
-        title = QLabel(self.tr("Welcome to favorbook"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        title.setFont(font)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(
-            self.tr(
-                "Keep track of the people in your network, the favors you give and "
-                "receive, and what to ask on your next call.\n\n"
-                "Your network is empty. Load a sample network to see how favorbook "
-                "works; it is marked as sample data and never mixed up with yours."
-            )
-        )
-        text.setWordWrap(True)
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.load_sample_button = QPushButton(self.tr("Load the sample network"))
-        self.load_sample_button.setObjectName("loadSampleButton")
-        self.load_sample_button.setDefault(True)
-        inner.addWidget(title)
-        inner.addSpacing(12)
-        inner.addWidget(text)
-        inner.addSpacing(18)
-        inner.addWidget(self.load_sample_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        # Stretches rather than alignment flags: an aligned widget loses its
-        # height-for-width, and the wrapped text would be clipped.
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(column)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.addStretch(2)
-        outer.addLayout(row)
-        outer.addStretch(3)
+PREFERENCES_FALLBACK = "Ctrl+,"
 
 
 class MainWindow(QMainWindow):
@@ -81,178 +36,274 @@ class MainWindow(QMainWindow):
         self.setObjectName("favorbookMainWindow")
         self.setWindowTitle("favorbook")
         self.database_path = database_path
-        self.resize(1200, 760)
+        self.data_folder = str(Path(database_path).parent) if database_path else ""
+        self.resize(1280, 800)
+        self.bus = Bus(self)
+        self.bus.changed.connect(self.data_changed)
+        self.bus.open_contact.connect(self.open_contact)
+        self.bus.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self._job: BackgroundJob | None = None
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("contactSearch")
-        self.search_edit.setPlaceholderText(self.tr("Search names, companies, tags, notes…"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.model = ContactListModel(self)
-        self.list_view = QTableView()
-        self.list_view.setObjectName("contactList")
-        self.list_view.setModel(self.model)
-        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setAlternatingRowColors(True)
-        self.list_view.setShowGrid(False)
-        self.list_view.setWordWrap(False)
-        self.list_view.verticalHeader().hide()
-        rows = self.list_view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.list_view.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        # Wide enough for the header and typical content; the name takes the rest.
-        for column, sample in (
-            (1, "Brightwave Software"),
-            (2, "Customer"),
-            (3, "2026-12-31"),
-            (4, "12:3"),
-            (5, "2026-12-31"),
-        ):
-            title = self.model.headerData(
-                column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
-            )
-            width = max(
-                header.fontMetrics().horizontalAdvance(title),
-                self.list_view.fontMetrics().horizontalAdvance(sample),
-            )
-            header.resizeSection(column, width + 28)
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptySearchLabel")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.hide()
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.search_edit)
-        left_layout.addWidget(self.list_view)
-        left_layout.addWidget(self.empty_label)
+        self.contacts_page = ContactsPage(self.bus)
+        self.contacts_page.welcome.load_sample_button.clicked.connect(self.load_sample)
+        self.contacts_page.contactSelected.connect(self._contact_selected)
         self.detail = ContactDetailView()
-        self.splitter = QSplitter()
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([720, 480])
+        self.contacts_page.add_tab(self.detail, self.tr("Profile"))
 
-        self.welcome = WelcomePage()
-        self.welcome.load_sample_button.clicked.connect(self.load_sample)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.welcome)
-        self.stack.addWidget(self.splitter)
-        self.setCentralWidget(self.stack)
-
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.run_search)
-        self.search_edit.textChanged.connect(self._search_timer.start)
-        self.search_edit.returnPressed.connect(self.run_search)
-        self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
+        self.navigation.setIconSize(QSize(20, 20))
+        self.navigation.setSpacing(2)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        self.navigation.currentRowChanged.connect(self._page_changed)
+        self.body = QWidget()
+        body = QHBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.navigation)
+        body.addWidget(self.pages, 1)
+        self.setCentralWidget(self.body)
+        self._page_actions: list[QAction] = []
 
         self.summary_label = QLabel()
         self.summary_label.setObjectName("summaryLabel")
         self.statusBar().addPermanentWidget(self.summary_label)
         self._build_menus()
+        self.add_page(self.contacts_page, self.tr("Contacts"))
+        self.navigation.setFixedWidth(self.navigation.sizeHintForColumn(0) + 36)
+        self.navigation.setCurrentRow(0)
+        self._restore_geometry()
         self.reload()
 
-    # --- menus ---------------------------------------------------------------------
+    # --- pages ----------------------------------------------------------------------
+
+    def add_page(self, widget: QWidget, title: str) -> None:
+        """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""
+        self.pages.addWidget(widget)
+        item = QListWidgetItem(title)
+        item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
+        self.navigation.addItem(item)
+        number = self.pages.count()
+        action = QAction(title, self)
+        action.setObjectName(f"goToPage{number}")
+        if number <= 9:
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+        action.triggered.connect(lambda _=False, row=number - 1: self.navigation.setCurrentRow(row))
+        self.go_menu.addAction(action)
+        self._page_actions.append(action)
+        self.navigation.setFixedWidth(max(self.navigation.sizeHintForColumn(0) + 36, 150))
+
+    def page(self, object_name: str) -> QWidget | None:
+        for index in range(self.pages.count()):
+            if self.pages.widget(index).objectName() == object_name:
+                return self.pages.widget(index)
+        return None
+
+    def show_page(self, widget: QWidget) -> None:
+        self.navigation.setCurrentRow(self.pages.indexOf(widget))
+
+    def _page_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        refresh = getattr(self.pages.widget(row), "refresh", None)
+        if refresh is not None and self.pages.widget(row) is not self.contacts_page:
+            refresh()
+
+    # --- menus ----------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.sample_action = QAction(self.tr("Load &Sample Network"), self)
-        self.sample_action.triggered.connect(self.load_sample)
-        file_menu.addAction(self.sample_action)
-        file_menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        self.sample_action = self._action(
+            self.file_menu, self.tr("Load &Sample Network"), self.load_sample, name="loadSample"
+        )
+        self.file_menu.addSeparator()
+        self.preferences_action = self._action(
+            self.file_menu,
+            self.tr("&Preferences…"),
+            self.show_preferences,
+            name="preferences",
+        )
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+        self.preferences_action.setShortcuts(keys or [QKeySequence(PREFERENCES_FALLBACK)])
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.file_menu.addSeparator()
+        quit_action = self._action(
+            self.file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, "quit"
+        )
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        find_action = QAction(self.tr("&Find Contact"), self)
-        find_action.setShortcut(QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(self.focus_search)
-        edit_menu.addAction(find_action)
+        self.edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self.bus.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setObjectName("undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.bus.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setObjectName("redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self._action(
+            self.edit_menu,
+            self.tr("&Find Contact"),
+            self.focus_search,
+            QKeySequence.StandardKey.Find,
+            "find",
+        )
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about_action = QAction(self.tr("&About favorbook"), self)
-        about_action.triggered.connect(self.show_about)
-        help_menu.addAction(about_action)
+        self.contact_menu = bar.addMenu(self.tr("&Contact"))
+        self.archive_action = self._action(
+            self.contact_menu,
+            self.tr("&Archive"),
+            self.archive_selected,
+            QKeySequence("Ctrl+Shift+A"),
+            "archiveContact",
+        )
+        self.unarchive_action = self._action(
+            self.contact_menu,
+            self.tr("&Bring Back from Archive"),
+            self.unarchive_selected,
+            None,
+            "unarchiveContact",
+        )
+        self.delete_action = self._action(
+            self.contact_menu,
+            self.tr("&Delete"),
+            self.delete_selected,
+            QKeySequence("Ctrl+Shift+Del"),
+            "deleteContact",
+        )
+        # The Delete key deletes from the list itself, where the selection is.
+        list_delete = QAction(self.tr("Delete"), self.contacts_page.list_view)
+        list_delete.setShortcut(QKeySequence.StandardKey.Delete)
+        list_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        list_delete.triggered.connect(self.delete_selected)
+        self.contacts_page.list_view.addAction(self.archive_action)
+        self.contacts_page.list_view.addAction(self.unarchive_action)
+        self.contacts_page.list_view.addAction(list_delete)
 
-    # --- slots ---------------------------------------------------------------------
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        self.go_menu = self.view_menu.addMenu(self.tr("&Go To"))
+        self.show_archived_action = self._action(
+            self.view_menu,
+            self.tr("Show &Archived Contacts"),
+            self.set_show_archived,
+            None,
+            "showArchived",
+        )
+        self.show_archived_action.setCheckable(True)
+
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        about = self._action(
+            self.help_menu, self.tr("&About favorbook"), self.show_about, name="about"
+        )
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    # --- data -----------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Show the welcome page on an empty network, else the list (keeping the search)."""
-        has_contacts = contacts.count_contacts(include_archived=True) > 0
-        self.stack.setCurrentWidget(self.splitter if has_contacts else self.welcome)
-        self.sample_action.setEnabled(not has_contacts)
-        if has_contacts:
-            self.run_search()
+        """Re-read everything shown (after a load, import or a change of preferences)."""
+        self.contacts_page.reload()
+        has_contacts = self.contacts_page.stack.currentWidget() is not self.contacts_page.welcome
+        self.sample_action.setEnabled(not has_contacts or demo.has_sample())
         self._update_status()
+        self._contact_selected(self.contacts_page.contact_id)
 
-    def run_search(self) -> None:
-        self._search_timer.stop()
-        text = self.search_edit.text()
-        selected = self.detail.contact_id
-        ids = search.search_ids(text, limit=None)
-        self.model.set_ids(ids)
-        if ids:
-            self.empty_label.hide()
-            self.list_view.show()
-            row = self.model.row_of(selected) if selected is not None else None
-            self.list_view.selectRow(row if row is not None else 0)
-        else:
-            self.list_view.hide()
-            self.empty_label.setText(
-                self.tr("No contact matches “%1”.").replace("%1", text.strip())
-                if text.strip()
-                else self.tr("No contacts.")
-            )
-            self.empty_label.show()
-            self.detail.show_contact(None)
+    def data_changed(self) -> None:
+        self.reload()
+
+    def open_contact(self, contact_id: int) -> None:
+        self.show_page(self.contacts_page)
+        self.contacts_page.show_contact(contact_id)
 
     def focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
+        self.show_page(self.contacts_page)
+        self.contacts_page.focus_search()
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        contact_id = self.model.contact_id(indexes[0].row()) if indexes else None
-        try:
-            self.detail.show_contact(contact_id)
-        except FavorbookError as exc:
-            self.detail.show_contact(None)
-            self.statusBar().showMessage(str(exc), 5000)
+    def set_show_archived(self, on: bool) -> None:
+        self.contacts_page.show_archived = on
+        self.contacts_page.run_search()
+
+    def _contact_selected(self, contact_id: int | None) -> None:
+        archived = contact_id is not None and contacts.is_archived(contact_id)
+        for action in (self.archive_action, self.delete_action):
+            action.setEnabled(contact_id is not None)
+        self.archive_action.setEnabled(contact_id is not None and not archived)
+        self.unarchive_action.setEnabled(archived)
+
+    def archive_selected(self) -> None:
+        ids = [i for i in self.contacts_page.selected_ids() if not contacts.is_archived(i)]
+        if ids:
+            self.bus.undo_stack.push(ArchiveContacts(self.bus, ids))
+            self._said(self.tr("Archived — Ctrl+Z to undo"))
+
+    def unarchive_selected(self) -> None:
+        ids = [i for i in self.contacts_page.selected_ids() if contacts.is_archived(i)]
+        if ids:
+            self.bus.undo_stack.push(ArchiveContacts(self.bus, ids, archive=False))
+
+    def delete_selected(self) -> None:
+        ids = self.contacts_page.selected_ids()
+        if ids:
+            self.bus.undo_stack.push(DeleteContacts(self.bus, ids))
+            self._said(self.tr("Deleted — Ctrl+Z to undo"))
+
+    def _said(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
 
     def load_sample(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            count = demo.load()
-        except FavorbookError as exc:
-            QMessageBox.warning(self, self.tr("Sample network"), str(exc))
+        if self._job is not None:
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.reload()
-        self.statusBar().showMessage(
-            self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)), 5000
+        if demo.has_sample() and contacts.count_contacts(include_archived=True):
+            answer = QMessageBox.question(
+                self,
+                self.tr("Sample network"),
+                self.tr(
+                    "Replace the sample network with a fresh one? Your own contacts "
+                    "are not touched."
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._job = BackgroundJob(
+            self,
+            self.tr("Sample network"),
+            self.tr("Building a sample network…"),
+            lambda progress: demo.load(progress=progress, force=True),
         )
+        self._job.done.connect(self._sample_loaded)
+        self._job.start()
+
+    def _sample_loaded(self, count: object, error: object) -> None:
+        self._job = None
+        if isinstance(error, Cancelled):
+            self._said(self.tr("Sample network cancelled; nothing was changed."))
+        elif error is not None:
+            QMessageBox.warning(self, self.tr("Sample network"), describe_error(error))
+        else:
+            self.bus.undo_stack.clear()  # the sample replaced rows older commands refer to
+            self.reload()
+            self._said(self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)))
 
     def _update_status(self) -> None:
         count = contacts.count_contacts()
-        if self.stack.currentWidget() is self.welcome:
+        if not contacts.count_contacts(include_archived=True):
             self.summary_label.clear()
             return
         bal = favors.balance()
-        ratio = bal.ratio_text()
         people = (
             self.tr("1 contact")
             if count == 1
@@ -262,9 +313,19 @@ class MainWindow(QMainWindow):
             people
             + " · "
             + self.tr("give:take %1 (target %2:1)")
-            .replace("%1", ratio)
+            .replace("%1", bal.ratio_text())
             .replace("%2", f"{bal.target:g}")
         )
+
+    # --- dialogs --------------------------------------------------------------------
+
+    def show_preferences(self) -> None:
+        from favorbook.ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.data_folder, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self._said(self.tr("Preferences saved."))
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -272,8 +333,79 @@ class MainWindow(QMainWindow):
             self.tr("About favorbook"),
             self.tr(
                 "<h3>favorbook %1</h3><p>Contacts, favors and call preparation for a "
-                "sales rep.</p><p>Data: %2</p>"
+                "sales rep.</p><p>Your data: %2</p>"
             )
             .replace("%1", __version__)
             .replace("%2", self.database_path),
         )
+
+    # --- geometry -------------------------------------------------------------------
+
+    def _settings(self) -> QSettings | None:
+        if not self.data_folder:
+            return None
+        return QSettings(str(Path(self.data_folder) / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        settings = self._settings()
+        if settings is None:
+            return
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("state", self.restoreState),
+            ("contactSplitter", self.contacts_page.splitter.restoreState),
+            ("listHeader", self.contacts_page.list_view.horizontalHeader().restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    def save_geometry(self) -> None:
+        settings = self._settings()
+        if settings is None:
+            return
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        settings.setValue("contactSplitter", self.contacts_page.splitter.saveState())
+        settings.setValue("listHeader", self.contacts_page.list_view.horizontalHeader().saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        if self._job is not None and self._job.is_running():
+            self._job.cancel()
+            self._job.thread.wait()
+        self.save_geometry()
+        super().closeEvent(event)
+
+    # --- what tests and older code reach for ------------------------------------------
+
+    @property
+    def model(self):
+        return self.contacts_page.model
+
+    @property
+    def list_view(self):
+        return self.contacts_page.list_view
+
+    @property
+    def search_edit(self):
+        return self.contacts_page.search_edit
+
+    @property
+    def empty_label(self):
+        return self.contacts_page.empty_label
+
+    @property
+    def stack(self):
+        return self.contacts_page.stack
+
+    @property
+    def welcome(self):
+        return self.contacts_page.welcome
+
+    @property
+    def splitter(self):
+        return self.contacts_page.splitter
+
+    def run_search(self) -> None:
+        self.contacts_page.run_search()

@@ -9,6 +9,6 @@ def window(db, qtbot):
     make_application()
     win = MainWindow(str(db))
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    with qtbot.waitExposed(win):
+        win.show()
     return win

@@ -17,7 +17,7 @@ def test_empty_database_welcomes_and_loads_the_sample(window, qtbot):
     button = window.findChild(QPushButton, "loadSampleButton")
     assert button.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert window.stack.currentWidget() is window.splitter
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.splitter, timeout=10000)
     assert window.model.rowCount() == 60
     assert window.summary_label.text().startswith("60 contacts · give:take ")
 

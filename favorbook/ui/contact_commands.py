@@ -1,0 +1,63 @@
+"""Undoable changes to contacts: archive, restore and delete go through the undo stack."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from favorbook.services import contacts, trash
+from favorbook.ui.bus import Bus
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ContactCommands", text)
+
+
+def _names(ids: list[int]) -> str:
+    found = contacts.names(ids)
+    if len(ids) == 1:
+        return found.get(ids[0], "")
+    return tr("%1 contacts").replace("%1", str(len(ids)))
+
+
+class ArchiveContacts(QUndoCommand):
+    """Archive (or, with ``archive=False``, bring back) contacts; undo does the opposite."""
+
+    def __init__(self, bus: Bus, contact_ids: list[int], archive: bool = True) -> None:
+        self.ids = list(contact_ids)
+        self.archive = archive
+        self.bus = bus
+        name = _names(self.ids)
+        text = tr("Archive %1") if archive else tr("Restore %1")
+        super().__init__(text.replace("%1", name))
+
+    def _apply(self, archive: bool) -> None:
+        for contact_id in self.ids:
+            (contacts.archive_contact if archive else contacts.restore_contact)(contact_id)
+        self.bus.changed.emit()
+
+    def redo(self) -> None:
+        self._apply(self.archive)
+
+    def undo(self) -> None:
+        self._apply(not self.archive)
+
+
+class DeleteContacts(QUndoCommand):
+    """Delete contacts with everything that belongs to them; undo puts it all back."""
+
+    def __init__(self, bus: Bus, contact_ids: list[int]) -> None:
+        self.ids = list(contact_ids)
+        self.bus = bus
+        self.snapshots: list[trash.Snapshot] = []
+        super().__init__(tr("Delete %1").replace("%1", _names(self.ids)))
+
+    def redo(self) -> None:
+        self.snapshots = [trash.delete_contact(i) for i in self.ids]
+        self.bus.changed.emit()
+
+    def undo(self) -> None:
+        for snap in reversed(self.snapshots):
+            trash.restore(snap)
+        self.snapshots = []
+        self.bus.changed.emit()

@@ -1,0 +1,401 @@
+"""The Contacts page: search, filters, the sortable list, and the selected contact's tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from favorbook.errors import FavorbookError
+from favorbook.services import contacts, search, vetting
+from favorbook.services.session import describe_error
+from favorbook.ui.bus import Bus
+from favorbook.ui.contact_model import ContactListModel
+
+SEARCH_DELAY_MS = 60
+# The list's columns and the service's sort keys, in column order.
+SORT_KEYS = ("name", "company", "kind", "last_contact", "balance", "next_followup")
+
+
+class WelcomePage(QWidget):
+    """Shown while the database holds no contacts: what favorbook is, and a way in."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomePage")
+        column = QWidget()
+        column.setFixedWidth(520)
+        inner = QVBoxLayout(column)
+        title = QLabel(self.tr("Welcome to favorbook"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel(
+            self.tr(
+                "Keep track of the people in your network, the favors you give and "
+                "receive, and what to ask on your next call.\n\n"
+                "Your network is empty. Add your first contact, or load a sample network "
+                "to see how favorbook works; it is marked as sample data and never mixed "
+                "up with yours."
+            )
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.new_contact_button = QPushButton(self.tr("Add a contact…"))
+        self.new_contact_button.setObjectName("welcomeNewContactButton")
+        self.load_sample_button = QPushButton(self.tr("Load the sample network"))
+        self.load_sample_button.setObjectName("loadSampleButton")
+        self.load_sample_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_contact_button)
+        buttons.addWidget(self.load_sample_button)
+        buttons.addStretch(1)
+        inner.addWidget(title)
+        inner.addSpacing(12)
+        inner.addWidget(text)
+        inner.addSpacing(18)
+        inner.addLayout(buttons)
+        # Stretches rather than alignment flags: an aligned widget loses its
+        # height-for-width, and the wrapped text would be clipped.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addLayout(row)
+        outer.addStretch(3)
+
+
+class FilterBar(QWidget):
+    """Kind, tag, vetting, overdrawn and due-for-a-touch filters over the list."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactFilters")
+        self.kind = QComboBox()
+        self.kind.setObjectName("kindFilter")
+        self.kind.addItem(self.tr("All kinds"), None)
+        for kind in contacts.KINDS:
+            self.kind.addItem(self.tr(kind.capitalize()), kind)
+        self.tag = QComboBox()
+        self.tag.setObjectName("tagFilter")
+        self.vetting = QComboBox()
+        self.vetting.setObjectName("vettingFilter")
+        self.vetting.addItem(self.tr("Any vetting"), None)
+        for status in vetting.STATUSES:
+            self.vetting.addItem(self.tr(status.replace("_", " ").capitalize()), status)
+        self.overdrawn = QPushButton(self.tr("Overdrawn"))
+        self.overdrawn.setObjectName("overdrawnFilter")
+        self.overdrawn.setToolTip(self.tr("People you have taken more from than the target allows"))
+        self.touch_due = QPushButton(self.tr("Due for a touch"))
+        self.touch_due.setObjectName("touchDueFilter")
+        self.touch_due.setToolTip(self.tr("People whose stay-in-touch date has come"))
+        for button in (self.overdrawn, self.touch_due):
+            button.setCheckable(True)
+            button.toggled.connect(self.changed)
+        for combo in (self.kind, self.tag, self.vetting):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self.changed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.kind, self.tag, self.vetting, self.overdrawn, self.touch_due):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.reload_tags()
+
+    def reload_tags(self) -> None:
+        current = self.tag.currentData()
+        self.tag.blockSignals(True)
+        self.tag.clear()
+        self.tag.addItem(self.tr("All tags"), None)
+        for name in contacts.all_tags():
+            self.tag.addItem(name, name)
+        index = self.tag.findData(current) if current else 0
+        self.tag.setCurrentIndex(max(index, 0))
+        self.tag.blockSignals(False)
+        if current and index < 0:
+            self.changed.emit()
+
+    def value(self, include_archived: bool = False) -> search.ListFilter:
+        return search.ListFilter(
+            kind=self.kind.currentData(),
+            tag=self.tag.currentData(),
+            vetting=self.vetting.currentData(),
+            overdrawn=self.overdrawn.isChecked(),
+            touch_due=self.touch_due.isChecked(),
+            include_archived=include_archived,
+        )
+
+    def clear(self) -> None:
+        for combo in (self.kind, self.tag, self.vetting):
+            combo.setCurrentIndex(0)
+        for button in (self.overdrawn, self.touch_due):
+            button.setChecked(False)
+
+
+class ContactsPage(QWidget):
+    """Search and filters over the list on the left; the contact's tabs on the right."""
+
+    contactSelected = Signal(object)  # noqa: N815 (Qt naming) - int | None
+
+    def __init__(self, bus: Bus, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactsPage")
+        self.bus = bus
+        self.show_archived = False
+        self.contact_id: int | None = None
+        self._order: str | None = None
+        self._descending = False
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("contactSearch")
+        self.search_edit.setPlaceholderText(
+            self.tr("Search names, companies, tags, notes… (Ctrl+F)")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.filters = FilterBar()
+        self.model = ContactListModel(self)
+        self.list_view = QTableView()
+        self.list_view.setObjectName("contactList")
+        self.list_view.setModel(self.model)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list_view.setAlternatingRowColors(True)
+        self.list_view.setShowGrid(False)
+        self.list_view.setWordWrap(False)
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        rows = self.list_view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.list_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        # Wide enough for the header and typical content; the name takes the rest.
+        for column, sample in (
+            (1, "Brightwave Software"),
+            (2, "Customer"),
+            (3, "2026-12-31"),
+            (4, "12:3"),
+            (5, "2026-12-31"),
+        ):
+            title = self.model.headerData(
+                column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+            )
+            width = max(
+                header.fontMetrics().horizontalAdvance(title) + 16,
+                self.list_view.fontMetrics().horizontalAdvance(sample),
+            )
+            header.resizeSection(column, width + 28)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptySearchLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("listCountLabel")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.search_edit)
+        left_layout.addWidget(self.filters)
+        left_layout.addWidget(self.list_view, 1)
+        left_layout.addWidget(self.empty_label, 1)
+        left_layout.addWidget(self.count_label)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("contactTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.no_contact_label = QLabel(self.tr("Select a contact to see their profile."))
+        self.no_contact_label.setObjectName("noContactLabel")
+        self.no_contact_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_stack = QStackedWidget()
+        self.detail_stack.addWidget(self.no_contact_label)
+        self.detail_stack.addWidget(self.tabs)
+
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail_stack)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 560])
+
+        self.welcome = WelcomePage()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.splitter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.search_edit.returnPressed.connect(self.run_search)
+        self.filters.changed.connect(self.run_search)
+        self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._stale_tabs: set[int] = set()
+
+    # --- tabs -----------------------------------------------------------------------
+
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        """Add a tab; ``widget.show_contact(id | None)`` is called when it is shown."""
+        self.tabs.addTab(widget, title)
+        self._stale_tabs.add(self.tabs.count() - 1)
+
+    def _tab_changed(self, index: int) -> None:
+        if index in self._stale_tabs:
+            self._show_in_tab(index)
+
+    def _show_in_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        try:
+            widget.show_contact(self.contact_id)
+        except FavorbookError as exc:
+            self.bus.message.emit(describe_error(exc))
+        self._stale_tabs.discard(index)
+
+    def refresh_detail(self) -> None:
+        """Show the current contact in the visible tab; the others catch up when shown."""
+        self._stale_tabs = set(range(self.tabs.count()))
+        if self.contact_id is not None and self.tabs.count():
+            self._show_in_tab(self.tabs.currentIndex())
+
+    # --- list -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Welcome page on an empty network, else the list (keeping search and selection)."""
+        has_contacts = contacts.count_contacts(include_archived=True) > 0
+        self.stack.setCurrentWidget(self.splitter if has_contacts else self.welcome)
+        if has_contacts:
+            self.filters.reload_tags()
+            self.run_search()
+        else:
+            self.select_contact(None)
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search_edit.text()
+        ids = search.search_ids(
+            text,
+            filters=self.filters.value(self.show_archived),
+            order=self._order,
+            descending=self._descending,
+        )
+        self.model.set_ids(ids)
+        filtered = bool(text.strip()) or self.filters.value().active
+        total = contacts.count_contacts(include_archived=self.show_archived)
+        if filtered:
+            self.count_label.setText(
+                self.tr("%1 of %2 contacts")
+                .replace("%1", f"{len(ids):,}")
+                .replace("%2", f"{total:,}")
+            )
+        else:
+            self.count_label.setText(
+                self.tr("1 contact")
+                if total == 1
+                else self.tr("%1 contacts").replace("%1", f"{total:,}")
+            )
+        if ids:
+            self.empty_label.hide()
+            self.list_view.show()
+            row = self.model.row_of(self.contact_id) if self.contact_id is not None else None
+            self.list_view.selectRow(row if row is not None else 0)
+            if row is not None:
+                self.refresh_detail()  # same contact, data may have changed
+        else:
+            self.list_view.hide()
+            if text.strip():
+                message = self.tr("No contact matches “%1”.").replace("%1", text.strip())
+            else:
+                message = self.tr("No contact matches these filters.")
+            self.empty_label.setText(message)
+            self.empty_label.show()
+            self.select_contact(None)
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if 0 <= column < len(SORT_KEYS):
+            self._order = SORT_KEYS[column]
+            self._descending = order == Qt.SortOrder.DescendingOrder
+        else:
+            self._order, self._descending = None, False
+        self.run_search()
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        current = self.list_view.selectionModel().currentIndex()
+        rows = self.selected_ids()
+        contact_id = self.model.contact_id(current.row()) if current.isValid() else None
+        if contact_id not in rows:
+            contact_id = rows[0] if rows else None
+        self.select_contact(contact_id)
+
+    def selected_ids(self) -> list[int]:
+        model = self.list_view.selectionModel()
+        return [
+            i
+            for i in (self.model.contact_id(index.row()) for index in model.selectedRows())
+            if i is not None
+        ]
+
+    def select_contact(self, contact_id: int | None) -> None:
+        changed = contact_id != self.contact_id
+        self.contact_id = contact_id
+        self.detail_stack.setCurrentWidget(
+            self.tabs if contact_id is not None else self.no_contact_label
+        )
+        if changed:
+            self.refresh_detail()
+            self.contactSelected.emit(contact_id)
+
+    def show_contact(self, contact_id: int) -> None:
+        """Select ``contact_id`` in the list, clearing search and filters if they hide it."""
+        if self.model.row_of(contact_id) is None:
+            self.search_edit.blockSignals(True)
+            self.search_edit.clear()
+            self.search_edit.blockSignals(False)
+            self.filters.blockSignals(True)
+            self.filters.clear()
+            self.filters.blockSignals(False)
+            if contacts.is_archived(contact_id):
+                self.show_archived = True
+            self.run_search()
+        row = self.model.row_of(contact_id)
+        if row is not None:
+            self.list_view.selectRow(row)
+            self.list_view.scrollTo(self.model.index(row, 0))
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()

@@ -1,0 +1,70 @@
+"""Preferences: the give:take target, the default stay-in-touch cadence, the phone region."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from favorbook.services import settings
+from favorbook.ui.forms.base import FormDialog
+
+
+class PreferencesDialog(FormDialog):
+    def __init__(self, data_folder: str, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Preferences"), parent)
+        self.setObjectName("preferencesDialog")
+        self.ratio = QDoubleSpinBox()
+        self.ratio.setRange(0.1, 100)
+        self.ratio.setDecimals(1)
+        self.ratio.setSingleStep(0.5)
+        self.ratio.setSuffix(" : 1")
+        self.ratio.setValue(settings.target_ratio())
+        self.ratio.setToolTip(
+            self.tr("How many favors you aim to give for each one you receive (4 means 4:1)")
+        )
+        self.cadence = QSpinBox()
+        self.cadence.setRange(1, 3650)
+        self.cadence.setSuffix(self.tr(" days"))
+        self.cadence.setValue(settings.default_cadence_days())
+        self.cadence.setToolTip(self.tr("How often a new contact should hear from you"))
+        self.region = QLineEdit(settings.get("phone_region"))
+        self.region.setMaxLength(2)
+        self.region.setPlaceholderText(settings.phone_region())
+        self.region.setToolTip(
+            self.tr("Two-letter country code for phone numbers typed without +country")
+        )
+        folder = QLineEdit(data_folder)
+        folder.setReadOnly(True)
+        folder.setObjectName("dataFolder")
+        open_button = QPushButton(self.tr("Open"))
+        open_button.setObjectName("openDataFolder")
+        open_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(data_folder))
+        )
+        folder_row = QWidget()
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(folder, 1)
+        row.addWidget(open_button)
+        self.add_row("target_ratio", self.tr("Give:take target"), self.ratio)
+        self.add_row("default_cadence_days", self.tr("Stay in touch every"), self.cadence)
+        self.add_row("phone_region", self.tr("Phone region"), self.region)
+        self.form.addRow(self.tr("Data folder"), folder_row)
+        self.resize(520, self.sizeHint().height())
+        self.mark_clean()
+
+    def save(self) -> None:
+        settings.save_preferences(
+            target_ratio=self.ratio.value(),
+            default_cadence_days=self.cadence.value(),
+            phone_region=self.region.text(),
+        )
+        return None

@@ -1,0 +1,130 @@
+"""The window as a rep drives it: filters, sorting, archive and delete with undo, preferences."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from favorbook.services import contacts, favors, settings
+
+
+def _names(win):
+    return [win.model.index(r, 0).data() for r in range(win.model.rowCount())]
+
+
+def _people(window, make_contact):
+    ann = make_contact("Ann", "Lee", kind="customer", organization="Zeta", tags=["golf"])
+    bo = make_contact("Bo", "Chan", kind="prospect", organization="Acme")
+    cy = make_contact("Cy", "Abe", kind="customer")
+    favors.log_favor(bo, "received", "Advice")
+    window.reload()
+    return ann, bo, cy
+
+
+def test_filters_narrow_the_list_and_say_how_many(window, qtbot, make_contact):
+    _people(window, make_contact)
+    page = window.contacts_page
+    assert _names(window) == ["Cy Abe", "Bo Chan", "Ann Lee"]
+    page.filters.kind.setCurrentIndex(page.filters.kind.findData("customer"))
+    assert _names(window) == ["Cy Abe", "Ann Lee"]
+    assert page.count_label.text() == "2 of 3 contacts"
+    page.filters.tag.setCurrentIndex(page.filters.tag.findData("golf"))
+    assert _names(window) == ["Ann Lee"]
+    page.filters.clear()
+    qtbot.mouseClick(page.filters.overdrawn, Qt.MouseButton.LeftButton)
+    assert _names(window) == ["Bo Chan"]
+    page.filters.overdrawn.setChecked(False)
+    page.filters.kind.setCurrentIndex(page.filters.kind.findData("vendor"))
+    assert page.empty_label.isVisible()
+    assert "filters" in page.empty_label.text()
+
+
+def test_clicking_a_header_sorts_by_that_column(window, qtbot, make_contact):
+    _people(window, make_contact)
+    header = window.list_view.horizontalHeader()
+    header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # company
+    assert _names(window) == ["Bo Chan", "Ann Lee", "Cy Abe"]
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    assert _names(window) == ["Ann Lee", "Bo Chan", "Cy Abe"]
+
+
+def test_archive_and_delete_undo_with_ctrl_z(window, qtbot, make_contact):
+    ann, bo, cy = _people(window, make_contact)
+    favors.log_favor(ann, "given", "Intro")
+    window.contacts_page.show_contact(ann)
+    window.archive_action.trigger()
+    assert "Ann Lee" not in _names(window) and contacts.is_archived(ann)
+    window.undo_action.trigger()
+    assert "Ann Lee" in _names(window) and not contacts.is_archived(ann)
+
+    window.contacts_page.show_contact(ann)
+    window.list_view.setFocus()
+    qtbot.keyClick(window.list_view, Qt.Key.Key_Delete)
+    assert "Ann Lee" not in _names(window)
+    assert "undo" in window.statusBar().currentMessage()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Ann Lee" in _names(window)
+    assert [f.description for f in favors.list_favors(ann)] == ["Intro"]
+    window.redo_action.trigger()
+    assert "Ann Lee" not in _names(window)
+
+
+def test_show_archived_lists_them_greyed(window, make_contact):
+    ann, _bo, _cy = _people(window, make_contact)
+    contacts.archive_contact(ann)
+    window.reload()
+    assert "Ann Lee" not in _names(window)
+    window.show_archived_action.trigger()
+    assert "Ann Lee" in _names(window)
+    window.contacts_page.show_contact(ann)
+    assert window.unarchive_action.isEnabled() and not window.archive_action.isEnabled()
+
+
+def test_preferences_validate_and_save(window, qtbot, monkeypatch):
+    from favorbook.ui.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(window.data_folder, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.ratio.setValue(5)
+    dialog.region.setText("X1")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.isVisible() and "two-letter" in dialog.error_label.text()
+    assert dialog.region.text() == "X1" and dialog.ratio.value() == 5
+    assert settings.target_ratio() == 4.0  # nothing saved from a rejected form
+    dialog.region.setText("de")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    assert settings.target_ratio() == 5.0 and settings.phone_region() == "DE"
+    assert dialog.findChild(type(dialog.region), "dataFolder").text() == window.data_folder
+
+
+def test_geometry_is_remembered(db, qtbot):
+    from favorbook.ui.main_window import MainWindow
+
+    first = MainWindow(str(db))
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(790, 560)
+    first.splitter.setSizes([300, 400])
+    sizes, size = first.splitter.sizes(), first.size()
+    first.close()
+    second = MainWindow(str(db))
+    qtbot.addWidget(second)
+    assert second.size() == size
+    second.show()
+    assert second.splitter.sizes() == sizes
+
+
+def test_navigation_keys_and_menus(window):
+    actions = {a.objectName(): a for a in window.findChildren(type(window.undo_action))}
+    for name in (
+        "find",
+        "preferences",
+        "quit",
+        "undo",
+        "redo",
+        "archiveContact",
+        "deleteContact",
+        "goToPage1",
+    ):
+        assert name in actions, name
+    assert not actions["preferences"].shortcut().isEmpty()

@@ -311,6 +311,8 @@ class Dashboard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
+        self._stale = False
+        bus.changed.connect(self._data_changed)
         self._reflow(self.width())
         self.refresh()
 
@@ -344,7 +346,19 @@ class Dashboard(QWidget):
 
     # --- data --------------------------------------------------------------------------
 
+    def _data_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
+        self._stale = False
         data = dashboard_service.gather()
         self.data = data
         self._show_ratio(data)

@@ -179,12 +179,15 @@ class ReferralGraph(QGraphicsView):
         self.message = ""
         self._zoomed = False
         self._press_item: NodeItem | None = None
+        self._stale = False
+        bus.changed.connect(self._data_changed)
         self.show_contact(None)
 
     # --- content ---------------------------------------------------------------------
 
     def show_contact(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
+        self._stale = False
         self._scene.clear()
         self.nodes = {}
         self._zoomed = False
@@ -194,6 +197,9 @@ class ReferralGraph(QGraphicsView):
             self._show_message(self.tr("Select a contact to see who introduced whom."))
             return
         self.graph = referrals.graph(contact_id, up=3, down=3)
+        if contact_id not in self.graph.nodes:  # deleted meanwhile
+            self._show_message(self.tr("This contact no longer exists."))
+            return
         if not self.graph.edges:
             self._show_message(
                 self.tr(
@@ -214,6 +220,21 @@ class ReferralGraph(QGraphicsView):
                 self._scene.addItem(EdgeItem(self.nodes[source], self.nodes[subject]))
         self._scene.setSceneRect(self._scene.itemsBoundingRect().adjusted(-24, -24, 24, 24))
         self._fit()
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.show_contact(self.contact_id)
+
+    def _data_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
 
     def _show_message(self, text: str) -> None:
         self.message = text
@@ -305,4 +326,5 @@ class ReferralGraph(QGraphicsView):
             and (event.position() - self._press_pos).manhattanLength() < 6
             and self._node_at(event.position().toPoint()) is item
         ):
+            event.accept()
             self._bus.open_contact.emit(item.contact_id)

@@ -142,6 +142,7 @@ class MatchPanel(QWidget):
         while self.list.count():
             item = self.list.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()
                 item.widget().deleteLater()
         self.rows = []
         if self.contact_id is None:
@@ -164,6 +165,7 @@ class MatchPanel(QWidget):
             for r in reversed(referrals.for_contact(self.contact_id).recommended_to_them)
         }
         any_match = False
+        nobody: list[QLabel] = []
         for need in needs:
             title = QLabel(self.tr("Needs: %1").replace("%1", need.need))
             title.setObjectName("matchNeed")
@@ -177,6 +179,7 @@ class MatchPanel(QWidget):
                 none.setObjectName("matchNone")
                 none.setWordWrap(True)
                 self.list.addWidget(none)
+                nobody.append(none)
             for match in need.matches:
                 any_match = True
                 row = MatchRow(match, need.need, introduced.get(match.contact_id))
@@ -188,6 +191,9 @@ class MatchPanel(QWidget):
                 self.rows.append(row)
             self.list.addSpacing(8)
         self.list.addStretch(1)
+        if not any_match:  # one message for all needs, not one a need
+            for label in nobody:
+                label.hide()
         self.empty.setVisible(not any_match)
         self.empty.setText(
             self.tr(

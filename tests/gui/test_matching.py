@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QLabel
 
 from favorbook.services import referrals, vetting
 from favorbook.ui.bus import Bus
@@ -91,3 +92,16 @@ def test_nobody_trusted_matches(panel, make_contact):
     assert panel.rows == []
     assert panel.empty.isVisibleTo(panel)
     assert "Nobody you trust matches" in panel.empty.text()
+    # The need is still shown, without a second "nobody" line under it.
+    assert [w.isVisibleTo(panel) for w in panel.content.findChildren(QLabel, "matchNone")] == [
+        False
+    ]
+
+
+def test_showing_another_contact_replaces_the_rows(panel, people, make_contact, qtbot):
+    panel.show_contact(people["client"])
+    other = make_contact("Otto", "Other", needs="someone for accounting")
+    panel.show_contact(other)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert [r.match.contact_id for r in panel.rows] == [people["trusted"]]
+    assert len(panel.content.findChildren(QLabel, "matchNeed")) == 1

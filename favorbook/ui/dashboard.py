@@ -212,6 +212,7 @@ class Dashboard(QWidget):
         font.setBold(True)
         self.ratio_value.setFont(font)
         self.gauge = RatioGauge()
+        self.gauge.setAccessibleName(self.tr("Give:take ratio against the target"))
         self.ratio_words = QLabel()
         self.ratio_words.setObjectName("ratioWords")
         self.ratio_words.setWordWrap(True)
@@ -224,6 +225,7 @@ class Dashboard(QWidget):
         # Month by month.
         self.months_card = Card(self.tr("Give : take by month"), "monthsCard")
         self.month_chart = MonthlyRatioChart()
+        self.month_chart.setAccessibleName(self.tr("Give:take by month, given:received"))
         self.month_chart.setMinimumHeight(170)
         self.months_note = QLabel()
         self.months_note.setObjectName("monthsNote")
@@ -399,6 +401,7 @@ class Dashboard(QWidget):
         color = SHORT if bal.overdrawn else GOOD
         self.ratio_value.setStyleSheet(f"color: {color.name()};")
         self.ratio_words.setText(counts + " " + verdict)
+        self.gauge.setAccessibleDescription(self.ratio_words.text())
 
     def _show_months(self, data) -> None:
         bars = []
@@ -407,6 +410,9 @@ class Dashboard(QWidget):
             label = self.locale().monthName(int(month), QLocale.FormatType.ShortFormat)
             bars.append(MonthBar(label, m.given, m.received))
         self.month_chart.set_data(bars, data.balance.target)
+        self.month_chart.setAccessibleDescription(
+            "; ".join(f"{b.label}: {b.given}:{b.received}" for b in bars)
+        )
         given = sum(m.given for m in data.months)
         received = sum(m.received for m in data.months)
         if not given and not received:

@@ -146,3 +146,15 @@ def matches_for_contact(contact_id: int, *, limit: int = 5) -> list[NeedMatches]
         if line:
             out.append(NeedMatches(line, matches_for_need(line, exclude=contact_id, limit=limit)))
     return out
+
+
+def matched_words(need: str, text: str) -> list[str]:
+    """The words of ``text`` that meet ``need`` the way the search does (a need term is a
+    prefix of the word), each once, in the order they appear: the "why" of a match."""
+    terms = need_terms(need)
+    out: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        if any(lower.startswith(t) for t in terms):
+            out.setdefault(lower, None)
+    return list(out)

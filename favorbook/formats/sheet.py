@@ -39,6 +39,8 @@ NOTE_CHARS = 240
 LINE_CHARS = 140
 ANSWER_CHARS = 140
 
+# The sheet's words are English; so are its month names, whatever the C locale says.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ACCENT = "#1f4e79"
 MUTED = "#5f6368"
 WARN = "#b03a2e"
@@ -63,8 +65,8 @@ def short(text: str | None, limit: int) -> str:
 
 
 def day_text(day: dt.date) -> str:
-    """A day as people read it on paper: 3 Mar 2026."""
-    return f"{day.day} {day:%b %Y}"
+    """A day as people read it on paper: 3 Mar 2026 (never broken across lines)."""
+    return f"{day.day}\u00a0{MONTHS[day.month - 1]}\u00a0{day.year}"
 
 
 def initials(name: str) -> str:
@@ -357,7 +359,7 @@ p {{ margin-top: 0; margin-bottom: 3px; }}
 .warn {{ color: {WARN}; font-weight: bold; }}
 .good {{ color: {GOOD}; }}
 .big {{ font-size: 15pt; font-weight: bold; }}
-ul {{ margin-top: 0; margin-bottom: 2px; }}
+ul, ol {{ margin-top: 0; margin-bottom: 2px; }}
 li {{ margin-bottom: 2px; }}
 """
 
@@ -472,7 +474,7 @@ def _profile(d: SheetData) -> str:
             line += f" for {_e(d.trusted_for)}"
         if d.revet_on:
             due = " (due)" if d.revet_on <= d.on else ""
-            line += f" · re-vet {_e(day_text(d.revet_on))}{due}"
+            line += f" · re\u2011vet {_e(day_text(d.revet_on))}{due}"
         if d.vetting_note:
             line += f'<br><span class="muted">{_e(d.vetting_note)}</span>'
         out.append(_h("Vetting") + f"<p>{line}</p>")
@@ -567,7 +569,7 @@ def _conversations(d: SheetData) -> str:
         rows.append(
             "<tr>"
             f'<td width="112" valign="top"><b>{_e(day_text(v.day))}</b><br>'
-            f'<span class="muted small">{_e(_ago(v.day, d.on))} · {_e(how)}</span></td>'
+            f'<span class="muted small">{_e(_ago(v.day, d.on))}<br>{_e(how)}</span></td>'
             f'<td valign="top">{_e(v.summary)}{learned}</td>'
             "</tr>"
         )

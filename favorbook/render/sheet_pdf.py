@@ -270,5 +270,14 @@ def write_pdf(
 
 
 def print_sheets(printer, contact_ids: Sequence[int], include_private: bool = False) -> int:
-    """Print the sheets on ``printer`` (a QPrinter, e.g. from a print preview); page count."""
+    """Print the sheets on ``printer`` (a QPrinter, e.g. from a print preview); page count.
+
+    The printer's page size and margins are used; margins left at (nearly) nothing
+    become the sheet's 15 mm.
+    """
+    margins = printer.pageLayout().margins(QPageLayout.Unit.Millimeter)
+    if max(margins.left(), margins.top(), margins.right(), margins.bottom()) < 5:
+        printer.setPageMargins(
+            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
+        )
     return _paint(printer, gather(contact_ids, include_private=include_private))

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 from PySide6.QtCore import QLocale, QUrl
-from PySide6.QtGui import QImage, QPageSize, QTextDocument
+from PySide6.QtGui import QColor, QImage, QPageSize, QTextDocument
 
 from favorbook.errors import NotFoundError
 from favorbook.formats import sheet
@@ -98,7 +98,11 @@ def test_markup_in_a_name_is_printed_as_typed(qapp, make_contact, tmp_path):
 
 
 @needs_pdftotext
-def test_every_sample_contact_fits_one_page(sample, tmp_path):
+def test_every_sample_contact_fits_one_page(sample, tmp_path, monkeypatch):
+    def never(data, level):
+        raise AssertionError(f"{data.name}'s page had to be shortened")
+
+    monkeypatch.setattr(sheet, "compact", never)  # typical contacts fit as they are
     out = tmp_path / "all.pdf"
     assert sheet_pdf.write_pdf(out, sample, include_private=True) == len(sample)
     pages = pdf_pages(out)
@@ -158,19 +162,43 @@ def test_the_document_loads_nothing_from_outside(qapp, tmp_path):
     assert doc.resource(kind, QUrl("http://example.com/x.png")) is None
 
 
-def test_pictures_are_registered_for_photo_and_initials(ann, qapp):
+def _portrait_of(data):
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtGui import QPdfWriter
 
-    data = sheet.sheet_data(ann)
-    data.photo = None
     buffer = QBuffer(QByteArray())
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     doc, _ = sheet_pdf.build_document([data], writer)
     kind = QTextDocument.ResourceType.ImageResource.value
-    portrait = doc.resource(kind, QUrl(sheet.photo_resource(ann)))
+    portrait = doc.resource(kind, QUrl(sheet.photo_resource(data.contact_id)))
     assert isinstance(portrait, QImage) and not portrait.isNull()
+    return portrait
+
+
+def _png(color) -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor(color))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buffer, "PNG")
+    return bytes(data)
+
+
+def test_the_picture_is_the_photo_else_initials(ann, qapp):
+    data = sheet.sheet_data(ann)
+    side = None
+    for photo, expected in ((_png("red"), QColor("red")), (None, QColor(sheet.ACCENT))):
+        data.photo = photo
+        portrait = _portrait_of(data)
+        side = portrait.width()
+        assert portrait.pixelColor(int(side * 0.15), side // 2).name() == expected.name()
+    data.photo = b"not an image at all"  # a damaged photo falls back to the initials
+    portrait = _portrait_of(data)
+    assert portrait.pixelColor(int(side * 0.15), side // 2).name() == QColor(sheet.ACCENT).name()
 
 
 def test_paper_follows_the_locale():

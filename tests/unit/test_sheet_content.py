@@ -232,3 +232,19 @@ def test_no_user_text_becomes_markup(name, company, needs, note, tag, question):
     html = sheet.sheet_html([data, data])
     rest = strip_our_tags(html)
     assert "<" not in rest and ">" not in rest
+
+
+def test_compact_keeps_the_counts_and_shortens(make_contact):
+    cid = make_contact("Many", "Things")
+    for i in range(6):
+        contacts.add_note(cid, f"note {i} " + "x" * 200)
+        followups.add_followup(cid, "2030-01-01", f"follow-up {i}")
+    data = sheet.sheet_data(cid)
+    for level in (1, 2, 3, 4):
+        small = sheet.compact(data, level)
+        assert len(small.notes) <= max(0, 3 - level) and small.notes_total == 6
+        assert len(small.followups) < len(data.followups) and small.followups_total == 6
+        assert all(len(n.body) <= 110 for n in small.notes)
+        assert small.name == "Many Things"
+    html = sheet.sheet_html([sheet.compact(data, 2)])
+    assert "+5 more in favorbook" in html

@@ -34,6 +34,7 @@ MAX_ANSWERS = 3
 MAX_NOTES = 3
 MAX_NAMES = 4
 MAX_CHAIN = 3
+NAME_CHARS = 120
 PROFILE_CHARS = 280
 NOTE_CHARS = 240
 LINE_CHARS = 140
@@ -187,14 +188,14 @@ def sheet_data(
     photo = photo_of(contact_id) if photo_of is not None else None
     data = SheetData(
         contact_id=contact_id,
-        name=c.display_name,
-        company=c.organization,
-        title=c.title,
+        name=short(c.display_name, NAME_CHARS),
+        company=short(c.organization, NAME_CHARS),
+        title=short(c.title, NAME_CHARS),
         kind=c.kind,
         photo=photo or None,
         initials=initials(c.display_name),
         phone=contacts.format_phone(c.phones[0].value) if c.phones else "",
-        email=c.emails[0].value if c.emails else "",
+        email=short(c.emails[0].value, NAME_CHARS) if c.emails else "",
         tags=list(c.tags),
         how_met=short(c.how_met, PROFILE_CHARS),
         needs=short(c.needs, PROFILE_CHARS),
@@ -473,7 +474,7 @@ def _profile(d: SheetData) -> str:
         if d.trusted_for:
             line += f" for {_e(d.trusted_for)}"
         if d.revet_on:
-            due = " (due)" if d.revet_on <= d.on else ""
+            due = ' <span class="warn">due</span>' if d.revet_on <= d.on else ""
             line += f" · re\u2011vet {_e(day_text(d.revet_on))}{due}"
         if d.vetting_note:
             line += f'<br><span class="muted">{_e(d.vetting_note)}</span>'

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from favorbook.errors import ValidationError
 from favorbook.formats import sheet
 from favorbook.formats.atomic import atomic_write
 
@@ -47,6 +48,7 @@ PHOTO_PX = 64  # the picture's side in the HTML, in CSS pixels (1/96 inch)
 FONT_FAMILIES = ["Noto Sans", "DejaVu Sans", "Liberation Sans", "Helvetica", "Arial", "Sans Serif"]
 FOOTER_PT = 7.5
 BODY_PT = 9.5
+MAX_COMPACT_LEVEL = 4  # how far an overflowing page is shortened (see sheet.compact)
 LETTER_TERRITORIES = {QLocale.Country.UnitedStates, QLocale.Country.Canada}
 
 
@@ -111,9 +113,6 @@ def _portrait(data: sheet.SheetData, side: int) -> QImage:
         painter.drawText(QRectF(0, 0, side, side), Qt.AlignmentFlag.AlignCenter, data.initials)
     painter.end()
     return image
-
-
-MAX_COMPACT_LEVEL = 4
 
 
 def _body_size(device: QPagedPaintDevice) -> tuple[QSizeF, QRectF]:
@@ -218,6 +217,9 @@ def _paint(device: QPagedPaintDevice, data_list: Sequence[sheet.SheetData]) -> i
 
 
 def gather(contact_ids: Sequence[int], *, include_private: bool = False) -> list[sheet.SheetData]:
+    """Each person's briefing as of today; ValidationError when nobody was chosen."""
+    if not contact_ids:
+        raise ValidationError("contacts", "choose at least one contact for the sheet")
     today = dt.date.today()
     return [sheet.sheet_data(cid, include_private=include_private, on=today) for cid in contact_ids]
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QLocale, QUrl
 from PySide6.QtGui import QColor, QImage, QPageSize, QTextDocument
 
-from favorbook.errors import NotFoundError
+from favorbook.errors import NotFoundError, ValidationError
 from favorbook.formats import sheet
 from favorbook.render import sheet_pdf
 from favorbook.services import contacts, demo, favors, followups, questions
@@ -147,6 +147,12 @@ def test_a_failed_write_leaves_the_old_file(qapp, db, tmp_path):
         sheet_pdf.write_pdf(out, [424242])
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")] == []
+
+
+def test_a_sheet_of_nobody_is_refused(qapp, db, tmp_path):
+    with pytest.raises(ValidationError):
+        sheet_pdf.write_pdf(tmp_path / "empty.pdf", [])
+    assert not (tmp_path / "empty.pdf").exists()
 
 
 def test_the_document_loads_nothing_from_outside(qapp, tmp_path):

@@ -126,11 +126,8 @@ def _resolution(device: QPagedPaintDevice) -> int:
     return device.resolution() if hasattr(device, "resolution") else device.logicalDpiY()
 
 
-def _document(
-    data_list: Sequence[sheet.SheetData],
-    device: QPagedPaintDevice,
-    portraits: dict[int, QImage],
-) -> SheetDocument:
+def _document(data: sheet.SheetData, device: QPagedPaintDevice) -> SheetDocument:
+    """One person's page laid out for ``device``."""
     res = _resolution(device)
     doc = SheetDocument()
     doc.documentLayout().setPaintDevice(device)
@@ -140,77 +137,67 @@ def _document(
     doc.setDefaultFont(font)
     doc.setDocumentMargin(0)
     doc.setIndentWidth(16)  # CSS pixels; the layout scales them to the device
-    side = round(PHOTO_PX / 96 * res)
-    for data in data_list:
-        if data.contact_id not in portraits:
-            portraits[data.contact_id] = _portrait(data, side)
-        doc.addResource(
-            QTextDocument.ResourceType.ImageResource.value,
-            QUrl(sheet.photo_resource(data.contact_id)),
-            portraits[data.contact_id],
-        )
-    doc.setHtml(sheet.sheet_html(list(data_list)))
+    doc.addResource(
+        QTextDocument.ResourceType.ImageResource.value,
+        QUrl(sheet.photo_resource(data.contact_id)),
+        _portrait(data, round(PHOTO_PX / 96 * res)),
+    )
+    doc.setHtml(sheet.sheet_html([data]))
     doc.setPageSize(_body_size(device)[0])
     return doc
 
 
-def build_document(
+def build_documents(
     data_list: Sequence[sheet.SheetData], device: QPagedPaintDevice
-) -> tuple[SheetDocument, QRectF]:
-    """The laid-out document for ``device`` and the body rectangle of a page (pixels).
+) -> list[SheetDocument]:
+    """Each person's page laid out for ``device``, in order.
 
-    A person whose page would overflow is shortened (``sheet.compact``) until it fits.
+    Every person is a document of their own, so one page never pushes the next
+    person down. A page that would overflow is shortened (``sheet.compact``) until
+    it fits, as far as ``MAX_COMPACT_LEVEL`` allows.
     """
-    portraits: dict[int, QImage] = {}
-    doc = _document(data_list, device, portraits)
-    if doc.pageCount() > len(data_list):
-        fitted = []
-        for data in data_list:
-            candidate = data
-            for level in range(1, MAX_COMPACT_LEVEL + 1):
-                if _document([candidate], device, portraits).pageCount() <= 1:
-                    break
-                candidate = sheet.compact(data, level)
-            fitted.append(candidate)
-        doc = _document(fitted, device, portraits)
-    body = _body_size(device)[0]
-    return doc, QRectF(0, 0, body.width(), body.height())
+    docs = []
+    for data in data_list:
+        doc = _document(data, device)
+        level = 0
+        while doc.pageCount() > 1 and level < MAX_COMPACT_LEVEL:
+            level += 1
+            doc = _document(sheet.compact(data, level), device)
+        docs.append(doc)
+    return docs
 
 
 def _paint(device: QPagedPaintDevice, data_list: Sequence[sheet.SheetData]) -> int:
     """Draw the sheets on ``device``, a footer on every page; returns the page count."""
-    doc, body = build_document(data_list, device)
-    paint = _body_size(device)[1]
-    pages = doc.pageCount()
+    docs = build_documents(data_list, device)
+    body, paint = _body_size(device)
+    pages = sum(doc.pageCount() for doc in docs)
     footer_font = QFont()
     footer_font.setFamilies(FONT_FAMILIES)
     footer_font.setPointSizeF(FOOTER_PT)
-    prepared = sheet.day_text(dt.date.today())
+    footer = QRectF(0, body.height(), paint.width(), paint.height() - body.height())
+    prepared = f"Prepared {sheet.day_text(dt.date.today())} · favorbook"
+    number = 0
     painter = QPainter(device)
     try:
-        for page in range(pages):
-            if page:
-                device.newPage()
-            painter.save()
-            painter.translate(0, -page * body.height())
-            clip = QRectF(0, page * body.height(), body.width(), body.height())
-            painter.setClipRect(clip)
-            doc.drawContents(painter, clip)
-            painter.restore()
-            painter.setFont(footer_font)
-            painter.setPen(QColor(sheet.MUTED))
-            footer = QRectF(0, body.height(), paint.width(), paint.height() - body.height())
-            painter.drawText(
-                footer,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                f"Prepared {prepared} · favorbook",
-            )
-            if pages > 1:
-                painter.drawText(
-                    footer,
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                    f"{page + 1} / {pages}",
-                )
+        for doc in docs:
+            for page in range(doc.pageCount()):
+                if number:
+                    device.newPage()
+                number += 1
+                painter.save()
+                painter.translate(0, -page * body.height())
+                clip = QRectF(0, page * body.height(), body.width(), body.height())
+                painter.setClipRect(clip)
+                doc.drawContents(painter, clip)
+                painter.restore()
+                painter.setFont(footer_font)
+                painter.setPen(QColor(sheet.MUTED))
+                bottom_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+                painter.drawText(footer, bottom_left, prepared)
+                if pages > 1:
+                    bottom_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+                    painter.drawText(footer, bottom_right, f"{number} / {pages}")
     finally:
         painter.end()
     return pages

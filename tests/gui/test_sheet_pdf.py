@@ -98,13 +98,15 @@ def test_markup_in_a_name_is_printed_as_typed(qapp, make_contact, tmp_path):
 
 
 @needs_pdftotext
-def test_every_sample_contact_fits_one_page(sample, tmp_path, monkeypatch):
+@pytest.mark.parametrize("paper", [QPageSize.PageSizeId.A4, QPageSize.PageSizeId.Letter])
+def test_every_sample_contact_fits_one_page(sample, tmp_path, monkeypatch, paper):
     def never(data, level):
         raise AssertionError(f"{data.name}'s page had to be shortened")
 
     monkeypatch.setattr(sheet, "compact", never)  # typical contacts fit as they are
     out = tmp_path / "all.pdf"
-    assert sheet_pdf.write_pdf(out, sample, include_private=True) == len(sample)
+    pages = sheet_pdf.write_pdf(out, sample, include_private=True, page_size=QPageSize(paper))
+    assert pages == len(sample)
     pages = pdf_pages(out)
     assert len(pages) == len(sample)
     names = contacts.names(sample)
@@ -175,7 +177,7 @@ def _portrait_of(data):
     buffer = QBuffer(QByteArray())
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
-    doc, _ = sheet_pdf.build_document([data], writer)
+    [doc] = sheet_pdf.build_documents([data], writer)
     kind = QTextDocument.ResourceType.ImageResource.value
     portrait = doc.resource(kind, QUrl(sheet.photo_resource(data.contact_id)))
     assert isinstance(portrait, QImage) and not portrait.isNull()

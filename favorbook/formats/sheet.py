@@ -475,7 +475,7 @@ def _profile(d: SheetData) -> str:
             line += f" for {_e(d.trusted_for)}"
         if d.revet_on:
             due = ' <span class="warn">due</span>' if d.revet_on <= d.on else ""
-            line += f" · re\u2011vet {_e(day_text(d.revet_on))}{due}"
+            line += f" · re\u2011vet\u00a0{_e(day_text(d.revet_on))}{due}"
         if d.vetting_note:
             line += f'<br><span class="muted">{_e(d.vetting_note)}</span>'
         out.append(_h("Vetting") + f"<p>{line}</p>")

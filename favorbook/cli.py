@@ -97,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check", parents=[common], help="check the database; exit 1 when it is not healthy"
     )
+
+    sheet = sub.add_parser(
+        "sheet",
+        parents=[common],
+        help="a one-page PDF briefing per person; several people make a meeting sheet",
+    )
+    sheet.add_argument(
+        "people", metavar="NAME_OR_ID", nargs="+", help="a contact's id or (part of) their name"
+    )
+    sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    sheet.add_argument(
+        "--include-private", action="store_true", help="include notes marked private"
+    )
     return parser
 
 
@@ -215,4 +228,78 @@ def _check(args, data_dir) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": _demo, "stats": _stats, "search": _search, "check": _check}
+MAX_CANDIDATES = 10
+
+
+def _resolve_person(text: str) -> tuple[int | None, str]:
+    """A contact id for ``text`` (an id or a name), else None and why, naming candidates."""
+    import difflib
+
+    from favorbook.services import contacts
+
+    text = text.strip()
+    if text.isdigit():
+        found = contacts.names([int(text)]) if int(text) < 2**63 else {}
+        if found:
+            return int(text), ""
+        return None, f"no contact with id {text}"
+    matches = contacts.find_by_name(text) if text else []
+    if len(matches) == 1:
+        return matches[0][0], ""
+    if matches:
+        listed = "; ".join(f"{name} (id {cid})" for cid, name in matches[:MAX_CANDIDATES])
+        more = (
+            f"; and {len(matches) - MAX_CANDIDATES} more" if len(matches) > MAX_CANDIDATES else ""
+        )
+        if len(matches) >= 20:
+            more = "; and more"
+        count = f"{len(matches)}" if len(matches) < 20 else "20 or more"
+        return None, (
+            f"{text!r} matches {count} contacts: {listed}{more}. Give the full name or the id."
+        )
+    everyone = contacts.all_names(include_archived=True)
+    by_name: dict[str, list[int]] = {}
+    for cid, name in everyone:
+        by_name.setdefault(name, []).append(cid)
+    close = difflib.get_close_matches(text, list(by_name), n=MAX_CANDIDATES, cutoff=0.6)
+    hint = ""
+    if close:
+        hint = (
+            " Did you mean: "
+            + "; ".join(f"{name} (id {cid})" for name in close for cid in by_name[name][:1])
+            + "?"
+        )
+    return None, f"no contact named {text!r}.{hint}"
+
+
+def _sheet(args, data_dir) -> int:
+    from favorbook.services import session
+
+    session.open_data(data_dir)
+    ids, problems = [], []
+    for text in args.people:
+        cid, problem = _resolve_person(text)
+        if cid is None:
+            problems.append(problem)
+        elif cid not in ids:
+            ids.append(cid)
+    if problems:
+        for problem in problems:
+            print(f"favorbook: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from favorbook.render import sheet_pdf
+
+    sheet_pdf.ensure_application()
+    pages = sheet_pdf.write_pdf(args.out, ids, include_private=args.include_private)
+    private = " (with private notes)" if args.include_private else ""
+    print(f"Wrote {pages} page{'s' if pages != 1 else ''}{private} to {args.out}.")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "demo": _demo,
+    "stats": _stats,
+    "search": _search,
+    "check": _check,
+    "sheet": _sheet,
+}

@@ -174,10 +174,10 @@ def _table(text: str, name: str, *, limit: int | None = None) -> _Table:
 
 
 def _cell(text: str) -> str:
-    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x00", "")
     if len(text) > 1 and text[0] == "'" and text[1] in _ESCAPED:
         text = text[1:]
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def preview_rows(path: str | os.PathLike[str], n: int = 20) -> tuple[list[str], list[list[str]]]:

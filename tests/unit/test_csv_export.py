@@ -107,16 +107,26 @@ def test_private_notes_only_when_asked(db, make_contact, tmp_path):
     assert rows_of(path)[0]["Notes"] == "likes sailing\n\ngoing through a divorce"
 
 
-def test_a_failed_export_leaves_the_old_file(db, make_contact, tmp_path):
-    from favorbook.errors import NotFoundError
+@pytest.mark.parametrize("export", ["contacts", "ledger"])
+def test_a_failed_export_leaves_the_old_file(db, make_contact, tmp_path, monkeypatch, export):
+    from favorbook.formats import atomic
 
-    make_contact()
+    ann = make_contact()
+    favors.log_favor(ann, "given", "Advice")
     path = tmp_path / "c.csv"
     path.write_text("old export", encoding="utf-8")
-    with pytest.raises(NotFoundError):
-        csv_export.write_contacts(path, [999])
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", broken)
+    with pytest.raises(OSError):
+        if export == "contacts":
+            csv_export.write_contacts(path)
+        else:
+            csv_export.write_ledger(path)
     assert path.read_text(encoding="utf-8") == "old export"
-    assert list(tmp_path.glob(".c.csv.*")) == []
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["c.csv"]
 
 
 def test_contacts_round_trip_through_the_generic_reader(db, tmp_path):

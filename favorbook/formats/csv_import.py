@@ -161,11 +161,10 @@ def _table(text: str, name: str, *, limit: int | None = None) -> _Table:
             if headers is None:
                 headers = [_cell(c) for c in cells]
                 continue
-            if not any(c.strip() for c in cells):
-                continue
-            rows.append((first_line, [_cell(c) for c in cells]))
             if limit is not None and len(rows) >= limit:
                 break
+            if any(c.strip() for c in cells):
+                rows.append((first_line, [_cell(c) for c in cells]))
     except csv.Error as exc:
         raise NotAContactFile(f"{name} is not a CSV file favorbook can read: {exc}") from None
     if not headers or not any(h.strip() for h in headers):
@@ -231,7 +230,7 @@ _SIMPLE = {
 _EMAIL = re.compile(r"\b(email|mail|courriel)\b")
 _PHONE = re.compile(
     r"\b(phone|telephone|tel|mobile|cell|cellphone|fax|pager|handy|telefon|teléfono|"
-    r"telefono|callback|isdn)\b"
+    r"telefono|téléphone|mobiltelefon|callback|isdn)\b"
 )
 _LINK = re.compile(r"\b(web ?page|website|web site|url|homepage|home page|linkedin|link|blog)\b")
 _COUNTRY = re.compile(r"\b(country|country region|land|país|pays)\b")
@@ -324,8 +323,8 @@ def _label_from_words(text: str) -> str:
         ({"fax"}, "fax"),
         ({"pager"}, "pager"),
         ({"mobile", "cell", "cellphone", "handy"}, "mobile"),
-        ({"business", "work", "office", "company"}, "work"),
-        ({"home", "private", "personal"}, "home"),
+        ({"business", "work", "office", "company", "geschäftlich"}, "work"),
+        ({"home", "private", "personal", "privat"}, "home"),
         ({"other"}, "other"),
     ):
         if words & keys:
@@ -705,11 +704,13 @@ def _phone(text: str, region: str) -> str | None:
 
 def _phone_region() -> str:
     """The phone region setting when a database is open, else the one from the locale."""
+    from peewee import PeeweeException
+
     from favorbook.services import settings
 
     try:
         return settings.phone_region()
-    except Exception:  # no database open (a preview, a test): the locale decides
+    except PeeweeException:  # no database open (a preview, a test): the locale decides
         import locale
 
         for candidate in (os.environ.get("LC_ALL"), os.environ.get("LANG"), locale.getlocale()[0]):
@@ -721,6 +722,14 @@ def _phone_region() -> str:
 
 
 # --- the reader -------------------------------------------------------------------------
+
+
+def detect(path: str | os.PathLike[str]) -> tuple[str, dict[str, str]]:
+    """The format ``read_csv(path)`` would read the file as ("csv-google", "csv-outlook",
+    "csv-linkedin", or "csv" for any other) and its column mapping; a "csv" result is
+    the one to show in the column-mapping dialog. NotAContactFile as for ``read_csv``."""
+    headers, _ = preview_rows(path, n=0)
+    return _detect(headers)
 
 
 def read_csv(path: str | os.PathLike[str], mapping: dict[str, str] | None = None) -> ParsedFile:

@@ -393,3 +393,30 @@ def test_every_record_read_can_be_stored(db, tmp_path, headers, rows):
     for record in parsed.records:
         if record.contact is not None:
             contacts.create_contact(record.contact)
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value", "csv-google"),
+        ("First Name,Last Name,E-mail Address,Business Phone", "csv-outlook"),
+        ("First Name,Last Name,URL,Email Address,Company,Position,Connected On", "csv-linkedin"),
+        ("Vorname,Nachname,E-Mail-Adresse,Mobiltelefon", "csv"),
+    ],
+)
+def test_detect_names_the_program_that_wrote_the_file(tmp_path, header, expected):
+    path = write(tmp_path, header + "\n")
+    fmt, mapping = csv_import.detect(path)
+    assert fmt == expected
+    assert "ignore" not in list(mapping.values())[:2]
+
+
+def test_german_outlook_style_columns_are_guessed():
+    assert list(
+        guess_mapping(["Vorname", "Nachname", "E-Mail-Adresse", "Mobiltelefon"]).values()
+    ) == [
+        "first_name",
+        "last_name",
+        "emails",
+        "phones",
+    ]

@@ -210,3 +210,15 @@ def test_ledger_lists_every_favor_with_its_status(db, make_contact, tmp_path):
 
     assert csv_export.write_ledger(path, bo) == 1
     assert [r["Contact"] for r in rows_of(path)] == ["Bo Chen"]
+
+
+def test_a_selection_keeps_its_order_and_a_deleted_contact_is_named(db, make_contact, tmp_path):
+    from favorbook.errors import NotFoundError
+
+    ann, bo = make_contact("Ann", "Lee"), make_contact("Bo", "Chen")
+    path = tmp_path / "c.csv"
+    assert csv_export.write_contacts(path, [bo, ann]) == 2
+    assert [r["First Name"] for r in rows_of(path)] == ["Bo", "Ann"]
+    with pytest.raises(NotFoundError, match="999"):
+        csv_export.write_contacts(path, [ann, 999])
+    assert [r["First Name"] for r in rows_of(path)] == ["Bo", "Ann"]

@@ -150,6 +150,8 @@ def _table(text: str, name: str, *, limit: int | None = None) -> _Table:
         start = next((i for i, line in enumerate(lines) if line.strip()), 0)
     delimiter = _delimiter(lines[start] if start < len(lines) else "")
     body = text[offsets[start] :] if start < len(offsets) else ""
+    # A long note is still a note: csv's default limit is 128 KiB a field.
+    csv.field_size_limit(max(csv.field_size_limit(), 2 * _MAX_CELL))
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=False)
     rows: list[tuple[int, list[str]]] = []
     headers: list[str] | None = None

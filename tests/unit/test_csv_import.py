@@ -420,3 +420,13 @@ def test_german_outlook_style_columns_are_guessed():
         "emails",
         "phones",
     ]
+
+
+def test_a_long_note_is_read_and_an_absurd_cell_skips_only_its_row(tmp_path):
+    long_note = "word " * 60_000  # 300 KB, over csv's default field limit
+    absurd = "x" * 1_500_000
+    text = f'First Name,Notes\nAnn,"{long_note}"\nBo,{absurd}\nCy,short\n'
+    records = read_csv(write(tmp_path, text)).records
+    assert records[0].note == long_note.strip()
+    assert records[1].contact is None and "Notes" in records[1].problem
+    assert records[2].note == "short"

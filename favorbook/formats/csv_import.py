@@ -8,7 +8,7 @@ before calling ``read_csv(path, mapping)``.
 Every row becomes a ``ParsedRecord`` whose contact passes favorbook's own
 validation: an email or phone number that is not valid, or a birthday that is
 not a date, is not dropped but kept in the record's note (``"Work Phone:
-289-1212 (not a phone number)"``). A row without a name or organisation is
+call me (not a phone number)"``). A row without a name or organisation is
 skipped with its reason. Nothing in a file makes this module raise anything but
 ``NotAContactFile``.
 
@@ -501,8 +501,12 @@ def _columns(headers: list[str], mapping: dict[str, str]) -> list[_Column]:
     return columns
 
 
-_SPLIT_MANY = re.compile(r"\s*:::\s*|\s*[;\n]\s*")
-_SPLIT_PHONES = re.compile(r"\s*:::\s*|\s*[;\n]\s*")
+# Several values in one cell: Google writes "a ::: b"; people write "a; b" or one a line.
+_SPLIT = {
+    "emails": re.compile(r"\s*:::\s*|\s*[;,\n]\s*"),
+    "phones": re.compile(r"\s*:::\s*|\s*[;\n]\s*"),
+    "links": re.compile(r"\s*:::\s*|\s*\n\s*"),  # a web address may hold ; and ,
+}
 _SPLIT_TAGS = re.compile(r"\s*:::\s*|\s*[;,\n]\s*")
 
 
@@ -614,8 +618,7 @@ class _RowReader:
         return ParsedRecord(position, contact=contact, note="\n".join(notes))
 
     def _values(self, column, value, cell, contact, notes) -> None:
-        pattern = _SPLIT_PHONES if column.target == "phones" else _SPLIT_MANY
-        values = _split(value, pattern)
+        values = _split(value, _SPLIT[column.target])
         labels: list[str] = []
         for index in column.labels:
             labels = labels or _split(cell(index), re.compile(r"\s*:::\s*"))

@@ -1,0 +1,769 @@
+"""Read contacts from CSV files: Google, Outlook and LinkedIn exports, and any other CSV.
+
+A recognised export is read with the mapping its program implies. Any other file
+goes through ``guess_mapping`` (column names in English and a few common
+variants), which the column-mapping dialog shows and lets the user correct
+before calling ``read_csv(path, mapping)``.
+
+Every row becomes a ``ParsedRecord`` whose contact passes favorbook's own
+validation: an email or phone number that is not valid, or a birthday that is
+not a date, is not dropped but kept in the record's note (``"Work Phone:
+call me (not a phone number)"``). A row without a name or organisation is
+skipped with its reason. Nothing in a file makes this module raise anything but
+``NotAContactFile``.
+
+Cells written by favorbook's own export that start with an apostrophe before
+``= + - @``, tab or CR (the formula-injection guard, see ``csv_export``) are read
+back without that apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from favorbook.errors import NotAContactFile
+from favorbook.formats.records import ParsedFile, ParsedRecord
+from favorbook.services.contacts import KINDS, Address, ContactInput, Labeled
+
+# Target -> what the mapping dialog calls it. Address parts of one column group
+# (``Business Street``, ``Business City``...) make one address.
+COLUMN_TARGETS: dict[str, str] = {
+    "ignore": "(ignore)",
+    "full_name": "Full name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "organization": "Organisation",
+    "title": "Job title",
+    "kind": "Kind (customer, prospect, ...)",
+    "emails": "Email",
+    "phones": "Phone",
+    "links": "Web link",
+    "label": "Label of the email/phone/link/address beside it",
+    "street": "Address: street",
+    "city": "Address: city",
+    "region": "Address: state/region",
+    "postcode": "Address: postal code",
+    "country": "Address: country",
+    "tags": "Tags",
+    "birthday": "Birthday",
+    "birth_year": "Birthday: year",
+    "birth_month": "Birthday: month",
+    "birth_day": "Birthday: day",
+    "how_met": "How we met",
+    "needs": "Needs",
+    "goals": "Goals",
+    "offers": "Offers",
+    "note": "Note",
+}
+# Targets only the recognised exports use.
+_INTERNAL_TARGETS = {"connected_on"}
+_ADDRESS_PARTS = ("street", "city", "region", "postcode", "country")
+_NAME_TARGETS = {"full_name", "first_name", "last_name", "organization", "emails", "phones"}
+_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
+_MAX_CELL = 1_000_000  # anything longer is not a contact field
+
+# --- decoding ---------------------------------------------------------------------------
+
+
+def decode(path: str | os.PathLike[str]) -> str:
+    """The text of ``path``: UTF-8 (with or without BOM), UTF-16 (by BOM, or by its zero
+    bytes), else Windows-1252. NotAContactFile when it cannot be read or is binary."""
+    name = Path(path).name
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise NotAContactFile(f"{name} cannot be read: {exc.strerror or exc}") from None
+    return _decode_bytes(data, name)
+
+
+def _decode_bytes(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise NotAContactFile(f"{name} is empty; it holds no contacts.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        sample = data[:4000]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if len(sample) >= 4 and odd > len(sample) // 4 and even == 0:
+            text = data.decode("utf-16-le", errors="replace")
+        elif len(sample) >= 4 and even > len(sample) // 4 and odd == 0:
+            text = data.decode("utf-16-be", errors="replace")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+    text = text.lstrip("\ufeff")
+    controls = sum(1 for ch in text[:4000] if ord(ch) < 32 and ch not in "\t\r\n")
+    if "\x00" in text[:4000] or controls > len(text[:4000]) // 20:
+        raise NotAContactFile(f"{name} is not a text file, so it is not a contacts CSV.")
+    return text
+
+
+def _delimiter(line: str) -> str:
+    """Comma, semicolon or tab: whichever splits the header line most (outside quotes)."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class _Table:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (file line where the row starts, cells)
+    header_line: int
+
+
+def _table(text: str, name: str, *, limit: int | None = None) -> _Table:
+    # Line breaks are CRLF, LF or a bare CR, as csv and the line numbers count them.
+    offsets = [0]
+    for match in _LINE_BREAK.finditer(text):
+        offsets.append(match.end())
+        if len(offsets) > 30:
+            break
+    ends = [*offsets[1:], len(text)]
+    lines = [text[a:b].rstrip("\r\n") for a, b in zip(offsets, ends, strict=True)]
+    # The header is the first line with two or more cells (LinkedIn puts notes above it).
+    for i, line in enumerate(lines[:30]):
+        unquoted = re.sub(r'"[^"]*"?', "x", line)  # a quoted sentence is one cell
+        if len([c for c in re.split(r"[,;\t]", unquoted) if c.strip()]) >= 2:
+            start = i
+            break
+    else:
+        start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    delimiter = _delimiter(lines[start] if start < len(lines) else "")
+    body = text[offsets[start] :] if start < len(offsets) else ""
+    # A long note is still a note: csv's default limit is 128 KiB a field.
+    csv.field_size_limit(max(csv.field_size_limit(), 2 * _MAX_CELL))
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=False)
+    rows: list[tuple[int, list[str]]] = []
+    headers: list[str] | None = None
+    previous = 0
+    try:
+        for cells in reader:
+            first_line = start + previous + 1
+            previous = reader.line_num
+            if headers is None:
+                headers = [_cell(c) for c in cells]
+                continue
+            if limit is not None and len(rows) >= limit:
+                break
+            if any(c.strip() for c in cells):
+                rows.append((first_line, [_cell(c) for c in cells]))
+    except csv.Error as exc:
+        raise NotAContactFile(f"{name} is not a CSV file favorbook can read: {exc}") from None
+    if not headers or not any(h.strip() for h in headers):
+        raise NotAContactFile(f"{name} has no header line, so it is not a contacts CSV.")
+    return _Table(headers, rows, start + 1)
+
+
+def _cell(text: str) -> str:
+    text = text.replace("\x00", "")
+    if len(text) > 1 and text[0] == "'" and text[1] in _ESCAPED:
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def preview_rows(path: str | os.PathLike[str], n: int = 20) -> tuple[list[str], list[list[str]]]:
+    """The header and the first ``n`` rows (padded to the header's width), for the
+    column-mapping dialog. NotAContactFile when the file is not a readable CSV."""
+    table = _table(decode(path), Path(path).name, limit=n)
+    width = len(table.headers)
+    rows = [(cells + [""] * width)[:width] for _, cells in table.rows]
+    return table.headers, rows
+
+
+# --- column names -----------------------------------------------------------------------
+
+
+def _norm(header: str) -> str:
+    text = header.replace("\ufeff", "").strip().lower()
+    text = re.sub(r"e[\s_-]?mail", "email", text)
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+_FULL = {"name", "full name", "fullname", "display name", "contact name", "contact"}
+_FIRST = {"first name", "firstname", "first", "given name", "givenname", "given", "forename"}
+_FIRST |= {"vorname", "prénom", "prenom", "nombre"}
+_LAST = {"last name", "lastname", "last", "family name", "familyname", "surname", "family"}
+_LAST |= {"nachname", "nom", "apellido", "apellidos"}
+_IGNORED = {"middle name", "additional name", "middle", "nickname", "name prefix", "name suffix"}
+_ORG = {"company", "company name", "organization", "organisation", "organization name"}
+_ORG |= {"organisation name", "org", "employer", "firma", "unternehmen", "empresa", "société"}
+_TITLE = {"job title", "jobtitle", "title", "position", "role", "job", "funktion", "cargo"}
+_TAGS = {"tags", "tag", "labels", "categories", "category", "groups", "group"}
+_TAGS |= {"group membership", "kategorien"}
+_NOTES = {"notes", "note", "comments", "comment", "remarks", "description", "notizen", "notas"}
+_BIRTHDAY = {"birthday", "birth date", "birthdate", "date of birth", "dob", "bday"}
+_BIRTHDAY |= {"geburtstag", "cumpleaños"}
+_SIMPLE = {
+    "birth year": "birth_year",
+    "birth month": "birth_month",
+    "birth day": "birth_day",
+    "how met": "how_met",
+    "how we met": "how_met",
+    "met at": "how_met",
+    "needs": "needs",
+    "need": "needs",
+    "goals": "goals",
+    "goal": "goals",
+    "offers": "offers",
+    "offer": "offers",
+    "kind": "kind",
+    "contact kind": "kind",
+}
+_EMAIL = re.compile(r"\b(email|mail|courriel)\b")
+_PHONE = re.compile(
+    r"\b(phone|telephone|tel|mobile|cell|cellphone|fax|pager|handy|telefon|teléfono|"
+    r"telefono|téléphone|mobiltelefon|callback|isdn)\b"
+)
+_LINK = re.compile(r"\b(web ?page|website|web site|url|homepage|home page|linkedin|link|blog)\b")
+_COUNTRY = re.compile(r"\b(country|country region|land|país|pays)\b")
+_POSTCODE = re.compile(r"\b(postal code|postcode|post code|zip ?code|zip|plz)\b")
+_REGION = re.compile(r"\b(state|region|province|county|bundesland)\b")
+_CITY = re.compile(r"\b(city|town|ort|stadt|ciudad|ville)\b")
+_STREET = re.compile(r"\b(street|address|addr|strasse|straße|po box|extended address)\b")
+_ADDRESS_WORDS = re.compile(
+    r"\b(street|address|addr|strasse|straße|po box|extended|country region|country|postal code|"
+    r"postcode|post code|zip ?code|zip|plz|state|region|province|county|city|town|ort)"
+    r"( \d+)?\b"
+)
+
+
+def _guess(norm: str) -> str:
+    if not norm:
+        return "ignore"
+    words = norm.split()
+    if "yomi" in words or "phonetic" in words or "formatted" in words:
+        return "ignore"
+    if _EMAIL.search(norm) and "display" in words:
+        return "ignore"
+    for names, target in (
+        (_FULL, "full_name"),
+        (_FIRST, "first_name"),
+        (_LAST, "last_name"),
+        (_IGNORED, "ignore"),
+        (_ORG, "organization"),
+        (_TITLE, "title"),
+        (_TAGS, "tags"),
+        (_NOTES, "note"),
+        (_BIRTHDAY, "birthday"),
+    ):
+        if norm in names:
+            return target
+    if norm in _SIMPLE:
+        return _SIMPLE[norm]
+    if words[0] in ("organization", "organisation", "company"):
+        if words[-1] == "name":
+            return "organization"
+        return "title" if words[-1] == "title" else "ignore"
+    if words[-1] in ("type", "label") and len(words) > 1:
+        stem_target = _guess(" ".join(words[:-1]))
+        linked = {"emails", "phones", "links", *_ADDRESS_PARTS}
+        return "label" if stem_target in linked else "ignore"
+    if words[-1] == "value" and len(words) > 1:
+        return _guess(" ".join(words[:-1]))
+    if _EMAIL.search(norm):
+        return "emails"
+    if _PHONE.search(norm):
+        return "phones"
+    if _LINK.search(norm):
+        return "links"
+    for pattern, target in (
+        (_COUNTRY, "country"),
+        (_POSTCODE, "postcode"),
+        (_REGION, "region"),
+        (_CITY, "city"),
+        (_STREET, "street"),
+    ):
+        if pattern.search(norm):
+            return target
+    return "ignore"
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """What each column most likely holds, from its name; "ignore" for the rest."""
+    return {header: _guess(_norm(header)) for header in headers}
+
+
+def _stem(norm: str) -> str:
+    """The part of a column name shared by a value and its label column
+    ("E-mail 1 - Type" and "E-mail 1 - Value" -> "email 1")."""
+    words = norm.split()
+    while len(words) > 1 and words[-1] in ("type", "label", "value", "address", "number"):
+        words.pop()
+    return " ".join(words)
+
+
+def _address_group(norm: str) -> str:
+    match = re.match(r"^(address \d+)\b", norm)
+    if match:
+        return match.group(1)
+    return " ".join(_ADDRESS_WORDS.sub(" ", norm).split())
+
+
+def _label_from_words(text: str) -> str:
+    words = set(text.split())
+    for keys, label in (
+        ({"fax"}, "fax"),
+        ({"pager"}, "pager"),
+        ({"mobile", "cell", "cellphone", "handy"}, "mobile"),
+        ({"business", "work", "office", "company", "geschäftlich"}, "work"),
+        ({"home", "private", "personal", "privat"}, "home"),
+        ({"other"}, "other"),
+    ):
+        if words & keys:
+            return label
+    return ""
+
+
+def _clean_label(text: str) -> str:
+    text = text.strip().lstrip("*").strip()
+    if text.lower() in ("home", "work", "mobile", "other", "fax", "pager", "main"):
+        return text.lower()
+    return text[:50]
+
+
+# --- recognised exports -----------------------------------------------------------------
+
+
+def _detect(headers: list[str]) -> tuple[str, dict[str, str]]:
+    norms = {_norm(h) for h in headers}
+    mapping = guess_mapping(headers)
+    if {"first name", "last name", "url", "connected on"} <= norms:
+        for h in headers:
+            norm = _norm(h)
+            if norm == "connected on":
+                mapping[h] = "connected_on"
+            elif norm == "position":
+                mapping[h] = "title"
+        return "csv-linkedin", mapping
+    google = "group membership" in norms or any(
+        re.fullmatch(r"\s*E-mail \d+ - (Value|Type|Label)\s*", h.replace("\ufeff", ""))
+        for h in headers
+    )
+    if google:
+        for h in headers:
+            norm = _norm(h)
+            if norm in ("occupation", "location", "subject", "short name", "maiden name"):
+                mapping[h] = "ignore"
+        return "csv-google", mapping
+    outlook = {"business phone", "mobile phone", "job title", "categories"}
+    if "email address" in norms and "first name" in norms and norms & outlook:
+        for h in headers:
+            norm = _norm(h)
+            # Outlook's Title is the salutation (Mr., Herr), not the job title.
+            if norm in ("title", "account", "department", "office location", "referred by"):
+                mapping[h] = "ignore"
+        return "csv-outlook", mapping
+    return "csv", mapping
+
+
+# --- dates ------------------------------------------------------------------------------
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            ("jan", "january", "janvier", "januar", "enero"),
+            ("feb", "february", "février", "februar", "febrero"),
+            ("mar", "march", "mars", "märz", "marzo"),
+            ("apr", "april", "avril", "abril"),
+            ("may", "mai", "mayo"),
+            ("jun", "june", "juin", "juni", "junio"),
+            ("jul", "july", "juillet", "juli", "julio"),
+            ("aug", "august", "août", "agosto"),
+            ("sep", "sept", "september", "septembre", "septiembre"),
+            ("oct", "october", "octobre", "oktober", "octubre"),
+            ("nov", "november", "novembre", "noviembre"),
+            ("dec", "december", "décembre", "dezember", "diciembre"),
+        )
+    )
+    for m in names
+}
+
+
+def _month(text: str) -> int | None:
+    text = text.strip().lower().rstrip(".")
+    if text.isdigit():
+        return int(text)
+    return _MONTHS.get(text)
+
+
+def _slash_parts(text: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})\s*", text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _day_first(values: list[str]) -> bool:
+    """Whether slash dates in this file are D/M/Y: only when one of them says so."""
+    pairs = [p for p in map(_slash_parts, values) if p]
+    if any(a > 12 for a, _ in pairs) and not any(b > 12 for _, b in pairs):
+        return True
+    # 14.03.1975 is how German and other European programs write it.
+    return any("." in v for v in values if _slash_parts(v))
+
+
+def _ymd(year: int | None, month: int | None, day: int | None) -> str | None:
+    if not month or not day:
+        return None
+    try:
+        if year is None or year < 1800:
+            dt.date(2000, month, day)
+            return f"--{month:02d}-{day:02d}"
+        return dt.date(year, month, day).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_date(text: str, *, day_first: bool = False) -> str | None:
+    """ISO date (or --MM-DD without a year) from the forms contact programs write;
+    None when ``text`` is empty or not a date."""
+    text = text.strip()
+    if not text or text in ("0/0/00", "0/0/0000", "00.00.0000"):
+        return None
+    match = re.fullmatch(r"--(\d{2})-?(\d{2})", text)
+    if match:
+        return _ymd(None, int(match.group(1)), int(match.group(2)))
+    match = re.fullmatch(r"(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", text)
+    if match:
+        return _ymd(*(int(g) for g in match.groups()))
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if match:
+        return _ymd(*(int(g) for g in match.groups()))
+    match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})(?:\s.*)?", text)
+    if match:
+        a, b, year_text = match.groups()
+        year = int(year_text)
+        if len(year_text) == 2:
+            # Two-digit years: not in the future.
+            year += 2000 if year <= dt.date.today().year % 100 else 1900
+        month, day = (int(b), int(a)) if day_first else (int(a), int(b))
+        return _ymd(year, month, day)
+    match = re.fullmatch(r"(\d{1,2})\.? ([^\W\d]+)\.?,? (\d{4})", text)  # 15 Mar 2024
+    if match:
+        return _ymd(int(match.group(3)), _month(match.group(2)), int(match.group(1)))
+    match = re.fullmatch(r"([^\W\d]+)\.? (\d{1,2}),? (\d{4})", text)  # March 15, 2024
+    if match:
+        return _ymd(int(match.group(3)), _month(match.group(1)), int(match.group(2)))
+    return None
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Column:
+    index: int
+    header: str
+    target: str
+    norm: str
+    group: str = ""
+    labels: list[int] = field(default_factory=list)  # indexes of label columns for it
+
+
+def _columns(headers: list[str], mapping: dict[str, str]) -> list[_Column]:
+    columns = []
+    for i, header in enumerate(headers):
+        target = mapping.get(header, "ignore")
+        if target not in COLUMN_TARGETS and target not in _INTERNAL_TARGETS:
+            target = "ignore"
+        if target == "ignore":
+            continue
+        norm = _norm(header)
+        column = _Column(i, header, target, norm)
+        if target in _ADDRESS_PARTS:
+            column.group = _address_group(norm)
+        elif target in ("emails", "phones", "links", "label"):
+            column.group = _stem(norm)
+        columns.append(column)
+    labels = [c for c in columns if c.target == "label"]
+    for column in columns:
+        if column.target in ("emails", "phones", "links"):
+            column.labels = [lab.index for lab in labels if lab.group == column.group]
+    return columns
+
+
+# Several values in one cell: Google writes "a ::: b"; people write "a; b" or one a line.
+_SPLIT = {
+    "emails": re.compile(r"\s*:::\s*|\s*[;,\n]\s*"),
+    "phones": re.compile(r"\s*:::\s*|\s*[;\n]\s*"),
+    "links": re.compile(r"\s*:::\s*|\s*\n\s*"),  # a web address may hold ; and ,
+}
+_SPLIT_TAGS = re.compile(r"\s*:::\s*|\s*[;,\n]\s*")
+
+
+def _split(text: str, pattern: re.Pattern[str]) -> list[str]:
+    return [part.strip() for part in pattern.split(text) if part.strip()]
+
+
+class _RowReader:
+    def __init__(self, columns: list[_Column], *, day_first: bool, region: str, fmt: str):
+        self.columns = columns
+        self.day_first = day_first
+        self.region = region
+        self.format = fmt
+        self.address_label_columns: dict[str, list[int]] = {}
+        for column in columns:
+            if column.target == "label":
+                self.address_label_columns.setdefault(column.group, []).append(column.index)
+
+    def read(self, line: int, cells: list[str]) -> ParsedRecord:
+        position = f"line {line}"
+
+        def cell(index: int) -> str:
+            return cells[index].strip() if index < len(cells) else ""
+
+        contact = ContactInput()
+        notes: list[str] = []
+        names: dict[str, list[str]] = {"full_name": [], "first_name": [], "last_name": []}
+        texts: dict[str, list[str]] = {"how_met": [], "needs": [], "goals": [], "offers": []}
+        addresses: dict[str, Address] = {}
+        birthday_parts: dict[str, str] = {}
+        anything = False
+        for column in self.columns:
+            value = cell(column.index)
+            if not value or column.target == "label":
+                continue
+            if len(value) > _MAX_CELL:
+                return ParsedRecord(position, problem=f"the {column.header} cell is too long")
+            anything = True
+            target = column.target
+            if target in names:
+                names[target].append(" ".join(value.split()))
+            elif target == "organization":
+                contact.organization = contact.organization or " ".join(value.split())
+            elif target == "title":
+                contact.title = contact.title or " ".join(value.split())
+            elif target == "kind":
+                if value.lower() in KINDS:
+                    contact.kind = value.lower()
+                else:
+                    notes.append(f"{column.header}: {value}")
+            elif target in ("emails", "phones", "links"):
+                self._values(column, value, cell, contact, notes)
+            elif target in _ADDRESS_PARTS:
+                address = addresses.setdefault(column.group, Address())
+                old = getattr(address, target)
+                setattr(address, target, f"{old}\n{value}" if old else value)
+            elif target == "tags":
+                for tag in _split(value, _SPLIT_TAGS):
+                    tag = tag.lstrip("*").strip()
+                    if tag and tag.lower() not in ("my contacts", "mycontacts"):
+                        contact.tags.append(tag[:100])
+            elif target == "birthday":
+                parsed = parse_date(value, day_first=self.day_first)
+                if parsed:
+                    contact.birthday = parsed
+                elif value not in ("0/0/00", "0/0/0000"):
+                    notes.append(f"{column.header}: {value}")
+            elif target in ("birth_year", "birth_month", "birth_day"):
+                birthday_parts[target] = value
+            elif target in texts:
+                texts[target].append(value)
+            elif target == "connected_on":
+                day = parse_date(value, day_first=True)
+                texts["how_met"].append(f"LinkedIn connection since {day or value}")
+            elif target == "note":
+                if column.norm in _NOTES:
+                    notes.append(value)
+                else:
+                    notes.append(f"{column.header}: {value}")
+        if not anything:
+            return ParsedRecord(position, problem="the row holds nothing favorbook can use")
+        self._names(contact, names)
+        for key, parts in texts.items():
+            setattr(contact, key, "\n".join(parts))
+        if self.format == "csv-linkedin" and not contact.how_met:
+            contact.how_met = "LinkedIn connection"
+        for group, address in addresses.items():
+            label = ""
+            for index in self.address_label_columns.get(group, []):
+                label = label or _clean_label(cell(index))
+            address.label = label or _label_from_words(group)
+            contact.addresses.append(address)
+        if birthday_parts and not contact.birthday:
+            year = birthday_parts.get("birth_year", "")
+            month = _month(birthday_parts.get("birth_month", ""))
+            day = birthday_parts.get("birth_day", "")
+            contact.birthday = _ymd(
+                int(year) if year.isdigit() else None,
+                month,
+                int(day) if day.isdigit() else None,
+            )
+        if not (contact.first_name or contact.last_name or contact.organization):
+            what = ", ".join(e.value for e in contact.emails + contact.phones)
+            reason = "no name or organisation"
+            return ParsedRecord(position, problem=f"{reason} ({what})" if what else reason)
+        problem = _too_long(contact)
+        if problem:
+            return ParsedRecord(position, problem=problem)
+        return ParsedRecord(position, contact=contact, note="\n".join(notes))
+
+    def _values(self, column, value, cell, contact, notes) -> None:
+        values = _split(value, _SPLIT[column.target])
+        labels: list[str] = []
+        for index in column.labels:
+            labels = labels or _split(cell(index), re.compile(r"\s*:::\s*"))
+        default = _label_from_words(column.norm)
+        for i, item in enumerate(values):
+            # One label for several values ("a; b" beside "work") labels them all.
+            own = labels[i] if i < len(labels) else (labels[0] if len(labels) == 1 else "")
+            label = _clean_label(own) or default
+            if column.target == "emails":
+                email = _email(item)
+                if email:
+                    contact.emails.append(Labeled(email, label))
+                else:
+                    notes.append(f"{column.header}: {item} (not an email address)")
+            elif column.target == "phones":
+                phone = _phone(item, self.region)
+                if phone:
+                    contact.phones.append(Labeled(phone, label))
+                else:
+                    notes.append(f"{column.header}: {item} (not a phone number)")
+            else:
+                if self.format == "csv-linkedin":
+                    label = label or "LinkedIn"
+                contact.links.append(Labeled(item, label))
+
+    @staticmethod
+    def _names(contact: ContactInput, names: dict[str, list[str]]) -> None:
+        contact.first_name = " ".join(names["first_name"])
+        contact.last_name = " ".join(names["last_name"])
+        full = names["full_name"][0] if names["full_name"] else ""
+        if full and not (contact.first_name or contact.last_name):
+            if "," in full:
+                last, _, first = full.partition(",")
+                contact.first_name, contact.last_name = first.strip(), last.strip()
+            elif " " in full:
+                first, _, last = full.rpartition(" ")
+                contact.first_name, contact.last_name = first, last
+            else:
+                contact.first_name = full
+
+
+_LIMITS = {"first_name": 200, "last_name": 200, "organization": 300, "title": 300}
+
+
+def _too_long(contact: ContactInput) -> str:
+    for name, limit in _LIMITS.items():
+        if len(getattr(contact, name)) > limit:
+            return f"the {name.replace('_', ' ')} is longer than {limit} characters"
+    for link in contact.links:
+        if len(link.value) > 2000:
+            return "a web link is longer than 2,000 characters"
+    for address in contact.addresses:
+        for part in _ADDRESS_PARTS:
+            if len(getattr(address, part)) > 500:
+                return f"the address {part} is longer than 500 characters"
+    for text in (contact.how_met, contact.needs, contact.goals, contact.offers):
+        if len(text) > 100_000:
+            return "a text field is longer than 100,000 characters"
+    return ""
+
+
+def _email(text: str) -> str | None:
+    from email_validator import EmailNotValidError, validate_email
+
+    text = text.strip().strip("<>").removeprefix("mailto:")
+    if not text or len(text) > 320 or "@" not in text:
+        return None
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except (EmailNotValidError, ValueError, UnicodeError):
+        return None
+
+
+def _phone(text: str, region: str) -> str | None:
+    from favorbook.errors import ValidationError
+    from favorbook.services.contacts import normalize_phone
+
+    text = text.strip()
+    if not text or len(text) > 60 or sum(ch.isdigit() for ch in text) < 3:
+        return None
+    if sum(ch.isalpha() for ch in text) > 3:  # "customphone 123-1234", "faxnum12334"
+        return None
+    try:
+        return normalize_phone(text, region)
+    except (ValidationError, ValueError):
+        return None
+
+
+def _phone_region() -> str:
+    """The phone region setting when a database is open, else the one from the locale."""
+    from peewee import PeeweeException
+
+    from favorbook.services import settings
+
+    try:
+        return settings.phone_region()
+    except PeeweeException:  # no database open (a preview, a test): the locale decides
+        import locale
+
+        for candidate in (os.environ.get("LC_ALL"), os.environ.get("LANG"), locale.getlocale()[0]):
+            if candidate and "_" in candidate:
+                code = candidate.split("_", 1)[1][:2].upper()
+                if code.isalpha() and len(code) == 2:
+                    return code
+        return "US"
+
+
+# --- the reader -------------------------------------------------------------------------
+
+
+def detect(path: str | os.PathLike[str]) -> tuple[str, dict[str, str]]:
+    """The format ``read_csv(path)`` would read the file as ("csv-google", "csv-outlook",
+    "csv-linkedin", or "csv" for any other) and its column mapping; a "csv" result is
+    the one to show in the column-mapping dialog. NotAContactFile as for ``read_csv``."""
+    headers, _ = preview_rows(path, n=0)
+    return _detect(headers)
+
+
+def read_csv(path: str | os.PathLike[str], mapping: dict[str, str] | None = None) -> ParsedFile:
+    """Read every row of a contacts CSV.
+
+    With ``mapping=None`` a Google, Outlook or LinkedIn export is read with the
+    mapping of its program, any other file with ``guess_mapping``. A given
+    ``mapping`` (header -> target from COLUMN_TARGETS) is used as it is. Raises
+    NotAContactFile (naming the file) when it is not a CSV or no column holds a
+    name, organisation, email or phone.
+    """
+    name = Path(path).name
+    table = _table(decode(path), name)
+    if mapping is None:
+        fmt, mapping = _detect(table.headers)
+    else:
+        fmt = "csv"
+    columns = _columns(table.headers, mapping)
+    if not any(c.target in _NAME_TARGETS for c in columns):
+        raise NotAContactFile(
+            f"{name} is not a contacts file favorbook recognises: no column holds a name, "
+            "organisation, email or phone. Choose the columns in the import dialog."
+        )
+    birthday_columns = [c.index for c in columns if c.target == "birthday"]
+    day_first = _day_first(
+        [cells[i] for _, cells in table.rows for i in birthday_columns if i < len(cells)]
+    )
+    reader = _RowReader(columns, day_first=day_first, region=_phone_region(), fmt=fmt)
+    parsed = ParsedFile(str(path), fmt)
+    for line, cells in table.rows:
+        parsed.records.append(reader.read(line, cells))
+    return parsed

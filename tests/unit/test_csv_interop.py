@@ -1,0 +1,192 @@
+"""Every CSV file in the shared interop folder, read with stated results.
+
+The folder sits beside the repository (../shared/testdata/interop); the tests skip
+when it is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from favorbook.formats.csv_import import read_csv
+
+REPO = Path(__file__).resolve().parents[2]
+# Beside the repository; a git worktree one folder deeper (wt/<name>) looks one level up too.
+CANDIDATES = [
+    base / "shared" / "testdata" / "interop" for base in (REPO.parent, REPO.parent.parent)
+]
+INTEROP = next((c for c in CANDIDATES if c.is_dir()), CANDIDATES[0])
+CSV_DIR = INTEROP / "csv"
+
+pytestmark = pytest.mark.skipif(not CSV_DIR.is_dir(), reason="interop test files are absent")
+
+
+@pytest.fixture(autouse=True)
+def _us_numbers(monkeypatch):
+    # The US files write numbers without a country code; read them as a US rep would.
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+
+
+def read(name):
+    parsed = read_csv(CSV_DIR / name)
+    read_ok = {
+        f"{r.contact.first_name} {r.contact.last_name}".strip() or r.contact.organization: r
+        for r in parsed.records
+        if r.contact
+    }
+    skipped = {r.position: r.problem for r in parsed.records if not r.contact}
+    return parsed, read_ok, skipped
+
+
+def emails(record):
+    return [(e.value, e.label) for e in record.contact.emails]
+
+
+@pytest.mark.parametrize(
+    "name", ["google-csv-2014-crlf-multiline.csv", "google-csv-2014-utf8bom-derived.csv"]
+)
+def test_google_csv(name):
+    parsed, contacts, skipped = read(name)
+    assert parsed.format == "csv-google"
+    assert list(contacts) == ["test contact"] and skipped == {}
+    record = contacts["test contact"]
+    contact = record.contact
+    assert record.position == "line 2"
+    assert emails(record) == [
+        ("homeemail@home.com", "home"),
+        ("workemail@work.com", "work"),
+        ("customemail@custom.com", "Custom email"),
+    ]
+    assert (contact.organization, contact.title) == ("company-name", "titledata")
+    assert contact.birthday == "--01-01"  # Google writes a year-less birthday as year 1
+    assert [a.label for a in contact.addresses] == ["home", "work", "Custom address"]
+    work = contact.addresses[1]
+    assert (work.city, work.region, work.postcode, work.country) == (
+        "los angelas",
+        "ca",
+        "90210",
+        "usa",
+    )
+    assert [k.value for k in contact.links] == ["profile url", "custom url", "blog url"]
+    assert contact.tags == []  # "* My Contacts" is Google's own group
+    # The phone "numbers" are words; they are kept in the note, not lost.
+    assert record.note.startswith("notes data\n")
+    assert "mobilephone 123-234-2433 (not a phone number)" in record.note
+
+
+def test_linkedin_connections():
+    parsed, contacts, skipped = read("linkedin-connections.csv")
+    assert parsed.format == "csv-linkedin"
+    assert len(contacts) == 6 and skipped == {}
+    assert [r.position for r in parsed.records] == [f"line {n}" for n in range(5, 11)]
+    bea = contacts["Bea Beispiel"]
+    assert emails(bea) == [("bea.beispiel@example.com", "")]
+    assert (bea.contact.organization, bea.contact.title) == (
+        "Beispiel GmbH & Co. KG",
+        "Head of Sales, DACH",
+    )
+    assert bea.contact.how_met == "LinkedIn connection since 2023-01-02"
+    assert [(k.value, k.label) for k in bea.contact.links] == [
+        ("https://www.linkedin.com/in/bea-beispiel", "LinkedIn")
+    ]
+    assert contacts["Dana O'Test"].contact.title == 'Director, "Special" Projects'
+    assert contacts["Alex Example"].contact.emails == []
+    assert "Zoë Exämple 🚀" in contacts
+    assert "José Núñez" in contacts
+
+
+def test_outlook_2000_windows_1252():
+    parsed, contacts, skipped = read("outlook-2000-en-cp1252-synthetic-rows.csv")
+    assert parsed.format == "csv-outlook"
+    assert list(contacts) == [
+        "Jörg Müller-Lüdenscheidt",
+        "Ana Núñez Peña",
+        "ACME Widgets & Co., Ltd.",
+    ]
+    assert skipped == {}
+    assert [r.position for r in parsed.records] == ["line 2", "line 4", "line 5"]
+    jorg = contacts["Jörg Müller-Lüdenscheidt"]
+    assert emails(jorg) == [("joerg.mueller@example.com", "")]
+    assert [(p.value, p.label) for p in jorg.contact.phones] == [
+        ("+492215550100", "work"),
+        ("+491705550101", "mobile"),
+    ]
+    assert (jorg.contact.organization, jorg.contact.title) == ("Beispiel AG", "Leiter Einkauf")
+    assert jorg.contact.tags == ["Kunden", "Messe"]
+    assert jorg.contact.birthday is None  # Outlook writes "0/0/00" for none
+    assert jorg.contact.addresses[0].city == "Köln"
+    assert jorg.note == "Erster Kontakt auf der Messe.\nRückruf erbeten – Café um 10:00 Uhr."
+    assert contacts["Ana Núñez Peña"].contact.birthday == "1975-03-14"
+    acme = contacts["ACME Widgets & Co., Ltd."]
+    assert (acme.contact.first_name, acme.contact.last_name) == ("", "")
+    assert {p.label for p in acme.contact.phones} == {"work", "fax"}
+
+
+def test_outlook_com_2016():
+    parsed, contacts, skipped = read("outlook-com-2016-export.csv")
+    assert parsed.format == "csv-outlook"
+    assert list(contacts) == ["test name", "test name2"] and skipped == {}
+    # "12341234" is not a phone number anywhere; it is kept in the note.
+    assert contacts["test name"].note == "Mobile Phone: 12341234 (not a phone number)"
+
+
+def test_thunderbird_17_through_the_guessed_columns():
+    parsed, contacts, skipped = read("thunderbird-17-export.csv")
+    assert parsed.format == "csv"
+    assert skipped == {"line 2": "no name or organisation (justanemail@cox.net)"}
+    assert list(contacts) == ["Weather", "Bob Dole"]
+    bob = contacts["Bob Dole"]
+    assert emails(bob) == [("dole49@hotmail.com", ""), ("secondarydole@hotmail.com", "")]
+    assert bob.contact.organization == "org1"
+    assert bob.contact.birthday == "1950-12-12"  # Birth Year, "december", Birth Day
+    assert [p.label for p in bob.contact.phones] == ["work", "home", "mobile"]
+    assert "notes ok yes notes" in bob.note
+
+
+def test_thunderbird_bare_cr_inside_quotes():
+    parsed, contacts, skipped = read("thunderbird-export-bare-cr.csv")
+    assert list(contacts) == ["contact one", "contact two"] and skipped == {}
+    two = contacts["contact two"]
+    assert two.position == "line 3"
+    assert two.contact.title == '"worker"'
+    assert "here's some unicode text…" in two.note
+    # "contact2@invalid" has no domain an email can have; it is kept in the note.
+    assert "contact2@invalid (not an email address)" in two.note
+
+
+def test_thunderbird_utf16le():
+    parsed, contacts, skipped = read("thunderbird-format-utf16le-bom.csv")
+    assert list(contacts) == ["John Doe"] and skipped == {}
+    assert "johndoe@host.invalid" in contacts["John Doe"].note
+
+
+def test_every_file_is_covered_above():
+    covered = {
+        "google-csv-2014-crlf-multiline.csv",
+        "google-csv-2014-utf8bom-derived.csv",
+        "linkedin-connections.csv",
+        "outlook-2000-en-cp1252-synthetic-rows.csv",
+        "outlook-com-2016-export.csv",
+        "thunderbird-17-export.csv",
+        "thunderbird-export-bare-cr.csv",
+        "thunderbird-format-utf16le-bom.csv",
+    }
+    assert {p.name for p in CSV_DIR.glob("*.csv")} <= covered
+
+
+def test_every_record_read_from_every_file_can_be_stored(db):
+    from favorbook.services import contacts
+
+    stored = 0
+    for path in sorted(CSV_DIR.glob("*.csv")):
+        for record in read_csv(path).records:
+            if record.contact is None:
+                assert record.problem
+                continue
+            cid = contacts.create_contact(record.contact)
+            if record.note:
+                contacts.add_note(cid, record.note)
+            stored += 1
+    assert stored == 18

@@ -162,8 +162,9 @@ def _checked(record: ParsedRecord, region: str) -> tuple[ContactInput | None, li
     )
     if unread:
         # Never lose what the file held: values favorbook cannot store go into the note.
-        lines = "\n".join(unread)
-        record.note = "\n\n".join(filter(None, [record.note, f"Not imported as written:\n{lines}"]))
+        kept = "Not imported as written:\n" + "\n".join(unread)
+        if kept not in record.note:  # planning the same file twice adds it once
+            record.note = "\n\n".join(filter(None, [record.note, kept]))
     # Emails and phones are checked above; the rest as create_contact checks it.
     rest = ContactInput(**{**candidate.__dict__, "emails": [], "phones": [], "birthday": None})
     try:

@@ -293,8 +293,8 @@ def _birthday(text: str) -> str | None:
         day = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
-    if day.year in (1604, 1900) and text.count("-") != 2 or day.year < 1800:
-        # Apple writes 1604 for "no year"; years before 1800 are placeholders too.
+    if day.year < 1800:
+        # Apple writes 1604 for "no year"; any year before 1800 is such a placeholder.
         return f"--{day.month:02d}-{day.day:02d}"
     return day.isoformat()
 
@@ -397,8 +397,9 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
             data.kind = _unescape(p.text()).strip().lower() or "other"
         elif name in _FAVORBOOK_FIELDS:
             setattr(data, _FAVORBOOK_FIELDS[name], _unescape(p.text()).strip())
-        elif name == "X-ABLABEL" and p.group in known_groups:
-            continue
+        elif name == "X-ABLABEL":
+            if p.group not in known_groups:  # the label of a property kept verbatim
+                extra.append(p.line)
         elif name not in _KNOWN and len(p.line) <= _MAX_EXTRA_LINE:
             if "CHARSET" in p.params or _is_qp(p.line.split(":", 1)[0]):
                 continue  # 2.1 encodings cannot be written back faithfully
@@ -433,7 +434,7 @@ def read_vcards(source: str | os.PathLike[str] | bytes, *, path_label: str = "")
     """Every card of a vCard file (a path, or its bytes/text) as ParsedRecords."""
     if isinstance(source, bytes):
         data, label = source, path_label or "<data>"
-    elif isinstance(source, str) and _BEGIN.lower() in source[:4096].lower():
+    elif isinstance(source, str) and ("\n" in source or _BEGIN in source[:4096].upper()):
         data, label = source.encode("utf-8"), path_label or "<text>"
     else:
         data, label = Path(source).read_bytes(), str(source)
@@ -507,6 +508,9 @@ class _CardWriter:
 
 def _card_text(contact, photo, notes: list[str], version: str) -> str:
     w = _CardWriter(version)
+    # Number our item groups after the ones in the lines kept verbatim, so labels stay apart.
+    groups = re.findall(r"(?im)^item(\d+)\.", contact.vcard_extra or "")
+    w.items = max((int(g) for g in groups), default=0)
     w.add("VERSION", version)
     w.add("PRODID", f"-//favorbook//favorbook {__version__}//EN")
     w.add("UID", _escape(contact.uid))

@@ -36,7 +36,7 @@ from favorbook.db.models import (
     db,
 )
 from favorbook.errors import ValidationError
-from favorbook.services import contacts, search_index
+from favorbook.services import contacts, referrals, search_index
 from favorbook.services._common import require, utc_now
 
 _FILLED = ("first_name", "last_name", "title", "birthday", "how_met", "needs", "goals", "offers")
@@ -116,6 +116,15 @@ def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
         for column in (Referral.source, Referral.subject, Referral.recipient):
             moved += _move(Referral, column, keep_id, other_id)
         result.moved["referrals"] = moved
+        # keep may now be up the chain of whoever brought them: a circle. Keep it as a note.
+        inbound = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == keep_id))
+        if inbound is not None and keep_id in referrals.chain_up(inbound.source_id):
+            result.notes_written.append(
+                f"Merged from {other.display_name}: brought to us by "
+                f"{contacts.name_of(inbound.source_id)} on {inbound.occurred_on}, who had "
+                "come to us through this person (a circle, so it is kept as this note)."
+            )
+            inbound.delete_instance()
 
         # --- vetting ---------------------------------------------------------------------
         keep_v = Vetting.get_or_none(Vetting.contact == keep_id)

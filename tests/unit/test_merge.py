@@ -143,3 +143,14 @@ def test_merging_a_contact_with_itself_is_refused(pair):
     keep, _ = pair
     with pytest.raises(ValidationError):
         merge_contacts(keep, keep)
+
+
+def test_merge_never_leaves_a_referral_circle(pair, make_contact):
+    keep, other = pair
+    x = make_contact("Xa", "Vier")
+    referrals.record_inbound(keep, x)  # keep brought x
+    referrals.record_inbound(x, other)  # x brought other: after the merge, a circle
+    result = merge_contacts(keep, other)
+    assert referrals.referred_by(x) == keep
+    assert referrals.referred_by(keep) is None
+    assert any("circle" in text for text in result.notes_written)

@@ -192,3 +192,24 @@ def test_failed_export_keeps_the_old_file(db, tmp_path, make_contact, monkeypatc
         write_vcards(out)
     assert out.read_text() == "the old export"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_kept_item_groups_and_own_labels_stay_apart_on_export(db, tmp_path):
+    from favorbook.formats import importer
+
+    source = tmp_path / "in.vcf"
+    source.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Gil Ford\nN:Ford;Gil;;;\n"
+        "item1.X-ABDATE:2010-06-01\nitem1.X-ABLabel:_$!<Anniversary>!$_\n"
+        "item2.EMAIL:gil@example.com\nitem2.X-ABLabel:conference\nEND:VCARD\n"
+    )
+    report = importer.apply_import(importer.plan_import(importer.read_file(source)))
+    assert len(report.added) == 1
+    write_vcards(tmp_path / "out.vcf")
+    out = (tmp_path / "out.vcf").read_text()
+    assert "item1.X-ABDATE:2010-06-01" in out
+    record = one(out)
+    assert [(e.value, e.label) for e in record.contact.emails] == [
+        ("gil@example.com", "conference")
+    ]
+    assert "item1.X-ABLabel:_$!<Anniversary>!$_" in record.extra["vcard"]

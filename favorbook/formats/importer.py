@@ -34,6 +34,11 @@ NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unread
 ADD, UPDATE, SKIP = "add", "update", "skip"
 FUZZY_CUTOFF = 92
 _COMPARED = ("first_name", "last_name", "organization", "title", "birthday")
+_FILLABLE = ("first_name", "last_name", "title", "birthday", "how_met", "needs", "goals", "offers")
+
+
+def _address_key(a) -> str:
+    return Address("", a.street, a.city, a.region, a.postcode, a.country).one_line().casefold()
 
 
 class ImportCancelled(FavorbookError):
@@ -450,8 +455,8 @@ class _Writer:
         for name in data.tags:
             self.rows["tag"].append({"contact": cid, "tag": self.tag_id(name)})
 
-    def update(self, cid: int, data: ContactInput, record: ParsedRecord) -> str:
-        """Fill empty fields and add what is new; never erase or replace."""
+    def preload(self, ids: list[int]) -> None:
+        """Read what the contacts to update already have, in a few queries per 500."""
         from favorbook.db.models import (
             Contact,
             ContactAddress,
@@ -462,89 +467,89 @@ class _Writer:
             ContactTag,
             Note,
         )
+
+        self.current: dict[int, dict] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in Contact.select().where(Contact.id.in_(chunk)).dicts():
+                self.current[row["id"]] = {
+                    "row": row,
+                    "email": set(),
+                    "phone": set(),
+                    "link": set(),
+                    "address": set(),
+                    "tag": set(),
+                    "note": set(),
+                    "photo": False,
+                    "dirty": False,
+                }
+            for model, key, value in (
+                (ContactEmail, "email", lambda r: r.value.lower()),
+                (ContactPhone, "phone", lambda r: r.value),
+                (ContactLink, "link", lambda r: r.url),
+                (ContactAddress, "address", lambda r: _address_key(r)),
+                (ContactTag, "tag", lambda r: r.tag_id),
+                (Note, "note", lambda r: r.body),
+            ):
+                for r in model.select().where(model.contact.in_(chunk)):
+                    self.current[r.contact_id][key].add(value(r))
+            for (cid,) in (
+                ContactPhoto.select(ContactPhoto.contact)
+                .where(ContactPhoto.contact.in_(chunk))
+                .tuples()
+            ):
+                self.current[cid]["photo"] = True
+
+    def update(self, cid: int, data: ContactInput, record: ParsedRecord) -> str:
+        """Fill empty fields and add what is new; never erase or replace."""
         from favorbook.services.contacts import _names, photo_mime
 
-        contact = Contact.get_by_id(cid)
-        for name in (
-            "first_name",
-            "last_name",
-            "title",
-            "birthday",
-            "how_met",
-            "needs",
-            "goals",
-            "offers",
-        ):
-            if not getattr(contact, name) and getattr(data, name):
-                setattr(contact, name, getattr(data, name))
-        if contact.organization_id is None and data.organization:
-            contact.organization = self.org_id(data.organization)
-        if contact.kind == "other" and data.kind != "other":
-            contact.kind = data.kind
-        org_name = data.organization if contact.organization_id else ""
-        display, sort = _names(ContactInput(contact.first_name, contact.last_name, org_name))
-        if contact.first_name or contact.last_name:
-            contact.display_name, contact.sort_name = display, sort
+        have = self.current[cid]
+        row = have["row"]
+        for name in _FILLABLE:
+            if not row[name] and getattr(data, name):
+                row[name] = getattr(data, name)
+                have["dirty"] = True
+        if row["organization"] is None and data.organization:
+            row["organization"] = self.org_id(data.organization)
+            have["dirty"] = True
+        if row["kind"] == "other" and data.kind != "other":
+            row["kind"] = data.kind
+            have["dirty"] = True
+        if row["first_name"] or row["last_name"]:
+            display, sort = _names(ContactInput(row["first_name"], row["last_name"]))
+            if (display, sort) != (row["display_name"], row["sort_name"]):
+                row["display_name"], row["sort_name"] = display, sort
+                have["dirty"] = True
         extra = record.extra.get("vcard", "")
         if extra:
-            have = set((contact.vcard_extra or "").splitlines())
-            new_lines = [line for line in extra.splitlines() if line not in have]
-            contact.vcard_extra = "\n".join(filter(None, [contact.vcard_extra, *new_lines]))
-        contact.updated_at = self.now
-        contact.save()
-        emails = {
-            v.lower()
-            for (v,) in ContactEmail.select(ContactEmail.value)
-            .where(ContactEmail.contact == cid)
-            .tuples()
-        }
-        phones = {
-            v
-            for (v,) in ContactPhone.select(ContactPhone.value)
-            .where(ContactPhone.contact == cid)
-            .tuples()
-        }
-        links = {
-            v
-            for (v,) in ContactLink.select(ContactLink.url)
-            .where(ContactLink.contact == cid)
-            .tuples()
-        }
-        addresses = {
-            Address(*row[:6]).one_line().casefold()
-            for row in ContactAddress.select(
-                ContactAddress.label,
-                ContactAddress.street,
-                ContactAddress.city,
-                ContactAddress.region,
-                ContactAddress.postcode,
-                ContactAddress.country,
-            )
-            .where(ContactAddress.contact == cid)
-            .tuples()
-        }
-        tags = {
-            t
-            for (t,) in ContactTag.select(ContactTag.tag).where(ContactTag.contact == cid).tuples()
-        }
+            lines = (row["vcard_extra"] or "").splitlines()
+            fresh_lines = [x for x in extra.splitlines() if x not in lines]
+            if fresh_lines:
+                row["vcard_extra"] = "\n".join([*lines, *fresh_lines])
+                have["dirty"] = True
         fresh = ContactInput(
-            emails=[e for e in data.emails if e.value.lower() not in emails],
-            phones=[p for p in data.phones if p.value not in phones],
-            addresses=[a for a in data.addresses if a.one_line().casefold() not in addresses],
-            links=[k for k in data.links if k.value not in links],
-            tags=[t for t in data.tags if self.tag_id(t) not in tags],
+            emails=[e for e in data.emails if e.value.lower() not in have["email"]],
+            phones=[p for p in data.phones if p.value not in have["phone"]],
+            addresses=[a for a in data.addresses if _address_key(a) not in have["address"]],
+            links=[k for k in data.links if k.value not in have["link"]],
+            tags=[t for t in data.tags if self.tag_id(t) not in have["tag"]],
         )
-        self._children(cid, fresh, len(emails), len(phones), len(addresses), len(links))
+        counts = [len(have[k]) for k in ("email", "phone", "address", "link")]
+        self._children(cid, fresh, *counts)
+        have["email"].update(e.value.lower() for e in fresh.emails)
+        have["phone"].update(p.value for p in fresh.phones)
+        have["address"].update(_address_key(a) for a in fresh.addresses)
+        have["link"].update(k.value for k in fresh.links)
+        have["tag"].update(self.tag_id(t) for t in fresh.tags)
         note = record.note.strip()
-        if note and not Note.select().where((Note.contact == cid) & (Note.body == note)).exists():
+        if note and note not in have["note"]:
+            have["note"].add(note)
             self.rows["note"].append(
                 {"contact": cid, "body": note, "private": False, "created_at": self.now}
             )
-        if (
-            record.photo
-            and photo_mime(record.photo)
-            and not ContactPhoto.select().where(ContactPhoto.contact == cid).exists()
-        ):
+        if record.photo and photo_mime(record.photo) and not have["photo"]:
+            have["photo"] = True
             self.rows["photo"].append(
                 {
                     "contact": cid,
@@ -553,7 +558,27 @@ class _Writer:
                     "updated_at": self.now,
                 }
             )
-        return contact.display_name
+        if any(fresh.__dict__[k] for k in ("emails", "phones", "addresses", "links", "tags")):
+            have["dirty"] = True
+        return row["display_name"]
+
+    def save_updated(self) -> None:
+        from favorbook.db.models import db
+
+        columns = [*_FILLABLE, "organization_id", "kind", "display_name", "sort_name"]
+        rows = [h["row"] for h in self.current.values() if h["dirty"]]
+        if not rows:
+            return
+        for row in rows:
+            row["organization_id"] = row["organization"]
+        sets = ", ".join(f'"{c}" = ?' for c in [*columns, "vcard_extra", "updated_at"])
+        db.cursor().executemany(
+            f"UPDATE contact SET {sets} WHERE id = ?",
+            [
+                (*(_sql(r[c]) for c in columns), r["vcard_extra"], _sql(self.now), r["id"])
+                for r in rows
+            ],
+        )
 
     def flush(self) -> None:
         from favorbook.db.models import (
@@ -609,6 +634,14 @@ def apply_import(
     touched: list[int] = []
     with db.atomic():
         writer = _Writer()
+        writer.preload(
+            [
+                item.candidate_id
+                for item in plan.items
+                if item.candidate_id is not None
+                and choices.get(item.index, item.default_choice) == UPDATE
+            ]
+        )
         report_progress(0, total)
         for done, item in enumerate(plan.items, start=1):
             for message in item.warnings:
@@ -621,7 +654,6 @@ def apply_import(
                 touched.append(cid)
                 report.added.append({"position": item.position, "contact_id": cid, "name": name})
             elif choice == UPDATE and item.candidate_id is not None:
-                writer.flush()  # the update reads the contact's rows
                 name = writer.update(item.candidate_id, item.contact, item.record)
                 touched.append(item.candidate_id)
                 report.updated.append(
@@ -641,6 +673,7 @@ def apply_import(
                 writer.flush()
                 report_progress(done, total)
         writer.flush()
+        writer.save_updated()
         search_index.index_contacts(dict.fromkeys(touched))
         report_progress(total, total)
     return report

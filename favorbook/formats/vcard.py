@@ -237,6 +237,8 @@ def _unescape(text: str) -> str:
 
 def _split(text: str, sep: str) -> list[str]:
     """Split on ``sep`` where it is not escaped, then unescape each part."""
+    if "\\" not in text:
+        return [p.strip() for p in text.split(sep)]
     parts, current, i = [], [], 0
     while i < len(text):
         ch = text[i]

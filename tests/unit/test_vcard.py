@@ -161,6 +161,10 @@ def test_write_30_and_40_then_read_back(db, tmp_path):
         raw = out.read_bytes()
         assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
         assert b"lawsuit" not in raw
+        import vobject
+
+        (parsed,) = vobject.readComponents(raw.decode("utf-8"))  # another reader agrees
+        assert parsed.fn.value == "Zoë O'Hara; Jr"
         record = one(raw)
         c = record.contact
         assert (c.first_name, c.last_name) == ("Zoë", "O'Hara; Jr")

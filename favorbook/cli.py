@@ -110,6 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument(
         "--include-private", action="store_true", help="include notes marked private"
     )
+
+    imp = sub.add_parser(
+        "import", parents=[common], help="import contacts from vCard (.vcf) or CSV files"
+    )
+    imp.add_argument("files", metavar="FILE", nargs="+", help="files to import, each in one go")
+    imp.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    exp = sub.add_parser("export", parents=[common], help="write contacts or dates to a file")
+    exp.add_argument(
+        "--format", required=True, choices=("vcf", "csv", "ics"), help="vcf, csv or ics"
+    )
+    exp.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    exp.add_argument(
+        "--vcard-version",
+        choices=("3.0", "4.0"),
+        default="3.0",
+        help="vCard version for --format vcf (default 3.0)",
+    )
+    exp.add_argument(
+        "--include-private",
+        action="store_true",
+        help="also write private notes (vCard NOTE); left out by default",
+    )
     return parser
 
 
@@ -296,10 +319,73 @@ def _sheet(args, data_dir) -> int:
     return EXIT_OK
 
 
+def _import(args, data_dir) -> int:
+    """Each file is one transaction; exit 2 when a file is not a contact file at all."""
+    from favorbook.errors import NotAContactFile
+    from favorbook.formats import importer
+    from favorbook.services import session
+
+    session.open_data(data_dir)
+    reports, status = [], EXIT_OK
+    for name in args.files:
+        try:
+            parsed = importer.read_file(name)
+        except NotAContactFile as exc:
+            print(f"favorbook: {exc}", file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        report = importer.apply_import(importer.plan_import(parsed))
+        reports.append(report)
+        if not args.json:
+            print(
+                f"{report.path}: {len(report.added)} added, {len(report.updated)} updated, "
+                f"{len(report.skipped)} skipped"
+            )
+            for skip in report.skipped:
+                print(f"  skipped {skip['reason']}")
+            for warning in report.warnings:
+                print(f"  note: {warning['message']}")
+    if args.json:
+        print(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+    return status
+
+
+def _export(args, data_dir) -> int:
+    from favorbook.services import session
+
+    session.open_data(data_dir)
+    if args.format == "vcf":
+        from favorbook.formats import vcard
+
+        n = vcard.write_vcards(
+            args.out, version=args.vcard_version, include_private=args.include_private
+        )
+        print(f"Wrote {n} contacts to {args.out} (vCard {args.vcard_version}).")
+        return EXIT_OK
+    # CSV and iCalendar writers live in their own modules (imported only when asked for).
+    module, function = {
+        "csv": ("csv_export", "write_contacts"),
+        "ics": ("ics", "write_calendar"),
+    }[args.format]
+    import importlib
+
+    try:
+        writer = getattr(importlib.import_module(f"favorbook.formats.{module}"), function)
+    except (ImportError, AttributeError):
+        print(f"favorbook: export to {args.format} is not available in this build", file=sys.stderr)
+        return EXIT_FAIL
+    result = writer(args.out)
+    count = f"{result} " if isinstance(result, int) else ""
+    print(f"Wrote {count}{'contacts' if args.format == 'csv' else 'dates'} to {args.out}.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "demo": _demo,
     "stats": _stats,
     "search": _search,
     "check": _check,
     "sheet": _sheet,
+    "import": _import,
+    "export": _export,
 }

@@ -7,6 +7,7 @@ that every field here has its column in a freshly migrated database.
 from __future__ import annotations
 
 from peewee import (
+    BlobField,
     BooleanField,
     CompositeKey,
     DateField,
@@ -56,6 +57,15 @@ class Contact(BaseModel):
     is_sample = BooleanField(default=False)
     archived_at = DateTimeField(null=True)
     created_at = DateTimeField()
+    updated_at = DateTimeField()
+    vcard_extra = TextField(default="")
+    """vCard properties favorbook does not understand, one unfolded line each, kept for export."""
+
+
+class ContactPhoto(BaseModel):
+    contact = ForeignKeyField(Contact, primary_key=True, on_delete="CASCADE")
+    mime = TextField()
+    data = BlobField()
     updated_at = DateTimeField()
 
 
@@ -211,6 +221,7 @@ class Setting(BaseModel):
 ALL_MODELS = [
     Organization,
     Contact,
+    ContactPhoto,
     ContactEmail,
     ContactPhone,
     ContactAddress,

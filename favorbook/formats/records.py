@@ -21,6 +21,8 @@ class ParsedRecord:
     """Free text from the record (vCard NOTE, CSV Notes) to keep as a note."""
     extra: dict[str, str] = field(default_factory=dict)
     """Format-specific leftovers an importer may keep (for example unknown vCard lines)."""
+    uid: str = ""
+    """The record's own identifier (vCard UID), matched against favorbook's contact uids."""
 
 
 @dataclass

@@ -13,6 +13,7 @@ from favorbook.db.models import (
     ContactEmail,
     ContactLink,
     ContactPhone,
+    ContactPhoto,
     ContactTag,
     Note,
     Organization,
@@ -404,6 +405,42 @@ def delete_note(note_id: int) -> None:
     with db.atomic():
         note.delete_instance()
         search_index.index_contacts([note.contact_id])
+
+
+PHOTO_MIMES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"GIF8": "image/gif"}
+MAX_PHOTO_BYTES = 5_000_000
+
+
+def photo_mime(data: bytes) -> str | None:
+    """The image type of ``data`` by its first bytes (JPEG, PNG, GIF), else None."""
+    return next((m for magic, m in PHOTO_MIMES.items() if data.startswith(magic)), None)
+
+
+def set_photo(contact_id: int, data: bytes | None) -> None:
+    """Give a contact a photo (JPEG, PNG or GIF bytes), or take it away with None."""
+    require(Contact, contact_id, "contact")
+    if not data:
+        ContactPhoto.delete().where(ContactPhoto.contact == contact_id).execute()
+        return
+    mime = photo_mime(data)
+    if mime is None:
+        raise ValidationError("photo", "is not a JPEG, PNG or GIF image")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ValidationError("photo", f"is {len(data):,} bytes; the limit is {MAX_PHOTO_BYTES:,}")
+    ContactPhoto.insert(
+        contact=contact_id, mime=mime, data=data, updated_at=utc_now()
+    ).on_conflict_replace().execute()
+
+
+def photo_of(contact_id: int) -> tuple[bytes, str] | None:
+    """(image bytes, mime type) of a contact's photo, or None when there is none."""
+    row = ContactPhoto.get_or_none(ContactPhoto.contact == contact_id)
+    return (bytes(row.data), row.mime) if row else None
+
+
+def validated(data: ContactInput) -> ContactInput:
+    """``data`` checked and normalised as create_contact would store it (for importers)."""
+    return _validated(data, None)
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -1,0 +1,679 @@
+"""Importing contact files: read, plan (new / matched / conflicting), apply in one transaction.
+
+    parsed = read_file(path)            # vCard or CSV; NotAContactFile otherwise
+    plan = plan_import(parsed)          # what would happen, record by record
+    report = apply_import(plan)         # all of it or nothing
+
+Matching a record to a contact already in favorbook, in this order: the same UID
+(a favorbook export read back), the same email (case-insensitive), the same
+phone in E.164, then a fuzzy name (rapidfuzz token_sort_ratio >= 92) when the
+organisation is the same or the emails do not contradict. A matched record whose
+name, organisation, title or birthday differs from the contact is *conflicting*.
+
+By default new records are added, matched ones update their contact (empty fields
+filled, new emails/phones/links/addresses/tags/notes added, nothing erased) and
+conflicting ones are skipped; ``choices`` overrides that per record.
+
+New contacts are written in bulk (executemany) so that 10,000 cards take seconds.
+rapidfuzz is imported inside the functions to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from favorbook.errors import FavorbookError, NotAContactFile, ValidationError
+from favorbook.formats.records import ParsedFile, ParsedRecord
+from favorbook.services.contacts import Address, ContactInput, Labeled
+
+NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unreadable"
+ADD, UPDATE, SKIP = "add", "update", "skip"
+FUZZY_CUTOFF = 92
+_COMPARED = ("first_name", "last_name", "organization", "title", "birthday")
+_FILLABLE = ("first_name", "last_name", "title", "birthday", "how_met", "needs", "goals", "offers")
+
+
+def _address_key(a) -> str:
+    return Address("", a.street, a.city, a.region, a.postcode, a.country).one_line().casefold()
+
+
+class ImportCancelled(FavorbookError):
+    """Raised by a progress callback to stop an import; nothing of it is kept."""
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _looks_like_vcard(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+        if len(head) > 4 and head[1:2] == b"\x00":  # UTF-16 without a BOM
+            text = head.decode("utf-16-le", errors="ignore")
+    return text.lstrip().lower().startswith("begin:vcard")
+
+
+def read_file(path: str | os.PathLike[str]) -> ParsedFile:
+    """Read a vCard or contacts CSV file; NotAContactFile (naming it) for anything else."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise NotAContactFile(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    if _looks_like_vcard(head):
+        from favorbook.formats.vcard import read_vcards
+
+        return read_vcards(path)
+    try:
+        from favorbook.formats import csv_import
+    except ImportError:
+        csv_import = None
+    if csv_import is not None and hasattr(csv_import, "read_csv"):
+        return csv_import.read_csv(path)
+    raise NotAContactFile(
+        f"{path} is not a contact file favorbook can read (a vCard .vcf or a contacts CSV)."
+    )
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+@dataclass
+class PlanItem:
+    index: int
+    record: ParsedRecord
+    status: str
+    """new, matched, conflicting, or unreadable."""
+    contact: ContactInput | None = None
+    """The record's contact, checked and normalised as favorbook stores it."""
+    candidate_id: int | None = None
+    candidate_name: str = ""
+    matched_by: str = ""
+    """uid, email, phone or name."""
+    differences: list[str] = field(default_factory=list)
+    """Fields whose value differs from the candidate's (for conflicting records)."""
+    reason: str = ""
+    """Why an unreadable record cannot be imported."""
+    warnings: list[str] = field(default_factory=list)
+    """Values left out of the record (an email or phone that is not one)."""
+
+    @property
+    def position(self) -> str:
+        return self.record.position
+
+    @property
+    def default_choice(self) -> str:
+        return {NEW: ADD, MATCHED: UPDATE}.get(self.status, SKIP)
+
+
+@dataclass
+class ImportPlan:
+    parsed: ParsedFile
+    items: list[PlanItem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys((NEW, MATCHED, CONFLICTING, UNREADABLE), 0)
+        for item in self.items:
+            out[item.status] += 1
+        return out
+
+
+def _checked(record: ParsedRecord, region: str) -> tuple[ContactInput | None, list[str], str]:
+    """(normalised contact, warnings, reason it cannot be imported)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from favorbook.services import contacts
+
+    data = record.contact
+    if data is None:
+        return None, [], record.problem or f"{record.position}: cannot be read"
+    warnings: list[str] = []
+    unread: list[str] = []
+    emails, phones = [], []
+    for item in data.emails:
+        try:
+            value = validate_email(item.value.strip(), check_deliverability=False).normalized
+            emails.append(Labeled(value, item.label[:50]))
+        except EmailNotValidError:
+            unread.append(f"{item.label or 'email'}: {item.value}")
+            warnings.append(
+                f"{record.position}: “{item.value}” is not an email address; kept in the note"
+            )
+    for item in data.phones:
+        try:
+            phones.append(Labeled(contacts.normalize_phone(item.value, region), item.label[:50]))
+        except ValidationError:
+            unread.append(f"{item.label or 'phone'}: {item.value}")
+            warnings.append(
+                f"{record.position}: “{item.value}” is not a phone number "
+                "(no country code?); kept in the note"
+            )
+    candidate = ContactInput(
+        **{
+            **{f: getattr(data, f) for f in ContactInput.__dataclass_fields__},
+            "emails": emails,
+            "phones": phones,
+            "referred_by_id": None,
+            "kind": data.kind if data.kind in contacts.KINDS else "other",
+            "links": [Labeled(k.value, k.label[:50]) for k in data.links],
+            "addresses": [Address(**{**a.__dict__, "label": a.label[:50]}) for a in data.addresses],
+        }
+    )
+    if unread:
+        # Never lose what the file held: values favorbook cannot store go into the note.
+        kept = "Not imported as written:\n" + "\n".join(unread)
+        if kept not in record.note:  # planning the same file twice adds it once
+            record.note = "\n\n".join(filter(None, [record.note, kept]))
+    # Emails and phones are checked above; the rest as create_contact checks it.
+    rest = ContactInput(**{**candidate.__dict__, "emails": [], "phones": [], "birthday": None})
+    try:
+        checked = contacts.validated(rest)
+    except ValidationError as exc:
+        return None, warnings, f"{record.position}: {exc.message} ({exc.field})"
+    try:
+        checked.birthday = contacts.validated(
+            ContactInput(first_name="x", birthday=candidate.birthday)
+        ).birthday
+    except ValidationError:
+        warnings.append(f"{record.position}: birthday “{data.birthday}” is not a date; left out")
+    checked.emails, checked.phones = emails, phones
+    return checked, warnings, ""
+
+
+class _Existing:
+    """What is already in favorbook, loaded once, to match records against."""
+
+    def __init__(self) -> None:
+        from peewee import JOIN
+
+        from favorbook.db.models import Contact, ContactEmail, ContactPhone, Organization
+
+        self.by_uid: dict[str, int] = {}
+        self.rows: dict[int, dict] = {}
+        query = (
+            Contact.select(
+                Contact.id,
+                Contact.uid,
+                Contact.display_name,
+                Contact.first_name,
+                Contact.last_name,
+                Contact.title,
+                Contact.birthday,
+                Organization.name.alias("organization"),
+            )
+            .join(
+                Organization,
+                on=(Contact.organization == Organization.id),
+                join_type=JOIN.LEFT_OUTER,
+            )
+            .dicts()
+        )
+        for row in query:
+            row["organization"] = row["organization"] or ""
+            self.rows[row["id"]] = row
+            self.by_uid[row["uid"]] = row["id"]
+        self.by_email: dict[str, int] = {}
+        self.emails_of: dict[int, set[str]] = {}
+        for cid, value in ContactEmail.select(ContactEmail.contact, ContactEmail.value).tuples():
+            self.by_email.setdefault(value.lower(), cid)
+            self.emails_of.setdefault(cid, set()).add(value.lower())
+        self.by_phone: dict[str, int] = {}
+        for cid, value in ContactPhone.select(ContactPhone.contact, ContactPhone.value).tuples():
+            self.by_phone.setdefault(value, cid)
+        self.name_ids = list(self.rows)
+        self.names = [self.rows[i]["display_name"] for i in self.name_ids]
+
+    def match(self, data: ContactInput, uid: str) -> tuple[int | None, str]:
+        if uid and uid in self.by_uid:
+            return self.by_uid[uid], "uid"
+        for email in data.emails:
+            if email.value.lower() in self.by_email:
+                return self.by_email[email.value.lower()], "email"
+        for phone in data.phones:
+            if phone.value in self.by_phone:
+                return self.by_phone[phone.value], "phone"
+        name = " ".join(p for p in (data.first_name, data.last_name) if p)
+        if not name or not self.names:
+            return None, ""
+        from rapidfuzz import fuzz, process, utils  # lazily: start-up speed
+
+        mine = {e.value.lower() for e in data.emails}
+        for _choice, _score, i in process.extract(
+            name,
+            self.names,
+            scorer=fuzz.token_sort_ratio,
+            processor=utils.default_process,
+            score_cutoff=FUZZY_CUTOFF,
+            limit=5,
+        ):
+            cid = self.name_ids[i]
+            row = self.rows[cid]
+            same_org = bool(data.organization) and (
+                data.organization.casefold() == row["organization"].casefold()
+            )
+            theirs = self.emails_of.get(cid, set())
+            if same_org or not (mine and theirs):
+                return cid, "name"
+        return None, ""
+
+    def differences(self, cid: int, data: ContactInput) -> list[str]:
+        row = self.rows[cid]
+        out = []
+        for name in _COMPARED:
+            mine, theirs = getattr(data, name) or "", row[name] or ""
+            if mine and theirs and mine.casefold() != theirs.casefold():
+                out.append(name)
+        return out
+
+
+def plan_import(parsed: ParsedFile) -> ImportPlan:
+    """Classify every record of ``parsed`` against the contacts already in favorbook."""
+    from favorbook.services import settings
+
+    plan = ImportPlan(parsed)
+    existing = _Existing()
+    region = settings.phone_region()
+    for index, record in enumerate(parsed.records):
+        data, warnings, reason = _checked(record, region)
+        if data is None:
+            plan.items.append(PlanItem(index, record, UNREADABLE, reason=reason, warnings=warnings))
+            continue
+        cid, how = existing.match(data, record.uid)
+        item = PlanItem(index, record, NEW, data, warnings=warnings)
+        if cid is not None:
+            item.candidate_id, item.matched_by = cid, how
+            item.candidate_name = existing.rows[cid]["display_name"]
+            item.differences = existing.differences(cid, data)
+            item.status = CONFLICTING if item.differences else MATCHED
+        plan.items.append(item)
+    return plan
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    path: str
+    format: str
+    added: list[dict] = field(default_factory=list)
+    """{"position", "contact_id", "name"} of each contact added."""
+    updated: list[dict] = field(default_factory=list)
+    """{"position", "contact_id", "name"} of each contact updated."""
+    skipped: list[dict] = field(default_factory=list)
+    """{"position", "reason"} of each record not imported."""
+    warnings: list[dict] = field(default_factory=list)
+    """{"position", "message"}: values left out of records that were imported."""
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.path,
+            "format": self.format,
+            "added": self.added,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "warnings": self.warnings,
+        }
+
+
+def _sql(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _bulk(model, rows: list[dict]) -> None:
+    """executemany insert; peewee's insert_many spends its time building SQL."""
+    from favorbook.db.models import db
+
+    if not rows:
+        return
+    names = list(rows[0])
+    columns = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in names)
+    marks = ", ".join("?" * len(names))
+    db.cursor().executemany(
+        f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})',
+        [tuple(_sql(r[n]) for n in names) for r in rows],
+    )
+
+
+class _Writer:
+    """Adds and updates contacts inside the import's transaction."""
+
+    def __init__(self) -> None:
+        from favorbook.db.models import Contact, Organization, Tag
+        from favorbook.services import settings
+
+        self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        self.orgs = {
+            n.casefold(): i
+            for i, n in Organization.select(Organization.id, Organization.name).tuples()
+        }
+        self.tags = {n.casefold(): i for i, n in Tag.select(Tag.id, Tag.name).tuples()}
+        self.next_id = (Contact.select(Contact.id).order_by(Contact.id.desc()).scalar() or 0) + 1
+        self.default_cadence = settings.default_cadence_days()
+        self.rows: dict[str, list[dict]] = {
+            k: [] for k in ("contact", "email", "phone", "address", "link", "tag", "note", "photo")
+        }
+
+    def org_id(self, name: str) -> int | None:
+        from favorbook.db.models import Organization
+
+        if not name:
+            return None
+        key = name.casefold()
+        if key not in self.orgs:
+            self.orgs[key] = Organization.create(name=name, created_at=self.now).id
+        return self.orgs[key]
+
+    def tag_id(self, name: str) -> int:
+        from favorbook.db.models import Tag
+
+        key = name.casefold()
+        if key not in self.tags:
+            self.tags[key] = Tag.create(name=name).id
+        return self.tags[key]
+
+    def add(self, data: ContactInput, record: ParsedRecord) -> tuple[int, str]:
+        from favorbook.services.contacts import _names, new_uid, photo_mime
+        from favorbook.services.dates import local_date
+
+        cid = self.next_id
+        self.next_id += 1
+        display, sort = _names(data)
+        cadence = data.cadence_days or self.default_cadence or None
+        self.rows["contact"].append(
+            {
+                "id": cid,
+                "uid": new_uid(),
+                "first_name": data.first_name,
+                "last_name": data.last_name,
+                "display_name": display,
+                "sort_name": sort,
+                "organization": self.org_id(data.organization),
+                "title": data.title,
+                "kind": data.kind,
+                "birthday": data.birthday,
+                "how_met": data.how_met,
+                "needs": data.needs,
+                "goals": data.goals,
+                "offers": data.offers,
+                "cadence_days": cadence,
+                "touch_due_on": local_date(self.now) + dt.timedelta(days=cadence)
+                if cadence
+                else None,
+                "is_sample": False,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "vcard_extra": record.extra.get("vcard", ""),
+            }
+        )
+        self._children(cid, data, 0, 0, 0, 0)
+        if record.note.strip():
+            self.rows["note"].append(
+                {
+                    "contact": cid,
+                    "body": record.note.strip(),
+                    "private": False,
+                    "created_at": self.now,
+                }
+            )
+        if record.photo and photo_mime(record.photo):
+            self.rows["photo"].append(
+                {
+                    "contact": cid,
+                    "mime": photo_mime(record.photo),
+                    "data": record.photo,
+                    "updated_at": self.now,
+                }
+            )
+        return cid, display
+
+    def _children(self, cid, data, n_email, n_phone, n_addr, n_link) -> None:
+        for pos, e in enumerate(data.emails, start=n_email):
+            self.rows["email"].append(
+                {"contact": cid, "label": e.label, "value": e.value, "position": pos}
+            )
+        for pos, p in enumerate(data.phones, start=n_phone):
+            self.rows["phone"].append(
+                {"contact": cid, "label": p.label, "value": p.value, "position": pos}
+            )
+        for pos, a in enumerate(data.addresses, start=n_addr):
+            self.rows["address"].append({"contact": cid, "position": pos, **a.__dict__})
+        for pos, k in enumerate(data.links, start=n_link):
+            self.rows["link"].append(
+                {"contact": cid, "label": k.label, "url": k.value, "position": pos}
+            )
+        for name in data.tags:
+            self.rows["tag"].append({"contact": cid, "tag": self.tag_id(name)})
+
+    def preload(self, ids: list[int]) -> None:
+        """Read what the contacts to update already have, in a few queries per 500."""
+        from favorbook.db.models import (
+            Contact,
+            ContactAddress,
+            ContactEmail,
+            ContactLink,
+            ContactPhone,
+            ContactPhoto,
+            ContactTag,
+            Note,
+        )
+
+        self.current: dict[int, dict] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in Contact.select().where(Contact.id.in_(chunk)).dicts():
+                self.current[row["id"]] = {
+                    "row": row,
+                    "email": set(),
+                    "phone": set(),
+                    "link": set(),
+                    "address": set(),
+                    "tag": set(),
+                    "note": set(),
+                    "photo": False,
+                    "dirty": False,
+                }
+            for model, key, value in (
+                (ContactEmail, "email", lambda r: r.value.lower()),
+                (ContactPhone, "phone", lambda r: r.value),
+                (ContactLink, "link", lambda r: r.url),
+                (ContactAddress, "address", lambda r: _address_key(r)),
+                (ContactTag, "tag", lambda r: r.tag_id),
+                (Note, "note", lambda r: r.body),
+            ):
+                for r in model.select().where(model.contact.in_(chunk)):
+                    self.current[r.contact_id][key].add(value(r))
+            for (cid,) in (
+                ContactPhoto.select(ContactPhoto.contact)
+                .where(ContactPhoto.contact.in_(chunk))
+                .tuples()
+            ):
+                self.current[cid]["photo"] = True
+
+    def update(self, cid: int, data: ContactInput, record: ParsedRecord) -> str:
+        """Fill empty fields and add what is new; never erase or replace."""
+        from favorbook.services.contacts import _names, photo_mime
+
+        have = self.current[cid]
+        row = have["row"]
+        for name in _FILLABLE:
+            if not row[name] and getattr(data, name):
+                row[name] = getattr(data, name)
+                have["dirty"] = True
+        if row["organization"] is None and data.organization:
+            row["organization"] = self.org_id(data.organization)
+            have["dirty"] = True
+        if row["kind"] == "other" and data.kind != "other":
+            row["kind"] = data.kind
+            have["dirty"] = True
+        if row["first_name"] or row["last_name"]:
+            display, sort = _names(ContactInput(row["first_name"], row["last_name"]))
+            if (display, sort) != (row["display_name"], row["sort_name"]):
+                row["display_name"], row["sort_name"] = display, sort
+                have["dirty"] = True
+        extra = record.extra.get("vcard", "")
+        if extra:
+            lines = (row["vcard_extra"] or "").splitlines()
+            fresh_lines = [x for x in extra.splitlines() if x not in lines]
+            if fresh_lines:
+                row["vcard_extra"] = "\n".join([*lines, *fresh_lines])
+                have["dirty"] = True
+        fresh = ContactInput(
+            emails=[e for e in data.emails if e.value.lower() not in have["email"]],
+            phones=[p for p in data.phones if p.value not in have["phone"]],
+            addresses=[a for a in data.addresses if _address_key(a) not in have["address"]],
+            links=[k for k in data.links if k.value not in have["link"]],
+            tags=[t for t in data.tags if self.tag_id(t) not in have["tag"]],
+        )
+        counts = [len(have[k]) for k in ("email", "phone", "address", "link")]
+        self._children(cid, fresh, *counts)
+        have["email"].update(e.value.lower() for e in fresh.emails)
+        have["phone"].update(p.value for p in fresh.phones)
+        have["address"].update(_address_key(a) for a in fresh.addresses)
+        have["link"].update(k.value for k in fresh.links)
+        have["tag"].update(self.tag_id(t) for t in fresh.tags)
+        note = record.note.strip()
+        if note and note not in have["note"]:
+            have["note"].add(note)
+            self.rows["note"].append(
+                {"contact": cid, "body": note, "private": False, "created_at": self.now}
+            )
+        if record.photo and photo_mime(record.photo) and not have["photo"]:
+            have["photo"] = True
+            self.rows["photo"].append(
+                {
+                    "contact": cid,
+                    "mime": photo_mime(record.photo),
+                    "data": record.photo,
+                    "updated_at": self.now,
+                }
+            )
+        if any(fresh.__dict__[k] for k in ("emails", "phones", "addresses", "links", "tags")):
+            have["dirty"] = True
+        return row["display_name"]
+
+    def save_updated(self) -> None:
+        from favorbook.db.models import db
+
+        columns = [*_FILLABLE, "organization_id", "kind", "display_name", "sort_name"]
+        rows = [h["row"] for h in self.current.values() if h["dirty"]]
+        if not rows:
+            return
+        for row in rows:
+            row["organization_id"] = row["organization"]
+        sets = ", ".join(f'"{c}" = ?' for c in [*columns, "vcard_extra", "updated_at"])
+        db.cursor().executemany(
+            f"UPDATE contact SET {sets} WHERE id = ?",
+            [
+                (*(_sql(r[c]) for c in columns), r["vcard_extra"], _sql(self.now), r["id"])
+                for r in rows
+            ],
+        )
+
+    def flush(self) -> None:
+        from favorbook.db.models import (
+            Contact,
+            ContactAddress,
+            ContactEmail,
+            ContactLink,
+            ContactPhone,
+            ContactPhoto,
+            Note,
+        )
+
+        models = {
+            "contact": Contact,
+            "email": ContactEmail,
+            "phone": ContactPhone,
+            "address": ContactAddress,
+            "link": ContactLink,
+            "note": Note,
+            "photo": ContactPhoto,
+        }
+        for key, model in models.items():
+            _bulk(model, self.rows[key])
+            self.rows[key] = []
+        if self.rows["tag"]:
+            from favorbook.db.models import db
+
+            db.cursor().executemany(
+                "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)",
+                [(r["contact"], r["tag"]) for r in self.rows["tag"]],
+            )
+            self.rows["tag"] = []
+
+
+def apply_import(
+    plan: ImportPlan,
+    choices: dict[int, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Carry out ``plan`` in one transaction: all of it, or (on any error or cancel) nothing.
+
+    ``choices`` maps a record's index to add, update or skip (default: add new records,
+    update matched ones, skip conflicting ones). ``progress(done, total)`` is called as
+    records are handled; raising from it (ImportCancelled) rolls everything back.
+    """
+    from favorbook.db.models import db
+    from favorbook.services import search_index
+
+    choices = choices or {}
+    report = ImportReport(plan.parsed.path, plan.parsed.format)
+    total = len(plan.items)
+    report_progress = progress or (lambda done, total: None)
+    touched: list[int] = []
+    with db.atomic():
+        writer = _Writer()
+        writer.preload(
+            [
+                item.candidate_id
+                for item in plan.items
+                if item.candidate_id is not None
+                and choices.get(item.index, item.default_choice) == UPDATE
+            ]
+        )
+        report_progress(0, total)
+        for done, item in enumerate(plan.items, start=1):
+            for message in item.warnings:
+                report.warnings.append({"position": item.position, "message": message})
+            choice = choices.get(item.index, item.default_choice)
+            if item.status == UNREADABLE or item.contact is None:
+                report.skipped.append({"position": item.position, "reason": item.reason})
+            elif choice == ADD:
+                cid, name = writer.add(item.contact, item.record)
+                touched.append(cid)
+                report.added.append({"position": item.position, "contact_id": cid, "name": name})
+            elif choice == UPDATE and item.candidate_id is not None:
+                name = writer.update(item.candidate_id, item.contact, item.record)
+                touched.append(item.candidate_id)
+                report.updated.append(
+                    {"position": item.position, "contact_id": item.candidate_id, "name": name}
+                )
+            else:
+                if item.status == CONFLICTING and item.index not in choices:
+                    reason = (
+                        f"{item.position}: looks like {item.candidate_name} (#{item.candidate_id}) "
+                        f"but {', '.join(f.replace('_', ' ') for f in item.differences)} differ; "
+                        "left unchanged"
+                    )
+                else:
+                    reason = f"{item.position}: skipped as chosen"
+                report.skipped.append({"position": item.position, "reason": reason})
+            if done % 250 == 0:
+                writer.flush()
+                report_progress(done, total)
+        writer.flush()
+        writer.save_updated()
+        search_index.index_contacts(dict.fromkeys(touched))
+        report_progress(total, total)
+    return report

@@ -1,0 +1,79 @@
+"""favorbook import / export on the command line: reports, JSON and exit codes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from favorbook.cli import main
+from favorbook.services import contacts
+
+CARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Ruiz\r\nN:Ruiz;Ana;;;\r\n"
+    "EMAIL:ana@example.com\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:no name at all\r\nEND:VCARD\r\n"
+)
+
+
+def test_import_prints_the_report_and_exits_0_with_skips(db, tmp_path, capsys):
+    path = tmp_path / "people.vcf"
+    path.write_text(CARDS)
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 added, 0 updated, 1 skipped" in out
+    assert "card 2" in out
+    assert contacts.count_contacts() == 1
+
+
+def test_import_json(db, tmp_path, capsys):
+    path = tmp_path / "people.vcf"
+    path.write_text(CARDS)
+    assert main(["import", str(path), "--json"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)
+    assert report["format"] == "vcard"
+    assert [a["name"] for a in report["added"]] == ["Ana Ruiz"]
+    assert report["skipped"][0]["position"] == "card 2"
+    assert "no name" in report["skipped"][0]["reason"]
+
+
+def test_import_of_something_else_exits_2_naming_the_file(db, tmp_path, capsys):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("Dear diary")
+    good = tmp_path / "people.vcf"
+    good.write_text(CARDS)
+    assert main(["import", str(junk), str(good)]) == 2
+    captured = capsys.readouterr()
+    assert "notes.txt" in captured.err and "Traceback" not in captured.err
+    assert "people.vcf: 1 added" in captured.out  # the good file was still imported
+
+
+def test_export_vcf_both_versions(db, tmp_path, make_contact, capsys):
+    make_contact("Ann", "Lee", emails=[contacts.Labeled("ann@example.com")])
+    for version in ("3.0", "4.0"):
+        out = tmp_path / f"all-{version}.vcf"
+        args = ["export", "--format", "vcf", "--out", str(out), "--vcard-version", version]
+        assert main(args) == 0
+        text = out.read_text()
+        assert f"VERSION:{version}" in text and "ann@example.com" in text
+    assert "Wrote 1 contacts" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("fmt", "module"), [("csv", "csv_export"), ("ics", "ics")])
+def test_export_csv_and_ics_go_to_their_writers(db, tmp_path, make_contact, capsys, fmt, module):
+    make_contact("Ann", "Lee")
+    out = tmp_path / f"out.{fmt}"
+    code = main(["export", "--format", fmt, "--out", str(out)])
+    if importlib.util.find_spec(f"favorbook.formats.{module}") is None:
+        assert code == 1
+        assert "not available" in capsys.readouterr().err
+        assert not out.exists()
+    else:
+        assert code == 0 and out.exists()
+
+
+def test_export_needs_a_known_format(db, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "--format", "pdf", "--out", str(tmp_path / "x")])
+    assert exc.value.code == 2

@@ -1,0 +1,219 @@
+"""Importing a contact file: recognising it, matching duplicates, one transaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from favorbook.errors import NotAContactFile
+from favorbook.formats import importer
+from favorbook.services import contacts, search
+
+
+def vcf(tmp_path, body: str, name="in.vcf", prefix=b"") -> str:
+    path = tmp_path / name
+    path.write_bytes(prefix + body.encode("utf-8"))
+    return str(path)
+
+
+def card(fn: str, *lines: str) -> str:
+    return (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:"
+        + fn
+        + "\r\n"
+        + "".join(f"{x}\r\n" for x in lines)
+        + ("END:VCARD\r\n")
+    )
+
+
+def run(path, choices=None):
+    return importer.apply_import(importer.plan_import(importer.read_file(path)), choices)
+
+
+def test_sniffs_vcard_after_bom_and_blank_lines_in_any_case(db, tmp_path):
+    path = vcf(
+        tmp_path, "\n\n  begin:vcard\nversion:3.0\nfn:Low Case\nend:vcard\n", prefix=b"\xef\xbb\xbf"
+    )
+    parsed = importer.read_file(path)
+    assert parsed.format == "vcard"
+    assert parsed.records[0].contact.last_name == "Case"
+    utf16 = tmp_path / "u16.vcf"
+    utf16.write_bytes(card("Wide Text").encode("utf-16"))
+    assert importer.read_file(utf16).records[0].contact.first_name == "Wide"
+
+
+def test_not_a_contact_file_names_the_file(db, tmp_path):
+    junk = tmp_path / "holiday.jpg"
+    junk.write_bytes(b"\xff\xd8\xff\xe0 not a contact file")
+    with pytest.raises(NotAContactFile, match="holiday.jpg"):
+        importer.read_file(junk)
+    with pytest.raises(NotAContactFile, match="missing.vcf"):
+        importer.read_file(tmp_path / "missing.vcf")
+
+
+def test_csv_goes_to_the_csv_reader(db, tmp_path):
+    csv_import = pytest.importorskip("favorbook.formats.csv_import")
+    if not hasattr(csv_import, "read_csv"):
+        pytest.skip("the CSV reader is not in this branch")
+    path = tmp_path / "google.csv"
+    path.write_text("Given Name,Family Name,E-mail 1 - Value\nAna,Ruiz,ana@example.com\n")
+    assert importer.read_file(path).format.startswith("csv")
+
+
+def test_new_contacts_are_added_with_everything(db, tmp_path):
+    path = vcf(
+        tmp_path,
+        card(
+            "Ana Ruiz",
+            "N:Ruiz;Ana;;;",
+            "ORG:Acme",
+            "EMAIL;TYPE=WORK:ana@acme.example",
+            "TEL;TYPE=CELL:+1 415 555 0101",
+            "TEL:12345",
+            "CATEGORIES:golf",
+            "NOTE:Met at the fair",
+            "X-CUSTOM:kept",
+        ),
+    )
+    report = run(path)
+    assert [a["position"] for a in report.added] == ["card 1"]
+    detail = contacts.get_contact(report.added[0]["contact_id"])
+    assert detail.organization == "Acme"
+    assert [p.value for p in detail.phones] == ["+14155550101"]
+    assert detail.tags == ["golf"]
+    notes = detail.notes[0].body
+    assert "Met at the fair" in notes and "12345" in notes  # an unreadable number is kept
+    assert report.warnings and "12345" in report.warnings[0]["message"]
+    assert search.search("acme")[0].id == detail.id
+    from favorbook.db.models import Contact
+
+    assert Contact.get_by_id(detail.id).vcard_extra == "X-CUSTOM:kept"
+
+
+def test_classifies_new_matched_and_conflicting(db, tmp_path, make_contact):
+    by_email = make_contact("Bob", "Stone", emails=[contacts.Labeled("bob@stone.example")])
+    by_phone = make_contact("Cy", "Young", phones=[contacts.Labeled("+1 415 555 0102")])
+    by_name = make_contact("Katherine", "Johnson", organization="NASA")
+    conflict = make_contact("Dee", "Park", emails=[contacts.Labeled("dee@park.example")])
+    other_email = make_contact("Eve", "Adams", emails=[contacts.Labeled("eve@one.example")])
+    text = "".join(
+        [
+            card("Robert Stone", "N:Stone;Bob;;;", "EMAIL:BOB@stone.example"),
+            card("Cy Young", "N:Young;Cy;;;", "TEL:(415) 555-0102"),
+            card("Johnson Katherine", "N:Johnson;Katherine;;;", "ORG:nasa"),
+            card("Dee Park", "N:Park;Dee;;;", "EMAIL:dee@park.example", "TITLE:CEO", "ORG:Other"),
+            card("Eve Adams", "N:Adams;Eve;;;", "EMAIL:eve@two.example"),
+            card("Nobody Known", "N:Known;Nobody;;;"),
+        ]
+    )
+    contacts.update_contact(
+        conflict,
+        contacts.ContactInput(
+            "Dee",
+            "Park",
+            organization="ParkCo",
+            title="CTO",
+            emails=[contacts.Labeled("dee@park.example")],
+        ),
+    )
+    plan = importer.plan_import(importer.read_file(vcf(tmp_path, text)))
+    got = [(i.status, i.candidate_id, i.matched_by) for i in plan.items]
+    assert got == [
+        ("matched", by_email, "email"),
+        ("matched", by_phone, "phone"),
+        ("matched", by_name, "name"),
+        ("conflicting", conflict, "email"),
+        ("new", None, ""),  # same name, but different emails: another Eve Adams
+        ("new", None, ""),
+    ]
+    assert plan.items[3].differences == ["organization", "title"]
+    assert other_email != plan.items[4].candidate_id
+    assert plan.counts() == {"new": 2, "matched": 3, "conflicting": 1, "unreadable": 0}
+
+
+def test_update_fills_and_adds_but_never_erases(db, tmp_path, make_contact):
+    cid = make_contact(
+        "Bob",
+        "Stone",
+        title="Buyer",
+        emails=[contacts.Labeled("bob@stone.example", "work")],
+        tags=["golf"],
+    )
+    contacts.add_note(cid, "Old note")
+    text = card(
+        "Bob Stone",
+        "N:Stone;Bob;;;",
+        "EMAIL:bob@stone.example",
+        "EMAIL;TYPE=HOME:bob@home.example",
+        "TEL:+1 415 555 0103",
+        "ORG:Stone Ltd",
+        "BDAY:1970-01-02",
+        "CATEGORIES:golf,vip",
+        "NOTE:New note",
+    )
+    report = run(vcf(tmp_path, text))
+    assert [u["contact_id"] for u in report.updated] == [cid]
+    d = contacts.get_contact(cid)
+    assert d.title == "Buyer"
+    assert d.organization == "Stone Ltd" and d.birthday == "1970-01-02"
+    assert [e.value for e in d.emails] == ["bob@stone.example", "bob@home.example"]
+    assert [p.value for p in d.phones] == ["+14155550103"]
+    assert d.tags == ["golf", "vip"]
+    assert sorted(n.body for n in d.notes) == ["New note", "Old note"]
+    again = run(vcf(tmp_path, text))  # the same file twice changes nothing more
+    assert len(again.updated) == 1
+    d2 = contacts.get_contact(cid)
+    assert (len(d2.emails), len(d2.phones), len(d2.notes)) == (2, 1, 2)
+
+
+def test_conflicting_skipped_by_default_with_reason_and_choices_override(
+    db, tmp_path, make_contact
+):
+    cid = make_contact("Dee", "Park", title="CTO", emails=[contacts.Labeled("dee@park.example")])
+    path = vcf(tmp_path, card("Dee Park", "N:Park;Dee;;;", "EMAIL:dee@park.example", "TITLE:CEO"))
+    report = run(path)
+    assert report.skipped[0]["position"] == "card 1"
+    assert "Dee Park" in report.skipped[0]["reason"] and "title" in report.skipped[0]["reason"]
+    assert contacts.get_contact(cid).title == "CTO"
+    report = run(path, {0: importer.ADD})
+    assert report.added and contacts.count_contacts() == 2
+    assert contacts.get_contact(cid).title == "CTO"
+
+
+def test_reimporting_an_export_matches_by_uid(db, tmp_path, make_contact):
+    from favorbook.formats.vcard import write_vcards
+
+    make_contact("Ann", "Lee")
+    write_vcards(tmp_path / "all.vcf")
+    plan = importer.plan_import(importer.read_file(tmp_path / "all.vcf"))
+    assert [(i.status, i.matched_by) for i in plan.items] == [("matched", "uid")]
+
+
+def test_unreadable_records_are_skipped_with_their_card_number(db, tmp_path):
+    text = card("Good One") + "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:no name\r\nEND:VCARD\r\n"
+    text += card("x" * 300)
+    report = run(vcf(tmp_path, text))
+    assert [a["position"] for a in report.added] == ["card 1"]
+    assert [s["position"] for s in report.skipped] == ["card 2", "card 3"]
+    assert "no name" in report.skipped[0]["reason"]
+    assert "limit" in report.skipped[1]["reason"]
+    assert set(report.as_dict()) == {"file", "format", "added", "updated", "skipped", "warnings"}
+
+
+def test_cancel_rolls_everything_back(db, tmp_path, make_contact):
+    keep = make_contact("Bob", "Stone", emails=[contacts.Labeled("bob@stone.example")])
+    cards = [card("Bob Stone", "EMAIL:bob@stone.example", "TITLE:Buyer")]
+    cards += [card(f"Person {i}", f"N:P{i};Person;;;") for i in range(600)]
+    plan = importer.plan_import(importer.read_file(vcf(tmp_path, "".join(cards))))
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        if done >= 500:
+            raise importer.ImportCancelled("cancelled")
+
+    with pytest.raises(importer.ImportCancelled):
+        importer.apply_import(plan, progress=progress)
+    assert seen[-1] == 500 and 0 in seen
+    assert contacts.count_contacts() == 1
+    assert contacts.get_contact(keep).title == ""
+    assert search.search("person") == []

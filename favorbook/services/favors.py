@@ -330,3 +330,48 @@ def overdrawn_contacts(limit: int | None = None) -> list[Overdrawn]:
 
 def overdrawn_ids() -> set[int]:
     return {o.contact_id for o in overdrawn_contacts()}
+
+
+@dataclass(frozen=True)
+class FavorSnapshot:
+    """Everything ``delete_favor`` removes, so ``restore_favor`` can put it back."""
+
+    row: dict
+    settled: tuple[tuple[int, dt.date | None], ...]  # IOUs this favor settled, with the day
+
+
+def favor_snapshot(favor_id: int) -> FavorSnapshot:
+    """The favor's stored row and the IOUs it settles, taken before deleting it."""
+    require(Favor, favor_id, "favor")
+    row = Favor.select().where(Favor.id == favor_id).dicts().get()
+    settled = tuple(
+        Favor.select(Favor.id, Favor.settled_on)
+        .where(Favor.settled_by == favor_id)
+        .order_by(Favor.id)
+        .tuples()
+    )
+    return FavorSnapshot(row, settled)
+
+
+def restore_favor(snapshot: FavorSnapshot) -> int:
+    """Put a deleted favor back with its id (a new one if that id was taken) and its links.
+
+    The IOUs it settled are settled by it again, unless they were settled or written
+    off meanwhile. Returns the favor's id.
+    """
+    row = dict(snapshot.row)
+    require(Contact, row["contact"], "contact")
+    with db.atomic():
+        if Favor.get_or_none(Favor.id == row["id"]) is not None:
+            del row["id"]
+        if row.get("beneficiary") and Contact.get_or_none(Contact.id == row["beneficiary"]) is None:
+            row["beneficiary"] = None
+        if row.get("settled_by") and Favor.get_or_none(Favor.id == row["settled_by"]) is None:
+            row["settled_by"] = None
+            row["settled_on"] = None
+        favor_id = Favor.insert(**row).execute()
+        for iou_id, settled_on in snapshot.settled:
+            Favor.update(settled_by=favor_id, settled_on=settled_on).where(
+                (Favor.id == iou_id) & _open_iou()
+            ).execute()
+    return favor_id

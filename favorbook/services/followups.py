@@ -129,3 +129,35 @@ def stay_in_touch_due_count(on: dt.date | None = None) -> int:
         .where(Contact.archived_at.is_null() & (Contact.touch_due_on <= (on or today())))
         .count()
     )
+
+
+STATES = ("open", "overdue", "done", "all")
+
+
+def list_followups(
+    state: str = "open",
+    *,
+    contact_id: int | None = None,
+    conversation_id: int | None = None,
+    on: dt.date | None = None,
+) -> list[FollowUpView]:
+    """Follow-ups in one ``state`` (open, overdue, done or all): open ones earliest first,
+    done ones most recently due first. Without a contact, archived contacts' are left out.
+    """
+    if state not in STATES:
+        raise ValidationError("state", f"must be one of {', '.join(STATES)} (got {state!r})")
+    query = FollowUp.select()
+    if contact_id is not None:
+        query = query.where(FollowUp.contact == contact_id)
+    elif conversation_id is None:
+        query = query.where(Contact.archived_at.is_null())
+    if conversation_id is not None:
+        query = query.where(FollowUp.conversation == conversation_id)
+    if state in ("open", "overdue"):
+        query = query.where(FollowUp.done_at.is_null())
+    if state == "overdue":
+        query = query.where(FollowUp.due_on < (on or today()))
+    if state == "done":
+        query = query.where(FollowUp.done_at.is_not_null())
+        return _views(query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc()))
+    return _views(query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id))

@@ -158,6 +158,6 @@ def list_followups(
     if state == "overdue":
         query = query.where(FollowUp.due_on < (on or today()))
     if state == "done":
-        query = query.where(FollowUp.done_at.is_not_null())
+        query = query.where(FollowUp.done_at.is_null(False))
         return _views(query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc()))
     return _views(query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id))

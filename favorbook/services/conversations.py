@@ -15,6 +15,8 @@ from favorbook.services._common import (
     as_datetime,
     choice,
     clean,
+    iso_datetime,
+    raw_rows,
     require,
     utc_now,
 )
@@ -110,28 +112,26 @@ def list_conversations(
     contact_id: int | None = None, *, limit: int | None = None
 ) -> list[ConversationView]:
     """The log, newest first; one person's when ``contact_id`` is given."""
-    query = Conversation.select(Conversation, Contact.id, Contact.display_name).join(
-        Contact, on=(Conversation.contact == Contact.id)
-    )
+    query = Conversation.select(
+        Conversation.id,
+        Conversation.contact,
+        Contact.display_name,
+        Conversation.occurred_at,
+        Conversation.channel,
+        Conversation.direction,
+        Conversation.summary,
+        Conversation.problems,
+        Conversation.opportunities,
+        Conversation.strategies,
+    ).join(Contact, on=(Conversation.contact == Contact.id))
     if contact_id is not None:
         query = query.where(Conversation.contact == contact_id)
     query = query.order_by(Conversation.occurred_at.desc(), Conversation.id.desc())
     if limit:
         query = query.limit(limit)
     return [
-        ConversationView(
-            c.id,
-            c.contact_id,
-            c.contact.display_name,
-            c.occurred_at,
-            c.channel,
-            c.direction,
-            c.summary,
-            c.problems,
-            c.opportunities,
-            c.strategies,
-        )
-        for c in query
+        ConversationView(cid, contact, name, iso_datetime(when), *rest)
+        for cid, contact, name, when, *rest in raw_rows(query)
     ]
 
 

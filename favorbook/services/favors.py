@@ -10,7 +10,17 @@ from peewee import fn
 from favorbook.db.models import Contact, Favor, db
 from favorbook.errors import ValidationError
 from favorbook.services import settings
-from favorbook.services._common import as_date, choice, clean, ratio, require, today, utc_now
+from favorbook.services._common import (
+    as_date,
+    choice,
+    clean,
+    iso_date,
+    ratio,
+    raw_rows,
+    require,
+    today,
+    utc_now,
+)
 
 DIRECTIONS = ("given", "received")
 EXPECTATIONS = ("pay_forward", "iou")
@@ -157,27 +167,55 @@ def delete_favor(favor_id: int) -> None:
 
 
 def _views(query) -> list[FavorView]:
-    query = query.select(Favor, Contact.id, Contact.display_name).join(
-        Contact, on=(Favor.contact == Contact.id)
-    )
+    query = query.select(
+        Favor.id,
+        Favor.contact,
+        Contact.display_name,
+        Favor.direction,
+        Favor.kind,
+        Favor.occurred_on,
+        Favor.description,
+        Favor.value,
+        Favor.beneficiary,
+        Favor.expectation,
+        Favor.acknowledged,
+        Favor.settled_by,
+        Favor.settled_on,
+        Favor.written_off_on,
+    ).join(Contact, on=(Favor.contact == Contact.id))
     return [
         FavorView(
-            f.id,
-            f.contact_id,
-            f.contact.display_name,
-            f.direction,
-            f.kind,
-            f.occurred_on,
-            f.description,
-            f.value,
-            f.beneficiary_id,
-            f.expectation,
-            f.acknowledged,
-            f.settled_by_id,
-            f.settled_on,
-            f.written_off_on,
+            fid,
+            contact_id,
+            name,
+            direction,
+            kind,
+            iso_date(occurred_on),
+            description,
+            value,
+            beneficiary_id,
+            expectation,
+            bool(acknowledged),
+            settled_by_id,
+            iso_date(settled_on),
+            iso_date(written_off_on),
         )
-        for f in query
+        for (
+            fid,
+            contact_id,
+            name,
+            direction,
+            kind,
+            occurred_on,
+            description,
+            value,
+            beneficiary_id,
+            expectation,
+            acknowledged,
+            settled_by_id,
+            settled_on,
+            written_off_on,
+        ) in raw_rows(query)
     ]
 
 

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from favorbook.db.models import Contact, FollowUp
 from favorbook.errors import ValidationError
-from favorbook.services._common import as_date, clean, new_uid, require, today, utc_now
+from favorbook.services._common import (
+    as_date,
+    clean,
+    iso_date,
+    new_uid,
+    raw_rows,
+    require,
+    today,
+    utc_now,
+)
 
 
 @dataclass
@@ -58,14 +67,17 @@ def reschedule(followup_id: int, due_on: dt.date | str) -> None:
 
 
 def _views(query) -> list[FollowUpView]:
-    query = query.select(FollowUp, Contact.id, Contact.display_name).join(
-        Contact, on=(FollowUp.contact == Contact.id)
-    )
+    query = query.select(
+        FollowUp.id,
+        FollowUp.contact,
+        Contact.display_name,
+        FollowUp.due_on,
+        FollowUp.title,
+        FollowUp.done_at.is_null(False),
+    ).join(Contact, on=(FollowUp.contact == Contact.id))
     return [
-        FollowUpView(
-            f.id, f.contact_id, f.contact.display_name, f.due_on, f.title, f.done_at is not None
-        )
-        for f in query
+        FollowUpView(fid, contact_id, name, iso_date(due_on), title, bool(done))
+        for fid, contact_id, name, due_on, title, done in raw_rows(query)
     ]
 
 

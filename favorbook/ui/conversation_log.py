@@ -123,8 +123,10 @@ class ConversationLog(RecordListWidget):
     newConversationRequested = Signal(object)
     """Open the conversation form; carries the contact id, or None on the page."""
 
-    def __init__(self, bus, contact_id: int | None = None, parent=None) -> None:
-        super().__init__(bus, contact_id, parent)
+    def __init__(
+        self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
+    ) -> None:
+        super().__init__(bus, contact_id, parent, per_contact=per_contact)
         self.setObjectName("conversationPage" if self.is_page else "contactConversations")
         self.stats_label = QLabel()
         self.stats_label.setObjectName("inboundShareLabel")

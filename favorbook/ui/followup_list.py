@@ -141,8 +141,10 @@ class FollowUpList(RecordListWidget):
     rescheduleRequested = Signal(int)
     """Ask for a new due date for this follow-up (by id)."""
 
-    def __init__(self, bus, contact_id: int | None = None, parent=None) -> None:
-        super().__init__(bus, contact_id, parent)
+    def __init__(
+        self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
+    ) -> None:
+        super().__init__(bus, contact_id, parent, per_contact=per_contact)
         self.setObjectName("followUpPage" if self.is_page else "contactFollowUps")
         self.state_combo = QComboBox()
         self.state_combo.setObjectName("followUpStateFilter")

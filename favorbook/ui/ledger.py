@@ -133,8 +133,10 @@ class LedgerView(RecordListWidget):
     newFavorRequested = Signal(object)
     """Open the favor form; carries the contact id, or None on the page."""
 
-    def __init__(self, bus, contact_id: int | None = None, parent=None) -> None:
-        super().__init__(bus, contact_id, parent)
+    def __init__(
+        self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
+    ) -> None:
+        super().__init__(bus, contact_id, parent, per_contact=per_contact)
         self.setObjectName("ledgerPage" if self.is_page else "contactLedger")
         self.balance_label = QLabel()
         self.balance_label.setObjectName("balanceLabel")

@@ -237,6 +237,8 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
 class RecordListWidget(QWidget):
     """A list page or contact tab: header widgets, a toolbar, the table or an empty message.
 
+    ``contact_id`` None makes the page for all contacts; a contact's tab is made with a
+    contact id, or with ``per_contact=True`` before one is chosen (then ``set_contact``).
     Subclasses set ``PAGE_NAME``/``TAB_NAME`` (the view's objectName), build the model
     in ``make_model`` and load records in ``load``. The widget reloads when the bus says
     data changed, or on its next show while hidden.
@@ -245,11 +247,14 @@ class RecordListWidget(QWidget):
     PAGE_NAME = ""
     TAB_NAME = ""
 
-    def __init__(self, bus, contact_id: int | None = None, parent=None) -> None:
+    def __init__(
+        self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
+    ) -> None:
         super().__init__(parent)
         self.bus = bus
         self.contact_id = contact_id
-        self.is_page = contact_id is None
+        # A contact tab made before any contact is chosen passes per_contact=True.
+        self.is_page = contact_id is None and not per_contact
         self._stale = True
         self._quiet = False
         self._keep: tuple[int | None, int] = (None, -1)

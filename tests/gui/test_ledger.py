@@ -239,3 +239,16 @@ def test_refresh_keeps_the_selection(qtbot, bus, people):
     favors.log_favor(ann, "given", "A newer favor")
     page.refresh()
     assert page.current_record().id == ids["intro"]
+
+
+def test_a_tab_made_before_a_contact_is_chosen(qtbot, bus, people):
+    ann, _, _ = people
+    tab = LedgerView(bus, per_contact=True)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.view.objectName() == "contactFavorList"
+    assert tab.model.rowCount() == 0
+    assert not tab.new_action.isEnabled()
+    tab.set_contact(ann)
+    assert len(column_texts(tab, "description")) == 2
+    assert tab.new_action.isEnabled()

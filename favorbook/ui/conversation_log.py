@@ -66,6 +66,7 @@ class ConversationModel(RecordTableModel):
                 tr("Channel"),
                 lambda c: tr(c.channel.capitalize()),
                 sample="Meeting",
+                optional=True,
             ),
             Column(
                 "direction",
@@ -93,6 +94,7 @@ class ConversationModel(RecordTableModel):
                 tr("Learned"),
                 self.learned_text,
                 tip=self.learned_tip,
+                optional=True,
             ),
         ]
         super().__init__(columns, parent)

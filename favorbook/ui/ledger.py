@@ -76,13 +76,14 @@ class LedgerModel(RecordTableModel):
                 lambda f: tr(kind_label(f.kind)),
                 tip=lambda f: tr(favors.KIND_LABELS.get(f.kind, f.kind)),
                 sample="Time and effort",
+                optional=True,
             ),
             Column(
                 "description",
                 tr("Description"),
                 lambda f: first_line(f.description),
                 key=lambda f: f.description.casefold(),
-                tip=lambda f: f.description,
+                tip=self.description_tip,
             ),
             Column(
                 "value",
@@ -91,22 +92,30 @@ class LedgerModel(RecordTableModel):
                 key=lambda f: (f.value, f.id),
                 tip=lambda f: tr("Value %1 of 5").replace("%1", str(f.value)),
                 sample="●●●●●",
+                optional=True,
             ),
             Column(
                 "expectation",
                 tr("Expectation"),
                 lambda f: self._expectations.get(f.expectation, f.expectation),
                 sample="Pay it forward",
+                optional=True,
             ),
             Column(
                 "status",
                 tr("Status"),
                 self.status_text,
                 color=lambda f: QColor(WARNING_RED) if f.is_open_iou else None,
-                sample="Written off 2026-12-31",
+                sample="Open IOU · acknowledged",
             ),
         ]
         super().__init__(columns, parent)
+
+    def description_tip(self, f: favors.FavorView) -> str:
+        kind = self.tr(favors.KIND_LABELS.get(f.kind, f.kind))
+        expectation = self._expectations.get(f.expectation, f.expectation)
+        value = self.tr("value %1 of 5").replace("%1", str(f.value))
+        return f"{kind} · {expectation} · {value}\n\n{f.description}"
 
     def status_text(self, f: favors.FavorView) -> str:
         if f.expectation == "iou" and f.settled_by_id is not None:

@@ -13,7 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +42,7 @@ WARNING_RED = "#c0392b"
 GOOD_GREEN = "#27ae60"
 CALM_BLUE = "#2980b9"
 AnyIndex = QModelIndex | QPersistentModelIndex
+STRETCH_MIN = 220  # width a stretching column (description, summary) should keep
 
 
 def first_line(text: str, limit: int = 160) -> str:
@@ -63,6 +70,8 @@ class Column:
     bold: Callable[[Any], bool] | None = None
     right: bool = False
     sample: str = ""  # typical widest content, to size the column; "" stretches it
+    optional: bool = False  # hidden when the list is too narrow to show it (a contact tab)
+    width: int = 0  # set by make_table from ``sample``
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -229,7 +238,8 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
             header.fontMetrics().horizontalAdvance(column.header) + 24,  # sort arrow
             view.fontMetrics().horizontalAdvance(column.sample),
         )
-        header.resizeSection(number, width + 16)
+        column.width = width + 16
+        header.resizeSection(number, column.width)
     view.setSortingEnabled(True)
     return view
 
@@ -287,6 +297,7 @@ class RecordListWidget(QWidget):
         layout.addLayout(self.body_layout, 1)
         self.context_actions: list[QAction | None] = []
 
+        self.view.installEventFilter(self)
         self.bus.changed.connect(self._bus_changed)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
@@ -392,6 +403,24 @@ class RecordListWidget(QWidget):
     def _bus_changed(self) -> None:
         if not self._quiet:
             self._mark_stale()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Hide optional columns, last first, while the fixed ones would squeeze the rest."""
+        widths = [column.width or STRETCH_MIN for column in self.model.columns]
+        needed = sum(widths)
+        available = self.view.width()
+        for number in reversed(range(len(widths))):
+            if not self.model.columns[number].optional:
+                continue
+            hide = needed > available
+            self.view.setColumnHidden(number, hide)
+            if hide:
+                needed -= widths[number]
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

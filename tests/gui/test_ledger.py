@@ -252,3 +252,20 @@ def test_a_tab_made_before_a_contact_is_chosen(qtbot, bus, people):
     tab.set_contact(ann)
     assert len(column_texts(tab, "description")) == 2
     assert tab.new_action.isEnabled()
+
+
+def test_a_narrow_tab_drops_kind_value_and_expectation_before_squeezing_the_description(
+    qtbot, bus, people
+):
+    ann, _, _ = people
+    tab = make_view(qtbot, bus, ann)
+    model = tab.model
+    optional = [model.column_named(name) for name in ("kind", "value", "expectation")]
+    tab.resize(1200, 500)
+    qtbot.waitUntil(lambda: not any(tab.view.isColumnHidden(c) for c in optional))
+    tab.resize(480, 500)
+    qtbot.waitUntil(lambda: all(tab.view.isColumnHidden(c) for c in optional))
+    description = model.column_named("description")
+    assert tab.view.columnWidth(description) >= 100
+    tip = model.index(0, description).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Other · Pay it forward · value 1 of 5")

@@ -88,6 +88,8 @@ class RecordTableModel(QAbstractTableModel):
         self._shown = 0
         self._filter: Callable[[Any], bool] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.pin: int | None = None
+        """A record id to keep among the fetched rows across a reset (the selection)."""
 
     # --- filling -------------------------------------------------------------------
 
@@ -114,6 +116,11 @@ class RecordTableModel(QAbstractTableModel):
             rows.sort(key=key, reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
         self._visible = rows
         self._shown = min(len(rows), self.BATCH)
+        if self.pin is not None:
+            for row in range(self._shown, len(rows)):
+                if getattr(rows[row], self.id_attr) == self.pin:
+                    self._shown = row + 1
+                    break
 
     def total_count(self) -> int:
         """Records loaded, before the filter."""
@@ -461,11 +468,13 @@ class RecordListWidget(QWidget):
         if self._forget_selection:
             self._forget_selection = False
             self._keep = (None, -1)
+            self.model.pin = None
             return
         record = self.current_record()
         rows = self.view.selectionModel().selectedRows()
         record_id = getattr(record, self.model.id_attr) if record else None
         self._keep = (record_id, rows[0].row() if rows else -1)
+        self.model.pin = record_id  # fetched before the reset ends, not during modelReset
 
     def _restore_selection(self) -> None:
         record_id, row = self._keep

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog
 
 from favorbook.services import favors
@@ -269,3 +269,35 @@ def test_a_narrow_tab_drops_kind_value_and_expectation_before_squeezing_the_desc
     assert tab.view.columnWidth(description) >= 100
     tip = model.index(0, description).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Other · Pay it forward · value 1 of 5")
+
+
+def test_big_ledgers_are_handed_to_the_view_in_batches(
+    qtbot, bus, people, monkeypatch, qtmodeltester
+):
+    monkeypatch.setattr("favorbook.ui.ledger.LedgerModel.BATCH", 2)
+    page = LedgerView(bus)
+    page.refresh()
+    assert page.model.rowCount() == 2 and page.model.canFetchMore(QModelIndex())
+    qtmodeltester.check(page.model)  # fetches the rest, checking each batch
+    assert page.model.rowCount() == 3
+
+
+def test_the_selection_survives_a_refresh_beyond_the_first_batch(qtbot, bus, people, monkeypatch):
+    _, _, ids = people
+    monkeypatch.setattr("favorbook.ui.ledger.LedgerModel.BATCH", 2)
+    page = make_view(qtbot, bus)
+    # The oldest favor is past the first batch; selecting it fetches the rows up to it.
+    assert page.select_id(ids["intro"])
+    page.refresh()
+    assert page.current_record().id == ids["intro"]
+
+
+def test_delete_in_the_filter_box_edits_the_text_not_the_ledger(qtbot, bus, people):
+    _, _, ids = people
+    page = make_view(qtbot, bus)
+    select(page, ids["part"])
+    qtbot.keyClicks(page.filter_edit, "part")
+    page.filter_edit.setCursorPosition(0)
+    qtbot.keyClick(page.filter_edit, Qt.Key.Key_Delete)
+    assert page.filter_edit.text() == "art"
+    assert len(favors.list_favors()) == 3

@@ -29,6 +29,7 @@ def _paragraphs(text: str) -> str:
 
 class ConversationModel(RecordTableModel):
     def __init__(self, with_contact: bool, parent=None) -> None:
+        super().__init__([], parent)
         tr = self.tr
         self._directions = {
             "inbound": tr("← Inbound"),
@@ -97,7 +98,7 @@ class ConversationModel(RecordTableModel):
                 optional=True,
             ),
         ]
-        super().__init__(columns, parent)
+        self.columns = columns
 
     def learned_text(self, c: conversations.ConversationView) -> str:
         parts = [

@@ -38,6 +38,7 @@ def _disabled_text() -> QColor:
 
 class FollowUpModel(RecordTableModel):
     def __init__(self, with_contact: bool, parent=None) -> None:
+        super().__init__([], parent)
         tr = self.tr
         columns = [
             Column(
@@ -72,7 +73,7 @@ class FollowUpModel(RecordTableModel):
                 sample="Overdue by 365 days",
             ),
         ]
-        super().__init__(columns, parent)
+        self.columns = columns
 
     def state_text(self, f: followups.FollowUpView) -> str:
         if f.done:
@@ -102,6 +103,7 @@ class TouchDueModel(RecordTableModel):
     """Contacts whose stay-in-touch cadence has run out."""
 
     def __init__(self, parent=None) -> None:
+        super().__init__([], parent, id_attr="contact_id")
         tr = self.tr
         columns = [
             Column(
@@ -127,7 +129,7 @@ class TouchDueModel(RecordTableModel):
                 sample="2026-12-31",
             ),
         ]
-        super().__init__(columns, parent, id_attr="contact_id")
+        self.columns = columns
 
 
 class FollowUpList(RecordListWidget):

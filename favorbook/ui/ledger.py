@@ -38,6 +38,7 @@ def kind_label(kind: str) -> str:
 
 class LedgerModel(RecordTableModel):
     def __init__(self, with_contact: bool, parent=None) -> None:
+        super().__init__([], parent)
         tr = self.tr
         self._arrows = {"given": tr("→ Given"), "received": tr("← Received")}
         self._expectations = {"iou": tr("IOU"), "pay_forward": tr("Pay it forward")}
@@ -109,7 +110,7 @@ class LedgerModel(RecordTableModel):
                 sample="Open IOU · acknowledged",
             ),
         ]
-        super().__init__(columns, parent)
+        self.columns = columns
 
     def description_tip(self, f: favors.FavorView) -> str:
         kind = self.tr(favors.KIND_LABELS.get(f.kind, f.kind))

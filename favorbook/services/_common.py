@@ -86,3 +86,27 @@ def ratio(given: int, received: int) -> float | None:
     if received == 0:
         return None
     return round(given / received, 2)
+
+
+def raw_rows(query):
+    """Run a peewee query on the plain cursor: tuples with no per-field conversion.
+
+    Several times faster than model instances for lists of tens of thousands of rows;
+    the caller converts the few columns that need it (``iso_date``, ``iso_datetime``).
+    """
+    from favorbook.db.models import db
+
+    sql, params = query.sql()
+    return db.execute_sql(sql, params)
+
+
+def iso_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value[:10])
+
+
+def iso_datetime(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)

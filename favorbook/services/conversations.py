@@ -15,6 +15,8 @@ from favorbook.services._common import (
     as_datetime,
     choice,
     clean,
+    iso_datetime,
+    raw_rows,
     require,
     utc_now,
 )
@@ -110,28 +112,26 @@ def list_conversations(
     contact_id: int | None = None, *, limit: int | None = None
 ) -> list[ConversationView]:
     """The log, newest first; one person's when ``contact_id`` is given."""
-    query = Conversation.select(Conversation, Contact.id, Contact.display_name).join(
-        Contact, on=(Conversation.contact == Contact.id)
-    )
+    query = Conversation.select(
+        Conversation.id,
+        Conversation.contact,
+        Contact.display_name,
+        Conversation.occurred_at,
+        Conversation.channel,
+        Conversation.direction,
+        Conversation.summary,
+        Conversation.problems,
+        Conversation.opportunities,
+        Conversation.strategies,
+    ).join(Contact, on=(Conversation.contact == Contact.id))
     if contact_id is not None:
         query = query.where(Conversation.contact == contact_id)
     query = query.order_by(Conversation.occurred_at.desc(), Conversation.id.desc())
     if limit:
         query = query.limit(limit)
     return [
-        ConversationView(
-            c.id,
-            c.contact_id,
-            c.contact.display_name,
-            c.occurred_at,
-            c.channel,
-            c.direction,
-            c.summary,
-            c.problems,
-            c.opportunities,
-            c.strategies,
-        )
-        for c in query
+        ConversationView(cid, contact, name, iso_datetime(when), *rest)
+        for cid, contact, name, when, *rest in raw_rows(query)
     ]
 
 
@@ -161,3 +161,58 @@ def interaction_stats(contact_id: int) -> InteractionStats:
     if isinstance(last, str):
         last = dt.datetime.fromisoformat(last)
     return InteractionStats(total, inbound, last)
+
+
+@dataclass(frozen=True)
+class ConversationSnapshot:
+    """A conversation's row and the follow-ups and answers linked to it, before deleting it."""
+
+    row: dict
+    followup_ids: tuple[int, ...]
+    asked_ids: tuple[int, ...]
+
+
+def conversation_snapshot(conversation_id: int) -> ConversationSnapshot:
+    from favorbook.db.models import FollowUp, QuestionAsked
+
+    require(Conversation, conversation_id, "conversation")
+    row = Conversation.select().where(Conversation.id == conversation_id).dicts().get()
+    followup_ids = tuple(
+        f.id
+        for f in FollowUp.select(FollowUp.id)
+        .where(FollowUp.conversation == conversation_id)
+        .order_by(FollowUp.id)
+    )
+    asked_ids = tuple(
+        a.id
+        for a in QuestionAsked.select(QuestionAsked.id)
+        .where(QuestionAsked.conversation == conversation_id)
+        .order_by(QuestionAsked.id)
+    )
+    return ConversationSnapshot(row, followup_ids, asked_ids)
+
+
+def restore_conversation(snapshot: ConversationSnapshot) -> int:
+    """Put a deleted conversation back (same id unless taken) and relink what was linked.
+
+    Deleting a conversation keeps its follow-ups and answers (they lose the link);
+    restoring links them to it again and recomputes the contact's stay-in-touch clock.
+    """
+    from favorbook.db.models import FollowUp, QuestionAsked
+
+    row = dict(snapshot.row)
+    require(Contact, row["contact"], "contact")
+    with db.atomic():
+        if Conversation.get_or_none(Conversation.id == row["id"]) is not None:
+            del row["id"]
+        conversation_id = Conversation.insert(**row).execute()
+        if snapshot.followup_ids:
+            FollowUp.update(conversation=conversation_id).where(
+                FollowUp.id.in_(snapshot.followup_ids) & FollowUp.conversation.is_null()
+            ).execute()
+        if snapshot.asked_ids:
+            QuestionAsked.update(conversation=conversation_id).where(
+                QuestionAsked.id.in_(snapshot.asked_ids) & QuestionAsked.conversation.is_null()
+            ).execute()
+        contacts.refresh_interaction(row["contact"])
+    return conversation_id

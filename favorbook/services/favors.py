@@ -10,7 +10,17 @@ from peewee import fn
 from favorbook.db.models import Contact, Favor, db
 from favorbook.errors import ValidationError
 from favorbook.services import settings
-from favorbook.services._common import as_date, choice, clean, ratio, require, today, utc_now
+from favorbook.services._common import (
+    as_date,
+    choice,
+    clean,
+    iso_date,
+    ratio,
+    raw_rows,
+    require,
+    today,
+    utc_now,
+)
 
 DIRECTIONS = ("given", "received")
 EXPECTATIONS = ("pay_forward", "iou")
@@ -157,27 +167,55 @@ def delete_favor(favor_id: int) -> None:
 
 
 def _views(query) -> list[FavorView]:
-    query = query.select(Favor, Contact.id, Contact.display_name).join(
-        Contact, on=(Favor.contact == Contact.id)
-    )
+    query = query.select(
+        Favor.id,
+        Favor.contact,
+        Contact.display_name,
+        Favor.direction,
+        Favor.kind,
+        Favor.occurred_on,
+        Favor.description,
+        Favor.value,
+        Favor.beneficiary,
+        Favor.expectation,
+        Favor.acknowledged,
+        Favor.settled_by,
+        Favor.settled_on,
+        Favor.written_off_on,
+    ).join(Contact, on=(Favor.contact == Contact.id))
     return [
         FavorView(
-            f.id,
-            f.contact_id,
-            f.contact.display_name,
-            f.direction,
-            f.kind,
-            f.occurred_on,
-            f.description,
-            f.value,
-            f.beneficiary_id,
-            f.expectation,
-            f.acknowledged,
-            f.settled_by_id,
-            f.settled_on,
-            f.written_off_on,
+            fid,
+            contact_id,
+            name,
+            direction,
+            kind,
+            iso_date(occurred_on),
+            description,
+            value,
+            beneficiary_id,
+            expectation,
+            bool(acknowledged),
+            settled_by_id,
+            iso_date(settled_on),
+            iso_date(written_off_on),
         )
-        for f in query
+        for (
+            fid,
+            contact_id,
+            name,
+            direction,
+            kind,
+            occurred_on,
+            description,
+            value,
+            beneficiary_id,
+            expectation,
+            acknowledged,
+            settled_by_id,
+            settled_on,
+            written_off_on,
+        ) in raw_rows(query)
     ]
 
 
@@ -330,3 +368,48 @@ def overdrawn_contacts(limit: int | None = None) -> list[Overdrawn]:
 
 def overdrawn_ids() -> set[int]:
     return {o.contact_id for o in overdrawn_contacts()}
+
+
+@dataclass(frozen=True)
+class FavorSnapshot:
+    """Everything ``delete_favor`` removes, so ``restore_favor`` can put it back."""
+
+    row: dict
+    settled: tuple[tuple[int, dt.date | None], ...]  # IOUs this favor settled, with the day
+
+
+def favor_snapshot(favor_id: int) -> FavorSnapshot:
+    """The favor's stored row and the IOUs it settles, taken before deleting it."""
+    require(Favor, favor_id, "favor")
+    row = Favor.select().where(Favor.id == favor_id).dicts().get()
+    settled = tuple(
+        Favor.select(Favor.id, Favor.settled_on)
+        .where(Favor.settled_by == favor_id)
+        .order_by(Favor.id)
+        .tuples()
+    )
+    return FavorSnapshot(row, settled)
+
+
+def restore_favor(snapshot: FavorSnapshot) -> int:
+    """Put a deleted favor back with its id (a new one if that id was taken) and its links.
+
+    The IOUs it settled are settled by it again, unless they were settled or written
+    off meanwhile. Returns the favor's id.
+    """
+    row = dict(snapshot.row)
+    require(Contact, row["contact"], "contact")
+    with db.atomic():
+        if Favor.get_or_none(Favor.id == row["id"]) is not None:
+            del row["id"]
+        if row.get("beneficiary") and Contact.get_or_none(Contact.id == row["beneficiary"]) is None:
+            row["beneficiary"] = None
+        if row.get("settled_by") and Favor.get_or_none(Favor.id == row["settled_by"]) is None:
+            row["settled_by"] = None
+            row["settled_on"] = None
+        favor_id = Favor.insert(**row).execute()
+        for iou_id, settled_on in snapshot.settled:
+            Favor.update(settled_by=favor_id, settled_on=settled_on).where(
+                (Favor.id == iou_id) & _open_iou()
+            ).execute()
+    return favor_id

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from favorbook.db.models import Contact, FollowUp
 from favorbook.errors import ValidationError
-from favorbook.services._common import as_date, clean, new_uid, require, today, utc_now
+from favorbook.services._common import (
+    as_date,
+    clean,
+    iso_date,
+    new_uid,
+    raw_rows,
+    require,
+    today,
+    utc_now,
+)
 
 
 @dataclass
@@ -58,14 +67,17 @@ def reschedule(followup_id: int, due_on: dt.date | str) -> None:
 
 
 def _views(query) -> list[FollowUpView]:
-    query = query.select(FollowUp, Contact.id, Contact.display_name).join(
-        Contact, on=(FollowUp.contact == Contact.id)
-    )
+    query = query.select(
+        FollowUp.id,
+        FollowUp.contact,
+        Contact.display_name,
+        FollowUp.due_on,
+        FollowUp.title,
+        FollowUp.done_at.is_null(False),
+    ).join(Contact, on=(FollowUp.contact == Contact.id))
     return [
-        FollowUpView(
-            f.id, f.contact_id, f.contact.display_name, f.due_on, f.title, f.done_at is not None
-        )
-        for f in query
+        FollowUpView(fid, contact_id, name, iso_date(due_on), title, bool(done))
+        for fid, contact_id, name, due_on, title, done in raw_rows(query)
     ]
 
 
@@ -129,3 +141,35 @@ def stay_in_touch_due_count(on: dt.date | None = None) -> int:
         .where(Contact.archived_at.is_null() & (Contact.touch_due_on <= (on or today())))
         .count()
     )
+
+
+STATES = ("open", "overdue", "done", "all")
+
+
+def list_followups(
+    state: str = "open",
+    *,
+    contact_id: int | None = None,
+    conversation_id: int | None = None,
+    on: dt.date | None = None,
+) -> list[FollowUpView]:
+    """Follow-ups in one ``state`` (open, overdue, done or all): open ones earliest first,
+    done ones most recently due first. Without a contact, archived contacts' are left out.
+    """
+    if state not in STATES:
+        raise ValidationError("state", f"must be one of {', '.join(STATES)} (got {state!r})")
+    query = FollowUp.select()
+    if contact_id is not None:
+        query = query.where(FollowUp.contact == contact_id)
+    elif conversation_id is None:
+        query = query.where(Contact.archived_at.is_null())
+    if conversation_id is not None:
+        query = query.where(FollowUp.conversation == conversation_id)
+    if state in ("open", "overdue"):
+        query = query.where(FollowUp.done_at.is_null())
+    if state == "overdue":
+        query = query.where(FollowUp.due_on < (on or today()))
+    if state == "done":
+        query = query.where(FollowUp.done_at.is_null(False))
+        return _views(query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc()))
+    return _views(query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id))

@@ -198,3 +198,14 @@ def suggest(contact_id: int, *, on: dt.date | None = None, limit: int = 5) -> li
         if len(out) >= limit:
             break
     return out
+
+
+def answers_in_conversation(conversation_id: int) -> list[AnswerView]:
+    """The questions asked in one conversation, in the order they were recorded."""
+    query = (
+        QuestionAsked.select(QuestionAsked, Question.id, Question.text)
+        .join(Question)
+        .where(QuestionAsked.conversation == conversation_id)
+        .order_by(QuestionAsked.id)
+    )
+    return [AnswerView(a.question_id, a.question.text, a.asked_on, a.answer) for a in query]

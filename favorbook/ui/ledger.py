@@ -1,0 +1,339 @@
+"""The favor ledger: every favor given and received, for all contacts or for one."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+)
+
+from favorbook.services import favors
+from favorbook.ui.record_list import (
+    CALM_BLUE,
+    GOOD_GREEN,
+    WARNING_RED,
+    Column,
+    RecordListWidget,
+    RecordTableModel,
+    first_line,
+)
+from favorbook.ui.undo import DeleteFavorCommand
+
+NEW_FAVOR_SHORTCUT = "Ctrl+Shift+F"
+
+
+def kind_label(kind: str) -> str:
+    """The kind without its explanation in brackets, for the column."""
+    return favors.KIND_LABELS.get(kind, kind).split(" (")[0]
+
+
+class LedgerModel(RecordTableModel):
+    def __init__(self, with_contact: bool, parent=None) -> None:
+        super().__init__([], parent)
+        tr = self.tr
+        self._arrows = {"given": tr("→ Given"), "received": tr("← Received")}
+        self._expectations = {"iou": tr("IOU"), "pay_forward": tr("Pay it forward")}
+        columns = [
+            Column(
+                "date",
+                tr("Date"),
+                lambda f: f.occurred_on.isoformat(),
+                key=lambda f: (f.occurred_on, f.id),
+                sample="2026-12-31",
+            ),
+        ]
+        if with_contact:
+            columns.append(
+                Column(
+                    "contact",
+                    tr("Contact"),
+                    lambda f: f.contact_name,
+                    key=lambda f: (f.contact_name.casefold(), f.id),
+                    tip=lambda f: tr("Double-click to open %1").replace("%1", f.contact_name),
+                    sample="Margaret Oyelaran-Smith",
+                )
+            )
+        columns += [
+            Column(
+                "direction",
+                tr("Direction"),
+                lambda f: self._arrows.get(f.direction, f.direction),
+                key=lambda f: (f.direction, f.occurred_on, f.id),
+                color=lambda f: QColor(GOOD_GREEN if f.direction == "given" else CALM_BLUE),
+                sample="← Received",
+            ),
+            Column(
+                "kind",
+                tr("Kind"),
+                lambda f: tr(kind_label(f.kind)),
+                tip=lambda f: tr(favors.KIND_LABELS.get(f.kind, f.kind)),
+                sample="Time and effort",
+                optional=True,
+            ),
+            Column(
+                "description",
+                tr("Description"),
+                lambda f: first_line(f.description),
+                key=lambda f: f.description.casefold(),
+                tip=self.description_tip,
+            ),
+            Column(
+                "value",
+                tr("Value"),
+                lambda f: "●" * f.value + "○" * (5 - f.value),
+                key=lambda f: (f.value, f.id),
+                tip=lambda f: tr("Value %1 of 5").replace("%1", str(f.value)),
+                sample="●●●●●",
+                optional=True,
+            ),
+            Column(
+                "expectation",
+                tr("Expectation"),
+                lambda f: self._expectations.get(f.expectation, f.expectation),
+                sample="Pay it forward",
+                optional=True,
+            ),
+            Column(
+                "status",
+                tr("Status"),
+                self.status_text,
+                color=lambda f: QColor(WARNING_RED) if f.is_open_iou else None,
+                sample="Open IOU · acknowledged",
+            ),
+        ]
+        self.columns = columns
+
+    def description_tip(self, f: favors.FavorView) -> str:
+        kind = self.tr(favors.KIND_LABELS.get(f.kind, f.kind))
+        expectation = self._expectations.get(f.expectation, f.expectation)
+        value = self.tr("value %1 of 5").replace("%1", str(f.value))
+        return f"{kind} · {expectation} · {value}\n\n{f.description}"
+
+    def status_text(self, f: favors.FavorView) -> str:
+        if f.expectation == "iou" and f.settled_by_id is not None:
+            text = self.tr("Settled %1").replace(
+                "%1", f.settled_on.isoformat() if f.settled_on else ""
+            )
+        elif f.expectation == "iou" and f.written_off_on is not None:
+            text = self.tr("Written off %1").replace("%1", f.written_off_on.isoformat())
+        elif f.expectation == "iou":
+            text = self.tr("Open IOU")
+        else:
+            return self.tr("Acknowledged") if f.acknowledged else ""
+        if f.acknowledged:
+            text += " · " + self.tr("acknowledged")
+        return text
+
+
+class LedgerView(RecordListWidget):
+    """The Favors page (``contact_id`` None) or a contact's Favors tab."""
+
+    PAGE_NAME = "favorList"
+    TAB_NAME = "contactFavorList"
+
+    newFavorRequested = Signal(object)
+    """Open the favor form; carries the contact id, or None on the page."""
+
+    def __init__(
+        self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
+    ) -> None:
+        super().__init__(bus, contact_id, parent, per_contact=per_contact)
+        self.setObjectName("ledgerPage" if self.is_page else "contactLedger")
+        self.balance_label = QLabel()
+        self.balance_label.setObjectName("balanceLabel")
+        self.balance_label.setWordWrap(True)
+        self.balance_label.setTextFormat(Qt.TextFormat.RichText)
+        self.header_layout.addWidget(self.balance_label)
+
+        self.direction_combo = QComboBox()
+        self.direction_combo.setObjectName("favorDirectionFilter")
+        self.direction_combo.addItem(self.tr("Given and received"), None)
+        self.direction_combo.addItem(self.tr("Given only"), "given")
+        self.direction_combo.addItem(self.tr("Received only"), "received")
+        self.open_only = QCheckBox(self.tr("Open IOUs only"))
+        self.open_only.setObjectName("openIousOnly")
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("favorFilter")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setPlaceholderText(
+            self.tr("Filter by description or contact…")
+            if self.is_page
+            else self.tr("Filter by description…")
+        )
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.direction_combo)
+        filters.addWidget(self.open_only)
+        self.header_layout.addLayout(filters)
+        self.direction_combo.currentIndexChanged.connect(self.refresh_filter)
+        self.open_only.toggled.connect(self.refresh_filter)
+        self.filter_edit.textChanged.connect(self.refresh_filter)
+
+        self.new_action = self.make_action(
+            self.tr("Log favor…"), self._request_new, NEW_FAVOR_SHORTCUT
+        )
+        self.settle_action = self.make_action(self.tr("Settle with…"), self.settle_selected)
+        self.write_off_action = self.make_action(self.tr("Write off"), self.write_off_selected)
+        self.acknowledge_action = self.make_action(
+            self.tr("Mark acknowledged"), self.acknowledge_selected
+        )
+        self.delete_action = self.make_action(
+            self.tr("Delete"), self.delete_selected, QKeySequence.StandardKey.Delete
+        )
+        self.bar_layout.addStretch(1)
+        self.context_actions = [
+            self.settle_action,
+            self.write_off_action,
+            self.acknowledge_action,
+            None,
+            self.delete_action,
+            None,
+            self.new_action,
+        ]
+        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.update_actions()
+
+    # --- RecordListWidget ----------------------------------------------------------
+
+    def make_model(self) -> LedgerModel:
+        return LedgerModel(with_contact=self.is_page, parent=self)
+
+    def load(self) -> list[favors.FavorView]:
+        return favors.list_favors(self.contact_id)
+
+    def filter_predicate(self):
+        direction = self.direction_combo.currentData()
+        open_only = self.open_only.isChecked()
+        text = self.filter_edit.text().strip().casefold()
+        if not (direction or open_only or text):
+            return None
+
+        def keep(f: favors.FavorView) -> bool:
+            if direction and f.direction != direction:
+                return False
+            if open_only and not f.is_open_iou:
+                return False
+            return (
+                not text
+                or text in f.description.casefold()
+                or text in (f.contact_name.casefold() if self.is_page else "")
+            )
+
+        return keep
+
+    def empty_text(self, filtered: bool) -> str:
+        if filtered:
+            return self.tr("No favor matches the filter.")
+        shortcut = QKeySequence(NEW_FAVOR_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+        text = (
+            self.tr("No favors logged yet — Log favor… (%1)")
+            if self.is_page
+            else self.tr("No favors with this contact yet — Log favor… (%1)")
+        )
+        return text.replace("%1", shortcut)
+
+    def after_refresh(self) -> None:
+        if not self.is_page and self.contact_id is None:
+            self.balance_label.clear()
+            return
+        bal = favors.balance(self.contact_id)
+        target = f"{bal.target:g}:1"
+        parts = [
+            self.tr("Given <b>%1</b>").replace("%1", str(bal.given)),
+            self.tr("received <b>%1</b>").replace("%1", str(bal.received)),
+            self.tr("give:take <b>%1</b> (target %2)")
+            .replace("%1", escape(bal.ratio_text()))
+            .replace("%2", target),
+            self.tr("open IOUs: %1 owed to me, %2 I owe")
+            .replace("%1", str(bal.open_owed_to_me))
+            .replace("%2", str(bal.open_i_owe)),
+        ]
+        text = " · ".join(parts)
+        if bal.overdrawn:
+            text += (
+                f" — <b style='color:{WARNING_RED}'>"
+                + escape(self.tr("Overdrawn: give before you ask again"))
+                + "</b>"
+            )
+        self.balance_label.setText(text)
+
+    def update_actions(self) -> None:
+        f = self.current_record()
+        has = f is not None
+        self.settle_action.setEnabled(has and f.is_open_iou)
+        self.write_off_action.setEnabled(has and f.is_open_iou)
+        self.acknowledge_action.setEnabled(has and not f.acknowledged)
+        self.delete_action.setEnabled(has)
+        self.new_action.setEnabled(self.is_page or self.contact_id is not None)
+
+    # --- actions -------------------------------------------------------------------
+
+    def _request_new(self) -> None:
+        self.newFavorRequested.emit(self.contact_id)
+
+    def settle_candidates(self, iou: favors.FavorView) -> list[favors.FavorView]:
+        """Favors in the other direction with the same person, newest first."""
+        return [
+            f
+            for f in favors.list_favors(iou.contact_id)
+            if f.direction != iou.direction and f.id != iou.id
+        ]
+
+    def settle_selected(self) -> None:
+        iou = self.current_record()
+        if iou is None or not iou.is_open_iou:
+            return
+        candidates = self.settle_candidates(iou)
+        if not candidates:
+            QMessageBox.information(
+                self,
+                self.tr("Settle IOU"),
+                (
+                    self.tr("Nothing received from %1 yet to settle this IOU with.")
+                    if iou.direction == "given"
+                    else self.tr("Nothing given to %1 yet to settle this IOU with.")
+                ).replace("%1", iou.contact_name)
+                + "\n"
+                + self.tr("Log that favor first, then settle the IOU with it."),
+            )
+            return
+        labels = [
+            f"{f.occurred_on.isoformat()} — {first_line(f.description, 80)}" for f in candidates
+        ]
+        label, ok = QInputDialog.getItem(
+            self,
+            self.tr("Settle IOU"),
+            self.tr("Which favor pays back “%1”?").replace("%1", first_line(iou.description, 60)),
+            labels,
+            0,
+            False,
+        )
+        if not ok or label not in labels:
+            return
+        by = candidates[labels.index(label)]
+        if self.attempt(lambda: favors.settle_iou(iou.id, by.id)):
+            self.wrote(self.tr("IOU settled"))
+
+    def write_off_selected(self) -> None:
+        f = self.current_record()
+        if f is not None and self.attempt(lambda: favors.write_off(f.id)):
+            self.wrote(self.tr("IOU written off"))
+
+    def acknowledge_selected(self) -> None:
+        f = self.current_record()
+        if f is not None and self.attempt(lambda: favors.set_acknowledged(f.id, True)):
+            self.wrote(self.tr("Favor marked acknowledged"))
+
+    def delete_selected(self) -> None:
+        f = self.current_record()
+        if f is not None:
+            self.push(DeleteFavorCommand(self.bus, f.id, f.description))

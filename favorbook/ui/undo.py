@@ -1,0 +1,131 @@
+"""Undoable list actions, pushed onto the bus's shared undo stack.
+
+Each command calls one service in ``redo`` and its inverse in ``undo``, then tells
+every view that data changed and puts a confirmation in the status bar. A delete
+keeps a snapshot of what it removed and restores it exactly (same id while that id
+is free); the snapshot is taken again on each redo, so redo after undo deletes what
+is stored now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from favorbook.errors import FavorbookError
+from favorbook.services import conversations, favors, followups
+from favorbook.ui.record_list import first_line, undo_hint
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ListUndo", text)
+
+
+class BusCommand(QUndoCommand):
+    """A command that reports through the bus and never lets a service error escape."""
+
+    def __init__(self, bus, text: str) -> None:
+        super().__init__(text)
+        self.bus = bus
+
+    def _run(self, call: Callable[[], None], message: str) -> None:
+        try:
+            call()
+        except FavorbookError as exc:
+            # The record changed under us (deleted elsewhere): drop the command.
+            self.setObsolete(True)
+            self.bus.message.emit(str(exc))
+        else:
+            self.bus.message.emit(message)
+        self.bus.changed.emit()
+
+
+class DeleteFavorCommand(BusCommand):
+    def __init__(self, bus, favor_id: int, description: str = "") -> None:
+        label = tr("Delete favor “%1”").replace("%1", first_line(description, 40))
+        super().__init__(bus, label)
+        self.favor_id = favor_id
+        self.snapshot: favors.FavorSnapshot | None = None
+
+    def redo(self) -> None:
+        def delete() -> None:
+            self.snapshot = favors.favor_snapshot(self.favor_id)
+            favors.delete_favor(self.favor_id)
+
+        self._run(delete, tr("Favor deleted — %1 to undo").replace("%1", undo_hint()))
+
+    def undo(self) -> None:
+        def restore() -> None:
+            assert self.snapshot is not None
+            self.favor_id = favors.restore_favor(self.snapshot)
+
+        self._run(restore, tr("Favor restored"))
+
+
+class DeleteConversationCommand(BusCommand):
+    def __init__(self, bus, conversation_id: int, summary: str = "") -> None:
+        label = tr("Delete conversation “%1”").replace("%1", first_line(summary, 40))
+        super().__init__(bus, label)
+        self.conversation_id = conversation_id
+        self.snapshot: conversations.ConversationSnapshot | None = None
+
+    def redo(self) -> None:
+        def delete() -> None:
+            self.snapshot = conversations.conversation_snapshot(self.conversation_id)
+            conversations.delete_conversation(self.conversation_id)
+
+        self._run(delete, tr("Conversation deleted — %1 to undo").replace("%1", undo_hint()))
+
+    def undo(self) -> None:
+        def restore() -> None:
+            assert self.snapshot is not None
+            self.conversation_id = conversations.restore_conversation(self.snapshot)
+
+        self._run(restore, tr("Conversation restored"))
+
+
+class CompleteFollowUpCommand(BusCommand):
+    """Mark a follow-up done (or not done again)."""
+
+    def __init__(self, bus, followup_id: int, title: str, done: bool = True) -> None:
+        text = tr("Mark “%1” done") if done else tr("Mark “%1” not done")
+        super().__init__(bus, text.replace("%1", first_line(title, 40)))
+        self.followup_id = followup_id
+        self.done = done
+
+    def redo(self) -> None:
+        message = (
+            tr("Follow-up done — %1 to undo") if self.done else tr("Follow-up open again")
+        ).replace("%1", undo_hint())
+        self._run(lambda: followups.complete(self.followup_id, self.done), message)
+
+    def undo(self) -> None:
+        message = tr("Follow-up open again") if self.done else tr("Follow-up done")
+        self._run(lambda: followups.complete(self.followup_id, not self.done), message)
+
+
+class RescheduleFollowUpCommand(BusCommand):
+    def __init__(
+        self, bus, followup_id: int, title: str, old_due: dt.date, new_due: dt.date
+    ) -> None:
+        super().__init__(bus, tr("Snooze “%1”").replace("%1", first_line(title, 40)))
+        self.followup_id = followup_id
+        self.old_due = old_due
+        self.new_due = new_due
+
+    def redo(self) -> None:
+        self._run(
+            lambda: followups.reschedule(self.followup_id, self.new_due),
+            tr("Follow-up moved to %1 — %2 to undo")
+            .replace("%1", self.new_due.isoformat())
+            .replace("%2", undo_hint()),
+        )
+
+    def undo(self) -> None:
+        self._run(
+            lambda: followups.reschedule(self.followup_id, self.old_due),
+            tr("Follow-up back on %1").replace("%1", self.old_due.isoformat()),
+        )

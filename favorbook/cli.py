@@ -362,18 +362,10 @@ def _export(args, data_dir) -> int:
         )
         print(f"Wrote {n} contacts to {args.out} (vCard {args.vcard_version}).")
         return EXIT_OK
-    # CSV and iCalendar writers live in their own modules (imported only when asked for).
-    module, function = {
-        "csv": ("csv_export", "write_contacts"),
-        "ics": ("ics", "write_calendar"),
-    }[args.format]
-    import importlib
-
-    try:
-        writer = getattr(importlib.import_module(f"favorbook.formats.{module}"), function)
-    except (ImportError, AttributeError):
-        print(f"favorbook: export to {args.format} is not available in this build", file=sys.stderr)
-        return EXIT_FAIL
+    if args.format == "csv":
+        from favorbook.formats.csv_export import write_contacts as writer
+    else:
+        from favorbook.formats.ics import write_calendar as writer
     result = writer(args.out)
     count = f"{result} " if isinstance(result, int) else ""
     print(f"Wrote {count}{'contacts' if args.format == 'csv' else 'dates'} to {args.out}.")

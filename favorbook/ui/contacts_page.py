@@ -113,7 +113,10 @@ class FilterBar(QWidget):
             button.setCheckable(True)
             button.toggled.connect(self.changed)
         for combo in (self.kind, self.tag, self.vetting):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(9)
             combo.currentIndexChanged.connect(self.changed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -280,8 +283,9 @@ class ContactsPage(QWidget):
 
     def _show_in_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
+        show = getattr(widget, "show_contact", None) or widget.set_contact
         try:
-            widget.show_contact(self.contact_id)
+            show(self.contact_id)
         except FavorbookError as exc:
             self.bus.message.emit(describe_error(exc))
         self._stale_tabs.discard(index)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -47,8 +48,6 @@ class MainWindow(QMainWindow):
         self.contacts_page = ContactsPage(self.bus)
         self.contacts_page.welcome.load_sample_button.clicked.connect(self.load_sample)
         self.contacts_page.contactSelected.connect(self._contact_selected)
-        self.detail = ContactDetailView()
-        self.contacts_page.add_tab(self.detail, self.tr("Profile"))
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -71,13 +70,67 @@ class MainWindow(QMainWindow):
         self.summary_label.setObjectName("summaryLabel")
         self.statusBar().addPermanentWidget(self.summary_label)
         self._build_menus()
-        self.add_page(self.contacts_page, self.tr("Contacts"))
+        self._build_pages()
         self.navigation.setFixedWidth(self.navigation.sizeHintForColumn(0) + 36)
         self.navigation.setCurrentRow(0)
         self._restore_geometry()
         self.reload()
 
     # --- pages ----------------------------------------------------------------------
+
+    def _build_pages(self) -> None:
+        from favorbook.ui.conversation_log import ConversationLog
+        from favorbook.ui.dashboard import Dashboard
+        from favorbook.ui.followup_list import FollowUpList
+        from favorbook.ui.ledger import LedgerView
+        from favorbook.ui.matching import MatchPanel
+        from favorbook.ui.referral_graph import ReferralGraph
+
+        bus = self.bus
+        page = self.contacts_page
+        self.detail = ContactDetailView()
+        page.add_tab(self.detail, self.tr("Profile"))
+        self.contact_favors = LedgerView(bus, per_contact=True)
+        page.add_tab(self.contact_favors, self.tr("Favors"))
+        self.contact_conversations = ConversationLog(bus, per_contact=True)
+        page.add_tab(self.contact_conversations, self.tr("Conversations"))
+        self.contact_followups = FollowUpList(bus, per_contact=True)
+        page.add_tab(self.contact_followups, self.tr("Follow-ups"))
+        referrals_tab = QWidget()
+        referrals_layout = QVBoxLayout(referrals_tab)
+        referrals_layout.setContentsMargins(0, 0, 0, 0)
+        self.referral_graph = ReferralGraph(bus)
+        self.match_panel = MatchPanel(bus)
+        referrals_layout.addWidget(self.referral_graph, 3)
+        referrals_layout.addWidget(self.match_panel, 2)
+        referrals_tab.show_contact = lambda cid: (
+            self.referral_graph.show_contact(cid),
+            self.match_panel.show_contact(cid),
+        )
+        page.add_tab(referrals_tab, self.tr("Referrals"))
+
+        self.add_page(page, self.tr("Contacts"))
+        self.favors_page = LedgerView(bus)
+        self.add_page(self.favors_page, self.tr("Favors"))
+        self.conversations_page = ConversationLog(bus)
+        self.add_page(self.conversations_page, self.tr("Conversations"))
+        self.followups_page = FollowUpList(bus)
+        self.add_page(self.followups_page, self.tr("Follow-ups"))
+        self.dashboard = Dashboard(bus)
+        self.add_page(self.dashboard, self.tr("Dashboard"))
+
+        lists = (
+            self.contact_favors,
+            self.contact_conversations,
+            self.contact_followups,
+            self.favors_page,
+            self.conversations_page,
+            self.followups_page,
+        )
+        for widget in lists:
+            # The window's Log menu owns these keys; the same key on a list's own
+            # action would make Qt call the shortcut ambiguous and fire neither.
+            widget.new_action.setShortcut(QKeySequence())
 
     def add_page(self, widget: QWidget, title: str) -> None:
         """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""

@@ -198,3 +198,17 @@ def suggest(contact_id: int, *, on: dt.date | None = None, limit: int = 5) -> li
         if len(out) >= limit:
             break
     return out
+
+
+def asked_counts() -> dict[int, int]:
+    """How many times each question was asked, to anyone (one grouped query)."""
+    return dict(
+        QuestionAsked.select(QuestionAsked.question, fn.COUNT(QuestionAsked.id))
+        .group_by(QuestionAsked.question)
+        .tuples()
+    )
+
+
+def archived_ids() -> set[int]:
+    """The ids of archived questions."""
+    return {q.id for q in Question.select(Question.id).where(Question.archived_at.is_null(False))}

@@ -188,9 +188,9 @@ class VettedRow:
         return STATUS_LABELS[self.status]
 
 
-def list_vetted(on: dt.date | None = None) -> list[VettedRow]:
-    """Everyone with a vetting record (not archived): re-vet due first (earliest), then by name."""
-    on = on or today()
+def list_vetted() -> list[VettedRow]:
+    """Everyone with a vetting record (not archived), by re-vet date: those due come first,
+    those without a date last (by name)."""
     query = (
         Vetting.select(
             Vetting.contact,
@@ -207,9 +207,4 @@ def list_vetted(on: dt.date | None = None) -> list[VettedRow]:
         VettedRow(v.contact_id, v.contact.display_name, v.status, v.trusted_for, v.revet_on)
         for v in query
     ]
-
-    def key(r: VettedRow):
-        due = r.revet_on is not None and r.revet_on <= on
-        return (not due, r.revet_on or dt.date.max if due else dt.date.max, r.name.lower())
-
-    return sorted(rows, key=key)
+    return sorted(rows, key=lambda r: (r.revet_on is None, r.revet_on or dt.date.max, r.name))

@@ -383,7 +383,7 @@ class VettedTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._today = dt.date.today()
-        self._rows = vetting.list_vetted(self._today)
+        self._rows = vetting.list_vetted()
         self.endResetModel()
 
     def person(self, row: int) -> vetting.VettedRow | None:

@@ -411,6 +411,11 @@ class CallPrep(QWidget):
             text = self.tr("%1 questions asked").replace("%1", str(n))
         self.ticked_label.setText(text if self.contact_id is not None else "")
 
+    def clear_ticks(self) -> None:
+        """Untick every question (e.g. once the call was logged)."""
+        for row in self.question_rows:
+            row.check.setChecked(False)
+
     def request_log(self) -> None:
         if self.contact_id is not None:
             self.logCallRequested.emit(self.contact_id, self.ticked_question_ids())

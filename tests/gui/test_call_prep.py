@@ -85,6 +85,8 @@ def test_ticking_two_questions_and_logging_emits_their_ids(qtbot, make_contact, 
     with qtbot.waitSignal(prep.logCallRequested) as blocker:
         qtbot.mouseClick(prep.log_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [ann, [first.question_id, third.question_id]]
+    prep.clear_ticks()
+    assert prep.ticked_question_ids() == [] and "Tick the questions" in prep.ticked_label.text()
 
 
 def test_ticks_survive_a_refresh_after_a_change(qtbot, make_contact, today):

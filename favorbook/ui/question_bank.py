@@ -38,7 +38,7 @@ class QuestionBankModel(QAbstractTableModel):
         self._rows: list[questions.QuestionView] = []
         self._asked: dict[int, int] = {}
         self._archived: set[int] = set()
-        self._headers = [self.tr("Question"), self.tr("Purpose"), self.tr("Asked")]
+        self._headers = [self.tr("Question"), self.tr("Purpose"), self.tr("Times asked")]
 
     def reload(self, *, include_archived: bool = False, purpose: str | None = None) -> None:
         rows = questions.list_questions(include_archived=include_archived)

@@ -143,3 +143,20 @@ def test_escape_asks_before_dropping_edits(qtbot, make_contact):
     qtbot.keyClick(dialog.trusted_for, Qt.Key.Key_Escape)
     assert asked == [1] and not dialog.isVisible()
     assert vetting.get(ann).trusted_for == ""
+
+
+def test_a_voucher_who_is_not_a_contact_is_kept_by_name(qtbot, make_contact):
+    ann = make_contact()
+    tab = VettingTab(Bus())
+    qtbot.addWidget(tab)
+    tab.resize(900, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.show_contact(ann)
+    qtbot.keyClicks(tab.note_body, "Recommended by her old foreman")
+    tab.voucher.setEditText("Mr Okafor")
+    qtbot.mouseClick(tab.add_note_button, Qt.MouseButton.LeftButton)
+    assert not tab.note_error.isVisible(), tab.note_error.text()
+    [note] = vetting.get(ann).notes
+    assert (note.vouched_by_id, note.vouched_by) == (None, "Mr Okafor")
+    assert "Mr Okafor" in tab.notes_section.texts()

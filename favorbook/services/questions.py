@@ -209,3 +209,17 @@ def answers_in_conversation(conversation_id: int) -> list[AnswerView]:
         .order_by(QuestionAsked.id)
     )
     return [AnswerView(a.question_id, a.question.text, a.asked_on, a.answer) for a in query]
+
+
+def asked_counts() -> dict[int, int]:
+    """How many times each question was asked, to anyone (one grouped query)."""
+    return dict(
+        QuestionAsked.select(QuestionAsked.question, fn.COUNT(QuestionAsked.id))
+        .group_by(QuestionAsked.question)
+        .tuples()
+    )
+
+
+def archived_ids() -> set[int]:
+    """The ids of archived questions."""
+    return {q.id for q in Question.select(Question.id).where(Question.archived_at.is_null(False))}

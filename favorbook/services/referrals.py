@@ -309,3 +309,19 @@ def graph(contact_id: int, *, up: int = 3, down: int = 3) -> Graph:
 
     edges = [(src, subj) for subj, src in edges_map.items() if subj in levels and src in levels]
     return Graph(contact_id, names(list(levels)), sorted(edges), levels)
+
+
+def list_referrals(kind: str | None = None, *, limit: int | None = None) -> list[ReferralView]:
+    """Every referral, most recent first; only ``inbound`` or ``outbound`` ones when given."""
+    query = Referral.select()
+    if kind is not None:
+        query = query.where(Referral.kind == choice(kind, ("inbound", "outbound"), "kind"))
+    if limit:
+        query = query.order_by(Referral.occurred_on.desc(), Referral.id.desc()).limit(limit)
+    return _views(query)
+
+
+def get_referral(referral_id: int) -> ReferralView:
+    """One referral with its names."""
+    require(Referral, referral_id, "referral")
+    return _views(Referral.select().where(Referral.id == referral_id))[0]

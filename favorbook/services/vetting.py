@@ -173,3 +173,38 @@ def revet_due(on: dt.date | None = None) -> list[RevetDue]:
         .order_by(Vetting.revet_on)
     )
     return [RevetDue(v.contact_id, v.contact.display_name, v.status, v.revet_on) for v in query]
+
+
+@dataclass
+class VettedRow:
+    contact_id: int
+    name: str
+    status: str
+    trusted_for: str
+    revet_on: dt.date | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def list_vetted() -> list[VettedRow]:
+    """Everyone with a vetting record (not archived), by re-vet date: those due come first,
+    those without a date last (by name)."""
+    query = (
+        Vetting.select(
+            Vetting.contact,
+            Vetting.status,
+            Vetting.trusted_for,
+            Vetting.revet_on,
+            Contact.id,
+            Contact.display_name,
+        )
+        .join(Contact)
+        .where(Contact.archived_at.is_null())
+    )
+    rows = [
+        VettedRow(v.contact_id, v.contact.display_name, v.status, v.trusted_for, v.revet_on)
+        for v in query
+    ]
+    return sorted(rows, key=lambda r: (r.revet_on is None, r.revet_on or dt.date.max, r.name))

@@ -120,3 +120,15 @@ def test_answers_for_newest_first(make_contact, today):
         (q2, "How do you prefer to stay in touch?", "Email first"),
         (q1, "What are you learning at the moment?", "Spanish"),
     ]
+
+
+def test_asked_counts_and_archived_ids(make_contact):
+    ann = make_contact()
+    bo = make_contact("Bo", "Chan")
+    first, second = (q.id for q in questions.list_questions()[:2])
+    questions.record_answer(ann, first, "a")
+    questions.record_answer(bo, first, "b")
+    questions.record_answer(ann, second)
+    assert questions.asked_counts() == {first: 2, second: 1}
+    questions.archive_question(second)
+    assert questions.archived_ids() == {second}

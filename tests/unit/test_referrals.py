@@ -176,3 +176,16 @@ def test_correcting_who_brought_someone_keeps_what_came_of_it(make_contact):
     assert (view.source_id, view.outcome, view.value, view.thanks_sent) == (b, "won", 50_000, True)
     assert referrals.credited_value(b) == 50_000
     assert referrals.credited_value(a) == 0
+
+
+def test_list_referrals_recent_first_and_by_kind(make_contact):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    cy = make_contact("Cy", "Dale")
+    old = referrals.record_inbound(ann, bo, occurred_on="2026-01-05")
+    vetting.set_vetting(bo, "trusted", trusted_for="tax")
+    new = referrals.recommend(bo, cy, occurred_on="2026-02-01")
+    assert [r.id for r in referrals.list_referrals()] == [new, old]
+    assert [r.id for r in referrals.list_referrals("inbound")] == [old]
+    assert [r.id for r in referrals.list_referrals("outbound", limit=1)] == [new]
+    assert referrals.get_referral(new).recipient == "Cy Dale"

@@ -146,3 +146,14 @@ def test_changing_the_status_keeps_the_revet_date_unless_cleared(make_contact):
     assert vetting.get(bob).revet_on == dt.date(2030, 1, 1)
     vetting.set_vetting(bob, "trusted", revet_on="")
     assert vetting.get(bob).revet_on is None
+
+
+def test_list_vetted_puts_due_first_and_undated_last(make_contact, today):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    cy = make_contact("Cy", "Dale")
+    vetting.set_vetting(ann, "in_review", revet_on=today + dt.timedelta(days=30))
+    vetting.set_vetting(bo, "unvetted")
+    vetting.set_vetting(cy, "trusted", trusted_for="tax", revet_on=today - dt.timedelta(days=1))
+    assert [r.contact_id for r in vetting.list_vetted()] == [cy, ann, bo]
+    assert vetting.list_vetted()[0].status_label == "Trusted"

@@ -1,0 +1,297 @@
+"""One contact's vetting: status, criteria, what they are trusted for, re-vet date, dated notes."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from favorbook.errors import FavorbookError, ValidationError
+from favorbook.services import vetting
+from favorbook.services._common import today
+from favorbook.services.session import describe_error
+from favorbook.ui.call_prep import (
+    WARNING_RED,
+    Section,
+    contact_link,
+    muted,
+    text_label,
+)
+from favorbook.ui.forms.pickers import ContactPicker
+from favorbook.ui.forms.vetting_form import VettingDialog
+
+# Deliberate accents: white text on a coloured badge reads on light and dark themes.
+BADGE_COLOURS = {
+    "unvetted": "#6b6b6b",
+    "in_review": "#a15c00",
+    "trusted": "#1e7d32",
+    "not_recommended": "#b3261e",
+}
+
+
+class VettingTab(QWidget):
+    """Whether the rep can stake their name on recommending this contact, and why."""
+
+    def __init__(self, bus, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("vettingTab")
+        self.bus = bus
+        self.contact_id: int | None = None
+        self.dialog: QDialog | None = None
+        self._stale = False
+
+        self.badge = QLabel()
+        self.badge.setObjectName("vettingBadge")
+        font = self.badge.font()
+        font.setBold(True)
+        self.badge.setFont(font)
+        self.edit_button = QPushButton(self.tr("Edit vetting…"))
+        self.edit_button.setObjectName("editVettingButton")
+        self.edit_button.clicked.connect(self.edit_vetting)
+        top = QHBoxLayout()
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        top.addWidget(self.edit_button)
+
+        self.summary_label = text_label(rich=True)
+        self.summary_label.setObjectName("vettingSummary")
+        self.criteria_label = text_label(rich=True)
+        self.criteria_label.setObjectName("vettingCriteria")
+        self.notes_section = Section(
+            self.tr("Vetting notes"),
+            self.tr("No notes yet. Write down what you saw them do, and who vouched for them."),
+            "vettingNotes",
+        )
+
+        # The add-note form: what was observed, the evidence, who vouched.
+        self.note_body = QPlainTextEdit()
+        self.note_body.setObjectName("noteBody")
+        self.note_body.setTabChangesFocus(True)
+        self.note_body.setPlaceholderText(self.tr("What you observed (required)"))
+        self.note_body.setFixedHeight(self.note_body.fontMetrics().lineSpacing() * 3 + 12)
+        self.note_evidence = QLineEdit()
+        self.note_evidence.setObjectName("noteEvidence")
+        self.note_evidence.setPlaceholderText(self.tr("A reference, a document, a job seen"))
+        self.voucher_holder = QVBoxLayout()
+        self.voucher_holder.setContentsMargins(0, 0, 0, 0)
+        self.voucher = ContactPicker()
+        self.voucher.setObjectName("vouchedBy")
+        self.voucher_holder.addWidget(self.voucher)
+        self.add_note_button = QPushButton(self.tr("Add note"))
+        self.add_note_button.setObjectName("addNoteButton")
+        self.add_note_button.clicked.connect(self.add_note)
+        self.note_error = text_label()
+        self.note_error.setObjectName("formError")
+        self.note_error.setStyleSheet(
+            "color: white; background: #b3261e; padding: 6px; border-radius: 3px;"
+        )
+        self.note_error.hide()
+        note_form = QFormLayout()
+        note_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        note_form.addRow(self.tr("Observed"), self.note_body)
+        note_form.addRow(self.tr("Evidence"), self.note_evidence)
+        note_form.addRow(self.tr("Vouched by"), self.voucher_holder)
+        add_row = QHBoxLayout()
+        add_row.addStretch(1)
+        add_row.addWidget(self.add_note_button)
+        self.add_section = Section(self.tr("Add a note"), "", "addVettingNote")
+        form_widget = QWidget()
+        form_layout = QVBoxLayout(form_widget)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addLayout(note_form)
+        form_layout.addWidget(self.note_error)
+        form_layout.addLayout(add_row)
+        self.add_section.body.addWidget(form_widget)
+
+        self.empty_label = muted(text_label(self.tr("Choose a contact to see their vetting.")))
+        self.details = QWidget()
+        details = QVBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.addLayout(top)
+        details.addWidget(self.summary_label)
+        details.addWidget(self.criteria_label)
+        details.addSpacing(6)
+        details.addWidget(self.notes_section)
+        details.addWidget(self.add_section)
+
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(12, 8, 12, 8)
+        inner.addWidget(self.empty_label)
+        inner.addWidget(self.details)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        bus.changed.connect(self._data_changed)
+        self.show_contact(None)
+
+    # --- filling -------------------------------------------------------------------
+
+    def show_contact(self, contact_id: int | None) -> None:
+        changed_person = contact_id != self.contact_id
+        self.contact_id = contact_id
+        self._stale = False
+        self.empty_label.setVisible(contact_id is None)
+        self.details.setVisible(contact_id is not None)
+        self.notes_section.clear()
+        if contact_id is None:
+            return
+        if changed_person:
+            self._reset_note_form()
+        try:
+            self._fill(contact_id)
+        except FavorbookError as exc:
+            self.bus.message.emit(describe_error(exc))
+            self.show_contact(None)
+
+    def _reset_note_form(self) -> None:
+        self.note_body.clear()
+        self.note_evidence.clear()
+        self.note_error.hide()
+        # A fresh picker: it lists the current names, without the contact themselves.
+        old = self.voucher
+        self.voucher = ContactPicker(exclude=self.contact_id)
+        self.voucher.setObjectName("vouchedBy")
+        self.voucher_holder.replaceWidget(old, self.voucher)
+        old.hide()
+        old.deleteLater()
+
+    def _fill(self, contact_id: int) -> None:
+        v = vetting.get(contact_id)
+        self.badge.setText(f"  {self.tr(v.status_label)}  ")
+        self.badge.setStyleSheet(
+            f"color: white; background: {BADGE_COLOURS[v.status]}; "
+            "border-radius: 4px; padding: 3px 6px;"
+        )
+        lines = []
+        if v.trusted_for:
+            lines.append(f"<b>{escape(self.tr('Trusted for'))}:</b> {escape(v.trusted_for)}")
+        elif v.status == "trusted":
+            lines.append(f"<i>{escape(self.tr('Not said what they are trusted for.'))}</i>")
+        if v.revet_on is None:
+            lines.append(escape(self.tr("No re-vet date.")))
+        elif v.revet_due():
+            lines.append(
+                f"<b style='color:{WARNING_RED}'>"
+                f"{escape(self.tr('Re-vet due since %1').replace('%1', v.revet_on.isoformat()))}"
+                "</b>"
+            )
+        else:
+            lines.append(escape(self.tr("Re-vet on %1").replace("%1", v.revet_on.isoformat())))
+        self.summary_label.setText("<br>".join(lines))
+        marks = []
+        for key in vetting.CRITERIA:
+            met = v.criteria.get(key, False)
+            sign = "✔" if met else "✘"
+            state = self.tr("met") if met else self.tr("not yet")
+            marks.append(
+                f"{sign} {escape(self.tr(vetting.CRITERIA_LABELS[key]))} "
+                f"<span>({escape(state)})</span>"
+            )
+        self.criteria_label.setText(
+            f"<b>{escape(self.tr('Criteria'))}</b><br>" + "<br>".join(marks)
+        )
+        for note in v.notes:
+            parts = [f"<b>{note.noted_on.isoformat()}</b> — {escape(note.body)}"]
+            if note.evidence:
+                parts.append(f"<i>{escape(self.tr('Evidence'))}:</i> {escape(note.evidence)}")
+            if note.vouched_by:
+                parts.append(
+                    f"<i>{escape(self.tr('Vouched by'))}:</i> "
+                    f"{contact_link(note.vouched_by_id, note.vouched_by)}"
+                )
+            label = text_label("<br>".join(parts), rich=True)
+            label.linkActivated.connect(self._open_link)
+            self.notes_section.add(label)
+        if not v.notes:
+            self.notes_section.show_empty()
+
+    def _open_link(self, link: str) -> None:
+        if link.startswith("contact:"):
+            self.bus.open_contact.emit(int(link.split(":", 1)[1]))
+
+    # --- actions -------------------------------------------------------------------
+
+    def add_note(self) -> None:
+        if self.contact_id is None:
+            return
+        self.note_error.hide()
+        voucher_id = self.voucher.contact_id()
+        # A name typed that is not a contact is kept as text: people vouch who are not clients.
+        voucher_name = self.voucher.currentText().strip() if voucher_id is None else ""
+        try:
+            vetting.add_note(
+                self.contact_id,
+                self.note_body.toPlainText(),
+                evidence=self.note_evidence.text(),
+                vouched_by_id=voucher_id,
+                vouched_by_name=voucher_name,
+                noted_on=today(),
+            )
+        except ValidationError as exc:
+            self._note_failed(exc.message, exc.field)
+            return
+        except FavorbookError as exc:
+            self._note_failed(describe_error(exc), None)
+            return
+        self._reset_note_form()
+        self.bus.message.emit(self.tr("Vetting note added."))
+        self.bus.changed.emit()
+        self.show_contact(self.contact_id)
+
+    def _note_failed(self, message: str, field: str | None) -> None:
+        self.note_error.setText(message[:1].upper() + message[1:])
+        self.note_error.show()
+        target = {"evidence": self.note_evidence, "vouched_by": self.voucher}.get(
+            field or "", self.note_body
+        )
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def edit_vetting(self) -> None:
+        if self.contact_id is None:
+            return
+        try:
+            self.dialog = VettingDialog(self.contact_id, self)
+        except FavorbookError as exc:
+            self.bus.message.emit(describe_error(exc))
+            return
+        self.dialog.finished.connect(self._dialog_finished)
+        self.dialog.open()
+
+    def _dialog_finished(self, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            self.bus.message.emit(self.tr("Vetting saved."))
+            self.bus.changed.emit()
+            self.show_contact(self.contact_id)
+
+    def _data_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._refresh_if_stale)
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale:
+            self.show_contact(self.contact_id)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        self._refresh_if_stale()

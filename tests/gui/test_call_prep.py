@@ -1,0 +1,104 @@
+"""Call preparation: everything to read during a call, and the ticked questions handed on."""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from favorbook.services import conversations, favors, followups, questions
+from favorbook.ui.bus import Bus
+from favorbook.ui.call_prep import CallPrep
+
+
+def _qid(text):
+    return next(q.id for q in questions.list_questions() if q.text == text)
+
+
+def _prepared(make_contact, today):
+    ann = make_contact("Ann", "Lee", needs="a second supplier for castings")
+    asked = _qid("What keeps your customers from buying more from you?")
+    questions.record_answer(
+        ann, asked, "Lead times of six weeks", asked_on=today - dt.timedelta(days=200)
+    )
+    favors.log_favor(ann, "given", "Introduced her to the foundry in Tulsa", expectation="iou")
+    favors.log_favor(ann, "received", "Lent us her booth at the fair", expectation="iou")
+    conversations.log_conversation(
+        ann,
+        "inbound",
+        "Asked about the spring order",
+        problems="Their press line is down",
+        occurred_at=today - dt.timedelta(days=3),
+    )
+    followups.add_followup(ann, today + dt.timedelta(days=2), "Send the castings price list")
+    return ann
+
+
+def test_call_prep_shows_every_section_for_a_prepared_contact(qtbot, make_contact, today):
+    ann = _prepared(make_contact, today)
+    prep = CallPrep(Bus())
+    qtbot.addWidget(prep)
+    prep.resize(900, 700)
+    prep.show()
+    prep.show_contact(ann)
+    assert "Ann Lee" in prep.name_label.text()
+    assert "second supplier" in prep.goals_label.text()
+    suggested = [s.text for s in questions.suggest(ann)]
+    shown = prep.questions_section.texts()
+    assert suggested and all(text in shown for text in suggested)
+    assert "never asked" in shown  # why each one is suggested
+    answers = prep.answers_section.texts()
+    assert "Lead times of six weeks" in answers
+    assert (today - dt.timedelta(days=200)).isoformat() in answers
+    ious = prep.ious_section.texts()
+    assert "They owe me" in ious and "foundry in Tulsa" in ious
+    assert "I owe them" in ious and "booth at the fair" in ious
+    talks = prep.conversations_section.texts()
+    assert "spring order" in talks and "press line is down" in talks
+    assert "castings price list" in prep.followups_section.texts()
+
+
+def test_empty_states_for_a_new_contact(qtbot, make_contact):
+    bo = make_contact("Bo", "Chan")
+    prep = CallPrep(Bus())
+    qtbot.addWidget(prep)
+    prep.show()
+    assert prep.empty_label.isVisible() and not prep.log_button.isEnabled()
+    prep.show_contact(bo)
+    assert not prep.empty_label.isVisible()
+    assert "No open IOUs" in prep.ious_section.texts()
+    assert "No conversations" in prep.conversations_section.texts()
+    assert "No answers yet" in prep.answers_section.texts()
+    assert "No open follow-ups" in prep.followups_section.texts()
+    assert "not known yet" in prep.goals_label.text()
+
+
+def test_ticking_two_questions_and_logging_emits_their_ids(qtbot, make_contact, today):
+    ann = _prepared(make_contact, today)
+    prep = CallPrep(Bus())
+    qtbot.addWidget(prep)
+    prep.resize(900, 700)
+    prep.show()
+    prep.show_contact(ann)
+    first, _, third = prep.question_rows[:3]
+    qtbot.mouseClick(first.check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(third.text_label, Qt.MouseButton.LeftButton)  # the words tick it too
+    assert "2 questions asked" in prep.ticked_label.text()
+    with qtbot.waitSignal(prep.logCallRequested) as blocker:
+        qtbot.mouseClick(prep.log_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [ann, [first.question_id, third.question_id]]
+    prep.clear_ticks()
+    assert prep.ticked_question_ids() == [] and "Tick the questions" in prep.ticked_label.text()
+
+
+def test_ticks_survive_a_refresh_after_a_change(qtbot, make_contact, today):
+    ann = _prepared(make_contact, today)
+    bus = Bus()
+    prep = CallPrep(bus)
+    qtbot.addWidget(prep)
+    prep.show()
+    prep.show_contact(ann)
+    row = prep.question_rows[0]
+    qtbot.mouseClick(row.check, Qt.MouseButton.LeftButton)
+    followups.add_followup(ann, today, "Call back about the order")
+    bus.changed.emit()
+    assert "Call back about the order" in prep.followups_section.texts()
+    assert prep.ticked_question_ids() == [row.question_id]

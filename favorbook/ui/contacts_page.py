@@ -403,3 +403,20 @@ class ContactsPage(QWidget):
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
+
+
+class StackedTab(QSplitter):
+    """Several views of one contact above each other (resizable); each shows the same contact."""
+
+    def __init__(self, *views: QWidget, stretches: tuple[int, ...] = (), parent=None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setChildrenCollapsible(False)
+        self.views = views
+        for index, view in enumerate(views):
+            self.addWidget(view)
+            self.setStretchFactor(index, stretches[index] if index < len(stretches) else 1)
+
+    def show_contact(self, contact_id: int | None) -> None:
+        for view in self.views:
+            show = getattr(view, "show_contact", None) or view.set_contact
+            show(contact_id)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +23,7 @@ from favorbook.services import contacts, demo, favors
 from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
 from favorbook.ui.contact_commands import ArchiveContacts, DeleteContacts
-from favorbook.ui.contacts_page import ContactsPage
+from favorbook.ui.contacts_page import ContactsPage, StackedTab
 from favorbook.ui.detail import ContactDetailView
 from favorbook.ui.worker import BackgroundJob, Cancelled
 
@@ -79,12 +78,16 @@ class MainWindow(QMainWindow):
     # --- pages ----------------------------------------------------------------------
 
     def _build_pages(self) -> None:
+        from favorbook.ui.call_prep import CallPrep
         from favorbook.ui.conversation_log import ConversationLog
         from favorbook.ui.dashboard import Dashboard
         from favorbook.ui.followup_list import FollowUpList
         from favorbook.ui.ledger import LedgerView
         from favorbook.ui.matching import MatchPanel
+        from favorbook.ui.question_bank import QuestionBankPage
         from favorbook.ui.referral_graph import ReferralGraph
+        from favorbook.ui.referrals_view import ReferralsTab, ReferralsVettingPage
+        from favorbook.ui.vetting_view import VettingTab
 
         bus = self.bus
         page = self.contacts_page
@@ -96,28 +99,33 @@ class MainWindow(QMainWindow):
         page.add_tab(self.contact_conversations, self.tr("Conversations"))
         self.contact_followups = FollowUpList(bus, per_contact=True)
         page.add_tab(self.contact_followups, self.tr("Follow-ups"))
-        referrals_tab = QWidget()
-        referrals_layout = QVBoxLayout(referrals_tab)
-        referrals_layout.setContentsMargins(0, 0, 0, 0)
+        self.call_prep = CallPrep(bus)
+        page.add_tab(self.call_prep, self.tr("Call prep"))
         self.referral_graph = ReferralGraph(bus)
         self.match_panel = MatchPanel(bus)
-        referrals_layout.addWidget(self.referral_graph, 3)
-        referrals_layout.addWidget(self.match_panel, 2)
-        referrals_tab.show_contact = lambda cid: (
-            self.referral_graph.show_contact(cid),
-            self.match_panel.show_contact(cid),
+        self.referrals_tab = ReferralsTab(bus)
+        page.add_tab(
+            StackedTab(
+                self.referrals_tab, self.referral_graph, self.match_panel, stretches=(3, 3, 2)
+            ),
+            self.tr("Referrals"),
         )
-        page.add_tab(referrals_tab, self.tr("Referrals"))
+        self.vetting_tab = VettingTab(bus)
+        page.add_tab(self.vetting_tab, self.tr("Vetting"))
 
         self.add_page(page, self.tr("Contacts"))
         self.favors_page = LedgerView(bus)
         self.add_page(self.favors_page, self.tr("Favors"))
         self.conversations_page = ConversationLog(bus)
         self.add_page(self.conversations_page, self.tr("Conversations"))
+        self.referrals_page = ReferralsVettingPage(bus)
+        self.add_page(self.referrals_page, self.tr("Referrals & vetting"))
         self.followups_page = FollowUpList(bus)
         self.add_page(self.followups_page, self.tr("Follow-ups"))
         self.dashboard = Dashboard(bus)
         self.add_page(self.dashboard, self.tr("Dashboard"))
+        self.question_bank = QuestionBankPage(bus)
+        self.add_page(self.question_bank, self.tr("Question bank"))
 
         lists = (
             self.contact_favors,
@@ -139,7 +147,7 @@ class MainWindow(QMainWindow):
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
         self.navigation.addItem(item)
         number = self.pages.count()
-        action = QAction(title, self)
+        action = QAction(title.replace("&", "&&"), self)
         action.setObjectName(f"goToPage{number}")
         if number <= 9:
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))

@@ -33,7 +33,7 @@ class ContactListModel(QAbstractTableModel):
             self.tr("Company"),
             self.tr("Kind"),
             self.tr("Last contact"),
-            self.tr("Given:received"),
+            self.tr("Give:take"),
             self.tr("Next follow-up"),
         ]
 

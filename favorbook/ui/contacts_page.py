@@ -193,7 +193,8 @@ class ContactsPage(QWidget):
         header = self.list_view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        # The company column takes what is left; the name keeps a readable width.
+        header.setSectionResizeMode(ContactListModel.COMPANY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -201,7 +202,7 @@ class ContactsPage(QWidget):
         header.sortIndicatorChanged.connect(self._sort_changed)
         # Wide enough for the header and typical content; the name takes the rest.
         for column, sample in (
-            (1, "Brightwave Software"),
+            (0, "Gabriela Becker"),
             (2, "Customer"),
             (3, "2026-12-31"),
             (4, "12:3"),
@@ -214,7 +215,7 @@ class ContactsPage(QWidget):
                 header.fontMetrics().horizontalAdvance(title) + 16,
                 self.list_view.fontMetrics().horizontalAdvance(sample),
             )
-            header.resizeSection(column, width + 28)
+            header.resizeSection(column, width + 16)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("emptySearchLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -250,7 +251,7 @@ class ContactsPage(QWidget):
         self.splitter.addWidget(self.detail_stack)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([640, 560])
+        self.splitter.setSizes([650, 590])
 
         self.welcome = WelcomePage()
         self.stack = QStackedWidget()

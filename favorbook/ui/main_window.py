@@ -70,7 +70,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.summary_label)
         self._build_menus()
         self._build_pages()
-        self.navigation.setFixedWidth(self.navigation.sizeHintForColumn(0) + 36)
         self.navigation.setCurrentRow(0)
         self._restore_geometry()
         self.reload()
@@ -154,7 +153,11 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _=False, row=number - 1: self.navigation.setCurrentRow(row))
         self.go_menu.addAction(action)
         self._page_actions.append(action)
-        self.navigation.setFixedWidth(max(self.navigation.sizeHintForColumn(0) + 36, 150))
+        widest = max(
+            self.navigation.fontMetrics().horizontalAdvance(self.navigation.item(i).text())
+            for i in range(self.navigation.count())
+        )
+        self.navigation.setFixedWidth(widest + 40)
 
     def page(self, object_name: str) -> QWidget | None:
         for index in range(self.pages.count()):

@@ -229,6 +229,43 @@ class MainWindow(QMainWindow):
         )
 
         self.contact_menu = bar.addMenu(self.tr("&Contact"))
+        self.call_prep_action = self._action(
+            self.contact_menu,
+            self.tr("&Prepare a Call"),
+            lambda: self.show_contact_tab(self.call_prep),
+            QKeySequence("Ctrl+Shift+P"),
+            "prepareCall",
+        )
+        self.contact_menu.addSeparator()
+        self._action(
+            self.contact_menu,
+            self.tr("Record Who &Referred Them…"),
+            lambda: self._in_tab(self.referrals_tab, self.referrals_tab.record_referrer),
+            None,
+            "recordReferrer",
+        )
+        self._action(
+            self.contact_menu,
+            self.tr("Recommend Someone &to Them…"),
+            lambda: self._in_tab(self.referrals_tab, self.referrals_tab.recommend_to_them),
+            None,
+            "recommendToThem",
+        )
+        self._action(
+            self.contact_menu,
+            self.tr("Recommend &Them to…"),
+            lambda: self._in_tab(self.referrals_tab, self.referrals_tab.recommend_them),
+            None,
+            "recommendThem",
+        )
+        self._action(
+            self.contact_menu,
+            self.tr("Edit &Vetting…"),
+            lambda: self._in_tab(self.vetting_tab, self.vetting_tab.edit_vetting),
+            None,
+            "editVetting",
+        )
+        self.contact_menu.addSeparator()
         self.archive_action = self._action(
             self.contact_menu,
             self.tr("&Archive"),
@@ -258,6 +295,10 @@ class MainWindow(QMainWindow):
         self.contacts_page.list_view.addAction(self.archive_action)
         self.contacts_page.list_view.addAction(self.unarchive_action)
         self.contacts_page.list_view.addAction(list_delete)
+
+        self.actions_menu = bar.addMenu(self.tr("&Actions"))
+        self.actions_menu.setObjectName("actionsMenu")
+        self.actions_menu.aboutToShow.connect(self._fill_actions_menu)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
         self.go_menu = self.view_menu.addMenu(self.tr("&Go To"))
@@ -324,6 +365,33 @@ class MainWindow(QMainWindow):
         if ids:
             self.bus.undo_stack.push(DeleteContacts(self.bus, ids))
             self._said(self.tr("Deleted — Ctrl+Z to undo"))
+
+    def show_contact_tab(self, tab: QWidget) -> None:
+        """Bring the Contacts page and one of the contact's tabs to the front."""
+        self.show_page(self.contacts_page)
+        self.contacts_page.tabs.setCurrentWidget(tab)
+
+    def _in_tab(self, tab: QWidget, slot) -> None:
+        """Run a tab's action for the selected contact (the tab may not have been shown yet)."""
+        contact_id = self.contacts_page.contact_id
+        if contact_id is None:
+            self._said(self.tr("Select a contact first."))
+            return
+        tab.show_contact(contact_id)
+        slot()
+
+    def _fill_actions_menu(self) -> None:
+        """The actions of what is in front (a list page, or the contact's current tab)."""
+        self.actions_menu.clear()
+        widget = self.pages.currentWidget()
+        if widget is self.contacts_page:
+            widget = self.contacts_page.tabs.currentWidget()
+        found = [a for a in (widget.actions() if widget is not None else []) if a.text()]
+        for action in found:
+            self.actions_menu.addAction(action)
+        if not found:
+            none = self.actions_menu.addAction(self.tr("No actions for this view"))
+            none.setEnabled(False)
 
     def _said(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)

@@ -129,3 +129,9 @@ def stay_in_touch_due_count(on: dt.date | None = None) -> int:
         .where(Contact.archived_at.is_null() & (Contact.touch_due_on <= (on or today())))
         .count()
     )
+
+
+def get_followup(followup_id: int) -> FollowUpView:
+    """One follow-up, done or not (for a form that reschedules it)."""
+    require(FollowUp, followup_id, "follow-up")
+    return _views(FollowUp.select().where(FollowUp.id == followup_id))[0]

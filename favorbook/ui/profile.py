@@ -233,16 +233,17 @@ class ProfileTab(QWidget):
     # --- acting -----------------------------------------------------------------------
 
     def edit_contact(self) -> None:
+        """Open the contact form (window-modal); a save refreshes every view."""
         if self.contact_id is None:
             return
-        dialog = self.contact_dialog(self.contact_id)
-        if dialog.exec():
-            self.bus.changed.emit()
-            self.bus.message.emit(self.tr("Saved {0}").format(contacts.name_of(self.contact_id)))
+        dialog = ContactDialog(self.contact_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda cid=self.contact_id: self._edited(cid))
+        dialog.open()
 
-    def contact_dialog(self, contact_id: int) -> ContactDialog:
-        """The edit dialog (tests replace this to drive it without a modal loop)."""
-        return ContactDialog(contact_id, self)
+    def _edited(self, contact_id: int) -> None:
+        self.bus.changed.emit()
+        self.bus.message.emit(self.tr("Saved {0}").format(contacts.name_of(contact_id)))
 
     def add_note(self) -> None:
         if self.contact_id is None:

@@ -130,7 +130,7 @@ class ContactDialog(FormDialog):
         else:
             self._load(contacts.get_contact(contact_id))
         self.first_name.setFocus()
-        self.resize(660, 700)
+        self.resize(680, 640)
         self.mark_clean()
 
     def _section(self, title: str) -> None:

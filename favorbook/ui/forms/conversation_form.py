@@ -177,26 +177,21 @@ class ConversationDialog(FormDialog):
         self.problems = self.add_row("problems", self.tr("Problems they have"), text_box(3))
         self.opportunities = self.add_row("opportunities", self.tr("Opportunities"), text_box(3))
         self.strategies = self.add_row("strategies", self.tr("Their strategies"), text_box(3))
-        self.follow_up = QCheckBox(self.tr("Follow up"))
-        self.follow_up.setObjectName("followUpCheck")
         self.follow_up_title = QLineEdit()
         self.follow_up_title.setObjectName("follow_up_title")
-        self.follow_up_title.setPlaceholderText(self.tr("What to do next"))
+        self.follow_up_title.setPlaceholderText(self.tr("Next step, if any"))
+        self.follow_up_title.setToolTip(self.tr("Leave empty for no follow-up"))
         self.follow_up_on = date_edit(QDate.currentDate().addDays(7))
         self.follow_up_on.setObjectName("follow_up_on")
         row = QWidget()
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.addWidget(self.follow_up_title, 1)
+        row_layout.addWidget(QLabel(self.tr("by")))
         row_layout.addWidget(self.follow_up_on)
-        self.form.addRow(self.follow_up, row)
+        self.form.addRow(self.tr("Follow up"), row)
         self.fields["follow_up_on"] = self.follow_up_on
         self.fields["follow_up_title"] = self.follow_up_title
-        self.follow_up.toggled.connect(row.setEnabled)
-        self.follow_up_title.textEdited.connect(
-            lambda text: self.follow_up.setChecked(True) if text else None
-        )
-        row.setEnabled(False)
         self.resize(1000, 620)
         self.summary.setFocus()
         self.mark_clean()
@@ -205,7 +200,7 @@ class ConversationDialog(FormDialog):
         moment = self.when.dateTime()
         day, time = moment.date(), moment.time()
         when = dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
-        follow = self.follow_up.isChecked()
+        follow = bool(self.follow_up_title.text().strip())
         return conversations.log_conversation(
             self.contact_id,
             checked_value(self.direction) or "outbound",

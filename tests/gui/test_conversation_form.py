@@ -110,3 +110,12 @@ def test_cancel_with_edits_asks(bank, dialog, qtbot, make_contact):
     qtbot.mouseClick(d.checklist.ticks[bank[1].id], Qt.MouseButton.LeftButton)
     qtbot.keyClick(d, Qt.Key.Key_Escape)
     assert asked == [1] and d.isVisible()
+
+
+def test_clicking_a_question_text_ticks_it_and_opens_its_answer(bank, dialog, qtbot, make_contact):
+    d = dialog(make_contact())
+    tick = d.checklist.ticks[bank[3].id]
+    label = tick.parentWidget().layout().itemAtPosition(0, 1).widget()
+    assert label.text() == bank[3].text and not d.checklist.answers[bank[3].id].isVisible()
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    assert tick.isChecked() and d.checklist.answers[bank[3].id].isVisible()

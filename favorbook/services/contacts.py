@@ -114,7 +114,9 @@ def _validate_email(value: str, index: int) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValidationError("emails", f"“{value}” is not a valid email address: {exc}") from None
+        raise ValidationError(
+            f"emails[{index}]", f"“{value}” is not a valid email address: {exc}"
+        ) from None
 
 
 def normalize_phone(value: str, region: str | None = None) -> str:
@@ -199,10 +201,14 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
                 seen.add(value.lower())
                 out.emails.append(Labeled(value, clean(item.label, "emails", max_len=50)))
     seen = set()
-    for item in data.phones:
+    for i, item in enumerate(data.phones):
         value = clean(item.value, "phones", max_len=60)
         if value:
-            value = normalize_phone(value)
+            try:
+                value = normalize_phone(value)
+            except ValidationError as exc:
+                # Name the row, so a form can point at the exact phone.
+                raise ValidationError(f"phones[{i}]", exc.message) from None
             if value not in seen:
                 seen.add(value)
                 out.phones.append(Labeled(value, clean(item.label, "phones", max_len=50)))

@@ -173,3 +173,9 @@ def list_followups(
         query = query.where(FollowUp.done_at.is_null(False))
         return _views(query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc()))
     return _views(query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id))
+
+
+def get_followup(followup_id: int) -> FollowUpView:
+    """One follow-up, done or not (for a form that reschedules it)."""
+    require(FollowUp, followup_id, "follow-up")
+    return _views(FollowUp.select().where(FollowUp.id == followup_id))[0]

@@ -42,10 +42,10 @@ def _field_of(data: ContactInput) -> str:
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        (ContactInput(first_name="Ann", emails=[Labeled("ann@", "work")]), "emails"),
-        (ContactInput(first_name="Ann", emails=[Labeled("not an email")]), "emails"),
-        (ContactInput(first_name="Ann", phones=[Labeled("call me maybe")]), "phones"),
-        (ContactInput(first_name="Ann", phones=[Labeled("12")]), "phones"),
+        (ContactInput(first_name="Ann", emails=[Labeled("ann@", "work")]), "emails[0]"),
+        (ContactInput(first_name="Ann", emails=[Labeled("not an email")]), "emails[0]"),
+        (ContactInput(first_name="Ann", phones=[Labeled("call me maybe")]), "phones[0]"),
+        (ContactInput(first_name="Ann", phones=[Labeled("12")]), "phones[0]"),
         (ContactInput(), "first_name"),
         (ContactInput(first_name="   ", last_name="\t"), "first_name"),
         (ContactInput(first_name="Ann", kind="friend"), "kind"),
@@ -84,7 +84,7 @@ def test_failed_validation_leaves_the_form_data_as_typed(db):
     before = copy.deepcopy(data)
     with pytest.raises(ValidationError) as info:
         contacts.create_contact(data)
-    assert info.value.field == "phones"
+    assert info.value.field == "phones[1]"
     assert data == before
     assert contacts.count_contacts() == 0
 

@@ -1,0 +1,214 @@
+"""Create or edit a contact: who they are, how to reach them, what they need and offer."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QWidget,
+)
+
+from favorbook.errors import ValidationError
+from favorbook.services import contacts, organizations, settings
+from favorbook.ui.forms.base import FormDialog
+from favorbook.ui.forms.labeled_list import AddressListEditor, LabeledListEditor, detach_form
+from favorbook.ui.forms.pickers import ContactPicker
+
+_ROW_FIELD = re.compile(r"^(emails|phones|links|addresses)\[(\d+)\]$")
+
+
+def text_box(lines: int = 3) -> QPlainTextEdit:
+    """A plain text edit a few lines high, where Tab moves on instead of typing a tab."""
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    height = box.fontMetrics().lineSpacing() * lines + 14
+    box.setFixedHeight(height)
+    return box
+
+
+class _TagCompleter(QCompleter):
+    """Completes the tag being typed after the last comma."""
+
+    def pathFromIndex(self, index):  # noqa: N802 (Qt override)
+        done = self.widget().text().rsplit(",", 1)[0] if "," in self.widget().text() else ""
+        tag = super().pathFromIndex(index)
+        return f"{done}, {tag}" if done else tag
+
+    def splitPath(self, path):  # noqa: N802 (Qt override)
+        return [path.rsplit(",", 1)[-1].strip()]
+
+
+class ContactDialog(FormDialog):
+    """New contact when ``contact_id`` is None, else edits that contact; ``saved_id`` after Save."""
+
+    def __init__(self, contact_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setWindowTitle(
+            self.tr("New contact") if contact_id is None else self.tr("Edit contact")
+        )
+        self.setObjectName("contactDialog")
+        self.contact_id = contact_id
+        holder = detach_form(self)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("contactScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(holder)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.layout().insertWidget(0, self.scroll, 1)
+
+        self.first_name = self.add_row("first_name", self.tr("First name"), QLineEdit())
+        self.last_name = self.add_row("last_name", self.tr("Last name"), QLineEdit())
+        self.organization = QComboBox()
+        self.organization.setEditable(True)
+        self.organization.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.organization.addItem("")
+        self.organization.addItems([o.name for o in organizations.list_organizations()])
+        self.organization.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.organization.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.organization.lineEdit().setPlaceholderText(self.tr("Company they work for"))
+        self.add_row("organization", self.tr("Organization"), self.organization)
+        self.title_edit = self.add_row("title", self.tr("Title"), QLineEdit())
+        self.kind = QComboBox()
+        for kind in contacts.KINDS:
+            self.kind.addItem(self.tr(kind.capitalize()), kind)
+        self.add_row("kind", self.tr("Kind"), self.kind)
+
+        self._section(self.tr("How to reach them"))
+        self.emails = LabeledListEditor("emails", self.tr("Add email"), "name@example.com")
+        self.add_row("emails", self.tr("Email"), self.emails)
+        self.phones = LabeledListEditor(
+            "phones", self.tr("Add phone"), "+1 415 555 0100", default_label="mobile"
+        )
+        self.add_row("phones", self.tr("Phone"), self.phones)
+        self.links = LabeledListEditor("links", self.tr("Add link"), "https://")
+        self.add_row("links", self.tr("Links"), self.links)
+        self.addresses = AddressListEditor("addresses")
+        self.add_row("addresses", self.tr("Address"), self.addresses)
+
+        self._section(self.tr("About them"))
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText(self.tr("Comma separated, e.g. golf, board member"))
+        tag_completer = _TagCompleter(self.tags)
+        tag_completer.setModel(QStringListModel(contacts.all_tags(), tag_completer))
+        tag_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags.setCompleter(tag_completer)
+        self.add_row("tags", self.tr("Tags"), self.tags)
+        self.birthday = QLineEdit()
+        self.birthday.setPlaceholderText(self.tr("YYYY-MM-DD or --MM-DD"))
+        self.add_row("birthday", self.tr("Birthday"), self.birthday)
+        self.how_met = self.add_row("how_met", self.tr("How we met"), text_box(2))
+        self.referred_by = ContactPicker(exclude=contact_id)
+        self.add_row("referred_by", self.tr("Referred by"), self.referred_by)
+        self.needs = self.add_row("needs", self.tr("Their needs"), text_box())
+        self.goals = self.add_row("goals", self.tr("Their goals"), text_box())
+        self.offers = self.add_row("offers", self.tr("What they offer"), text_box())
+        self.cadence = QSpinBox()
+        self.cadence.setRange(0, contacts.MAX_CADENCE_DAYS)
+        self.cadence.setSpecialValueText(self.tr("Not tracked"))
+        self.cadence.setSuffix(self.tr(" days"))
+        self.cadence.setToolTip(
+            self.tr("How often to get in touch; 0 takes them off the stay-in-touch clock")
+        )
+        self.add_row("cadence_days", self.tr("Stay in touch every"), self.cadence)
+
+        if contact_id is None:
+            self.emails.add_row()
+            self.phones.add_row()
+            self.addresses.add_block()
+            self.kind.setCurrentIndex(self.kind.findData("other"))
+            self.cadence.setValue(settings.default_cadence_days())
+        else:
+            self._load(contacts.get_contact(contact_id))
+        self.first_name.setFocus()
+        self.resize(680, 640)
+        self.mark_clean()
+
+    def _section(self, title: str) -> None:
+        label = QLabel(title)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        label.setContentsMargins(0, 8, 0, 0)
+        self.form.addRow(label)
+
+    def _load(self, c: contacts.ContactDetail) -> None:
+        self.first_name.setText(c.first_name)
+        self.last_name.setText(c.last_name)
+        self.organization.setEditText(c.organization)
+        self.title_edit.setText(c.title)
+        index = self.kind.findData(c.kind)
+        self.kind.setCurrentIndex(index if index >= 0 else self.kind.findData("other"))
+        self.emails.set_items(c.emails)
+        self.phones.set_items(
+            [contacts.Labeled(contacts.format_phone(p.value), p.label) for p in c.phones]
+        )
+        self.links.set_items(c.links, keep_one=False)
+        self.addresses.set_addresses(c.addresses)
+        self.tags.setText(", ".join(c.tags))
+        self.birthday.setText(c.birthday or "")
+        self.how_met.setPlainText(c.how_met)
+        self.referred_by.set_contact_id(c.referred_by_id)
+        self.needs.setPlainText(c.needs)
+        self.goals.setPlainText(c.goals)
+        self.offers.setPlainText(c.offers)
+        self.cadence.setValue(c.cadence_days or 0)
+
+    def contact_input(self) -> contacts.ContactInput:
+        """What the fields hold, as the service takes it."""
+        if self.referred_by.typed_unknown_name():
+            raise ValidationError(
+                "referred_by",
+                self.tr(
+                    "No contact is named “{0}”; pick one from the list or clear the field"
+                ).format(self.referred_by.currentText().strip()),
+            )
+        return contacts.ContactInput(
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            organization=self.organization.currentText(),
+            title=self.title_edit.text(),
+            kind=self.kind.currentData(),
+            emails=[contacts.Labeled(v, lab) for v, lab in self.emails.items()],
+            phones=[contacts.Labeled(v, lab) for v, lab in self.phones.items()],
+            links=[contacts.Labeled(v, lab) for v, lab in self.links.items()],
+            addresses=[contacts.Address(**a) for a in self.addresses.addresses()],
+            tags=[t for t in (p.strip() for p in self.tags.text().split(",")) if t],
+            birthday=self.birthday.text(),
+            how_met=self.how_met.toPlainText(),
+            referred_by_id=self.referred_by.contact_id(),
+            needs=self.needs.toPlainText(),
+            goals=self.goals.toPlainText(),
+            offers=self.offers.toPlainText(),
+            cadence_days=self.cadence.value(),
+        )
+
+    def save(self) -> int:
+        data = self.contact_input()
+        if self.contact_id is None:
+            return contacts.create_contact(data)
+        contacts.update_contact(self.contact_id, data)
+        return self.contact_id
+
+    def field_widget(self, field: str | None) -> QWidget | None:
+        match = _ROW_FIELD.match(field or "")
+        if not match:
+            return None
+        name, index = match.group(1), int(match.group(2))
+        if name == "addresses":
+            return self.addresses.first_input(index)
+        return getattr(self, name).value_widget(index)
+
+    def show_error(self, field: str | None, message: str) -> None:
+        super().show_error(field, message)
+        if self._invalid is not None:
+            self.scroll.ensureWidgetVisible(self._invalid)

@@ -1,0 +1,106 @@
+"""The Profile tab: a readable profile, Edit…, and notes."""
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+
+from favorbook.services import contacts
+from favorbook.services.contacts import Labeled
+from favorbook.ui.bus import Bus
+from favorbook.ui.forms.contact_form import ContactDialog
+from favorbook.ui.profile import ProfileTab
+
+
+@pytest.fixture
+def tab(db, qtbot):
+    bus = Bus()
+    t = ProfileTab(bus)
+    qtbot.addWidget(t)
+    t.resize(700, 700)
+    t.show()
+    qtbot.waitExposed(t)
+    return t
+
+
+def test_empty_state_until_a_contact_is_shown(tab):
+    assert tab.stack.currentWidget() is tab.empty
+    assert "Select a contact" in tab.empty.text()
+
+
+def test_profile_shows_escaped_text_links_and_formatted_phone(tab, make_contact):
+    rita = make_contact("Rita", "Moreno")
+    ann = make_contact(
+        "Ann",
+        "<b>Lee</b>",
+        emails=[Labeled("ann@acme.example", "work")],
+        phones=[Labeled("+14155550100", "mobile")],
+        goals="Open a <script> shop",
+        referred_by_id=rita,
+    )
+    tab.show_contact(ann)
+    assert tab.stack.currentWidget() is tab.splitter
+    html = tab.browser.toHtml()
+    assert "&lt;b&gt;Lee&lt;/b&gt;" in html and "&lt;script&gt;" in html
+    assert "mailto:ann@acme.example" in html
+    assert "+1 415-555-0100" in tab.browser.toPlainText()
+    assert "Rita Moreno" in tab.browser.toPlainText()
+
+
+def test_referred_by_link_opens_that_contact(tab, qtbot, make_contact):
+    rita = make_contact("Rita", "Moreno")
+    ann = make_contact("Ann", "Lee", referred_by_id=rita)
+    tab.show_contact(ann)
+    with qtbot.waitSignal(tab.bus.open_contact) as blocker:
+        tab.browser.anchorClicked.emit(QUrl(f"favorbook-contact:{rita}"))
+    assert blocker.args == [rita]
+
+
+def test_edit_button_opens_form_and_saving_refreshes(tab, qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    tab.show_contact(ann)
+    qtbot.mouseClick(tab.findChild(object, "editContactButton"), Qt.MouseButton.LeftButton)
+    dialog = tab.findChild(ContactDialog)
+    assert dialog is not None and dialog.first_name.text() == "Ann"
+    qtbot.keyClicks(dialog.title_edit, "Buyer")
+    with qtbot.waitSignal(tab.bus.changed):
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
+    assert contacts.get_contact(ann).title == "Buyer"
+    assert "Buyer" in tab.browser.toPlainText()
+
+
+def test_add_private_note_and_delete_it(tab, qtbot, make_contact):
+    ann = make_contact()
+    tab.show_contact(ann)
+    note_list = tab.findChild(object, "noteList")
+    assert note_list.count() == 1 and "No notes" in note_list.item(0).text()
+    qtbot.keyClicks(tab.note_edit, "Plays golf on Fridays")
+    qtbot.mouseClick(tab.private_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.findChild(object, "addNoteButton"), Qt.MouseButton.LeftButton)
+    (note,) = contacts.get_contact(ann).notes
+    assert note.body == "Plays golf on Fridays" and note.private
+    assert note_list.count() == 1
+    assert "private" in note_list.item(0).text() and "golf" in note_list.item(0).text()
+    assert tab.note_edit.toPlainText() == "" and not tab.private_check.isChecked()
+    tab.confirm_delete_note = lambda: True
+    note_list.setCurrentRow(0)
+    qtbot.mouseClick(tab.delete_note_button, Qt.MouseButton.LeftButton)
+    assert contacts.get_contact(ann).notes == []
+
+
+def test_empty_note_says_so_and_adds_nothing(tab, qtbot, make_contact):
+    ann = make_contact()
+    tab.show_contact(ann)
+    qtbot.mouseClick(tab.add_note_button, Qt.MouseButton.LeftButton)
+    assert tab.note_error.isVisible() and "empty" in tab.note_error.text()
+    assert contacts.get_contact(ann).notes == []
+
+
+def test_deleted_contact_falls_back_to_empty_state(tab, make_contact):
+    ann = make_contact()
+    tab.show_contact(ann)
+    from favorbook.db.models import Contact
+
+    Contact.delete_by_id(ann)
+    tab.bus.changed.emit()
+    assert tab.stack.currentWidget() is tab.empty

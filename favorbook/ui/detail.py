@@ -1,4 +1,4 @@
-"""The read-only detail pane: one contact at a glance, with their favor balance."""
+"""A contact at a glance: favor balance, open IOUs, conversations, follow-ups, vetting."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 from html import escape
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QTextBrowser
 
 from favorbook.services import contacts, conversations, favors, followups, vetting
 from favorbook.services.dates import local_day_text
@@ -16,26 +15,13 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("ContactDetail", text)
 
 
-def _para(label: str, text: str) -> str:
-    if not text:
-        return ""
-    body = "<br>".join(escape(line) for line in text.splitlines())
-    return f"<h3>{escape(label)}</h3><p>{body}</p>"
-
-
-def contact_html(contact_id: int) -> str:
-    """The pane's content for one contact; all user text escaped."""
+def glance_html(contact_id: int) -> str:
+    """Where things stand with a contact: balance, IOUs, talks, follow-ups, vetting (escaped)."""
     c = contacts.get_contact(contact_id)
     bal = favors.balance(contact_id)
     stats = conversations.interaction_stats(contact_id)
     vet = vetting.get(contact_id)
-    parts = [f"<h1>{escape(c.display_name)}</h1>"]
-    role = " · ".join(escape(p) for p in (c.title, c.organization) if p)
-    sub = [role] if role else []
-    sub.append(escape(tr(c.kind.capitalize())))
-    if c.archived:
-        sub.append(f"<b>{escape(tr('Archived'))}</b>")
-    parts.append(f"<p>{' — '.join(sub)}</p>")
+    parts: list[str] = []
 
     ratio = bal.ratio_text()
     verdict = ""
@@ -62,31 +48,6 @@ def contact_html(contact_id: int) -> str:
             for f in ious[:5]
         )
         parts.append(f"<ul>{items}</ul>")
-
-    lines = []
-    for e in c.emails:
-        label = f"{escape(e.label)}: " if e.label else ""
-        lines.append(f"{label}<a href='mailto:{escape(e.value)}'>{escape(e.value)}</a>")
-    for p in c.phones:
-        label = f"{escape(p.label)}: " if p.label else ""
-        lines.append(f"{label}{escape(contacts.format_phone(p.value))}")
-    for a in c.addresses:
-        lines.append(escape(a.one_line()))
-    if lines:
-        parts.append(f"<h3>{escape(tr('Contact'))}</h3><p>{'<br>'.join(lines)}</p>")
-    if c.tags:
-        parts.append(f"<p>{escape(tr('Tags'))}: {escape(', '.join(c.tags))}</p>")
-
-    met = []
-    if c.how_met:
-        met.append(escape(c.how_met))
-    if c.referred_by_name:
-        met.append(f"{escape(tr('Referred by'))} <b>{escape(c.referred_by_name)}</b>")
-    if met:
-        parts.append(f"<h3>{escape(tr('How we met'))}</h3><p>{'<br>'.join(met)}</p>")
-    parts.append(_para(tr("Their needs"), c.needs))
-    parts.append(_para(tr("Their goals"), c.goals))
-    parts.append(_para(tr("What they offer"), c.offers))
 
     talk = [
         escape(tr("1 conversation"))
@@ -128,32 +89,4 @@ def contact_html(contact_id: int) -> str:
     if vet.revet_on:
         vet_line += f"; {escape(tr('re-vet'))} {vet.revet_on.isoformat()}"
     parts.append(f"<h3>{escape(tr('Vetting'))}</h3><p>{vet_line}</p>")
-    if c.notes:
-        items = "".join(
-            f"<li>{escape(n.body)}"
-            + (f" <i>({escape(tr('private'))})</i>" if n.private else "")
-            + "</li>"
-            for n in c.notes
-        )
-        parts.append(f"<h3>{escape(tr('Notes'))}</h3><ul>{items}</ul>")
     return "".join(parts)
-
-
-class ContactDetailView(QTextBrowser):
-    """Shows one contact; empty with a hint when none is selected."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("contactDetail")
-        self.setOpenExternalLinks(True)
-        self.contact_id: int | None = None
-        self.show_contact(None)
-
-    def show_contact(self, contact_id: int | None) -> None:
-        self.contact_id = contact_id
-        if contact_id is None:
-            self.setHtml(
-                f"<p style='color:gray'>{escape(tr('Select a contact to see their profile.'))}</p>"
-            )
-            return
-        self.setHtml(contact_html(contact_id))

@@ -24,7 +24,6 @@ from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
 from favorbook.ui.contact_commands import ArchiveContacts, DeleteContacts
 from favorbook.ui.contacts_page import ContactsPage, StackedTab
-from favorbook.ui.detail import ContactDetailView
 from favorbook.ui.worker import BackgroundJob, Cancelled
 
 PREFERENCES_FALLBACK = "Ctrl+,"
@@ -46,6 +45,8 @@ class MainWindow(QMainWindow):
 
         self.contacts_page = ContactsPage(self.bus)
         self.contacts_page.welcome.load_sample_button.clicked.connect(self.load_sample)
+        self.contacts_page.welcome.new_contact_button.clicked.connect(self.new_contact)
+        self.form: QDialog | None = None
         self.contacts_page.contactSelected.connect(self._contact_selected)
 
         self.navigation = QListWidget()
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         from favorbook.ui.followup_list import FollowUpList
         from favorbook.ui.ledger import LedgerView
         from favorbook.ui.matching import MatchPanel
+        from favorbook.ui.profile import ProfileTab
         from favorbook.ui.question_bank import QuestionBankPage
         from favorbook.ui.referral_graph import ReferralGraph
         from favorbook.ui.referrals_view import ReferralsTab, ReferralsVettingPage
@@ -90,8 +92,8 @@ class MainWindow(QMainWindow):
 
         bus = self.bus
         page = self.contacts_page
-        self.detail = ContactDetailView()
-        page.add_tab(self.detail, self.tr("Profile"))
+        self.profile = ProfileTab(bus)
+        page.add_tab(self.profile, self.tr("Profile"))
         self.contact_favors = LedgerView(bus, per_contact=True)
         page.add_tab(self.contact_favors, self.tr("Favors"))
         self.contact_conversations = ConversationLog(bus, per_contact=True)
@@ -138,6 +140,14 @@ class MainWindow(QMainWindow):
             # The window's Log menu owns these keys; the same key on a list's own
             # action would make Qt call the shortcut ambiguous and fire neither.
             widget.new_action.setShortcut(QKeySequence())
+        for widget in (self.favors_page, self.contact_favors):
+            widget.newFavorRequested.connect(self.log_favor)
+        for widget in (self.conversations_page, self.contact_conversations):
+            widget.newConversationRequested.connect(self.log_conversation)
+        for widget in (self.followups_page, self.contact_followups):
+            widget.newFollowUpRequested.connect(self.add_followup)
+            widget.rescheduleRequested.connect(self.reschedule_followup)
+        self.call_prep.logCallRequested.connect(self.log_conversation)
 
     def add_page(self, widget: QWidget, title: str) -> None:
         """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""
@@ -191,6 +201,14 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu(self.tr("&File"))
+        self.new_contact_action = self._action(
+            self.file_menu,
+            self.tr("&New Contact…"),
+            self.new_contact,
+            QKeySequence.StandardKey.New,
+            "newContact",
+        )
+        self.file_menu.addSeparator()
         self.sample_action = self._action(
             self.file_menu, self.tr("Load &Sample Network"), self.load_sample, name="loadSample"
         )
@@ -229,6 +247,35 @@ class MainWindow(QMainWindow):
         )
 
         self.contact_menu = bar.addMenu(self.tr("&Contact"))
+        self.edit_contact_action = self._action(
+            self.contact_menu,
+            self.tr("&Edit Contact…"),
+            self.edit_contact,
+            QKeySequence("Ctrl+E"),
+            "editContact",
+        )
+        self.contact_menu.addSeparator()
+        self.log_favor_action = self._action(
+            self.contact_menu,
+            self.tr("Log a &Favor…"),
+            lambda: self.log_favor(None),
+            QKeySequence("Ctrl+Shift+F"),
+            "logFavor",
+        )
+        self.log_conversation_action = self._action(
+            self.contact_menu,
+            self.tr("Log a &Conversation…"),
+            lambda: self.log_conversation(None),
+            QKeySequence("Ctrl+Shift+L"),
+            "logConversation",
+        )
+        self.add_followup_action = self._action(
+            self.contact_menu,
+            self.tr("Add a F&ollow-up…"),
+            lambda: self.add_followup(None),
+            QKeySequence("Ctrl+Shift+U"),
+            "addFollowUp",
+        )
         self.call_prep_action = self._action(
             self.contact_menu,
             self.tr("&Prepare a Call"),
@@ -344,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def _contact_selected(self, contact_id: int | None) -> None:
         archived = contact_id is not None and contacts.is_archived(contact_id)
-        for action in (self.archive_action, self.delete_action):
+        for action in (self.archive_action, self.delete_action, self.edit_contact_action):
             action.setEnabled(contact_id is not None)
         self.archive_action.setEnabled(contact_id is not None and not archived)
         self.unarchive_action.setEnabled(archived)
@@ -365,6 +412,83 @@ class MainWindow(QMainWindow):
         if ids:
             self.bus.undo_stack.push(DeleteContacts(self.bus, ids))
             self._said(self.tr("Deleted — Ctrl+Z to undo"))
+
+    # --- forms ------------------------------------------------------------------------
+
+    def _front_contact(self) -> int | None:
+        """The contact the user is looking at, when the Contacts page is in front."""
+        if self.pages.currentWidget() is self.contacts_page:
+            return self.contacts_page.contact_id
+        return None
+
+    def _open_form(self, dialog: QDialog, saved, message: str) -> QDialog:
+        """Open a form window-modally; on Save, tell every view and say what happened."""
+
+        def accepted() -> None:
+            self.bus.changed.emit()
+            self._said(message)
+            if saved is not None:
+                saved(dialog)
+
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(lambda _r: setattr(self, "form", None))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.form = dialog
+        dialog.open()
+        return dialog
+
+    def new_contact(self) -> None:
+        from favorbook.ui.forms.contact_form import ContactDialog
+
+        self._open_form(
+            ContactDialog(None, self),
+            lambda d: self.open_contact(d.saved_id) if d.saved_id else None,
+            self.tr("Contact added."),
+        )
+
+    def edit_contact(self) -> None:
+        from favorbook.ui.forms.contact_form import ContactDialog
+
+        contact_id = self.contacts_page.contact_id
+        if contact_id is None:
+            self._said(self.tr("Select a contact first."))
+            return
+        self._open_form(ContactDialog(contact_id, self), None, self.tr("Contact saved."))
+
+    def log_favor(self, contact_id: object = None) -> None:
+        from favorbook.ui.forms.favor_form import FavorDialog
+
+        contact_id = contact_id if contact_id is not None else self._front_contact()
+        self._open_form(FavorDialog(contact_id, parent=self), None, self.tr("Favor logged."))
+
+    def log_conversation(self, contact_id: object = None, question_ids: object = None) -> None:
+        from favorbook.ui.forms.conversation_form import ConversationDialog
+
+        contact_id = contact_id if contact_id is not None else self._front_contact()
+        if contact_id is None:
+            self._said(self.tr("Select a contact first, then log the conversation."))
+            return
+        from_call_prep = question_ids is not None
+        self._open_form(
+            ConversationDialog(contact_id, list(question_ids or []), self),
+            (lambda _d: self.call_prep.clear_ticks()) if from_call_prep else None,
+            self.tr("Conversation logged."),
+        )
+
+    def add_followup(self, contact_id: object = None) -> None:
+        from favorbook.ui.forms.followup_form import FollowUpDialog
+
+        contact_id = contact_id if contact_id is not None else self._front_contact()
+        self._open_form(FollowUpDialog(contact_id, parent=self), None, self.tr("Follow-up added."))
+
+    def reschedule_followup(self, followup_id: int) -> None:
+        from favorbook.ui.forms.followup_form import FollowUpDialog
+
+        self._open_form(
+            FollowUpDialog(followup_id=followup_id, parent=self),
+            None,
+            self.tr("Follow-up rescheduled."),
+        )
 
     def show_contact_tab(self, tab: QWidget) -> None:
         """Bring the Contacts page and one of the contact's tabs to the front."""

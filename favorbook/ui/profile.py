@@ -25,6 +25,7 @@ from favorbook.errors import FavorbookError, NotFoundError, ValidationError
 from favorbook.services import contacts
 from favorbook.services.dates import local_day_text
 from favorbook.services.session import describe_error
+from favorbook.ui.detail import glance_html
 from favorbook.ui.forms.contact_form import ContactDialog, text_box
 
 CONTACT_SCHEME = "favorbook-contact"
@@ -34,7 +35,7 @@ def _lines(text: str) -> str:
     return "<br>".join(escape(line) for line in text.splitlines())
 
 
-def profile_html(c: contacts.ContactDetail, tr) -> str:
+def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     """One contact's profile as HTML; every piece of user text escaped."""
     parts = [f"<h2>{escape(c.display_name)}</h2>"]
     sub = [escape(p) for p in (c.title, c.organization) if p]
@@ -42,6 +43,7 @@ def profile_html(c: contacts.ContactDetail, tr) -> str:
     if c.archived:
         sub.append(f"<b>{escape(tr('Archived'))}</b>")
     parts.append(f"<p>{' · '.join(sub)}</p>")
+    parts.append(glance)
 
     rows: list[tuple[str, str]] = []
     for e in c.emails:
@@ -200,7 +202,7 @@ class ProfileTab(QWidget):
             self.refresh()
             return
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(profile_html(detail, self.tr))
+        self.browser.setHtml(profile_html(detail, self.tr, glance_html(detail.id)))
         self.browser.verticalScrollBar().setValue(scroll)
         self.note_list.clear()
         for note in detail.notes:

@@ -61,7 +61,7 @@ def test_selecting_shows_profile_and_favor_balance(window, qtbot, make_contact):
     window.reload()
     row = window.model.row_of(ann)
     window.list_view.selectRow(row)
-    text = window.detail.toPlainText()
+    text = window.profile.browser.toPlainText()
     assert "Ann Lee" in text
     assert "CTO · Brightwave" in text
     assert "2.0:1" in text  # two given, one received
@@ -73,7 +73,7 @@ def test_user_text_is_escaped_in_the_profile(window, make_contact):
     cid = make_contact("<b>Bold</b>", "<img src=x>")
     window.reload()
     window.list_view.selectRow(window.model.row_of(cid))
-    assert "<b>Bold</b>" in window.detail.toPlainText()
+    assert "<b>Bold</b>" in window.profile.browser.toPlainText()
 
 
 def test_find_shortcut_focuses_search(window, qtbot, make_contact):
@@ -128,5 +128,5 @@ def test_profile_counts_conversations_in_words(window, make_contact):
     conversations.log_conversation(ann, "inbound", "They called about the renewal")
     window.reload()
     window.list_view.selectRow(window.model.row_of(ann))
-    text = window.detail.toPlainText()
+    text = window.profile.browser.toPlainText()
     assert "1 conversation, 100% started by them" in text

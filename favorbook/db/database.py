@@ -87,6 +87,13 @@ def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
     """A user-facing DatabaseProblem for an SQLite error (sqlite3's or peewee's wrapper)."""
     path = path or db.database
     text = str(exc)
+    # On some errors (disk full, ...) SQLite rolls the transaction back itself; the ROLLBACK
+    # peewee then sends fails too and hides the real cause, which is in the error's context.
+    while ("cannot rollback" in text or "no such savepoint" in text) and isinstance(
+        exc.__context__, (sqlite3.DatabaseError, peewee.DatabaseError)
+    ):
+        exc = exc.__context__
+        text = str(exc)
     if "locked" in text or "busy" in text:
         return DatabaseLockedError(
             f"The database {path} is locked by another program. "

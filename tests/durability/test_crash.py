@@ -142,8 +142,20 @@ def test_sigkill_loses_no_committed_write(tmp_path):
         for round_no in range(KILLS):
             data_dir = tmp_path / f"db{round_no // ROUNDS_PER_DB}"
             data_dir.mkdir(exist_ok=True)
+            report = data_dir / REPORT
+            size = report.stat().st_size if report.exists() else 0
             pid = int(writer.ask(f"run {data_dir} {round_no}"))
-            time.sleep(rng.uniform(0, MAX_DELAY_S))
+            if round_no % 2:
+                # Every other round waits for the child's first commit, so that on a busy
+                # machine too, kills land among the writes and not only while opening.
+                deadline = time.monotonic() + 2
+                while time.monotonic() < deadline and (
+                    not report.exists() or report.stat().st_size == size
+                ):
+                    time.sleep(0.002)
+                time.sleep(rng.uniform(0, MAX_DELAY_S / 3))
+            else:
+                time.sleep(rng.uniform(0, MAX_DELAY_S))
             os.kill(pid, signal.SIGKILL)
             status = int(writer.ask(f"reap {pid}"))
             assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (

@@ -155,10 +155,14 @@ def list_backups(data_dir: str | os.PathLike[str] | None = None) -> list[Backup]
     with contextlib.suppress(FileNotFoundError):
         for entry in folder.iterdir():
             match = _NAME.match(entry.name)
-            if match and entry.is_file():
-                when = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
-                found.append(Backup(entry, when, entry.stat().st_size))
-                order[entry] = int(match.group(2) or 0)  # several in one second
+            if not (match and entry.is_file()):
+                continue
+            try:
+                when = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
+            except ValueError:  # a look-alike name with an impossible time: not ours
+                continue
+            found.append(Backup(entry, when.replace(tzinfo=dt.UTC), entry.stat().st_size))
+            order[entry] = int(match.group(2) or 0)  # several in one second
     found.sort(key=lambda b: (b.when, order[b.path]), reverse=True)
     return found
 

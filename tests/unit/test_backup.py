@@ -80,10 +80,13 @@ def test_prune_leaves_other_files_alone(data_dir):
     folder = data_dir / "backups"
     folder.mkdir(parents=True)
     (folder / "my-notes.txt").write_text("mine")
+    (folder / "favorbook-20261399T999999Z.db").write_text("a look-alike")
     for d in range(15):
         _fake_backup(folder, dt.datetime(2020, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=d))
     backup.prune(data_dir)
     assert (folder / "my-notes.txt").read_text() == "mine"
+    assert (folder / "favorbook-20261399T999999Z.db").exists()
+    assert len(backup.list_backups(data_dir)) == 10
 
 
 def test_due_for_backup(db):

@@ -60,7 +60,7 @@ QUERIES = st.lists(st.one_of(SPECIAL, WORDS), max_size=12).map("".join) | st.tex
 SURROGATE_FREE = QUERIES.filter(lambda s: not any("\ud800" <= c <= "\udfff" for c in s))
 
 
-@settings(max_examples=PARSE_EXAMPLES, deadline=None)
+@settings(max_examples=PARSE_EXAMPLES, deadline=None, database=None)
 @given(QUERIES)
 def test_parse_never_raises_and_quotes_every_term(text):
     parsed = search.parse(text)
@@ -91,6 +91,7 @@ def network(db):
 @settings(
     max_examples=SEARCH_EXAMPLES,
     deadline=None,
+    database=None,  # no .hypothesis folder in the work tree; failures print their example
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=SURROGATE_FREE)
@@ -107,6 +108,7 @@ PUNCTUATION = st.sampled_from(list("\"*():^+-{},'\\ \t\n\u200f\ufeff\x00.;!?<>|&
 @settings(
     max_examples=PUNCTUATION_EXAMPLES,
     deadline=None,
+    database=None,  # no .hypothesis folder in the work tree; failures print their example
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(before=st.lists(PUNCTUATION, max_size=4), after=st.lists(PUNCTUATION, max_size=4))

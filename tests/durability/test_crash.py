@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from favorbook.db.database import APPLICATION_ID, schema_version
 from tests.durability.writer import REPORT
 
 KILLS = int(os.environ.get("FAVORBOOK_KILLS", "200"))
@@ -30,6 +32,10 @@ ROUNDS_PER_DB = 100
 # The child needs about 20 ms to open the database; kill during that, and well after.
 MAX_DELAY_S = 0.12
 ROOT = Path(__file__).resolve().parents[2]
+# One round in FRESH_EVERY kills a child creating a new database, mostly mid-migration.
+FRESH_EVERY = 10
+SCHEMA_VERSION = schema_version()
+SCHEMA_TABLES = {"schema_migration", "contact", "favor", "conversation", "setting", "contact_fts"}
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the crash test forks (POSIX)")
 
@@ -117,6 +123,12 @@ def _check(db_path: Path, reports: list[tuple[str, int, str]]) -> list[str]:
             return [f"{len(reports)} reported writes but no tables"] if reports else []
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         problems += [f"foreign key: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
+        # The schema is created in one transaction: all of it, stamped, or nothing.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if (version, app_id) != (SCHEMA_VERSION, APPLICATION_ID) or not tables >= SCHEMA_TABLES:
+            problems.append(f"half a schema: version {version}, tables {sorted(tables)}")
         for what, sql in HALF_CHANGES.items():
             n = conn.execute(sql).fetchone()[0]
             if n:
@@ -136,16 +148,21 @@ def _check(db_path: Path, reports: list[tuple[str, int, str]]) -> list[str]:
 def test_sigkill_loses_no_committed_write(tmp_path):
     rng = random.Random(os.environ.get("FAVORBOOK_KILL_SEED"))
     writer = Writer()
-    kills = writes = 0
+    kills = 0
+    reported: dict[str, int] = {}
     started = time.monotonic()
     try:
         for round_no in range(KILLS):
-            data_dir = tmp_path / f"db{round_no // ROUNDS_PER_DB}"
+            fresh = round_no % FRESH_EVERY == FRESH_EVERY - 1
+            name = f"fresh{round_no}" if fresh else f"db{round_no // ROUNDS_PER_DB}"
+            data_dir = tmp_path / name
             data_dir.mkdir(exist_ok=True)
             report = data_dir / REPORT
             size = report.stat().st_size if report.exists() else 0
             pid = int(writer.ask(f"run {data_dir} {round_no}"))
-            if round_no % 2:
+            if fresh:
+                time.sleep(rng.uniform(0, MAX_DELAY_S / 2))
+            elif round_no % 2:
                 # Every other round waits for the child's first commit, so that on a busy
                 # machine too, kills land among the writes and not only while opening.
                 deadline = time.monotonic() + 2
@@ -165,11 +182,13 @@ def test_sigkill_loses_no_committed_write(tmp_path):
             reports = _reported(data_dir)
             problems = _check(data_dir / "favorbook.db", reports)
             assert not problems, f"after kill {round_no}: {problems}"
-            if (round_no + 1) % ROUNDS_PER_DB == 0 or round_no + 1 == KILLS:
-                writes += len(reports)
+            reported[name] = len(reports)
+            if fresh:
+                shutil.rmtree(data_dir)
     finally:
         writer.close()
     elapsed = time.monotonic() - started
+    writes = sum(reported.values())
     print(f"\n{kills} kills survived, {writes} committed writes checked, 0 lost, {elapsed:.1f} s")
     assert kills == KILLS
     assert writes > 0  # the children did write between kills: the test tested something

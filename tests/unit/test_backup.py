@@ -201,3 +201,13 @@ def test_cli_restore_refuses_with_exit_2_and_the_reason(db, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "not restored" in err and "not an SQLite file" in err
     assert "Traceback" not in err
+
+
+def test_cli_backup_to_an_unwritable_place_says_so(db, tmp_path, capsys):
+    session.close()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["backup", "--out", str(blocker / "backup.db")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write the backup" in err and "Traceback" not in err
+    assert blocker.read_text() == "not a folder"

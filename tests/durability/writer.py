@@ -78,6 +78,10 @@ def _child(data_dir: str, round_no: int) -> None:
     sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", closefd=False)
     try:
         _write_loop(data_dir, round_no)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()  # to the test's stderr: why a write failed
     finally:
         os._exit(3)  # only reached when a write failed: the supervisor sees the status
 

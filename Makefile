@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench clean
+.PHONY: run test soak lint format bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# The crash test at length: 2,000 SIGKILLs of a writing favorbook (the suite runs 200).
+soak: $(STAMP)
+	FAVORBOOK_KILLS=$${FAVORBOOK_KILLS:-2000} $(PY) -m pytest -s tests/durability $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check favorbook tests

@@ -133,6 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write private notes (vCard NOTE); left out by default",
     )
+
+    backup = sub.add_parser(
+        "backup", parents=[common], help="back up the database (into the backups folder)"
+    )
+    backup.add_argument(
+        "--out", metavar="FILE", help="write the backup to FILE (or into the folder FILE)"
+    )
+
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (the current one is backed up first)",
+    )
+    restore.add_argument("file", metavar="FILE", help="a favorbook backup")
     return parser
 
 
@@ -372,6 +386,31 @@ def _export(args, data_dir) -> int:
     return EXIT_OK
 
 
+def _backup(args, data_dir) -> int:
+    from favorbook.services import backup, session
+
+    session.open_data(data_dir)
+    path = backup.backup_now(args.out)
+    print(f"Backed up to {path}.")
+    return EXIT_OK
+
+
+def _restore(args, data_dir) -> int:
+    from favorbook import paths
+    from favorbook.services import backup
+
+    target = paths.database_path(data_dir)
+    try:
+        kept = backup.restore(args.file, target)
+    except backup.BackupRefused as exc:
+        print(f"favorbook: not restored: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Restored {target} from {args.file}.")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "demo": _demo,
     "stats": _stats,
@@ -380,4 +419,6 @@ COMMANDS = {
     "sheet": _sheet,
     "import": _import,
     "export": _export,
+    "backup": _backup,
+    "restore": _restore,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -85,6 +87,13 @@ def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
     """A user-facing DatabaseProblem for an SQLite error (sqlite3's or peewee's wrapper)."""
     path = path or db.database
     text = str(exc)
+    # On some errors (disk full, ...) SQLite rolls the transaction back itself; the ROLLBACK
+    # peewee then sends fails too and hides the real cause, which is in the error's context.
+    while ("cannot rollback" in text or "no such savepoint" in text) and isinstance(
+        exc.__context__, (sqlite3.DatabaseError, peewee.DatabaseError)
+    ):
+        exc = exc.__context__
+        text = str(exc)
     if "locked" in text or "busy" in text:
         return DatabaseLockedError(
             f"The database {path} is locked by another program. "
@@ -102,14 +111,37 @@ def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
     return DamagedDatabaseError(f"The database {path} cannot be used ({text}). Restore a backup.")
 
 
+def make_private(path: Path) -> None:
+    """Create ``path`` if missing, and it and its -wal/-shm readable by the owner only.
+
+    SQLite creates -wal/-shm with the main file's permissions, so a 0600 database
+    keeps them 0600 too, whatever the umask. Tightens an existing file's mode as well.
+    """
+    if os.name != "posix":
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):  # missing, or owned by someone else
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+
+
 def open_database(path: Path) -> None:
     """Open ``path`` (created if missing), apply pending migrations, in one transaction."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise DatabaseProblem(
             f"favorbook cannot create its data folder {path.parent} ({exc.strerror}). "
             "Choose another one with --data-dir."
+        ) from exc
+    try:
+        make_private(path)
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"favorbook cannot create its database {path} ({exc.strerror}). Check that you "
+            "may write to that folder, or choose another one with --data-dir."
         ) from exc
     guard(path)
     if not db.is_closed():

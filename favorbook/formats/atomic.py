@@ -26,16 +26,36 @@ def atomic_write(
     """
     target = Path(path)
     binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent or "."
+        )
+    except OSError as exc:
+        raise _unwritable(exc, target) from exc
     try:
         with os.fdopen(
             fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})
         ) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:
+                raise _unwritable(exc, target) from exc
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise _unwritable(exc, target) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _unwritable(exc: OSError, target: Path) -> OSError:
+    """The same kind of OSError, naming the file the user chose rather than the temporary one."""
+    return OSError(
+        exc.errno,
+        f"{exc.strerror or exc}; the file was not written and nothing there was changed",
+        str(target),
+    )

@@ -26,6 +26,12 @@ def clean(text: str | None, field: str, *, max_len: int = 100_000) -> str:
     text = (text or "").strip()
     if "\x00" in text:
         raise ValidationError(field, "contains a NUL character; remove it and save again")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a broken paste or file
+        raise ValidationError(
+            field, "contains a character that is not valid text; retype that part and save again"
+        ) from None
     if len(text) > max_len:
         raise ValidationError(field, f"is {len(text):,} characters long; the limit is {max_len:,}")
     return text
@@ -69,8 +75,14 @@ def as_datetime(value: dt.datetime | dt.date | str | None, field: str) -> dt.dat
     if not isinstance(value, dt.datetime):
         # A day alone is taken at local noon: it stays that day wherever it is shown.
         value = dt.datetime.combine(value, dt.time(12, 0))
+    # Far from year 1 and 9999 so that showing it in any time zone stays a valid date.
+    if not 1 < value.year < 9999:
+        raise ValidationError(field, f"{value:%Y-%m-%d} is out of range; check the year")
     # A time without a zone is the user's local time (astimezone assumes so for naive ones).
-    return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    except (ValueError, OverflowError, OSError):
+        raise ValidationError(field, f"{value:%Y-%m-%d} is out of range; check the year") from None
 
 
 def require(model, record_id: int | None, what: str):

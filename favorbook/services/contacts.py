@@ -187,7 +187,7 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
     out.kind = kind
     try:
         cadence = int(data.cadence_days or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError("cadence_days", "must be a whole number of days") from None
     out.cadence_days = cadence or None
     if out.cadence_days is not None and not 1 <= out.cadence_days <= MAX_CADENCE_DAYS:

@@ -100,7 +100,7 @@ def log_favor(
     occurred = as_date(occurred_on, "occurred_on", default=today())
     try:
         value = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError("value", "must be a whole number from 1 to 5") from None
     if not 1 <= value <= 5:
         raise ValidationError("value", "must be from 1 (small) to 5 (large)")

@@ -1,0 +1,283 @@
+"""Backups of the database with SQLite's online backup API, and restoring one safely.
+
+Backups live in ``<data folder>/backups/``, one self-contained SQLite file each,
+named by their UTC time (``favorbook-20261122T203812Z.db``) and readable by the
+owner only. ``prune`` keeps the last 10 plus the newest of each of the 8 weeks
+before; files the user wrote elsewhere with ``out=`` are never pruned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sqlite3
+from pathlib import Path
+from typing import NamedTuple
+
+from favorbook import paths
+from favorbook.db import database
+from favorbook.db.models import db
+from favorbook.errors import FavorbookError
+
+BACKUP_DIRNAME = "backups"
+KEEP_LAST = 10
+KEEP_WEEKS = 8
+DUE_AFTER = dt.timedelta(days=1)
+_NAME = re.compile(r"^favorbook-(\d{8}T\d{6})Z(?:-(\d+))?\.db$")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class BackupRefused(FavorbookError):
+    """A file given to restore is not a healthy favorbook database; says why."""
+
+
+class Backup(NamedTuple):
+    path: Path
+    when: dt.datetime  # UTC, aware
+    size: int  # bytes
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _open_path() -> Path | None:
+    """The path of the database favorbook has open, if any."""
+    if db.database and not db.is_closed():
+        return Path(db.database)
+    return None
+
+
+def backup_folder(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Where backups are kept: beside the open database, else in the data folder."""
+    if data_dir is None and (current := _open_path()) is not None:
+        return current.parent / BACKUP_DIRNAME
+    return paths.data_dir(data_dir) / BACKUP_DIRNAME
+
+
+def _fresh_name(folder: Path, when: dt.datetime, suffix: str = "") -> Path:
+    stamp = when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = folder / f"favorbook-{stamp}{suffix}.db"
+    n = 0
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"favorbook-{stamp}-{n}.db"
+    return candidate
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty, readable by the owner only, whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every system lets a folder be opened
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _copy_into(source: sqlite3.Connection, dest_path: Path) -> None:
+    """Copy the database behind ``source`` into ``dest_path`` atomically, as a 0600 file."""
+    dest_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = dest_path.with_name(f".{dest_path.name}.part")
+    _private_file(tmp)
+    try:
+        dest = sqlite3.connect(tmp)
+        try:
+            source.backup(dest)
+            # One self-contained file: no -wal beside it is needed to read it.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, dest_path)
+        _fsync_dir(dest_path.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _copy_file(source_path: Path, dest_path: Path) -> None:
+    """Copy a database file that favorbook does not have open (its WAL included)."""
+    conn = sqlite3.connect(source_path, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    try:
+        _copy_into(conn, dest_path)
+    finally:
+        conn.close()
+
+
+def backup_now(out: str | os.PathLike[str] | None = None) -> Path:
+    """Back up the open database, to ``out`` or into the backup folder (then prune); the path.
+
+    Safe while favorbook is writing: the online backup API copies a consistent state.
+    """
+    current = _open_path()
+    if current is None:
+        raise FavorbookError("No database is open to back up.")
+    if out is not None:
+        target = Path(out).expanduser()
+        if target.is_dir():
+            target = _fresh_name(target, _now())
+    else:
+        target = _fresh_name(backup_folder(), _now())
+    try:
+        _copy_into(db.connection(), target)
+    except OSError as exc:
+        raise FavorbookError(
+            f"favorbook cannot write the backup {target} ({exc.strerror or exc}). "
+            "Choose a folder you may write to, with free space."
+        ) from exc
+    except sqlite3.DatabaseError as exc:
+        raise database.explain(exc, target) from exc
+    if out is None:
+        prune()
+    return target
+
+
+def list_backups(data_dir: str | os.PathLike[str] | None = None) -> list[Backup]:
+    """The backups in the backup folder, newest first."""
+    folder = backup_folder(data_dir)
+    found = []
+    order = {}
+    with contextlib.suppress(FileNotFoundError):
+        for entry in folder.iterdir():
+            match = _NAME.match(entry.name)
+            if not (match and entry.is_file()):
+                continue
+            try:
+                when = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
+            except ValueError:  # a look-alike name with an impossible time: not ours
+                continue
+            found.append(Backup(entry, when.replace(tzinfo=dt.UTC), entry.stat().st_size))
+            order[entry] = int(match.group(2) or 0)  # several in one second
+    found.sort(key=lambda b: (b.when, order[b.path]), reverse=True)
+    return found
+
+
+def prune(
+    data_dir: str | os.PathLike[str] | None = None, *, now: dt.datetime | None = None
+) -> list[Path]:
+    """Delete old backups: keep the last 10 and the newest one of each of 8 weeks back."""
+    now = now or _now()
+    backups = list_backups(data_dir)
+    keep = {b.path for b in backups[:KEEP_LAST]}
+    for week in range(KEEP_WEEKS):
+        newest = now - dt.timedelta(weeks=week)
+        oldest = now - dt.timedelta(weeks=week + 1)
+        in_week = [b for b in backups if oldest < b.when <= newest]
+        if in_week:
+            keep.add(in_week[0].path)
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            with contextlib.suppress(FileNotFoundError):
+                b.path.unlink()
+            removed.append(b.path)
+    return removed
+
+
+def due_for_backup(
+    data_dir: str | os.PathLike[str] | None = None, *, now: dt.datetime | None = None
+) -> bool:
+    """True when there is no backup, or the newest is older than a day."""
+    backups = list_backups(data_dir)
+    return not backups or (now or _now()) - backups[0].when > DUE_AFTER
+
+
+def verify(path: str | os.PathLike[str]) -> None:
+    """Refuse (BackupRefused, saying why) a file that is not a healthy favorbook database."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupRefused(f"{path} does not exist or is not a file.")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise BackupRefused(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+    if magic != _SQLITE_MAGIC:
+        raise BackupRefused(f"{path} is not a favorbook database (not an SQLite file).")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if app_id != database.APPLICATION_ID:
+                raise BackupRefused(f"{path} is an SQLite file of another program, not favorbook.")
+            if version > database.schema_version():
+                raise BackupRefused(
+                    f"{path} was written by a newer favorbook (schema {version}; this one knows "
+                    f"up to {database.schema_version()}). Install the newer favorbook to use it."
+                )
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'contact'")
+            if not tables.fetchone()[0]:
+                problems.append("it holds no favorbook tables")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupRefused(f"{path} is damaged and cannot be restored ({exc}).") from exc
+    if problems:
+        raise BackupRefused(f"{path} is damaged and cannot be restored ({problems[0]}).")
+
+
+def restore(
+    source: str | os.PathLike[str], target: str | os.PathLike[str] | None = None
+) -> Path | None:
+    """Replace the database with the backup ``source``; returns where the old one was kept.
+
+    ``target`` defaults to the open database (which is closed and reopened around
+    the swap). The source is checked first (BackupRefused when unfit) and copied
+    beside the target; the current database is backed up (or, when it is too
+    damaged to read, moved aside whole), its stale -wal/-shm are removed, and the
+    copy takes its place in one ``os.replace``.
+    """
+    source = Path(source).expanduser()
+    verify(source)
+    was_open = _open_path()
+    target = Path(target) if target is not None else was_open
+    if target is None:
+        raise FavorbookError("No database to restore into; open one first.")
+    if source.resolve() == target.resolve():
+        raise BackupRefused(f"{source} is the database itself; choose a backup.")
+    staged = target.with_name(f".{target.name}.restoring")
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        _copy_into(conn, staged)
+    finally:
+        conn.close()
+    kept: Path | None = None
+    try:
+        if was_open is not None and was_open.resolve() == target.resolve():
+            database.close_database()
+        if target.exists() and target.stat().st_size > 0:
+            kept = _fresh_name(target.parent / BACKUP_DIRNAME, _now())
+            try:
+                _copy_file(target, kept)
+            except sqlite3.DatabaseError:
+                from favorbook.services import health
+
+                kept = health.set_aside(target)
+        for suffix in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                target.with_name(target.name + suffix).unlink()
+        os.replace(staged, target)
+        _fsync_dir(target.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            staged.unlink()
+        if was_open is not None:
+            database.open_database(was_open)
+    return kept

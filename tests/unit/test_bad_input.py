@@ -189,7 +189,7 @@ def test_bad_emails_are_refused(db, email):
         contacts.create_contact(
             contacts.ContactInput(first_name="A", emails=[contacts.Labeled(email)])
         )
-    assert caught.value.field == "emails"
+    assert caught.value.field.startswith("emails")
 
 
 def test_international_email_is_kept(db):
@@ -205,4 +205,4 @@ def test_bad_phones_are_refused(db, phone):
         contacts.create_contact(
             contacts.ContactInput(first_name="A", phones=[contacts.Labeled(phone)])
         )
-    assert caught.value.field == "phones"
+    assert caught.value.field.startswith("phones")

@@ -24,6 +24,7 @@ from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
 from favorbook.ui.contact_commands import ArchiveContacts, DeleteContacts
 from favorbook.ui.contacts_page import ContactsPage, StackedTab
+from favorbook.ui.icons import themed_icon
 from favorbook.ui.worker import BackgroundJob, Cancelled
 
 PREFERENCES_FALLBACK = "Ctrl+,"
@@ -114,19 +115,19 @@ class MainWindow(QMainWindow):
         self.vetting_tab = VettingTab(bus)
         page.add_tab(self.vetting_tab, self.tr("Vetting"))
 
-        self.add_page(page, self.tr("Contacts"))
+        self.add_page(page, self.tr("Contacts"), "contacts")
         self.favors_page = LedgerView(bus)
-        self.add_page(self.favors_page, self.tr("Favors"))
+        self.add_page(self.favors_page, self.tr("Favors"), "favors")
         self.conversations_page = ConversationLog(bus)
-        self.add_page(self.conversations_page, self.tr("Conversations"))
+        self.add_page(self.conversations_page, self.tr("Conversations"), "conversations")
         self.referrals_page = ReferralsVettingPage(bus)
-        self.add_page(self.referrals_page, self.tr("Referrals & vetting"))
+        self.add_page(self.referrals_page, self.tr("Referrals & vetting"), "referrals")
         self.followups_page = FollowUpList(bus)
-        self.add_page(self.followups_page, self.tr("Follow-ups"))
+        self.add_page(self.followups_page, self.tr("Follow-ups"), "followups")
         self.dashboard = Dashboard(bus)
-        self.add_page(self.dashboard, self.tr("Dashboard"))
+        self.add_page(self.dashboard, self.tr("Dashboard"), "dashboard")
         self.question_bank = QuestionBankPage(bus)
-        self.add_page(self.question_bank, self.tr("Question bank"))
+        self.add_page(self.question_bank, self.tr("Question bank"), "questions")
 
         lists = (
             self.contact_favors,
@@ -149,10 +150,12 @@ class MainWindow(QMainWindow):
             widget.rescheduleRequested.connect(self.reschedule_followup)
         self.call_prep.logCallRequested.connect(self.log_conversation)
 
-    def add_page(self, widget: QWidget, title: str) -> None:
+    def add_page(self, widget: QWidget, title: str, icon: str = "") -> None:
         """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""
         self.pages.addWidget(widget)
         item = QListWidgetItem(title)
+        if icon:
+            item.setIcon(themed_icon(icon))
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
         self.navigation.addItem(item)
         number = self.pages.count()
@@ -167,7 +170,7 @@ class MainWindow(QMainWindow):
             self.navigation.fontMetrics().horizontalAdvance(self.navigation.item(i).text())
             for i in range(self.navigation.count())
         )
-        self.navigation.setFixedWidth(widest + 40)
+        self.navigation.setFixedWidth(widest + 40 + self.navigation.iconSize().width() + 8)
 
     def page(self, object_name: str) -> QWidget | None:
         for index in range(self.pages.count()):

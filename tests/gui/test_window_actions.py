@@ -129,3 +129,20 @@ def test_navigation_keys_and_menus(window):
     ):
         assert name in actions, name
     assert not actions["preferences"].shortcut().isEmpty()
+
+
+def test_cancelling_the_sample_load_leaves_nothing(window, qtbot, monkeypatch):
+    from favorbook.ui import worker
+
+    start = worker.BackgroundJob.start
+
+    def cancel_then_start(job):
+        job.cancel()  # as if the user pressed Cancel before the first step finished
+        start(job)
+
+    monkeypatch.setattr(worker.BackgroundJob, "start", cancel_then_start)
+    window.load_sample()
+    qtbot.waitUntil(lambda: window._job is None, timeout=10000)
+    assert contacts.count_contacts(include_archived=True) == 0
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.stack.currentWidget() is window.welcome

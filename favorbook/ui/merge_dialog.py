@@ -24,6 +24,10 @@ from favorbook.services.session import describe_error
 from favorbook.ui.forms.pickers import ContactPicker
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def summary_html(contact_id: int, heading: str) -> str:
     """What a rep needs to see to tell two records apart, escaped for a rich-text label."""
     c = contacts.get_contact(contact_id)
@@ -41,14 +45,13 @@ def summary_html(contact_id: int, heading: str) -> str:
     lines.append(
         "<p>" + ("<br>".join(escape(d) for d in details[:6]) or "<i>no email or phone</i>") + "</p>"
     )
-    lines.append(
-        "<p>"
-        + escape(
-            f"{bal.given} favors given, {bal.received} received · {talks} conversations · "
-            f"{open_followups} open follow-ups · {len(c.notes)} notes"
-        )
-        + "</p>"
-    )
+    figures = [
+        _count(bal.given, "favor given", "favors given") + f", {bal.received} received",
+        _count(talks, "conversation", "conversations"),
+        _count(open_followups, "open follow-up", "open follow-ups"),
+        _count(len(c.notes), "note", "notes"),
+    ]
+    lines.append("<p>" + escape(" · ".join(figures)) + "</p>")
     return "".join(lines)
 
 

@@ -41,8 +41,13 @@ class MappingDialog(QDialog):
         intro = QLabel(
             self.tr(
                 "favorbook does not recognise this file's layout. Choose what each column "
-                "holds; columns set to (ignore) are left out. The first %1 rows are shown."
-            ).replace("%1", str(PREVIEW_ROWS))
+                "holds; columns set to (ignore) are left out."
+            )
+            + (
+                " " + self.tr("The first %1 rows are shown.").replace("%1", str(PREVIEW_ROWS))
+                if len(rows) >= PREVIEW_ROWS
+                else ""
+            )
         )
         intro.setWordWrap(True)
 
@@ -59,6 +64,10 @@ class MappingDialog(QDialog):
         for column, header in enumerate(self.headers):
             combo = QComboBox()
             combo.setObjectName(f"mapping{column}")
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
             for target, label in csv_import.COLUMN_TARGETS.items():
                 combo.addItem(self.tr(label), target)
             found = combo.findData(guessed.get(header, "ignore"))
@@ -75,7 +84,7 @@ class MappingDialog(QDialog):
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         for column, combo in enumerate(self.combos):
-            width = max(combo.sizeHint().width(), min(self.table.columnWidth(column), 260))
+            width = max(combo.minimumSizeHint().width(), min(self.table.columnWidth(column), 260))
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setRowHeight(0, self.combos[0].sizeHint().height() + 6 if self.combos else 30)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -99,6 +99,12 @@ class DataActions(QObject):
         self.importer = Importer(window)
         self.print_preview = None
         self.merge_dialog = None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.importer.stop()  # a running import is cancelled and rolled back
+        return False
 
     # --- what tests replace -----------------------------------------------------------
 
@@ -276,12 +282,14 @@ class DataActions(QObject):
 
         def write() -> str:
             pages = write_pdf(path, ids, include_private=private)
-            return (
-                self.tr("Wrote %1 sheets (%2 pages) to %3")
-                .replace("%1", str(len(ids)))
-                .replace("%2", str(pages))
-                .replace("%3", path)
-            )
+            if len(ids) == 1:
+                text = self.tr("Wrote the contact sheet of %1 to %2").replace(
+                    "%1", contacts.name_of(ids[0])
+                )
+            else:
+                text = self.tr("Wrote a meeting sheet of %1 people (%3 pages) to %2")
+                text = text.replace("%1", str(len(ids))).replace("%3", str(pages))
+            return text.replace("%2", path)
 
         self._write(title, path, write)
 

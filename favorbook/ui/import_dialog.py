@@ -444,6 +444,7 @@ class Importer:
         self.preview: ImportPreviewDialog | None = None
         self.report_dialog: ImportReportDialog | None = None
         self.imported_any = False
+        self.closing = False
 
     # --- what tests replace -----------------------------------------------------------
 
@@ -478,7 +479,7 @@ class Importer:
         mapping = None
         try:
             fmt = self._csv_format(path)
-        except NotAContactFile as exc:
+        except (NotAContactFile, OSError) as exc:
             self._not_a_contact_file(path, exc)
             return
         if fmt == "csv":
@@ -526,8 +527,19 @@ class Importer:
         self.job.done.connect(lambda plan, error: self._planned(path, plan, error))
         self.job.start()
 
+    def stop(self) -> None:
+        """The window is closing: cancel a running job (rolled back) and show nothing more."""
+        self.closing = True
+        self.queue = []
+        job = self.job
+        if job is not None and job.is_running():
+            job.cancel()
+            job.thread.wait()
+
     def _planned(self, path: str, plan: object, error: object) -> None:
         self.job = None
+        if self.closing:
+            return
         if isinstance(error, Cancelled):
             self._skip_rest(self.window.tr("Import of %1 cancelled; nothing was changed."), path)
             return
@@ -570,6 +582,8 @@ class Importer:
 
     def _applied(self, path: str, report: object, error: object) -> None:
         self.job = None
+        if self.closing:
+            return
         if isinstance(error, (Cancelled, importer.ImportCancelled)):
             message = self.window.tr("Import of %1 cancelled; nothing of it was imported.").replace(
                 "%1", Path(path).name

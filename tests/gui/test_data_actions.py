@@ -190,7 +190,7 @@ def test_sheet_pdf_for_one_and_for_a_meeting(window, people, choose, save_to, tm
     assert choose["asked"] == [(False, True)]
     pdf = tmp_path / "ann.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert "1 sheets" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == f"Wrote the contact sheet of Ann Lee to {pdf}"
     text = _pdf_text(pdf)
     if text is not None:
         assert text.count("\f") == 1 and "Ann Lee" in text
@@ -200,6 +200,7 @@ def test_sheet_pdf_for_one_and_for_a_meeting(window, people, choose, save_to, tm
     save_to["path"] = str(tmp_path / "meeting.pdf")
     window.data_actions.export_sheet_action.trigger()
     assert save_to["offered"][-1] == f"meeting-{dt.date.today().isoformat()}.pdf"
+    assert "meeting sheet of 3 people (3 pages)" in window.statusBar().currentMessage()
     text = _pdf_text(tmp_path / "meeting.pdf")
     if text is not None:
         assert text.count("\f") == 3

@@ -251,3 +251,36 @@ def test_reject_of_the_mapping_changes_nothing(window, qtbot, tmp_path, messages
     run.mapping_dialog.done(QDialog.DialogCode.Rejected)
     assert run.mapping_dialog is None and not run.busy()
     assert contacts.count_contacts() == 0
+
+
+def test_closing_the_window_during_an_import_rolls_it_back(
+    window, qtbot, make_contact, tmp_path, monkeypatch, messages
+):
+    make_contact("Ann", "Lee")
+    path = tmp_path / "big.vcf"
+    path.write_text(
+        "".join(_card(f"Person{i}", f"Number{i}", f"p{i}@example.com") for i in range(300)),
+        encoding="utf-8",
+    )
+    run = window.data_actions.importer
+    reached = threading.Event()
+    real = importer.apply_import
+
+    def slow_apply(plan, choices=None, progress=None):
+        runner = run.job.runner
+
+        def hook(done, total):
+            if done >= 250:
+                reached.set()
+                runner.cancel_requested.wait(20)  # until the window asks it to stop
+            progress(done, total)
+
+        return real(plan, choices, hook)
+
+    monkeypatch.setattr(importer, "apply_import", slow_apply)
+    run.start([str(path)])
+    _preview(window, qtbot).import_button.click()
+    qtbot.waitUntil(reached.is_set, timeout=20000)
+    window.close()
+    assert contacts.count_contacts() == 1
+    assert not messages

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from favorbook.errors import NotAContactFile
+from favorbook.errors import FavorbookError, NotAContactFile
 from favorbook.formats import csv_import, importer
 from favorbook.formats.importer import (
     ADD,
@@ -51,6 +51,7 @@ from favorbook.formats.importer import (
     ImportPlan,
     ImportReport,
 )
+from favorbook.services import contacts
 from favorbook.services.session import describe_error
 from favorbook.ui.mapping_dialog import MappingDialog
 from favorbook.ui.worker import BackgroundJob, Cancelled
@@ -97,6 +98,7 @@ class PlanModel(QAbstractTableModel):
         super().__init__(parent)
         self.plan = plan
         self.choices: dict[int, str] = {item.index: item.default_choice for item in plan.items}
+        self._existing: dict[int, object] = {}
         self.headers = [
             self.tr("Where"),
             self.tr("Name"),
@@ -134,12 +136,38 @@ class PlanModel(QAbstractTableModel):
             return item.reason
         parts = []
         if item.status == CONFLICTING:
-            differ = ", ".join(f.replace("_", " ") for f in item.differences)
-            parts.append(self.tr("differs in %1").replace("%1", differ))
+            parts.append("; ".join(self._difference(item, f) for f in item.differences))
         elif item.status == MATCHED:
-            parts.append(self.tr("same %1").replace("%1", item.matched_by))
+            parts.append(
+                {
+                    "uid": self.tr("same record (exported from favorbook)"),
+                    "email": self.tr("same email"),
+                    "phone": self.tr("same phone number"),
+                    "name": self.tr("similar name"),
+                }.get(item.matched_by, item.matched_by)
+            )
         parts.extend(w.split(": ", 1)[-1] for w in item.warnings)
         return "; ".join(parts)
+
+    def _difference(self, item, field: str) -> str:
+        """“title: Chief Engineer (file) / Engineer (favorbook)”."""
+        if item.candidate_id not in self._existing:
+            try:
+                self._existing[item.candidate_id] = contacts.get_contact(
+                    item.candidate_id, include_private=False
+                )
+            except FavorbookError:
+                self._existing[item.candidate_id] = None
+        existing = self._existing[item.candidate_id]
+        label = field.replace("_", " ")
+        if existing is None or item.contact is None:
+            return label
+        return (
+            self.tr("%1: %2 (file) / %3 (favorbook)")
+            .replace("%1", label)
+            .replace("%2", str(getattr(item.contact, field) or ""))
+            .replace("%3", str(getattr(existing, field) or ""))
+        )
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.plan.items):
@@ -287,6 +315,7 @@ class ImportPreviewDialog(QDialog):
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         header = self.view.horizontalHeader()

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox, QPushButton
 
 from favorbook.formats import importer
 from favorbook.services import contacts
@@ -115,6 +115,17 @@ def test_add_all_new_and_skip_all_conflicting(window, qtbot, make_contact, tmp_p
     preview = _preview(window, qtbot)
     assert "1 new, 0 matched, 1 conflicting" in preview.counts_label.text()
     model = preview.model
+    details = model.index(0, PlanModel.DETAILS).data()
+    assert details == "first name: Annie (file) / Ann (favorbook)"
+    assert model.index(0, PlanModel.CHOICE).data() == "Skip"
+    # The "Do" column offers what fits the record, in a combo box.
+    cell = preview.proxy.index(0, PlanModel.CHOICE)
+    preview.view.edit(cell)
+    editor = preview.view.viewport().findChild(QComboBox)
+    assert [editor.itemData(i) for i in range(editor.count())] == ["update", "add", "skip"]
+    editor.setCurrentIndex(editor.findData("update"))
+    editor.activated.emit(editor.currentIndex())
+    assert model.index(0, PlanModel.CHOICE).data() == "Update"
     for row in range(model.rowCount()):
         model.setData(model.index(row, PlanModel.CHOICE), "skip")
     assert not preview.import_button.isEnabled()

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -353,6 +355,25 @@ class DataActions(QObject):
         self._said(message)
 
 
+def _add_welcome_button(window, actions: DataActions) -> None:
+    """An empty network's first step may well be the contacts already in a phone or Google."""
+    welcome = window.contacts_page.welcome
+    beside = getattr(welcome, "new_contact_button", None)
+    for layout in welcome.findChildren(QHBoxLayout):
+        if beside is not None and layout.indexOf(beside) >= 0:
+            button = QPushButton(actions.tr("Import contacts…"))
+            button.setObjectName("welcomeImportButton")
+            button.setToolTip(
+                actions.tr(
+                    "From a vCard (.vcf) or CSV file of your phone, Google, Outlook or LinkedIn"
+                )
+            )
+            button.clicked.connect(lambda _=False: actions.importer.start())
+            layout.insertWidget(layout.indexOf(beside) + 1, button)
+            actions.welcome_import_button = button
+            return
+
+
 def install(window) -> DataActions:
     """Add the data commands to ``window``'s File and Contact menus."""
     actions = DataActions(window)
@@ -414,6 +435,8 @@ def install(window) -> DataActions:
     menu.insertAction(before, actions.export_sheet_action)
     menu.insertAction(before, actions.print_sheet_action)
     menu.insertSeparator(before)
+
+    _add_welcome_button(window, actions)
 
     actions.merge_action = action(
         actions.tr("&Merge Into…"), actions.merge_into, name="mergeContact"

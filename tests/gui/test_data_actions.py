@@ -232,3 +232,12 @@ def test_sheet_without_a_contact_asks_to_select_one(window, choose, save_to):
     window.data_actions.export_sheet_action.trigger()
     assert save_to["offered"] == []
     assert "Select" in window.statusBar().currentMessage()
+
+
+def test_the_welcome_page_offers_to_import(window, monkeypatch):
+    asked = []
+    monkeypatch.setattr(window.data_actions.importer, "choose_files", lambda: asked.append(1) or [])
+    button = window.data_actions.welcome_import_button
+    assert button.isVisible()
+    button.click()
+    assert asked == [1]

@@ -137,6 +137,13 @@ class DataActions(QObject):
         ids = list(selected) if ask_scope and dialog.selected_button.isChecked() else None
         return ids, dialog.private_box.isChecked()
 
+    def ask_path(self, title: str, default_name: str, file_filter: str) -> str:
+        """``save_path`` with the default name's extension added when none was typed."""
+        path = self.save_path(title, default_name, file_filter)
+        if path and not Path(path).suffix:
+            path += Path(default_name).suffix
+        return path
+
     def warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
 
@@ -178,7 +185,7 @@ class DataActions(QObject):
         if options is None:
             return
         ids, private = options
-        path = self.save_path(
+        path = self.ask_path(
             title, "favorbook-contacts.vcf", self.tr("vCard (*.vcf);;All files (*)")
         )
         if not path:
@@ -199,9 +206,7 @@ class DataActions(QObject):
         if options is None:
             return
         ids, private = options
-        path = self.save_path(
-            title, "favorbook-contacts.csv", self.tr("CSV (*.csv);;All files (*)")
-        )
+        path = self.ask_path(title, "favorbook-contacts.csv", self.tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
         self._write(
@@ -219,7 +224,7 @@ class DataActions(QObject):
         from favorbook.formats.csv_export import write_ledger
 
         title = self.tr("Export Favor Ledger as CSV")
-        path = self.save_path(title, "favorbook-favors.csv", self.tr("CSV (*.csv);;All files (*)"))
+        path = self.ask_path(title, "favorbook-favors.csv", self.tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
         self._write(
@@ -236,7 +241,7 @@ class DataActions(QObject):
         from favorbook.formats.ics import write_calendar
 
         title = self.tr("Export Follow-ups Calendar")
-        path = self.save_path(
+        path = self.ask_path(
             title, "favorbook-follow-ups.ics", self.tr("iCalendar (*.ics);;All files (*)")
         )
         if not path:
@@ -276,11 +281,9 @@ class DataActions(QObject):
         if choice is None:
             return
         ids, private = choice
-        path = self.save_path(title, self.sheet_file_name(ids), self.tr("PDF (*.pdf)"))
+        path = self.ask_path(title, self.sheet_file_name(ids), self.tr("PDF (*.pdf)"))
         if not path:
             return
-        if not Path(path).suffix:
-            path += ".pdf"
 
         def write() -> str:
             pages = write_pdf(path, ids, include_private=private)
@@ -341,6 +344,10 @@ class DataActions(QObject):
             self._said(self.tr("There is no other contact to merge with."))
             return
         dialog = MergeDialog(contact_id, self.window)
+        selected = self.window.contacts_page.selected_ids()
+        if len(selected) == 2 and contact_id in selected:
+            # Two records of one person selected: the other one is the obvious choice.
+            dialog.picker.set_contact_id(next(i for i in selected if i != contact_id))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.merged.connect(self._merged)
         dialog.finished.connect(lambda _r: setattr(self, "merge_dialog", None))

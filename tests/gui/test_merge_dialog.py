@@ -83,3 +83,20 @@ def test_merge_needs_a_contact_and_a_known_name(window, make_contact):
     assert "Nobody" in dialog.explain.text()
     dialog.reject()
     assert contacts.count_contacts() == 2
+
+
+def test_two_selected_records_are_offered_for_the_merge(window, make_contact):
+    from PySide6.QtCore import QItemSelectionModel
+
+    ann = make_contact("Ann", "Lee")
+    make_contact("Bo", "Chan")
+    dup = make_contact("Ann", "Lee", organization="Acme")
+    window.reload()
+    window.contacts_page.show_contact(ann)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    window.list_view.selectionModel().select(window.model.index(window.model.row_of(dup), 0), flags)
+    assert sorted(window.contacts_page.selected_ids()) == sorted([ann, dup])
+    window.data_actions.merge_action.trigger()
+    dialog = window.data_actions.merge_dialog
+    assert dialog.other_id() == dup and dialog.merge_button.isEnabled()
+    dialog.reject()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from favorbook import __version__
 from favorbook.services import contacts, demo, favors
 from favorbook.services.session import describe_error
+from favorbook.ui import data_actions
 from favorbook.ui.bus import Bus
 from favorbook.ui.contact_commands import ArchiveContacts, DeleteContacts
 from favorbook.ui.contacts_page import ContactsPage, StackedTab
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
             widget.newFollowUpRequested.connect(self.add_followup)
             widget.rescheduleRequested.connect(self.reschedule_followup)
         self.call_prep.logCallRequested.connect(self.log_conversation)
+        data_actions.install(self)
 
     def add_page(self, widget: QWidget, title: str, icon: str = "") -> None:
         """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""

@@ -48,7 +48,7 @@ class ImportCancelled(FavorbookError):
 # --- reading ------------------------------------------------------------------------------
 
 
-def _looks_like_vcard(head: bytes) -> bool:
+def looks_like_vcard(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="ignore")
     else:
@@ -66,7 +66,7 @@ def read_file(path: str | os.PathLike[str]) -> ParsedFile:
             head = handle.read(4096)
     except OSError as exc:
         raise NotAContactFile(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
-    if _looks_like_vcard(head):
+    if looks_like_vcard(head):
         from favorbook.formats.vcard import read_vcards
 
         return read_vcards(path)
@@ -661,10 +661,11 @@ def apply_import(
                 )
             else:
                 if item.status == CONFLICTING and item.index not in choices:
+                    fields = [f.replace("_", " ") for f in item.differences]
+                    verb = "differs" if len(fields) == 1 else "differ"
                     reason = (
                         f"{item.position}: looks like {item.candidate_name} (#{item.candidate_id}) "
-                        f"but {', '.join(f.replace('_', ' ') for f in item.differences)} differ; "
-                        "left unchanged"
+                        f"but {', '.join(fields)} {verb}; left unchanged"
                     )
                 else:
                     reason = f"{item.position}: skipped as chosen"

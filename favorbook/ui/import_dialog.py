@@ -524,7 +524,7 @@ class Importer:
         """ "csv" when the file is a CSV favorbook does not recognise; "" for anything else."""
         with open(path, "rb") as handle:
             head = handle.read(4096)
-        if importer._looks_like_vcard(head):
+        if importer.looks_like_vcard(head):
             return ""
         return csv_import.detect(path)[0]
 

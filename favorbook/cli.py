@@ -200,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from favorbook.services import session
 
         session.close()
+        encryption.set_prompt(None)
 
 
 def _demo(args, data_dir) -> int:

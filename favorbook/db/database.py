@@ -50,16 +50,24 @@ def cipher_available() -> bool:
 def looks_encrypted(path: str | os.PathLike[str]) -> bool:
     """True for a file with no SQLite header whose size is whole pages: an SQLCipher file.
 
-    SQLCipher encrypts the whole file, header included; a plain SQLite file starts
-    with ``SQLite format 3``. Read from the file itself, so nothing needs opening.
+    SQLCipher encrypts the whole file, header included (its first 16 bytes are a
+    random salt); a plain SQLite file starts with ``SQLite format 3``. A plain file
+    whose first bytes were overwritten still shows SQLite's fixed payload fractions
+    (64, 32, 32) at bytes 21-23, which an encrypted file has only by a 1 in 16
+    million chance: that is damage, not encryption. Read from the file, never opened.
     """
     try:
         with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
+            head = handle.read(24)
         size = os.path.getsize(path)
     except OSError:
         return False
-    return size > 0 and size % 512 == 0 and head != SQLITE_MAGIC
+    return (
+        size > 0
+        and size % 512 == 0
+        and head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC
+        and head[21:24] != b"\x40\x20\x20"
+    )
 
 
 def db_errors() -> tuple[type[BaseException], ...]:

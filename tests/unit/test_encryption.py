@@ -237,3 +237,40 @@ def test_cli_encrypt_can_remove_the_plain_backups(filled, data_dir, monkeypatch,
     assert not older.exists()
     assert encryption.unencrypted_backups(data_dir) == []
     assert os.listdir(data_dir / "backups") == []
+
+
+def test_a_database_open_elsewhere_is_not_converted(filled):
+    import subprocess
+    import sys
+
+    original = filled.read_bytes()
+    holder = (  # another favorbook window, say: a process with the database open
+        "import sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1])\n"
+        "conn.execute('SELECT count(*) FROM contact').fetchone()\n"
+        "print('open', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", holder, str(filled)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout.readline().strip() == "open"
+        with pytest.raises(DatabaseProblem, match="open in another favorbook"):
+            encryption.encrypt(filled, PASS)
+    finally:
+        other.communicate("")
+    assert filled.read_bytes() == original
+    encryption.encrypt(filled, PASS)  # once it is closed
+    assert encryption.is_encrypted(filled)
+
+
+def test_a_plain_database_with_a_clobbered_header_is_damage_not_encryption(filled):
+    raw = bytearray(filled.read_bytes())
+    raw[:16] = b"\x00" * 16
+    filled.write_bytes(bytes(raw))
+    assert not encryption.is_encrypted(filled)
+    assert health.quick_check(filled)  # reported as damage, so recovery is offered

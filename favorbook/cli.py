@@ -147,6 +147,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the database with a backup (the current one is backed up first)",
     )
     restore.add_argument("file", metavar="FILE", help="a favorbook backup")
+
+    encrypt = sub.add_parser(
+        "encrypt",
+        parents=[common],
+        help="encrypt the database with a passphrase (needs the encryption extra)",
+        description="Encrypt the database in place with SQLCipher. The passphrase comes from "
+        "$FAVORBOOK_PASSPHRASE, else it is asked for twice. A backup is made first.",
+    )
+    encrypt.add_argument(
+        "--remove-plain-backups",
+        action="store_true",
+        help="afterwards, delete the backups that are not encrypted (including the one made first)",
+    )
+    sub.add_parser(
+        "decrypt",
+        parents=[common],
+        help="turn an encrypted database back into a plain one",
+        description="Decrypt the database in place. The passphrase comes from "
+        "$FAVORBOOK_PASSPHRASE, else it is asked for. A backup is made first.",
+    )
     return parser
 
 
@@ -166,7 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return launch(data_dir)
     from favorbook.errors import ValidationError
+    from favorbook.services import encryption
     from favorbook.services.session import describe_error
+
+    encryption.set_prompt(encryption.terminal_prompt)
 
     try:
         return COMMANDS[args.command](args, data_dir)
@@ -177,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from favorbook.services import session
 
         session.close()
+        encryption.set_prompt(None)
 
 
 def _demo(args, data_dir) -> int:
@@ -411,6 +435,57 @@ def _restore(args, data_dir) -> int:
     return EXIT_OK
 
 
+def _encrypt(args, data_dir) -> int:
+    from favorbook import paths
+    from favorbook.services import encryption
+
+    path = paths.database_path(data_dir)
+    if not encryption.available():
+        print(f"favorbook: encryption needs SQLCipher: {encryption.INSTALL_HINT}", file=sys.stderr)
+        return EXIT_FAIL
+    if not path.is_file():
+        print(f"favorbook: there is no favorbook database at {path}.", file=sys.stderr)
+        return EXIT_FAIL
+    if encryption.is_encrypted(path):
+        print(f"favorbook: {path} is encrypted already; nothing was changed.", file=sys.stderr)
+        return EXIT_FAIL
+    result = encryption.encrypt(path, encryption.obtain(path, confirm=True))
+    print(f"Encrypted {path} ({result.rows:,} rows). Keep the passphrase safe: without it")
+    print("the data cannot be read by anyone, you included.")
+    plain = result.unencrypted_backups
+    if plain and args.remove_plain_backups:
+        removed = encryption.remove_unencrypted_backups(path.parent)
+        print(f"Deleted {len(removed)} unencrypted backup(s) from {path.parent / 'backups'}.")
+    elif plain:
+        print(
+            f"Note: {len(plain)} backup(s) in {path.parent / 'backups'} are not encrypted "
+            f"(the newest, {result.backup.name}, was made just now). Delete them when you no "
+            "longer need them, or run again with --remove-plain-backups.",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _decrypt(args, data_dir) -> int:
+    from favorbook import paths
+    from favorbook.services import encryption
+
+    path = paths.database_path(data_dir)
+    if not encryption.available():
+        print(f"favorbook: decrypting needs SQLCipher: {encryption.INSTALL_HINT}", file=sys.stderr)
+        return EXIT_FAIL
+    if not path.is_file():
+        print(f"favorbook: there is no favorbook database at {path}.", file=sys.stderr)
+        return EXIT_FAIL
+    if not encryption.is_encrypted(path):
+        print(f"favorbook: {path} is not encrypted; nothing was changed.", file=sys.stderr)
+        return EXIT_FAIL
+    result = encryption.decrypt(path, encryption.obtain(path))
+    print(f"Decrypted {path} ({result.rows:,} rows); it is a plain SQLite file again.")
+    print(f"The encrypted backup made first is {result.backup}.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "demo": _demo,
     "stats": _stats,
@@ -421,4 +496,6 @@ COMMANDS = {
     "export": _export,
     "backup": _backup,
     "restore": _restore,
+    "encrypt": _encrypt,
+    "decrypt": _decrypt,
 }

@@ -55,5 +55,21 @@ class DatabaseLockedError(DatabaseProblem):
     pass
 
 
+class PassphraseNeeded(DatabaseProblem):
+    """The database is encrypted and no passphrase was given to open it."""
+
+
+class WrongPassphrase(DatabaseProblem):
+    """The passphrase given does not open the encrypted database."""
+
+    def __init__(self, path: object):
+        super().__init__(f"The passphrase does not open {path}.")
+        self.path = path
+
+
+class EncryptionUnavailable(DatabaseProblem):
+    """Encryption was asked for but SQLCipher (the encryption extra) is not installed."""
+
+
 class NotAContactFile(FavorbookError):
     """A file given to import is not a vCard or contacts CSV favorbook can read."""

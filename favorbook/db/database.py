@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import peewee
@@ -17,6 +18,8 @@ from favorbook.errors import (
     DatabaseProblem,
     NewerDatabaseError,
     NotAFavorbookDatabase,
+    PassphraseNeeded,
+    WrongPassphrase,
 )
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -32,23 +35,122 @@ PRAGMAS = {
 }
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def cipher_available() -> bool:
+    """True when SQLCipher (the ``sqlcipher3`` module of the encryption extra) is installed."""
+    try:
+        import sqlcipher3  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def looks_encrypted(path: str | os.PathLike[str]) -> bool:
+    """True for a file with no SQLite header whose size is whole pages: an SQLCipher file.
+
+    SQLCipher encrypts the whole file, header included (its first 16 bytes are a
+    random salt); a plain SQLite file starts with ``SQLite format 3``. A plain file
+    whose first bytes were overwritten still shows SQLite's fixed payload fractions
+    (64, 32, 32) at bytes 21-23, which an encrypted file has only by a 1 in 16
+    million chance: that is damage, not encryption. Read from the file, never opened.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(24)
+        size = os.path.getsize(path)
+    except OSError:
+        return False
+    return (
+        size > 0
+        and size % 512 == 0
+        and head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC
+        and head[21:24] != b"\x40\x20\x20"
+    )
+
+
+def db_errors() -> tuple[type[BaseException], ...]:
+    """The database error classes of every driver in use (sqlite3, peewee, SQLCipher)."""
+    found: tuple[type[BaseException], ...] = (sqlite3.DatabaseError, peewee.DatabaseError)
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is not None:
+        found += (cipher.DatabaseError,)
+    return found
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def connect_file(
+    path: str | os.PathLike[str],
+    passphrase: str | None = None,
+    *,
+    readonly: bool = False,
+    timeout: float = BUSY_TIMEOUT_MS / 1000,
+    **params,
+):
+    """A DB-API connection to ``path``: sqlite3's, or SQLCipher's keyed with ``passphrase``.
+
+    With a passphrase, the key is the first statement on the connection and is
+    tried at once: a passphrase that does not open the file raises WrongPassphrase.
+    """
+    target = f"{Path(path).resolve().as_uri()}?mode=ro" if readonly else str(path)
+    if passphrase is None:
+        return sqlite3.connect(target, uri=readonly, timeout=timeout, **params)
+    from sqlcipher3 import dbapi2 as cipher
+
+    _register_adapters(cipher)
+    params.setdefault("isolation_level", None)
+    conn = cipher.connect(target, uri=readonly, timeout=timeout, **params)
+    try:
+        # SQLCipher would print a wrong key's decryption errors on stderr; the user gets
+        # WrongPassphrase instead.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {_sql_text(passphrase)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except cipher.DatabaseError as exc:
+        conn.close()
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise DatabaseLockedError(
+                f"The database {path} is locked by another program. "
+                "Close the other favorbook window or wait, then try again."
+            ) from exc
+        raise WrongPassphrase(path) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _register_adapters(cipher) -> None:
+    """Store dates as sqlite3 does (ISO text), so both drivers write the same values."""
+    import datetime as dt
+    import decimal
+
+    cipher.register_adapter(dt.date, dt.date.isoformat)
+    cipher.register_adapter(dt.datetime, lambda value: value.isoformat(" "))
+    cipher.register_adapter(decimal.Decimal, str)
+
+
 def schema_version() -> int:
     """The schema version this build of favorbook writes: its newest migration's number."""
     return max(int(p.name.split("_", 1)[0]) for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
 
 
-def _inspect(path: Path) -> tuple[int, int, bool]:
+def _inspect(path: Path, passphrase: str | None = None) -> tuple[int, int, bool]:
     """(application_id, user_version, has_tables) read without changing the file."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = connect_file(path, passphrase, readonly=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except db_errors() as exc:
         text = str(exc)
         if "locked" in text or "busy" in text:
             raise DatabaseLockedError(
@@ -66,11 +168,27 @@ def _inspect(path: Path) -> tuple[int, int, bool]:
     return app_id, version, has_tables
 
 
-def guard(path: Path) -> None:
-    """Refuse, without touching it, a file favorbook must not open or upgrade."""
+def needs_passphrase(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is an encrypted database this favorbook can open with a passphrase."""
+    return looks_encrypted(path) and cipher_available()
+
+
+def guard(path: Path, passphrase: str | None = None) -> None:
+    """Refuse, without touching it, a file favorbook must not open or upgrade.
+
+    An encrypted file (when SQLCipher is installed) needs ``passphrase``:
+    PassphraseNeeded without one, WrongPassphrase when it does not open the file.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return
-    app_id, version, has_tables = _inspect(path)
+    if not needs_passphrase(path):
+        passphrase = None
+    elif passphrase is None:
+        raise PassphraseNeeded(
+            f"{path} is encrypted; favorbook needs its passphrase to open it "
+            f"(set FAVORBOOK_PASSPHRASE, or run favorbook on a terminal to be asked)."
+        )
+    app_id, version, has_tables = _inspect(path, passphrase)
     if app_id != APPLICATION_ID and has_tables:
         raise NotAFavorbookDatabase(
             f"{path} is an SQLite database of another program, not favorbook's. "
@@ -90,7 +208,7 @@ def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
     # On some errors (disk full, ...) SQLite rolls the transaction back itself; the ROLLBACK
     # peewee then sends fails too and hides the real cause, which is in the error's context.
     while ("cannot rollback" in text or "no such savepoint" in text) and isinstance(
-        exc.__context__, (sqlite3.DatabaseError, peewee.DatabaseError)
+        exc.__context__, db_errors()
     ):
         exc = exc.__context__
         text = str(exc)
@@ -127,8 +245,12 @@ def make_private(path: Path) -> None:
                 file.chmod(0o600)
 
 
-def open_database(path: Path) -> None:
-    """Open ``path`` (created if missing), apply pending migrations, in one transaction."""
+def open_database(path: Path, passphrase: str | None = None) -> None:
+    """Open ``path`` (created if missing), apply pending migrations, in one transaction.
+
+    ``passphrase`` opens an encrypted database (and is ignored for a plain one);
+    it is kept in memory only, on ``db``, until the database is closed.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -143,15 +265,19 @@ def open_database(path: Path) -> None:
             f"favorbook cannot create its database {path} ({exc.strerror}). Check that you "
             "may write to that folder, or choose another one with --data-dir."
         ) from exc
-    guard(path)
+    if not needs_passphrase(path):
+        passphrase = None
+    guard(path, passphrase)
     if not db.is_closed():
         db.close()
     db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+    db.passphrase = passphrase
     try:
         db.connect()
         migrate()
-    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
+    except db_errors() as exc:
         db.close()
+        db.passphrase = None
         raise explain(exc, path) from exc
 
 
@@ -168,24 +294,27 @@ def migrate() -> list[str]:
 def close_database() -> None:
     if db.database and not db.is_closed():
         db.close()
+    db.passphrase = None
 
 
-def check_database(path: Path) -> list[str]:
+def check_database(path: Path, passphrase: str | None = None) -> list[str]:
     """Problems found in the file at ``path`` (empty when healthy). Never changes the file."""
     if not path.exists():
         return [f"There is no favorbook database at {path}."]
-    guard(path)
-    app_id, _version, has_tables = _inspect(path)
+    if not needs_passphrase(path):
+        passphrase = None
+    guard(path, passphrase)
+    app_id, _version, has_tables = _inspect(path, passphrase)
     if app_id != APPLICATION_ID or not has_tables:
         return [f"{path} holds no favorbook data."]
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = connect_file(path, passphrase, readonly=True)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
         problems += [
             f"row {rowid} of {table} points to a missing {parent}"
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
         ]
-    except sqlite3.DatabaseError as exc:
+    except db_errors() as exc:
         problems = [f"{path} is damaged: {exc}"]
     finally:
         conn.close()

@@ -20,9 +20,36 @@ from peewee import (
     TextField,
 )
 
+
+class FavorbookDatabase(SqliteDatabase):
+    """peewee's SQLite database; through SQLCipher instead while ``passphrase`` is set.
+
+    Every model keeps the one ``db`` object below: only how a connection is made
+    changes, so an unencrypted database goes through peewee's own code untouched.
+    The passphrase lives only here, in memory, while the database is open.
+    """
+
+    passphrase: str | None = None
+
+    def _connect(self):
+        if self.passphrase is None:
+            return super()._connect()
+        from favorbook.db.database import connect_file
+
+        conn = connect_file(
+            self.database, self.passphrase, timeout=self._timeout, **self.connect_params
+        )
+        try:
+            self._add_conn_hooks(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+
 # Writes take the lock up front (BEGIN IMMEDIATE), so two writers wait instead of failing
 # half-way. Initialised at start-up by favorbook.db.database.open_database, never at import.
-db = SqliteDatabase(None, lock_type="IMMEDIATE")
+db = FavorbookDatabase(None, lock_type="IMMEDIATE")
 
 
 class BaseModel(Model):

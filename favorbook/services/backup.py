@@ -12,14 +12,13 @@ import contextlib
 import datetime as dt
 import os
 import re
-import sqlite3
 from pathlib import Path
 from typing import NamedTuple
 
 from favorbook import paths
 from favorbook.db import database
 from favorbook.db.models import db
-from favorbook.errors import FavorbookError
+from favorbook.errors import FavorbookError, WrongPassphrase
 
 BACKUP_DIRNAME = "backups"
 KEEP_LAST = 10
@@ -84,13 +83,17 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _copy_into(source: sqlite3.Connection, dest_path: Path) -> None:
-    """Copy the database behind ``source`` into ``dest_path`` atomically, as a 0600 file."""
+def _copy_into(source, dest_path: Path, passphrase: str | None = None) -> None:
+    """Copy the database behind ``source`` into ``dest_path`` atomically, as a 0600 file.
+
+    An encrypted source (an SQLCipher connection) needs its ``passphrase``: the
+    copy is encrypted with the same key, page for page.
+    """
     dest_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = dest_path.with_name(f".{dest_path.name}.part")
     _private_file(tmp)
     try:
-        dest = sqlite3.connect(tmp)
+        dest = database.connect_file(tmp, passphrase)
         try:
             source.backup(dest)
             # One self-contained file: no -wal beside it is needed to read it.
@@ -110,11 +113,11 @@ def _copy_into(source: sqlite3.Connection, dest_path: Path) -> None:
         raise
 
 
-def _copy_file(source_path: Path, dest_path: Path) -> None:
+def _copy_file(source_path: Path, dest_path: Path, passphrase: str | None = None) -> None:
     """Copy a database file that favorbook does not have open (its WAL included)."""
-    conn = sqlite3.connect(source_path, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    conn = database.connect_file(source_path, passphrase)
     try:
-        _copy_into(conn, dest_path)
+        _copy_into(conn, dest_path, passphrase)
     finally:
         conn.close()
 
@@ -134,13 +137,13 @@ def backup_now(out: str | os.PathLike[str] | None = None) -> Path:
     else:
         target = _fresh_name(backup_folder(), _now())
     try:
-        _copy_into(db.connection(), target)
+        _copy_into(db.connection(), target, db.passphrase)
     except OSError as exc:
         raise FavorbookError(
             f"favorbook cannot write the backup {target} ({exc.strerror or exc}). "
             "Choose a folder you may write to, with free space."
         ) from exc
-    except sqlite3.DatabaseError as exc:
+    except database.db_errors() as exc:
         raise database.explain(exc, target) from exc
     if out is None:
         prune()
@@ -197,9 +200,14 @@ def due_for_backup(
     return not backups or (now or _now()) - backups[0].when > DUE_AFTER
 
 
-def verify(path: str | os.PathLike[str]) -> None:
-    """Refuse (BackupRefused, saying why) a file that is not a healthy favorbook database."""
+def verify(path: str | os.PathLike[str], passphrase: str | None = None) -> None:
+    """Refuse (BackupRefused, saying why) a file that is not a healthy favorbook database.
+
+    An encrypted backup is checked with ``passphrase`` (default: the open database's).
+    """
     path = Path(path)
+    if passphrase is None:
+        passphrase = db.passphrase
     if not path.is_file():
         raise BackupRefused(f"{path} does not exist or is not a file.")
     try:
@@ -207,10 +215,15 @@ def verify(path: str | os.PathLike[str]) -> None:
             magic = handle.read(len(_SQLITE_MAGIC))
     except OSError as exc:
         raise BackupRefused(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+    key = None
     if magic != _SQLITE_MAGIC:
-        raise BackupRefused(f"{path} is not a favorbook database (not an SQLite file).")
+        if not database.needs_passphrase(path):
+            raise BackupRefused(f"{path} is not a favorbook database (not an SQLite file).")
+        if passphrase is None:
+            raise BackupRefused(f"{path} is encrypted; its passphrase is needed to use it.")
+        key = passphrase
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = database.connect_file(path, key, readonly=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -227,14 +240,18 @@ def verify(path: str | os.PathLike[str]) -> None:
                 problems.append("it holds no favorbook tables")
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except WrongPassphrase as exc:
+        raise BackupRefused(str(exc)) from exc
+    except database.db_errors() as exc:
         raise BackupRefused(f"{path} is damaged and cannot be restored ({exc}).") from exc
     if problems:
         raise BackupRefused(f"{path} is damaged and cannot be restored ({problems[0]}).")
 
 
 def restore(
-    source: str | os.PathLike[str], target: str | os.PathLike[str] | None = None
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str] | None = None,
+    passphrase: str | None = None,
 ) -> Path | None:
     """Replace the database with the backup ``source``; returns where the old one was kept.
 
@@ -243,19 +260,30 @@ def restore(
     beside the target; the current database is backed up (or, when it is too
     damaged to read, moved aside whole), its stale -wal/-shm are removed, and the
     copy takes its place in one ``os.replace``.
+
+    An encrypted backup needs ``passphrase`` (default: the open database's) and
+    stays encrypted; the restored database is as the backup was, encrypted or not.
     """
     source = Path(source).expanduser()
-    verify(source)
+    if passphrase is None:
+        passphrase = db.passphrase
+    if passphrase is None and database.needs_passphrase(source):
+        from favorbook.services import encryption
+
+        passphrase = encryption.obtain(source)
+    verify(source, passphrase)
+    key = passphrase if database.needs_passphrase(source) else None
     was_open = _open_path()
+    open_key = db.passphrase
     target = Path(target) if target is not None else was_open
     if target is None:
         raise FavorbookError("No database to restore into; open one first.")
     if source.resolve() == target.resolve():
         raise BackupRefused(f"{source} is the database itself; choose a backup.")
     staged = target.with_name(f".{target.name}.restoring")
-    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    conn = database.connect_file(source, key, readonly=True)
     try:
-        _copy_into(conn, staged)
+        _copy_into(conn, staged, key)
     finally:
         conn.close()
     kept: Path | None = None
@@ -265,8 +293,9 @@ def restore(
         if target.exists() and target.stat().st_size > 0:
             kept = _fresh_name(target.parent / BACKUP_DIRNAME, _now())
             try:
-                _copy_file(target, kept)
-            except sqlite3.DatabaseError:
+                kept_key = (open_key or key) if database.needs_passphrase(target) else None
+                _copy_file(target, kept, kept_key)
+            except (*database.db_errors(), WrongPassphrase):
                 from favorbook.services import health
 
                 kept = health.set_aside(target)
@@ -279,5 +308,5 @@ def restore(
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()
         if was_open is not None:
-            database.open_database(was_open)
+            database.open_database(was_open, key or open_key)
     return kept

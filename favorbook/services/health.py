@@ -9,41 +9,50 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from favorbook import paths
+from favorbook.db import database
 from favorbook.errors import FavorbookError
 from favorbook.services import backup
 
 
-def quick_check(path: str | os.PathLike[str]) -> list[str]:
+def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> list[str]:
     """Problems PRAGMA quick_check finds in the file (empty when healthy or absent).
 
     Read-only: the file is not changed. A file that is not SQLite at all is a problem too.
+    An encrypted database is checked with ``passphrase``; without one it cannot be
+    read yet, which is not damage (opening it asks for the passphrase and checks it);
+    a wrong passphrase raises WrongPassphrase.
     """
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return []
+    if not database.needs_passphrase(path):
+        passphrase = None
+    elif passphrase is None:
+        return []
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = database.connect_file(path, passphrase, readonly=True, timeout=5)
         try:
             return [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except database.db_errors() as exc:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return []  # another favorbook is using it: not damage
         return [f"{path} cannot be read: {text}"]
 
 
-def newest_healthy_backup(data_dir: str | os.PathLike[str] | None = None) -> backup.Backup | None:
-    """The newest backup that passes the restore checks, or None."""
+def newest_healthy_backup(
+    data_dir: str | os.PathLike[str] | None = None, passphrase: str | None = None
+) -> backup.Backup | None:
+    """The newest backup that passes the restore checks (encrypted ones with ``passphrase``)."""
     for candidate in backup.list_backups(data_dir):
         try:
-            backup.verify(candidate.path)
+            backup.verify(candidate.path, passphrase)
         except backup.BackupRefused:
             continue
         return candidate
@@ -93,15 +102,19 @@ class StartupCheck:
         return not self.problems
 
 
-def startup_check(data_dir: str | os.PathLike[str] | None = None) -> StartupCheck:
+def startup_check(
+    data_dir: str | os.PathLike[str] | None = None, passphrase: str | None = None
+) -> StartupCheck:
     """Quick-check the database before opening it; on damage, find the newest healthy backup."""
     path = paths.database_path(data_dir)
-    problems = quick_check(path)
-    found = newest_healthy_backup(data_dir) if problems else None
+    problems = quick_check(path, passphrase)
+    found = newest_healthy_backup(data_dir, passphrase) if problems else None
     return StartupCheck(path, problems, found)
 
 
-def recover(check: StartupCheck, use_backup: backup.Backup | None = None) -> tuple[Path, Path]:
+def recover(
+    check: StartupCheck, use_backup: backup.Backup | None = None, passphrase: str | None = None
+) -> tuple[Path, Path]:
     """Set the damaged database aside and restore ``use_backup`` (default: the one found).
 
     Returns (where the damaged file now is, the backup restored). The caller opens
@@ -110,7 +123,7 @@ def recover(check: StartupCheck, use_backup: backup.Backup | None = None) -> tup
     chosen = use_backup or check.backup
     if chosen is None:
         raise FavorbookError("There is no healthy backup to restore.")
-    backup.verify(chosen.path)
+    backup.verify(chosen.path, passphrase)
     aside = set_aside(check.path)
-    backup.restore(chosen.path, check.path)
+    backup.restore(chosen.path, check.path, passphrase)
     return aside, chosen.path

@@ -14,10 +14,21 @@ from favorbook.errors import FavorbookError
 from favorbook.services import questions
 
 
-def open_data(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Open (creating and upgrading as needed) the database in the data folder; its path."""
+def open_data(
+    data_dir: str | os.PathLike[str] | None = None, passphrase: str | None = None
+) -> Path:
+    """Open (creating and upgrading as needed) the database in the data folder; its path.
+
+    An encrypted database opens with ``passphrase``, else with the one
+    ``encryption.obtain`` finds ($FAVORBOOK_PASSPHRASE or the installed prompt);
+    PassphraseNeeded / WrongPassphrase (DatabaseProblems) when none opens it.
+    """
     path = paths.database_path(data_dir)
-    database.open_database(path)
+    if passphrase is None and database.needs_passphrase(path):
+        from favorbook.services import encryption
+
+        passphrase = encryption.obtain(path)
+    database.open_database(path, passphrase)
     try:
         questions.ensure_starter_questions()
     except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
@@ -30,17 +41,23 @@ def close() -> None:
     database.close_database()
 
 
-def check(data_dir: str | os.PathLike[str] | None = None) -> tuple[Path, list[str]]:
+def check(
+    data_dir: str | os.PathLike[str] | None = None, passphrase: str | None = None
+) -> tuple[Path, list[str]]:
     """The database path and what is wrong with it (empty when healthy); changes nothing."""
     path = paths.database_path(data_dir)
-    return path, database.check_database(path)
+    if passphrase is None and database.needs_passphrase(path):
+        from favorbook.services import encryption
+
+        passphrase = encryption.obtain(path)
+    return path, database.check_database(path, passphrase)
 
 
 def describe_error(exc: BaseException) -> str:
     """One line telling the user what went wrong, for any error; shared by window and CLI."""
     if isinstance(exc, FavorbookError):
         return str(exc)
-    if isinstance(exc, (sqlite3.DatabaseError, peewee.DatabaseError)):
+    if isinstance(exc, database.db_errors()):
         return str(database.explain(exc))
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")

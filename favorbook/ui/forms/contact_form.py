@@ -64,6 +64,7 @@ class ContactDialog(FormDialog):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(holder)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop after Cancel
         self.layout().insertWidget(0, self.scroll, 1)
 
         self.first_name = self.add_row("first_name", self.tr("First name"), QLineEdit())

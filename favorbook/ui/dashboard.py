@@ -498,7 +498,8 @@ class Dashboard(QWidget):
         entries = [
             Entry(
                 r.contact_id,
-                f"{r.name} — {STATUS_LABELS.get(r.status, r.status)}, {_day(r.revet_on)}",
+                f"{r.name} — {self.tr(STATUS_LABELS.get(r.status, r.status))}, "
+                + self.tr("re-vet %1").replace("%1", _day(r.revet_on)),
             )
             for r in capped.items
         ]

@@ -242,3 +242,15 @@ def test_tab_goes_through_the_form_in_reading_order(dialog, qtbot):
     ]
     assert [n for n in names if n in wanted] == wanted
     assert d.scroll not in focus_chain(d.kind)
+
+
+def test_a_very_long_company_or_name_elsewhere_does_not_widen_the_form(dialog, make_contact):
+    make_contact(
+        "Maximiliana-Alexandrina",
+        "Vandenberghe-Oppenheimer-Castellanos",
+        organization="Internationale Handelsgesellschaft für Präzisionsmaschinenbau "
+        "und Automatisierungstechnik GmbH",
+    )
+    d = dialog(make_contact("Ann", "Lee"))
+    # Wider content than the scroll area would cut off the right end of every field.
+    assert d.scroll.widget().minimumSizeHint().width() <= d.scroll.viewport().width()

@@ -77,6 +77,7 @@ class ContactDialog(FormDialog):
         self.organization.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.organization.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.organization.lineEdit().setPlaceholderText(self.tr("Company they work for"))
+        self._narrow(self.organization)
         self.add_row("organization", self.tr("Organization"), self.organization)
         self.title_edit = self.add_row("title", self.tr("Title"), QLineEdit())
         self.kind = QComboBox()
@@ -109,6 +110,7 @@ class ContactDialog(FormDialog):
         self.add_row("birthday", self.tr("Birthday"), self.birthday)
         self.how_met = self.add_row("how_met", self.tr("How we met"), text_box(2))
         self.referred_by = ContactPicker(exclude=contact_id)
+        self._narrow(self.referred_by)
         self.add_row("referred_by", self.tr("Referred by"), self.referred_by)
         self.needs = self.add_row("needs", self.tr("Their needs"), text_box())
         self.goals = self.add_row("goals", self.tr("Their goals"), text_box())
@@ -133,6 +135,14 @@ class ContactDialog(FormDialog):
         self.first_name.setFocus()
         self.resize(680, 640)
         self.mark_clean()
+
+    @staticmethod
+    def _narrow(combo: QComboBox) -> None:
+        """Size a list of names by a few characters, not by its longest entry: one long
+        company or contact name would widen the form past its scroll area and cut off
+        every field's right end and the rows' remove buttons."""
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
 
     def _section(self, title: str) -> None:
         label = QLabel(title)

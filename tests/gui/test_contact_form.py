@@ -254,3 +254,9 @@ def test_a_very_long_company_or_name_elsewhere_does_not_widen_the_form(dialog, m
     d = dialog(make_contact("Ann", "Lee"))
     # Wider content than the scroll area would cut off the right end of every field.
     assert d.scroll.widget().minimumSizeHint().width() <= d.scroll.viewport().width()
+
+
+def test_edit_title_names_the_contact(dialog, make_contact):
+    # Ctrl+E works from every page; the title says whose record is open.
+    assert dialog(make_contact("Ann", "Lee")).windowTitle() == "Edit Ann Lee"
+    assert dialog().windowTitle() == "New contact"

@@ -53,7 +53,9 @@ class ContactDialog(FormDialog):
     def __init__(self, contact_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
         self.setWindowTitle(
-            self.tr("New contact") if contact_id is None else self.tr("Edit contact")
+            self.tr("New contact")
+            if contact_id is None
+            else self.tr("Edit {0}").format(contacts.name_of(contact_id))
         )
         self.setObjectName("contactDialog")
         self.contact_id = contact_id

@@ -479,9 +479,12 @@ class Dashboard(QWidget):
         entries = []
         for t in capped.items:
             days = (self.data.on - t.due_on).days if self.data else 0
-            when = (
-                self.tr("due today") if days <= 0 else self.tr("%1 d late").replace("%1", str(days))
-            )
+            if days <= 0:
+                when = self.tr("due today")
+            elif days == 1:
+                when = self.tr("1 day late")
+            else:
+                when = self.tr("%1 days late").replace("%1", f"{days:,}")
             entries.append(Entry(t.contact_id, f"{t.name} — {when}", f"{t.name}: {_day(t.due_on)}"))
         self.touch.set_entries(entries, capped.total)
 
@@ -495,7 +498,8 @@ class Dashboard(QWidget):
         entries = [
             Entry(
                 r.contact_id,
-                f"{r.name} — {STATUS_LABELS.get(r.status, r.status)}, {_day(r.revet_on)}",
+                f"{r.name} — {self.tr(STATUS_LABELS.get(r.status, r.status))}, "
+                + self.tr("re-vet %1").replace("%1", _day(r.revet_on)),
             )
             for r in capped.items
         ]

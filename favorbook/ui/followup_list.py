@@ -180,9 +180,10 @@ class FollowUpList(RecordListWidget):
         self.done_action = self.make_action(
             self.tr("Mark done"), self.toggle_done_selected, QKeySequence(Qt.Key.Key_Space)
         )
-        # Space belongs to the list only: in the filter box it types a space.
+        # Space belongs to the list only: in the filter box it types a space. The action stays
+        # on the page too (where the shortcut never fires: the page itself never has focus),
+        # so the window's Actions menu lists "Mark done" next to Reschedule and Snooze.
         self.done_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.removeAction(self.done_action)
         self.view.addAction(self.done_action)
         self.reschedule_action = self.make_action(self.tr("Reschedule…"), self._request_reschedule)
         self.snooze_action = self.make_action(self.tr("Snooze a week"), self.snooze_selected)

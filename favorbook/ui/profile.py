@@ -82,6 +82,8 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
             for label, value in rows
         )
         parts.append(f"<table cellspacing='2'>{cells}</table>")
+    # How to reach them comes first, right under the name: opening a contact is most often
+    # about calling or writing to them; the at-a-glance summary follows.
     parts.append(glance)
     for label, text in (
         (tr("How we met"), c.how_met),

@@ -106,10 +106,19 @@ class ReferralsTab(QWidget):
         self.recommend_them_button = QPushButton(self.tr("Recommend them to…"))
         self.recommend_them_button.setObjectName("recommendThemButton")
         self.recommend_them_button.clicked.connect(self.recommend_them)
-        actions = QHBoxLayout()
-        for button in (self.record_button, self.recommend_to_button, self.recommend_them_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        # Two rows: the three buttons side by side are wider than the tab at 1366 px and the
+        # scroll area (no horizontal bar) would clip them and everything below.
+        actions = QVBoxLayout()
+        actions.setSpacing(4)
+        for buttons in (
+            (self.record_button,),
+            (self.recommend_to_button, self.recommend_them_button),
+        ):
+            row = QHBoxLayout()
+            for button in buttons:
+                row.addWidget(button)
+            row.addStretch(1)
+            actions.addLayout(row)
 
         self.brought_by_section = Section(
             self.tr("Who brought them"),

@@ -6,6 +6,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
@@ -87,8 +88,7 @@ class VettingTab(QWidget):
         self.note_evidence.setPlaceholderText(self.tr("A reference, a document, a job seen"))
         self.voucher_holder = QVBoxLayout()
         self.voucher_holder.setContentsMargins(0, 0, 0, 0)
-        self.voucher = ContactPicker()
-        self.voucher.setObjectName("vouchedBy")
+        self.voucher = self._new_voucher(None)
         self.voucher_holder.addWidget(self.voucher)
         self.add_note_button = QPushButton(self.tr("Add note"))
         self.add_note_button.setObjectName("addNoteButton")
@@ -163,14 +163,23 @@ class VettingTab(QWidget):
             self.bus.message.emit(describe_error(exc))
             self.show_contact(None)
 
+    @staticmethod
+    def _new_voucher(exclude: int | None) -> ContactPicker:
+        picker = ContactPicker() if exclude is None else ContactPicker(exclude=exclude)
+        picker.setObjectName("vouchedBy")
+        # Sized by a few characters, not by the longest name in the network: one long name
+        # made this picker 430 px wide and the whole window at least 1210 px.
+        picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        picker.setMinimumContentsLength(12)
+        return picker
+
     def _reset_note_form(self) -> None:
         self.note_body.clear()
         self.note_evidence.clear()
         self.note_error.hide()
         # A fresh picker: it lists the current names, without the contact themselves.
         old = self.voucher
-        self.voucher = ContactPicker(exclude=self.contact_id)
-        self.voucher.setObjectName("vouchedBy")
+        self.voucher = self._new_voucher(self.contact_id)
         self.voucher_holder.replaceWidget(old, self.voucher)
         old.hide()
         old.deleteLater()

@@ -210,3 +210,53 @@ def test_edit_saves_changes(dialog, qtbot, make_contact):
 def test_fits_a_small_laptop_screen(dialog):
     d = dialog()
     assert d.width() <= 1366 and d.height() <= 680  # leaves room for a panel and title bar
+
+
+def focus_chain(start):
+    """The widgets Tab visits after ``start``, in order (one full turn of the window)."""
+    seen, widget = [], start.nextInFocusChain()
+    while widget is not start:
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            seen.append(widget)
+        widget = widget.nextInFocusChain()
+    return seen
+
+
+def test_tab_goes_through_the_form_in_reading_order(dialog, qtbot):
+    d = dialog()
+    d.emails.add_button.click()  # a row added later still sits where it is shown
+    names = [w.objectName() for w in focus_chain(d.kind)]
+    wanted = [
+        "emailsValue0",
+        "emailsValue1",
+        "emailsAdd",
+        "phonesValue0",
+        "phonesAdd",
+        "linksAdd",
+        "addressesStreet0",
+        "addressesPostcode0",
+        "addressesCountry0",
+        "addressesAdd",
+        "tags",
+        "cadence_days",
+    ]
+    assert [n for n in names if n in wanted] == wanted
+    assert d.scroll not in focus_chain(d.kind)
+
+
+def test_a_very_long_company_or_name_elsewhere_does_not_widen_the_form(dialog, make_contact):
+    make_contact(
+        "Maximiliana-Alexandrina",
+        "Vandenberghe-Oppenheimer-Castellanos",
+        organization="Internationale Handelsgesellschaft für Präzisionsmaschinenbau "
+        "und Automatisierungstechnik GmbH",
+    )
+    d = dialog(make_contact("Ann", "Lee"))
+    # Wider content than the scroll area would cut off the right end of every field.
+    assert d.scroll.widget().minimumSizeHint().width() <= d.scroll.viewport().width()
+
+
+def test_edit_title_names_the_contact(dialog, make_contact):
+    # Ctrl+E works from every page; the title says whose record is open.
+    assert dialog(make_contact("Ann", "Lee")).windowTitle() == "Edit Ann Lee"
+    assert dialog().windowTitle() == "New contact"

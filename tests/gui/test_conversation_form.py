@@ -119,3 +119,22 @@ def test_clicking_a_question_text_ticks_it_and_opens_its_answer(bank, dialog, qt
     assert label.text() == bank[3].text and not d.checklist.answers[bank[3].id].isVisible()
     qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
     assert tick.isChecked() and d.checklist.answers[bank[3].id].isVisible()
+
+
+def test_tab_goes_down_the_left_column_then_the_questions_then_save(
+    bank, dialog, qtbot, make_contact
+):
+    d = dialog(make_contact(), [bank[5].id])
+    seen, widget = [], d.when
+    while True:
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(d):
+            seen.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is d.when:
+            break
+    save_button = d.buttons.button(d.buttons.StandardButton.Save)
+    first_tick = d.checklist.ticks[bank[5].id]
+    expected = [d.when, d.channel, d.summary, d.follow_up_on, first_tick, save_button]
+    assert [w for w in seen if w in expected] == expected
+    assert seen.index(d.checklist.answers[bank[5].id]) == seen.index(first_tick) + 1
+    assert not any(isinstance(w, type(d.checklist.scroll)) for w in seen)

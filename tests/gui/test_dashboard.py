@@ -64,6 +64,8 @@ def test_figures_match_the_services(make_contact, today, make_dashboard):
     assert [cid for cid, _ in rows(page.touch)] == [net.eve]
     assert page.touch_card.title.text().endswith("(1)")
     assert [cid for cid, _ in rows(page.revet)] == [net.dan]
+    assert "re-vet " in rows(page.revet)[0][1]  # the date says what it is
+    assert " d late" not in rows(page.touch)[0][1] and "late" in rows(page.touch)[0][1]
     assert [(b.key, b.value) for b in page.sources_chart.bars()] == [
         (net.ann, 5000.0),
         (net.ben, 5000.0),

@@ -181,3 +181,17 @@ def test_empty_page_says_how_to_add_one(qtbot, bus, db):
     assert page.empty_label.text().startswith("No open follow-ups — Add follow-up…")
     set_state(page, "overdue")
     assert page.empty_label.text() == "Nothing overdue. Well done."
+
+
+def test_mark_done_is_offered_with_the_other_actions_and_space_still_types_in_the_filter(
+    qtbot, bus, promises
+):
+    _, _, ids = promises
+    page = make_view(qtbot, bus)
+    page.select_id(ids["late"])
+    # The window's Actions menu lists the page's own actions.
+    assert page.done_action in page.actions() and page.done_action in page.view.actions()
+    page.filter_edit.setFocus()
+    qtbot.keyClicks(page.filter_edit, "the case")
+    assert page.filter_edit.text() == "the case"
+    assert ids["late"] in {f.id for f in followups.list_followups("open")}

@@ -104,3 +104,10 @@ def test_deleted_contact_falls_back_to_empty_state(tab, make_contact):
     Contact.delete_by_id(ann)
     tab.bus.changed.emit()
     assert tab.stack.currentWidget() is tab.empty
+
+
+def test_how_to_reach_them_comes_before_the_summary(tab, make_contact):
+    ann = make_contact("Ann", "Lee", phones=[Labeled("+14155550100", "mobile")])
+    tab.show_contact(ann)
+    text = tab.browser.toPlainText()
+    assert text.index("+1 415-555-0100") < text.index("Favor balance")

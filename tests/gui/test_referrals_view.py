@@ -211,3 +211,15 @@ def test_page_empty_states(qtbot, db):
     qtbot.addWidget(page)
     page.show()
     assert page.referrals_empty.isVisible() and page.vetted_empty.isVisible()
+
+
+def test_tab_actions_fit_a_half_screen_pane(qtbot, make_contact):
+    from PySide6.QtWidgets import QScrollArea
+
+    ann = make_contact("Ann", "Lee")
+    tab = ReferralsTab(Bus())
+    qtbot.addWidget(tab)
+    tab.show_contact(ann)
+    content = tab.findChild(QScrollArea).widget()
+    # The contact pane is about 570 px wide on a 1366 px screen; nothing may be cut off.
+    assert content.minimumSizeHint().width() <= 540

@@ -160,3 +160,14 @@ def test_a_voucher_who_is_not_a_contact_is_kept_by_name(qtbot, make_contact):
     [note] = vetting.get(ann).notes
     assert (note.vouched_by_id, note.vouched_by) == (None, "Mr Okafor")
     assert "Mr Okafor" in tab.notes_section.texts()
+
+
+def test_a_very_long_name_in_the_network_does_not_widen_the_tab(qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    make_contact("Maximiliana-Alexandrina", "Vandenberghe-Oppenheimer-Castellanos-Whitmore")
+    tab = VettingTab(Bus())
+    qtbot.addWidget(tab)
+    tab.show_contact(ann)
+    # The contact pane is about 570 px wide on a 1366 px screen.
+    assert tab.voucher.minimumSizeHint().width() < 250
+    assert tab.minimumSizeHint().width() < 570

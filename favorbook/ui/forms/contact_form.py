@@ -53,7 +53,9 @@ class ContactDialog(FormDialog):
     def __init__(self, contact_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
         self.setWindowTitle(
-            self.tr("New contact") if contact_id is None else self.tr("Edit contact")
+            self.tr("New contact")
+            if contact_id is None
+            else self.tr("Edit {0}").format(contacts.name_of(contact_id))
         )
         self.setObjectName("contactDialog")
         self.contact_id = contact_id
@@ -64,6 +66,7 @@ class ContactDialog(FormDialog):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(holder)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop after Cancel
         self.layout().insertWidget(0, self.scroll, 1)
 
         self.first_name = self.add_row("first_name", self.tr("First name"), QLineEdit())
@@ -76,6 +79,7 @@ class ContactDialog(FormDialog):
         self.organization.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.organization.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.organization.lineEdit().setPlaceholderText(self.tr("Company they work for"))
+        self._narrow(self.organization)
         self.add_row("organization", self.tr("Organization"), self.organization)
         self.title_edit = self.add_row("title", self.tr("Title"), QLineEdit())
         self.kind = QComboBox()
@@ -108,6 +112,7 @@ class ContactDialog(FormDialog):
         self.add_row("birthday", self.tr("Birthday"), self.birthday)
         self.how_met = self.add_row("how_met", self.tr("How we met"), text_box(2))
         self.referred_by = ContactPicker(exclude=contact_id)
+        self._narrow(self.referred_by)
         self.add_row("referred_by", self.tr("Referred by"), self.referred_by)
         self.needs = self.add_row("needs", self.tr("Their needs"), text_box())
         self.goals = self.add_row("goals", self.tr("Their goals"), text_box())
@@ -132,6 +137,14 @@ class ContactDialog(FormDialog):
         self.first_name.setFocus()
         self.resize(680, 640)
         self.mark_clean()
+
+    @staticmethod
+    def _narrow(combo: QComboBox) -> None:
+        """Size a list of names by a few characters, not by its longest entry: one long
+        company or contact name would widen the form past its scroll area and cut off
+        every field's right end and the rows' remove buttons."""
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
 
     def _section(self, title: str) -> None:
         label = QLabel(title)

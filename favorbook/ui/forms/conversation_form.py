@@ -9,11 +9,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
+    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -193,6 +195,21 @@ class ConversationDialog(FormDialog):
         self.fields["follow_up_on"] = self.follow_up_on
         self.fields["follow_up_title"] = self.follow_up_title
         self.resize(1000, 620)
+        # Tab walks the left column top to bottom, then the questions, then Save: the
+        # question list is built first and would otherwise sit between Cancel and "When".
+        left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.checklist.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        order: list[QWidget] = [self.when, self.channel, *box.findChildren(QRadioButton)]
+        order += [self.summary, self.problems, self.opportunities, self.strategies]
+        order += [self.follow_up_title, self.follow_up_on]
+        for qid, tick in self.checklist.ticks.items():
+            order += [tick, self.checklist.answers[qid]]
+        order += [
+            self.buttons.button(QDialogButtonBox.StandardButton.Save),
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+        ]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         self.summary.setFocus()
         self.mark_clean()
 

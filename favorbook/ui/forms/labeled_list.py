@@ -26,6 +26,24 @@ from PySide6.QtWidgets import (
 LABELS = ("work", "home", "mobile", "other")
 
 
+def _tab_before(anchor: QWidget, widgets: list[QWidget]) -> None:
+    """Put ``widgets`` in the Tab order just before ``anchor`` (the editor's "Add" button).
+
+    Rows are made after the rest of the form, so Qt would otherwise visit them last,
+    after every other field: Tab from Kind would jump to the "Add" buttons and the
+    email typed a moment ago would be reached only at the very end.
+    """
+    previous = anchor.previousInFocusChain()
+    while previous is not anchor and (
+        previous in widgets or not previous.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ):
+        previous = previous.previousInFocusChain()
+    for widget in widgets:
+        QWidget.setTabOrder(previous, widget)
+        previous = widget
+    QWidget.setTabOrder(previous, anchor)
+
+
 def detach_form(dialog) -> QWidget:
     """Move a FormDialog's form into a new widget the caller places (in a scroll area, a column).
 
@@ -118,6 +136,7 @@ class LabeledListEditor(QWidget):
         self.rows.append(row)
         self._renumber()
         self._rows_layout.addWidget(row)
+        _tab_before(self.add_button, [label_box, edit, remove])
         return row
 
     def remove_row(self, row: _Row) -> None:
@@ -229,6 +248,9 @@ class AddressListEditor(QWidget):
         self.blocks.append(block)
         self._blocks_layout.addWidget(block)
         self._renumber()
+        edits = block.edits
+        order = ["street", "postcode", "city", "region", "country"]
+        _tab_before(self.add_button, [block.label_box, *(edits[f] for f in order), block.remove])
         return block
 
     def remove_block(self, block: _AddressBlock) -> None:

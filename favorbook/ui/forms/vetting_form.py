@@ -53,7 +53,7 @@ class VettingDialog(FormDialog):
         self.trusted_for.setPlaceholderText(self.tr("e.g. tax advice, commercial roofing"))
         self.trusted_for.setText(current.trusted_for)
 
-        self.revet_check = QCheckBox(self.tr("Re-vet on"))
+        self.revet_check = QCheckBox(self.tr("Remind me on"))
         self.revet_check.setObjectName("revetCheck")
         self.revet_on = QDateEdit()
         self.revet_on.setObjectName("revet_on")

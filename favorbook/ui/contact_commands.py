@@ -41,6 +41,8 @@ class ArchiveContacts(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(not self.archive)
+        if self.archive:
+            self.bus.open_contact.emit(self.ids[0])
 
 
 class DeleteContacts(QUndoCommand):
@@ -61,3 +63,5 @@ class DeleteContacts(QUndoCommand):
             trash.restore(snap)
         self.snapshots = []
         self.bus.changed.emit()
+        self.bus.open_contact.emit(self.ids[0])  # show what came back
+        self.bus.message.emit(tr("%1 is back").replace("%1", _names(self.ids)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,8 @@ from favorbook.ui.bus import Bus
 from favorbook.ui.contact_model import ContactListModel
 
 SEARCH_DELAY_MS = 60
+# Ctrl+letter keys the window uses that a line edit would otherwise keep for itself.
+WINDOW_KEYS = {Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_I}
 # The list's columns and the service's sort keys, in column order.
 SORT_KEYS = ("name", "company", "kind", "last_contact", "balance", "next_followup")
 
@@ -116,7 +118,7 @@ class FilterBar(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(9)
+            combo.setMinimumContentsLength(7)
             combo.currentIndexChanged.connect(self.changed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -175,6 +177,9 @@ class ContactsPage(QWidget):
             self.tr("Search names, companies, tags, notes… (Ctrl+F)")
         )
         self.search_edit.setClearButtonEnabled(True)
+        # Line edits on X11 claim Ctrl+E (end of line) and similar emacs keys; the
+        # window's own shortcuts must win while the cursor is in the search box.
+        self.search_edit.installEventFilter(self)
         self.filters = FilterBar()
         self.model = ContactListModel(self)
         self.list_view = QTableView()
@@ -186,6 +191,7 @@ class ContactsPage(QWidget):
         self.list_view.setShowGrid(False)
         self.list_view.setWordWrap(False)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.list_view.setTabKeyNavigation(False)  # Tab moves on to the contact's tabs
         rows = self.list_view.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -193,7 +199,8 @@ class ContactsPage(QWidget):
         header = self.list_view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The company column takes what is left; the name keeps a readable width.
+        # Name and company share what is left; the other columns keep their width.
+        header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ContactListModel.COMPANY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         header.setSortIndicatorShown(True)
@@ -202,7 +209,6 @@ class ContactsPage(QWidget):
         header.sortIndicatorChanged.connect(self._sort_changed)
         # Wide enough for the header and typical content; the name takes the rest.
         for column, sample in (
-            (0, "Gabriela Becker"),
             (2, "Customer"),
             (3, "2026-12-31"),
             (4, "12:3"),
@@ -270,6 +276,16 @@ class ContactsPage(QWidget):
         self.filters.changed.connect(self.run_search)
         self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._stale_tabs: set[int] = set()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if (
+            watched is self.search_edit
+            and event.type() == QEvent.Type.ShortcutOverride
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            and event.key() in WINDOW_KEYS
+        ):
+            return True  # not accepted: the key goes on to the window's shortcut
+        return super().eventFilter(watched, event)
 
     # --- tabs -----------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -38,7 +38,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("favorbook")
         self.database_path = database_path
         self.data_folder = str(Path(database_path).parent) if database_path else ""
-        self.resize(1280, 800)
+        # A comfortable size that never exceeds the screen (a 1366x768 laptop included).
+        screen = QGuiApplication.primaryScreen().availableGeometry()
+        self.resize(min(1280, screen.width() - 40), min(800, screen.height() - 40))
         self.bus = Bus(self)
         self.bus.changed.connect(self.data_changed)
         self.bus.open_contact.connect(self.open_contact)
@@ -298,7 +300,7 @@ class MainWindow(QMainWindow):
         )
         self._action(
             self.contact_menu,
-            self.tr("Recommend Someone &to Them…"),
+            self.tr("Recommend &Someone to Them…"),
             lambda: self._in_tab(self.referrals_tab, self.referrals_tab.recommend_to_them),
             None,
             "recommendToThem",
@@ -344,6 +346,8 @@ class MainWindow(QMainWindow):
         list_delete.setShortcut(QKeySequence.StandardKey.Delete)
         list_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         list_delete.triggered.connect(self.delete_selected)
+        # Enter or a double click on a contact opens it for editing.
+        self.contacts_page.list_view.activated.connect(lambda _index: self.edit_contact())
         self.contacts_page.list_view.addAction(self.archive_action)
         self.contacts_page.list_view.addAction(self.unarchive_action)
         self.contacts_page.list_view.addAction(list_delete)
@@ -404,8 +408,9 @@ class MainWindow(QMainWindow):
     def archive_selected(self) -> None:
         ids = [i for i in self.contacts_page.selected_ids() if not contacts.is_archived(i)]
         if ids:
-            self.bus.undo_stack.push(ArchiveContacts(self.bus, ids))
-            self._said(self.tr("Archived — Ctrl+Z to undo"))
+            command = ArchiveContacts(self.bus, ids)
+            self.bus.undo_stack.push(command)
+            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.text()))
 
     def unarchive_selected(self) -> None:
         ids = [i for i in self.contacts_page.selected_ids() if contacts.is_archived(i)]
@@ -415,8 +420,9 @@ class MainWindow(QMainWindow):
     def delete_selected(self) -> None:
         ids = self.contacts_page.selected_ids()
         if ids:
-            self.bus.undo_stack.push(DeleteContacts(self.bus, ids))
-            self._said(self.tr("Deleted — Ctrl+Z to undo"))
+            command = DeleteContacts(self.bus, ids)
+            self.bus.undo_stack.push(command)
+            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.text()))
 
     # --- forms ------------------------------------------------------------------------
 
@@ -445,11 +451,12 @@ class MainWindow(QMainWindow):
     def new_contact(self) -> None:
         from favorbook.ui.forms.contact_form import ContactDialog
 
-        self._open_form(
-            ContactDialog(None, self),
-            lambda d: self.open_contact(d.saved_id) if d.saved_id else None,
-            self.tr("Contact added."),
-        )
+        def show_new(dialog) -> None:
+            if dialog.saved_id:
+                self.open_contact(dialog.saved_id)
+                self.contacts_page.tabs.setCurrentWidget(self.profile)
+
+        self._open_form(ContactDialog(None, self), show_new, self.tr("Contact added."))
 
     def edit_contact(self) -> None:
         from favorbook.ui.forms.contact_form import ContactDialog
@@ -516,6 +523,14 @@ class MainWindow(QMainWindow):
         if widget is self.contacts_page:
             widget = self.contacts_page.tabs.currentWidget()
         found = [a for a in (widget.actions() if widget is not None else []) if a.text()]
+        if not found and self.pages.currentWidget() is self.contacts_page:
+            found = [
+                self.edit_contact_action,
+                self.log_favor_action,
+                self.log_conversation_action,
+                self.add_followup_action,
+                self.call_prep_action,
+            ]
         for action in found:
             self.actions_menu.addAction(action)
         if not found:

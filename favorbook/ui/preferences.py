@@ -60,6 +60,7 @@ class PreferencesDialog(FormDialog):
         self.form.addRow(self.tr("Data folder"), folder_row)
         self.resize(520, self.sizeHint().height())
         self.mark_clean()
+        self.ratio.setFocus()
 
     def save(self) -> None:
         settings.save_preferences(

@@ -12,6 +12,8 @@ one service, and gets for free:
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -131,8 +133,12 @@ class FormDialog(QDialog):
         super().accept()
 
     def show_error(self, field: str | None, message: str) -> None:
-        """Show ``message``, mark the field it names and move the cursor there."""
-        self.error_label.setText(message)
+        """Show ``message``, mark the field it names and move the cursor there.
+
+        The mark and the message go away as soon as that field is edited.
+        """
+        self._clear_error()
+        self.error_label.setText(message[:1].upper() + message[1:])
         self.error_label.show()
         widget = self.fields.get(field or "") or self.field_widget(field)
         if widget is not None:
@@ -140,6 +146,21 @@ class FormDialog(QDialog):
             widget.setStyleSheet("border: 2px solid #b3261e;")
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
             self._invalid = widget
+            for signal in (
+                "textChanged",
+                "currentIndexChanged",
+                "valueChanged",
+                "dateChanged",
+                "toggled",
+                "editTextChanged",
+            ):
+                if hasattr(widget, signal):
+                    getattr(widget, signal).connect(self._field_edited)
+
+    def _field_edited(self, *_args) -> None:
+        sender = self.sender()
+        if sender is not None and sender is self._invalid:
+            self._clear_error()
 
     def field_widget(self, field: str | None) -> QWidget | None:
         """Subclasses map structured field names ("emails[1]") to their widget."""
@@ -147,10 +168,21 @@ class FormDialog(QDialog):
 
     def _clear_error(self) -> None:
         self.error_label.hide()
-        if self._invalid is not None:
-            self._invalid.setProperty("invalid", False)
-            self._invalid.setStyleSheet("")
-            self._invalid = None
+        widget, self._invalid = self._invalid, None
+        if widget is not None:
+            widget.setProperty("invalid", False)
+            widget.setStyleSheet("")
+            for signal in (
+                "textChanged",
+                "currentIndexChanged",
+                "valueChanged",
+                "dateChanged",
+                "toggled",
+                "editTextChanged",
+            ):
+                if hasattr(widget, signal):
+                    with contextlib.suppress(RuntimeError, TypeError):
+                        getattr(widget, signal).disconnect(self._field_edited)
 
     # --- leaving ----------------------------------------------------------------------
 

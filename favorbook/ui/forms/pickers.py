@@ -24,6 +24,9 @@ class ContactPicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
+        # Sized for a typical name, not the longest one in the network.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(18)
         self.lineEdit().setPlaceholderText(self.tr("Type a name…"))
         self._optional = optional
         entries = [(i, n) for i, n in contacts.all_names() if i != exclude]
@@ -46,7 +49,30 @@ class ContactPicker(QComboBox):
         if not text:
             return None
         index = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self.itemData(index)
+        # Part of a name that fits exactly one contact ("Paula Beck") means that contact.
+        index = self._only_match(text)
         return self.itemData(index) if index >= 0 else None
+
+    def _only_match(self, text: str) -> int:
+        found = -1
+        needle = text.casefold()
+        for index in range(self.count()):
+            if needle in self.itemText(index).casefold():
+                if found >= 0:
+                    return -1
+                found = index
+        return found
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Complete a unique partial name when the user moves on, so they see whom it means."""
+        text = self.currentText().strip()
+        if text and self.findText(text, Qt.MatchFlag.MatchFixedString) < 0:
+            index = self._only_match(text)
+            if index >= 0:
+                self.setCurrentIndex(index)
+        super().focusOutEvent(event)
 
     def set_contact_id(self, contact_id: int | None) -> None:
         empty = 0 if self._optional else -1

@@ -46,6 +46,30 @@ def detach_form(dialog) -> QWidget:
     return holder
 
 
+def tab_before(anchor: QWidget, widgets: list[QWidget]) -> None:
+    """Put ``widgets`` in the Tab order, in that order, just before ``anchor``.
+
+    Rows are added once the editor sits in its dialog, and Qt appends a new widget
+    to the end of the window's Tab order: without this, Tab would visit the "Add"
+    buttons first and the rows only after the last field of the form.
+    """
+    before = anchor.previousInFocusChain()
+    # Qt ignores a Tab order step from a widget Tab cannot reach (the editor itself).
+    while before is not None and before is not anchor and not _tab_stop(before):
+        before = before.previousInFocusChain()
+    if before is None or before is anchor:
+        return
+    for widget in widgets:
+        if widget is not before:
+            QWidget.setTabOrder(before, widget)
+        before = widget
+    QWidget.setTabOrder(before, anchor)
+
+
+def _tab_stop(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.focusProxy() is None
+
+
 class _Row(QWidget):
     def __init__(self, label_box: QComboBox, value: QLineEdit, remove: QToolButton) -> None:
         super().__init__()
@@ -118,6 +142,7 @@ class LabeledListEditor(QWidget):
         self.rows.append(row)
         self._renumber()
         self._rows_layout.addWidget(row)
+        tab_before(self.add_button, [label_box, edit, remove])
         return row
 
     def remove_row(self, row: _Row) -> None:
@@ -154,6 +179,7 @@ class LabeledListEditor(QWidget):
 
 
 ADDRESS_FIELDS = ("street", "city", "region", "postcode", "country")
+TAB_ORDER = ("street", "postcode", "city", "region", "country")  # as the block reads
 
 
 class _AddressBlock(QFrame):
@@ -229,6 +255,8 @@ class AddressListEditor(QWidget):
         self.blocks.append(block)
         self._blocks_layout.addWidget(block)
         self._renumber()
+        order = [block.label_box, *(block.edits[name] for name in TAB_ORDER), block.remove]
+        tab_before(self.add_button, order)
         return block
 
     def remove_block(self, block: _AddressBlock) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QHeaderView, QRadioButton
 
@@ -198,18 +198,15 @@ def test_archive_hides_then_view_menu_shows_archived(window, qtbot, ann):
     press(qtbot, window, Qt.Key.Key_A, CTRL_SHIFT)
     assert contacts.is_archived(ann)
     assert "Ann Lee" not in list_names(window)
-    window.show_archived_action.trigger()  # View ▸ Show Archived Contacts
-    assert window.show_archived_action.isChecked()
+    show = next(a for a in window.view_menu.actions() if a.objectName() == "showArchived")
+    assert show.text() == "Show &Archived Contacts"
+    show.trigger()  # what a click on View ▸ Show Archived Contacts does
+    assert show.isChecked()
     assert "Ann Lee" in list_names(window)
     select(window, ann)
     assert window.unarchive_action.isEnabled() and not window.archive_action.isEnabled()
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert not contacts.is_archived(ann)
-
-
-def test_view_menu_offers_show_archived(window):
-    texts = [a.text() for a in window.view_menu.actions()]
-    assert "Show &Archived Contacts" in texts
 
 
 # --- search, filters, sorting -------------------------------------------------------------
@@ -227,20 +224,26 @@ def test_ctrl_f_then_typing_searches(window, qtbot, ann):
     qtbot.waitUntil(lambda: len(list_names(window)) == 2, timeout=2000)
 
 
-def test_kind_filter_and_overdrawn_button(window, qtbot, ann):
+def test_kind_tag_and_overdrawn_filters(window, qtbot, ann, make_contact):
+    make_contact("Cy", "Dale", tags=["golf"])
     favors.log_favor(ann, "received", "Lent us her booth")
     window.reload()
+    tag = window.contacts_page.filters.tag
+    tag.setCurrentIndex(tag.findData("golf"))
+    assert list_names(window) == ["Cy Dale"]
+    assert window.contacts_page.count_label.text() == "1 of 3 contacts"
+    tag.setCurrentIndex(0)
     kind = window.contacts_page.filters.kind
     kind.setFocus()
     kind.setCurrentIndex(kind.findData("vendor"))
     assert list_names(window) == ["Bo Chan"]
     kind.setCurrentIndex(0)
-    assert len(list_names(window)) == 2
+    assert len(list_names(window)) == 3
     overdrawn = window.contacts_page.filters.overdrawn
     qtbot.mouseClick(overdrawn, Qt.MouseButton.LeftButton)
     assert list_names(window) == ["Ann Lee"]
     qtbot.mouseClick(overdrawn, Qt.MouseButton.LeftButton)
-    assert len(list_names(window)) == 2
+    assert len(list_names(window)) == 3
 
 
 def _click_header(qtbot, view, column: int) -> None:
@@ -300,41 +303,36 @@ def test_ctrl_digits_show_each_page(window, qtbot, ann):
         assert page.isVisible()
 
 
-def test_preferences_change_the_target_everywhere(window, qtbot, ann, monkeypatch):
+def test_preferences_change_the_target_everywhere(window, qtbot, ann):
     favors.log_favor(ann, "given", "Intro")
     favors.log_favor(ann, "received", "Booth")
     window.reload()
     assert "target 4:1" in window.summary_label.text()
     seen = {}
 
-    def drive(dialog):
-        # exec() runs its own loop: fill the dialog from a timer inside it.
-        def fill():
-            seen["dialog"] = dialog
-            dialog.confirm_discard = lambda: True
-            box = dialog.ratio
-            box.setFocus()
-            box.selectAll()
-            qtbot.keyClicks(box, "2")
+    def fill():
+        # Preferences runs its own event loop (exec); this runs inside it.
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or QApplication.activeWindow() is not dialog:
+            QTimer.singleShot(10, fill)  # not shown and active yet
+            return
+        seen["dialog"] = dialog.objectName()
+        dialog.confirm_discard = lambda: True
+        try:
+            seen["focus"] = QApplication.focusWidget() is dialog.ratio
+            dialog.ratio.selectAll()
+            type_here(qtbot, "2")
             click_save(qtbot, dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.done(0)
 
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, fill)
-
-    from favorbook.ui import preferences
-
-    real_init = preferences.PreferencesDialog.__init__
-
-    def init(self, *args, **kwargs):
-        real_init(self, *args, **kwargs)
-        drive(self)
-
-    monkeypatch.setattr(preferences.PreferencesDialog, "__init__", init)
+    QTimer.singleShot(0, fill)
     press(qtbot, window, Qt.Key.Key_Comma, CTRL)
-    assert "dialog" in seen
+    assert seen == {"dialog": "preferencesDialog", "focus": True}
     assert settings.target_ratio() == 2
     assert "target 2:1" in window.summary_label.text()
+    assert "Preferences saved" in window.statusBar().currentMessage()
     window.activateWindow()  # a window manager hands the focus back; offscreen has none
     press(qtbot, window, Qt.Key.Key_6, CTRL)
     words = window.dashboard.ratio_words.text()
@@ -461,3 +459,78 @@ def test_sample_network_through_the_window(window, qtbot):
     assert window.contacts_page.contact_id is not None
     press(qtbot, window, Qt.Key.Key_2, CTRL)
     assert window.favors_page.model.rowCount() > 0
+
+
+# --- vetting and referrals from the Contact menu -------------------------------------------
+
+
+def modal_dialog(qtbot):
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=3000)
+    dialog = QApplication.activeModalWidget()
+    dialog.confirm_discard = lambda: True
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    return dialog
+
+
+def contact_menu_action(window, name: str):
+    return next(a for a in window.contact_menu.actions() if a.objectName() == name)
+
+
+def test_edit_vetting_from_the_contact_menu(window, qtbot, ann):
+    from favorbook.services import vetting
+
+    contact_menu_action(window, "editVetting").trigger()
+    dialog = modal_dialog(qtbot)
+    assert dialog.objectName() == "vettingDialog"
+    dialog.status.setCurrentIndex(dialog.status.findData("trusted"))
+    promises = dialog.criteria["keeps_promises"]
+    promises.setFocus()
+    qtbot.keyClick(promises, Qt.Key.Key_Space)
+    dialog.trusted_for.setFocus()
+    type_here(qtbot, "castings")
+    click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    view = vetting.get(ann)
+    assert (view.status, view.trusted_for) == ("trusted", "castings")
+    assert view.criteria["keeps_promises"] is True
+
+
+def test_recommending_someone_not_trusted_asks_why_then_records_it(window, qtbot, ann):
+    from favorbook.services import referrals
+
+    contact_menu_action(window, "recommendThem").trigger()  # recommend Ann to …
+    dialog = modal_dialog(qtbot)
+    assert dialog.objectName() == "referralDialog"
+    assert dialog.subject.currentText() == "Ann Lee"
+    assert not dialog.override_visible()
+    dialog.recipient.setEditText("Bo Chan")  # the completion popup needs a window manager
+    dialog.note.setFocus()
+    type_here(qtbot, "Knows castings")
+    click_save(qtbot, dialog)
+    assert dialog.isVisible() and dialog.override_visible()
+    assert "not vetted as trusted" in dialog.error_label.text()
+    assert QApplication.focusWidget() is dialog.override_reason
+    assert dialog.note.toPlainText() == "Knows castings"
+    type_here(qtbot, "Bo needs a supplier this week")
+    click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    made = referrals.for_contact(ann).recommended_them
+    assert [(r.recipient, r.override_reason) for r in made] == [
+        ("Bo Chan", "Bo needs a supplier this week")
+    ]
+
+
+def test_record_who_referred_them_shows_in_the_graph(window, qtbot, ann):
+    from favorbook.services import referrals
+
+    contact_menu_action(window, "recordReferrer").trigger()
+    dialog = modal_dialog(qtbot)
+    assert dialog.subject.currentText() == "Ann Lee"
+    dialog.source.setEditText("Bo Chan")
+    click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    bo = contacts.all_names()
+    bo_id = next(i for i, n in bo if n == "Bo Chan")
+    assert referrals.referred_by(ann) == bo_id
+    window.show_contact_tab(window.referrals_tab.parentWidget())
+    assert window.referral_graph.node_ids() == {ann, bo_id}

@@ -162,3 +162,30 @@ def test_completer_and_combo_models_are_not_favorbook_models(sample_window):
             continue
         if isinstance(view.parent(), QComboBox) or view.window() is not sample_window:
             assert type(view.model()).__module__.startswith("PySide6"), type(view.model())
+
+
+def test_a_qt_warning_fails_a_gui_test(tmp_path):
+    """The project's pytest settings turn any Qt warning in a GUI test into a failure."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sample = tmp_path / "test_warns.py"
+    sample.write_text(
+        "from PySide6.QtCore import qWarning\n"
+        "def test_warns(qtbot):\n"
+        "    qWarning('favorbook sample warning')\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + ["-c", str(root / "pyproject.toml"), "--rootdir", str(tmp_path), str(sample)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "favorbook sample warning" in done.stdout
+    assert "1 failed" in done.stdout

@@ -534,3 +534,35 @@ def test_record_who_referred_them_shows_in_the_graph(window, qtbot, ann):
     assert referrals.referred_by(ann) == bo_id
     window.show_contact_tab(window.referrals_tab.parentWidget())
     assert window.referral_graph.node_ids() == {ann, bo_id}
+
+
+def test_follow_ups_page_space_marks_done_and_ctrl_z_reopens(window, qtbot, ann):
+    followups.add_followup(ann, dt.date.today() - dt.timedelta(days=2), "Send the price list")
+    press(qtbot, window, Qt.Key.Key_5, CTRL)
+    page = window.followups_page
+    view = page.view
+    assert page.model.rowCount() == 1
+    rect = view.visualRect(page.model.index(0, 0))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert followups.open_followups(contact_id=ann) == []
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert [f.title for f in followups.open_followups(contact_id=ann)] == ["Send the price list"]
+
+
+def test_reschedule_a_follow_up_from_its_page(window, qtbot, ann):
+    fid = followups.add_followup(ann, dt.date.today(), "Call about the renewal")
+    press(qtbot, window, Qt.Key.Key_5, CTRL)
+    page = window.followups_page
+    assert page.select_id(fid)
+    page.reschedule_action.trigger()
+    form = opened_form(qtbot, window)
+    assert form.windowTitle() == "Reschedule follow-up"
+    assert form.title_edit.isReadOnly()
+    assert QApplication.focusWidget() is form.due
+    form.due.setDate(form.due.date().addDays(10))
+    click_save(qtbot, form)
+    qtbot.waitUntil(lambda: window.form is None, timeout=3000)
+    assert followups.open_followups(contact_id=ann)[0].due_on == dt.date.today() + dt.timedelta(
+        days=10
+    )

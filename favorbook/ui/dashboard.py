@@ -383,9 +383,14 @@ class Dashboard(QWidget):
             self.ratio_words.setText(words.replace("%1", f"{bal.target:g}"))
             return
         self.ratio_value.setText(bal.ratio_text())
+        given = (
+            self.tr("1 favor given")
+            if bal.given == 1
+            else self.tr("%1 favors given").replace("%1", f"{bal.given:,}")
+        )
         counts = (
-            self.tr("%1 favors given, %2 received; target %3.")
-            .replace("%1", f"{bal.given:,}")
+            self.tr("%1, %2 received; target %3.")
+            .replace("%1", given)
             .replace("%2", f"{bal.received:,}")
             .replace("%3", target)
         )

@@ -59,6 +59,7 @@ class PreferencesDialog(FormDialog):
         self.add_row("phone_region", self.tr("Phone region"), self.region)
         self.form.addRow(self.tr("Data folder"), folder_row)
         self.resize(520, self.sizeHint().height())
+        self.ratio.setFocus()  # not the Save button the base class made first
         self.mark_clean()
         self.ratio.setFocus()
 

@@ -223,6 +223,7 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # read-only rows: Tab moves on, the arrows move along
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
     view.setWordWrap(False)

@@ -450,6 +450,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # read-only rows: Tab moves on, the arrows move along
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)
     table.setWordWrap(False)

@@ -118,6 +118,10 @@ class QuestionChecklist(QWidget):
         self.ticks[q.id] = tick
         self.answers[q.id] = answer
 
+    def tab_stops(self) -> list[QWidget]:
+        """Each question's tick, then its answer, in the order they are shown."""
+        return [w for qid, tick in self.ticks.items() for w in (tick, self.answers[qid])]
+
     def asked(self) -> dict[int, str]:
         """Question id to answer, for every ticked question."""
         return {
@@ -194,6 +198,14 @@ class ConversationDialog(FormDialog):
         self.form.addRow(self.tr("Follow up"), row)
         self.fields["follow_up_on"] = self.follow_up_on
         self.fields["follow_up_title"] = self.follow_up_title
+        # Tab reads the left column, then the questions on the right, then Save/Cancel.
+        order = [
+            self.follow_up_on,
+            *self.checklist.tab_stops(),
+            *self.buttons.buttons(),
+        ]
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
         self.resize(1000, 620)
         # Tab walks the left column top to bottom, then the questions, then Save: the
         # question list is built first and would otherwise sit between Cancel and "When".

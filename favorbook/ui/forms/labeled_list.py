@@ -26,24 +26,6 @@ from PySide6.QtWidgets import (
 LABELS = ("work", "home", "mobile", "other")
 
 
-def _tab_before(anchor: QWidget, widgets: list[QWidget]) -> None:
-    """Put ``widgets`` in the Tab order just before ``anchor`` (the editor's "Add" button).
-
-    Rows are made after the rest of the form, so Qt would otherwise visit them last,
-    after every other field: Tab from Kind would jump to the "Add" buttons and the
-    email typed a moment ago would be reached only at the very end.
-    """
-    previous = anchor.previousInFocusChain()
-    while previous is not anchor and (
-        previous in widgets or not previous.focusPolicy() & Qt.FocusPolicy.TabFocus
-    ):
-        previous = previous.previousInFocusChain()
-    for widget in widgets:
-        QWidget.setTabOrder(previous, widget)
-        previous = widget
-    QWidget.setTabOrder(previous, anchor)
-
-
 def detach_form(dialog) -> QWidget:
     """Move a FormDialog's form into a new widget the caller places (in a scroll area, a column).
 
@@ -62,6 +44,30 @@ def detach_form(dialog) -> QWidget:
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
     dialog.form = form
     return holder
+
+
+def tab_before(anchor: QWidget, widgets: list[QWidget]) -> None:
+    """Put ``widgets`` in the Tab order, in that order, just before ``anchor``.
+
+    Rows are added once the editor sits in its dialog, and Qt appends a new widget
+    to the end of the window's Tab order: without this, Tab would visit the "Add"
+    buttons first and the rows only after the last field of the form.
+    """
+    before = anchor.previousInFocusChain()
+    # Qt ignores a Tab order step from a widget Tab cannot reach (the editor itself).
+    while before is not None and before is not anchor and not _tab_stop(before):
+        before = before.previousInFocusChain()
+    if before is None or before is anchor:
+        return
+    for widget in widgets:
+        if widget is not before:
+            QWidget.setTabOrder(before, widget)
+        before = widget
+    QWidget.setTabOrder(before, anchor)
+
+
+def _tab_stop(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.focusProxy() is None
 
 
 class _Row(QWidget):
@@ -136,7 +142,7 @@ class LabeledListEditor(QWidget):
         self.rows.append(row)
         self._renumber()
         self._rows_layout.addWidget(row)
-        _tab_before(self.add_button, [label_box, edit, remove])
+        tab_before(self.add_button, [label_box, edit, remove])
         return row
 
     def remove_row(self, row: _Row) -> None:
@@ -173,6 +179,7 @@ class LabeledListEditor(QWidget):
 
 
 ADDRESS_FIELDS = ("street", "city", "region", "postcode", "country")
+TAB_ORDER = ("street", "postcode", "city", "region", "country")  # as the block reads
 
 
 class _AddressBlock(QFrame):
@@ -248,9 +255,8 @@ class AddressListEditor(QWidget):
         self.blocks.append(block)
         self._blocks_layout.addWidget(block)
         self._renumber()
-        edits = block.edits
-        order = ["street", "postcode", "city", "region", "country"]
-        _tab_before(self.add_button, [block.label_box, *(edits[f] for f in order), block.remove])
+        order = [block.label_box, *(block.edits[name] for name in TAB_ORDER), block.remove]
+        tab_before(self.add_button, order)
         return block
 
     def remove_block(self, block: _AddressBlock) -> None:

@@ -132,7 +132,7 @@ def test_new_contact_with_a_bad_email_then_fixed_is_selected(window, qtbot, make
 
 def test_edit_with_ctrl_e_changes_the_list(window, qtbot, ann):
     form = opened_form(qtbot, window, Qt.Key.Key_E)
-    assert form.windowTitle() == "Edit contact"
+    assert form.windowTitle() == "Edit Ann Lee"
     assert form.first_name.text() == "Ann"
     form.title_edit.setFocus()
     type_here(qtbot, "Head of purchasing")

@@ -86,12 +86,6 @@ def test_tab_walks_the_contacts_page_from_search_through_filters_to_the_list(sam
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contacts_page.py: the contact list keeps QTableView's tabKeyNavigation, so Tab "
-    "moves between its cells and never reaches the contact's tabs "
-    "(fix: self.list_view.setTabKeyNavigation(False))",
-)
 def test_tab_leaves_the_contact_list_for_the_contacts_tabs(sample_window, qtbot):
     sample_window.list_view.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(sample_window.list_view, Qt.Key.Key_Tab)
@@ -122,11 +116,7 @@ def test_tab_moves_on_from_every_read_only_list(sample_window):
     sample_window.navigation.setCurrentRow(0)
     views = _read_only_views(sample_window)
     assert len(views) > 10
-    trapping = [
-        v.objectName()
-        for v in views
-        if v.tabKeyNavigation() and v is not sample_window.list_view  # xfail above
-    ]
+    trapping = [v.objectName() for v in views if v.tabKeyNavigation()]
     assert trapping == []
 
 
@@ -319,17 +309,10 @@ def _duplicate_mnemonics(window) -> dict[str, list[str]]:
     return clashes
 
 
-def test_mnemonics_are_unique_in_every_menu_but_the_contact_menu(sample_window):
-    clashes = _duplicate_mnemonics(sample_window)
-    clashes.pop("&Contact t", None)  # the known clash, xfail below
-    assert clashes == {}
+def test_mnemonics_are_unique_in_every_menu(sample_window):
+    assert _duplicate_mnemonics(sample_window) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main_window.py: in the Contact menu 'Recommend Someone &to Them…' and "
-    "'Recommend &Them to…' share the mnemonic T, so Alt+C, T only moves between them",
-)
 def test_contact_menu_mnemonics_are_unique(sample_window):
     assert "&Contact t" not in _duplicate_mnemonics(sample_window)
 

@@ -59,7 +59,12 @@ def back_up_now(window) -> Path | None:
     return path
 
 
-def show_backups(window) -> BackupsDialog:
+def show_backups(window) -> BackupsDialog | None:
+    job = getattr(window, "_job", None)
+    if job is not None and job.is_running():
+        # Restoring swaps the database file; a job writing to it must finish first.
+        _say(window, _tr("Wait for the running job to finish, then restore."))
+        return None
     dialog = BackupsDialog(window.data_folder, window)
     dialog.restored.connect(lambda path: restored(window, path))
     dialog.open()

@@ -175,6 +175,7 @@ class BackupsDialog(QDialog):
         self.restore_button = QPushButton(self.tr("&Restore"))
         self.restore_button.setObjectName("restoreButton")
         self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_button.setDefault(True)
         self.file_button = QPushButton(self.tr("Restore from &File…"))
         self.file_button.setObjectName("restoreFromFileButton")
         self.file_button.clicked.connect(self.restore_from_file)

@@ -61,7 +61,7 @@ class RecoveryDialog(QDialog):
         problems = QPlainTextEdit("\n".join(check.problems))
         problems.setObjectName("problems")
         problems.setReadOnly(True)
-        problems.setMaximumHeight(problems.fontMetrics().lineSpacing() * 6)
+        problems.setMaximumHeight(problems.fontMetrics().lineSpacing() * 5)
         if check.backup is not None:
             offer = self.tr(
                 "You can go back to your newest healthy backup, from %1. Changes made "
@@ -109,15 +109,17 @@ class RecoveryDialog(QDialog):
         self.quit_button = QPushButton(self.tr("Quit"))
         self.quit_button.setObjectName("quitButton")
         self.quit_button.clicked.connect(self.reject)
+        choices = QVBoxLayout()
+        choices.addWidget(self.restore_button)
+        choices.addWidget(self.empty_button)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.quit_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.empty_button)
-        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.quit_button)
         (self.restore_button if check.backup is not None else self.empty_button).setDefault(True)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(choices)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
 

@@ -181,3 +181,15 @@ def test_a_second_start_does_not_open_the_database(data_dir, qapp, capsys, monke
         first.release()
     assert "already running" in capsys.readouterr().err
     assert not (data_dir / "favorbook.db").exists()
+
+
+def test_run_backs_up_at_start_and_on_quit_and_frees_the_folder(data_dir, qapp, monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    QTimer.singleShot(300, qapp.quit)
+    assert app.run(str(data_dir)) == 0
+    assert len(backup.list_backups(data_dir)) == 2  # the day's first, and the quit one
+    again = SingleInstance(data_dir)
+    assert again.claim() is Claim.OWNED
+    again.release()

@@ -3,8 +3,11 @@ empty one; a second start hands over to the first; the open errors keep their me
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QLabel, QMessageBox, QPlainTextEdit
@@ -183,13 +186,21 @@ def test_a_second_start_does_not_open_the_database(data_dir, qapp, capsys, monke
     assert not (data_dir / "favorbook.db").exists()
 
 
-def test_run_backs_up_at_start_and_on_quit_and_frees_the_folder(data_dir, qapp, monkeypatch):
-    from PySide6.QtCore import QTimer
+ROOT = Path(__file__).resolve().parents[2]
+RUN_AND_QUIT = """
+import sys
+from PySide6.QtCore import QTimer
+from favorbook.ui.app import make_application, run
+app = make_application()
+QTimer.singleShot(300, app.quit)
+sys.exit(run(sys.argv[1]))
+"""
 
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    QTimer.singleShot(300, qapp.quit)
-    assert app.run(str(data_dir)) == 0
+
+def test_run_backs_up_at_start_and_on_quit_and_frees_the_folder(data_dir):
+    # In a child process: app.exec() would leave this test process's application closing.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", RUN_AND_QUIT, str(data_dir)], env=env, timeout=120)
+    assert done.returncode == 0
     assert len(backup.list_backups(data_dir)) == 2  # the day's first, and the quit one
-    again = SingleInstance(data_dir)
-    assert again.claim() is Claim.OWNED
-    again.release()
+    assert not (data_dir / "favorbook.lock").exists()

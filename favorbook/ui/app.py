@@ -82,10 +82,12 @@ def run(data_dir: str | None = None) -> int:
     folder = paths.data_dir(data_dir)
     guard = SingleInstance(folder)
     if guard.claim() is Claim.RUNNING:
-        print(
-            f"favorbook is already running on {folder}; its window was brought to the front.",
-            file=sys.stderr,
+        there = (
+            "its window was brought to the front"
+            if guard.answered
+            else "switch to its window (it did not answer; it may still be starting)"
         )
+        print(f"favorbook is already running on {folder}; {there}.", file=sys.stderr)
         return 0
     try:
         window = start(str(folder), guard)

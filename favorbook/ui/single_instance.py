@@ -53,6 +53,7 @@ class SingleInstance(QObject):
         self.lock.setStaleLockTime(0)
         self.name = server_name(self.data_dir)
         self.server: QLocalServer | None = None
+        self.answered = False  # after RUNNING: whether the running favorbook heard the knock
 
     def claim(self) -> Claim:
         """Take the data folder, or hand over to the favorbook that already has it."""
@@ -63,7 +64,7 @@ class SingleInstance(QObject):
         if not self.lock.tryLock(0):
             error = self.lock.error()
             if error == QLockFile.LockError.LockFailedError:
-                self._knock()
+                self.answered = self._knock()
                 return Claim.RUNNING
             return Claim.UNGUARDED
         self._listen()

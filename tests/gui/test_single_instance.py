@@ -44,7 +44,9 @@ def test_second_start_is_refused_and_raises_the_first(guards, tmp_path, qtbot, w
     window.showMinimized()
 
     with qtbot.waitSignal(first.raise_requested, timeout=5000):
-        assert guards(tmp_path / "data").claim() is Claim.RUNNING
+        second = guards(tmp_path / "data")
+        assert second.claim() is Claim.RUNNING
+    assert second.answered
 
     assert calls == ["raise", "activate"]
     assert not window.isMinimized()

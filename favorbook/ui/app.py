@@ -47,12 +47,19 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def run(data_dir: str | None = None) -> int:
-    from favorbook.services import session
+def start(data_dir: str | None, guard):
+    """Everything between claiming the data folder and showing the window.
 
-    app = make_application()
-    install_excepthook()
+    Returns the main window, or an exit code when favorbook should stop here
+    (the user chose Quit in the recovery dialog: 0; the database cannot be opened: 1).
+    """
+    from favorbook.services import session
+    from favorbook.ui import backup_actions, recovery
+    from favorbook.ui.single_instance import bring_to_front
+
     try:
+        if not recovery.check_at_start(data_dir):
+            return 0
         path = session.open_data(data_dir)
     except FavorbookError as exc:
         QMessageBox.critical(None, "favorbook", str(exc))
@@ -60,8 +67,40 @@ def run(data_dir: str | None = None) -> int:
     from favorbook.ui.main_window import MainWindow
 
     window = MainWindow(str(path))
-    window.show()
+    guard.raise_requested.connect(lambda: bring_to_front(window))
+    backup_actions.automatic_backup(window)
+    return window
+
+
+def run(data_dir: str | None = None) -> int:
+    from favorbook import paths
+    from favorbook.services import session
+    from favorbook.ui.single_instance import Claim, SingleInstance
+
+    app = make_application()
+    install_excepthook()
+    folder = paths.data_dir(data_dir)
+    guard = SingleInstance(folder)
+    if guard.claim() is Claim.RUNNING:
+        there = (
+            "its window was brought to the front"
+            if guard.answered
+            else "switch to its window (it did not answer; it may still be starting)"
+        )
+        print(f"favorbook is already running on {folder}; {there}.", file=sys.stderr)
+        return 0
     try:
-        return app.exec()
+        window = start(str(folder), guard)
+        if isinstance(window, int):
+            return window
+        from favorbook.ui import backup_actions
+
+        # On quit, while the database is still open: never blocks quitting.
+        app.aboutToQuit.connect(lambda: backup_actions.automatic_backup(only_if_due=False))
+        window.show()
+        try:
+            return app.exec()
+        finally:
+            session.close()
     finally:
-        session.close()
+        guard.release()

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
     # --- pages ----------------------------------------------------------------------
 
     def _build_pages(self) -> None:
+        from favorbook.ui import backup_actions
         from favorbook.ui.call_prep import CallPrep
         from favorbook.ui.conversation_log import ConversationLog
         from favorbook.ui.dashboard import Dashboard
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
             widget.rescheduleRequested.connect(self.reschedule_followup)
         self.call_prep.logCallRequested.connect(self.log_conversation)
         data_actions.install(self)
+        backup_actions.install(self)
 
     def add_page(self, widget: QWidget, title: str, icon: str = "") -> None:
         """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -53,14 +54,24 @@ def start(data_dir: str | None, guard):
     Returns the main window, or an exit code when favorbook should stop here
     (the user chose Quit in the recovery dialog: 0; the database cannot be opened: 1).
     """
-    from favorbook.services import session
+    from favorbook import paths
+    from favorbook.services import encryption, session
     from favorbook.ui import backup_actions, recovery
     from favorbook.ui.single_instance import bring_to_front
 
     try:
         if not recovery.check_at_start(data_dir):
             return 0
-        path = session.open_data(data_dir)
+        passphrase = None
+        if encryption.needs_passphrase(paths.database_path(data_dir)) and not os.environ.get(
+            encryption.ENV_VAR
+        ):
+            from favorbook.ui.passphrase_dialog import ask_passphrase
+
+            passphrase = ask_passphrase(paths.database_path(data_dir))
+            if passphrase is None:
+                return 0  # the user gave up: nothing was opened
+        path = session.open_data(data_dir, passphrase=passphrase)
     except FavorbookError as exc:
         QMessageBox.critical(None, "favorbook", str(exc))
         return 1

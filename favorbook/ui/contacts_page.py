@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -353,7 +353,7 @@ class ContactsPage(QWidget):
             self.empty_label.hide()
             self.list_view.show()
             row = self.model.row_of(self.contact_id) if self.contact_id is not None else None
-            self.list_view.selectRow(row if row is not None else 0)
+            self.select_row(row if row is not None else 0)
             if row is not None:
                 self.refresh_detail()  # same contact, data may have changed
         else:
@@ -381,6 +381,16 @@ class ContactsPage(QWidget):
         if contact_id not in rows:
             contact_id = rows[0] if rows else None
         self.select_contact(contact_id)
+
+    def select_row(self, row: int) -> None:
+        """Select exactly this row (selectRow would add to the selection while Ctrl is down)."""
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+            | QItemSelectionModel.SelectionFlag.Current
+        )
+        self.list_view.selectionModel().setCurrentIndex(index, flags)
 
     def selected_ids(self) -> list[int]:
         model = self.list_view.selectionModel()
@@ -414,7 +424,7 @@ class ContactsPage(QWidget):
             self.run_search()
         row = self.model.row_of(contact_id)
         if row is not None:
-            self.list_view.selectRow(row)
+            self.select_row(row)
             self.list_view.scrollTo(self.model.index(row, 0))
 
     def focus_search(self) -> None:

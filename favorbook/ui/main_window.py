@@ -219,12 +219,12 @@ class MainWindow(QMainWindow):
         )
         self.file_menu.addSeparator()
         self.sample_action = self._action(
-            self.file_menu, self.tr("Load &Sample Network"), self.load_sample, name="loadSample"
+            self.file_menu, self.tr("Load Sample Net&work"), self.load_sample, name="loadSample"
         )
         self.file_menu.addSeparator()
         self.preferences_action = self._action(
             self.file_menu,
-            self.tr("&Preferences…"),
+            self.tr("Pre&ferences…"),
             self.show_preferences,
             name="preferences",
         )

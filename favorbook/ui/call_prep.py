@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, conversations, favors, followups, questions
 from favorbook.services.dates import local_day_text
+from favorbook.ui.refresh import FollowsChanges
 
 WARNING_RED = "#c0392b"
 MAX_ANSWERS = 6
@@ -176,7 +177,7 @@ class QuestionRow(QWidget):
         super().mouseReleaseEvent(event)
 
 
-class CallPrep(QWidget):
+class CallPrep(FollowsChanges, QWidget):
     """Everything to have in front of you during a call with one contact."""
 
     logCallRequested = Signal(int, list)  # noqa: N815 (Qt naming) - contact id, question ids
@@ -186,7 +187,6 @@ class CallPrep(QWidget):
         self.setObjectName("callPrep")
         self.bus = bus
         self.contact_id: int | None = None
-        self._stale = False
         self.question_rows: list[QuestionRow] = []
 
         self.name_label = heading("")
@@ -268,7 +268,7 @@ class CallPrep(QWidget):
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(bar)
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.show_contact(None)
 
     # --- filling -------------------------------------------------------------------
@@ -277,7 +277,7 @@ class CallPrep(QWidget):
         """Prepare a call with this contact (None: the empty state)."""
         keep = self.ticked_question_ids() if contact_id == self.contact_id else []
         self.contact_id = contact_id
-        self._stale = False
+        self.mark_fresh()
         has = contact_id is not None
         self.empty_label.setVisible(not has)
         self.scroll.setVisible(has)
@@ -295,6 +295,9 @@ class CallPrep(QWidget):
             self.show_contact(None)
             return
         self._update_ticked()
+
+    def reload_view(self) -> None:
+        self.show_contact(self.contact_id)
 
     def _sections(self) -> list[Section]:
         return [
@@ -419,14 +422,3 @@ class CallPrep(QWidget):
     def request_log(self) -> None:
         if self.contact_id is not None:
             self.logCallRequested.emit(self.contact_id, self.ticked_question_ids())
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.show_contact(self.contact_id)
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self._stale:
-            self.show_contact(self.contact_id)

@@ -23,6 +23,7 @@ from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import questions
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import muted, text_label
+from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -105,14 +106,13 @@ class QuestionBankModel(QAbstractTableModel):
         return None
 
 
-class QuestionBankPage(QWidget):
+class QuestionBankPage(FollowsChanges, QWidget):
     """Browse the bank by purpose, add a question, archive one you no longer ask."""
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("questionBank")
         self.bus = bus
-        self._stale = False
         self._own_change = False
 
         title = QLabel(self.tr("Question bank"))
@@ -203,14 +203,14 @@ class QuestionBankPage(QWidget):
         self.add_button.clicked.connect(self.add_question)
         self.new_text.returnPressed.connect(self.add_question)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.refresh()
 
     # --- filling -------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload purposes and rows from the bank (seeding the starter bank if it is empty)."""
-        self._stale = False
+        self.mark_fresh()
         if not questions.list_questions(include_archived=True):
             questions.ensure_starter_questions()
         purposes = sorted({q.purpose for q in questions.list_questions(include_archived=True)})
@@ -311,15 +311,5 @@ class QuestionBankPage(QWidget):
         finally:
             self._own_change = False
 
-    def _data_changed(self) -> None:
-        if self._own_change:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+    def ignores_change(self) -> bool:
+        return self._own_change

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
+from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 WARNING_RED = "#c0392b"
@@ -252,7 +253,7 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
     return view
 
 
-class RecordListWidget(QWidget):
+class RecordListWidget(FollowsChanges, QWidget):
     """A list page or contact tab: header widgets, a toolbar, the table or an empty message.
 
     ``contact_id`` None makes the page for all contacts; a contact's tab is made with a
@@ -273,7 +274,6 @@ class RecordListWidget(QWidget):
         self.contact_id = contact_id
         # A contact tab made before any contact is chosen passes per_contact=True.
         self.is_page = contact_id is None and not per_contact
-        self._stale = True
         self._quiet = False
         self._keep: tuple[int | None, int] = (None, -1)
         self._forget_selection = False
@@ -306,7 +306,7 @@ class RecordListWidget(QWidget):
         self.context_actions: list[QAction | None] = []
 
         self.view.installEventFilter(self)
-        self.bus.changed.connect(self._bus_changed)
+        self.follow_changes(self.bus, stale=True)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -374,15 +374,15 @@ class RecordListWidget(QWidget):
 
     def set_contact(self, contact_id: int | None) -> None:
         """Show another contact's records (a contact tab)."""
-        if contact_id == self.contact_id and not self._stale:
+        if contact_id == self.contact_id and not self.is_stale():
             return
         self.contact_id = contact_id
         self._forget_selection = True
-        self._mark_stale()
+        self.mark_stale()
 
     def refresh(self) -> None:
         """Reload from the services, keeping the selected record (or its row)."""
-        self._stale = False
+        self.mark_fresh()
         records = self.load() if (self.is_page or self.contact_id is not None) else []
         self.model.set_records(records, self.filter_predicate())
         self._update_empty()
@@ -403,14 +403,8 @@ class RecordListWidget(QWidget):
             self.empty_label.setText(self.empty_text(self.model.total_count() > 0))
             self.stack.setCurrentWidget(self.empty_label)
 
-    def _mark_stale(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def _bus_changed(self) -> None:
-        if not self._quiet:
-            self._mark_stale()
+    def ignores_change(self) -> bool:
+        return self._quiet
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:
@@ -429,11 +423,6 @@ class RecordListWidget(QWidget):
             self.view.setColumnHidden(number, hide)
             if hide:
                 needed -= widths[number]
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def wrote(self, message: str) -> None:
         """After a write of ours: reload, tell the other views, confirm in the status bar."""

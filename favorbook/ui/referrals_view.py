@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from favorbook.ui.call_prep import (
     text_label,
 )
 from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, ReferralOutcomeDialog
+from favorbook.ui.refresh import FollowsChanges
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -85,8 +86,11 @@ class ReferralRow(QWidget):
         row.addLayout(buttons)
 
 
-class ReferralsTab(QWidget):
+class ReferralsTab(FollowsChanges, QWidget):
     """One contact's referrals. ``add_extra(widget)`` embeds another view (the referral graph)."""
+
+    # Rebuilt later: the change may come from a checkbox inside a row being rebuilt.
+    DEFER_CHANGES = True
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +98,6 @@ class ReferralsTab(QWidget):
         self.bus = bus
         self.contact_id: int | None = None
         self.dialog: QDialog | None = None
-        self._stale = False
         self.rows: list[ReferralRow] = []
 
         self.record_button = QPushButton(self.tr("Record who referred them…"))
@@ -159,8 +162,15 @@ class ReferralsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.show_contact(None)
+
+    def reload_view(self) -> None:
+        self.show_contact(self.contact_id)
+
+    def holds_change(self) -> bool:
+        """A change while a dialog is open waits for the next show."""
+        return self.dialog is not None and self.dialog.isVisible()
 
     def _sections(self) -> list[Section]:
         return [
@@ -179,7 +189,7 @@ class ReferralsTab(QWidget):
 
     def show_contact(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
-        self._stale = False
+        self.mark_fresh()
         self.rows = []
         for section in self._sections():
             section.clear()
@@ -267,24 +277,6 @@ class ReferralsTab(QWidget):
             self.tr("Marked: thanks sent.") if sent else self.tr("Marked: no thanks sent yet.")
         )
         self.bus.changed.emit()
-
-    def _data_changed(self) -> None:
-        if self.dialog is not None and self.dialog.isVisible():
-            self._stale = True
-        elif self.isVisible():
-            # Rebuilt later: the change may come from a checkbox inside a row being rebuilt.
-            self._stale = True
-            QTimer.singleShot(0, self._refresh_if_stale)
-        else:
-            self._stale = True
-
-    def _refresh_if_stale(self) -> None:
-        if self._stale:
-            self.show_contact(self.contact_id)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        self._refresh_if_stale()
 
 
 # --- the page of all referrals and vetted people ------------------------------------------
@@ -463,7 +455,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     return table
 
 
-class ReferralsVettingPage(QWidget):
+class ReferralsVettingPage(FollowsChanges, QWidget):
     """Every referral (recent first) and every vetted person (re-vet due first)."""
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
@@ -471,7 +463,6 @@ class ReferralsVettingPage(QWidget):
         self.setObjectName("referralsPage")
         self.bus = bus
         self.dialog: QDialog | None = None
-        self._stale = False
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("referralKindFilter")
@@ -542,11 +533,11 @@ class ReferralsVettingPage(QWidget):
         self.referral_table.selectionModel().selectionChanged.connect(
             lambda *_: self.outcome_button.setEnabled(self.selected_referral_id() is not None)
         )
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.refresh()
 
     def refresh(self) -> None:
-        self._stale = False
+        self.mark_fresh()
         self._reload_referrals()
         self.vetted_model.reload()
         has = self.vetted_model.rowCount() > 0
@@ -604,14 +595,3 @@ class ReferralsVettingPage(QWidget):
         if result == QDialog.DialogCode.Accepted:
             self.bus.message.emit(self.tr("Referral outcome saved."))
             self.bus.changed.emit()
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +33,7 @@ from favorbook.ui.call_prep import (
 )
 from favorbook.ui.forms.pickers import ContactPicker
 from favorbook.ui.forms.vetting_form import VettingDialog
+from favorbook.ui.refresh import FollowsChanges
 
 # Deliberate accents: white text on a coloured badge reads on light and dark themes.
 BADGE_COLOURS = {
@@ -43,8 +44,11 @@ BADGE_COLOURS = {
 }
 
 
-class VettingTab(QWidget):
+class VettingTab(FollowsChanges, QWidget):
     """Whether the rep can stake their name on recommending this contact, and why."""
+
+    # Rebuilt later: the change may come from a control inside what is rebuilt.
+    DEFER_CHANGES = True
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,7 +56,6 @@ class VettingTab(QWidget):
         self.bus = bus
         self.contact_id: int | None = None
         self.dialog: QDialog | None = None
-        self._stale = False
 
         self.badge = QLabel()
         self.badge.setObjectName("vettingBadge")
@@ -141,7 +144,7 @@ class VettingTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.show_contact(None)
 
     # --- filling -------------------------------------------------------------------
@@ -149,7 +152,7 @@ class VettingTab(QWidget):
     def show_contact(self, contact_id: int | None) -> None:
         changed_person = contact_id != self.contact_id
         self.contact_id = contact_id
-        self._stale = False
+        self.mark_fresh()
         self.empty_label.setVisible(contact_id is None)
         self.details.setVisible(contact_id is not None)
         self.notes_section.clear()
@@ -292,15 +295,5 @@ class VettingTab(QWidget):
             self.bus.changed.emit()
             self.show_contact(self.contact_id)
 
-    def _data_changed(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            QTimer.singleShot(0, self._refresh_if_stale)
-
-    def _refresh_if_stale(self) -> None:
-        if self._stale:
-            self.show_contact(self.contact_id)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        self._refresh_if_stale()
+    def reload_view(self) -> None:
+        self.show_contact(self.contact_id)

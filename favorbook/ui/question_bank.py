@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +21,7 @@ from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import questions
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import muted, text_label
+from favorbook.ui.record_list import read_only_table
 from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -145,17 +144,8 @@ class QuestionBankPage(FollowsChanges, QWidget):
         filters.addWidget(self.archive_button)
 
         self.model = QuestionBankModel(self)
-        self.table = QTableView()
+        self.table = read_only_table(self.model, wrap=True)
         self.table.setObjectName("questionTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)  # read-only rows: Tab moves on to the buttons
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QuestionBankModel.TEXT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(QuestionBankModel.PURPOSE, QHeaderView.ResizeMode.Interactive)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QEvent,
     QModelIndex,
@@ -217,8 +218,13 @@ class RecordTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
-    """A read-only, row-selecting, sortable table sized for ``model``'s columns."""
+def read_only_table(
+    model: QAbstractItemModel, parent: QWidget | None = None, *, wrap: bool = False
+) -> QTableView:
+    """A table of read-only rows: one whole row selected at a time, no grid, no row numbers.
+
+    Rows are one line high, or as high as their wrapped text with ``wrap``.
+    """
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -227,13 +233,22 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
     view.setTabKeyNavigation(False)  # read-only rows: Tab moves on, the arrows move along
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.setWordWrap(wrap)
     rows = view.verticalHeader()
     rows.hide()
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    if wrap:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    else:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    return view
+
+
+def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
+    """A read-only, row-selecting, sortable table sized for ``model``'s columns."""
+    view = read_only_table(model, parent)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header = view.horizontalHeader()
     header.setStretchLastSection(False)
     header.setMinimumSectionSize(40)

@@ -9,7 +9,6 @@ from html import escape
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -37,6 +36,7 @@ from favorbook.ui.call_prep import (
     text_label,
 )
 from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, ReferralOutcomeDialog
+from favorbook.ui.record_list import read_only_table
 from favorbook.ui.refresh import FollowsChanges
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -436,19 +436,8 @@ class VettedTableModel(QAbstractTableModel):
 
 
 def _table(model: QAbstractTableModel, name: str) -> QTableView:
-    table = QTableView()
+    table = read_only_table(model)
     table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)  # read-only rows: Tab moves on, the arrows move along
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)

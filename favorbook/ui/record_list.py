@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QStackedWidget,
@@ -74,6 +75,18 @@ class Column:
     sample: str = ""  # typical widest content, to size the column; "" stretches it
     optional: bool = False  # hidden when the list is too narrow to show it (a contact tab)
     width: int = 0  # set by make_table from ``sample``
+
+
+def contact_column(tr: Callable[[str], str], then: Callable[[Any], Any]) -> Column:
+    """The Contact column of a list of all contacts' records: by name, then by ``then``."""
+    return Column(
+        "contact",
+        tr("Contact"),
+        lambda r: r.contact_name,
+        key=lambda r: (r.contact_name.casefold(), then(r)),
+        tip=lambda r: tr("Double-click to open %1").replace("%1", r.contact_name),
+        sample="Margaret Oyelaran-Smith",
+    )
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -348,6 +361,24 @@ class RecordListWidget(FollowsChanges, QWidget):
 
     def selection_changed(self) -> None:
         """The selected record changed (update a detail pane)."""
+
+    def make_filter_edit(self, name: str, page_text: str, tab_text: str) -> QLineEdit:
+        """A box that filters the rows as one types; its placeholder says what it searches."""
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setClearButtonEnabled(True)
+        edit.setPlaceholderText(page_text if self.is_page else tab_text)
+        edit.textChanged.connect(self.refresh_filter)
+        return edit
+
+    def add_summary_label(self, name: str) -> QLabel:
+        """A rich-text line above the list (a balance, a share) in the header."""
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        self.header_layout.addWidget(label)
+        return label
 
     def make_action(
         self,

@@ -86,6 +86,31 @@ def contact_link(contact_id: int | None, name: str) -> str:
     return f"<a href='contact:{contact_id}'>{escape(name)}</a>"
 
 
+def open_contact_link(bus, link: str) -> None:
+    """Open the contact a ``contact_link`` names (other links are ignored)."""
+    if link.startswith("contact:"):
+        bus.open_contact.emit(int(link.split(":", 1)[1]))
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """A frameless area scrolling ``content`` up and down; never sideways (text wraps)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(content)
+    return scroll
+
+
+def fill_with_scroll(owner: QWidget, content: QWidget) -> QScrollArea:
+    """Fill ``owner`` edge to edge with a ``scroll_area`` of ``content``."""
+    scroll = scroll_area(content)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll)
+    return scroll
+
+
 def clear_layout(layout) -> None:
     """Remove and delete every item of ``layout`` (and nested layouts)."""
     while layout.count():
@@ -248,11 +273,7 @@ class CallPrep(FollowsChanges, QWidget):
         self.empty_label.setObjectName("callPrepEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.content)
+        self.scroll = scroll_area(self.content)
 
         self.ticked_label = muted(QLabel())
         self.log_button = QPushButton(self.tr("Log this call…"))

@@ -12,11 +12,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -30,8 +28,10 @@ from favorbook.ui.call_prep import (
     WARNING_RED,
     Section,
     contact_link,
+    fill_with_scroll,
     heading,
     muted,
+    open_contact_link,
     section_title,
     text_label,
 )
@@ -41,11 +41,6 @@ from favorbook.ui.refresh import FollowsChanges
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _open_link(bus, link: str) -> None:
-    if link.startswith("contact:"):
-        bus.open_contact.emit(int(link.split(":", 1)[1]))
 
 
 class ReferralRow(QWidget):
@@ -67,7 +62,7 @@ class ReferralRow(QWidget):
                 f"</span> {escape(view.override_reason)}"
             )
         self.label = text_label(f"{html}<br><span>{meta}</span>{extra}", rich=True)
-        self.label.linkActivated.connect(lambda link: _open_link(tab.bus, link))
+        self.label.linkActivated.connect(lambda link: open_contact_link(tab.bus, link))
         self.outcome_button = QPushButton(tab.tr("Outcome…"))
         self.outcome_button.setObjectName("outcomeButton")
         self.outcome_button.clicked.connect(lambda: tab.edit_outcome(view.id))
@@ -154,14 +149,7 @@ class ReferralsTab(FollowsChanges, QWidget):
             inner.addWidget(section)
         inner.addLayout(self.extra_layout)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        fill_with_scroll(self, content)
         self.follow_changes(bus)
         self.show_contact(None)
 

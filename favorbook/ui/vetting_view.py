@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -9,13 +10,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,9 @@ from favorbook.ui.call_prep import (
     WARNING_RED,
     Section,
     contact_link,
+    fill_with_scroll,
     muted,
+    open_contact_link,
     text_label,
 )
 from favorbook.ui.forms.pickers import ContactPicker
@@ -136,14 +137,7 @@ class VettingTab(FollowsChanges, QWidget):
         inner.addWidget(self.empty_label)
         inner.addWidget(self.details)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        fill_with_scroll(self, content)
         self.follow_changes(bus)
         self.show_contact(None)
 
@@ -232,14 +226,10 @@ class VettingTab(FollowsChanges, QWidget):
                     f"{contact_link(note.vouched_by_id, note.vouched_by)}"
                 )
             label = text_label("<br>".join(parts), rich=True)
-            label.linkActivated.connect(self._open_link)
+            label.linkActivated.connect(partial(open_contact_link, self.bus))
             self.notes_section.add(label)
         if not v.notes:
             self.notes_section.show_empty()
-
-    def _open_link(self, link: str) -> None:
-        if link.startswith("contact:"):
-            self.bus.open_contact.emit(int(link.split(":", 1)[1]))
 
     # --- actions -------------------------------------------------------------------
 

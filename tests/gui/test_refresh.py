@@ -1,9 +1,7 @@
 """The shared "reload when the data changed" mechanism of the views."""
 
-import pytest
 from PySide6.QtWidgets import QWidget
 
-from favorbook.ui.bus import Bus
 from favorbook.ui.refresh import FollowsChanges
 
 
@@ -28,11 +26,6 @@ class View(FollowsChanges, QWidget):
 
 class DeferredView(View):
     DEFER_CHANGES = True
-
-
-@pytest.fixture
-def bus(qapp):
-    return Bus()
 
 
 def shown(qtbot, view):

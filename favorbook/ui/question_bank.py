@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,21 +21,20 @@ from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import questions
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import muted, text_label
-from favorbook.ui.record_list import read_only_table
+from favorbook.ui.record_list import RowsTableModel, read_only_table
 from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class QuestionBankModel(QAbstractTableModel):
+class QuestionBankModel(RowsTableModel):
     """The bank as rows of (question, purpose, times asked); archived rows shown greyed."""
 
     TEXT, PURPOSE, ASKED = range(3)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[questions.QuestionView] = []
         self._asked: dict[int, int] = {}
         self._archived: set[int] = set()
         self._headers = [self.tr("Question"), self.tr("Purpose"), self.tr("Times asked")]
@@ -51,7 +50,7 @@ class QuestionBankModel(QAbstractTableModel):
         self.endResetModel()
 
     def question(self, row: int) -> questions.QuestionView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def is_archived(self, row: int) -> bool:
         q = self.question(row)
@@ -59,23 +58,6 @@ class QuestionBankModel(QAbstractTableModel):
 
     def row_of(self, question_id: int) -> int | None:
         return next((i for i, q in enumerate(self._rows) if q.id == question_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

@@ -36,7 +36,7 @@ from favorbook.ui.call_prep import (
     text_label,
 )
 from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, ReferralOutcomeDialog
-from favorbook.ui.record_list import read_only_table
+from favorbook.ui.record_list import RowsTableModel, read_only_table
 from favorbook.ui.refresh import FollowsChanges
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -270,14 +270,13 @@ class ReferralsTab(FollowsChanges, QWidget):
 # --- the page of all referrals and vetted people ------------------------------------------
 
 
-class ReferralTableModel(QAbstractTableModel):
+class ReferralTableModel(RowsTableModel):
     """All referrals: date, kind, from, who, to, outcome, value, thanks."""
 
     DATE, KIND, SOURCE, SUBJECT, RECIPIENT, OUTCOME, VALUE, THANKS = range(8)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[referrals.ReferralView] = []
         self._headers = [
             self.tr("Date"),
             self.tr("Kind"),
@@ -298,24 +297,7 @@ class ReferralTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def referral(self, row: int) -> referrals.ReferralView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -353,14 +335,13 @@ class ReferralTableModel(QAbstractTableModel):
         return None
 
 
-class VettedTableModel(QAbstractTableModel):
+class VettedTableModel(RowsTableModel):
     """People with a vetting record: name, status, trusted for, re-vet on (due first)."""
 
     NAME, STATUS, TRUSTED_FOR, REVET = range(4)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[vetting.VettedRow] = []
         self._today = dt.date.today()
         self._headers = [
             self.tr("Name"),
@@ -376,28 +357,11 @@ class VettedTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def person(self, row: int) -> vetting.VettedRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def due(self, row: int) -> bool:
         p = self.person(row)
         return p is not None and p.revet_on is not None and p.revet_on <= self._today
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

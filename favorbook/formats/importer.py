@@ -28,7 +28,7 @@ from pathlib import Path
 
 from favorbook.errors import FavorbookError, NotAContactFile, ValidationError
 from favorbook.formats.records import ParsedFile, ParsedRecord
-from favorbook.services.contacts import Address, ContactInput, Labeled
+from favorbook.services.contacts import Address, ContactInput, Labeled, child_rows
 
 NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unreadable"
 ADD, UPDATE, SKIP = "add", "update", "skip"
@@ -438,20 +438,9 @@ class _Writer:
         return cid, display
 
     def _children(self, cid, data, n_email, n_phone, n_addr, n_link) -> None:
-        for pos, e in enumerate(data.emails, start=n_email):
-            self.rows["email"].append(
-                {"contact": cid, "label": e.label, "value": e.value, "position": pos}
-            )
-        for pos, p in enumerate(data.phones, start=n_phone):
-            self.rows["phone"].append(
-                {"contact": cid, "label": p.label, "value": p.value, "position": pos}
-            )
-        for pos, a in enumerate(data.addresses, start=n_addr):
-            self.rows["address"].append({"contact": cid, "position": pos, **a.__dict__})
-        for pos, k in enumerate(data.links, start=n_link):
-            self.rows["link"].append(
-                {"contact": cid, "label": k.label, "url": k.value, "position": pos}
-            )
+        start = {"email": n_email, "phone": n_phone, "address": n_addr, "link": n_link}
+        for kind, rows in child_rows(cid, data, start).items():
+            self.rows[kind].extend(rows)
         for name in data.tags:
             self.rows["tag"].append({"contact": cid, "tag": self.tag_id(name)})
 

@@ -259,17 +259,52 @@ def _organization_id(name: str) -> int | None:
     return org.id
 
 
+def child_rows(
+    contact_id: int, data: ContactInput, start: dict[str, int] | None = None
+) -> dict[str, list[dict]]:
+    """The email, phone, link and address rows of ``data`` as column values, by kind.
+
+    Positions count from ``start[kind]`` (0 by default: after what the contact has).
+    """
+    start = start or {}
+
+    def numbered(kind: str, items: list) -> enumerate:
+        return enumerate(items, start=start.get(kind, 0))
+
+    return {
+        "email": [
+            {"contact": contact_id, "label": e.label, "value": e.value, "position": pos}
+            for pos, e in numbered("email", data.emails)
+        ],
+        "phone": [
+            {"contact": contact_id, "label": p.label, "value": p.value, "position": pos}
+            for pos, p in numbered("phone", data.phones)
+        ],
+        "link": [
+            {"contact": contact_id, "label": k.label, "url": k.value, "position": pos}
+            for pos, k in numbered("link", data.links)
+        ],
+        "address": [
+            {"contact": contact_id, "position": pos, **a.__dict__}
+            for pos, a in numbered("address", data.addresses)
+        ],
+    }
+
+
+CHILD_MODELS = {
+    "email": ContactEmail,
+    "phone": ContactPhone,
+    "link": ContactLink,
+    "address": ContactAddress,
+}
+
+
 def _write_children(contact_id: int, data: ContactInput) -> None:
     for model in (ContactEmail, ContactPhone, ContactAddress, ContactLink, ContactTag):
         model.delete().where(model.contact == contact_id).execute()
-    for pos, item in enumerate(data.emails):
-        ContactEmail.create(contact=contact_id, label=item.label, value=item.value, position=pos)
-    for pos, item in enumerate(data.phones):
-        ContactPhone.create(contact=contact_id, label=item.label, value=item.value, position=pos)
-    for pos, item in enumerate(data.links):
-        ContactLink.create(contact=contact_id, label=item.label, url=item.value, position=pos)
-    for pos, addr in enumerate(data.addresses):
-        ContactAddress.create(contact=contact_id, position=pos, **addr.__dict__)
+    for kind, rows in child_rows(contact_id, data).items():
+        for row in rows:
+            CHILD_MODELS[kind].create(**row)
     for name in data.tags:
         tag = Tag.get_or_none(Tag.name == name) or Tag.create(name=name)
         ContactTag.insert(contact=contact_id, tag=tag.id).on_conflict_ignore().execute()

@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import backup
+from favorbook.ui.record_list import RowsTableModel
 
 
 def _tr(text: str) -> str:
@@ -74,7 +74,7 @@ def age_text(when: dt.datetime, now: dt.datetime) -> str:
     return _tr("just now")
 
 
-class BackupTableModel(QAbstractTableModel):
+class BackupTableModel(RowsTableModel):
     """Backups newest first: when (local time), how long ago, size."""
 
     COLUMNS = ("When", "Age", "Size")
@@ -82,7 +82,7 @@ class BackupTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[backup.Backup] = []
+        self._headers = [_tr(column) for column in self.COLUMNS]
         self._now = dt.datetime.now(dt.UTC)
 
     def set_backups(self, backups: list[backup.Backup], now: dt.datetime | None = None) -> None:
@@ -92,22 +92,7 @@ class BackupTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def backup_at(self, row: int) -> backup.Backup | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return _tr(self.COLUMNS[section])
-        return None
+        return self.row_at(row)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

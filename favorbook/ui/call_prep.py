@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, conversations, favors, followups, questions
 from favorbook.services.dates import local_day_text
+from favorbook.ui.refresh import FollowsChanges
 
 WARNING_RED = "#c0392b"
 MAX_ANSWERS = 6
@@ -83,6 +84,31 @@ def contact_link(contact_id: int | None, name: str) -> str:
     if not contact_id:
         return escape(name)
     return f"<a href='contact:{contact_id}'>{escape(name)}</a>"
+
+
+def open_contact_link(bus, link: str) -> None:
+    """Open the contact a ``contact_link`` names (other links are ignored)."""
+    if link.startswith("contact:"):
+        bus.open_contact.emit(int(link.split(":", 1)[1]))
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """A frameless area scrolling ``content`` up and down; never sideways (text wraps)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(content)
+    return scroll
+
+
+def fill_with_scroll(owner: QWidget, content: QWidget) -> QScrollArea:
+    """Fill ``owner`` edge to edge with a ``scroll_area`` of ``content``."""
+    scroll = scroll_area(content)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll)
+    return scroll
 
 
 def clear_layout(layout) -> None:
@@ -176,7 +202,7 @@ class QuestionRow(QWidget):
         super().mouseReleaseEvent(event)
 
 
-class CallPrep(QWidget):
+class CallPrep(FollowsChanges, QWidget):
     """Everything to have in front of you during a call with one contact."""
 
     logCallRequested = Signal(int, list)  # noqa: N815 (Qt naming) - contact id, question ids
@@ -186,7 +212,6 @@ class CallPrep(QWidget):
         self.setObjectName("callPrep")
         self.bus = bus
         self.contact_id: int | None = None
-        self._stale = False
         self.question_rows: list[QuestionRow] = []
 
         self.name_label = heading("")
@@ -248,11 +273,7 @@ class CallPrep(QWidget):
         self.empty_label.setObjectName("callPrepEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.content)
+        self.scroll = scroll_area(self.content)
 
         self.ticked_label = muted(QLabel())
         self.log_button = QPushButton(self.tr("Log this call…"))
@@ -268,7 +289,7 @@ class CallPrep(QWidget):
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(bar)
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.show_contact(None)
 
     # --- filling -------------------------------------------------------------------
@@ -277,7 +298,7 @@ class CallPrep(QWidget):
         """Prepare a call with this contact (None: the empty state)."""
         keep = self.ticked_question_ids() if contact_id == self.contact_id else []
         self.contact_id = contact_id
-        self._stale = False
+        self.mark_fresh()
         has = contact_id is not None
         self.empty_label.setVisible(not has)
         self.scroll.setVisible(has)
@@ -295,6 +316,9 @@ class CallPrep(QWidget):
             self.show_contact(None)
             return
         self._update_ticked()
+
+    def reload_view(self) -> None:
+        self.show_contact(self.contact_id)
 
     def _sections(self) -> list[Section]:
         return [
@@ -419,14 +443,3 @@ class CallPrep(QWidget):
     def request_log(self) -> None:
         if self.contact_id is not None:
             self.logCallRequested.emit(self.contact_id, self.ticked_question_ids())
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.show_contact(self.contact_id)
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self._stale:
-            self.show_contact(self.contact_id)

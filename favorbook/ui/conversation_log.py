@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitter, QTextBrowser
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QTextBrowser
 
 from favorbook.services import conversations, followups, questions
 from favorbook.services.dates import local_datetime_text
@@ -16,6 +16,7 @@ from favorbook.ui.record_list import (
     Column,
     RecordListWidget,
     RecordTableModel,
+    contact_column,
     first_line,
 )
 from favorbook.ui.undo import DeleteConversationCommand
@@ -51,16 +52,7 @@ class ConversationModel(RecordTableModel):
             )
         ]
         if with_contact:
-            columns.append(
-                Column(
-                    "contact",
-                    tr("Contact"),
-                    lambda c: c.contact_name,
-                    key=lambda c: (c.contact_name.casefold(), c.occurred_at),
-                    tip=lambda c: tr("Double-click to open %1").replace("%1", c.contact_name),
-                    sample="Margaret Oyelaran-Smith",
-                )
-            )
+            columns.append(contact_column(tr, lambda c: c.occurred_at))
         columns += [
             Column(
                 "channel",
@@ -131,19 +123,12 @@ class ConversationLog(RecordListWidget):
     ) -> None:
         super().__init__(bus, contact_id, parent, per_contact=per_contact)
         self.setObjectName("conversationPage" if self.is_page else "contactConversations")
-        self.stats_label = QLabel()
-        self.stats_label.setObjectName("inboundShareLabel")
-        self.stats_label.setWordWrap(True)
-        self.stats_label.setTextFormat(Qt.TextFormat.RichText)
-        self.header_layout.addWidget(self.stats_label)
+        self.stats_label = self.add_summary_label("inboundShareLabel")
 
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("conversationFilter")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setPlaceholderText(
-            self.tr("Filter by what was said or contact…")
-            if self.is_page
-            else self.tr("Filter by what was said…")
+        self.filter_edit = self.make_filter_edit(
+            "conversationFilter",
+            self.tr("Filter by what was said or contact…"),
+            self.tr("Filter by what was said…"),
         )
         self.direction_combo = QComboBox()
         self.direction_combo.setObjectName("conversationDirectionFilter")
@@ -155,7 +140,6 @@ class ConversationLog(RecordListWidget):
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.direction_combo)
         self.header_layout.addLayout(filters)
-        self.filter_edit.textChanged.connect(self.refresh_filter)
         self.direction_combo.currentIndexChanged.connect(self.refresh_filter)
 
         self.detail = QTextBrowser()

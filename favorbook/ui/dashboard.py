@@ -43,6 +43,7 @@ from favorbook.ui.charts import (
     RatioGauge,
     ratio_label,
 )
+from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -193,7 +194,7 @@ def _day(value) -> str:
     return value.isoformat() if value else ""
 
 
-class Dashboard(QWidget):
+class Dashboard(FollowsChanges, QWidget):
     """The overview page. ``refresh()`` reads every figure again."""
 
     def __init__(self, bus: Bus, parent=None) -> None:
@@ -313,8 +314,7 @@ class Dashboard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
-        self._stale = False
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self._reflow(self.width())
         self.refresh()
 
@@ -348,19 +348,8 @@ class Dashboard(QWidget):
 
     # --- data --------------------------------------------------------------------------
 
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
     def refresh(self) -> None:
-        self._stale = False
+        self.mark_fresh()
         data = dashboard_service.gather()
         self.data = data
         self._show_ratio(data)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from favorbook.ui.record_list import (
     Column,
     RecordListWidget,
     RecordTableModel,
+    contact_column,
     make_table,
 )
 from favorbook.ui.undo import CompleteFollowUpCommand, RescheduleFollowUpCommand
@@ -51,16 +51,7 @@ class FollowUpModel(RecordTableModel):
             )
         ]
         if with_contact:
-            columns.append(
-                Column(
-                    "contact",
-                    tr("Contact"),
-                    lambda f: f.contact_name,
-                    key=lambda f: (f.contact_name.casefold(), f.due_on),
-                    tip=lambda f: tr("Double-click to open %1").replace("%1", f.contact_name),
-                    sample="Margaret Oyelaran-Smith",
-                )
-            )
+            columns.append(contact_column(tr, lambda f: f.due_on))
         columns += [
             Column("title", tr("Follow-up"), lambda f: f.title, tip=lambda f: f.title),
             Column(
@@ -160,11 +151,8 @@ class FollowUpList(RecordListWidget):
         self.state_combo.setCurrentIndex(0 if self.is_page else 3)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("followUpCounts")
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("followUpFilter")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setPlaceholderText(
-            self.tr("Filter by title or contact…") if self.is_page else self.tr("Filter by title…")
+        self.filter_edit = self.make_filter_edit(
+            "followUpFilter", self.tr("Filter by title or contact…"), self.tr("Filter by title…")
         )
         filters = QHBoxLayout()
         filters.addWidget(self.counts_label)
@@ -172,7 +160,6 @@ class FollowUpList(RecordListWidget):
         filters.addWidget(self.state_combo)
         self.header_layout.addLayout(filters)
         self.state_combo.currentIndexChanged.connect(self._state_changed)
-        self.filter_edit.textChanged.connect(self.refresh_filter)
 
         self.new_action = self.make_action(
             self.tr("Add follow-up…"), self._request_new, NEW_FOLLOWUP_SHORTCUT

@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QMessageBox,
 )
 
@@ -24,6 +22,7 @@ from favorbook.ui.record_list import (
     Column,
     RecordListWidget,
     RecordTableModel,
+    contact_column,
     first_line,
 )
 from favorbook.ui.undo import DeleteFavorCommand
@@ -52,16 +51,7 @@ class LedgerModel(RecordTableModel):
             ),
         ]
         if with_contact:
-            columns.append(
-                Column(
-                    "contact",
-                    tr("Contact"),
-                    lambda f: f.contact_name,
-                    key=lambda f: (f.contact_name.casefold(), f.id),
-                    tip=lambda f: tr("Double-click to open %1").replace("%1", f.contact_name),
-                    sample="Margaret Oyelaran-Smith",
-                )
-            )
+            columns.append(contact_column(tr, lambda f: f.id))
         columns += [
             Column(
                 "direction",
@@ -148,11 +138,7 @@ class LedgerView(RecordListWidget):
     ) -> None:
         super().__init__(bus, contact_id, parent, per_contact=per_contact)
         self.setObjectName("ledgerPage" if self.is_page else "contactLedger")
-        self.balance_label = QLabel()
-        self.balance_label.setObjectName("balanceLabel")
-        self.balance_label.setWordWrap(True)
-        self.balance_label.setTextFormat(Qt.TextFormat.RichText)
-        self.header_layout.addWidget(self.balance_label)
+        self.balance_label = self.add_summary_label("balanceLabel")
 
         self.direction_combo = QComboBox()
         self.direction_combo.setObjectName("favorDirectionFilter")
@@ -161,13 +147,10 @@ class LedgerView(RecordListWidget):
         self.direction_combo.addItem(self.tr("Received only"), "received")
         self.open_only = QCheckBox(self.tr("Open IOUs only"))
         self.open_only.setObjectName("openIousOnly")
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("favorFilter")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setPlaceholderText(
-            self.tr("Filter by description or contact…")
-            if self.is_page
-            else self.tr("Filter by description…")
+        self.filter_edit = self.make_filter_edit(
+            "favorFilter",
+            self.tr("Filter by description or contact…"),
+            self.tr("Filter by description…"),
         )
         filters = QHBoxLayout()
         filters.addWidget(self.filter_edit, 1)
@@ -176,7 +159,6 @@ class LedgerView(RecordListWidget):
         self.header_layout.addLayout(filters)
         self.direction_combo.currentIndexChanged.connect(self.refresh_filter)
         self.open_only.toggled.connect(self.refresh_filter)
-        self.filter_edit.textChanged.connect(self.refresh_filter)
 
         self.new_action = self.make_action(
             self.tr("Log favor…"), self._request_new, NEW_FAVOR_SHORTCUT

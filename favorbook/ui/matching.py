@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, matching, referrals
 from favorbook.ui.bus import Bus
+from favorbook.ui.refresh import FollowsChanges
 
 
 def _muted(label: QLabel) -> QLabel:
@@ -91,7 +92,7 @@ class MatchRow(QFrame):
         return self.tr("Matched on %1.").replace("%1", self.tr("; ").join(parts))
 
 
-class MatchPanel(QWidget):
+class MatchPanel(FollowsChanges, QWidget):
     """``show_contact(id | None)``: the contact's stated needs and who in the trusted network
     can meet each one."""
 
@@ -99,7 +100,6 @@ class MatchPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("matchPanel")
         self._bus = bus
-        self._stale = False
         self.contact_id: int | None = None
         self.rows: list[MatchRow] = []
 
@@ -128,7 +128,7 @@ class MatchPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.empty)
         layout.addWidget(self.scroll, 1)
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.show_contact(None)
 
     # --- content ---------------------------------------------------------------------
@@ -138,7 +138,7 @@ class MatchPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self._stale = False
+        self.mark_fresh()
         while self.list.count():
             item = self.list.takeAt(0)
             if item.widget() is not None:
@@ -230,14 +230,3 @@ class MatchPanel(QWidget):
         self._bus.changed.emit()
         if not self.isVisible():
             self.refresh()
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)

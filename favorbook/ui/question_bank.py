@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,19 +21,20 @@ from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import questions
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import muted, text_label
+from favorbook.ui.record_list import RowsTableModel, read_only_table
+from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class QuestionBankModel(QAbstractTableModel):
+class QuestionBankModel(RowsTableModel):
     """The bank as rows of (question, purpose, times asked); archived rows shown greyed."""
 
     TEXT, PURPOSE, ASKED = range(3)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[questions.QuestionView] = []
         self._asked: dict[int, int] = {}
         self._archived: set[int] = set()
         self._headers = [self.tr("Question"), self.tr("Purpose"), self.tr("Times asked")]
@@ -51,7 +50,7 @@ class QuestionBankModel(QAbstractTableModel):
         self.endResetModel()
 
     def question(self, row: int) -> questions.QuestionView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def is_archived(self, row: int) -> bool:
         q = self.question(row)
@@ -59,23 +58,6 @@ class QuestionBankModel(QAbstractTableModel):
 
     def row_of(self, question_id: int) -> int | None:
         return next((i for i, q in enumerate(self._rows) if q.id == question_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -105,14 +87,13 @@ class QuestionBankModel(QAbstractTableModel):
         return None
 
 
-class QuestionBankPage(QWidget):
+class QuestionBankPage(FollowsChanges, QWidget):
     """Browse the bank by purpose, add a question, archive one you no longer ask."""
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("questionBank")
         self.bus = bus
-        self._stale = False
         self._own_change = False
 
         title = QLabel(self.tr("Question bank"))
@@ -145,17 +126,8 @@ class QuestionBankPage(QWidget):
         filters.addWidget(self.archive_button)
 
         self.model = QuestionBankModel(self)
-        self.table = QTableView()
+        self.table = read_only_table(self.model, wrap=True)
         self.table.setObjectName("questionTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)  # read-only rows: Tab moves on to the buttons
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QuestionBankModel.TEXT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(QuestionBankModel.PURPOSE, QHeaderView.ResizeMode.Interactive)
@@ -203,14 +175,14 @@ class QuestionBankPage(QWidget):
         self.add_button.clicked.connect(self.add_question)
         self.new_text.returnPressed.connect(self.add_question)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.refresh()
 
     # --- filling -------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload purposes and rows from the bank (seeding the starter bank if it is empty)."""
-        self._stale = False
+        self.mark_fresh()
         if not questions.list_questions(include_archived=True):
             questions.ensure_starter_questions()
         purposes = sorted({q.purpose for q in questions.list_questions(include_archived=True)})
@@ -311,15 +283,5 @@ class QuestionBankPage(QWidget):
         finally:
             self._own_change = False
 
-    def _data_changed(self) -> None:
-        if self._own_change:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+    def ignores_change(self) -> bool:
+        return self._own_change

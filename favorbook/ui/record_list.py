@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QEvent,
     QModelIndex,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QStackedWidget,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
+from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 WARNING_RED = "#c0392b"
@@ -72,6 +75,18 @@ class Column:
     sample: str = ""  # typical widest content, to size the column; "" stretches it
     optional: bool = False  # hidden when the list is too narrow to show it (a contact tab)
     width: int = 0  # set by make_table from ``sample``
+
+
+def contact_column(tr: Callable[[str], str], then: Callable[[Any], Any]) -> Column:
+    """The Contact column of a list of all contacts' records: by name, then by ``then``."""
+    return Column(
+        "contact",
+        tr("Contact"),
+        lambda r: r.contact_name,
+        key=lambda r: (r.contact_name.casefold(), then(r)),
+        tip=lambda r: tr("Double-click to open %1").replace("%1", r.contact_name),
+        sample="Margaret Oyelaran-Smith",
+    )
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -216,8 +231,46 @@ class RecordTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
-    """A read-only, row-selecting, sortable table sized for ``model``'s columns."""
+class RowsTableModel(QAbstractTableModel):
+    """A flat table of ``_rows`` (one record a row) under the column titles ``_headers``.
+
+    Subclasses fill both and answer ``data``.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+        self._headers: list[str] = []
+
+    def row_at(self, row: int):
+        """The record shown in ``row``, or None out of range."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+
+def read_only_table(
+    model: QAbstractItemModel, parent: QWidget | None = None, *, wrap: bool = False
+) -> QTableView:
+    """A table of read-only rows: one whole row selected at a time, no grid, no row numbers.
+
+    Rows are one line high, or as high as their wrapped text with ``wrap``.
+    """
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -226,13 +279,22 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
     view.setTabKeyNavigation(False)  # read-only rows: Tab moves on, the arrows move along
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.setWordWrap(wrap)
     rows = view.verticalHeader()
     rows.hide()
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    if wrap:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    else:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    return view
+
+
+def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
+    """A read-only, row-selecting, sortable table sized for ``model``'s columns."""
+    view = read_only_table(model, parent)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header = view.horizontalHeader()
     header.setStretchLastSection(False)
     header.setMinimumSectionSize(40)
@@ -252,7 +314,7 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
     return view
 
 
-class RecordListWidget(QWidget):
+class RecordListWidget(FollowsChanges, QWidget):
     """A list page or contact tab: header widgets, a toolbar, the table or an empty message.
 
     ``contact_id`` None makes the page for all contacts; a contact's tab is made with a
@@ -273,7 +335,6 @@ class RecordListWidget(QWidget):
         self.contact_id = contact_id
         # A contact tab made before any contact is chosen passes per_contact=True.
         self.is_page = contact_id is None and not per_contact
-        self._stale = True
         self._quiet = False
         self._keep: tuple[int | None, int] = (None, -1)
         self._forget_selection = False
@@ -306,7 +367,7 @@ class RecordListWidget(QWidget):
         self.context_actions: list[QAction | None] = []
 
         self.view.installEventFilter(self)
-        self.bus.changed.connect(self._bus_changed)
+        self.follow_changes(self.bus, stale=True)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -333,6 +394,24 @@ class RecordListWidget(QWidget):
 
     def selection_changed(self) -> None:
         """The selected record changed (update a detail pane)."""
+
+    def make_filter_edit(self, name: str, page_text: str, tab_text: str) -> QLineEdit:
+        """A box that filters the rows as one types; its placeholder says what it searches."""
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setClearButtonEnabled(True)
+        edit.setPlaceholderText(page_text if self.is_page else tab_text)
+        edit.textChanged.connect(self.refresh_filter)
+        return edit
+
+    def add_summary_label(self, name: str) -> QLabel:
+        """A rich-text line above the list (a balance, a share) in the header."""
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        self.header_layout.addWidget(label)
+        return label
 
     def make_action(
         self,
@@ -374,15 +453,15 @@ class RecordListWidget(QWidget):
 
     def set_contact(self, contact_id: int | None) -> None:
         """Show another contact's records (a contact tab)."""
-        if contact_id == self.contact_id and not self._stale:
+        if contact_id == self.contact_id and not self.is_stale():
             return
         self.contact_id = contact_id
         self._forget_selection = True
-        self._mark_stale()
+        self.mark_stale()
 
     def refresh(self) -> None:
         """Reload from the services, keeping the selected record (or its row)."""
-        self._stale = False
+        self.mark_fresh()
         records = self.load() if (self.is_page or self.contact_id is not None) else []
         self.model.set_records(records, self.filter_predicate())
         self._update_empty()
@@ -403,14 +482,8 @@ class RecordListWidget(QWidget):
             self.empty_label.setText(self.empty_text(self.model.total_count() > 0))
             self.stack.setCurrentWidget(self.empty_label)
 
-    def _mark_stale(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def _bus_changed(self) -> None:
-        if not self._quiet:
-            self._mark_stale()
+    def ignores_change(self) -> bool:
+        return self._quiet
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:
@@ -429,11 +502,6 @@ class RecordListWidget(QWidget):
             self.view.setColumnHidden(number, hide)
             if hide:
                 needed -= widths[number]
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def wrote(self, message: str) -> None:
         """After a write of ours: reload, tell the other views, confirm in the status bar."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.services import referrals
 from favorbook.ui.bus import Bus
+from favorbook.ui.refresh import FollowsChanges
 
 NODE_WIDTH = 168
 NODE_GAP = 24
@@ -159,7 +160,7 @@ def layout(graph: referrals.Graph) -> dict[int, tuple[float, int]]:
     return positions
 
 
-class ReferralGraph(QGraphicsView):
+class ReferralGraph(FollowsChanges, QGraphicsView):
     """The referral chain around one contact. ``show_contact(id | None)`` redraws it."""
 
     def __init__(self, bus: Bus, parent: QWidget | None = None) -> None:
@@ -179,15 +180,14 @@ class ReferralGraph(QGraphicsView):
         self.message = ""
         self._zoomed = False
         self._press_item: NodeItem | None = None
-        self._stale = False
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.show_contact(None)
 
     # --- content ---------------------------------------------------------------------
 
     def show_contact(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
-        self._stale = False
+        self.mark_fresh()
         self._scene.clear()
         self.nodes = {}
         self._zoomed = False
@@ -222,19 +222,7 @@ class ReferralGraph(QGraphicsView):
         self._fit()
 
     def refresh(self) -> None:
-        self._stale = False
         self.show_contact(self.contact_id)
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
 
     def _show_message(self, text: str) -> None:
         self.message = text

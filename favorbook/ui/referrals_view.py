@@ -6,18 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -31,20 +28,19 @@ from favorbook.ui.call_prep import (
     WARNING_RED,
     Section,
     contact_link,
+    fill_with_scroll,
     heading,
     muted,
+    open_contact_link,
     section_title,
     text_label,
 )
 from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, ReferralOutcomeDialog
+from favorbook.ui.record_list import RowsTableModel, read_only_table
+from favorbook.ui.refresh import FollowsChanges
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _open_link(bus, link: str) -> None:
-    if link.startswith("contact:"):
-        bus.open_contact.emit(int(link.split(":", 1)[1]))
 
 
 class ReferralRow(QWidget):
@@ -66,7 +62,7 @@ class ReferralRow(QWidget):
                 f"</span> {escape(view.override_reason)}"
             )
         self.label = text_label(f"{html}<br><span>{meta}</span>{extra}", rich=True)
-        self.label.linkActivated.connect(lambda link: _open_link(tab.bus, link))
+        self.label.linkActivated.connect(lambda link: open_contact_link(tab.bus, link))
         self.outcome_button = QPushButton(tab.tr("Outcome…"))
         self.outcome_button.setObjectName("outcomeButton")
         self.outcome_button.clicked.connect(lambda: tab.edit_outcome(view.id))
@@ -85,8 +81,11 @@ class ReferralRow(QWidget):
         row.addLayout(buttons)
 
 
-class ReferralsTab(QWidget):
+class ReferralsTab(FollowsChanges, QWidget):
     """One contact's referrals. ``add_extra(widget)`` embeds another view (the referral graph)."""
+
+    # Rebuilt later: the change may come from a checkbox inside a row being rebuilt.
+    DEFER_CHANGES = True
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +93,6 @@ class ReferralsTab(QWidget):
         self.bus = bus
         self.contact_id: int | None = None
         self.dialog: QDialog | None = None
-        self._stale = False
         self.rows: list[ReferralRow] = []
 
         self.record_button = QPushButton(self.tr("Record who referred them…"))
@@ -151,16 +149,16 @@ class ReferralsTab(QWidget):
             inner.addWidget(section)
         inner.addLayout(self.extra_layout)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        bus.changed.connect(self._data_changed)
+        fill_with_scroll(self, content)
+        self.follow_changes(bus)
         self.show_contact(None)
+
+    def reload_view(self) -> None:
+        self.show_contact(self.contact_id)
+
+    def holds_change(self) -> bool:
+        """A change while a dialog is open waits for the next show."""
+        return self.dialog is not None and self.dialog.isVisible()
 
     def _sections(self) -> list[Section]:
         return [
@@ -179,7 +177,7 @@ class ReferralsTab(QWidget):
 
     def show_contact(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
-        self._stale = False
+        self.mark_fresh()
         self.rows = []
         for section in self._sections():
             section.clear()
@@ -268,36 +266,17 @@ class ReferralsTab(QWidget):
         )
         self.bus.changed.emit()
 
-    def _data_changed(self) -> None:
-        if self.dialog is not None and self.dialog.isVisible():
-            self._stale = True
-        elif self.isVisible():
-            # Rebuilt later: the change may come from a checkbox inside a row being rebuilt.
-            self._stale = True
-            QTimer.singleShot(0, self._refresh_if_stale)
-        else:
-            self._stale = True
-
-    def _refresh_if_stale(self) -> None:
-        if self._stale:
-            self.show_contact(self.contact_id)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        self._refresh_if_stale()
-
 
 # --- the page of all referrals and vetted people ------------------------------------------
 
 
-class ReferralTableModel(QAbstractTableModel):
+class ReferralTableModel(RowsTableModel):
     """All referrals: date, kind, from, who, to, outcome, value, thanks."""
 
     DATE, KIND, SOURCE, SUBJECT, RECIPIENT, OUTCOME, VALUE, THANKS = range(8)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[referrals.ReferralView] = []
         self._headers = [
             self.tr("Date"),
             self.tr("Kind"),
@@ -318,24 +297,7 @@ class ReferralTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def referral(self, row: int) -> referrals.ReferralView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -373,14 +335,13 @@ class ReferralTableModel(QAbstractTableModel):
         return None
 
 
-class VettedTableModel(QAbstractTableModel):
+class VettedTableModel(RowsTableModel):
     """People with a vetting record: name, status, trusted for, re-vet on (due first)."""
 
     NAME, STATUS, TRUSTED_FOR, REVET = range(4)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[vetting.VettedRow] = []
         self._today = dt.date.today()
         self._headers = [
             self.tr("Name"),
@@ -396,28 +357,11 @@ class VettedTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def person(self, row: int) -> vetting.VettedRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def due(self, row: int) -> bool:
         p = self.person(row)
         return p is not None and p.revet_on is not None and p.revet_on <= self._today
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -444,26 +388,15 @@ class VettedTableModel(QAbstractTableModel):
 
 
 def _table(model: QAbstractTableModel, name: str) -> QTableView:
-    table = QTableView()
+    table = read_only_table(model)
     table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)  # read-only rows: Tab moves on, the arrows move along
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return table
 
 
-class ReferralsVettingPage(QWidget):
+class ReferralsVettingPage(FollowsChanges, QWidget):
     """Every referral (recent first) and every vetted person (re-vet due first)."""
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
@@ -471,7 +404,6 @@ class ReferralsVettingPage(QWidget):
         self.setObjectName("referralsPage")
         self.bus = bus
         self.dialog: QDialog | None = None
-        self._stale = False
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("referralKindFilter")
@@ -542,11 +474,11 @@ class ReferralsVettingPage(QWidget):
         self.referral_table.selectionModel().selectionChanged.connect(
             lambda *_: self.outcome_button.setEnabled(self.selected_referral_id() is not None)
         )
-        bus.changed.connect(self._data_changed)
+        self.follow_changes(bus)
         self.refresh()
 
     def refresh(self) -> None:
-        self._stale = False
+        self.mark_fresh()
         self._reload_referrals()
         self.vetted_model.reload()
         has = self.vetted_model.rowCount() > 0
@@ -604,14 +536,3 @@ class ReferralsVettingPage(QWidget):
         if result == QDialog.DialogCode.Accepted:
             self.bus.message.emit(self.tr("Referral outcome saved."))
             self.bus.changed.emit()
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,11 +27,14 @@ from favorbook.ui.call_prep import (
     WARNING_RED,
     Section,
     contact_link,
+    fill_with_scroll,
     muted,
+    open_contact_link,
     text_label,
 )
 from favorbook.ui.forms.pickers import ContactPicker
 from favorbook.ui.forms.vetting_form import VettingDialog
+from favorbook.ui.refresh import FollowsChanges
 
 # Deliberate accents: white text on a coloured badge reads on light and dark themes.
 BADGE_COLOURS = {
@@ -43,8 +45,11 @@ BADGE_COLOURS = {
 }
 
 
-class VettingTab(QWidget):
+class VettingTab(FollowsChanges, QWidget):
     """Whether the rep can stake their name on recommending this contact, and why."""
+
+    # Rebuilt later: the change may come from a control inside what is rebuilt.
+    DEFER_CHANGES = True
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,7 +57,6 @@ class VettingTab(QWidget):
         self.bus = bus
         self.contact_id: int | None = None
         self.dialog: QDialog | None = None
-        self._stale = False
 
         self.badge = QLabel()
         self.badge.setObjectName("vettingBadge")
@@ -133,15 +137,8 @@ class VettingTab(QWidget):
         inner.addWidget(self.empty_label)
         inner.addWidget(self.details)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        bus.changed.connect(self._data_changed)
+        fill_with_scroll(self, content)
+        self.follow_changes(bus)
         self.show_contact(None)
 
     # --- filling -------------------------------------------------------------------
@@ -149,7 +146,7 @@ class VettingTab(QWidget):
     def show_contact(self, contact_id: int | None) -> None:
         changed_person = contact_id != self.contact_id
         self.contact_id = contact_id
-        self._stale = False
+        self.mark_fresh()
         self.empty_label.setVisible(contact_id is None)
         self.details.setVisible(contact_id is not None)
         self.notes_section.clear()
@@ -229,14 +226,10 @@ class VettingTab(QWidget):
                     f"{contact_link(note.vouched_by_id, note.vouched_by)}"
                 )
             label = text_label("<br>".join(parts), rich=True)
-            label.linkActivated.connect(self._open_link)
+            label.linkActivated.connect(partial(open_contact_link, self.bus))
             self.notes_section.add(label)
         if not v.notes:
             self.notes_section.show_empty()
-
-    def _open_link(self, link: str) -> None:
-        if link.startswith("contact:"):
-            self.bus.open_contact.emit(int(link.split(":", 1)[1]))
 
     # --- actions -------------------------------------------------------------------
 
@@ -292,15 +285,5 @@ class VettingTab(QWidget):
             self.bus.changed.emit()
             self.show_contact(self.contact_id)
 
-    def _data_changed(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            QTimer.singleShot(0, self._refresh_if_stale)
-
-    def _refresh_if_stale(self) -> None:
-        if self._stale:
-            self.show_contact(self.contact_id)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        self._refresh_if_stale()
+    def reload_view(self) -> None:
+        self.show_contact(self.contact_id)

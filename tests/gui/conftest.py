@@ -12,3 +12,40 @@ def window(db, qtbot):
     with qtbot.waitExposed(win):
         win.show()
     return win
+
+
+@pytest.fixture
+def bus(db, qapp):
+    """The views' message bus, on the test's own database."""
+    from favorbook.ui.bus import Bus
+
+    return Bus()
+
+
+@pytest.fixture
+def show_widget(qtbot):
+    """Show a widget at a realistic size and wait until it is on screen."""
+
+    def show(widget, width: int, height: int):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+
+    return show
+
+
+@pytest.fixture
+def show_form(db, qtbot):
+    """Open a form dialog as the user sees it: ``show_form(FavorDialog, contact_id)``."""
+
+    def show(dialog_class, *args, **kw):
+        dialog = dialog_class(*args, **kw)
+        dialog.confirm_discard = lambda: True  # never a modal question left open at teardown
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    return show

@@ -2,15 +2,20 @@
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 
 from favorbook.services import conversations, favors, followups, questions
-from favorbook.ui.bus import Bus
 from favorbook.ui.call_prep import CallPrep
 
 
 def _qid(text):
     return next(q.id for q in questions.list_questions() if q.text == text)
+
+
+@pytest.fixture
+def prep(show_widget, bus):
+    return show_widget(CallPrep(bus), 900, 700)
 
 
 def _prepared(make_contact, today):
@@ -32,12 +37,8 @@ def _prepared(make_contact, today):
     return ann
 
 
-def test_call_prep_shows_every_section_for_a_prepared_contact(qtbot, make_contact, today):
+def test_call_prep_shows_every_section_for_a_prepared_contact(prep, make_contact, today):
     ann = _prepared(make_contact, today)
-    prep = CallPrep(Bus())
-    qtbot.addWidget(prep)
-    prep.resize(900, 700)
-    prep.show()
     prep.show_contact(ann)
     assert "Ann Lee" in prep.name_label.text()
     assert "second supplier" in prep.goals_label.text()
@@ -56,11 +57,8 @@ def test_call_prep_shows_every_section_for_a_prepared_contact(qtbot, make_contac
     assert "castings price list" in prep.followups_section.texts()
 
 
-def test_empty_states_for_a_new_contact(qtbot, make_contact):
+def test_empty_states_for_a_new_contact(prep, make_contact):
     bo = make_contact("Bo", "Chan")
-    prep = CallPrep(Bus())
-    qtbot.addWidget(prep)
-    prep.show()
     assert prep.empty_label.isVisible() and not prep.log_button.isEnabled()
     prep.show_contact(bo)
     assert not prep.empty_label.isVisible()
@@ -71,12 +69,8 @@ def test_empty_states_for_a_new_contact(qtbot, make_contact):
     assert "not known yet" in prep.goals_label.text()
 
 
-def test_ticking_two_questions_and_logging_emits_their_ids(qtbot, make_contact, today):
+def test_ticking_two_questions_and_logging_emits_their_ids(qtbot, prep, make_contact, today):
     ann = _prepared(make_contact, today)
-    prep = CallPrep(Bus())
-    qtbot.addWidget(prep)
-    prep.resize(900, 700)
-    prep.show()
     prep.show_contact(ann)
     first, _, third = prep.question_rows[:3]
     qtbot.mouseClick(first.check, Qt.MouseButton.LeftButton)
@@ -89,12 +83,8 @@ def test_ticking_two_questions_and_logging_emits_their_ids(qtbot, make_contact, 
     assert prep.ticked_question_ids() == [] and "Tick the questions" in prep.ticked_label.text()
 
 
-def test_ticks_survive_a_refresh_after_a_change(qtbot, make_contact, today):
+def test_ticks_survive_a_refresh_after_a_change(qtbot, prep, bus, make_contact, today):
     ann = _prepared(make_contact, today)
-    bus = Bus()
-    prep = CallPrep(bus)
-    qtbot.addWidget(prep)
-    prep.show()
     prep.show_contact(ann)
     row = prep.question_rows[0]
     qtbot.mouseClick(row.check, Qt.MouseButton.LeftButton)

@@ -1,5 +1,7 @@
 """The contact form: creating, editing, and errors that point at the exact field."""
 
+from functools import partial
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -9,16 +11,8 @@ from favorbook.ui.forms.contact_form import ContactDialog
 
 
 @pytest.fixture
-def dialog(db, qtbot):
-    def make(contact_id=None):
-        d = ContactDialog(contact_id)
-        d.confirm_discard = lambda: True  # never a modal question left open at teardown
-        qtbot.addWidget(d)
-        d.show()
-        qtbot.waitExposed(d)
-        return d
-
-    return make
+def dialog(show_form):
+    return partial(show_form, ContactDialog)
 
 
 def save(qtbot, d):

@@ -1,5 +1,7 @@
 """The conversation form: the log entry, what was learned, questions asked with answers."""
 
+from functools import partial
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -14,16 +16,8 @@ def bank(db):
 
 
 @pytest.fixture
-def dialog(qtbot):
-    def make(*args, **kw):
-        d = ConversationDialog(*args, **kw)
-        d.confirm_discard = lambda: True  # never a modal question left open at teardown
-        qtbot.addWidget(d)
-        d.show()
-        qtbot.waitExposed(d)
-        return d
-
-    return make
+def dialog(show_form):
+    return partial(show_form, ConversationDialog)
 
 
 def save(qtbot, d):

@@ -10,14 +10,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView
 
 from favorbook.services import contacts, conversations, followups, questions
-from favorbook.ui.bus import Bus
 from favorbook.ui.conversation_log import ConversationLog
 from favorbook.ui.record_list import GOOD_GREEN
-
-
-@pytest.fixture
-def bus(qapp):
-    return Bus()
+from tests.gui.helpers import column_texts, show_active
 
 
 @pytest.fixture
@@ -47,19 +42,7 @@ def talks(make_contact, today):
 
 
 def make_view(qtbot, bus, contact_id=None) -> ConversationLog:
-    view = ConversationLog(bus, contact_id)
-    qtbot.addWidget(view)
-    view.resize(1100, 600)
-    with qtbot.waitActive(view):
-        view.show()
-        view.activateWindow()
-    return view
-
-
-def column_texts(view, name: str) -> list[str]:
-    model = view.model
-    column = model.column_named(name)
-    return [model.index(r, column).data() for r in range(model.rowCount())]
+    return show_active(qtbot, ConversationLog(bus, contact_id), 1100, 600)
 
 
 def test_page_lists_everyone_and_tab_one_contact(qtbot, bus, talks, qtmodeltester):

@@ -7,15 +7,9 @@ from PySide6.QtCore import QPoint, Qt
 
 from favorbook.services import dashboard as dashboard_service
 from favorbook.services import favors, followups
-from favorbook.ui.bus import Bus
 from favorbook.ui.charts import MonthlyRatioChart, RatioGauge
 from favorbook.ui.dashboard import ID_ROLE, Dashboard, Entry, EntryModel
 from tests.unit.test_dashboard_service import build_network
-
-
-@pytest.fixture
-def bus(db, qtbot):
-    return Bus()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The favor form: logging both ways, errors that keep the input, settling an IOU."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,16 +11,8 @@ from favorbook.ui.forms.favor_form import FavorDialog
 
 
 @pytest.fixture
-def dialog(db, qtbot):
-    def make(*args, **kw):
-        d = FavorDialog(*args, **kw)
-        d.confirm_discard = lambda: True  # never a modal question left open at teardown
-        qtbot.addWidget(d)
-        d.show()
-        qtbot.waitExposed(d)
-        return d
-
-    return make
+def dialog(show_form):
+    return partial(show_form, FavorDialog)
 
 
 def save(qtbot, d):

@@ -1,6 +1,7 @@
 """The follow-up form: add one, or move one to another day."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,16 +11,8 @@ from favorbook.ui.forms.followup_form import FollowUpDialog
 
 
 @pytest.fixture
-def dialog(db, qtbot):
-    def make(*args, **kw):
-        d = FollowUpDialog(*args, **kw)
-        d.confirm_discard = lambda: True  # never a modal question left open at teardown
-        qtbot.addWidget(d)
-        d.show()
-        qtbot.waitExposed(d)
-        return d
-
-    return make
+def dialog(show_form):
+    return partial(show_form, FollowUpDialog)
 
 
 def test_add_follow_up(dialog, qtbot, make_contact, today):

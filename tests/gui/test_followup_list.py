@@ -10,14 +10,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView
 
 from favorbook.services import conversations, followups
-from favorbook.ui.bus import Bus
 from favorbook.ui.followup_list import FollowUpList
 from favorbook.ui.record_list import WARNING_RED
-
-
-@pytest.fixture
-def bus(qapp):
-    return Bus()
+from tests.gui.helpers import column_texts, show_active
 
 
 @pytest.fixture
@@ -35,19 +30,7 @@ def promises(make_contact, today):
 
 
 def make_view(qtbot, bus, contact_id=None) -> FollowUpList:
-    view = FollowUpList(bus, contact_id)
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    with qtbot.waitActive(view):
-        view.show()
-        view.activateWindow()
-    return view
-
-
-def column_texts(view, name: str) -> list[str]:
-    model = view.model
-    column = model.column_named(name)
-    return [model.index(r, column).data() for r in range(model.rowCount())]
+    return show_active(qtbot, FollowUpList(bus, contact_id), 1000, 700)
 
 
 def set_state(view, state: str) -> None:

@@ -9,13 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog
 
 from favorbook.services import favors
-from favorbook.ui.bus import Bus
 from favorbook.ui.ledger import LedgerView
-
-
-@pytest.fixture
-def bus(qapp):
-    return Bus()
+from tests.gui.helpers import column_texts, show_active
 
 
 @pytest.fixture
@@ -43,19 +38,7 @@ def people(make_contact, today):
 
 
 def make_view(qtbot, bus, contact_id=None) -> LedgerView:
-    view = LedgerView(bus, contact_id)
-    qtbot.addWidget(view)
-    view.resize(1100, 600)
-    with qtbot.waitActive(view):
-        view.show()
-        view.activateWindow()
-    return view
-
-
-def column_texts(view: LedgerView, name: str) -> list[str]:
-    model = view.model
-    column = model.column_named(name)
-    return [model.index(r, column).data() for r in range(model.rowCount())]
+    return show_active(qtbot, LedgerView(bus, contact_id), 1100, 600)
 
 
 def select(view: LedgerView, favor_id: int) -> None:

@@ -7,23 +7,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QLabel
 
 from favorbook.services import referrals, vetting
-from favorbook.ui.bus import Bus
 from favorbook.ui.matching import MatchPanel
 
 
 @pytest.fixture
-def bus(db):
-    return Bus()
-
-
-@pytest.fixture
-def panel(qtbot, bus):
-    widget = MatchPanel(bus)
-    qtbot.addWidget(widget)
-    widget.resize(700, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def panel(show_widget, bus):
+    return show_widget(MatchPanel(bus), 700, 500)
 
 
 @pytest.fixture

@@ -6,23 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from favorbook.services import referrals
-from favorbook.ui.bus import Bus
 from favorbook.ui.referral_graph import NodeItem, ReferralGraph
 
 
 @pytest.fixture
-def bus(db):
-    return Bus()
-
-
-@pytest.fixture
-def graph_view(qtbot, bus):
-    view = ReferralGraph(bus)
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+def graph_view(show_widget, bus):
+    return show_widget(ReferralGraph(bus), 1000, 700)
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from favorbook.errors import ValidationError
 from favorbook.services import contacts, organizations, settings
 from favorbook.ui.forms.base import FormDialog
+from favorbook.ui.forms.contact_fields import check_optional_contact
 from favorbook.ui.forms.labeled_list import AddressListEditor, LabeledListEditor, detach_form
 from favorbook.ui.forms.pickers import ContactPicker
 
@@ -178,13 +178,7 @@ class ContactDialog(FormDialog):
 
     def contact_input(self) -> contacts.ContactInput:
         """What the fields hold, as the service takes it."""
-        if self.referred_by.typed_unknown_name():
-            raise ValidationError(
-                "referred_by",
-                self.tr(
-                    "No contact is named “{0}”; pick one from the list or clear the field"
-                ).format(self.referred_by.currentText().strip()),
-            )
+        check_optional_contact(self.referred_by, "referred_by")
         return contacts.ContactInput(
             first_name=self.first_name.text(),
             last_name=self.last_name.text(),

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from favorbook.errors import ValidationError
 from favorbook.services import favors
 from favorbook.ui.forms.base import FormDialog
+from favorbook.ui.forms.contact_fields import check_optional_contact, required_contact
 from favorbook.ui.forms.contact_form import text_box
 from favorbook.ui.forms.pickers import ContactPicker
 
@@ -152,22 +152,10 @@ class FavorDialog(FormDialog):
         self.settles.setEnabled(self.settles.count() > 1)
 
     def save(self) -> int:
-        contact_id = self.contact.contact_id()
-        if contact_id is None:
-            text = self.contact.currentText().strip()
-            raise ValidationError(
-                "contact",
-                self.tr("No contact is named “{0}”; pick one from the list").format(text)
-                if text
-                else self.tr("Choose who the favor was with"),
-            )
-        if self.beneficiary.typed_unknown_name():
-            raise ValidationError(
-                "beneficiary",
-                self.tr(
-                    "No contact is named “{0}”; pick one from the list or clear the field"
-                ).format(self.beneficiary.currentText().strip()),
-            )
+        contact_id = required_contact(
+            self.contact, "contact", self.tr("Choose who the favor was with")
+        )
+        check_optional_contact(self.beneficiary, "beneficiary")
         day = self.date.date()
         return favors.log_favor(
             contact_id,

@@ -7,9 +7,9 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QLineEdit, QWidget
 
-from favorbook.errors import ValidationError
 from favorbook.services import followups
 from favorbook.ui.forms.base import FormDialog, to_qdate
+from favorbook.ui.forms.contact_fields import required_contact
 from favorbook.ui.forms.pickers import ContactPicker
 
 
@@ -63,13 +63,7 @@ class FollowUpDialog(FormDialog):
         if self.followup_id is not None:
             followups.reschedule(self.followup_id, py_date(self.due.date()))
             return self.followup_id
-        contact_id = self.contact.contact_id()
-        if contact_id is None:
-            text = self.contact.currentText().strip()
-            raise ValidationError(
-                "contact",
-                self.tr("No contact is named “{0}”; pick one from the list").format(text)
-                if text
-                else self.tr("Choose who to follow up with"),
-            )
+        contact_id = required_contact(
+            self.contact, "contact", self.tr("Choose who to follow up with")
+        )
         return followups.add_followup(contact_id, py_date(self.due.date()), self.title_edit.text())

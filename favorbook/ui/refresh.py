@@ -1,0 +1,74 @@
+"""Keep a view in step with the data: one place for "reload when the data changed".
+
+A view that shows data from the services reloads when the bus says the data changed while
+it is on screen, or on its next show while it is hidden (so hidden tabs cost nothing).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+
+
+class FollowsChanges:
+    """Mixin for a QWidget (put it before the Qt class): reload on ``bus.changed``.
+
+    Call ``follow_changes(bus)`` in ``__init__``. A change reloads the widget with
+    ``reload_view()`` (by default ``refresh()``) at once if it is visible, else on its next show.
+    Set ``DEFER_CHANGES`` to reload a visible widget on the next turn of the event loop
+    instead (the change may come from a control inside what is rebuilt). Override
+    ``ignores_change()`` to drop a change (e.g. the widget's own write, which it reloads
+    itself) and ``holds_change()`` to only mark the widget stale for now. A widget that
+    also reloads by other paths calls ``mark_fresh()`` there, so no reload stays pending.
+    """
+
+    DEFER_CHANGES = False
+    _stale = False
+
+    def follow_changes(self, bus, *, stale: bool = False) -> None:
+        self._stale = stale
+        bus.changed.connect(self._data_changed)
+
+    def reload_view(self) -> None:
+        self.refresh()
+
+    def ignores_change(self) -> bool:
+        return False
+
+    def holds_change(self) -> bool:
+        return False
+
+    def is_stale(self) -> bool:
+        return self._stale
+
+    def mark_fresh(self) -> None:
+        """The widget has just reloaded: nothing is pending."""
+        self._stale = False
+
+    def mark_stale(self) -> None:
+        """The widget needs a reload: now if it is on screen, else on its next show."""
+        self._stale = True
+        if self.isVisible():
+            self._reload_now()
+
+    def refresh_if_stale(self) -> None:
+        if self._stale:
+            self._reload_now()
+
+    def _reload_now(self) -> None:
+        self._stale = False
+        self.reload_view()
+
+    def _data_changed(self) -> None:
+        if self.ignores_change():
+            return
+        if self.holds_change() or not self.isVisible():
+            self._stale = True
+        elif self.DEFER_CHANGES:
+            self._stale = True
+            QTimer.singleShot(0, self.refresh_if_stale)
+        else:
+            self._reload_now()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.refresh_if_stale()
+        super().showEvent(event)

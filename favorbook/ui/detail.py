@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 
 from favorbook.services import contacts, conversations, favors, followups, vetting
 from favorbook.services.dates import local_day_text
+from favorbook.ui.style import warning_red
 
 
 def tr(text: str) -> str:
@@ -27,7 +28,7 @@ def glance_html(contact_id: int) -> str:
     verdict = ""
     if bal.overdrawn:
         verdict = (
-            f" <span style='color:#c0392b'><b>{escape(tr('Overdrawn'))}</b>: "
+            f" <span style='color:{warning_red()}'><b>{escape(tr('Overdrawn'))}</b>: "
             f"{escape(tr('give before you ask again'))}</span>"
         )
     elif bal.given or bal.received:
@@ -60,7 +61,7 @@ def glance_html(contact_id: int) -> str:
         talk.append(f"{escape(tr('last'))} {local_day_text(stats.last_at)}")
     if c.touch_due_on and c.touch_due_on <= dt.date.today():
         talk.append(
-            f"<b style='color:#c0392b'>{escape(tr('due for a touch since'))} "
+            f"<b style='color:{warning_red()}'>{escape(tr('due for a touch since'))} "
             f"{c.touch_due_on.isoformat()}</b>"
         )
     elif c.touch_due_on:
@@ -78,7 +79,11 @@ def glance_html(contact_id: int) -> str:
     if open_fu:
         items = "".join(
             f"<li>{f.due_on.isoformat()}: {escape(f.title)}"
-            + (f" <b style='color:#c0392b'>{escape(tr('overdue'))}</b>" if f.overdue() else "")
+            + (
+                f" <b style='color:{warning_red()}'>{escape(tr('overdue'))}</b>"
+                if f.overdue()
+                else ""
+            )
             + "</li>"
             for f in open_fu
         )

@@ -20,12 +20,12 @@ from favorbook.services import favors
 from favorbook.ui.record_list import (
     CALM_BLUE,
     GOOD_GREEN,
-    WARNING_RED,
     Column,
     RecordListWidget,
     RecordTableModel,
     first_line,
 )
+from favorbook.ui.style import warning_color, warning_red
 from favorbook.ui.undo import DeleteFavorCommand
 
 NEW_FAVOR_SHORTCUT = "Ctrl+Shift+F"
@@ -106,7 +106,7 @@ class LedgerModel(RecordTableModel):
                 "status",
                 tr("Status"),
                 self.status_text,
-                color=lambda f: QColor(WARNING_RED) if f.is_open_iou else None,
+                color=lambda f: warning_color() if f.is_open_iou else None,
                 sample="Open IOU · acknowledged",
             ),
         ]
@@ -260,7 +260,7 @@ class LedgerView(RecordListWidget):
         text = " · ".join(parts)
         if bal.overdrawn:
             text += (
-                f" — <b style='color:{WARNING_RED}'>"
+                f" — <b style='color:{warning_red()}'>"
                 + escape(self.tr("Overdrawn: give before you ask again"))
                 + "</b>"
             )

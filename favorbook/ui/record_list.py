@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-WARNING_RED = "#c0392b"
 GOOD_GREEN = "#27ae60"
 CALM_BLUE = "#2980b9"
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -7,7 +7,6 @@ import datetime as dt
 from html import escape
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +27,6 @@ from favorbook.errors import FavorbookError
 from favorbook.services import contacts, referrals, vetting
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
-    WARNING_RED,
     Section,
     contact_link,
     heading,
@@ -37,6 +35,7 @@ from favorbook.ui.call_prep import (
     text_label,
 )
 from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, ReferralOutcomeDialog
+from favorbook.ui.style import warning_color, warning_red
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -62,7 +61,7 @@ class ReferralRow(QWidget):
             extra += f"<br><i>{escape(view.note)}</i>"
         if view.override_reason:
             extra += (
-                f"<br><span style='color:{WARNING_RED}'>{escape(tab.tr('Not vetted; override:'))}"
+                f"<br><span style='color:{warning_red()}'>{escape(tab.tr('Not vetted; override:'))}"
                 f"</span> {escape(view.override_reason)}"
             )
         self.label = text_label(f"{html}<br><span>{meta}</span>{extra}", rich=True)
@@ -437,7 +436,7 @@ class VettedTableModel(QAbstractTableModel):
                 text = p.revet_on.isoformat()
                 return text + "  " + self.tr("(due)") if self.due(index.row()) else text
         elif role == Qt.ItemDataRole.ForegroundRole and c == self.REVET and self.due(index.row()):
-            return QColor(WARNING_RED)
+            return warning_color()
         elif role == ID_ROLE:
             return p.contact_id
         return None

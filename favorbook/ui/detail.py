@@ -25,6 +25,7 @@ def glance_html(contact_id: int) -> str:
     parts: list[str] = []
 
     ratio = bal.ratio_text()
+    target = favors.format_target(bal.target)
     verdict = ""
     if bal.overdrawn:
         verdict = (
@@ -35,8 +36,8 @@ def glance_html(contact_id: int) -> str:
         verdict = f" <span style='color:#27ae60'>{escape(tr('In good standing'))}</span>"
     parts.append(
         f"<h3>{escape(tr('Favor balance'))}</h3>"
-        f"<p><span style='font-size:large'><b>{ratio}</b></span> "
-        f"{escape(tr('given:received'))} ({escape(tr('target'))} {bal.target:g}:1){verdict}<br>"
+        f"<p>{escape(tr('give:take'))} <span style='font-size:large'><b>{escape(ratio)}</b></span>"
+        f" ({escape(tr('target'))} {escape(target)}){verdict}<br>"
         f"{bal.given} {escape(tr('given'))}, {bal.received} {escape(tr('received'))}; "
         f"{escape(tr('open IOUs'))}: {bal.open_owed_to_me} {escape(tr('owed to me'))}, "
         f"{bal.open_i_owe} {escape(tr('I owe'))}</p>"

@@ -246,7 +246,7 @@ class LedgerView(RecordListWidget):
             self.balance_label.clear()
             return
         bal = favors.balance(self.contact_id)
-        target = f"{bal.target:g}:1"
+        target = favors.format_target(bal.target)
         parts = [
             self.tr("Given <b>%1</b>").replace("%1", str(bal.given)),
             self.tr("received <b>%1</b>").replace("%1", str(bal.received)),

@@ -590,9 +590,9 @@ class MainWindow(QMainWindow):
         self.summary_label.setText(
             people
             + " · "
-            + self.tr("give:take %1 (target %2:1)")
+            + self.tr("give:take %1 (target %2)")
             .replace("%1", bal.ratio_text())
-            .replace("%2", f"{bal.target:g}")
+            .replace("%2", favors.format_target(bal.target))
         )
 
     # --- dialogs --------------------------------------------------------------------

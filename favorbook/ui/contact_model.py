@@ -130,9 +130,10 @@ class ContactListModel(QAbstractTableModel):
             lines = []
             if column == self.FAVORS:
                 text = (
-                    self.tr("Favors given: %1, received: %2")
-                    .replace("%1", str(row.given))
-                    .replace("%2", str(row.received))
+                    self.tr("Give:take %1 — favors given: %2, received: %3")
+                    .replace("%1", format_ratio(None, row.given, row.received))
+                    .replace("%2", str(row.given))
+                    .replace("%3", str(row.received))
                 )
                 if row.overdrawn:
                     text += " — " + self.tr("overdrawn: give before you ask again")
@@ -149,9 +150,7 @@ class ContactListModel(QAbstractTableModel):
         if column == self.LAST_CONTACT:
             return local_day_text(row.last_contact)
         if column == self.FAVORS:
-            if not (row.given or row.received):
-                return ""
-            return format_ratio(None, row.given, row.received)
+            return format_ratio(None, row.given, row.received, short=True)
         if column == self.NEXT_FOLLOWUP:
             return row.next_followup.isoformat() if row.next_followup else ""
         return None

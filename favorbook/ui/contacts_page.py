@@ -212,7 +212,7 @@ class ContactsPage(QWidget):
         for column, sample in (
             (2, "Customer"),
             (3, "2026-12-31"),
-            (4, format_ratio(None, 1, 0)),  # the widest a give:take can be
+            (4, format_ratio(None, 99, 1, short=True)),
             (5, "2026-12-31"),
         ):
             title = self.model.headerData(

@@ -207,6 +207,7 @@ class Dashboard(QWidget):
         self.ratio_card = Card(self.tr("Give : take"), "ratioCard")
         self.ratio_value = QLabel()
         self.ratio_value.setObjectName("ratioValue")
+        self.ratio_value.setWordWrap(True)  # "nothing received yet" in a narrow card
         font = self.ratio_value.font()
         font.setPointSizeF(font.pointSizeF() * 2.0)
         font.setBold(True)

@@ -36,6 +36,18 @@ def test_overdrawn_balance_is_warning_red(db, qapp, make_contact):
     index = model.index(0, ContactListModel.FAVORS)
     assert index.data(Qt.ItemDataRole.ForegroundRole) == style.warning_color()
     assert "overdrawn" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data() == "1.0:1"
+
+
+def test_list_writes_the_ratio_short_and_explains_it(db, qapp, make_contact):
+    ann, bo = make_contact("Ann"), make_contact("Bo")
+    favors.log_favor(ann, "given", "Help")
+    model = ContactListModel()
+    model.set_ids([ann, bo])
+    given_only = model.index(0, ContactListModel.FAVORS)
+    assert given_only.data() == "∞"
+    assert "nothing received yet" in given_only.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(1, ContactListModel.FAVORS).data() == ""
 
 
 def _palette(base: str, text: str) -> QPalette:

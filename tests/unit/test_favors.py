@@ -49,6 +49,9 @@ def test_one_ratio_format():
     assert favors.format_ratio(None, 0, 2) == "0.0:1"
     assert favors.format_ratio(None, 5, 0) == "nothing received yet"
     assert favors.format_ratio(None, 0, 0) == "no favors yet"
+    assert favors.format_ratio(None, 5, 0, short=True) == "∞"
+    assert favors.format_ratio(None, 0, 0, short=True) == ""
+    assert favors.format_ratio(None, 7, 3, short=True) == "2.3:1"
 
 
 def test_targets_drop_a_needless_decimal():

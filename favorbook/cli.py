@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add the sample even though the database holds contacts of your own",
     )
+    demo.add_argument(
+        "--remove",
+        action="store_true",
+        help="remove the sample network (your own contacts stay)",
+    )
 
     stats = sub.add_parser("stats", parents=[common], help="headline figures of your network")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -207,6 +212,13 @@ def _demo(args, data_dir) -> int:
     from favorbook.services import demo, session
 
     path = session.open_data(data_dir)
+    if args.remove:
+        n = demo.remove_sample()
+        if n:
+            print(f"Removed the sample network ({n} contacts) from {path}.")
+        else:
+            print(f"There is no sample network in {path}.")
+        return EXIT_OK
     interactive = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
@@ -229,12 +241,9 @@ def _demo(args, data_dir) -> int:
     return EXIT_OK
 
 
-def _ratio_text(value: float | None) -> str:
-    return "n/a (nothing received yet)" if value is None else f"{value:g}:1"
-
-
 def _stats(args, data_dir) -> int:
     from favorbook.services import session, stats
+    from favorbook.services.favors import format_ratio, format_target
 
     session.open_data(data_dir)
     figures = stats.summary()
@@ -247,7 +256,10 @@ def _stats(args, data_dir) -> int:
         ("Favors received", figures["favors_received"]),
         (
             "Give:take ratio",
-            f"{_ratio_text(figures['give_take_ratio'])} (target {figures['target_ratio']:g}:1)",
+            format_ratio(
+                figures["give_take_ratio"], figures["favors_given"], figures["favors_received"]
+            )
+            + f" (target {format_target(figures['target_ratio'])})",
         ),
         ("Open IOUs owed to me", figures["open_ious_owed_to_me"]),
         ("Open IOUs I owe", figures["open_ious_i_owe"]),

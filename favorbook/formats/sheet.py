@@ -24,6 +24,7 @@ from favorbook.services import (
     vetting,
 )
 from favorbook.services.dates import local_date
+from favorbook.services.favors import NO_FAVORS, format_target
 
 # How much of each section fits on one page beside the others.
 MAX_CONVERSATIONS = 3
@@ -144,7 +145,7 @@ class SheetData:
     offers: str = ""
     given: int = 0
     received: int = 0
-    ratio_text: str = "0:0"
+    ratio_text: str = NO_FAVORS
     target: float = 4.0
     overdrawn: bool = False
     owed_to_me: list[IouLine] = field(default_factory=list)
@@ -504,8 +505,8 @@ def _meeting(d: SheetData) -> str:
     out.append(
         _h("Favor balance")
         + (
-            f'<p><span class="big">{_e(d.ratio_text)}</span> '
-            f'<span class="muted">given:received (target {d.target:g}:1)</span><br>'
+            f'<p><span class="muted">give:take</span> <span class="big">{_e(d.ratio_text)}</span> '
+            f'<span class="muted">(target {format_target(d.target)})</span><br>'
             f"{d.given} given, {d.received} received · {verdict}</p>"
             if d.given or d.received
             else f"<p>{verdict}</p>"

@@ -98,6 +98,7 @@ class ContactDetail(ContactInput):
     last_interaction_at: dt.datetime | None = None
     touch_due_on: dt.date | None = None
     archived: bool = False
+    sample: bool = False
     created_at: dt.datetime | None = None
     notes: list[NoteView] = field(default_factory=list)
 
@@ -528,6 +529,7 @@ def get_contact(contact_id: int, *, include_private: bool = True) -> ContactDeta
         last_interaction_at=contact.last_interaction_at,
         touch_due_on=contact.touch_due_on,
         archived=contact.archived_at is not None,
+        sample=bool(contact.is_sample),
         created_at=contact.created_at,
         notes=[
             NoteView(n.id, n.body, n.private, n.created_at)
@@ -611,6 +613,8 @@ class ContactRow:
     next_followup: dt.date | None
     archived: bool
     overdrawn: bool = False
+    sample: bool = False
+    """Part of the sample network (File › Remove Sample Network takes it away)."""
 
 
 def list_ids(
@@ -645,6 +649,7 @@ def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
             Contact.kind,
             Contact.last_interaction_at,
             Contact.archived_at,
+            Contact.is_sample,
         )
         .join(Organization, JOIN.LEFT_OUTER)
         .where(Contact.id.in_(contact_ids))
@@ -661,6 +666,7 @@ def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
             0,
             None,
             r["archived_at"] is not None,
+            sample=bool(r["is_sample"]),
         )
     counts = (
         Favor.select(Favor.contact, Favor.direction, fn.COUNT(Favor.id))

@@ -521,3 +521,29 @@ def load(
 def has_sample() -> bool:
     """True when the database holds sample contacts (which a reload replaces)."""
     return Contact.select().where(Contact.is_sample == True).exists()  # noqa: E712
+
+
+def remove_sample() -> int:
+    """Delete every sample contact with all that hangs on them; return how many went.
+
+    One transaction. The user's own contacts stay: a favor of theirs that named a sample
+    contact as beneficiary keeps, with no beneficiary. Organizations and tags only the
+    sample network used go with it.
+    """
+    with db.atomic():
+        n = Contact.select().where(Contact.is_sample == True).count()  # noqa: E712
+        if not n:
+            return 0
+        db.execute_sql(
+            "DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM contact WHERE is_sample)"
+        )
+        Contact.delete().where(Contact.is_sample == True).execute()  # noqa: E712
+        sample_orgs = [name for stems, *_ in INDUSTRIES.values() for name in stems]
+        used_orgs = Contact.select(Contact.organization).where(Contact.organization.is_null(False))
+        Organization.delete().where(
+            Organization.name.in_(sample_orgs) & Organization.id.not_in(used_orgs)
+        ).execute()
+        Tag.delete().where(
+            Tag.name.in_(TAGS) & Tag.id.not_in(ContactTag.select(ContactTag.tag))
+        ).execute()
+    return n

@@ -261,9 +261,32 @@ class Balance:
         return self.received > 0 and self.given < self.target * self.received
 
     def ratio_text(self) -> str:
-        if self.received == 0:
-            return f"{self.given}:0"
-        return f"{self.given / self.received:.1f}:1"
+        return format_ratio(self.ratio, self.given, self.received)
+
+
+NOTHING_RECEIVED = "nothing received yet"
+NO_FAVORS = "no favors yet"
+
+
+def format_ratio(ratio: float | None, given: int, received: int, *, short: bool = False) -> str:
+    """The one way favorbook writes a give:take ratio: "2.3:1", one decimal.
+
+    With nothing received there is no ratio: "nothing received yet" when something was
+    given, "no favors yet" when neither way has a favor. ``short`` is for narrow table
+    columns: "∞" and "" instead of the words. ``ratio`` may be None, then it is computed
+    from the counts.
+    """
+    if received <= 0:
+        if short:
+            return "∞" if given > 0 else ""
+        return NOTHING_RECEIVED if given > 0 else NO_FAVORS
+    value = given / received if ratio is None else ratio
+    return f"{value:.1f}:1"
+
+
+def format_target(target: float) -> str:
+    """The give:take target without a needless ".0": "4:1", "4.5:1"."""
+    return f"{round(float(target), 2):g}:1"
 
 
 def balance(

@@ -138,8 +138,12 @@ ORDERS = {
     "company": "o.name IS NULL, o.name COLLATE NOCASE",
     "kind": "c.kind",
     "last_contact": "c.last_interaction_at IS NULL, c.last_interaction_at",
+    # The give:take ratio the column shows; nothing received sorts above any ratio,
+    # and contacts with no favors at all come last (no commas: _ordered splits on them).
     "balance": (
-        "(SELECT coalesce(sum(CASE WHEN fa.direction = 'given' THEN 1 ELSE -1 END), 0)"
+        "(SELECT max(fa.id) FROM favor fa WHERE fa.contact_id = c.id) IS NULL,"
+        " (SELECT CASE WHEN sum(fa.direction = 'received') = 0 THEN 1e18"
+        " ELSE 1.0 * sum(fa.direction = 'given') / sum(fa.direction = 'received') END"
         " FROM favor fa WHERE fa.contact_id = c.id)"
     ),
     "next_followup": (

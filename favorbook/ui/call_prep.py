@@ -26,8 +26,8 @@ from favorbook.errors import FavorbookError
 from favorbook.services import contacts, conversations, favors, followups, questions
 from favorbook.services.dates import local_day_text
 from favorbook.ui.refresh import FollowsChanges
+from favorbook.ui.style import warning_red
 
-WARNING_RED = "#c0392b"
 MAX_ANSWERS = 6
 MAX_CONVERSATIONS = 3
 
@@ -390,7 +390,7 @@ class CallPrep(FollowsChanges, QWidget):
         open_fu = followups.open_followups(contact_id=contact_id)
         for f in open_fu:
             late = (
-                f" <b style='color:{WARNING_RED}'>{escape(self.tr('overdue'))}</b>"
+                f" <b style='color:{warning_red()}'>{escape(self.tr('overdue'))}</b>"
                 if f.overdue()
                 else ""
             )

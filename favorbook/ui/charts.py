@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from favorbook.services.favors import format_ratio, format_target
+
 GOOD = QColor("#2e9d6a")
 """Accent: the ratio meets the target (a mid green, readable on light and dark)."""
 SHORT = QColor("#e08a1e")
@@ -33,10 +35,6 @@ def _muted(widget: QWidget) -> QColor:
     color = QColor(_role(widget, QPalette.ColorRole.Text))
     color.setAlphaF(0.65)
     return color
-
-
-def ratio_label(value: float) -> str:
-    return f"{value:.1f}:1" if value < 10 else f"{value:.0f}:1"
 
 
 class RatioGauge(QWidget):
@@ -101,13 +99,13 @@ class RatioGauge(QWidget):
         p.setPen(QPen(_role(self, QPalette.ColorRole.Text), 2))
         p.drawLine(QPointF(x, bar.top() - 4), QPointF(x, bar.bottom() + 4))
         p.setPen(_role(self, QPalette.ColorRole.Text))
-        target_text = self.tr("target %1").replace("%1", ratio_label(self._target))
+        target_text = self.tr("target %1").replace("%1", format_target(self._target))
         width = fm.horizontalAdvance(target_text)
         left = min(max(0.0, x - width / 2), self.width() - width)
         p.drawText(QPointF(left, fm.ascent()), target_text)
         p.setPen(_muted(self))
         p.drawText(QPointF(bar.left() - pad + 2, bar.bottom() + 4 + fm.ascent()), "0")
-        end_text = ratio_label(end)
+        end_text = format_target(end)
         p.drawText(
             QPointF(
                 self.width() - fm.horizontalAdvance(end_text) - 2, bar.bottom() + 4 + fm.ascent()
@@ -259,8 +257,7 @@ class MonthlyRatioChart(QWidget):
                 ratio = bar.ratio
                 text = self.tr("%1: %2 given, %3 received").replace("%1", bar.label)
                 text = text.replace("%2", str(bar.given)).replace("%3", str(bar.received))
-                if ratio is not None:
-                    text += f" ({ratio_label(ratio)})"
+                text += f" ({format_ratio(ratio, bar.given, bar.received)})"
                 QToolTip.showText(event.globalPosition().toPoint(), text, self)
                 return
         QToolTip.hideText()

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from favorbook.services import contacts
 from favorbook.services.dates import local_day_text
+from favorbook.services.favors import format_ratio
+from favorbook.ui.style import warning_color
 
 BLOCK = 200
-WARNING_RED = "#c0392b"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -98,37 +99,48 @@ class ContactListModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
         ):
             return None
         row = self._row(index.row())
         if row is None:  # deleted since the id list was made
             return None
         column = index.column()
+        if role == Qt.ItemDataRole.FontRole:
+            if not row.sample:
+                return None
+            font = QFont(QApplication.font())
+            font.setItalic(True)
+            return font
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.archived:
                 return QApplication.palette().color(
                     QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
                 )
             if column == self.FAVORS and row.overdrawn:
-                return QColor(WARNING_RED)
+                return warning_color()
             if (
                 column == self.NEXT_FOLLOWUP
                 and row.next_followup
                 and (row.next_followup < dt.date.today())
             ):
-                return QColor(WARNING_RED)
+                return warning_color()
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
+            lines = []
             if column == self.FAVORS:
                 text = (
-                    self.tr("Favors given: %1, received: %2")
-                    .replace("%1", str(row.given))
-                    .replace("%2", str(row.received))
+                    self.tr("Give:take %1 — favors given: %2, received: %3")
+                    .replace("%1", format_ratio(None, row.given, row.received))
+                    .replace("%2", str(row.given))
+                    .replace("%3", str(row.received))
                 )
                 if row.overdrawn:
                     text += " — " + self.tr("overdrawn: give before you ask again")
-                return text
-            return None
+                lines.append(text)
+            if row.sample:
+                lines.append(self.tr("Sample contact — File › Remove Sample Network takes it away"))
+            return "\n".join(lines) or None
         if column == self.NAME:
             return row.name
         if column == self.COMPANY:
@@ -138,7 +150,7 @@ class ContactListModel(QAbstractTableModel):
         if column == self.LAST_CONTACT:
             return local_day_text(row.last_contact)
         if column == self.FAVORS:
-            return f"{row.given}:{row.received}" if row.given or row.received else ""
+            return format_ratio(None, row.given, row.received, short=True)
         if column == self.NEXT_FOLLOWUP:
             return row.next_followup.isoformat() if row.next_followup else ""
         return None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, search, vetting
+from favorbook.services.favors import format_ratio
 from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
 from favorbook.ui.contact_model import ContactListModel
@@ -211,7 +212,7 @@ class ContactsPage(QWidget):
         for column, sample in (
             (2, "Customer"),
             (3, "2026-12-31"),
-            (4, "12:3"),
+            (4, format_ratio(None, 99, 1, short=True)),
             (5, "2026-12-31"),
         ):
             title = self.model.headerData(

@@ -12,13 +12,13 @@ from favorbook.services import conversations, followups, questions
 from favorbook.services.dates import local_datetime_text
 from favorbook.ui.record_list import (
     GOOD_GREEN,
-    WARNING_RED,
     Column,
     RecordListWidget,
     RecordTableModel,
     contact_column,
     first_line,
 )
+from favorbook.ui.style import warning_red
 from favorbook.ui.undo import DeleteConversationCommand
 
 NEW_CONVERSATION_SHORTCUT = "Ctrl+Shift+L"
@@ -283,7 +283,7 @@ class ConversationLog(RecordListWidget):
                 if f.done:
                     state = f" ({escape(tr('done'))})"
                 elif f.overdue():
-                    state = f" <b style='color:{WARNING_RED}'>{escape(tr('overdue'))}</b>"
+                    state = f" <b style='color:{warning_red()}'>{escape(tr('overdue'))}</b>"
                 items.append(f"<li>{f.due_on.isoformat()}: {escape(f.title)}{state}</li>")
             parts.append(f"<p><b>{escape(tr('Follow-ups'))}</b></p><ul>{''.join(items)}</ul>")
         return "".join(parts)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.services import dashboard as dashboard_service
 from favorbook.services.dashboard import Capped
+from favorbook.services.favors import format_ratio, format_target
 from favorbook.ui.bus import Bus
 from favorbook.ui.charts import (
     GOOD,
@@ -41,7 +42,6 @@ from favorbook.ui.charts import (
     MonthBar,
     MonthlyRatioChart,
     RatioGauge,
-    ratio_label,
 )
 from favorbook.ui.refresh import FollowsChanges
 
@@ -208,6 +208,7 @@ class Dashboard(FollowsChanges, QWidget):
         self.ratio_card = Card(self.tr("Give : take"), "ratioCard")
         self.ratio_value = QLabel()
         self.ratio_value.setObjectName("ratioValue")
+        self.ratio_value.setWordWrap(True)  # "nothing received yet" in a narrow card
         font = self.ratio_value.font()
         font.setPointSizeF(font.pointSizeF() * 2.0)
         font.setBold(True)
@@ -363,13 +364,13 @@ class Dashboard(FollowsChanges, QWidget):
     def _show_ratio(self, data) -> None:
         bal = data.balance
         self.gauge.set_values(bal.ratio, bal.target, bal.given)
-        target = ratio_label(bal.target)
+        target = format_target(bal.target)
         if bal.given == 0 and bal.received == 0:
             self.ratio_value.setText("–")
             words = self.tr(
-                "No favors logged yet. The target is to give %1 for every one you take."
+                "No favors logged yet. The target is %1: give %2 for every one you take."
             )
-            self.ratio_words.setText(words.replace("%1", f"{bal.target:g}"))
+            self.ratio_words.setText(words.replace("%1", target).replace("%2", f"{bal.target:g}"))
             return
         self.ratio_value.setText(bal.ratio_text())
         given = (
@@ -405,7 +406,7 @@ class Dashboard(FollowsChanges, QWidget):
             bars.append(MonthBar(label, m.given, m.received))
         self.month_chart.set_data(bars, data.balance.target)
         self.month_chart.setAccessibleDescription(
-            "; ".join(f"{b.label}: {b.given}:{b.received}" for b in bars)
+            "; ".join(f"{b.label}: {format_ratio(None, b.given, b.received)}" for b in bars)
         )
         given = sum(m.given for m in data.months)
         received = sum(m.received for m in data.months)

@@ -428,13 +428,13 @@ def install(window) -> DataActions:
     ):
         actions.export_menu.addAction(act)
     actions.export_sheet_action = action(
-        actions.tr("Export Contact &Sheet (PDF)…"),
+        actions.tr("Export Contact Sheet (P&DF)…"),
         actions.export_sheet,
         QKeySequence("Ctrl+Shift+E"),
         "exportSheet",
     )
     actions.print_sheet_action = action(
-        actions.tr("&Print Contact Sheet…"),
+        actions.tr("Prin&t Contact Sheet…"),
         actions.print_sheet,
         QKeySequence(QKeySequence.StandardKey.Print),
         "printSheet",

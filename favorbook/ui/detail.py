@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 
 from favorbook.services import contacts, conversations, favors, followups, vetting
 from favorbook.services.dates import local_day_text
+from favorbook.ui.style import warning_red
 
 
 def tr(text: str) -> str:
@@ -24,18 +25,19 @@ def glance_html(contact_id: int) -> str:
     parts: list[str] = []
 
     ratio = bal.ratio_text()
+    target = favors.format_target(bal.target)
     verdict = ""
     if bal.overdrawn:
         verdict = (
-            f" <span style='color:#c0392b'><b>{escape(tr('Overdrawn'))}</b>: "
+            f" <span style='color:{warning_red()}'><b>{escape(tr('Overdrawn'))}</b>: "
             f"{escape(tr('give before you ask again'))}</span>"
         )
     elif bal.given or bal.received:
         verdict = f" <span style='color:#27ae60'>{escape(tr('In good standing'))}</span>"
     parts.append(
         f"<h3>{escape(tr('Favor balance'))}</h3>"
-        f"<p><span style='font-size:large'><b>{ratio}</b></span> "
-        f"{escape(tr('given:received'))} ({escape(tr('target'))} {bal.target:g}:1){verdict}<br>"
+        f"<p>{escape(tr('give:take'))} <span style='font-size:large'><b>{escape(ratio)}</b></span>"
+        f" ({escape(tr('target'))} {escape(target)}){verdict}<br>"
         f"{bal.given} {escape(tr('given'))}, {bal.received} {escape(tr('received'))}; "
         f"{escape(tr('open IOUs'))}: {bal.open_owed_to_me} {escape(tr('owed to me'))}, "
         f"{bal.open_i_owe} {escape(tr('I owe'))}</p>"
@@ -60,7 +62,7 @@ def glance_html(contact_id: int) -> str:
         talk.append(f"{escape(tr('last'))} {local_day_text(stats.last_at)}")
     if c.touch_due_on and c.touch_due_on <= dt.date.today():
         talk.append(
-            f"<b style='color:#c0392b'>{escape(tr('due for a touch since'))} "
+            f"<b style='color:{warning_red()}'>{escape(tr('due for a touch since'))} "
             f"{c.touch_due_on.isoformat()}</b>"
         )
     elif c.touch_due_on:
@@ -78,7 +80,11 @@ def glance_html(contact_id: int) -> str:
     if open_fu:
         items = "".join(
             f"<li>{f.due_on.isoformat()}: {escape(f.title)}"
-            + (f" <b style='color:#c0392b'>{escape(tr('overdue'))}</b>" if f.overdue() else "")
+            + (
+                f" <b style='color:{warning_red()}'>{escape(tr('overdue'))}</b>"
+                if f.overdue()
+                else ""
+            )
             + "</li>"
             for f in open_fu
         )

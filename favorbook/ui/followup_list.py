@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 from favorbook.services import followups
 from favorbook.services.dates import local_day_text
 from favorbook.ui.record_list import (
-    WARNING_RED,
     Column,
     RecordListWidget,
     RecordTableModel,
     contact_column,
     make_table,
 )
+from favorbook.ui.style import warning_color
 from favorbook.ui.undo import CompleteFollowUpCommand, RescheduleFollowUpCommand
 
 NEW_FOLLOWUP_SHORTCUT = "Ctrl+Shift+U"
@@ -86,7 +86,7 @@ class FollowUpModel(RecordTableModel):
         if f.done:
             return _disabled_text()
         if f.overdue():
-            return QColor(WARNING_RED)
+            return warning_color()
         return None
 
 
@@ -109,7 +109,7 @@ class TouchDueModel(RecordTableModel):
                 tr("Due for a touch since"),
                 lambda t: t.due_on.isoformat(),
                 key=lambda t: (t.due_on, t.contact_id),
-                color=lambda t: QColor(WARNING_RED),
+                color=lambda t: warning_color(),
                 sample="2026-12-31",
             ),
             Column(

@@ -18,13 +18,13 @@ from favorbook.services import favors
 from favorbook.ui.record_list import (
     CALM_BLUE,
     GOOD_GREEN,
-    WARNING_RED,
     Column,
     RecordListWidget,
     RecordTableModel,
     contact_column,
     first_line,
 )
+from favorbook.ui.style import warning_color, warning_red
 from favorbook.ui.undo import DeleteFavorCommand
 
 NEW_FAVOR_SHORTCUT = "Ctrl+Shift+F"
@@ -96,7 +96,7 @@ class LedgerModel(RecordTableModel):
                 "status",
                 tr("Status"),
                 self.status_text,
-                color=lambda f: QColor(WARNING_RED) if f.is_open_iou else None,
+                color=lambda f: warning_color() if f.is_open_iou else None,
                 sample="Open IOU · acknowledged",
             ),
         ]
@@ -228,7 +228,7 @@ class LedgerView(RecordListWidget):
             self.balance_label.clear()
             return
         bal = favors.balance(self.contact_id)
-        target = f"{bal.target:g}:1"
+        target = favors.format_target(bal.target)
         parts = [
             self.tr("Given <b>%1</b>").replace("%1", str(bal.given)),
             self.tr("received <b>%1</b>").replace("%1", str(bal.received)),
@@ -242,7 +242,7 @@ class LedgerView(RecordListWidget):
         text = " · ".join(parts)
         if bal.overdrawn:
             text += (
-                f" — <b style='color:{WARNING_RED}'>"
+                f" — <b style='color:{warning_red()}'>"
                 + escape(self.tr("Overdrawn: give before you ask again"))
                 + "</b>"
             )

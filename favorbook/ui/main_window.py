@@ -221,6 +221,12 @@ class MainWindow(QMainWindow):
         self.sample_action = self._action(
             self.file_menu, self.tr("Load Sample Net&work"), self.load_sample, name="loadSample"
         )
+        self.remove_sample_action = self._action(
+            self.file_menu,
+            self.tr("Re&move Sample Network"),
+            self.remove_sample,
+            name="removeSample",
+        )
         self.file_menu.addSeparator()
         self.preferences_action = self._action(
             self.file_menu,
@@ -382,6 +388,7 @@ class MainWindow(QMainWindow):
         self.contacts_page.reload()
         has_contacts = self.contacts_page.stack.currentWidget() is not self.contacts_page.welcome
         self.sample_action.setEnabled(not has_contacts or demo.has_sample())
+        self.remove_sample_action.setEnabled(demo.has_sample())
         self._update_status()
         self._contact_selected(self.contacts_page.contact_id)
 
@@ -576,6 +583,28 @@ class MainWindow(QMainWindow):
             self.reload()
             self._said(self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)))
 
+    def remove_sample(self) -> None:
+        if self._job is not None or not demo.has_sample():
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove sample network"),
+            self.tr(
+                "Remove every sample contact with their favors, conversations and "
+                "follow-ups? Your own contacts are not touched."
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            count = demo.remove_sample()
+        except Exception as error:  # noqa: BLE001 - shown to the user, nothing was changed
+            QMessageBox.warning(self, self.tr("Remove sample network"), describe_error(error))
+            return
+        self.bus.undo_stack.clear()  # older commands may refer to the rows that went
+        self.bus.changed.emit()
+        self._said(self.tr("Removed the sample network (%1 contacts).").replace("%1", f"{count:,}"))
+
     def _update_status(self) -> None:
         count = contacts.count_contacts()
         if not contacts.count_contacts(include_archived=True):
@@ -590,9 +619,9 @@ class MainWindow(QMainWindow):
         self.summary_label.setText(
             people
             + " · "
-            + self.tr("give:take %1 (target %2:1)")
+            + self.tr("give:take %1 (target %2)")
             .replace("%1", bal.ratio_text())
-            .replace("%2", f"{bal.target:g}")
+            .replace("%2", favors.format_target(bal.target))
         )
 
     # --- dialogs --------------------------------------------------------------------

@@ -42,6 +42,8 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     sub.append(escape(tr(c.kind.capitalize())))
     if c.archived:
         sub.append(f"<b>{escape(tr('Archived'))}</b>")
+    if c.sample:
+        sub.append(f"<i>{escape(tr('Sample contact'))}</i>")
     parts.append(f"<p>{' · '.join(sub)}</p>")
 
     rows: list[tuple[str, str]] = []

@@ -7,7 +7,6 @@ import datetime as dt
 from html import escape
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,7 +24,6 @@ from favorbook.errors import FavorbookError
 from favorbook.services import contacts, referrals, vetting
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
-    WARNING_RED,
     Section,
     contact_link,
     fill_with_scroll,
@@ -38,6 +36,7 @@ from favorbook.ui.call_prep import (
 from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, ReferralOutcomeDialog
 from favorbook.ui.record_list import RowsTableModel, read_only_table
 from favorbook.ui.refresh import FollowsChanges
+from favorbook.ui.style import warning_color, warning_red
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -58,7 +57,7 @@ class ReferralRow(QWidget):
             extra += f"<br><i>{escape(view.note)}</i>"
         if view.override_reason:
             extra += (
-                f"<br><span style='color:{WARNING_RED}'>{escape(tab.tr('Not vetted; override:'))}"
+                f"<br><span style='color:{warning_red()}'>{escape(tab.tr('Not vetted; override:'))}"
                 f"</span> {escape(view.override_reason)}"
             )
         self.label = text_label(f"{html}<br><span>{meta}</span>{extra}", rich=True)
@@ -381,7 +380,7 @@ class VettedTableModel(RowsTableModel):
                 text = p.revet_on.isoformat()
                 return text + "  " + self.tr("(due)") if self.due(index.row()) else text
         elif role == Qt.ItemDataRole.ForegroundRole and c == self.REVET and self.due(index.row()):
-            return QColor(WARNING_RED)
+            return warning_color()
         elif role == ID_ROLE:
             return p.contact_id
         return None

@@ -24,7 +24,6 @@ from favorbook.services import vetting
 from favorbook.services._common import today
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
-    WARNING_RED,
     Section,
     contact_link,
     fill_with_scroll,
@@ -35,6 +34,7 @@ from favorbook.ui.call_prep import (
 from favorbook.ui.forms.pickers import ContactPicker
 from favorbook.ui.forms.vetting_form import VettingDialog
 from favorbook.ui.refresh import FollowsChanges
+from favorbook.ui.style import warning_red
 
 # Deliberate accents: white text on a coloured badge reads on light and dark themes.
 BADGE_COLOURS = {
@@ -197,7 +197,7 @@ class VettingTab(FollowsChanges, QWidget):
             lines.append(escape(self.tr("No re-vet date.")))
         elif v.revet_due():
             lines.append(
-                f"<b style='color:{WARNING_RED}'>"
+                f"<b style='color:{warning_red()}'>"
                 f"{escape(self.tr('Re-vet due since %1').replace('%1', v.revet_on.isoformat()))}"
                 "</b>"
             )

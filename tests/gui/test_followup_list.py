@@ -6,12 +6,11 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView
 
 from favorbook.services import conversations, followups
 from favorbook.ui.followup_list import FollowUpList
-from favorbook.ui.record_list import WARNING_RED
+from favorbook.ui.style import warning_color
 from tests.gui.helpers import column_texts, show_active
 
 
@@ -63,7 +62,7 @@ def test_overdue_is_red_and_due_today_bold(qtbot, bus, promises):
     page = make_view(qtbot, bus)
     state = page.model.column_named("state")
     late = page.model.index(0, state)
-    assert late.data(Qt.ItemDataRole.ForegroundRole) == QColor(WARNING_RED)
+    assert late.data(Qt.ItemDataRole.ForegroundRole) == warning_color()
     assert page.model.index(1, state).data(Qt.ItemDataRole.FontRole).bold()
     assert page.model.index(2, state).data(Qt.ItemDataRole.ForegroundRole) is None
 

@@ -111,3 +111,15 @@ def test_how_to_reach_them_comes_before_the_summary(tab, make_contact):
     tab.show_contact(ann)
     text = tab.browser.toPlainText()
     assert text.index("+1 415-555-0100") < text.index("Favor balance")
+
+
+def test_a_sample_contact_says_so_under_its_name(tab, make_contact):
+    from favorbook.services import demo
+
+    own = make_contact("Own", "Person")
+    demo.load(2, force=True)
+    sample = next(i for i in contacts.list_ids() if i != own)
+    tab.show_contact(sample)
+    assert "Sample contact" in tab.browser.toPlainText()
+    tab.show_contact(own)
+    assert "Sample contact" not in tab.browser.toPlainText()

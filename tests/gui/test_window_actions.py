@@ -146,3 +146,43 @@ def test_cancelling_the_sample_load_leaves_nothing(window, qtbot, monkeypatch):
     assert contacts.count_contacts(include_archived=True) == 0
     assert "cancelled" in window.statusBar().currentMessage()
     assert window.stack.currentWidget() is window.welcome
+
+
+def test_remove_sample_network_asks_then_keeps_own_contacts(
+    window, qtbot, make_contact, monkeypatch
+):
+    from PySide6.QtGui import QAction, QUndoCommand
+    from PySide6.QtWidgets import QMessageBox
+
+    from favorbook.services import demo
+
+    action = window.findChild(QAction, "removeSample")
+    file_actions = [a.objectName() for a in window.file_menu.actions()]
+    assert file_actions.index("removeSample") == file_actions.index("loadSample") + 1
+    own = make_contact("Own", "Person")
+    window.reload()
+    assert not action.isEnabled()  # nothing to remove yet
+    demo.load(force=True)
+    favors.log_favor(own, "given", "Intro")
+    window.reload()
+    assert action.isEnabled()
+    window.bus.undo_stack.push(QUndoCommand("an earlier edit"))
+
+    asked = []
+
+    def answer(reply):
+        return lambda *args, **kwargs: asked.append(args[2]) or reply
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    action.trigger()
+    assert demo.has_sample() and "Your own contacts are not touched" in asked[0]
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    with qtbot.waitSignal(window.bus.changed):
+        action.trigger()
+    assert not demo.has_sample()
+    assert contacts.list_ids(include_archived=True) == [own]
+    assert favors.balance(own).given == 1
+    assert window.statusBar().currentMessage() == "Removed the sample network (60 contacts)."
+    assert not window.bus.undo_stack.canUndo()
+    assert not action.isEnabled()

@@ -170,3 +170,33 @@ def test_no_display_gives_a_message_not_an_abort(tmp_path):
     assert out.returncode == 1
     assert "no display" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_demo_remove_takes_the_sample_away_and_keeps_own_contacts(db, make_contact, capsys):
+    from favorbook.services import contacts
+
+    own = make_contact("Own", "Person")
+    assert main(["demo", "--force", "--contacts", "7"]) == 0
+    capsys.readouterr()
+    assert main(["demo", "--remove"]) == 0
+    assert "Removed the sample network (7 contacts)" in capsys.readouterr().out
+    assert contacts.list_ids() == [own]
+    assert main(["demo", "--remove"]) == 0
+    assert "no sample network" in capsys.readouterr().out
+
+
+def test_stats_text_writes_ratios_one_way(db, make_contact, capsys):
+    from favorbook.services import favors, settings
+
+    ann = make_contact()
+    assert main(["stats"]) == 0
+    assert "no favors yet (target 4:1)" in capsys.readouterr().out
+    for _ in range(7):
+        favors.log_favor(ann, "given", "Help")
+    assert main(["stats"]) == 0
+    assert "nothing received yet (target 4:1)" in capsys.readouterr().out
+    for _ in range(3):
+        favors.log_favor(ann, "received", "Lunch")
+    settings.set_target_ratio(4.5)
+    assert main(["stats"]) == 0
+    assert "2.3:1 (target 4.5:1)" in capsys.readouterr().out

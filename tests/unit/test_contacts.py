@@ -354,3 +354,14 @@ def test_list_rows_flag_overdrawn_against_the_target(make_contact):
     assert contacts.rows([ann])[ann].overdrawn  # 3:1 is below 4:1
     settings.set_target_ratio(3)
     assert not contacts.rows([ann])[ann].overdrawn
+
+
+def test_list_rows_say_which_contacts_are_sample_data(make_contact):
+    from favorbook.services import demo
+
+    own = make_contact("Own", "Person")
+    demo.load(3, force=True)
+    ids = contacts.list_ids()
+    rows = contacts.rows(ids)
+    assert {i for i in ids if rows[i].sample} == set(ids) - {own}
+    assert not rows[own].sample

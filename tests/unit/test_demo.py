@@ -135,3 +135,36 @@ def test_sample_shows_a_recommendation_made_with_an_override(db):
     overrides = Referral.select().where(Referral.override_reason.is_null(False))
     assert overrides.count() >= 1
     assert all(r.kind == "outbound" for r in overrides)
+
+
+def test_remove_sample_keeps_the_users_own_contacts(db, make_contact):
+    from favorbook.db import models
+    from favorbook.db.models import Favor, Organization
+
+    own = make_contact("Own", "Person")
+    demo.load(force=True)
+    stranger = next(i for i in contacts.list_ids() if i != own)
+    kept = favors.log_favor(own, "given", "Introduced them", beneficiary_id=stranger)
+    assert demo.has_sample()
+    assert demo.remove_sample() == 60
+    assert not demo.has_sample()
+    assert contacts.list_ids() == [own]
+    favor = Favor.get_by_id(kept)
+    assert favor.beneficiary_id is None
+    assert Favor.select().count() == 1  # the sample's own favors went with them
+    fts = models.db.execute_sql("SELECT rowid FROM contact_fts").fetchall()
+    assert fts == [(own,)]
+    assert not Organization.select().where(Organization.name == "Brightline Facilities").exists()
+    assert demo.remove_sample() == 0
+
+
+def test_remove_sample_is_one_transaction(sample, monkeypatch):
+    from favorbook.db.models import Tag
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(Tag, "delete", broken)
+    with pytest.raises(RuntimeError):
+        demo.remove_sample()
+    assert contacts.count_contacts() == 60

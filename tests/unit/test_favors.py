@@ -34,11 +34,31 @@ def test_balance_counts_values_and_ratio(make_contact):
 def test_ratio_is_none_while_nothing_was_received(make_contact):
     ann = make_contact()
     assert favors.balance(ann).ratio is None
+    assert favors.balance(ann).ratio_text() == "no favors yet"
     _give(ann, 3)
     bal = favors.balance(ann)
     assert bal.ratio is None
-    assert bal.ratio_text() == "3:0"
+    assert bal.ratio_text() == "nothing received yet"
     assert not bal.overdrawn
+
+
+def test_one_ratio_format():
+    assert favors.format_ratio(7 / 3, 7, 3) == "2.3:1"
+    assert favors.format_ratio(None, 7, 3) == "2.3:1"
+    assert favors.format_ratio(3.0, 3, 1) == "3.0:1"
+    assert favors.format_ratio(None, 0, 2) == "0.0:1"
+    assert favors.format_ratio(None, 5, 0) == "nothing received yet"
+    assert favors.format_ratio(None, 0, 0) == "no favors yet"
+    assert favors.format_ratio(None, 5, 0, short=True) == "∞"
+    assert favors.format_ratio(None, 0, 0, short=True) == ""
+    assert favors.format_ratio(None, 7, 3, short=True) == "2.3:1"
+
+
+def test_targets_drop_a_needless_decimal():
+    assert favors.format_target(4.0) == "4:1"
+    assert favors.format_target(4) == "4:1"
+    assert favors.format_target(4.5) == "4.5:1"
+    assert favors.format_target(2.25) == "2.25:1"
 
 
 def test_balance_between_dates(make_contact, today):

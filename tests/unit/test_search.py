@@ -261,7 +261,9 @@ def test_list_filters_and_orders(db, make_contact, today):
     assert search_ids("", filters=ListFilter(touch_due=True), on=today - dt.timedelta(days=1)) == []
     assert search_ids("", order="company") == [bo, ann, cy]  # no company last
     assert search_ids("", order="company", descending=True) == [ann, bo, cy]
-    assert search_ids("", order="balance") == [bo, cy, ann]
+    # By give:take ratio: bo took one (0.0:1), ann received nothing yet, cy has no favors.
+    assert search_ids("", order="balance") == [bo, ann, cy]
+    assert search_ids("", order="balance", descending=True) == [ann, bo, cy]
     assert search_ids("", order="next_followup") == [cy, ann, bo]
     assert search_ids("", order="next_followup", descending=True) == [ann, cy, bo]
     assert search_ids("a", order="name") == search_ids("a", order="name")

@@ -248,3 +248,15 @@ def test_compact_keeps_the_counts_and_shortens(make_contact):
         assert small.name == "Many Things"
     html = sheet.sheet_html([sheet.compact(data, 2)])
     assert "+5 more in favorbook" in html
+
+
+def test_balance_is_written_like_everywhere_else(make_contact):
+    ann = make_contact("Ann", "Lee")
+    for _ in range(7):
+        favors.log_favor(ann, "given", "Help")
+    html = sheet.sheet_html([sheet.sheet_data(ann)])
+    assert "nothing received yet" in html and "(target 4:1)" in html
+    for _ in range(3):
+        favors.log_favor(ann, "received", "Lunch")
+    html = sheet.sheet_html([sheet.sheet_data(ann)])
+    assert "2.3:1" in html and "4.0:1" not in html

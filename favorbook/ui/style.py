@@ -1,0 +1,50 @@
+"""Accent colours shared by every widget, chosen to read on light and dark palettes.
+
+Warnings (overdue, overdrawn, open IOUs) use one red. On a dark palette the usual red
+is too dim against the background, so ``warning_red()`` picks a lighter one there; both
+keep a WCAG contrast of at least 4.5:1 against the palette they are used on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+WARNING_RED = "#c0392b"
+"""The warning red on a light palette (5.4:1 against white)."""
+WARNING_RED_ON_DARK = "#ff8a80"
+"""The warning red on a dark palette (7.1:1 against #202020, 4.6:1 against #3c3f41)."""
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(color: QColor | str) -> float:
+    """WCAG relative luminance of a colour, 0 (black) to 1 (white)."""
+    c = QColor(color)
+    return 0.2126 * _channel(c.red()) + 0.7152 * _channel(c.green()) + 0.0722 * _channel(c.blue())
+
+
+def contrast(a: QColor | str, b: QColor | str) -> float:
+    """WCAG contrast ratio of two colours, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """True when text is painted on a dark background (a dark theme)."""
+    palette = palette or QGuiApplication.palette()
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    return luminance(base) < luminance(text)
+
+
+def warning_red(palette: QPalette | None = None) -> str:
+    """The warning red as "#rrggbb" for the palette (the application's by default)."""
+    return WARNING_RED_ON_DARK if is_dark(palette) else WARNING_RED
+
+
+def warning_color(palette: QPalette | None = None) -> QColor:
+    """The warning red as a QColor, for ForegroundRole and painters."""
+    return QColor(warning_red(palette))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt, QUrl
@@ -73,7 +74,9 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
         )
     if c.cadence_days:
         touch = tr("every {0} days").format(c.cadence_days)
-        if c.touch_due_on:
+        if c.touch_due_on and c.touch_due_on <= dt.date.today():
+            touch += " — " + tr("due since {0}").format(c.touch_due_on.isoformat())
+        elif c.touch_due_on:
             touch += " — " + tr("next touch due {0}").format(c.touch_due_on.isoformat())
     else:
         touch = tr("not tracked")

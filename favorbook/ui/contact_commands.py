@@ -65,3 +65,39 @@ class DeleteContacts(QUndoCommand):
         self.bus.changed.emit()
         self.bus.open_contact.emit(self.ids[0])  # show what came back
         self.bus.message.emit(tr("%1 is back").replace("%1", _names(self.ids)))
+
+
+class EditContact(QUndoCommand):
+    """A saved contact form: undo puts the fields back as they were, redo as they were saved.
+
+    The form has already written the change when this is pushed, so the first
+    redo (which QUndoStack.push calls) does nothing. Notes and photos are not
+    part of the form and are not touched.
+    """
+
+    def __init__(self, bus: Bus, contact_id: int, before: contacts.ContactInput) -> None:
+        self.bus = bus
+        self.contact_id = contact_id
+        self.before = before
+        self.after = contacts.get_contact(contact_id).to_input()
+        self._applied = True
+        super().__init__(tr("Edit %1").replace("%1", contacts.name_of(contact_id)))
+
+    def _apply(self, data: contacts.ContactInput) -> None:
+        contacts.update_contact(self.contact_id, data)
+        self.bus.changed.emit()
+        self.bus.open_contact.emit(self.contact_id)
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self._apply(self.after)
+
+    def undo(self) -> None:
+        self._apply(self.before)
+
+
+def edit_snapshot(contact_id: int) -> contacts.ContactInput:
+    """The form fields of a contact before it is edited (for EditContact)."""
+    return contacts.get_contact(contact_id).to_input()

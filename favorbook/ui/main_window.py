@@ -23,7 +23,12 @@ from favorbook.services import contacts, demo, favors
 from favorbook.services.session import describe_error
 from favorbook.ui import data_actions
 from favorbook.ui.bus import Bus
-from favorbook.ui.contact_commands import ArchiveContacts, DeleteContacts
+from favorbook.ui.contact_commands import (
+    ArchiveContacts,
+    DeleteContacts,
+    EditContact,
+    edit_snapshot,
+)
 from favorbook.ui.contacts_page import ContactsPage, StackedTab
 from favorbook.ui.icons import themed_icon
 from favorbook.ui.worker import BackgroundJob, Cancelled
@@ -474,7 +479,12 @@ class MainWindow(QMainWindow):
         if contact_id is None:
             self._said(self.tr("Select a contact first."))
             return
-        self._open_form(ContactDialog(contact_id, self), None, self.tr("Contact saved."))
+        before = edit_snapshot(contact_id)
+        self._open_form(
+            ContactDialog(contact_id, self),
+            lambda _d: self.bus.undo_stack.push(EditContact(self.bus, contact_id, before)),
+            self.tr("Contact saved — Ctrl+Z to undo."),
+        )
 
     def log_favor(self, contact_id: object = None) -> None:
         from favorbook.ui.forms.favor_form import FavorDialog

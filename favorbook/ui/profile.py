@@ -26,6 +26,7 @@ from favorbook.errors import FavorbookError, NotFoundError, ValidationError
 from favorbook.services import contacts
 from favorbook.services.dates import local_day_text
 from favorbook.services.session import describe_error
+from favorbook.ui.contact_commands import EditContact, edit_snapshot
 from favorbook.ui.detail import glance_html
 from favorbook.ui.forms.contact_form import ContactDialog, text_box
 
@@ -247,10 +248,12 @@ class ProfileTab(QWidget):
             return
         dialog = ContactDialog(self.contact_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda cid=self.contact_id: self._edited(cid))
+        before = edit_snapshot(self.contact_id)
+        dialog.accepted.connect(lambda cid=self.contact_id: self._edited(cid, before))
         dialog.open()
 
-    def _edited(self, contact_id: int) -> None:
+    def _edited(self, contact_id: int, before) -> None:
+        self.bus.undo_stack.push(EditContact(self.bus, contact_id, before))
         self.bus.changed.emit()
         self.bus.message.emit(self.tr("Saved {0}").format(contacts.name_of(contact_id)))
 

@@ -186,3 +186,21 @@ def test_remove_sample_network_asks_then_keeps_own_contacts(
     assert window.statusBar().currentMessage() == "Removed the sample network (60 contacts)."
     assert not window.bus.undo_stack.canUndo()
     assert not action.isEnabled()
+
+
+def test_a_saved_edit_can_be_undone_and_redone(window, qtbot, make_contact):
+    ann = make_contact("Ann", "Lee", organization="Acme", tags=["golf"])
+    window.reload()
+    window.contacts_page.show_contact(ann)
+    window.edit_contact()
+    form = window.form
+    form.confirm_discard = lambda: True
+    form.fields["organization"].setEditText("Brightwave")
+    form.accept()
+    assert contacts.get_contact(ann).organization == "Brightwave"
+    assert "undo" in window.statusBar().currentMessage()
+    window.undo_action.trigger()
+    restored = contacts.get_contact(ann)
+    assert restored.organization == "Acme" and restored.tags == ["golf"]
+    window.redo_action.trigger()
+    assert contacts.get_contact(ann).organization == "Brightwave"

@@ -145,17 +145,47 @@ def settle_iou(iou_id: int, by_favor_id: int) -> None:
 
 def write_off(iou_id: int, on: dt.date | None = None) -> None:
     """Close an IOU that will never be paid back; it stays in the ledger."""
-    iou = require(Favor, iou_id, "favor")
-    if iou.expectation != "iou" or iou.settled_by_id is not None or iou.written_off_on:
-        raise ValidationError("write_off", "only an open IOU can be written off")
-    iou.written_off_on = on or today()
-    iou.save(only=[Favor.written_off_on])
+    with db.atomic():
+        iou = require(Favor, iou_id, "favor")
+        if iou.expectation != "iou" or iou.settled_by_id is not None or iou.written_off_on:
+            raise ValidationError("write_off", "only an open IOU can be written off")
+        iou.written_off_on = on or today()
+        iou.save(only=[Favor.written_off_on])
+
+
+def unsettle(iou_id: int, by_favor_id: int | None = None) -> None:
+    """Open a settled IOU again (undo of ``settle_iou``); the settling favor stays.
+
+    With ``by_favor_id``, only if that favor is still the one that settled it.
+    """
+    with db.atomic():
+        iou = require(Favor, iou_id, "favor")
+        if iou.expectation != "iou" or iou.settled_by_id is None:
+            raise ValidationError("settles", "that IOU is not settled")
+        if by_favor_id is not None and iou.settled_by_id != by_favor_id:
+            raise ValidationError("settles", "that IOU was settled by another favor since")
+        iou.settled_by = None
+        iou.settled_on = None
+        iou.save(only=[Favor.settled_by, Favor.settled_on])
+
+
+def undo_write_off(iou_id: int) -> dt.date:
+    """Open a written-off IOU again (undo of ``write_off``); returns the day it was written off."""
+    with db.atomic():
+        iou = require(Favor, iou_id, "favor")
+        if iou.expectation != "iou" or iou.written_off_on is None:
+            raise ValidationError("write_off", "that IOU is not written off")
+        day = iou.written_off_on
+        iou.written_off_on = None
+        iou.save(only=[Favor.written_off_on])
+    return day
 
 
 def set_acknowledged(favor_id: int, acknowledged: bool = True) -> None:
-    favor = require(Favor, favor_id, "favor")
-    favor.acknowledged = acknowledged
-    favor.save(only=[Favor.acknowledged])
+    with db.atomic():
+        favor = require(Favor, favor_id, "favor")
+        favor.acknowledged = bool(acknowledged)
+        favor.save(only=[Favor.acknowledged])
 
 
 def delete_favor(favor_id: int) -> None:

@@ -25,7 +25,12 @@ from favorbook.ui.record_list import (
     first_line,
 )
 from favorbook.ui.style import warning_color, warning_red
-from favorbook.ui.undo import DeleteFavorCommand
+from favorbook.ui.undo import (
+    AcknowledgeFavorCommand,
+    DeleteFavorCommand,
+    SettleIouCommand,
+    WriteOffIouCommand,
+)
 
 NEW_FAVOR_SHORTCUT = "Ctrl+Shift+F"
 
@@ -302,18 +307,17 @@ class LedgerView(RecordListWidget):
         if not ok or label not in labels:
             return
         by = candidates[labels.index(label)]
-        if self.attempt(lambda: favors.settle_iou(iou.id, by.id)):
-            self.wrote(self.tr("IOU settled"))
+        self.push(SettleIouCommand(self.bus, iou.id, by.id, iou.description))
 
     def write_off_selected(self) -> None:
         f = self.current_record()
-        if f is not None and self.attempt(lambda: favors.write_off(f.id)):
-            self.wrote(self.tr("IOU written off"))
+        if f is not None and f.is_open_iou:
+            self.push(WriteOffIouCommand(self.bus, f.id, f.description))
 
     def acknowledge_selected(self) -> None:
         f = self.current_record()
-        if f is not None and self.attempt(lambda: favors.set_acknowledged(f.id, True)):
-            self.wrote(self.tr("Favor marked acknowledged"))
+        if f is not None and not f.acknowledged:
+            self.push(AcknowledgeFavorCommand(self.bus, f.id, f.description))
 
     def delete_selected(self) -> None:
         f = self.current_record()

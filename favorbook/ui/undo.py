@@ -35,9 +35,10 @@ class BusCommand(QUndoCommand):
         try:
             call()
         except FavorbookError as exc:
-            # The record changed under us (deleted elsewhere): drop the command.
+            # The record changed under us (deleted or changed elsewhere): drop the command.
             self.setObsolete(True)
-            self.bus.message.emit(str(exc))
+            text = getattr(exc, "message", None) or str(exc)  # without the form field name
+            self.bus.message.emit(text[:1].upper() + text[1:])
         else:
             self.bus.message.emit(message)
         self.bus.changed.emit()
@@ -128,4 +129,65 @@ class RescheduleFollowUpCommand(BusCommand):
         self._run(
             lambda: followups.reschedule(self.followup_id, self.old_due),
             tr("Follow-up back on %1").replace("%1", self.old_due.isoformat()),
+        )
+
+
+class SettleIouCommand(BusCommand):
+    """Settle an open IOU with a favor back; undo opens it again."""
+
+    def __init__(self, bus, iou_id: int, by_favor_id: int, description: str = "") -> None:
+        super().__init__(bus, tr("Settle IOU “%1”").replace("%1", first_line(description, 40)))
+        self.iou_id = iou_id
+        self.by_favor_id = by_favor_id
+
+    def redo(self) -> None:
+        self._run(
+            lambda: favors.settle_iou(self.iou_id, self.by_favor_id),
+            tr("IOU settled — %1 to undo").replace("%1", undo_hint()),
+        )
+
+    def undo(self) -> None:
+        self._run(lambda: favors.unsettle(self.iou_id, self.by_favor_id), tr("IOU open again"))
+
+
+class WriteOffIouCommand(BusCommand):
+    """Write off an open IOU; undo opens it again, redo writes it off on the same day."""
+
+    def __init__(self, bus, iou_id: int, description: str = "") -> None:
+        super().__init__(bus, tr("Write off IOU “%1”").replace("%1", first_line(description, 40)))
+        self.iou_id = iou_id
+        self.day: dt.date | None = None  # today on the first run, then the day undone
+
+    def redo(self) -> None:
+        self._run(
+            lambda: favors.write_off(self.iou_id, self.day),
+            tr("IOU written off — %1 to undo").replace("%1", undo_hint()),
+        )
+
+    def undo(self) -> None:
+        def reopen() -> None:
+            self.day = favors.undo_write_off(self.iou_id)
+
+        self._run(reopen, tr("IOU open again"))
+
+
+class AcknowledgeFavorCommand(BusCommand):
+    """Mark a favor acknowledged; undo marks it not acknowledged again."""
+
+    def __init__(self, bus, favor_id: int, description: str = "") -> None:
+        super().__init__(
+            bus, tr("Mark “%1” acknowledged").replace("%1", first_line(description, 40))
+        )
+        self.favor_id = favor_id
+
+    def redo(self) -> None:
+        self._run(
+            lambda: favors.set_acknowledged(self.favor_id, True),
+            tr("Favor marked acknowledged — %1 to undo").replace("%1", undo_hint()),
+        )
+
+    def undo(self) -> None:
+        self._run(
+            lambda: favors.set_acknowledged(self.favor_id, False),
+            tr("Favor no longer marked acknowledged"),
         )

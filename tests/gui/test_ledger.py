@@ -115,7 +115,7 @@ def test_settle_write_off_and_acknowledge_change_the_status(qtbot, bus, people, 
     assert page.model.index(page.model.row_of(ids["intro"]), 0).isValid()
     assert page.model.status_text(page.current_record()) == f"Settled {settled_on}"
     assert not page.settle_action.isEnabled()
-    assert messages[-1] == "IOU settled"
+    assert messages[-1].startswith("IOU settled — ") and messages[-1].endswith("to undo")
 
     select(page, ids["part"])
     page.write_off_action.trigger()
@@ -128,6 +128,84 @@ def test_settle_write_off_and_acknowledge_change_the_status(qtbot, bus, people, 
     status = page.model.index(row, page.model.column_named("status")).data()
     assert status == "Acknowledged"
     assert not page.acknowledge_action.isEnabled()
+
+
+def status_of(view: LedgerView, favor_id: int) -> str:
+    row = view.model.row_of(favor_id)
+    return view.model.index(row, view.model.column_named("status")).data()
+
+
+def test_settle_is_undone_and_redone(qtbot, bus, people, monkeypatch, today):
+    _, _, ids = people
+    page = make_view(qtbot, bus)
+    messages = []
+    bus.message.connect(messages.append)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: (args[3][0], True))
+    select(page, ids["intro"])
+    page.settle_action.trigger()
+    settled = f"Settled {(today - dt.timedelta(days=5)).isoformat()}"
+    assert status_of(page, ids["intro"]) == settled
+    assert bus.undo_stack.undoText() == "Settle IOU “Introduced her to a recruiter”"
+
+    bus.undo_stack.undo()
+    assert status_of(page, ids["intro"]) == "Open IOU"
+    assert page.settle_action.isEnabled()
+    assert messages[-1] == "IOU open again"
+    assert ids["review"] in {f.id for f in favors.list_favors()}  # the favor back stays
+
+    bus.undo_stack.redo()
+    assert status_of(page, ids["intro"]) == settled
+    assert not page.settle_action.isEnabled()
+
+
+def test_write_off_is_undone_and_redone_on_the_same_day(qtbot, bus, people, today):
+    _, _, ids = people
+    page = make_view(qtbot, bus)
+    messages = []
+    bus.message.connect(messages.append)
+    select(page, ids["part"])
+    page.write_off_action.trigger()
+    assert status_of(page, ids["part"]) == f"Written off {today.isoformat()}"
+    assert messages[-1].startswith("IOU written off — ")
+    assert bus.undo_stack.undoText() == "Write off IOU “Found the part at a competitor”"
+
+    bus.undo_stack.undo()
+    assert status_of(page, ids["part"]) == "Open IOU"
+    assert page.write_off_action.isEnabled()
+
+    bus.undo_stack.redo()
+    assert status_of(page, ids["part"]) == f"Written off {today.isoformat()}"
+    assert not favors.open_ious(contact_id=people[1])
+
+
+def test_acknowledge_is_undone_and_redone(qtbot, bus, people):
+    _, _, ids = people
+    page = make_view(qtbot, bus)
+    select(page, ids["intro"])
+    page.acknowledge_action.trigger()
+    assert status_of(page, ids["intro"]) == "Open IOU · acknowledged"
+    assert bus.undo_stack.undoText() == "Mark “Introduced her to a recruiter” acknowledged"
+
+    bus.undo_stack.undo()
+    assert status_of(page, ids["intro"]) == "Open IOU"
+    assert page.acknowledge_action.isEnabled()
+
+    bus.undo_stack.redo()
+    assert status_of(page, ids["intro"]) == "Open IOU · acknowledged"
+
+
+def test_an_undo_of_a_settle_undone_elsewhere_says_so(qtbot, bus, people, monkeypatch):
+    _, _, ids = people
+    page = make_view(qtbot, bus)
+    messages = []
+    bus.message.connect(messages.append)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: (args[3][0], True))
+    select(page, ids["intro"])
+    page.settle_action.trigger()
+    favors.unsettle(ids["intro"])  # reopened by another route meanwhile
+    bus.undo_stack.undo()
+    assert messages[-1] == "That IOU is not settled"
+    assert status_of(page, ids["intro"]) == "Open IOU"
 
 
 def test_settle_without_a_favor_back_says_what_to_do(qtbot, bus, people, monkeypatch):

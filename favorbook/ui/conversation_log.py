@@ -158,10 +158,10 @@ class ConversationLog(RecordListWidget):
         self.body_layout.addWidget(self.splitter)
 
         self.new_action = self.make_action(
-            self.tr("Log conversation…"), self._request_new, NEW_CONVERSATION_SHORTCUT
+            self.tr("&Log conversation…"), self._request_new, NEW_CONVERSATION_SHORTCUT
         )
         self.delete_action = self.make_action(
-            self.tr("Delete"), self.delete_selected, QKeySequence.StandardKey.Delete
+            self.tr("&Delete"), self.delete_selected, QKeySequence.StandardKey.Delete
         )
         self.bar_layout.addStretch(1)
         self.context_actions = [self.delete_action, None, self.new_action]

@@ -24,6 +24,7 @@ from favorbook.ui.record_list import (
     RecordTableModel,
     contact_column,
     make_table,
+    without_mnemonic,
 )
 from favorbook.ui.style import warning_color
 from favorbook.ui.undo import CompleteFollowUpCommand, RescheduleFollowUpCommand
@@ -162,18 +163,18 @@ class FollowUpList(RecordListWidget):
         self.state_combo.currentIndexChanged.connect(self._state_changed)
 
         self.new_action = self.make_action(
-            self.tr("Add follow-up…"), self._request_new, NEW_FOLLOWUP_SHORTCUT
+            self.tr("&Add follow-up…"), self._request_new, NEW_FOLLOWUP_SHORTCUT
         )
         self.done_action = self.make_action(
-            self.tr("Mark done"), self.toggle_done_selected, QKeySequence(Qt.Key.Key_Space)
+            self.tr("&Mark done"), self.toggle_done_selected, QKeySequence(Qt.Key.Key_Space)
         )
         # Space belongs to the list only: in the filter box it types a space. The action stays
         # on the page too (where the shortcut never fires: the page itself never has focus),
         # so the window's Actions menu lists "Mark done" next to Reschedule and Snooze.
         self.done_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.view.addAction(self.done_action)
-        self.reschedule_action = self.make_action(self.tr("Reschedule…"), self._request_reschedule)
-        self.snooze_action = self.make_action(self.tr("Snooze a week"), self.snooze_selected)
+        self.reschedule_action = self.make_action(self.tr("&Reschedule…"), self._request_reschedule)
+        self.snooze_action = self.make_action(self.tr("&Snooze a week"), self.snooze_selected)
         self.bar_layout.addStretch(1)
         self.context_actions = [
             self.done_action,
@@ -276,9 +277,12 @@ class FollowUpList(RecordListWidget):
         f = self.current_record()
         has = f is not None
         self.done_action.setEnabled(has)
-        self.done_action.setText(
-            self.tr("Mark not done") if has and f.done else self.tr("Mark done")
-        )
+        done_text = self.tr("&Mark not done") if has and f.done else self.tr("&Mark done")
+        self.done_action.setText(done_text)
+        plain = without_mnemonic(done_text)
+        self.done_action.setIconText(plain)
+        shortcut = self.done_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.done_action.setToolTip(f"{plain} ({shortcut})")
         self.reschedule_action.setEnabled(has and not f.done)
         self.snooze_action.setEnabled(has and not f.done)
         self.new_action.setEnabled(self.is_page or self.contact_id is not None)

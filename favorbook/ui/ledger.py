@@ -166,15 +166,15 @@ class LedgerView(RecordListWidget):
         self.open_only.toggled.connect(self.refresh_filter)
 
         self.new_action = self.make_action(
-            self.tr("Log favor…"), self._request_new, NEW_FAVOR_SHORTCUT
+            self.tr("&Log favor…"), self._request_new, NEW_FAVOR_SHORTCUT
         )
-        self.settle_action = self.make_action(self.tr("Settle with…"), self.settle_selected)
-        self.write_off_action = self.make_action(self.tr("Write off"), self.write_off_selected)
+        self.settle_action = self.make_action(self.tr("&Settle with…"), self.settle_selected)
+        self.write_off_action = self.make_action(self.tr("&Write off"), self.write_off_selected)
         self.acknowledge_action = self.make_action(
-            self.tr("Mark acknowledged"), self.acknowledge_selected
+            self.tr("Mark &acknowledged"), self.acknowledge_selected
         )
         self.delete_action = self.make_action(
-            self.tr("Delete"), self.delete_selected, QKeySequence.StandardKey.Delete
+            self.tr("&Delete"), self.delete_selected, QKeySequence.StandardKey.Delete
         )
         self.bar_layout.addStretch(1)
         self.context_actions = [

@@ -52,6 +52,11 @@ def first_line(text: str, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def without_mnemonic(text: str) -> str:
+    """``text`` without its access-key ``&`` (a doubled ``&&`` stays one ``&``)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 def undo_hint() -> str:
     """The undo shortcut as this system writes it, for confirmations."""
     return QKeySequence(QKeySequence.StandardKey.Undo).toString(
@@ -421,13 +426,14 @@ class RecordListWidget(FollowsChanges, QWidget):
         toolbar: bool = True,
     ) -> QAction:
         action = QAction(text, self)
-        action.setIconText(text)  # keep the "…" that says a dialog follows
+        plain = without_mnemonic(text)
+        action.setIconText(plain)  # keep the "…" that says a dialog follows, drop the "&"
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             tip = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{text.rstrip('…')} ({tip})")
+            action.setToolTip(f"{plain.rstrip('…')} ({tip})")
         self.addAction(action)
         if toolbar:
             button = QToolButton(self)

@@ -391,6 +391,11 @@ def _import(args, data_dir) -> int:
                 f"{report.path}: {len(report.added)} added, {len(report.updated)} updated, "
                 f"{len(report.skipped)} skipped"
             )
+            for merged in report.merged:
+                print(
+                    f"  merged {merged['position']} into {merged['name']} "
+                    f"(same as {merged['same_as']} in this file)"
+                )
             for skip in report.skipped:
                 print(f"  skipped {skip['reason']}")
             for warning in report.warnings:

@@ -24,11 +24,12 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from favorbook.errors import NotAContactFile
-from favorbook.formats.records import ParsedFile, ParsedRecord
+from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import KINDS, Address, ContactInput, Labeled
 
 # Target -> what the mapping dialog calls it. Address parts of one column group
@@ -737,14 +738,20 @@ def detect(path: str | os.PathLike[str]) -> tuple[str, dict[str, str]]:
     return _detect(headers)
 
 
-def read_csv(path: str | os.PathLike[str], mapping: dict[str, str] | None = None) -> ParsedFile:
+def read_csv(
+    path: str | os.PathLike[str],
+    mapping: dict[str, str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> ParsedFile:
     """Read every row of a contacts CSV.
 
     With ``mapping=None`` a Google, Outlook or LinkedIn export is read with the
     mapping of its program, any other file with ``guess_mapping``. A given
     ``mapping`` (header -> target from COLUMN_TARGETS) is used as it is. Raises
     NotAContactFile (naming the file) when it is not a CSV or no column holds a
-    name, organisation, email or phone.
+    name, organisation, email or phone. ``progress(done, total)`` is called every
+    200 rows and once at the end; raising from it (ImportCancelled) stops the reading.
     """
     name = Path(path).name
     table = _table(decode(path), name)
@@ -764,6 +771,13 @@ def read_csv(path: str | os.PathLike[str], mapping: dict[str, str] | None = None
     )
     reader = _RowReader(columns, day_first=day_first, region=_phone_region(), fmt=fmt)
     parsed = ParsedFile(str(path), fmt)
-    for line, cells in table.rows:
+    total = len(table.rows)
+    if progress is not None:
+        progress(0, total)
+    for done, (line, cells) in enumerate(table.rows, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
         parsed.records.append(reader.read(line, cells))
+    if progress is not None:
+        progress(total, total)
     return parsed

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from favorbook.errors import FavorbookError, NotAContactFile, ValidationError
-from favorbook.formats.records import ParsedFile, ParsedRecord
+from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import Address, ContactInput, Labeled, child_rows
 
 NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unreadable"
@@ -58,8 +58,14 @@ def looks_like_vcard(head: bytes) -> bool:
     return text.lstrip().lower().startswith("begin:vcard")
 
 
-def read_file(path: str | os.PathLike[str]) -> ParsedFile:
-    """Read a vCard or contacts CSV file; NotAContactFile (naming it) for anything else."""
+def read_file(
+    path: str | os.PathLike[str], *, progress: Callable[[int, int], None] | None = None
+) -> ParsedFile:
+    """Read a vCard or contacts CSV file; NotAContactFile (naming it) for anything else.
+
+    ``progress(done, total)`` is called every 200 records and once at the end; raising
+    from it (ImportCancelled) stops the reading. Reading writes nothing.
+    """
     path = Path(path)
     try:
         with path.open("rb") as handle:
@@ -69,13 +75,13 @@ def read_file(path: str | os.PathLike[str]) -> ParsedFile:
     if looks_like_vcard(head):
         from favorbook.formats.vcard import read_vcards
 
-        return read_vcards(path)
+        return read_vcards(path, progress=progress)
     try:
         from favorbook.formats import csv_import
     except ImportError:
         csv_import = None
     if csv_import is not None and hasattr(csv_import, "read_csv"):
-        return csv_import.read_csv(path)
+        return csv_import.read_csv(path, progress=progress)
     raise NotAContactFile(
         f"{path} is not a contact file favorbook can read (a vCard .vcf or a contacts CSV)."
     )
@@ -102,6 +108,11 @@ class PlanItem:
     """Why an unreadable record cannot be imported."""
     warnings: list[str] = field(default_factory=list)
     """Values left out of the record (an email or phone that is not one)."""
+    same_as: int | None = None
+    """Index of an earlier record of the same file this one duplicates (same uid, email
+    or phone); then candidate_id is None and updating merges into that record's contact."""
+    same_as_position: str = ""
+    """Where that earlier record is in the file ("card 3")."""
 
     @property
     def position(self) -> str:
@@ -263,36 +274,109 @@ class _Existing:
         return None, ""
 
     def differences(self, cid: int, data: ContactInput) -> list[str]:
-        row = self.rows[cid]
-        out = []
-        for name in _COMPARED:
-            mine, theirs = getattr(data, name) or "", row[name] or ""
-            if mine and theirs and mine.casefold() != theirs.casefold():
-                out.append(name)
+        return _differences(data, self.rows[cid])
+
+
+def _differences(data: ContactInput, theirs: dict) -> list[str]:
+    out = []
+    for name in _COMPARED:
+        mine, other = getattr(data, name) or "", theirs[name] or ""
+        if mine and other and str(mine).casefold() != str(other).casefold():
+            out.append(name)
+    return out
+
+
+class _Seen:
+    """The records of the file planned so far, by uid, email and phone: a later record
+    with the same key is the same person (a contact saved twice in a phone)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[str, int]] = {}
+        """"uid:…", "email:…", "phone:…" -> ("file", index of the first record) or
+        ("db", id of the contact that record matched)."""
+
+    @staticmethod
+    def _keys(data: ContactInput, uid: str) -> list[tuple[str, str]]:
+        out = [("uid", f"uid:{uid}")] if uid else []
+        out += [("email", f"email:{e.value.lower()}") for e in data.emails]
+        out += [("phone", f"phone:{p.value}") for p in data.phones]
         return out
 
+    def match(self, data: ContactInput, uid: str) -> tuple[tuple[str, int] | None, str]:
+        for how, key in self._keys(data, uid):
+            if key in self.keys:
+                return self.keys[key], how
+        return None, ""
 
-def plan_import(parsed: ParsedFile) -> ImportPlan:
-    """Classify every record of ``parsed`` against the contacts already in favorbook."""
+    def remember(self, data: ContactInput, uid: str, target: tuple[str, int]) -> None:
+        for _how, key in self._keys(data, uid):
+            self.keys.setdefault(key, target)
+
+
+def plan_import(
+    parsed: ParsedFile, *, progress: Callable[[int, int], None] | None = None
+) -> ImportPlan:
+    """Classify every record of ``parsed`` against the contacts already in favorbook
+    and against the earlier records of the same file.
+
+    A record with the uid, an email or a phone of an earlier *new* record of the file is
+    matched (or conflicting) with ``same_as`` naming that record: updating merges it into
+    the contact added for the earlier one. One sharing a key with an earlier record that
+    matched a contact is matched to that contact. ``progress(done, total)`` is called
+    every 200 records and once at the end; raising from it (ImportCancelled) stops the
+    planning. Planning writes nothing.
+    """
     from favorbook.services import settings
 
     plan = ImportPlan(parsed)
     existing = _Existing()
+    seen = _Seen()
     region = settings.phone_region()
+    total = len(parsed.records)
+    if progress is not None:
+        progress(0, total)
     for index, record in enumerate(parsed.records):
+        if progress is not None and index and index % PROGRESS_EVERY == 0:
+            progress(index, total)
         data, warnings, reason = _checked(record, region)
         if data is None:
             plan.items.append(PlanItem(index, record, UNREADABLE, reason=reason, warnings=warnings))
             continue
-        cid, how = existing.match(data, record.uid)
         item = PlanItem(index, record, NEW, data, warnings=warnings)
+        cid, how = existing.match(data, record.uid)
+        earlier, earlier_how = seen.match(data, record.uid)
+        if cid is not None and how != "name":
+            earlier = None  # the same uid, email or phone as a contact: that contact
+        elif earlier is not None:  # an exact key of this file counts more than a name
+            cid, how = None, ""
+            if earlier[0] == "db":
+                cid, how, earlier = earlier[1], earlier_how, None
         if cid is not None:
             item.candidate_id, item.matched_by = cid, how
             item.candidate_name = existing.rows[cid]["display_name"]
             item.differences = existing.differences(cid, data)
             item.status = CONFLICTING if item.differences else MATCHED
+            seen.remember(data, record.uid, ("db", cid))
+        elif earlier is not None:
+            first = plan.items[earlier[1]]
+            item.same_as, item.same_as_position = first.index, first.position
+            item.matched_by = earlier_how
+            item.candidate_name = _display_name(first.contact)
+            item.differences = _differences(data, first.contact.__dict__)
+            item.status = CONFLICTING if item.differences else MATCHED
+            seen.remember(data, record.uid, ("file", first.index))
+        else:
+            seen.remember(data, record.uid, ("file", index))
         plan.items.append(item)
+    if progress is not None:
+        progress(total, total)
     return plan
+
+
+def _display_name(data: ContactInput) -> str:
+    from favorbook.services.contacts import _names
+
+    return _names(data)[0]
 
 
 # --- applying -----------------------------------------------------------------------------
@@ -310,6 +394,9 @@ class ImportReport:
     """{"position", "reason"} of each record not imported."""
     warnings: list[dict] = field(default_factory=list)
     """{"position", "message"}: values left out of records that were imported."""
+    merged: list[dict] = field(default_factory=list)
+    """{"position", "contact_id", "name", "same_as"} of each record merged into the contact
+    added for an earlier record of the same file ("same_as" is that record's position)."""
 
     def as_dict(self) -> dict:
         return {
@@ -319,6 +406,7 @@ class ImportReport:
             "updated": self.updated,
             "skipped": self.skipped,
             "warnings": self.warnings,
+            "merged": self.merged,
         }
 
 
@@ -382,7 +470,10 @@ class _Writer:
             self.tags[key] = Tag.create(name=name).id
         return self.tags[key]
 
-    def add(self, data: ContactInput, record: ParsedRecord) -> tuple[int, str]:
+    def add(
+        self, data: ContactInput, record: ParsedRecord, *, track: bool = False
+    ) -> tuple[int, str]:
+        """Add a contact; ``track`` keeps what it has so later records can update it."""
         from favorbook.services.contacts import _names, new_uid, photo_mime
         from favorbook.services.dates import local_date
 
@@ -390,33 +481,42 @@ class _Writer:
         self.next_id += 1
         display, sort = _names(data)
         cadence = data.cadence_days or self.default_cadence or None
-        self.rows["contact"].append(
-            {
-                "id": cid,
-                "uid": new_uid(),
-                "first_name": data.first_name,
-                "last_name": data.last_name,
-                "display_name": display,
-                "sort_name": sort,
-                "organization": self.org_id(data.organization),
-                "title": data.title,
-                "kind": data.kind,
-                "birthday": data.birthday,
-                "how_met": data.how_met,
-                "needs": data.needs,
-                "goals": data.goals,
-                "offers": data.offers,
-                "cadence_days": cadence,
-                "touch_due_on": local_date(self.now) + dt.timedelta(days=cadence)
-                if cadence
-                else None,
-                "is_sample": False,
-                "created_at": self.now,
-                "updated_at": self.now,
-                "vcard_extra": record.extra.get("vcard", ""),
-            }
-        )
+        row = {
+            "id": cid,
+            "uid": new_uid(),
+            "first_name": data.first_name,
+            "last_name": data.last_name,
+            "display_name": display,
+            "sort_name": sort,
+            "organization": self.org_id(data.organization),
+            "title": data.title,
+            "kind": data.kind,
+            "birthday": data.birthday,
+            "how_met": data.how_met,
+            "needs": data.needs,
+            "goals": data.goals,
+            "offers": data.offers,
+            "cadence_days": cadence,
+            "touch_due_on": local_date(self.now) + dt.timedelta(days=cadence) if cadence else None,
+            "is_sample": False,
+            "created_at": self.now,
+            "updated_at": self.now,
+            "vcard_extra": record.extra.get("vcard", ""),
+        }
+        self.rows["contact"].append(row)
         self._children(cid, data, 0, 0, 0, 0)
+        if track:
+            self.current[cid] = {
+                "row": row,
+                "email": {e.value.lower() for e in data.emails},
+                "phone": {p.value for p in data.phones},
+                "link": {k.value for k in data.links},
+                "address": {_address_key(a) for a in data.addresses},
+                "tag": {self.tag_id(t) for t in data.tags},
+                "note": {record.note.strip()} if record.note.strip() else set(),
+                "photo": bool(record.photo and photo_mime(record.photo)),
+                "dirty": False,
+            }
         if record.note.strip():
             self.rows["note"].append(
                 {
@@ -621,6 +721,8 @@ def apply_import(
     total = len(plan.items)
     report_progress = progress or (lambda done, total: None)
     touched: list[int] = []
+    went_into: dict[int, int] = {}  # record index -> the contact it was added to or updated
+    first_of_many = {item.same_as for item in plan.items if item.same_as is not None}
     with db.atomic():
         writer = _Writer()
         writer.preload(
@@ -638,13 +740,31 @@ def apply_import(
             choice = choices.get(item.index, item.default_choice)
             if item.status == UNREADABLE or item.contact is None:
                 report.skipped.append({"position": item.position, "reason": item.reason})
-            elif choice == ADD:
-                cid, name = writer.add(item.contact, item.record)
+            elif choice == UPDATE and item.same_as is not None and item.same_as in went_into:
+                cid = went_into[item.same_as]
+                name = writer.update(cid, item.contact, item.record)
+                went_into[item.index] = cid
+                report.merged.append(
+                    {
+                        "position": item.position,
+                        "contact_id": cid,
+                        "name": name,
+                        "same_as": item.same_as_position,
+                    }
+                )
+            elif choice == ADD or (choice == UPDATE and item.same_as is not None):
+                # (a duplicate whose earlier record was skipped is added in its place)
+                track = item.index in first_of_many or item.same_as is not None
+                cid, name = writer.add(item.contact, item.record, track=track)
                 touched.append(cid)
+                went_into[item.index] = cid
+                if choice == UPDATE:
+                    went_into[item.same_as] = cid
                 report.added.append({"position": item.position, "contact_id": cid, "name": name})
             elif choice == UPDATE and item.candidate_id is not None:
                 name = writer.update(item.candidate_id, item.contact, item.record)
                 touched.append(item.candidate_id)
+                went_into[item.index] = item.candidate_id
                 report.updated.append(
                     {"position": item.position, "contact_id": item.candidate_id, "name": name}
                 )
@@ -652,10 +772,17 @@ def apply_import(
                 if item.status == CONFLICTING and item.index not in choices:
                     fields = [f.replace("_", " ") for f in item.differences]
                     verb = "differs" if len(fields) == 1 else "differ"
-                    reason = (
-                        f"{item.position}: looks like {item.candidate_name} (#{item.candidate_id}) "
-                        f"but {', '.join(fields)} {verb}; left unchanged"
-                    )
+                    if item.same_as is not None:
+                        reason = (
+                            f"{item.position}: looks like {item.candidate_name} "
+                            f"({item.same_as_position} in this file) but {', '.join(fields)} "
+                            f"{verb}; not imported"
+                        )
+                    else:
+                        reason = (
+                            f"{item.position}: looks like {item.candidate_name} "
+                            f"(#{item.candidate_id}) but {', '.join(fields)} {verb}; left unchanged"
+                        )
                 else:
                     reason = f"{item.position}: skipped as chosen"
                 report.skipped.append({"position": item.position, "reason": reason})

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from favorbook.services.contacts import ContactInput
 
+PROGRESS_EVERY = 200
+"""Readers and the planner call ``progress(done, total)`` every this many records."""
+
 
 @dataclass
 class ParsedRecord:

@@ -25,12 +25,12 @@ import datetime as dt
 import os
 import quopri
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from favorbook import __version__
 from favorbook.formats.atomic import atomic_write
-from favorbook.formats.records import ParsedFile, ParsedRecord
+from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import Address, ContactInput, Labeled, photo_mime
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)?[;:]")
@@ -432,8 +432,17 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
     return record
 
 
-def read_vcards(source: str | os.PathLike[str] | bytes, *, path_label: str = "") -> ParsedFile:
-    """Every card of a vCard file (a path, or its bytes/text) as ParsedRecords."""
+def read_vcards(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    path_label: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> ParsedFile:
+    """Every card of a vCard file (a path, or its bytes/text) as ParsedRecords.
+
+    ``progress(done, total)`` is called every 200 cards and once at the end; raising
+    from it (ImportCancelled) stops the reading.
+    """
     if isinstance(source, bytes):
         data, label = source, path_label or "<data>"
     elif isinstance(source, str) and ("\n" in source or _BEGIN in source[:4096].upper()):
@@ -441,7 +450,13 @@ def read_vcards(source: str | os.PathLike[str] | bytes, *, path_label: str = "")
     else:
         data, label = Path(source).read_bytes(), str(source)
     parsed = ParsedFile(path=label, format="vcard")
-    for number, lines in enumerate(_split_cards(_to_latin(data)), start=1):
+    cards = _split_cards(_to_latin(data))
+    total = len(cards)
+    if progress is not None:
+        progress(0, total)
+    for number, lines in enumerate(cards, start=1):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number, total)
         position = f"card {number}"
         try:
             parsed.records.append(_card(lines, position))
@@ -449,6 +464,8 @@ def read_vcards(source: str | os.PathLike[str] | bytes, *, path_label: str = "")
             parsed.records.append(
                 ParsedRecord(position=position, problem=f"{position}: cannot be read ({exc})")
             )
+    if progress is not None:
+        progress(total, total)
     return parsed
 
 

@@ -137,6 +137,8 @@ class PlanModel(QAbstractTableModel):
         parts = []
         if item.status == CONFLICTING:
             parts.append("; ".join(self._difference(item, f) for f in item.differences))
+        if item.same_as is not None:
+            parts.insert(0, self.tr("same as %1 in this file").replace("%1", item.same_as_position))
         elif item.status == MATCHED:
             parts.append(
                 {
@@ -151,6 +153,18 @@ class PlanModel(QAbstractTableModel):
 
     def _difference(self, item, field: str) -> str:
         """“title: Chief Engineer (file) / Engineer (favorbook)”."""
+        label = field.replace("_", " ")
+        if item.same_as is not None:  # an earlier record of the same file
+            earlier = self.plan.items[item.same_as].contact
+            if earlier is None or item.contact is None:
+                return label
+            return (
+                self.tr("%1: %2 / %3 (%4)")
+                .replace("%1", label)
+                .replace("%2", str(getattr(item.contact, field) or ""))
+                .replace("%3", str(getattr(earlier, field) or ""))
+                .replace("%4", item.same_as_position)
+            )
         if item.candidate_id not in self._existing:
             try:
                 self._existing[item.candidate_id] = contacts.get_contact(
@@ -159,7 +173,6 @@ class PlanModel(QAbstractTableModel):
             except FavorbookError:
                 self._existing[item.candidate_id] = None
         existing = self._existing[item.candidate_id]
-        label = field.replace("_", " ")
         if existing is None or item.contact is None:
             return label
         return (
@@ -186,6 +199,8 @@ class PlanModel(QAbstractTableModel):
             if column == self.STATUS:
                 return _status_label(item.status)
             if column == self.MATCH:
+                if item.same_as is not None:
+                    return f"{item.candidate_name} ({item.same_as_position})"
                 return item.candidate_name
             if column == self.DETAILS:
                 return self.details(item)
@@ -404,9 +419,17 @@ def report_text(report: ImportReport) -> str:
         .replace("%2", str(len(report.updated)))
         .replace("%3", str(len(report.skipped))),
     ]
+    merged = getattr(report, "merged", [])
+    if merged:
+        lines.append(
+            tr(
+                "import", "%1 merged into a contact added from an earlier record of the file."
+            ).replace("%1", str(len(merged)))
+        )
     for title, entries, key in (
         (tr("import", "Added"), report.added, "name"),
         (tr("import", "Updated"), report.updated, "name"),
+        (tr("import", "Merged"), merged, "name"),
         (tr("import", "Skipped"), report.skipped, "reason"),
     ):
         if entries:
@@ -415,6 +438,14 @@ def report_text(report: ImportReport) -> str:
                 text = entry[key]
                 if key == "reason" and text.startswith(entry["position"]):
                     lines.append(f"  {text}")
+                elif "same_as" in entry:
+                    lines.append(
+                        "  "
+                        + tr("import", "%1: %2 (same as %3 in this file)")
+                        .replace("%1", entry["position"])
+                        .replace("%2", text)
+                        .replace("%3", entry["same_as"])
+                    )
                 else:
                     lines.append(f"  {entry['position']}: {text}")
     if report.warnings:
@@ -540,12 +571,19 @@ class Importer:
         self._read(path, mapping)
 
     def _read(self, path: str, mapping: dict[str, str] | None) -> None:
-        def job(_progress):
+        def job(progress):
+            # Reading is the first half of the bar, planning the second; raising from
+            # progress (Cancel) stops either, and neither has written anything.
+            def reading(done, total):
+                progress(done, 2 * total)
+
             if mapping is not None:
-                parsed = csv_import.read_csv(path, mapping)
+                parsed = csv_import.read_csv(path, mapping, progress=reading)
             else:
-                parsed = importer.read_file(path)
-            return importer.plan_import(parsed)
+                parsed = importer.read_file(path, progress=reading)
+            return importer.plan_import(
+                parsed, progress=lambda done, total: progress(total + done, 2 * total)
+            )
 
         self.job = BackgroundJob(
             self.window,
@@ -569,8 +607,13 @@ class Importer:
         self.job = None
         if self.closing:
             return
-        if isinstance(error, Cancelled):
-            self._skip_rest(self.window.tr("Import of %1 cancelled; nothing was changed."), path)
+        if isinstance(error, (Cancelled, importer.ImportCancelled)):
+            message = self.window.tr("Import of %1 cancelled; nothing was changed.").replace(
+                "%1", Path(path).name
+            )
+            self.window.statusBar().showMessage(message, 10000)
+            QMessageBox.information(self.window, self.window.tr("Import cancelled"), message)
+            self._skip_rest("", path)
             return
         if isinstance(error, NotAContactFile):
             self._not_a_contact_file(path, error)

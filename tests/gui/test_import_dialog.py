@@ -295,3 +295,72 @@ def test_closing_the_window_during_an_import_rolls_it_back(
     window.close()
     assert contacts.count_contacts() == 1
     assert not messages
+
+
+def test_cancel_while_reading_and_planning_changes_nothing_and_says_so(
+    window, qtbot, make_contact, tmp_path, monkeypatch, messages
+):
+    make_contact("Ann", "Lee")
+    path = tmp_path / "big.vcf"
+    path.write_text(
+        "".join(_card(f"Person{i}", f"Number{i}", f"p{i}@example.com") for i in range(3000)),
+        encoding="utf-8",
+    )
+    reached, released = threading.Event(), threading.Event()
+    real = importer.plan_import
+
+    def slow_plan(parsed, *, progress=None):
+        def hook(done, total):
+            if done >= 1000 and not reached.is_set():
+                reached.set()
+                released.wait(20)
+            progress(done, total)
+
+        return real(parsed, progress=hook)
+
+    monkeypatch.setattr(importer, "plan_import", slow_plan)
+    run = window.data_actions.importer
+    run.start([str(path)])
+    qtbot.waitUntil(reached.is_set, timeout=20000)
+    dialog = run.job.dialog
+    # The bar moves: reading all 3,000 cards is its first half, planning the second.
+    qtbot.waitUntil(lambda: dialog.value() >= 3000, timeout=20000)
+    assert dialog.maximum() == 6000
+    dialog.findChild(QPushButton).click()
+    released.set()
+    qtbot.waitUntil(lambda: run.job is None, timeout=20000)
+    assert run.preview is None and not run.busy()
+    assert contacts.count_contacts() == 1
+    assert messages and "big.vcf cancelled; nothing was changed" in messages[-1][1]
+    assert "nothing was changed" in window.statusBar().currentMessage()
+
+
+def test_a_contact_twice_in_one_file_is_shown_and_imported_once(
+    window, qtbot, tmp_path, qtmodeltester, messages
+):
+    path = tmp_path / "phone.vcf"
+    path.write_text(
+        _card("Bo", "Chan", "bo@example.com")
+        + _card("Ann", "Lee", "ann@example.com")
+        + _card("Ann", "Lee", "ann@example.com").replace(
+            "END:VCARD", "TEL;TYPE=cell:+1 212 555 0199\r\nEND:VCARD"
+        ),
+        encoding="utf-8",
+    )
+    run = window.data_actions.importer
+    run.start([str(path)])
+    preview = _preview(window, qtbot)
+    qtmodeltester.check(preview.model)
+    assert "2 new, 1 matched" in preview.counts_label.text()
+    model = preview.model
+    assert model.index(2, PlanModel.DETAILS).data() == "same as card 2 in this file"
+    assert model.index(2, PlanModel.MATCH).data() == "Ann Lee (card 2)"
+    assert model.index(2, PlanModel.CHOICE).data() == "Update"
+    preview.import_button.click()
+    report = _report(window, qtbot)
+    assert "Added 2, updated 0, skipped 0." in report.summary.text()
+    text = report.text.toPlainText()
+    assert "card 3: Ann Lee (same as card 2 in this file)" in text
+    assert contacts.count_contacts() == 2
+    ann = dict((n, i) for i, n in contacts.all_names())["Ann Lee"]
+    assert [p.value for p in contacts.get_contact(ann).phones] == ["+12125550199"]

@@ -75,3 +75,19 @@ def test_export_needs_a_known_format(db, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["export", "--format", "pdf", "--out", str(tmp_path / "x")])
     assert exc.value.code == 2
+
+
+def test_import_prints_cards_merged_with_an_earlier_card_of_the_file(db, tmp_path, capsys):
+    path = tmp_path / "phone.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Ruiz\r\nN:Ruiz;Ana;;;\r\n"
+        "EMAIL:ana@example.com\r\nTEL:+1 212 555 0101\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Ruiz\r\nN:Ruiz;Ana;;;\r\n"
+        "EMAIL:ana@example.com\r\nTEL:+1 212 555 0199\r\nEND:VCARD\r\n"
+    )
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 added, 0 updated, 0 skipped" in out
+    assert "merged card 2 into Ana Ruiz (same as card 1 in this file)" in out
+    (ana,) = [i for i, _name in contacts.all_names()]
+    assert len(contacts.get_contact(ana).phones) == 2

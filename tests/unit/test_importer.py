@@ -196,7 +196,15 @@ def test_unreadable_records_are_skipped_with_their_card_number(db, tmp_path):
     assert [s["position"] for s in report.skipped] == ["card 2", "card 3"]
     assert "no name" in report.skipped[0]["reason"]
     assert "limit" in report.skipped[1]["reason"]
-    assert set(report.as_dict()) == {"file", "format", "added", "updated", "skipped", "warnings"}
+    assert set(report.as_dict()) == {
+        "file",
+        "format",
+        "added",
+        "updated",
+        "skipped",
+        "warnings",
+        "merged",
+    }
 
 
 def test_cancel_rolls_everything_back(db, tmp_path, make_contact):
@@ -217,3 +225,125 @@ def test_cancel_rolls_everything_back(db, tmp_path, make_contact):
     assert contacts.count_contacts() == 1
     assert contacts.get_contact(keep).title == ""
     assert search.search("person") == []
+
+
+def _big(tmp_path, n: int) -> str:
+    return vcf(tmp_path, "".join(card(f"Person {i}", f"EMAIL:p{i}@example.com") for i in range(n)))
+
+
+def test_reading_and_planning_report_progress_up_to_the_total(db, tmp_path):
+    path = _big(tmp_path, 450)
+    read_calls, plan_calls = [], []
+    parsed = importer.read_file(path, progress=lambda done, total: read_calls.append((done, total)))
+    plan = importer.plan_import(
+        parsed, progress=lambda done, total: plan_calls.append((done, total))
+    )
+    for calls in (read_calls, plan_calls):
+        done = [d for d, _ in calls]
+        assert done == sorted(done) and len(calls) >= 3  # 0, every 200, the end
+        assert calls[-1] == (450, 450)
+        assert {t for _, t in calls} == {450}
+    assert len(plan.items) == 450
+
+
+def test_reading_csv_reports_progress(db, tmp_path):
+    path = tmp_path / "people.csv"
+    rows = "".join(f"Person{i},Lee,p{i}@example.com\n" for i in range(250))
+    path.write_text("First Name,Last Name,E-mail Address\n" + rows, "utf-8")
+    calls = []
+    parsed = importer.read_file(path, progress=lambda done, total: calls.append((done, total)))
+    assert len(parsed.records) == 250
+    assert calls[0] == (0, 250) and (200, 250) in calls and calls[-1] == (250, 250)
+
+
+@pytest.mark.parametrize("stage", ["read", "plan"])
+def test_raising_from_progress_stops_reading_and_planning(db, tmp_path, stage):
+    path = _big(tmp_path, 700)
+    seen = []
+
+    def stop(done, total):
+        seen.append(done)
+        if done >= 400:
+            raise importer.ImportCancelled("cancelled")
+
+    with pytest.raises(importer.ImportCancelled):
+        if stage == "read":
+            importer.read_file(path, progress=stop)
+        else:
+            importer.plan_import(importer.read_file(path), progress=stop)
+    assert seen[-1] == 400  # it stopped there, not at the end
+    assert contacts.count_contacts() == 0
+
+
+def test_two_cards_of_one_file_with_the_same_email_become_one_contact(db, tmp_path):
+    path = vcf(
+        tmp_path,
+        card("Ann Lee", "N:Lee;Ann;;;", "EMAIL:ann@example.com", "TEL:+1 212 555 0101")
+        + card("Bo Chan", "N:Chan;Bo;;;", "EMAIL:bo@example.com")
+        + card(
+            "Ann Lee",
+            "N:Lee;Ann;;;",
+            "EMAIL:ANN@example.com",
+            "TEL:+1 212 555 0199",
+            "TITLE:Buyer",
+            "CATEGORIES:Fair",
+        ),
+    )
+    plan = importer.plan_import(importer.read_file(path))
+    third = plan.items[2]
+    assert third.status == importer.MATCHED and third.matched_by == "email"
+    assert third.same_as == 0 and third.same_as_position == "card 1"
+    assert third.candidate_id is None and third.candidate_name == "Ann Lee"
+    report = importer.apply_import(plan)
+    assert contacts.count_contacts() == 2
+    assert [a["position"] for a in report.added] == ["card 1", "card 2"]
+    ann = report.added[0]["contact_id"]
+    assert report.merged == [
+        {"position": "card 3", "contact_id": ann, "name": "Ann Lee", "same_as": "card 1"}
+    ]
+    detail = contacts.get_contact(ann)
+    assert sorted(p.value for p in detail.phones) == ["+12125550101", "+12125550199"]
+    assert [e.value for e in detail.emails] == ["ann@example.com"]
+    assert detail.title == "Buyer" and detail.tags == ["Fair"]
+    assert search.search("buyer")  # the search index knows the merged title
+
+
+def test_duplicates_in_a_file_by_phone_and_uid_and_a_skipped_first(db, tmp_path):
+    path = vcf(
+        tmp_path,
+        card("Ann Lee", "N:Lee;Ann;;;", "TEL:+1 212 555 0101")
+        + card("Ann Lee", "N:Lee;Ann;;;", "TEL:+12125550101", "EMAIL:ann@example.com")
+        + card("Cy Abe", "N:Abe;Cy;;;", "UID:abc-1")
+        + card("Cy Abe", "N:Abe;Cy;;;", "UID:abc-1", "EMAIL:cy@example.com")
+        + card("Cy Abe", "N:Abe;Cy;;;", "EMAIL:cy@example.com", "TITLE:Chief"),
+    )
+    plan = importer.plan_import(importer.read_file(path))
+    assert [(i.status, i.same_as, i.matched_by) for i in plan.items] == [
+        ("new", None, ""),
+        ("matched", 0, "phone"),
+        ("new", None, ""),
+        ("matched", 2, "uid"),
+        ("matched", 2, "email"),  # through the email card 4 brought
+    ]
+    # The first Cy is skipped: the second is added in its place, the third merges into it.
+    report = importer.apply_import(plan, {2: importer.SKIP})
+    assert contacts.count_contacts() == 2
+    assert [a["position"] for a in report.added] == ["card 1", "card 4"]
+    assert [m["position"] for m in report.merged] == ["card 2", "card 5"]
+    cy = contacts.get_contact(report.added[1]["contact_id"])
+    assert cy.title == "Chief" and [e.value for e in cy.emails] == ["cy@example.com"]
+
+
+def test_a_duplicate_in_the_file_with_another_name_conflicts(db, tmp_path):
+    path = vcf(
+        tmp_path,
+        card("Ann Lee", "N:Lee;Ann;;;", "EMAIL:info@acme.example")
+        + card("Bo Chan", "N:Chan;Bo;;;", "EMAIL:info@acme.example"),
+    )
+    plan = importer.plan_import(importer.read_file(path))
+    assert plan.items[1].status == importer.CONFLICTING
+    assert plan.items[1].differences == ["first_name", "last_name"]
+    report = importer.apply_import(plan)
+    assert contacts.count_contacts() == 1
+    assert "card 1 in this file" in report.skipped[0]["reason"]
+    assert importer.apply_import(plan, {1: importer.ADD}).added  # the user may add it

@@ -59,8 +59,8 @@ class DeleteContacts(QUndoCommand):
         self.bus.changed.emit()
 
     def undo(self) -> None:
-        for snap in reversed(self.snapshots):
-            trash.restore(snap)
+        back = {snap.contact_id: trash.restore(snap) for snap in reversed(self.snapshots)}
+        self.ids = [back.get(i, i) for i in self.ids]  # a reused id brings it back as a new one
         self.snapshots = []
         self.bus.changed.emit()
         self.bus.open_contact.emit(self.ids[0])  # show what came back

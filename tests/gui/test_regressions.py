@@ -28,3 +28,24 @@ def test_a_new_target_in_preferences_shows_on_the_dashboard(window, qtbot, monke
     window.show_preferences()
     assert "(target 7:1)" in window.summary_label.text()
     assert "target 7:1" in window.dashboard.ratio_words.text()
+
+
+def test_undo_a_delete_after_adding_a_contact_then_redo_deletes_the_right_one(
+    window, qtbot, make_contact
+):
+    from favorbook.services import contacts
+    from favorbook.ui.contact_commands import DeleteContacts
+
+    make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    window.reload()
+    window.bus.undo_stack.push(DeleteContacts(window.bus, [bo]))
+    make_contact("Cy", "New")  # takes the id Bo had
+    window.bus.changed.emit()
+
+    window.bus.undo_stack.undo()
+    assert sorted(n for _i, n in contacts.all_names()) == ["Ann Lee", "Bo Chan", "Cy New"]
+    assert contacts.name_of(window.contacts_page.contact_id) == "Bo Chan"
+
+    window.bus.undo_stack.redo()
+    assert sorted(n for _i, n in contacts.all_names()) == ["Ann Lee", "Cy New"]

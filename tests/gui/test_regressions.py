@@ -49,3 +49,25 @@ def test_undo_a_delete_after_adding_a_contact_then_redo_deletes_the_right_one(
 
     window.bus.undo_stack.redo()
     assert sorted(n for _i, n in contacts.all_names()) == ["Ann Lee", "Cy New"]
+
+
+def test_referrals_tab_after_its_contact_was_deleted_shows_the_next_one(
+    window, qtbot, make_contact
+):
+    # The graph and match panel under the Referrals tab kept the deleted contact's id and
+    # reloaded it when the tab came back: "No contact with id …" escaped as a traceback.
+    from favorbook.ui.contact_commands import DeleteContacts
+
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    window.reload()
+    tabs = window.contacts_page.tabs
+    referrals_index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Referrals")
+    window.open_contact(ann)
+    tabs.setCurrentIndex(referrals_index)
+    tabs.setCurrentIndex(0)
+    window.bus.undo_stack.push(DeleteContacts(window.bus, [ann]))
+    window.open_contact(bo)
+    tabs.setCurrentIndex(referrals_index)
+    assert window.match_panel.contact_id == bo
+    assert "Bo Chan" in window.match_panel.heading.text()

@@ -71,3 +71,24 @@ def test_referrals_tab_after_its_contact_was_deleted_shows_the_next_one(
     tabs.setCurrentIndex(referrals_index)
     assert window.match_panel.contact_id == bo
     assert "Bo Chan" in window.match_panel.heading.text()
+
+
+def test_after_a_delete_comes_back_under_a_new_id_older_undo_steps_leave_the_new_contact(
+    window, qtbot, make_contact
+):
+    import dataclasses
+
+    from favorbook.services import contacts
+    from favorbook.ui.contact_commands import DeleteContacts, EditContact, edit_snapshot
+
+    bo = make_contact("Bo", "Chan")
+    before = edit_snapshot(bo)
+    contacts.update_contact(bo, dataclasses.replace(before, first_name="Bob"))
+    window.bus.undo_stack.push(EditContact(window.bus, bo, before))
+    window.bus.undo_stack.push(DeleteContacts(window.bus, [bo]))
+    cy = make_contact("Cy", "New")  # takes the id Bo had
+    window.bus.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.bus.undo_stack.count() == 0)
+    window.bus.undo_stack.undo()  # nothing left that could rename Cy to Bo
+    assert contacts.name_of(cy) == "Cy New"
+    assert sorted(n for _i, n in contacts.all_names()) == ["Bob Chan", "Cy New"]

@@ -185,8 +185,8 @@ def sheet_data(
     """Gather one person's briefing from the services; private notes only when asked for."""
     on = on or dt.date.today()
     c = contacts.get_contact(contact_id, include_private=include_private)
-    photo_of = getattr(contacts, "photo_of", None)
-    photo = photo_of(contact_id) if photo_of is not None else None
+    found = contacts.photo_of(contact_id)  # (bytes, mime) or None
+    photo = found[0] if found else None
     data = SheetData(
         contact_id=contact_id,
         name=short(c.display_name, NAME_CHARS),

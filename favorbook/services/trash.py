@@ -78,18 +78,39 @@ def delete_contact(contact_id: int) -> Snapshot:
     return snap
 
 
-def restore(snap: Snapshot) -> None:
-    """Put a deleted contact back exactly as it was (same ids, same links)."""
+def restore(snap: Snapshot) -> int:
+    """Put a deleted contact back as it was, with the same links; return its id.
+
+    The rows keep their ids unless a row made since the delete took one (SQLite hands
+    the highest free id out again): such a row comes back under a new id, and every
+    restored reference to it follows.
+    """
     with db.atomic():
-        if Contact.get_or_none(Contact.id == snap.contact_id) is not None:
+        contact_rows = next(rows for model, rows in snap.rows if model is Contact)
+        if Contact.select().where(Contact.uid == contact_rows[0]["uid"]).exists():
             raise NotFoundError(f"{snap.name} is already back in the network")
+        new_ids: dict[type, dict[int, int]] = {}
         for model, rows in snap.rows:
-            for start in range(0, len(rows), 200):
-                model.insert_many(rows[start : start + 200]).execute()
+            pk = model._meta.primary_key
+            fks = [f for f in model._meta.sorted_fields if isinstance(f, ForeignKeyField)]
+            for row in rows:
+                row = dict(row)
+                for f in fks:
+                    moved = new_ids.get(f.rel_model, {})
+                    if row.get(f.name) in moved:
+                        row[f.name] = moved[row[f.name]]
+                if isinstance(pk, CompositeKey) or not model.get_or_none(pk == row[pk.name]):
+                    model.insert(row).execute()
+                else:
+                    old_id = row.pop(pk.name)
+                    new_ids.setdefault(model, {})[old_id] = model.insert(row).execute()
         for model, row_id, name, value in snap.unlinked:
             # A row unlinked by the delete may itself be gone since; skip it then.
+            value = new_ids.get(model._meta.fields[name].rel_model, {}).get(value, value)
             model.update({name: value}).where(model._meta.primary_key == row_id).execute()
-        search_index.index_contacts([snap.contact_id])
+        contact_id = new_ids.get(Contact, {}).get(snap.contact_id, snap.contact_id)
+        search_index.index_contacts([contact_id])
+    return contact_id
 
 
 __all__ = ["Snapshot", "delete_contact", "restore", "snapshot_contact"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QUndoCommand
 
 from favorbook.services import contacts, trash
@@ -59,8 +59,12 @@ class DeleteContacts(QUndoCommand):
         self.bus.changed.emit()
 
     def undo(self) -> None:
-        for snap in reversed(self.snapshots):
-            trash.restore(snap)
+        back = {snap.contact_id: trash.restore(snap) for snap in reversed(self.snapshots)}
+        if any(old != new for old, new in back.items()):
+            # A new contact took the freed id: it came back as a new one, and older steps
+            # naming the old id would now change the new contact. Drop them (after this one).
+            self.ids = [back.get(i, i) for i in self.ids]
+            QTimer.singleShot(0, self.bus.undo_stack.clear)
         self.snapshots = []
         self.bus.changed.emit()
         self.bus.open_contact.emit(self.ids[0])  # show what came back

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from favorbook.errors import FavorbookError
+from favorbook.errors import FavorbookError, NotFoundError
 from favorbook.services import contacts, matching, referrals
 from favorbook.ui.bus import Bus
 from favorbook.ui.refresh import FollowsChanges
@@ -145,11 +145,14 @@ class MatchPanel(FollowsChanges, QWidget):
                 item.widget().hide()
                 item.widget().deleteLater()
         self.rows = []
+        try:
+            name = contacts.name_of(self.contact_id) if self.contact_id is not None else ""
+        except NotFoundError:
+            self.contact_id = None  # deleted while this panel was hidden
         if self.contact_id is None:
             self.heading.setText(self.tr("Matches"))
             self._empty(self.tr("Select a contact to see who in your network can help them."))
             return
-        name = contacts.name_of(self.contact_id)
         self.heading.setText(self.tr("Who can help %1").replace("%1", name))
         needs = matching.matches_for_contact(self.contact_id)
         if not needs:

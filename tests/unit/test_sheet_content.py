@@ -154,7 +154,7 @@ def test_long_text_is_cut_with_an_ellipsis(make_contact):
 def test_photo_comes_from_the_contacts_service_when_it_has_one(make_contact, monkeypatch):
     cid = make_contact()
     assert sheet.sheet_data(cid).photo is None
-    monkeypatch.setattr(contacts, "photo_of", lambda contact_id: b"\x89PNG...", raising=False)
+    monkeypatch.setattr(contacts, "photo_of", lambda contact_id: (b"\x89PNG...", "image/png"))
     assert sheet.sheet_data(cid).photo == b"\x89PNG..."
 
 

@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
 
         dialog = PreferencesDialog(self.data_folder, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.reload()
+            self.bus.changed.emit()  # every view shows the target or the cadence
             self._said(self.tr("Preferences saved."))
 
     def show_about(self) -> None:

@@ -1,16 +1,10 @@
 """Bugs found by driving the merged window, each pinned by the test that first failed."""
 
-import pytest
 from PySide6.QtWidgets import QDialog
 
 from favorbook.services import demo
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MainWindow.show_preferences calls self.reload(), which re-reads only the "
-    "Contacts page and status bar; the Dashboard follows bus.changed and keeps the old target",
-)
 def test_a_new_target_in_preferences_shows_on_the_dashboard(window, qtbot, monkeypatch):
     from favorbook.ui import preferences
 

@@ -119,13 +119,14 @@ class FilterBar(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(7)
+            combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self.changed)
+        # The two toggles sit beside the search box (see ContactsPage), the three lists
+        # here: two short rows keep the list usable in a narrow window.
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.kind, self.tag, self.vetting, self.overdrawn, self.touch_due):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+        for widget in (self.kind, self.tag, self.vetting):
+            layout.addWidget(widget, 1)
         self.reload_tags()
 
     def reload_tags(self) -> None:
@@ -234,7 +235,12 @@ class ContactsPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.search_edit)
+        search_row = QHBoxLayout()
+        search_row.setSpacing(4)
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.filters.overdrawn)
+        search_row.addWidget(self.filters.touch_due)
+        left_layout.addLayout(search_row)
         left_layout.addWidget(self.filters)
         left_layout.addWidget(self.list_view, 1)
         left_layout.addWidget(self.empty_label, 1)
@@ -276,6 +282,17 @@ class ContactsPage(QWidget):
         self.search_edit.returnPressed.connect(self.run_search)
         self.filters.changed.connect(self.run_search)
         self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        chain = (
+            self.search_edit,
+            self.filters.kind,
+            self.filters.tag,
+            self.filters.vetting,
+            self.filters.overdrawn,
+            self.filters.touch_due,
+            self.list_view,
+        )
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         self._stale_tabs: set[int] = set()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)

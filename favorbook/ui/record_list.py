@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QTableView,
-    QToolButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -357,6 +357,7 @@ class RecordListWidget(FollowsChanges, QWidget):
 
         self.header_layout = QVBoxLayout()
         self.header_layout.setContentsMargins(0, 0, 0, 0)
+        self.toolbar: QToolBar | None = None
         self.bar_layout = QHBoxLayout()
         self.bar_layout.setContentsMargins(0, 0, 0, 0)
         self.bar_layout.setSpacing(4)
@@ -436,11 +437,20 @@ class RecordListWidget(FollowsChanges, QWidget):
             action.setToolTip(f"{plain.rstrip('…')} ({tip})")
         self.addAction(action)
         if toolbar:
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            self.bar_layout.addWidget(button)
+            self._toolbar().addAction(action)
         return action
+
+    def _toolbar(self) -> QToolBar:
+        """The row of action buttons; in a narrow pane the ones that do not fit go to »."""
+        if self.toolbar is None:
+            self.toolbar = QToolBar(self)
+            self.toolbar.setObjectName("listToolbar")
+            self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.toolbar.setMovable(False)
+            self.toolbar.setFloatable(False)
+            self.toolbar.setStyleSheet("QToolBar { border: none; spacing: 4px; }")
+            self.bar_layout.addWidget(self.toolbar, 100)  # before any stretch a subclass adds
+        return self.toolbar
 
     # --- state ---------------------------------------------------------------------
 

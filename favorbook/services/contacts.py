@@ -580,6 +580,31 @@ def all_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
     return list(query.order_by(Contact.sort_name, Contact.id).tuples())
 
 
+def picker_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
+    """(id, label) for pickers: the name, and for people who share a name also their
+    company (or, without one, their number) so the label says which one is meant."""
+    query = Contact.select(Contact.id, Contact.display_name, Organization.name).join(
+        Organization, JOIN.LEFT_OUTER
+    )
+    if not include_archived:
+        query = query.where(Contact.archived_at.is_null())
+    rows = list(query.order_by(Contact.sort_name, Contact.id).tuples())
+    counts: dict[str, int] = {}
+    for _cid, name, _org in rows:
+        counts[name.casefold()] = counts.get(name.casefold(), 0) + 1
+    labels: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for cid, name, org in rows:
+        label = name
+        if counts[name.casefold()] > 1:
+            label = f"{name} ({org})" if org else f"{name} (#{cid})"
+            if label.casefold() in seen:  # same name and same company
+                label = f"{name} ({org}, #{cid})"
+        seen.add(label.casefold())
+        labels.append((cid, label))
+    return labels
+
+
 def find_by_name(text: str) -> list[tuple[int, str]]:
     """Contacts whose name is ``text`` (case-insensitive), else whose name contains it."""
     text = text.strip()

@@ -60,3 +60,19 @@ def test_contact_picker_finds_by_name(qtbot, make_contact):
     assert picker.currentText() == "Ann Lee" and picker.contact_id() == ann
     picker.setEditText("Nobody")
     assert picker.contact_id() is None and picker.typed_unknown_name()
+
+
+def test_contact_picker_tells_namesakes_apart(qtbot, make_contact):
+    acme = make_contact("Ann", "Lee", organization="Acme")
+    zeta = make_contact("Ann", "Lee", organization="Zeta")
+    plain = make_contact("Ann", "Lee")
+    picker = ContactPicker()
+    qtbot.addWidget(picker)
+    picker.set_contact_id(zeta)
+    assert picker.currentText() == "Ann Lee (Zeta)" and picker.contact_id() == zeta
+    picker.setEditText("Ann Lee (Acme)")
+    assert picker.contact_id() == acme
+    picker.set_contact_id(plain)
+    assert picker.currentText() == f"Ann Lee (#{plain})"
+    picker.setEditText("Ann Lee")  # the bare name fits all three: nobody is guessed
+    assert picker.contact_id() is None

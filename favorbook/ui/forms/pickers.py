@@ -29,7 +29,7 @@ class ContactPicker(QComboBox):
         self.setMinimumContentsLength(18)
         self.lineEdit().setPlaceholderText(self.tr("Type a name…"))
         self._optional = optional
-        entries = [(i, n) for i, n in contacts.all_names() if i != exclude]
+        entries = [(i, n) for i, n in contacts.picker_names() if i != exclude]
         if optional:
             self.addItem("", None)
         for contact_id, name in entries:

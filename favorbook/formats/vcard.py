@@ -582,69 +582,20 @@ def _card_text(contact, photo, notes: list[str], version: str) -> str:
 
 
 def _load(ids: list[int], include_private: bool) -> list[tuple]:
-    """(contact, photo, notes) for ``ids`` in a fixed number of queries per 500 contacts."""
-    from types import SimpleNamespace
-
-    from peewee import JOIN
-
-    from favorbook.db.models import (
-        Contact,
-        ContactAddress,
-        ContactEmail,
-        ContactLink,
-        ContactPhone,
-        ContactPhoto,
-        ContactTag,
-        Note,
-        Organization,
-        Tag,
-    )
+    """(contact, photo, notes oldest first) for ``ids`` that still exist, in a fixed
+    number of queries per 500 contacts."""
+    from favorbook.db.models import ContactPhoto
+    from favorbook.services import contacts
 
     out = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        rows = {
-            r["id"]: SimpleNamespace(
-                **r, emails=[], phones=[], addresses=[], links=[], tags=[], notes=[]
-            )
-            for r in Contact.select(Contact, Organization.name.alias("org_name"))
-            .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
-            .where(Contact.id.in_(chunk))
-            .dicts()
-        }
-        for r in rows.values():
-            r.organization = r.org_name or ""
-        for model, attr, make in (
-            (ContactEmail, "emails", lambda e: Labeled(e.value, e.label)),
-            (ContactPhone, "phones", lambda p: Labeled(p.value, p.label)),
-            (ContactLink, "links", lambda k: Labeled(k.url, k.label)),
-            (
-                ContactAddress,
-                "addresses",
-                lambda a: Address(a.label, a.street, a.city, a.region, a.postcode, a.country),
-            ),
-        ):
-            query = model.select().where(model.contact.in_(chunk))
-            for item in query.order_by(model.contact, model.position, model.id):
-                getattr(rows[item.contact_id], attr).append(make(item))
-        tags = (
-            ContactTag.select(ContactTag.contact, Tag.name)
-            .join(Tag)
-            .where(ContactTag.contact.in_(chunk))
-            .tuples()
-        )
-        for cid, name in sorted(tags, key=lambda t: t[1].lower()):
-            rows[cid].tags.append(name)
-        notes = Note.select().where(Note.contact.in_(chunk))
-        if not include_private:
-            notes = notes.where(Note.private == False)  # noqa: E712
-        for note in notes.order_by(Note.created_at, Note.id):
-            rows[note.contact_id].notes.append(note.body)
         photos = {
             p.contact_id: (bytes(p.data), p.mime)
             for p in ContactPhoto.select().where(ContactPhoto.contact.in_(chunk))
         }
-        out.extend((rows[c], photos.get(c), rows[c].notes) for c in chunk if c in rows)
+        for d in contacts.details(chunk, include_private=include_private, skip_missing=True):
+            out.append((d, photos.get(d.id), [n.body for n in reversed(d.notes)]))
     return out
 
 

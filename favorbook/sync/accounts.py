@@ -123,7 +123,9 @@ def _create(client, home: str | None, kind: str) -> str | None:
         return None
     home = home if home.endswith("/") else home + "/"
     last: SyncError | None = None
-    for slug in (DEFAULT_COLLECTION_NAME, f"{DEFAULT_COLLECTION_NAME}-{uuid.uuid4().hex[:8]}"):
+    # Address books and calendars often share one home (Radicale): the paths differ by kind.
+    first = f"{DEFAULT_COLLECTION_NAME}-{'contacts' if kind == 'contacts' else 'tasks'}"
+    for slug in (first, f"{first}-{uuid.uuid4().hex[:8]}"):
         try:
             return client.mkcol(urljoin(home, slug + "/"), DEFAULT_COLLECTION_NAME, kind)
         except NotSupported:

@@ -166,12 +166,18 @@ def add_account(
     if SyncAccount.select().where(SyncAccount.name == name).exists():
         raise ValidationError("name", f"there is already an account named “{name}”")
     client = DavClient(url, username, password, account=name)
-    found = discover_with(client, url)
-    book = _pick(found.addressbooks, addressbook, "address book", "addressbook")
-    book_url = book.url if book else _create(client, found.addressbook_home, "contacts")
-    cal = _pick(found.calendars, calendar, "tasks calendar", "calendar")
-    cal_url = cal.url if cal else _create(client, found.calendar_home, "tasks")
-    passwords.store(name, username, password)
+    # The keyring first: when it cannot keep the password, nothing is created on the server.
+    stored = passwords.store(name, username, password)
+    try:
+        found = discover_with(client, url)
+        book = _pick(found.addressbooks, addressbook, "address book", "addressbook")
+        book_url = book.url if book else _create(client, found.addressbook_home, "contacts")
+        cal = _pick(found.calendars, calendar, "tasks calendar", "calendar")
+        cal_url = cal.url if cal else _create(client, found.calendar_home, "tasks")
+    except BaseException:
+        if stored:
+            passwords.forget(name, username)
+        raise
     with db.atomic():
         row = SyncAccount.create(
             name=name,

@@ -30,7 +30,15 @@ from favorbook.db.models import Contact, SyncCollection, SyncItem, db
 from favorbook.errors import FavorbookError, SyncError, SyncGuardTripped
 from favorbook.sync import conflicts as conflict_list
 from favorbook.sync import vcard_fields as vf
-from favorbook.sync.dav import NotSupported, PreconditionFailed, TokenInvalid, norm_href
+from favorbook.sync.dav import (
+    AuthFailed,
+    NotSupported,
+    PreconditionFailed,
+    ServerFailed,
+    TokenInvalid,
+    Unreachable,
+    norm_href,
+)
 from favorbook.sync.merge import merge3, same
 
 BATCH = 100
@@ -543,11 +551,7 @@ class _Run:
 
 def _fatal(exc: SyncError) -> bool:
     """A failure that will hit every other request too (network, password, server down)."""
-    text = str(exc)
-    return any(
-        part in text
-        for part in ("refused the user name", "cannot reach", "did not answer", "server failed")
-    )
+    return isinstance(exc, Unreachable | AuthFailed | ServerFailed)
 
 
 def sync_contacts(

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from favorbook.errors import SyncError
@@ -83,6 +83,18 @@ def sync_tasks(
 def _key(task: vtodo.Task, summary: str) -> tuple:
     """What must match between favorbook and the server for a task to need no upload."""
     return (task.title, task.due, task.done, task.contact_uid, summary)
+
+
+def _needs_upload(base: vtodo.Task, local: _Local, server: vtodo.Task) -> bool:
+    """Whether favorbook has a value the server lacks that changed here since ``base``.
+
+    A value changed only on the server is not sent back (it was taken, or, for the due day
+    of a stay-in-touch task, favorbook works its own out and sends it when it moves here).
+    """
+    mine = _key(local.task, vtodo.summary_for(local.task, local.name))
+    theirs = _key(server, server.summary)
+    before = _key(base, base.summary)
+    return any(m != t and m != b for m, t, b in zip(mine, theirs, before, strict=True))
 
 
 class _TaskSync:
@@ -229,7 +241,12 @@ class _TaskSync:
             dirty=True,
         )
         self.handled.add(local.task.uid)
-        self._upload_if_needed(item, local, server, text, etag)
+        # A stay-in-touch day is worked out on each computer from its own log: a second
+        # favorbook does not overwrite the day already there until its own day moves.
+        base = server
+        if local.task.kind == vtodo.TOUCH:
+            base = replace(local.task, summary=vtodo.summary_for(local.task, local.name))
+        self._upload_if_needed(item, local, server, text, etag, base)
 
     def _create_followup(self, href, etag, text, server: vtodo.Task) -> None:
         """A follow-up another favorbook put up for a contact we have: make it here too."""
@@ -267,7 +284,7 @@ class _TaskSync:
             local = self._apply(local, server, changes)
             self.report.pulled += 1
         item = self._save_item(item, local, href=href, etag=etag, base_text=text, dirty=True)
-        self._upload_if_needed(item, local, server, text, etag)
+        self._upload_if_needed(item, local, server, text, etag, base)
 
     def _apply(self, local: _Local, server: vtodo.Task, changes: dict) -> _Local:
         """Write the server's changes into favorbook; the local task as it is then."""
@@ -405,13 +422,13 @@ class _TaskSync:
         self._save_item(item, local, etag=etag, base_text=text, dirty=False)
         self.report.pushed += 1
 
-    def _upload_if_needed(self, item, local: _Local, server: vtodo.Task, text: str, etag) -> None:
-        """After a merge: send what we have when it differs from the server's copy."""
+    def _upload_if_needed(
+        self, item, local: _Local, server: vtodo.Task, text: str, etag, base: vtodo.Task
+    ) -> None:
+        """After a merge: send what changed here and the server's copy lacks."""
         from favorbook.sync.dav import PreconditionFailed
 
-        if _key(local.task, vtodo.summary_for(local.task, local.name)) == _key(
-            server, server.summary
-        ):
+        if not _needs_upload(base, local, server):
             self._save_item(item, local, dirty=False)
             return
         new_text = vtodo.to_ical(

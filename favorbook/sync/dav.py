@@ -387,8 +387,12 @@ class DavClient:
                 headers={"Depth": "1", "Content-Type": XML_TYPE},
                 timeout=self.timeout,
             )
-        except requests.exceptions.RequestException:
-            return self.request("REPORT", full)  # raises the SyncError that names the cause
+        except requests.exceptions.RequestException as exc:
+            # (asking again with request() could succeed and return a bare response)
+            raise Unreachable(
+                f"{self._who()}: the server's list of changes did not arrive ({_short(exc)}). "
+                "Check the connection, then sync again; nothing was lost."
+            ) from exc
         body = resp.content or b""
         if resp.status_code in (403, 409, 400, 412) and b"valid-sync-token" in body:
             raise TokenInvalid(f"{self._who()}: the server forgot the sync token.")

@@ -128,6 +128,7 @@ class _TaskSync:
         self.step = 0
         self.total = 0
         self.pull_failed = False
+        self.created = 0
 
     # -- the run -----------------------------------------------------------------------
 
@@ -154,12 +155,15 @@ class _TaskSync:
             self._tick()
             if self._stop():
                 return
-        if token is not None and not self.pull_failed:
-            from favorbook.db.models import SyncCollection
-
-            self.collection.sync_token = token
-            self.collection.save(only=[SyncCollection.sync_token])
         self._push()
+        if token is not None and not self.pull_failed and not self.created:
+            self._set_token(token)
+
+    def _set_token(self, token: str | None) -> None:
+        from favorbook.db.models import SyncCollection
+
+        self.collection.sync_token = token
+        self.collection.save(only=[SyncCollection.sync_token])
 
     def _stop(self) -> bool:
         if self.cancelled is not None and self.cancelled():
@@ -188,6 +192,8 @@ class _TaskSync:
         if delta is not None:
             changed = {h: e for h, e in delta.items() if e is not None}
             gone = {h for h, e in delta.items() if e is None}
+            if not token:  # everything there is: what we know and is not listed is gone
+                gone |= {h for h in self.by_href if h not in delta}
         else:
             listing = self.client.list_etags(self.url)
             changed = dict(listing)
@@ -370,6 +376,12 @@ class _TaskSync:
 
         href = self.base_path + local.task.uid + ".ics"
         text = vtodo.to_ical(local.task, contact_name=local.name, contact_label=local.label)
+        if self.collection.sync_token is not None:
+            # Some servers (Xandikos) leave an item created after a token and deleted before
+            # the next sync out of that sync's delta: after creating, start from a full
+            # listing next time, so such a delete is seen.
+            self._set_token(None)
+        self.created += 1
         try:
             etag = self.client.put(href, text, create=True, content_type=ICAL_TYPE)
         except PreconditionFailed:

@@ -427,6 +427,7 @@ class _Fault:
     method: str | None
     path: str | None
     times: int | None  # None: until cleared
+    after: int = 0  # matching requests let through first
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and (
@@ -437,8 +438,9 @@ class _Fault:
 class FaultProxy:
     """An HTTP proxy in front of a server that fails on demand.
 
-    Faults (``inject(kind, method=None, path=None, times=1)``; ``times=None`` keeps it until
-    ``clear()``), each for the next matching request:
+    Faults (``inject(kind, method=None, path=None, times=1, after=0)``; ``times=None`` keeps
+    it until ``clear()``; ``after`` lets that many matching requests through first), each for
+    the next matching request:
 
     - ``"401"``: answer 401 with a Basic challenge, without forwarding.
     - ``"412"``: answer 412 Precondition Failed, without forwarding (use ``method="PUT"``).
@@ -483,11 +485,12 @@ class FaultProxy:
         method: str | None = None,
         path: str | None = None,
         times: int | None = 1,
+        after: int = 0,
     ) -> None:
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; one of {FAULTS}")
         with self._lock:
-            self._faults.append(_Fault(kind, method, path, times))
+            self._faults.append(_Fault(kind, method, path, times, after))
 
     def clear(self) -> None:
         with self._lock:
@@ -509,6 +512,9 @@ class FaultProxy:
         with self._lock:
             for fault in self._faults:
                 if fault.matches(method, path):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times <= 0:

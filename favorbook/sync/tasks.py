@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 KIND = "tasks"
 ICAL_TYPE = "text/calendar; charset=utf-8"
+PUSH_BATCH = 50
+PUSH_WORKERS = 4
+"""Uploads in flight at once (servers take them in parallel)."""
 TOUCHED_SUMMARY = "Stay in touch: ticked off on another device"
 
 
@@ -349,90 +352,132 @@ class _TaskSync:
     # -- push ------------------------------------------------------------------------
 
     def _push(self) -> None:
+        deletes, sends = [], []
         for uid, item in list(self.by_uid.items()):
-            if self._stop():
-                return
             if uid in self.handled:
                 continue
             local = self.locals.get(uid)
             if local is None or item.deleted:
-                self._delete_remote(item)
+                deletes.append(item)
             elif item.href is None:
                 if item.dirty:
-                    self._create(local, item)
+                    sends.append((local, item))
             elif item.dirty:
-                self._update(item, local)
-            self._tick()
-        for uid, local in list(self.locals.items()):
-            if uid in self.by_uid or uid in self.handled:
-                continue
+                sends.append((local, item))
+        sends += [
+            (local, None)
+            for uid, local in self.locals.items()
+            if uid not in self.by_uid and uid not in self.handled
+        ]
+        for item in deletes:
             if self._stop():
                 return
-            self._create(local, None)
+            self._delete_remote(item)
             self._tick()
+        for start in range(0, len(sends), PUSH_BATCH):
+            if self._stop():
+                return
+            self._send(sends[start : start + PUSH_BATCH])
 
-    def _create(self, local: _Local, item) -> None:
-        from favorbook.sync.dav import PreconditionFailed
+    def _send(self, batch: list[tuple[_Local, object]]) -> None:
+        """Upload a batch (the requests in parallel), then record each outcome here."""
+        from concurrent.futures import ThreadPoolExecutor
 
-        href = self.base_path + local.task.uid + ".ics"
-        text = vtodo.to_ical(local.task, contact_name=local.name, contact_label=local.label)
-        if self.collection.sync_token is not None:
+        from favorbook.db.models import db
+
+        jobs, unchanged = [], []
+        for local, item in batch:
+            if item is None or item.href is None:
+                href = self.base_path + local.task.uid + ".ics"
+                text = vtodo.to_ical(local.task, contact_name=local.name, contact_label=local.label)
+                jobs.append((local, item, href, text, None, True))
+            elif not _changed_here(item, local):
+                unchanged.append((local, item))
+            else:
+                text = vtodo.to_ical(
+                    local.task,
+                    contact_name=local.name,
+                    contact_label=local.label,
+                    base=item.base_text,
+                )
+                jobs.append((local, item, item.href, text, item.etag, False))
+        if unchanged:
+            with db.atomic():
+                for local, item in unchanged:
+                    self._save_item(item, local, dirty=False)
+        if any(job[5] for job in jobs) and self.collection.sync_token is not None:
             # Some servers (Xandikos) leave an item created after a token and deleted before
             # the next sync out of that sync's delta: after creating, start from a full
             # listing next time, so such a delete is seen.
             self._set_token(None)
-        self.created += 1
+        self.created += sum(1 for job in jobs if job[5])
+        with ThreadPoolExecutor(PUSH_WORKERS) as pool:
+            outcomes = list(pool.map(self._put, jobs))
+        fatal = None
+        with db.atomic():  # what went up is recorded, whatever failed after it
+            for job, (status, value) in zip(jobs, outcomes, strict=True):
+                local, item, href, text, _etag, _new = job
+                if status == "ok" and value:
+                    self._save_item(item, local, href=href, etag=value, base_text=text, dirty=False)
+                    self.report.pushed += 1
+        for job, (status, value) in zip(jobs, outcomes, strict=True):
+            local, item, href, text, _etag, new = job
+            if status == "ok" and not value:  # no ETag in the reply: ask for it
+                etag = (self.client.get(href) or ("", ""))[0]
+                self._save_item(item, local, href=href, etag=etag, base_text=text, dirty=False)
+                self.report.pushed += 1
+            elif status == "412":
+                if fatal is None:
+                    self._conflicted(local, item, href, new)
+            elif status == "error":
+                if _fatal(value):
+                    fatal = fatal or value
+                else:
+                    self.report.errors.append(str(value))
+            self._tick()
+        if fatal is not None:
+            raise fatal
+
+    def _put(self, job) -> tuple[str, object]:
+        """One upload, network only (runs in a worker thread)."""
+        from favorbook.sync.dav import PreconditionFailed
+
+        _local, _item, href, text, etag, new = job
         try:
-            etag = self.client.put(href, text, create=True, content_type=ICAL_TYPE)
+            got = self.client.put(href, text, etag=etag, create=new, content_type=ICAL_TYPE)
         except PreconditionFailed:
-            # There already: our own upload whose reply was lost, or another favorbook's.
-            got = self.client.get(href)
-            if got is None:
+            return "412", None
+        except SyncError as exc:
+            return "error", exc
+        return "ok", got
+
+    def _conflicted(self, local: _Local, item, href: str, new: bool) -> None:
+        """A 412: fetch the server's copy, merge, and try once more."""
+        got = self.client.get(href)
+        if got is None:
+            if new:
                 raise SyncError(
                     f"Account {self.account.name!r}: {href} is both there and not there; "
                     "sync again."
-                ) from None
-            etag, server_text = got
-            server_text = _crlf(server_text)
+                )
+            # Deleted there meanwhile: an edit wins, up it goes again.
+            self._park(item, dirty=True)
+            self._send([(local, item)])
+            return
+        etag, server_text = got
+        server_text = _crlf(server_text)
+        if new:
+            # There already: our own upload whose reply was lost, or another favorbook's.
             if item is not None:
                 self._drop(item)
             self._pulled(href, etag, server_text)
             return
-        if not etag:
-            etag = (self.client.get(href) or ("", ""))[0]
-        self._save_item(item, local, href=href, etag=etag, base_text=text, dirty=False)
-        self.report.pushed += 1
-
-    def _update(self, item, local: _Local) -> None:
-        from favorbook.sync.dav import PreconditionFailed
-
-        if not _changed_here(item, local):
-            self._save_item(item, local, dirty=False)
-            return
-        text = vtodo.to_ical(
-            local.task, contact_name=local.name, contact_label=local.label, base=item.base_text
-        )
         try:
-            etag = self.client.put(item.href, text, etag=item.etag, content_type=ICAL_TYPE)
-        except PreconditionFailed:
-            got = self.client.get(item.href)
-            if got is None:  # deleted there meanwhile: an edit wins, up it goes again
-                self._park(item, dirty=True)
-                self._create(local, item)
-                return
-            etag, server_text = got
-            server_text = _crlf(server_text)
-            try:
-                server = vtodo.from_ical(server_text)
-            except ValueError:
-                self.report.errors.append(f"{item.href}: the task on the server cannot be read.")
-                return
-            self._merge(item, local, item.href, etag, server_text, server)
+            server = vtodo.from_ical(server_text)
+        except ValueError:
+            self.report.errors.append(f"{href}: the task on the server cannot be read.")
             return
-        if not etag:
-            etag = (self.client.get(item.href) or ("", ""))[0]
-        self._save_item(item, local, etag=etag, base_text=text, dirty=False)
-        self.report.pushed += 1
+        self._merge(item, local, href, etag, server_text, server)
 
     def _upload_if_needed(
         self, item, local: _Local, server: vtodo.Task, text: str, etag, base: vtodo.Task
@@ -600,6 +645,13 @@ def _changed_here(item, local: _Local) -> bool:
         return True
     summary = vtodo.summary_for(local.task, local.name)
     return _key(local.task, summary) != _key(base, base.summary)
+
+
+def _fatal(exc: SyncError) -> bool:
+    """A failure every other request would meet too (network, password, server down)."""
+    from favorbook.sync.dav import AuthFailed, ServerFailed, Unreachable
+
+    return isinstance(exc, Unreachable | AuthFailed | ServerFailed)
 
 
 def _parse_or(text: str, default):

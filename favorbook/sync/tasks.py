@@ -161,6 +161,8 @@ class _TaskSync:
         self._push()
         if token is not None and not self.pull_failed and not self.created:
             self._set_token(token)
+        if self.progress is not None:
+            self.progress(max(self.total, 1), max(self.total, 1), "Tasks")
 
     def _set_token(self, token: str | None) -> None:
         from favorbook.db.models import SyncCollection
@@ -222,20 +224,22 @@ class _TaskSync:
             self.pull_failed = True
             return
         item = self.by_href.get(href) or self.by_uid.get(server.uid)
-        if item is not None and item.deleted and item.href:
+        local = self.locals.get(server.uid)
+        if item is not None and item.deleted and local is None:
             # Deleted here, changed there: the edit wins; it comes back as new below.
             self._drop(item)
             item = None
-        local = self.locals.get(server.uid)
         if item is None:
             if local is not None:
                 self._adopt(href, etag, text, server, local)
             elif server.kind == vtodo.FOLLOWUP:
                 self._create_followup(href, etag, text, server)
             return
-        self.handled.add(item.uid)
         if local is None:
-            return  # gone here (archived, no date any more): the push step deletes it
+            # Gone here (archived contact, no stay-in-touch day any more): the push step
+            # deletes it with the ETag we know, meets a 412 and takes the server's copy.
+            return
+        self.handled.add(item.uid)
         self._merge(item, local, href, etag, text, server)
 
     def _adopt(self, href, etag, text, server, local: _Local) -> None:
@@ -334,15 +338,16 @@ class _TaskSync:
         """A task deleted on the server."""
         from favorbook.db.models import FollowUp, db
 
-        self.handled.add(item.uid)
         local = self.locals.get(item.uid)
-        if local is None or item.deleted:
+        if local is None:
+            self.handled.add(item.uid)
             self._drop(item)
             return
-        if item.dirty and _changed_here(item, local):
-            # Changed here since: the edit wins, it goes up again as a new task.
+        if (item.dirty or item.deleted) and _changed_here(item, local):
+            # Changed here since: the edit wins, it goes up again as a new task (below).
             self._park(item, dirty=True)
             return
+        self.handled.add(item.uid)
         with db.atomic():
             if local.followup_id is not None and not local.task.done:
                 FollowUp.update(done_at=_now()).where(FollowUp.id == local.followup_id).execute()
@@ -357,8 +362,10 @@ class _TaskSync:
             if uid in self.handled:
                 continue
             local = self.locals.get(uid)
-            if local is None or item.deleted:
+            if local is None:
                 deletes.append(item)
+            elif item.deleted:  # deleted here and back (undo): linked again, sent if changed
+                sends.append((local, item))
             elif item.href is None:
                 if item.dirty:
                     sends.append((local, item))

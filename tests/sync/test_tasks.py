@@ -194,3 +194,40 @@ def test_a_retry_after_a_lost_reply_makes_no_duplicate(dav_server, fault_proxy, 
     assert not report.errors
     assert len(vtodos(dav_server)) == 1
     assert sync_tasks().pushed == 0
+
+
+def test_an_edit_here_beats_a_delete_on_the_phone(dav_server, laptop):
+    ann = _contact()
+    fid = followups.add_followup(ann, DUE, "Call back")
+    add_account(dav_server)
+    sync_tasks()
+    uid = FollowUp.get_by_id(fid).uid
+    href, _text, etag = one_task(dav_server, uid)
+    assert dav_server.delete(href, etag=etag).status_code in (200, 204)
+    later = DUE + dt.timedelta(days=2)
+    followups.reschedule(fid, later)
+
+    report = sync_tasks()
+
+    assert report.pushed == 1 and not report.errors
+    assert not followups.get_followup(fid).done
+    assert f"DUE;VALUE=DATE:{later:%Y%m%d}" in one_task(dav_server, uid)[1]
+
+
+def test_a_followup_deleted_and_brought_back_keeps_its_task(dav_server, laptop):
+    from favorbook.services import trash
+
+    ann = _contact("Ann", "Lee", cadence=30)
+    fid = followups.add_followup(ann, DUE, "Call back")
+    add_account(dav_server)
+    sync_tasks()
+    uid = FollowUp.get_by_id(fid).uid
+    snap = trash.delete_contact(ann)  # the contact, its follow-up and stay-in-touch day
+    trash.restore(snap)
+
+    report = sync_tasks()
+
+    assert not report.errors and report.deleted == 0
+    assert len(vtodos(dav_server)) == 2
+    assert "SUMMARY:Call back — Ann Lee" in one_task(dav_server, uid)[1]
+    assert sync_tasks().pushed == 0

@@ -77,7 +77,7 @@ def test_two_laptops_share_a_network_and_a_second_sync_does_nothing(laptop, dav_
         cid = contacts.all_names()[0][0]
         contacts.set_photo(cid, PNG)
         first = engine.sync_account()
-        assert first.pushed == 20 and first.errors == []
+        assert first.pushed >= 20 and first.errors == []  # and the stay-in-touch tasks
         assert engine.sync_account().as_json() == {
             "pushed": 0,
             "pulled": 0,
@@ -86,10 +86,12 @@ def test_two_laptops_share_a_network_and_a_second_sync_does_nothing(laptop, dav_
             "errors": [],
         }
         mine = {d.uid: d for d in contacts.details([i for i, _ in contacts.all_names()])}
-    assert len(dav_server.listing(dav_server.addressbook_url)) == 20
+    cards = dav_server.listing(dav_server.addressbook_url)
+    assert len(cards) == 20
     with laptop("b"):
         got = engine.sync_account()
-        assert got.pulled == 20 and got.pushed == 0 and got.errors == []
+        assert got.pulled >= 20 and got.errors == []
+        assert dav_server.listing(dav_server.addressbook_url) == cards  # no card sent back
         theirs = {d.uid: d for d in contacts.details([i for i, _ in contacts.all_names()])}
         assert theirs.keys() == mine.keys()
         for uid, d in mine.items():
@@ -111,6 +113,7 @@ def test_two_laptops_share_a_network_and_a_second_sync_does_nothing(laptop, dav_
         assert any(contacts.photo_of(c.id) == (PNG, "image/png") for c in theirs.values())
         again = engine.sync_account()
         assert (again.pushed, again.pulled) == (0, 0)
+    assert dav_server.listing(dav_server.addressbook_url) == cards
 
 
 def test_nothing_private_reaches_the_server(laptop, dav_server):
@@ -206,7 +209,7 @@ def test_deletes_go_both_ways_archived_here_and_an_edit_beats_a_delete(laptop, d
         data.title = "Still here"
         contacts.update_contact(edited, data)
         got = engine.sync_account()
-        assert got.deleted == 2 and got.errors == []
+        assert got.deleted >= 2 and got.errors == []
         assert contacts.is_archived(gone_there)  # archived, restorable, not destroyed
         assert not contacts.is_archived(edited)
         assert engine.sync_account().as_json()["pushed"] == 0
@@ -228,7 +231,7 @@ def test_an_emptied_address_book_stops_the_sync_and_asks(laptop, dav_server):
         assert err.value.reason == "empty" and err.value.count == 8
         assert contacts.count_contacts() == 8  # nothing changed
         got = engine.sync_account(allow_mass_delete=True)
-        assert got.deleted == 8 and contacts.count_contacts() == 0
+        assert got.deleted >= 8 and contacts.count_contacts() == 0
         assert contacts.count_contacts(include_archived=True) == 8
 
 

@@ -61,7 +61,6 @@ class _Run:
             self.book += "/"
         self.done = 0
         self.total = 0
-        self.created = 0
 
     # --- helpers --------------------------------------------------------------------
 
@@ -142,15 +141,33 @@ class _Run:
         if self.cancelled():
             return
         self.delete_on_server()
-        if self.created:
-            # A card created after the token was taken and deleted on the server before the
-            # next sync is left out of the next delta by some servers (Xandikos): start
-            # from a full listing next time, so such a delete is seen.
-            new_token = None
-        if (new_token or self.created) and not self.report.cancelled:
+        if new_token and not self.report.cancelled:
+            if self.report.pushed or self.report.deleted:
+                new_token = self.token_after_own_changes(new_token)
             SyncCollection.update(sync_token=new_token).where(
                 SyncCollection.id == self.coll.id
             ).execute()
+
+    def token_after_own_changes(self, token: str) -> str:
+        """A token that includes what this sync sent, when nothing else changed meanwhile.
+
+        The token of step 1 predates our own PUTs; a card we created and someone then
+        deletes would never show in a later delta from it (created and deleted within the
+        window). So ask once more: if the only changes since are ours (their ETags are
+        the ones we stored), the newer token is safe to keep; else keep the old one and
+        the next sync looks at the rest.
+        """
+        try:
+            changes, newer = self.client.sync_collection(self.coll.url, token)
+        except SyncError:
+            return token
+        mine = {i.href: i.etag for i in self.items() if i.href}
+        for href, etag in changes.items():
+            if etag is None and href not in mine:
+                continue  # our own DELETE
+            if href not in mine or etag != mine[href] or not etag:
+                return token
+        return newer or token
 
     def relink(self) -> None:
         """Items whose contact came back (undo of a delete) point at it again."""
@@ -446,9 +463,8 @@ class _Run:
             with db.atomic():
                 for item in clean:
                     SyncItem.update(dirty=False).where(SyncItem.id == item.id).execute()
-                for (item, text, is_new), outcome in zip(jobs, results, strict=True):
+                for (item, text, _), outcome in zip(jobs, results, strict=True):
                     if outcome[0] == "ok":
-                        self.created += is_new
                         SyncItem.update(etag=outcome[1], base_text=text, dirty=False).where(
                             SyncItem.id == item.id
                         ).execute()
@@ -492,7 +508,6 @@ class _Run:
             item.etag, item.base_text, item.dirty = etag, text, False
             item.save()
             self.report.pushed += 1
-            self.created += 1
             return
         etag, server_text = got
         try:

@@ -272,6 +272,7 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
     from favorbook.db.models import Contact
     from favorbook.services import contacts
 
+    had_photo = contact_id is not None
     if contact_id is None:
         data, photo, extra = _input(fields)
         if not (data.first_name or data.last_name or data.organization):
@@ -283,14 +284,16 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
         keep = contacts.get_contact(contact_id, include_private=False)
         data, photo, extra = _input(fields, keep)
         contacts.update_contact(contact_id, data)
-    if (photo or None) != (contacts.photo_of(contact_id) or (None,))[0]:
+    current = contacts.photo_of(contact_id) if had_photo else None
+    if (photo or None) != (current or (None,))[0]:
         from favorbook.errors import ValidationError
 
         with contextlib.suppress(ValidationError):  # a photo favorbook cannot keep stays out
             contacts.set_photo(contact_id, photo)
-    Contact.update(vcard_extra=extra).where(
-        (Contact.id == contact_id) & (Contact.vcard_extra != extra)
-    ).execute()
+    if extra or had_photo:
+        Contact.update(vcard_extra=extra).where(
+            (Contact.id == contact_id) & (Contact.vcard_extra != extra)
+        ).execute()
     return contact_id
 
 

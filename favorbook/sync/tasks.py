@@ -132,6 +132,7 @@ class _TaskSync:
         self.total = 0
         self.pull_failed = False
         self.created = 0
+        self.sent = 0
 
     # -- the run -----------------------------------------------------------------------
 
@@ -159,10 +160,40 @@ class _TaskSync:
             if self._stop():
                 return
         self._push()
-        if token is not None and not self.pull_failed and not self.created:
+        if token is not None and not self.pull_failed and not self.report.cancelled:
+            if self.created or self.sent:
+                token = self._token_after_own_changes(token)
             self._set_token(token)
         if self.progress is not None:
             self.progress(max(self.total, 1), max(self.total, 1), "Tasks")
+
+    def _token_after_own_changes(self, token: str) -> str | None:
+        """A token that includes what this run sent, when nothing else changed meanwhile.
+
+        The token of the pull predates our uploads, and some servers (Xandikos) leave an
+        item created after a token and deleted before the next sync out of that sync's
+        delta. So ask once more: if the only changes since are ours, the newer token is
+        safe; else, after creating, none (a full listing next time sees every delete).
+        """
+        from favorbook.db.models import SyncItem
+
+        fallback = None if self.created else token
+        try:
+            changes, newer = self.client.sync_collection(self.url, token)
+        except SyncError:
+            return fallback
+        mine = {
+            i.href: i.etag
+            for i in SyncItem.select(SyncItem.href, SyncItem.etag).where(
+                (SyncItem.collection == self.collection.id) & SyncItem.href.is_null(False)
+            )
+        }
+        for href, etag in changes.items():
+            if etag is None and href not in mine:
+                continue  # our own DELETE
+            if href not in mine or not etag or etag != mine[href]:
+                return fallback
+        return newer or fallback
 
     def _set_token(self, token: str | None) -> None:
         from favorbook.db.models import SyncCollection
@@ -418,6 +449,7 @@ class _TaskSync:
             # listing next time, so such a delete is seen.
             self._set_token(None)
         self.created += sum(1 for job in jobs if job[5])
+        self.sent += len(jobs)
         with ThreadPoolExecutor(PUSH_WORKERS) as pool:
             outcomes = list(pool.map(self._put, jobs))
         fatal = None
@@ -498,6 +530,7 @@ class _TaskSync:
         new_text = vtodo.to_ical(
             local.task, contact_name=local.name, contact_label=local.label, base=text
         )
+        self.sent += 1
         try:
             new_etag = self.client.put(item.href, new_text, etag=etag, content_type=ICAL_TYPE)
         except PreconditionFailed:
@@ -528,6 +561,7 @@ class _TaskSync:
                     self._pulled(href, got[0], _crlf(got[1]))
                 return
             self.report.deleted += 1
+            self.sent += 1
         self._drop(item)
 
     # -- bookkeeping -----------------------------------------------------------------

@@ -271,3 +271,40 @@ def test_a_412_on_push_fetches_merges_and_retries(laptop, dav_server, fault_prox
         assert got.pushed == 1 and got.errors == [] and got.conflicts == 0
     (text,) = dav_server.objects(dav_server.addressbook_url).values()
     assert "TITLE:Head buyer" in text
+
+
+def test_progress_is_reported_and_a_cancelled_sync_finishes_next_time(laptop, dav_server):
+    with laptop("a"):
+        for i in range(5):
+            _person("Person", f"{i}")
+        seen = []
+        got = engine.sync_account(
+            progress=lambda done, total, text: seen.append((done, total, text)),
+            cancelled=lambda: any(t == "Sending contacts" for _, _, t in seen),
+        )
+        assert got.cancelled and "cancelled" in got.summary()
+        assert seen and all(0 <= done <= total for done, total, _ in seen)
+        assert len(dav_server.listing(dav_server.addressbook_url)) < 5
+        done = engine.sync_account()
+        assert not done.cancelled and done.errors == []
+    assert len(dav_server.listing(dav_server.addressbook_url)) == 5
+
+
+def test_the_command_line_adds_an_account_and_syncs(tmp_path, dav_server, capsys):
+    import json
+
+    from favorbook.cli import main
+
+    folder = str(tmp_path / "cli")
+    assert main(["demo", "--contacts", "5", "--data-dir", folder]) == 0
+    add = ["account", "add", dav_server.url, "--user", dav_server.username]
+    add += ["--addressbook", dav_server.addressbook_url, "--calendar", dav_server.calendar_url]
+    assert main([*add, "--name", "work", "--data-dir", folder]) == 0
+    capsys.readouterr()
+    assert main(["sync", "--json", "--data-dir", folder]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"pushed", "pulled", "deleted", "conflicts", "errors"}
+    assert report["pushed"] >= 5 and report["errors"] == []
+    assert len(dav_server.listing(dav_server.addressbook_url)) == 5
+    assert main(["sync", "--account", "work", "--data-dir", folder]) == 0
+    assert "up to date" in capsys.readouterr().out

@@ -350,6 +350,11 @@ class DavClient:
                 f"{self._who()}: the server failed ({code} {resp.reason}). Try again later; "
                 "nothing was lost, and the next sync picks up where this one stopped."
             )
+        if code in (404, 410) and method in ("REPORT", "PROPFIND"):
+            raise SyncError(
+                f"{self._who()}: {url} is not on the server (any more). If the address book "
+                "or calendar was removed or renamed, remove the account and add it again."
+            )
         raise SyncError(f"{self._who()}: {method} {url} failed ({code} {resp.reason}).")
 
     def _multistatus(self, resp, base: str) -> tuple[list[DavResponse], str | None]:

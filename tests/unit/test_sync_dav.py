@@ -136,3 +136,9 @@ def test_mkcol_makes_an_address_book_and_a_tasks_calendar():
     client.mkcol(BOOK + "favorbook-tasks/", "favorbook", "tasks")
     assert b"<card:addressbook/>" in session.sent[0][2]
     assert b'<cal:comp name="VTODO"/>' in session.sent[1][2]
+
+
+def test_an_address_book_removed_on_the_server_says_to_add_the_account_again():
+    client, _ = _client(_Response(404))
+    with pytest.raises(SyncError, match="add it again"):
+        client.sync_collection(BOOK, "t1")

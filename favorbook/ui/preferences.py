@@ -88,7 +88,7 @@ class PreferencesDialog(FormDialog):
         self.add_row("default_cadence_days", self.tr("Stay in touch every"), self.cadence)
         self.add_row("phone_region", self.tr("Phone region"), self.region)
         self.form.addRow(self.tr("Data folder"), folder_row)
-        self.resize(720, max(440, self.sizeHint().height()))
+        self.resize(760, max(480, self.sizeHint().height()))
         self.ratio.setFocus()  # not the Save button the base class made first
         self.mark_clean()
         self.ratio.setFocus()

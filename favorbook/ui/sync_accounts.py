@@ -40,7 +40,7 @@ from favorbook.errors import FavorbookError, SyncError, ValidationError
 from favorbook.services.session import describe_error
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.record_list import RowsTableModel, read_only_table
-from favorbook.ui.sync_status import outcome_of, short_result
+from favorbook.ui.sync_status import long_result, outcome_of, short_result
 from favorbook.ui.worker import BackgroundJob
 
 CREATE = "favorbook"
@@ -102,7 +102,7 @@ class AccountsModel(RowsTableModel):
                 info.username,
                 info.addressbook_url or "",
                 info.calendar_url or "",
-                short_result(outcome_of(info)),
+                long_result(outcome_of(info)),
             )[column]
         if role == self.NameRole:
             return info.name
@@ -174,8 +174,15 @@ class AccountsPage(QWidget):
         interval.addWidget(self.interval_note)
         interval.addStretch(1)
 
+        self.details = QLabel()
+        self.details.setObjectName("accountDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.details)
         layout.addLayout(buttons)
         layout.addLayout(interval)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -217,6 +224,15 @@ class AccountsPage(QWidget):
     def _selection_changed(self, *_args) -> None:
         name = self.selected_name()
         self.remove_button.setEnabled(name is not None)
+        info = self._selected_info()
+        self.details.setVisible(info is not None)
+        if info is not None:
+            self.details.setText(
+                self.tr("Last sync: %1\nAddress book: %2\nTasks calendar: %3")
+                .replace("%1", long_result(outcome_of(info)))
+                .replace("%2", info.addressbook_url or self.tr("none"))
+                .replace("%3", info.calendar_url or self.tr("none"))
+            )
         for widget in (self.every_box, self.interval_spin, self.interval_note):
             widget.setEnabled(name is not None)
         self._loading = True
@@ -486,6 +502,19 @@ class AddAccountDialog(FormDialog):
             return
         self.account = info
         QDialog.accept(self)
+
+    def show_error(self, field: str | None, message: str) -> None:
+        super().show_error(field, message)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show a long message whole, rather than squeezing the fields."""
+        layout = self.layout()
+        layout.activate()
+        wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        wanted = max(wanted, self.sizeHint().height())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def _show_failure(self, error: object) -> None:
         """A server's or the keyring's refusal, on the field it concerns; all typed is kept."""

@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -145,7 +146,13 @@ class SyncController(QObject):
         self.cancel_button.setAutoRaise(True)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
-        # Left of the contact count: [progress][Cancel][Synced 14:02 · …][42 contacts · …]
+        self.separator = QFrame()
+        self.separator.setObjectName("syncSeparator")
+        self.separator.setFrameShape(QFrame.Shape.VLine)
+        self.separator.setFrameShadow(QFrame.Shadow.Sunken)
+        self.separator.hide()
+        # Left of the contact count: [progress][Cancel][Synced 14:02 · …] | [42 contacts · …]
+        bar.insertPermanentWidget(0, self.separator)
         bar.insertPermanentWidget(0, self.label)
         bar.insertPermanentWidget(0, self.cancel_button)
         bar.insertPermanentWidget(0, self.progress)
@@ -221,6 +228,7 @@ class SyncController(QObject):
             )
             parts.append(f'<a href="conflicts">{html.escape(link)}</a>')
         self.label.setText(" · ".join(p for p in parts if p))
+        self.separator.setVisible(bool(self.label.text()))
         tip = text if shown != text or failed or details else ""
         self.label.setToolTip("\n\n".join(t for t in (tip, details) if t))
         self.label.setProperty("failed", failed)

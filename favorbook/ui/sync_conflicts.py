@@ -137,7 +137,7 @@ class ConflictsDialog(QDialog):
         intro.setWordWrap(True)
         self.intro = intro
         self.model = ConflictModel(self)
-        self.view = read_only_table(self.model, self)
+        self.view = read_only_table(self.model, self, wrap=True)  # whole values, on more lines
         self.view.setObjectName("conflictList")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -175,7 +175,7 @@ class ConflictsDialog(QDialog):
         self.keep_server_button.clicked.connect(self.keep_servers)
         self.show_button = QPushButton(self.tr("S&how Contact"))
         self.show_button.setObjectName("showConflictContact")
-        self.show_button.clicked.connect(lambda: self._open_contact(self.view.currentIndex()))
+        self.show_button.clicked.connect(self.show_contact)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -221,10 +221,16 @@ class ConflictsDialog(QDialog):
         chosen = bool(self.selected_ids())
         self.keep_mine_button.setEnabled(chosen)
         self.keep_server_button.setEnabled(chosen)
-        current = self.view.currentIndex()
-        self.show_button.setEnabled(
-            chosen and current.isValid() and current.data(ConflictModel.ContactRole) is not None
-        )
+        self.show_button.setEnabled(self._first_selected_contact() is not None)
+
+    def _first_selected_contact(self) -> int | None:
+        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
+        return rows[0].data(ConflictModel.ContactRole) if rows else None
+
+    def show_contact(self) -> None:
+        contact_id = self._first_selected_contact()
+        if contact_id is not None:
+            self.bus.open_contact.emit(int(contact_id))
 
     def _resolve(self, action, one: str, many: str) -> int:
         ids = self.selected_ids()

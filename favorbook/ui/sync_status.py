@@ -102,4 +102,14 @@ def short_result(outcome: Outcome | None) -> str:
         return _tr("%1 · cancelled").replace("%1", when)
     if outcome.ok:
         return f"{when} · {outcome.text}" if outcome.text else when
-    return _tr("%1 · failed: %2").replace("%1", when).replace("%2", outcome.text)
+    return _tr("%1 · failed").replace("%1", when)
+
+
+def long_result(outcome: Outcome | None) -> str:
+    """For the selected account: the whole last result, the error message included."""
+    if outcome is None:
+        return _tr("Not synced yet. Use File › Sync Now.")
+    text = outcome_text(outcome)
+    if outcome.problems:
+        text += "\n" + "\n".join(outcome.problems)
+    return text

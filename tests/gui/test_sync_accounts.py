@@ -81,7 +81,11 @@ def test_an_account_shows_its_server_user_collections_and_last_sync(prefs, qtmod
     assert rows["work"][:5] == ["work", "dav.example.com", "ann", "contacts", "tasks"]
     assert "3 sent" in rows["work"][5] and "2 received" in rows["work"][5]
     assert rows["home"][2] == "ann.private"
-    assert "failed" in rows["home"][5] and "Server down." in rows["home"][5]
+    assert "failed" in rows["home"][5]
+    page.view.selectRow(list(rows).index("home"))
+    assert page.details.isVisible()
+    assert "Sync failed" in page.details.text() and "Server down." in page.details.text()
+    assert TASKS in page.details.text()
     tips = {page.model.index(r, 3).data(Qt.ItemDataRole.ToolTipRole) for r in range(2)}
     assert tips == {BOOK}
 
@@ -281,3 +285,21 @@ def test_choosing_another_account_is_not_an_edit(prefs):
     page.view.selectRow(0)
     assert page.interval_spin.value() == 60
     assert not dialog.is_dirty()
+
+
+def test_an_account_added_in_preferences_enables_sync_now_even_on_cancel(window, monkeypatch):
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QDialog
+
+    from favorbook.ui import preferences
+
+    def add_then_cancel(dialog):
+        make_account("work")
+        dialog.accounts.reload()
+        dialog.accounts.accountsChanged.emit()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(preferences.PreferencesDialog, "exec", add_then_cancel)
+    assert not window.findChild(QAction, "syncNow").isEnabled()
+    window.show_preferences()
+    assert window.findChild(QAction, "syncNow").isEnabled()

@@ -297,7 +297,7 @@ class SyncController(QObject):
         self.cancel_button.hide()
         when = now_utc()
         if isinstance(error, SyncGuardTripped):
-            self._outcome = Outcome(when, name, False, describe_error(error))
+            self._outcome = Outcome(when, name, False, describe_error(error), stopped=True)
             self.synced.emit(name, error)
             if not self._automatic and self.ask_guard(name, error):
                 self._start(name, allow_mass_delete=True)

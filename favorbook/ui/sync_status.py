@@ -30,6 +30,8 @@ class Outcome:
     text: str
     """The report's summary ("3 sent, 2 received") or the error message."""
     cancelled: bool = False
+    stopped: bool = False
+    """A guard stopped it before any change (it waits for the rep's answer)."""
     problems: tuple[str, ...] = ()
     """Items the sync could not do (the report's errors), for the tooltip."""
 
@@ -89,6 +91,9 @@ def outcome_text(outcome: Outcome, *, name_account: bool = False) -> str:
     if outcome.ok:
         head = _tr("Synced %1").replace("%1", when).strip()
         return f"{who}{head} · {outcome.text}" if outcome.text else who + head
+    if outcome.stopped:
+        head = _tr("Sync stopped %1").replace("%1", when).strip()
+        return f"{who}{head} — {outcome.text} " + _tr("Use Sync Now to decide.")
     head = _tr("Sync failed %1").replace("%1", when).strip()
     return f"{who}{head} — {outcome.text}"
 

@@ -223,7 +223,26 @@ def test_guard_no_leaves_everything_and_says_it_stopped(window, qtbot, fake_sync
     _wait_done(qtbot, window)
     assert len(fake_sync.calls) == 1
     assert "came back empty" in asked[0]
-    assert "came back empty" in window.sync.label.text()
+    text = window.sync.label.text()
+    assert text.startswith("Sync stopped ") and "came back empty" in text
+
+
+def test_a_timed_sync_stopped_by_the_guard_waits_for_sync_now(
+    window, qtbot, fake_sync, monkeypatch
+):
+    make_account("work", interval=15)
+    window.bus.changed.emit()
+    fake_sync.result = SyncGuardTripped(
+        "Account work: 9 of 20 synced contacts would be removed.",
+        reason="mass_delete",
+        count=9,
+        total=20,
+    )
+    monkeypatch.setattr(window.sync, "ask_guard", lambda *a: pytest.fail("asked unprompted"))
+    assert window.sync.tick()
+    _wait_done(qtbot, window)
+    assert len(fake_sync.calls) == 1
+    assert "Use Sync Now to decide" in window.sync.label.toolTip()
 
 
 def test_timer_syncs_an_account_when_its_interval_is_due(window, qtbot, fake_sync):

@@ -123,7 +123,9 @@ def _create(client, home: str | None, kind: str) -> str | None:
         return None
     home = home if home.endswith("/") else home + "/"
     last: SyncError | None = None
-    for slug in (DEFAULT_COLLECTION_NAME, f"{DEFAULT_COLLECTION_NAME}-{uuid.uuid4().hex[:8]}"):
+    # Address books and calendars often share one home (Radicale): the paths differ by kind.
+    first = f"{DEFAULT_COLLECTION_NAME}-{'contacts' if kind == 'contacts' else 'tasks'}"
+    for slug in (first, f"{first}-{uuid.uuid4().hex[:8]}"):
         try:
             return client.mkcol(urljoin(home, slug + "/"), DEFAULT_COLLECTION_NAME, kind)
         except NotSupported:
@@ -164,12 +166,18 @@ def add_account(
     if SyncAccount.select().where(SyncAccount.name == name).exists():
         raise ValidationError("name", f"there is already an account named “{name}”")
     client = DavClient(url, username, password, account=name)
-    found = discover_with(client, url)
-    book = _pick(found.addressbooks, addressbook, "address book", "addressbook")
-    book_url = book.url if book else _create(client, found.addressbook_home, "contacts")
-    cal = _pick(found.calendars, calendar, "tasks calendar", "calendar")
-    cal_url = cal.url if cal else _create(client, found.calendar_home, "tasks")
-    passwords.store(name, username, password)
+    # The keyring first: when it cannot keep the password, nothing is created on the server.
+    stored = passwords.store(name, username, password)
+    try:
+        found = discover_with(client, url)
+        book = _pick(found.addressbooks, addressbook, "address book", "addressbook")
+        book_url = book.url if book else _create(client, found.addressbook_home, "contacts")
+        cal = _pick(found.calendars, calendar, "tasks calendar", "calendar")
+        cal_url = cal.url if cal else _create(client, found.calendar_home, "tasks")
+    except BaseException:
+        if stored:
+            passwords.forget(name, username)
+        raise
     with db.atomic():
         row = SyncAccount.create(
             name=name,

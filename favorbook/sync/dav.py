@@ -43,6 +43,18 @@ class PreconditionFailed(SyncError):
     """412: the item changed on the server (If-Match) or exists already (If-None-Match)."""
 
 
+class Unreachable(SyncError):
+    """No answer: network down, server not running, timeout, TLS failure."""
+
+
+class AuthFailed(SyncError):
+    """The server refused the user name or password (401)."""
+
+
+class ServerFailed(SyncError):
+    """The server answered with an error of its own (5xx)."""
+
+
 class TokenInvalid(SyncError):
     """The server does not know our sync token (any more): fall back to a full listing."""
 
@@ -227,12 +239,12 @@ class DavClient:
         password: str,
         *,
         account: str = "",
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         session=None,
     ):
         self.account = account
         self.url = check_url(url, account)
-        self.timeout = timeout
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         if session is None:
             import requests
 
@@ -281,19 +293,28 @@ class DavClient:
             if resp.history:  # a redirect must not lead to plain http elsewhere
                 check_url(resp.url, self.account)
         except requests.exceptions.SSLError as exc:
-            raise SyncError(
+            raise Unreachable(
                 f"{self._who()}: the server's TLS certificate cannot be verified ({_short(exc)}). "
                 "Check the address; favorbook does not talk to servers it cannot verify."
             ) from exc
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            raise Unreachable(
+                f"{self._who()}: the server's reply was cut off. Sync again; nothing was lost."
+            ) from exc
         except requests.exceptions.Timeout as exc:
-            raise SyncError(
+            raise Unreachable(
                 f"{self._who()}: the server did not answer in time. Check the connection "
                 "and try again; nothing was lost."
             ) from exc
         except requests.exceptions.RequestException as exc:
-            raise SyncError(
-                f"{self._who()}: cannot reach the server ({_short(exc)}). Check the connection "
-                "and the address, then sync again; nothing was lost."
+            where = urlsplit(url).netloc
+            why = "connection refused" if "refused" in str(exc).lower() else _short(exc)
+            raise Unreachable(
+                f"{self._who()}: cannot reach the server at {where} ({why}). Check the "
+                "connection and the address, then sync again; nothing was lost."
             ) from exc
         if resp.status_code in ok:
             return resp
@@ -305,7 +326,7 @@ class DavClient:
             raise PreconditionFailed(f"{self._who()}: {url} changed on the server meanwhile.")
         if code in (401, 403) and b"valid-sync-token" not in (resp.content or b""):
             if code == 401:
-                raise SyncError(
+                raise AuthFailed(
                     f"{self._who()}: the server refused the user name or password "
                     f"({self.username}). Check them (many servers need an app password), "
                     "then remove and add the account again."
@@ -315,7 +336,7 @@ class DavClient:
                 "Check the account's rights or pick another address book or calendar."
             )
         if code >= 500:
-            raise SyncError(
+            raise ServerFailed(
                 f"{self._who()}: the server failed ({code} {resp.reason}). Try again later; "
                 "nothing was lost, and the next sync picks up where this one stopped."
             )

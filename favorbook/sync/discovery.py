@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from favorbook.errors import SyncError
-from favorbook.sync.dav import CALDAV, CARDDAV, CS, DAV, DavClient, tag
+from favorbook.sync.dav import CALDAV, CARDDAV, CS, DAV, AuthFailed, DavClient, Unreachable, tag
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ def server_url(text: str) -> str:
 def _principal(client: DavClient, url: str) -> str | None:
     try:
         found = client.propfind(url, [(DAV, "current-user-principal")], depth=0)
-    except SyncError as exc:
-        if "refused the user name" in str(exc):
-            raise
+    except (Unreachable, AuthFailed):
+        raise
+    except SyncError:
         return None
     for r in found:
         hrefs = r.hrefs(tag(DAV, "current-user-principal"))

@@ -93,6 +93,8 @@ def _pick(found: list[Collection], wanted: str | None, what: str, field: str) ->
                 return c
         if "://" in wanted:
             return Collection(wanted.rsplit("/", 2)[-2] if wanted.endswith("/") else wanted, wanted)
+        if wanted_l == DEFAULT_COLLECTION_NAME:
+            return None  # "favorbook" asked for and not there: create it
         raise ValidationError(
             field,
             f"the server has no {what} named “{wanted}”"

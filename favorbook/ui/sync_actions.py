@@ -302,10 +302,7 @@ class SyncController(QObject):
             if not self._automatic and self.ask_guard(name, error):
                 self._start(name, allow_mass_delete=True)
                 return
-        elif isinstance(error, Cancelled) or (
-            error is None
-            and (getattr(report, "cancelled", False) or job.runner.cancel_requested.is_set())
-        ):
+        elif isinstance(error, Cancelled) or (error is None and self._was_cancelled(job, report)):
             self._outcome = Outcome(when, name, True, done_so_far(report), cancelled=True)
             self._queue.clear()
             self.synced.emit(name, report if error is None else error)
@@ -314,6 +311,7 @@ class SyncController(QObject):
             message = describe_error(error)
             self._outcome = Outcome(when, name, False, message)
             self.synced.emit(name, error)
+            self.bus.changed.emit()  # batches before the failure were kept and show
             if not self._automatic:
                 self.warn(name, message)
         else:

@@ -105,7 +105,9 @@ def test_progress_text_shows_while_syncing(window, qtbot, fake_sync):
     window.sync.sync_now()
     qtbot.waitUntil(lambda: "Sending 1 of 4" in window.sync.label.text(), timeout=10000)
     assert window.sync.progress.maximum() == 4 and window.sync.progress.value() == 1
-    assert window.isEnabled()  # no modal progress dialog in the way
+    qtbot.wait(600)  # longer than a BackgroundJob waits before it shows its dialog
+    assert QApplication.activeModalWidget() is None  # no progress dialog in the way
+    assert not window.sync.job.dialog.isVisible()
     assert not window.sync.sync_now()  # a second sync is refused while one runs
     release.set()
     _wait_done(qtbot, window)

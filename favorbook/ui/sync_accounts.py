@@ -297,9 +297,21 @@ class AccountsPage(QWidget):
 
     def remove_selected(self) -> bool:
         from favorbook.sync import accounts
+        from favorbook.ui.sync_actions import syncing_accounts
 
         name = self.selected_name()
-        if name is None or not self.confirm_remove(name):
+        if name is None:
+            return False
+        if name in syncing_accounts():
+            QMessageBox.information(
+                self,
+                self.tr("Remove account"),
+                self.tr("%1 is syncing now. Wait for the sync to finish, then remove it.").replace(
+                    "%1", name
+                ),
+            )
+            return False
+        if not self.confirm_remove(name):
             return False
         try:
             accounts.remove_account(name)

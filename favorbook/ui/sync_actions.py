@@ -98,6 +98,14 @@ class SyncJob(BackgroundJob):
         self.runner.cancel_requested.set()
 
 
+_syncing: set[str] = set()
+
+
+def syncing_accounts() -> set[str]:
+    """The accounts a sync of this process is running for (Preferences will not remove them)."""
+    return set(_syncing)
+
+
 class SyncController(QObject):
     """The sync actions, the status-bar label and progress, and the timer of one window."""
 
@@ -265,6 +273,7 @@ class SyncController(QObject):
         job.step.connect(self._stepped)
         job.done.connect(lambda result, error: self._finished(job, name, result, error))
         self.job = job
+        _syncing.add(name)
         self.window._job = job  # the window's one-job-at-a-time slot: no sample load, no restore
         self.sync_now_action.setEnabled(False)
         self.progress.setRange(0, 0)  # busy until the engine counts
@@ -291,6 +300,7 @@ class SyncController(QObject):
 
     def _finished(self, job: SyncJob, name: str, report: object, error: object) -> None:
         self.job = None
+        _syncing.discard(name)
         if getattr(self.window, "_job", None) is job:
             self.window._job = None
         self.progress.hide()

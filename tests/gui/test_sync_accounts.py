@@ -303,3 +303,22 @@ def test_an_account_added_in_preferences_enables_sync_now_even_on_cancel(window,
     assert not window.findChild(QAction, "syncNow").isEnabled()
     window.show_preferences()
     assert window.findChild(QAction, "syncNow").isEnabled()
+
+
+def test_an_account_that_is_syncing_is_not_removed(prefs, monkeypatch):
+    from favorbook.ui import sync_actions
+
+    make_account("work")
+    preferences = prefs()
+    page = preferences.accounts
+    said = []
+    monkeypatch.setattr(sync_actions, "_syncing", {"work"})
+    monkeypatch.setattr(
+        QMessageBox,
+        "information",
+        lambda *args, **kw: said.append(args[2]) or QMessageBox.StandardButton.Ok,
+    )
+    page.confirm_remove = lambda name: pytest.fail("asked to remove a syncing account")
+    assert not page.remove_selected()
+    assert "syncing now" in said[0]
+    assert [a.name for a in accounts.list_accounts()] == ["work"]

@@ -109,9 +109,13 @@ def test_progress_text_shows_while_syncing(window, qtbot, fake_sync):
     assert QApplication.activeModalWidget() is None  # no progress dialog in the way
     assert not window.sync.job.dialog.isVisible()
     assert not window.sync.sync_now()  # a second sync is refused while one runs
+    from favorbook.ui.sync_actions import syncing_accounts
+
+    assert syncing_accounts() == {"work"}
     release.set()
     _wait_done(qtbot, window)
     assert "1 received" in window.sync.label.text()
+    assert syncing_accounts() == set()
 
 
 def test_cancel_stops_the_sync_and_says_so(window, qtbot, fake_sync, monkeypatch):

@@ -169,7 +169,11 @@ def add_account(
         raise ValidationError("name", f"there is already an account named “{name}”")
     client = DavClient(url, username, password, account=name)
     # The keyring first: when it cannot keep the password, nothing is created on the server.
-    stored = passwords.store(name, username, password)
+    try:
+        stored = passwords.store(name, username, password)
+    except BaseException:
+        client.close()
+        raise
     try:
         found = discover_with(client, url)
         book = _pick(found.addressbooks, addressbook, "address book", "addressbook")
@@ -180,6 +184,8 @@ def add_account(
         if stored:
             passwords.forget(name, username)
         raise
+    finally:
+        client.close()
     with db.atomic():
         row = SyncAccount.create(
             name=name,

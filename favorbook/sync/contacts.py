@@ -142,9 +142,32 @@ class _Run:
             return
         self.delete_on_server()
         if new_token and not self.report.cancelled:
+            if self.report.pushed or self.report.deleted:
+                new_token = self.token_after_own_changes(new_token)
             SyncCollection.update(sync_token=new_token).where(
                 SyncCollection.id == self.coll.id
             ).execute()
+
+    def token_after_own_changes(self, token: str) -> str:
+        """A token that includes what this sync sent, when nothing else changed meanwhile.
+
+        The token of step 1 predates our own PUTs; a card we created and someone then
+        deletes would never show in a later delta from it (created and deleted within the
+        window). So ask once more: if the only changes since are ours (their ETags are
+        the ones we stored), the newer token is safe to keep; else keep the old one and
+        the next sync looks at the rest.
+        """
+        try:
+            changes, newer = self.client.sync_collection(self.coll.url, token)
+        except SyncError:
+            return token
+        mine = {i.href: i.etag for i in self.items() if i.href}
+        for href, etag in changes.items():
+            if etag is None and href not in mine:
+                continue  # our own DELETE
+            if href not in mine or etag != mine[href] or not etag:
+                return token
+        return newer or token
 
     def relink(self) -> None:
         """Items whose contact came back (undo of a delete) point at it again."""

@@ -257,6 +257,16 @@ class DavClient:
         self.password = password
         """Kept in memory for the tasks sync's CalDAV client; never written anywhere."""
 
+    def close(self) -> None:
+        """Close the pooled connections (always, when done: they are sockets)."""
+        self.session.close()
+
+    def __enter__(self) -> DavClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # --- plumbing ---------------------------------------------------------------------
 
     def absolute(self, href: str) -> str:

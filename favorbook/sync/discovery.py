@@ -138,5 +138,5 @@ def discover(url: str, username: str, password: str, *, account: str = "") -> Di
     SyncError (names the problem and what to do) when the server cannot be used.
     """
     url = server_url(url)
-    client = DavClient(url, username, password, account=account)
-    return discover_with(client, url)
+    with DavClient(url, username, password, account=account) as client:
+        return discover_with(client, url)

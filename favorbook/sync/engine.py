@@ -95,6 +95,7 @@ def sync_account(
             raise SyncError(f"Account {row.name!r} is syncing already; wait for it to finish.")
         _running.add(row.name)
     report = SyncReport(row.name)
+    client = None
     try:
         client = accounts.client_for(row)
         contacts.sync_contacts(
@@ -119,6 +120,8 @@ def sync_account(
         ).execute()
         raise
     finally:
+        if client is not None:
+            client.close()
         with _running_lock:
             _running.discard(row.name)
     SyncAccount.update(

@@ -20,7 +20,7 @@ a due time of day) is kept verbatim.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 FOLLOWUP = "followup"
 TOUCH = "touch"
@@ -61,6 +61,8 @@ class Task:
     done: bool
     done_at: dt.datetime | None = None
     contact_uid: str | None = None
+    summary: str = field(default="", compare=False)
+    """The SUMMARY as read from the server (set by ``from_ical``; not compared)."""
 
     def fields(self) -> dict[str, object]:
         """The values a three-way merge compares (``done_at`` follows ``done``)."""
@@ -180,7 +182,7 @@ def from_ical(text: str, uid: str | None = None) -> Task:
         done = False
     else:  # no STATUS: some clients only set COMPLETED or PERCENT-COMPLETE
         done = done_at is not None or percent >= 100
-    return Task(task_uid, kind, title, due, done, done_at if done else None, contact_uid)
+    return Task(task_uid, kind, title, due, done, done_at if done else None, contact_uid, summary)
 
 
 def uid_of(text: str) -> str | None:

@@ -40,7 +40,7 @@ START_TIMEOUT_S = 60
 SOAK = os.environ.get("FAVORBOOK_SOAK") == "1"
 
 _DAV = "{DAV:}"
-_LOG_TAIL_LINES = 60
+_LOG_TAIL_LINES = 30
 
 
 def pytest_configure(config):
@@ -671,3 +671,69 @@ def fault_proxy(dav_server):
         yield proxy
     finally:
         proxy.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Laptops: favorbook data folders taking turns with the same server
+
+
+@pytest.fixture
+def laptops(tmp_path, monkeypatch, dav_server):
+    """Two data folders (two laptops) with the server's password in the environment; the
+    first is open. ``laptop.open()`` switches."""
+    from favorbook.services import session
+    from tests.sync.helpers import Laptop
+
+    monkeypatch.setenv("FAVORBOOK_SYNC_PASSWORD", dav_server.password)
+    first = Laptop("first", tmp_path / "laptop-1")
+    second = Laptop("second", tmp_path / "laptop-2")
+    first.open()
+    try:
+        yield first, second
+    finally:
+        session.close()
+        Laptop.current = None
+
+
+@pytest.fixture
+def laptop(laptops):
+    return laptops[0]
+
+
+@pytest.fixture
+def client_timeout(monkeypatch):
+    """Set the sync client's timeout (seconds) for the rest of the test: ``client_timeout(1.5)``."""
+    from favorbook.sync import accounts, dav, passwords
+
+    def set_timeout(seconds: float) -> None:
+        def client_for(row, password=None):
+            return dav.DavClient(
+                row.url,
+                row.username,
+                password or passwords.get(row.name, row.username),
+                account=row.name,
+                timeout=seconds,
+            )
+
+        monkeypatch.setattr(accounts, "client_for", client_for)
+
+    return set_timeout
+
+
+@pytest.fixture(autouse=True)
+def _close_sync_clients(monkeypatch):
+    """Close the HTTP sessions of every DavClient a test made (the sync code leaves them to
+    the garbage collector, and an unclosed socket is a ResourceWarning, an error here)."""
+    from favorbook.sync import dav
+
+    made = []
+    original = dav.DavClient.__init__
+
+    def init(self, *args, **kw):
+        original(self, *args, **kw)
+        made.append(self)
+
+    monkeypatch.setattr(dav.DavClient, "__init__", init)
+    yield
+    for client in made:
+        client.session.close()

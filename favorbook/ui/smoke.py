@@ -4,7 +4,8 @@ Run from a bundle (``make dist-test``) it proves that what PyInstaller packed is
 enough to work: the resources and migrations are found, Qt starts with its
 plugins (SVG icons, the single-instance socket, print support), the database
 opens in a temporary data folder and takes the sample network, the main window
-shows it, and a contact sheet is written as a PDF. The user's data is never
+shows it, a contact sheet is written as a PDF and printed, and the contacts go
+out to vCard and the calendar and are read back. The user's data is never
 touched. Offscreen unless ``QT_QPA_PLATFORM`` says otherwise.
 
 Exit 0 when every step passed; 1 with one line naming the failed step otherwise.
@@ -22,6 +23,9 @@ from typing import TextIO
 
 SHOW_TIMEOUT_S = 20.0
 SHEET_CONTACTS = 3
+# Libraries favorbook imports only inside functions (start-up speed): a bundle that
+# missed one would fail only when a user imports or exports, so they are checked here.
+LAZY_MODULES = ("vobject.base", "rapidfuzz.fuzz", "icalendar", "phonenumbers", "email_validator")
 
 
 class SmokeFailure(Exception):
@@ -54,7 +58,11 @@ class SmokeTest:
         migrations = sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))
         if not migrations:
             raise SmokeFailure(f"no migrations in {MIGRATIONS_DIR}")
-        self.say(f"resources in {RESOURCES}, {len(migrations)} migrations")
+        import importlib.util
+
+        # Optional (the `encryption` extra): said, never required.
+        encryption = "with" if importlib.util.find_spec("sqlcipher3") else "without"
+        self.say(f"resources in {RESOURCES}, {len(migrations)} migrations, {encryption} SQLCipher")
 
     def start_qt(self):
         self.step = "starting Qt"
@@ -135,6 +143,23 @@ class SmokeTest:
             raise SmokeFailure("printing the contact sheet produced nothing")
         self.say(f"printed {pages} page(s) through Qt's print support")
 
+    def exchange_files(self) -> None:
+        self.step = "exporting and importing contacts"
+        import importlib
+
+        from favorbook.formats import ics, importer, vcard
+
+        for name in LAZY_MODULES:
+            importlib.import_module(name)
+        cards = self.folder / "smoke.vcf"
+        written = vcard.write_vcards(cards)
+        dates = ics.write_calendar(self.folder / "smoke.ics")
+        # Reading the export back finds every card already in favorbook.
+        counts = importer.plan_import(importer.read_file(cards)).counts()
+        if counts[importer.MATCHED] != written:
+            raise SmokeFailure(f"{written} exported contacts read back as {counts}")
+        self.say(f"{written} contacts out to vCard and back, {dates} dates to the calendar")
+
     def close(self) -> None:
         self.step = "closing"
         from favorbook.services import session
@@ -168,6 +193,7 @@ def run_smoke_test(out: TextIO | None = None, err: TextIO | None = None) -> int:
             test.show_window(app)
             test.export_sheet()
             test.print_sheet()
+            test.exchange_files()
         except Exception as exc:  # every failure is one line naming the step
             from favorbook.services.session import describe_error
 

@@ -23,6 +23,7 @@ def test_passes_and_says_what_it_checked(qapp, data_dir):
     assert "main window shown with 60 contacts" in out
     assert "contact sheet of 3 pages" in out
     assert "printed 1 page" in out
+    assert "60 contacts out to vCard and back" in out
     assert err == ""
     # the user's data folder is never touched; the temporary one is gone afterwards
     assert not data_dir.exists()
@@ -56,6 +57,14 @@ def test_a_failing_sheet_export_fails_the_test_and_lets_go_of_the_data(qapp, mon
     # nothing was left locked or open: a second run gets as far again
     code, _out, err = run()
     assert code == 1 and "exporting a contact sheet" in err
+
+
+def test_a_library_missing_from_a_bundle_is_named(qapp, monkeypatch):
+    monkeypatch.setattr(smoke, "LAZY_MODULES", ("vobject.base", "favorbook_missing_module"))
+    code, _out, err = run()
+    assert code == 1
+    assert "while exporting and importing contacts" in err
+    assert "favorbook_missing_module" in err
 
 
 def test_offscreen_unless_told_otherwise(qapp, monkeypatch):

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DIST_STAMP := $(VENV)/.dist-installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 BUNDLE := dist/favorbook/favorbook
 
-.PHONY: run test soak lint format bench clean dist dist-test install-desktop uninstall-desktop
+.PHONY: run test soak lint format bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,8 @@ format: $(STAMP)
 	$(PY) -m ruff format favorbook tests
 	$(PY) -m ruff check --fix favorbook tests
 
+.PHONY: dist dist-test install-desktop uninstall-desktop
+
 # The build tools (PyInstaller) and what the bundle should carry beyond the base
 # dependencies (SQLCipher, so the bundle can encrypt): the `dist` extra.
 $(DIST_STAMP): pyproject.toml | $(VENV)/bin/python
@@ -59,7 +61,7 @@ dist-test: dist
 # The desktop file and icons into ~/.local/share (or $$XDG_DATA_HOME), starting the bundle
 # when it was built, else the venv's favorbook.
 install-desktop: $(STAMP)
-	$(PY) resources/install_desktop.py "$(CURDIR)/$(BUNDLE)" "$(CURDIR)/$(VENV)/bin/favorbook"
+	$(PY) resources/install_desktop.py "$(CURDIR)/$(BUNDLE)" "$(abspath $(VENV))/bin/favorbook"
 
 uninstall-desktop: $(STAMP)
 	$(PY) resources/install_desktop.py --uninstall

@@ -166,9 +166,13 @@ class SmokeTest:
 
         try:
             if self.window is not None:
+                from PySide6.QtCore import QCoreApplication, QEvent
+
                 self.window.close()
                 self.window.deleteLater()
                 self.window = None
+                # Gone now, with its timers, before the database closes under it.
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         finally:
             session.close()
             if self.guard is not None:

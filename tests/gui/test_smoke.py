@@ -25,6 +25,8 @@ def test_passes_and_says_what_it_checked(qapp, data_dir):
     assert "printed 1 page" in out
     assert "60 contacts out to vCard and back" in out
     assert err == ""
+    # the window is gone, not left behind for whatever runs next in this process
+    assert not [w for w in qapp.topLevelWidgets() if w.objectName() == "favorbookMainWindow"]
     # the user's data folder is never touched; the temporary one is gone afterwards
     assert not data_dir.exists()
     used = Path(out.split("sample network of 60 contacts in ")[1].split()[0])

@@ -14,6 +14,8 @@ Exit 0 when every step passed; 1 with one line naming the failed step otherwise.
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import os
 import sys
 import tempfile
@@ -58,8 +60,6 @@ class SmokeTest:
         migrations = sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))
         if not migrations:
             raise SmokeFailure(f"no migrations in {MIGRATIONS_DIR}")
-        import importlib.util
-
         # Optional (the `encryption` extra): said, never required.
         encryption = "with" if importlib.util.find_spec("sqlcipher3") else "without"
         self.say(f"resources in {RESOURCES}, {len(migrations)} migrations, {encryption} SQLCipher")
@@ -145,8 +145,6 @@ class SmokeTest:
 
     def exchange_files(self) -> None:
         self.step = "exporting and importing contacts"
-        import importlib
-
         from favorbook.formats import ics, importer, vcard
 
         for name in LAZY_MODULES:

@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"favorbook {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check that this favorbook works (offscreen, in a temporary data folder), then quit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", parents=[common], help="fill the database with a sample network")
@@ -235,6 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     data_dir = getattr(args, "data_dir", None)
+    if args.smoke_test:
+        if args.command is not None:
+            parser.error("--smoke-test runs on its own, without a command")
+        from favorbook.ui.smoke import run_smoke_test
+
+        return run_smoke_test()
     if args.command is None:
         from favorbook.ui.launch import launch
 

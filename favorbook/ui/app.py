@@ -79,8 +79,40 @@ def start(data_dir: str | None, guard):
 
     window = MainWindow(str(path))
     guard.raise_requested.connect(lambda: bring_to_front(window))
-    backup_actions.automatic_backup(window)
+    # Neither waits for the other nor holds up the window: both run on threads of their own.
+    backup_actions.automatic_backup_in_background(window)
+    check_in_background(window, path)
     return window
+
+
+def check_in_background(window, path: Path):
+    """The full PRAGMA quick_check of a database too big to check before opening it (the
+    start-up check was the light one): on damage, say so and have the next start check the
+    whole file first, where the recovery dialog offers the newest healthy backup."""
+    from favorbook.services import health
+    from favorbook.ui.backup_actions import in_background
+
+    if not path.exists() or path.stat().st_size <= health.FULL_CHECK_LIMIT:
+        return None
+    from favorbook.db.models import db
+
+    passphrase = db.passphrase
+
+    def done(problems, error) -> None:
+        if error is not None or not problems:
+            return
+        health.mark_for_full_check(path)
+        QMessageBox.warning(
+            window,
+            "favorbook",
+            window.tr(
+                "favorbook found damage in your database:\n\n%1\n\nSave nothing more; quit "
+                "favorbook and start it again: it will offer to restore your newest healthy "
+                "backup, and keep the damaged file aside."
+            ).replace("%1", "\n".join(problems[:5])),
+        )
+
+    return in_background(window, lambda: health.quick_check(path, passphrase), done)
 
 
 def run(data_dir: str | None = None) -> int:
@@ -107,7 +139,7 @@ def run(data_dir: str | None = None) -> int:
         from favorbook.ui import backup_actions
 
         # On quit, while the database is still open: never blocks quitting.
-        app.aboutToQuit.connect(lambda: backup_actions.automatic_backup(only_if_due=False))
+        app.aboutToQuit.connect(backup_actions.backup_at_quit)
         window.show()
         try:
             return app.exec()

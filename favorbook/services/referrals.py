@@ -127,9 +127,39 @@ def mark_thanks(referral_id: int, sent: bool = True) -> None:
     row.save(only=[Referral.thanks_sent])
 
 
+class _SourceOf:
+    """subject -> source of the inbound referrals, looked up one subject at a time (through
+    the unique index referral_inbound_subject); answers what ``_inbound_edges()`` would."""
+
+    def __init__(self) -> None:
+        self._known: dict = {}
+
+    def _source(self, subject):
+        if subject not in self._known:
+            row = db.execute_sql(
+                "SELECT source_id FROM referral WHERE kind = 'inbound' AND subject_id = ?",
+                (subject,),
+            ).fetchone()
+            self._known[subject] = row
+        return self._known[subject]
+
+    def __contains__(self, subject) -> bool:
+        return subject is not None and self._source(subject) is not None
+
+    def __getitem__(self, subject):
+        row = self._source(subject)
+        if row is None:
+            raise KeyError(subject)
+        return row[0]
+
+
 def chain_up(contact_id: int, *, edges: dict[int, int] | None = None) -> list[int]:
-    """Who brought this contact, who brought them, ... nearest first. Cycle-safe."""
-    edges = _inbound_edges() if edges is None else edges
+    """Who brought this contact, who brought them, ... nearest first. Cycle-safe.
+
+    Without ``edges``, one indexed look-up per link (not every referral read).
+    """
+    if edges is None:
+        edges = _SourceOf()
     chain, seen, current = [], {contact_id}, contact_id
     while current in edges:
         current = edges[current]

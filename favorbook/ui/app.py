@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -83,6 +85,32 @@ def start(data_dir: str | None, guard):
     return window
 
 
+FIRST_PAINT_ENV = "FAVORBOOK_BENCH_FIRST_PAINT"
+"""Set by the benchmark (bench/run.py): print when the contact list first paints, then stop."""
+
+
+class _FirstPaint(QObject):
+    """Prints ``favorbook-first-paint <time.monotonic_ns()>`` once the contact list has
+    finished its first paint, then ends the process at once (nothing was changed, so
+    no backup on quit): the benchmark's cold-start figure."""
+
+    def __init__(self, window, guard) -> None:
+        super().__init__(window)
+        self.guard = guard
+        window.contacts_page.list_view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._painted)  # runs once this paint event is done
+        return False
+
+    def _painted(self) -> None:
+        print(f"favorbook-first-paint {time.monotonic_ns()}", flush=True)
+        self.guard.release()
+        os._exit(0)
+
+
 def run(data_dir: str | None = None) -> int:
     from favorbook import paths
     from favorbook.services import session
@@ -108,6 +136,8 @@ def run(data_dir: str | None = None) -> int:
 
         # On quit, while the database is still open: never blocks quitting.
         app.aboutToQuit.connect(lambda: backup_actions.automatic_backup(only_if_due=False))
+        if os.environ.get(FIRST_PAINT_ENV):
+            _FirstPaint(window, guard)
         window.show()
         try:
             return app.exec()

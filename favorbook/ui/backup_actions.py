@@ -124,6 +124,18 @@ BACKGROUND_ABOVE = 64 * 1024 * 1024
 """Bytes: a bigger database is backed up at start-up on a thread of its own."""
 
 
+def start_up_backup(window) -> bool:
+    """The start-up backup of a small database, made now; True when the database is big
+    and its backup is for ``automatic_backup_in_background`` (which checks it is due)."""
+    try:
+        big = Path(db.database).stat().st_size > BACKGROUND_ABOVE
+    except (OSError, TypeError):
+        big = False
+    if not big:
+        automatic_backup(window)
+    return big
+
+
 def automatic_backup_in_background(window) -> threading.Thread | None:
     """The start-up backup when one is due, copied on a thread of its own: at 100,000
     contacts the file is 400 MB and the copy takes seconds, which the window does not wait
@@ -131,12 +143,8 @@ def automatic_backup_in_background(window) -> threading.Thread | None:
     try:
         if not backup.due_for_backup():
             return None
-        small = Path(db.database).stat().st_size <= BACKGROUND_ABOVE
     except Exception as exc:  # noqa: BLE001 - nothing may stop the start
         log.warning("Automatic backup failed: %s", describe_error(exc))
-        return None
-    if small:  # done before the window shows, as quick as a thread would start
-        automatic_backup(window)
         return None
 
     mark = _write_mark()

@@ -347,6 +347,11 @@ def _credits() -> dict:
     return below
 
 
+def warm_up() -> None:
+    """Work out the referral credits ahead of the dashboard (from a background thread)."""
+    _credits()
+
+
 def top_sources(limit: int | None = 5) -> list[Source]:
     """Referral sources ranked by the value credited to them, every link of a chain credited."""
     totals = _credits()

@@ -127,39 +127,40 @@ def mark_thanks(referral_id: int, sent: bool = True) -> None:
     row.save(only=[Referral.thanks_sent])
 
 
-class _SourceOf:
-    """subject -> source of the inbound referrals, looked up one subject at a time (through
-    the unique index referral_inbound_subject); answers what ``_inbound_edges()`` would."""
-
-    def __init__(self) -> None:
-        self._known: dict = {}
-
-    def _source(self, subject):
-        if subject not in self._known:
-            row = db.execute_sql(
-                "SELECT source_id FROM referral WHERE kind = 'inbound' AND subject_id = ?",
-                (subject,),
-            ).fetchone()
-            self._known[subject] = row
-        return self._known[subject]
-
-    def __contains__(self, subject) -> bool:
-        return subject is not None and self._source(subject) is not None
-
-    def __getitem__(self, subject):
-        row = self._source(subject)
-        if row is None:
-            raise KeyError(subject)
-        return row[0]
+# Up the chain of who brought whom, one indexed step at a time (referral_inbound_subject);
+# the depth bound only stops a circle in the data, which chain_up cuts at its first repeat.
+_UP_SQL = """
+WITH RECURSIVE up(id, depth) AS (
+    SELECT source_id, 1 FROM referral WHERE kind = 'inbound' AND subject_id = ?
+    UNION ALL
+    SELECT r.source_id, up.depth + 1 FROM referral r JOIN up ON r.subject_id = up.id
+    WHERE r.kind = 'inbound' AND up.depth < ?
+)
+SELECT id FROM up ORDER BY depth"""
+# Down from one contact to those they brought, level by level (referral_source).
+_DOWN_SQL = """
+WITH RECURSIVE down(id, level) AS (
+    SELECT ?, 0
+    UNION
+    SELECT r.subject_id, down.level + 1 FROM referral r JOIN down ON r.source_id = down.id
+    WHERE r.kind = 'inbound' AND down.level < ?
+)
+SELECT id, min(level) FROM down GROUP BY id"""
+MAX_CHAIN = 10_000
 
 
 def chain_up(contact_id: int, *, edges: dict[int, int] | None = None) -> list[int]:
     """Who brought this contact, who brought them, ... nearest first. Cycle-safe.
 
-    Without ``edges``, one indexed look-up per link (not every referral read).
+    Without ``edges`` the chain is read through the index, one row per link: the cost
+    is the chain's length, not the size of the network.
     """
     if edges is None:
-        edges = _SourceOf()
+        steps = [row[0] for row in db.execute_sql(_UP_SQL, (contact_id, MAX_CHAIN))]
+        edges, current = {}, contact_id
+        for source in steps:
+            edges[current] = source
+            current = source
     chain, seen, current = [], {contact_id}, contact_id
     while current in edges:
         current = edges[current]

@@ -24,15 +24,7 @@ from favorbook.db.models import (
 )
 from favorbook.errors import NotFoundError, ValidationError
 from favorbook.services import search_index, settings
-from favorbook.services._common import (
-    clean,
-    iso_date,
-    iso_datetime,
-    new_uid,
-    raw_rows,
-    require,
-    utc_now,
-)
+from favorbook.services._common import clean, new_uid, require, utc_now
 from favorbook.services.dates import local_date
 
 KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
@@ -511,6 +503,8 @@ def details(
     500 contacts (never a query per contact): the one reader behind get_contact and the
     exports. An id that names nobody raises NotFoundError, or is left out with
     ``skip_missing``. Notes come newest first; private ones only with ``include_private``."""
+    from favorbook.services._common import iso_date, iso_datetime, raw_rows
+
     out: list[ContactDetail] = []
     for start in range(0, len(contact_ids), 500):
         chunk = contact_ids[start : start + 500]

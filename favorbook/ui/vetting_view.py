@@ -92,9 +92,7 @@ class VettingTab(FollowsChanges, QWidget):
         self.note_evidence.setPlaceholderText(self.tr("A reference, a document, a job seen"))
         self.voucher_holder = QVBoxLayout()
         self.voucher_holder.setContentsMargins(0, 0, 0, 0)
-        # The picker (every name in the network) is made when a contact is shown: the
-        # form is hidden until then, and each contact gets a fresh one anyway.
-        self.voucher: QWidget = QWidget()
+        self.voucher = self._new_voucher(None)
         self.voucher_holder.addWidget(self.voucher)
         self.add_note_button = QPushButton(self.tr("Add note"))
         self.add_note_button.setObjectName("addNoteButton")

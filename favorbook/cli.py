@@ -280,15 +280,23 @@ def _demo(args, data_dir) -> int:
             print(f"There is no sample network in {path}.")
         return EXIT_OK
     interactive = sys.stderr.isatty()
+    # Off a terminal (a log, a pipe), a big network still says how far it got, a line
+    # every tenth of the way.
+    lines = not interactive and args.contacts >= 10_000
+    shown = [-1]
 
     def progress(done: int, total: int) -> None:
+        percent = 100 * done // total
         if interactive:
             print(
-                f"\rBuilding the sample network… {100 * done // total:3d}%",
+                f"\rBuilding the sample network… {percent:3d}%",
                 end="",
                 file=sys.stderr,
                 flush=True,
             )
+        elif lines and percent // 10 > shown[0]:
+            shown[0] = percent // 10
+            print(f"Building the sample network… {percent}%", file=sys.stderr, flush=True)
 
     try:
         n = demo.load(args.contacts, seed=args.seed, force=args.force, progress=progress)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from favorbook.db.models import (
     Contact,
@@ -502,74 +503,116 @@ def details(
     500 contacts (never a query per contact): the one reader behind get_contact and the
     exports. An id that names nobody raises NotFoundError, or is left out with
     ``skip_missing``. Notes come newest first; private ones only with ``include_private``."""
+    from favorbook.services._common import iso_date, iso_datetime, raw_rows
+
     out: list[ContactDetail] = []
     for start in range(0, len(contact_ids), 500):
         chunk = contact_ids[start : start + 500]
+        # The chunk as one JSON parameter: peewee builds no 500-placeholder SQL nine times
+        # over, and rows come as converted tuples, not model objects (export of 10,000
+        # contacts: 5 s before, a fraction of that now).
+        ids = SQL("(SELECT value FROM json_each(?))", [json.dumps(chunk)])
         found: dict[int, ContactDetail] = {}
         query = (
-            Contact.select(Contact, Organization.name.alias("org_name"))
+            Contact.select(
+                Contact.id,
+                Contact.uid,
+                Contact.display_name,
+                Contact.first_name,
+                Contact.last_name,
+                Organization.name,
+                Contact.organization,
+                Contact.title,
+                Contact.kind,
+                Contact.birthday,
+                Contact.how_met,
+                Contact.needs,
+                Contact.goals,
+                Contact.offers,
+                Contact.cadence_days,
+                Contact.last_interaction_at,
+                Contact.touch_due_on,
+                Contact.archived_at,
+                Contact.is_sample,
+                Contact.created_at,
+                Contact.vcard_extra,
+            )
             .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
-            .where(Contact.id.in_(chunk))
-            .objects()
+            .where(Contact.id.in_(ids))
         )
-        for c in query:
-            found[c.id] = ContactDetail(
-                id=c.id,
-                uid=c.uid,
-                display_name=c.display_name,
-                first_name=c.first_name,
-                last_name=c.last_name,
-                organization=c.org_name or "",
-                organization_id=c.organization_id,
-                title=c.title,
-                kind=c.kind,
-                birthday=c.birthday,
-                how_met=c.how_met,
-                needs=c.needs,
-                goals=c.goals,
-                offers=c.offers,
-                cadence_days=c.cadence_days,
-                last_interaction_at=c.last_interaction_at,
-                touch_due_on=c.touch_due_on,
-                archived=c.archived_at is not None,
-                sample=bool(c.is_sample),
-                created_at=c.created_at,
-                vcard_extra=c.vcard_extra or "",
+        for row in raw_rows(query):
+            found[row[0]] = ContactDetail(
+                id=row[0],
+                uid=row[1],
+                display_name=row[2],
+                first_name=row[3],
+                last_name=row[4],
+                organization=row[5] or "",
+                organization_id=row[6],
+                title=row[7],
+                kind=row[8],
+                birthday=row[9],
+                how_met=row[10],
+                needs=row[11],
+                goals=row[12],
+                offers=row[13],
+                cadence_days=row[14],
+                last_interaction_at=iso_datetime(row[15]),
+                touch_due_on=iso_date(row[16]),
+                archived=row[17] is not None,
+                sample=bool(row[18]),
+                created_at=iso_datetime(row[19]),
+                vcard_extra=row[20] or "",
             )
         missing = [cid for cid in chunk if cid not in found]
         if missing and not skip_missing:
             raise NotFoundError(f"No contact with id {missing[0]}; it may have been deleted.")
         for model, attr in ((ContactEmail, "emails"), (ContactPhone, "phones")):
-            rows = model.select().where(model.contact.in_(chunk))
-            for row in rows.order_by(model.position, model.id):
-                getattr(found[row.contact_id], attr).append(Labeled(row.value, row.label))
-        links = ContactLink.select().where(ContactLink.contact.in_(chunk))
-        for row in links.order_by(ContactLink.position, ContactLink.id):
-            found[row.contact_id].links.append(Labeled(row.url, row.label))
-        addresses = ContactAddress.select().where(ContactAddress.contact.in_(chunk))
-        for a in addresses.order_by(ContactAddress.position, ContactAddress.id):
-            found[a.contact_id].addresses.append(
-                Address(a.label, a.street, a.city, a.region, a.postcode, a.country)
+            rows = model.select(model.contact, model.value, model.label).where(
+                model.contact.in_(ids)
             )
+            for cid, value, label in raw_rows(rows.order_by(model.position, model.id)):
+                getattr(found[cid], attr).append(Labeled(value, label))
+        links = ContactLink.select(ContactLink.contact, ContactLink.url, ContactLink.label).where(
+            ContactLink.contact.in_(ids)
+        )
+        for cid, url, label in raw_rows(links.order_by(ContactLink.position, ContactLink.id)):
+            found[cid].links.append(Labeled(url, label))
+        addresses = ContactAddress.select(
+            ContactAddress.contact,
+            ContactAddress.label,
+            ContactAddress.street,
+            ContactAddress.city,
+            ContactAddress.region,
+            ContactAddress.postcode,
+            ContactAddress.country,
+        ).where(ContactAddress.contact.in_(ids))
+        for cid, *parts in raw_rows(addresses.order_by(ContactAddress.position, ContactAddress.id)):
+            found[cid].addresses.append(Address(*parts))
         tags = (
             ContactTag.select(ContactTag.contact, Tag.name)
             .join(Tag)
-            .where(ContactTag.contact.in_(chunk))
+            .where(ContactTag.contact.in_(ids))
             .order_by(fn.lower(Tag.name))
             .tuples()
         )
         for cid, name in tags:
             found[cid].tags.append(name)
-        notes = Note.select().where(Note.contact.in_(chunk))
+        notes = Note.select(Note.contact, Note.id, Note.body, Note.private, Note.created_at).where(
+            Note.contact.in_(ids)
+        )
         if not include_private:
             notes = notes.where(Note.private == False)  # noqa: E712
-        for n in notes.order_by(Note.created_at.desc(), Note.id.desc()):
-            found[n.contact_id].notes.append(NoteView(n.id, n.body, n.private, n.created_at))
+        for cid, *note in raw_rows(notes.order_by(Note.created_at.desc(), Note.id.desc())):
+            note_id, body, private, created_at = note
+            found[cid].notes.append(
+                NoteView(note_id, body, bool(private), iso_datetime(created_at))
+            )
         source = Contact.alias()
         inbound = (
             Referral.select(Referral.subject, source.id, source.display_name)
             .join(source, on=(Referral.source == source.id))
-            .where((Referral.kind == "inbound") & Referral.subject.in_(chunk))
+            .where((Referral.kind == "inbound") & Referral.subject.in_(ids))
             .tuples()
         )
         for cid, source_id, name in inbound:

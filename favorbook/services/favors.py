@@ -325,7 +325,19 @@ def balance(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Balance:
-    """Counts and values both ways, open IOUs, and the target; overall or for one person."""
+    """Counts and values both ways, open IOUs, and the target; overall or for one person.
+
+    Overall (no person, no dates) it is read from the running totals that triggers keep
+    in ``favor_tally`` (a few hundred rows, whatever the size of the ledger).
+    """
+    if contact_id is None and start is None and end is None:
+        figures = {d: (0, 0, 0) for d in DIRECTIONS}
+        rows = db.execute_sql(
+            "SELECT direction, sum(n), sum(value), sum(open_n) FROM favor_tally GROUP BY direction"
+        )
+        for direction, count, value, open_count in rows:
+            figures[direction] = (count or 0, value or 0, open_count or 0)
+        return _balance_of(figures)
     query = Favor.select(
         Favor.direction,
         fn.COUNT(Favor.id),
@@ -341,6 +353,10 @@ def balance(
     figures = {d: (0, 0, 0) for d in DIRECTIONS}
     for direction, count, value, open_count in query.group_by(Favor.direction).tuples():
         figures[direction] = (count, value, open_count)
+    return _balance_of(figures)
+
+
+def _balance_of(figures: dict[str, tuple[int, int, int]]) -> Balance:
     return Balance(
         given=figures["given"][0],
         received=figures["received"][0],
@@ -369,12 +385,20 @@ def ratio_by_month(months: int = 12, *, until: dt.date | None = None) -> list[Mo
     first = dt.date(until.year, until.month, 1)
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
-    month = fn.substr(Favor.occurred_on, 1, 7)
-    query = (
-        Favor.select(month, Favor.direction, fn.COUNT(Favor.id))
-        .where((Favor.occurred_on >= first) & (Favor.occurred_on <= until))
-        .group_by(month, Favor.direction)
-        .tuples()
+    # The running totals in favor_tally hold whole months; favors dated after ``until``
+    # in its own month (rare: a favor logged ahead) are taken off again.
+    month_end = (until.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    query = db.execute_sql(
+        "SELECT month, direction, n FROM favor_tally WHERE month >= ? AND month <= ? "
+        "UNION ALL SELECT ?, direction, -count(*) FROM favor "
+        "WHERE occurred_on > ? AND occurred_on < ? GROUP BY direction",
+        (
+            first.strftime("%Y-%m"),
+            until.strftime("%Y-%m"),
+            until.strftime("%Y-%m"),
+            until.isoformat(),
+            month_end.isoformat(),
+        ),
     )
     result: dict[str, MonthRatio] = {}
     cursor = first
@@ -384,7 +408,7 @@ def ratio_by_month(months: int = 12, *, until: dt.date | None = None) -> list[Mo
         cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
     for key, direction, count in query:
         if key in result:
-            setattr(result[key], direction, count)
+            setattr(result[key], direction, getattr(result[key], direction) + count)
     return list(result.values())
 
 

@@ -2,19 +2,25 @@
 automatic ones (at start-up when a day has passed, and on quit).
 
 A backup of the sample network takes about 0.05 s and of 5,000 contacts about
-0.3 s, so they run on the UI thread. An automatic backup that fails never
-blocks starting or quitting: it is logged and said in the status bar.
+0.3 s, but of 100,000 contacts with a million ledger rows (a 400 MB file) about
+3 s: the start-up one runs on a thread of its own, the window does not wait for
+it. An automatic backup that fails never blocks starting or quitting: it is
+logged and said in the status bar.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
+from favorbook.db.models import db
 from favorbook.errors import FavorbookError
 from favorbook.services import backup
 from favorbook.services.session import describe_error
@@ -82,6 +88,110 @@ def restored(window, path: str) -> None:
             "%1", Path(path).name
         ),
     )
+
+
+class _Reporter(QObject):
+    """Carries a background job's outcome to the UI thread (a queued signal)."""
+
+    finished = Signal(object, object)  # result, error
+
+
+def in_background(window, work: Callable[[], object], done: Callable) -> threading.Thread:
+    """Run ``work()`` on a thread of its own (with its own SQLite connection, closed at the
+    end); ``done(result, error)`` is called on the UI thread afterwards."""
+    reporter = _Reporter(window)
+    reporter.finished.connect(done)
+
+    def run() -> None:
+        result, error = None, None
+        try:
+            db.connect(reuse_if_open=True)  # peewee keeps one connection per thread
+            result = work()
+        except Exception as exc:  # handed to the UI thread
+            error = exc
+        finally:
+            if not db.is_closed():
+                db.close()  # this thread's connection
+        with contextlib.suppress(RuntimeError):  # the window went first
+            reporter.finished.emit(result, error)
+
+    thread = threading.Thread(target=run, name="favorbook-background", daemon=True)
+    thread.start()
+    return thread
+
+
+BACKGROUND_ABOVE = 64 * 1024 * 1024
+"""Bytes: a bigger database is backed up at start-up on a thread of its own."""
+
+
+def start_up_backup(window) -> bool:
+    """The start-up backup of a small database, made now; True when the database is big
+    and its backup is for ``automatic_backup_in_background`` (which checks it is due)."""
+    try:
+        big = Path(db.database).stat().st_size > BACKGROUND_ABOVE
+    except (OSError, TypeError):
+        big = False
+    if not big:
+        automatic_backup(window)
+    return big
+
+
+def automatic_backup_in_background(window) -> threading.Thread | None:
+    """The start-up backup when one is due, copied on a thread of its own: at 100,000
+    contacts the file is 400 MB and the copy takes seconds, which the window does not wait
+    for (SQLite's WAL lets the window read and write meanwhile)."""
+    try:
+        if not backup.due_for_backup():
+            return None
+    except Exception as exc:  # noqa: BLE001 - nothing may stop the start
+        log.warning("Automatic backup failed: %s", describe_error(exc))
+        return None
+
+    mark = _write_mark()
+
+    def done(path, error) -> None:
+        if error is not None:
+            log.warning("Automatic backup failed: %s", describe_error(error))
+            _say(
+                window, _tr("The automatic backup failed: %1").replace("%1", describe_error(error))
+            )
+        else:
+            log.info("Automatic backup: %s", path)
+            _backed_up_at[:] = [mark]
+
+    thread = in_background(window, backup.backup_now, done)
+    _running[:] = [thread]
+    return thread
+
+
+_running: list[threading.Thread] = []
+_backed_up_at: list = []
+"""The write mark of the database when this session's start-up backup began, once made."""
+
+
+def _write_mark() -> tuple[int, int] | None:
+    """Changes when anyone writes to the database: this connection's count of changed rows
+    and SQLite's data_version (which counts the other connections' commits)."""
+    try:
+        return db.connection().total_changes, db.execute_sql("PRAGMA data_version").fetchone()[0]
+    except Exception:  # noqa: BLE001 - no mark: the quit backup is made
+        return None
+
+
+def backup_at_quit() -> Path | None:
+    """The backup made on quit; for a big database (above BACKGROUND_ABOVE) not when this
+    session's start-up backup holds what is in it (nobody wrote since that began): at
+    400 MB that saves 3 s on quit."""
+    for thread in _running:
+        thread.join()  # a start-up backup still copying: let it finish, then compare
+    mark = _write_mark()
+    if _backed_up_at and mark is not None and _backed_up_at[0] == mark:
+        try:
+            if Path(db.database).stat().st_size > BACKGROUND_ABOVE:
+                return None
+        except (OSError, TypeError):
+            pass
+    return automatic_backup(only_if_due=False)
 
 
 def automatic_backup(window=None, *, only_if_due: bool = True) -> Path | None:

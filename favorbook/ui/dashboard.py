@@ -315,9 +315,10 @@ class Dashboard(FollowsChanges, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
-        self.follow_changes(bus)
+        # Read on the first show, not while the window is being built: the dashboard
+        # is not the page a start shows first.
+        self.follow_changes(bus, stale=True)
         self._reflow(self.width())
-        self.refresh()
 
     # --- layout ------------------------------------------------------------------------
 

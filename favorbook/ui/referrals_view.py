@@ -473,8 +473,9 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         self.referral_table.selectionModel().selectionChanged.connect(
             lambda *_: self.outcome_button.setEnabled(self.selected_referral_id() is not None)
         )
-        self.follow_changes(bus)
-        self.refresh()
+        # Read on the first show, not while the window is being built (at 100,000
+        # contacts every referral and vetting row is a lot to read before the list paints).
+        self.follow_changes(bus, stale=True)
 
     def refresh(self) -> None:
         self.mark_fresh()

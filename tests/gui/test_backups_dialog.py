@@ -197,3 +197,21 @@ def test_no_restore_while_a_job_writes(window):
     finally:
         window._job = None
     assert "Wait" in window.statusBar().currentMessage()
+
+
+def test_a_big_database_is_backed_up_on_a_thread_and_not_again_on_an_idle_quit(
+    window, db, qtbot, monkeypatch, make_contact
+):
+    monkeypatch.setattr(backup_actions, "BACKGROUND_ABOVE", 0)  # every file counts as big
+    monkeypatch.setattr(backup_actions, "_running", [])
+    monkeypatch.setattr(backup_actions, "_backed_up_at", [])
+    assert backup_actions.start_up_backup(window) is True  # left for the thread
+    assert backup.list_backups() == []
+    thread = backup_actions.automatic_backup_in_background(window)
+    thread.join(30)
+    qtbot.waitUntil(lambda: backup_actions._backed_up_at != [])
+    assert len(backup.list_backups()) == 1
+    assert backup_actions.backup_at_quit() is None  # nothing written since: not again
+    make_contact("Written", "Since")
+    assert backup_actions.backup_at_quit() is not None
+    assert len(backup.list_backups()) == 2

@@ -115,7 +115,8 @@ def test_query_count_does_not_grow_with_the_data(make_contact, today):
         cid = make_contact("Extra", f"Person{i}")
         favors.log_favor(cid, "given", "Advice", expectation="iou", occurred_on=today)
         followups.add_followup(cid, today - dt.timedelta(days=2), "Overdue thing")
-    assert count_queries() == small
+    # The same or fewer (the referral credits are kept until the referrals change).
+    assert count_queries() <= small
     assert small <= 15
 
 

@@ -93,3 +93,26 @@ def test_no_backup_to_offer(filled):
     with pytest.raises(Exception, match="no healthy backup"):
         health.recover(check)
     assert filled.exists()  # nothing moved when there is nothing to restore
+
+
+def test_a_big_database_gets_the_light_check_before_opening(filled, data_dir, monkeypatch):
+    session.close()
+    monkeypatch.setattr(health, "FULL_CHECK_LIMIT", 0)  # every file counts as big
+    assert health.startup_check(data_dir).healthy
+    size = filled.stat().st_size
+    with open(filled, "r+b") as handle:  # cut off: the light check sees it
+        handle.truncate(size - 8192)
+    assert not health.startup_check(data_dir).healthy
+
+
+def test_damage_found_in_the_background_makes_the_next_start_check_everything(
+    filled, data_dir, monkeypatch
+):
+    session.close()
+    monkeypatch.setattr(health, "FULL_CHECK_LIMIT", 0)
+    _corrupt(filled)
+    problems = health.quick_check(filled)  # what the window's background check runs
+    assert problems
+    health.mark_for_full_check(filled)
+    check = health.startup_check(data_dir)  # big, but marked: the full check
+    assert check.problems == problems

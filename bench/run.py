@@ -1,0 +1,635 @@
+"""favorbook's benchmark at scale: ``make bench`` (or ``python bench/run.py``).
+
+Builds (or reuses, after checking its schema, size and generator) a network of
+100,000 contacts and about a million favors and conversations in bench/.data/
+(not in git), then measures the app's real code paths with Qt offscreen. Each
+figure is the median and p95 over repeated runs (each within a time budget, so a
+slow screen cannot stretch the whole bench past ~10 minutes; the number of runs
+is recorded). Writes bench/results.json (with the machine described) and prints
+a table against the targets of issue 6.
+
+What is measured (all wall-clock, time.perf_counter unless said):
+
+- cold start: process start to the contact list's first finished paint. A new
+  ``python -m favorbook --data-dir X`` per run with FAVORBOOK_BENCH_FIRST_PAINT=1
+  (the hook in favorbook/ui/app.py prints time.monotonic_ns() after that paint and
+  ends the process); measured from just before the parent spawns it. The floor is
+  bench/empty_window.py, a bare QMainWindow with an empty QTableView, the same way.
+  One warm-up run of each is not counted (the first start of a new database also
+  makes its first automatic backup).
+- search: one keystroke into contactSearch (QTest.keyClick) with 0, 1, 2 or 5
+  characters already typed, then what the 60 ms debounce timer would start
+  (ContactsPage.run_search, called at once: the debounce is UI policy and is NOT
+  included; a user waits at most 60 ms more after the last keystroke), then
+  processEvents() until every widget it made dirty has painted (the list, the
+  count, the selected contact's visible tab).
+- page-down: QTest.keyClick(contactList, PageDown) + processEvents(); this moves
+  the selection, so the detail pane follows, as it does for a user. "scroll a
+  page" is the scroll bar's page step alone (no selection change).
+- contact detail: ContactsPage.show_contact(id) + processEvents() for contacts
+  with favors, conversations, follow-ups, vetting and a referral (visible tab),
+  and the same plus showing every other tab in turn ("every tab").
+- dashboard: Dashboard.refresh() + processEvents() with the dashboard page shown.
+- sheets: render.sheet_pdf.pdf_bytes for one contact, and for ten (a meeting).
+- export: formats.vcard.write_vcards of 10,000 contacts (every tenth).
+- import: 10,000 vCards exported from another sample network (seed 2: some new
+  people, some matching by email) read, planned and applied
+  (formats.importer.read_file, plan_import, apply_import) on a BackgroundJob, as
+  File > Import runs them, into a copy of the 100k database. "responsive" is the
+  longest gap between ticks of a 10 ms timer on the UI thread meanwhile (the
+  window counts as responsive when no gap exceeds 100 ms).
+- memory: peak RSS (ru_maxrss from os.wait4) of bench/rss_probe.py, which opens
+  the main window, pages down 300 times and opens the dashboard.
+- sync: if bench/sync_bench.py exists and radicale is importable, its
+  ``run(results)`` adds its own figures to results["figures"].
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+# figure name -> (target text, p95 limit in ms or None, what the limit is relative to)
+TARGETS: dict[str, tuple[str, float | None]] = {
+    "demo --contacts N": ("<= 60 s", 60_000),
+    "cold start to painted list": ("<= 1.5 x empty window", None),
+    "cold start, empty Qt window": ("(the floor)", None),
+    "search, 1 char": ("<= 30 ms", 30),
+    "search, 2 chars": ("<= 30 ms", 30),
+    "search, 3 chars": ("<= 30 ms", 30),
+    "search, 6 chars": ("<= 30 ms", 30),
+    "page-down + repaint": ("<= 16 ms", 16),
+    "scroll a page (no selection change)": ("<= 16 ms", 16),
+    "open contact detail": ("<= 50 ms", 50),
+    "open contact detail, every tab": ("<= 50 ms", 50),
+    "dashboard": ("<= 150 ms", 150),
+    "contact sheet PDF, 1 person": ("<= 150 ms", 150),
+    "meeting sheet PDF, 10 people": ("(no target)", None),
+    "import 10,000 vCards": ("<= 5 s, responsive", 5000),
+    "import: longest UI stall": ("<= 100 ms (responsive)", 100),
+    "export 10,000 vCards": ("<= 2 s", 2000),
+    "peak RSS, 100k loaded": ("<= 250 MB", None),
+}
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    if len(ordered) >= 2:
+        p95 = statistics.quantiles(ordered, n=20, method="inclusive")[18]
+    else:
+        p95 = ordered[0]
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p95": round(p95, 2),
+        "min": round(ordered[0], 2),
+        "max": round(ordered[-1], 2),
+        "runs": len(ordered),
+    }
+
+
+def repeat(
+    run: Callable[[int], float | None], runs: int, budget_s: float, *, warmup: int = 1
+) -> list[float]:
+    """Call ``run(i)`` (which returns ms, or None to measure its wall time) ``warmup``
+    times uncounted, then up to ``runs`` times or until ``budget_s`` has passed (one
+    counted run at least)."""
+    for i in range(warmup):
+        run(-1 - i)
+    samples: list[float] = []
+    start = time.perf_counter()
+    for i in range(runs):
+        t0 = time.perf_counter()
+        got = run(i)
+        samples.append(got if got is not None else (time.perf_counter() - t0) * 1000)
+        if time.perf_counter() - start > budget_s:
+            break
+    return samples
+
+
+# --- the machine --------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = None
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = round(int(line.split()[1]) / 1024 / 1024, 1)
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": ram,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pyside6": PySide6.__version__,
+        "qt": qVersion(),
+        "sqlite": sqlite3.sqlite_version,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# --- the data -----------------------------------------------------------------------------
+
+
+def generator_hash() -> str:
+    digest = hashlib.sha1()
+    for name in ("demo.py", "demo_scale.py", "search_index.py"):
+        digest.update((ROOT / "favorbook" / "services" / name).read_bytes())
+    for migration in sorted((ROOT / "favorbook" / "db" / "migrations").glob("[0-9]*.py")):
+        digest.update(migration.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def favorbook_cli(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "favorbook", *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+
+
+def network(folder: Path, contacts: int, seed: int) -> dict:
+    """A data folder with a sample network of ``contacts``; rebuilt unless the one there
+    has this schema, this size and was made by this generator. Returns its meta."""
+    from favorbook.db.database import schema_version
+
+    meta_path = folder / "meta.json"
+    want = {"contacts": contacts, "seed": seed, "generator": generator_hash()}
+    db_path = folder / "favorbook.db"
+    with contextlib.suppress(OSError, ValueError, sqlite3.Error):
+        meta = json.loads(meta_path.read_text())
+        if {k: meta.get(k) for k in want} == want and db_path.exists():
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                count = conn.execute("SELECT count(*) FROM contact").fetchone()[0]
+            finally:
+                conn.close()
+            if version == schema_version() and count == contacts:
+                log(f"Reusing {folder} ({contacts:,} contacts, schema {version}).")
+                return meta
+    log(f"Building {contacts:,} sample contacts in {folder} …")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    t0 = time.perf_counter()
+    favorbook_cli(
+        "--data-dir", str(folder), "demo", "--contacts", str(contacts), "--seed", str(seed)
+    )
+    seconds = time.perf_counter() - t0
+    conn = sqlite3.connect(db_path)
+    try:
+        favors = conn.execute("SELECT count(*) FROM favor").fetchone()[0]
+        convs = conn.execute("SELECT count(*) FROM conversation").fetchone()[0]
+    finally:
+        conn.close()
+    meta = {**want, "build_seconds": round(seconds, 1), "favors": favors, "conversations": convs}
+    meta_path.write_text(json.dumps(meta, indent=2))
+    log(f"  built in {seconds:.1f} s: {favors:,} favors, {convs:,} conversations.")
+    return meta
+
+
+# --- subprocess figures -------------------------------------------------------------------
+
+
+def first_paint_ms(command: list[str], env: dict, timeout: float) -> float:
+    t0 = time.monotonic_ns()
+    proc = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("favorbook-first-paint "):
+            return (int(line.split()[1]) - t0) / 1e6
+    raise RuntimeError(f"{command} printed no first paint:\n{proc.stdout}\n{proc.stderr}")
+
+
+def cold_start(folder: Path, runs: int, budget: float) -> tuple[list[float], list[float]]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "QT_QPA_PLATFORM": "offscreen",
+        "FAVORBOOK_BENCH_FIRST_PAINT": "1",
+    }
+    app = [sys.executable, "-m", "favorbook", "--data-dir", str(folder)]
+    empty = [sys.executable, str(BENCH / "empty_window.py")]
+    log("Cold start, empty window …")
+    floor = repeat(lambda i: first_paint_ms(empty, env, 60), runs, budget / 4)
+    log(f"  {summary(floor)}")
+    log("Cold start, favorbook on the big network …")
+    full = repeat(lambda i: first_paint_ms(app, env, 600), runs, budget)
+    log(f"  {summary(full)}")
+    return floor, full
+
+
+def peak_rss_mb(folder: Path, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        proc = subprocess.Popen(
+            [sys.executable, str(BENCH / "rss_probe.py"), str(folder)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise RuntimeError(f"rss_probe.py failed with {proc.returncode}")
+        out.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    return out
+
+
+# --- in-process figures -------------------------------------------------------------------
+
+
+def detail_contacts(count: int) -> list[int]:
+    """Contacts whose every tab has something: favors, conversations, a follow-up,
+    vetting and a referral."""
+    from favorbook.db.models import db
+
+    rows = db.execute_sql(
+        """SELECT c.id FROM contact c
+           WHERE (SELECT count(*) FROM favor f WHERE f.contact_id = c.id) >= 6
+             AND (SELECT count(*) FROM conversation v WHERE v.contact_id = c.id) >= 5
+             AND EXISTS (SELECT 1 FROM followup u WHERE u.contact_id = c.id)
+             AND EXISTS (SELECT 1 FROM vetting t WHERE t.contact_id = c.id)
+             AND EXISTS (SELECT 1 FROM referral r WHERE r.subject_id = c.id)
+             AND c.id % 97 = 0
+           LIMIT 400"""
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    random.Random(6).shuffle(ids)
+    return ids[:count]
+
+
+def gui_figures(folder: Path, args, figures: dict) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractSlider, QLineEdit
+
+    from favorbook.services import session
+    from favorbook.ui.app import make_application
+    from favorbook.ui.main_window import MainWindow
+
+    app = make_application()
+    path = session.open_data(folder)
+    log("Opening the main window in-process …")
+    t0 = time.perf_counter()
+    window = MainWindow(str(path))
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    app.processEvents()
+    log(f"  {time.perf_counter() - t0:.1f} s")
+    page = window.contacts_page
+    edit = window.findChild(QLineEdit, "contactSearch")
+    view = page.list_view
+
+    def settle() -> None:
+        app.processEvents()
+
+    # search
+    words = ("nakamura", "kowalski", "fischer", "brennan", "hoffmann", "lindqvist", "okafor")
+    for k in (1, 2, 3, 6):
+
+        def one(i: int, k: int = k) -> float:
+            word = words[i % len(words)]
+            edit.blockSignals(True)
+            edit.setText(word[: k - 1])
+            edit.blockSignals(False)
+            page.run_search()
+            settle()
+            edit.setFocus()
+            edit.end(False)
+            t0 = time.perf_counter()
+            QTest.keyClick(edit, word[k - 1])
+            page.run_search()  # what the debounce timer starts, without its 60 ms
+            settle()
+            return (time.perf_counter() - t0) * 1000
+
+        name = f"search, {k} char" + ("s" if k > 1 else "")
+        log(f"{name} …")
+        figures[name] = summary(repeat(one, args.runs, args.budget))
+    edit.clear()
+    page.run_search()
+    settle()
+
+    # page-down
+    def page_down(i: int) -> None:
+        if i == 0 or page.model.rowCount() - view.currentIndex().row() < 60:
+            page.select_row(0)
+            view.scrollToTop()
+            settle()
+        view.setFocus()
+        t0 = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_PageDown)
+        settle()
+        return (time.perf_counter() - t0) * 1000
+
+    log("page-down …")
+    figures["page-down + repaint"] = summary(repeat(page_down, args.runs * 2, args.budget))
+
+    def scroll(i: int) -> float:
+        bar = view.verticalScrollBar()
+        if bar.value() >= bar.maximum() - bar.pageStep():
+            bar.setValue(0)
+            settle()
+        t0 = time.perf_counter()
+        bar.triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)
+        settle()
+        return (time.perf_counter() - t0) * 1000
+
+    log("scroll a page …")
+    figures["scroll a page (no selection change)"] = summary(
+        repeat(scroll, args.runs * 2, args.budget)
+    )
+
+    # contact detail
+    people = detail_contacts(max(args.runs, 10))
+    tabs = page.tabs
+    visible: list[float] = []
+    every: list[float] = []
+
+    def detail(i: int) -> float:
+        cid = people[i % len(people)]
+        tabs.setCurrentIndex(0)
+        page.select_contact(None)
+        settle()
+        t0 = time.perf_counter()
+        page.show_contact(cid)
+        settle()
+        shown = (time.perf_counter() - t0) * 1000
+        for index in range(1, tabs.count()):
+            tabs.setCurrentIndex(index)
+            settle()
+        if i >= 0:
+            visible.append(shown)
+            every.append((time.perf_counter() - t0) * 1000)
+        return shown
+
+    log("contact detail …")
+    repeat(detail, args.runs, args.budget)
+    figures["open contact detail"] = summary(visible)
+    figures["open contact detail, every tab"] = summary(every)
+    tabs.setCurrentIndex(0)
+
+    # dashboard
+    window.show_page(window.dashboard)
+    settle()
+
+    def dashboard(i: int) -> None:
+        window.dashboard.refresh()
+        settle()
+
+    log("dashboard …")
+    figures["dashboard"] = summary(repeat(dashboard, args.runs, args.budget))
+    window.show_page(page)
+    settle()
+
+    # sheets
+    from favorbook.render import sheet_pdf
+
+    log("sheets …")
+    figures["contact sheet PDF, 1 person"] = summary(
+        repeat(lambda i: sheet_pdf.pdf_bytes([people[i % len(people)]]) and None, 10, 30)
+    )
+    figures["meeting sheet PDF, 10 people"] = summary(
+        repeat(lambda i: sheet_pdf.pdf_bytes(people[:10]) and None, 5, 30)
+    )
+
+    # export
+    from favorbook.db.models import Contact
+    from favorbook.formats import vcard
+
+    every_tenth = [r[0] for r in Contact.select(Contact.id).order_by(Contact.id).tuples()][::10][
+        :10_000
+    ]
+    out = BENCH / ".data" / "export-10000.vcf"
+    log("export 10,000 vCards …")
+    figures["export 10,000 vCards"] = summary(
+        repeat(lambda i: vcard.write_vcards(out, every_tenth) and None, 3, 60)
+    )
+    window.close()
+    window.deleteLater()
+    settle()
+    session.close()
+
+
+def import_figures(folder: Path, source: Path, args, figures: dict) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from favorbook.formats import importer
+    from favorbook.services import session
+    from favorbook.ui.app import make_application
+    from favorbook.ui.worker import BackgroundJob
+
+    app = make_application()
+    scratch = BENCH / ".data" / "import-scratch"
+    times: list[float] = []
+    stalls: list[float] = []
+    outcome: dict = {}
+    started = time.perf_counter()
+    for i in range(args.import_runs):
+        if i and time.perf_counter() - started > args.budget * 3:
+            break
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        shutil.copy2(folder / "favorbook.db", scratch / "favorbook.db")
+        session.open_data(scratch)
+        parent = QWidget()
+
+        def job(progress):
+            parsed = importer.read_file(source, progress=progress)
+            plan = importer.plan_import(parsed, progress=progress)
+            return importer.apply_import(plan, progress=progress)
+
+        loop = QEventLoop()
+        ticks: list[float] = []
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(lambda ticks=ticks: ticks.append(time.perf_counter()))
+        result: dict = {}
+
+        def done(value, error, result=result, loop=loop):
+            result["value"], result["error"] = value, error
+            loop.quit()
+
+        background = BackgroundJob(parent, "Import", "Importing…", job)
+        background.done.connect(done)
+        t0 = time.perf_counter()
+        ticks.append(t0)
+        timer.start()
+        background.start()
+        loop.exec()
+        elapsed = (time.perf_counter() - t0) * 1000
+        timer.stop()
+        if result.get("error") is not None:
+            raise result["error"]
+        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        times.append(elapsed)
+        stalls.append(max(gaps) * 1000 if gaps else 0.0)
+        report = result["value"]
+        outcome = {k: len(getattr(report, k)) for k in ("added", "updated", "skipped", "merged")}
+        log(f"  run {i + 1}: {elapsed:.0f} ms, longest UI stall {stalls[-1]:.0f} ms {outcome}")
+        parent.deleteLater()
+        app.processEvents()
+        session.close()
+    shutil.rmtree(scratch, ignore_errors=True)
+    figures["import 10,000 vCards"] = {**summary(times), "outcome": outcome}
+    figures["import: longest UI stall"] = summary(stalls)
+
+
+def import_source(contacts: int) -> Path:
+    """10,000 vCards of another sample network (seed 2), made once and kept."""
+    folder = BENCH / ".data" / f"import-source-{contacts}"
+    vcf = BENCH / ".data" / f"import-{contacts}.vcf"
+    network(folder, contacts, seed=2)
+    if not vcf.exists() or vcf.stat().st_mtime < (folder / "meta.json").stat().st_mtime:
+        log(f"Exporting {contacts:,} vCards to import …")
+        favorbook_cli("--data-dir", str(folder), "export", "--format", "vcf", "--out", str(vcf))
+    return vcf
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def judge(figures: dict) -> None:
+    floor = figures.get("cold start, empty Qt window")
+    for name, figure in figures.items():
+        target, limit = TARGETS.get(name, ("", None))
+        figure.setdefault("target", target)
+        p95 = figure.get("p95")
+        if name == "cold start to painted list" and floor:
+            figure["pass"] = p95 <= 1.5 * floor["p95"]
+            figure["ratio_to_empty"] = round(p95 / floor["p95"], 2)
+        elif name == "peak RSS, 100k loaded":
+            figure["pass"] = p95 <= 250
+        elif limit is not None and p95 is not None:
+            figure["pass"] = p95 <= limit
+
+
+def table(figures: dict) -> str:
+    head = ("figure", "median", "p95", "runs", "target", "result")
+    lines = [
+        f"| {head[0]:<38} | {head[1]:>12} | {head[2]:>12} | {head[3]:>4} | {head[4]:<24} "
+        f"| {head[5]} |",
+        f"| {'-' * 38} | {'-' * 11}: | {'-' * 11}: | {'-' * 3}: | {'-' * 24} | ------ |",
+    ]
+    for name, f in figures.items():
+        unit = f.get("unit", "ms")
+        verdict = {True: "pass", False: "MISS"}.get(f.get("pass"), "")
+        lines.append(
+            f"| {name:<38} | {f['median']:>9,.1f} {unit:<2} | {f['p95']:>9,.1f} {unit:<2} "
+            f"| {f['runs']:>4} | {f.get('target', ''):<24} | {verdict:<6} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20, help="runs per figure (at most)")
+    parser.add_argument("--budget", type=float, default=20, help="seconds per figure (about)")
+    parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument("--import-runs", type=int, default=3)
+    parser.add_argument("--rss-runs", type=int, default=1)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts: cold,gui,import,rss,sync (default: all)",
+    )
+    parser.add_argument("--out", default=str(BENCH / "results.json"))
+    args = parser.parse_args(argv)
+    parts = set(args.only.split(",")) if args.only else {"cold", "gui", "import", "rss", "sync"}
+
+    started = time.perf_counter()
+    results: dict = {"machine": machine(), "figures": {}}
+    figures = results["figures"]
+    data = BENCH / ".data" / f"network-{args.contacts}"
+    meta = network(data, args.contacts, seed=1)
+    results["network"] = meta
+    figures["demo --contacts N"] = {
+        **summary([meta["build_seconds"] * 1000]),
+        "note": "the last build of this database (not rebuilt when reused)",
+    }
+
+    if "cold" in parts:
+        floor, full = cold_start(data, args.cold_runs, budget=max(60, args.budget * 6))
+        figures["cold start, empty Qt window"] = summary(floor)
+        figures["cold start to painted list"] = summary(full)
+    if "gui" in parts:
+        gui_figures(data, args, figures)
+    if "import" in parts:
+        source = import_source(10_000)
+        log("import 10,000 vCards …")
+        import_figures(data, source, args, figures)
+    if "rss" in parts:
+        log("peak RSS …")
+        rss = summary(peak_rss_mb(data, args.rss_runs))
+        figures["peak RSS, 100k loaded"] = {**rss, "unit": "MB"}
+    if "sync" in parts and (BENCH / "sync_bench.py").exists():
+        import importlib.util
+
+        if importlib.util.find_spec("radicale") is not None:
+            sys.path.insert(0, str(BENCH))
+            import sync_bench  # type: ignore[import-not-found]
+
+            log("sync …")
+            sync_bench.run(results)
+        else:
+            log("sync: radicale is not installed; skipped.")
+
+    judge(figures)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    m = results["machine"]
+    print(
+        f"favorbook bench: {meta['contacts']:,} contacts, {meta.get('favors', 0):,} favors, "
+        f"{meta.get('conversations', 0):,} conversations\n"
+        f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB; {m['os']}; Python {m['python']}, "
+        f"Qt {m['qt']} (PySide6 {m['pyside6']}), SQLite {m['sqlite']}; load average "
+        f"{m['load_average_at_start'][0]} at start, {m['load_average_at_end'][0]} at end\n"
+    )
+    print(table(figures))
+    print(f"\n{results['bench_seconds']:.0f} s; written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

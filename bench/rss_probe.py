@@ -11,7 +11,7 @@ import sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def main(data_dir: str, pages: int = 300) -> int:
+def main(data_dir: str, pages: int = 100) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -36,4 +36,4 @@ def main(data_dir: str, pages: int = 300) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 300))
+    sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100))

@@ -39,7 +39,7 @@ What is measured (all wall-clock, time.perf_counter unless said):
   longest gap between ticks of a 10 ms timer on the UI thread meanwhile (the
   window counts as responsive when no gap exceeds 100 ms).
 - memory: peak RSS (ru_maxrss from os.wait4) of bench/rss_probe.py, which opens
-  the main window, pages down 300 times and opens the dashboard.
+  the main window, pages down 100 times and opens the dashboard.
 - sync: if bench/sync_bench.py exists and radicale is importable, its
   ``run(results)`` adds its own figures to results["figures"].
 """
@@ -249,10 +249,8 @@ def cold_start(folder: Path, runs: int, budget: float) -> tuple[list[float], lis
     empty = [sys.executable, str(BENCH / "empty_window.py")]
     log("Cold start, empty window …")
     floor = repeat(lambda i: first_paint_ms(empty, env, 60), runs, budget / 4)
-    log(f"  {summary(floor)}")
     log("Cold start, favorbook on the big network …")
     full = repeat(lambda i: first_paint_ms(app, env, 600), runs, budget)
-    log(f"  {summary(full)}")
     return floor, full
 
 
@@ -534,6 +532,8 @@ def judge(figures: dict) -> None:
         target, limit = TARGETS.get(name, ("", None))
         figure.setdefault("target", target)
         p95 = figure.get("p95")
+        if p95 is None:
+            continue
         if name == "cold start to painted list" and floor:
             figure["pass"] = p95 <= 1.5 * floor["p95"]
             figure["ratio_to_empty"] = round(p95 / floor["p95"], 2)
@@ -553,11 +553,30 @@ def table(figures: dict) -> str:
     for name, f in figures.items():
         unit = f.get("unit", "ms")
         verdict = {True: "pass", False: "MISS"}.get(f.get("pass"), "")
+        if not {"median", "p95", "runs"} <= set(f):
+            continue
         lines.append(
             f"| {name:<38} | {f['median']:>9,.1f} {unit:<2} | {f['p95']:>9,.1f} {unit:<2} "
             f"| {f['runs']:>4} | {f.get('target', ''):<24} | {verdict:<6} |"
         )
     return "\n".join(lines)
+
+
+class Figures(dict):
+    """The figures so far: each one is logged as it comes and the results file is
+    rewritten, so an interrupted bench keeps what it measured."""
+
+    def __init__(self, results: dict, out: str) -> None:
+        super().__init__()
+        self.results = results
+        self.out = out
+
+    def __setitem__(self, name: str, figure: dict) -> None:
+        super().__setitem__(name, figure)
+        unit = figure.get("unit", "ms")
+        log(f"  {name}: median {figure.get('median')} {unit}, p95 {figure.get('p95')} {unit}")
+        judge(self)
+        Path(self.out).write_text(json.dumps(self.results, indent=2) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -578,8 +597,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = set(args.only.split(",")) if args.only else {"cold", "gui", "import", "rss", "sync"}
 
     started = time.perf_counter()
-    results: dict = {"machine": machine(), "figures": {}}
-    figures = results["figures"]
+    results: dict = {"machine": machine()}
+    figures = results["figures"] = Figures(results, args.out)
     data = BENCH / ".data" / f"network-{args.contacts}"
     meta = network(data, args.contacts, seed=1)
     results["network"] = meta

@@ -187,13 +187,15 @@ def _bulk_pragmas(n: int):
     if n < 1000:
         yield
         return
-    before = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    temp = db.execute_sql("PRAGMA temp_store").fetchone()[0]
     db.execute_sql("PRAGMA cache_size = -400000")
-    db.execute_sql("PRAGMA temp_store = MEMORY")
+    db.execute_sql("PRAGMA temp_store = MEMORY")  # the index rebuilds sort in memory
     try:
         yield
     finally:
-        db.execute_sql(f"PRAGMA cache_size = {int(before)}")
+        db.execute_sql(f"PRAGMA cache_size = {int(cache)}")
+        db.execute_sql(f"PRAGMA temp_store = {int(temp)}")
 
 
 def has_sample() -> bool:

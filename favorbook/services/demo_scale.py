@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import random
 from collections.abc import Callable
 
@@ -531,8 +532,11 @@ def _fill(
 
     # Favors both ways, mostly given. Most IOUs are settled by a later favor the other
     # way (as settle_iou records it), a few written off, the rest open on both sides.
-    given_kinds = demo.FAVORS_GIVEN
-    received_kinds = demo.FAVORS_RECEIVED
+    # (kind, text, whether the text names someone), picked by index below.
+    given_kinds = [(k, t, "{other}" in t) for k, t in demo.FAVORS_GIVEN]
+    received_kinds = [(k, t, "{other}" in t) for k, t in demo.FAVORS_RECEIVED]
+    n_given, n_received = len(given_kinds), len(received_kinds)
+    by_days_ago = operator.itemgetter(4)
     favor_cols = (
         "id",
         "contact_id",
@@ -552,26 +556,38 @@ def _fill(
     for start in range(0, n, CHUNK):
         favors = []
         for i in range(start, min(n, start + CHUNK)):
-            cid = ids[i]
-            age = age_of[i]
+            cid = first_id + i
+            span = min(age_of[i], 540)
             mine = []
+            ious = False
             for _ in range(int(rand() * 12)):
-                given = rand() < 0.72
-                kind, text = pick(given_kinds if given else received_kinds)
+                if rand() < 0.72:
+                    kind, text, named = given_kinds[int(rand() * n_given)]
+                    direction = "given"
+                else:
+                    kind, text, named = received_kinds[int(rand() * n_received)]
+                    direction = "received"
                 j = int(rand() * n)
-                beneficiary = ids[j] if given and kind == "introduction" and j != i else None
-                ago = int(rand() * min(age, 540))
+                beneficiary = (
+                    first_id + j
+                    if direction == "given" and kind == "introduction" and j != i
+                    else None
+                )
+                ago = int(rand() * span)
+                value = 1 + int(rand() * 5)
+                iou = rand() < 0.2
+                ious = ious or iou
                 mine.append(
                     [
                         0,
                         cid,
-                        "given" if given else "received",
+                        direction,
                         kind,
                         ago,
-                        text.format(other=name_of[j]),
-                        1 + int(rand() * 5),
+                        text.format(other=name_of[j]) if named else text,
+                        value,
                         beneficiary,
-                        "iou" if rand() < 0.2 else "pay_forward",
+                        "iou" if iou else "pay_forward",
                         int(rand() < 0.7),
                         None,
                         None,
@@ -579,12 +595,12 @@ def _fill(
                         now_text,
                     ]
                 )
-            mine.sort(key=lambda f: -f[4])  # oldest first, ids in time order
+            mine.sort(key=by_days_ago, reverse=True)  # oldest first, ids in time order
             for row in mine:
                 row[0] = favor_id
                 favor_id += 1
             used: set[int] = set()
-            for k, row in enumerate(mine):
+            for k, row in enumerate(mine if ious else ()):
                 if row[8] != "iou":
                     continue
                 fate = rand()
@@ -641,37 +657,46 @@ def _fill(
         "asked_on",
         "answer",
     )
+    summaries, n_summaries = demo.SUMMARIES, len(demo.SUMMARIES)
+    problems, n_problems = demo.PROBLEMS, len(demo.PROBLEMS)
+    chances, n_chances = demo.OPPORTUNITIES, len(demo.OPPORTUNITIES)
+    strategies, n_strategies = demo.STRATEGIES, len(demo.STRATEGIES)
+    n_dirs, n_channels, n_questions = len(conv_dirs), len(channels), len(question_ids)
     for start in range(0, n, CHUNK):
         convs, follows, asked, touches = [], [], [], []
         for i in range(start, min(n, start + CHUNK)):
-            cid = ids[i]
+            cid = first_id + i
             age = age_of[i]
+            span = min(age, 500) - 1
             latest = None
             for _ in range(int(rand() * 10)):
-                d = 1 + int(rand() * (min(age, 500) - 1))
+                d = 1 + int(rand() * span)
                 h = int(rand() * 9)
                 when = when_text[d][h]
-                direction = pick(conv_dirs)
+                direction = conv_dirs[int(rand() * n_dirs)]
+                channel = (
+                    "meeting" if direction == "in_person" else channels[int(rand() * n_channels)]
+                )
                 convs.append(
                     (
                         conv_id,
                         cid,
                         when,
-                        "meeting" if direction == "in_person" else pick(channels),
+                        channel,
                         direction,
-                        pick(demo.SUMMARIES),
-                        pick(demo.PROBLEMS),
-                        pick(demo.OPPORTUNITIES),
-                        pick(demo.STRATEGIES),
+                        summaries[int(rand() * n_summaries)],
+                        problems[int(rand() * n_problems)],
+                        chances[int(rand() * n_chances)],
+                        strategies[int(rand() * n_strategies)],
                         when,
                     )
                 )
                 if latest is None or when > latest[0]:
                     latest = (when, d, h)
-                if question_ids and rand() < 0.4:
+                if n_questions and rand() < 0.4:
                     asked.append(
                         (
-                            pick(question_ids),
+                            question_ids[int(rand() * n_questions)],
                             cid,
                             conv_id,
                             when_day[d][h].isoformat(),

@@ -147,7 +147,11 @@ def test_same_seed_same_network(db, data_dir, tmp_path):
 
 
 def test_organisations_grow_with_the_network(db):
+    settings = [sqldb.execute_sql(f"PRAGMA {p}").fetchone() for p in ("cache_size", "temp_store")]
     demo.load(2000, seed=3)
+    # the bulk load's bigger page cache is given back
+    after = [sqldb.execute_sql(f"PRAGMA {p}").fetchone() for p in ("cache_size", "temp_store")]
+    assert after == settings
     companies = sqldb.execute_sql(
         "SELECT count(DISTINCT organization_id) FROM contact WHERE is_sample"
     ).fetchone()[0]

@@ -38,7 +38,7 @@ What is measured (all wall-clock, time.perf_counter unless said):
   File > Import runs them, into a copy of the 100k database. "responsive" is the
   longest gap between ticks of a 10 ms timer on the UI thread meanwhile (the
   window counts as responsive when no gap exceeds 100 ms).
-- memory: peak RSS (ru_maxrss from os.wait4) of bench/rss_probe.py, which opens
+- memory: peak RSS (VmHWM, reported by the probe itself) of bench/rss_probe.py, which opens
   the main window, pages down 100 times and opens the dashboard.
 - sync: if bench/sync_bench.py exists and radicale is importable, its
   ``run(results)`` adds its own figures to results["figures"].
@@ -261,14 +261,21 @@ def peak_rss_mb(folder: Path, runs: int) -> list[float]:
             [sys.executable, str(BENCH / "rss_probe.py"), str(folder)],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            text=True,
         )
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        stdout, _ = proc.communicate()
         if proc.returncode:
             raise RuntimeError(f"rss_probe.py failed with {proc.returncode}")
-        out.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        # The probe reports its own peak (VmHWM): a child's ru_maxrss on Linux would
+        # include this bench process's resident set at fork time.
+        kib = next(
+            int(line.split()[1])
+            for line in stdout.splitlines()
+            if line.startswith("favorbook-peak-rss-kib ")
+        )
+        out.append(kib / 1024)
     return out
 
 

@@ -24,9 +24,22 @@ from favorbook.services import contacts, search, vetting
 from favorbook.services.favors import format_ratio
 from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
-from favorbook.ui.contact_model import ContactListModel
+from favorbook.ui.contact_model import ContactListModel, ContactRowDelegate
 
-SEARCH_DELAY_MS = 60
+# 0: the search runs as soon as the keys already typed are handled (a burst of queued
+# keys is one search); a keystroke costs a lookup in the full-text index, not a scan.
+SEARCH_DELAY_MS = 0
+# Moving through the list with the keyboard fills the contact's tabs once the keys stop
+# for this long: holding Page Down scrolls the list without loading every profile passed.
+DETAIL_DELAY_MS = 120
+NAVIGATION_KEYS = {
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+}
 # Ctrl+letter keys the window uses that a line edit would otherwise keep for itself.
 WINDOW_KEYS = {Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_I}
 # The list's columns and the service's sort keys, in column order.
@@ -159,10 +172,24 @@ class FilterBar(QWidget):
             button.setChecked(False)
 
 
+class ContactListView(QTableView):
+    """The list; ``navigating`` is True while a key moves the current row."""
+
+    navigating = False
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.navigating = event.key() in NAVIGATION_KEYS
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self.navigating = False
+
+
 class ContactsPage(QWidget):
     """Search and filters over the list on the left; the contact's tabs on the right."""
 
     contactSelected = Signal(object)  # noqa: N815 (Qt naming) - int | None
+    detailShown = Signal(object)  # noqa: N815 (Qt naming) - the contact the visible tab shows
 
     def __init__(self, bus: Bus, parent=None) -> None:
         super().__init__(parent)
@@ -184,9 +211,11 @@ class ContactsPage(QWidget):
         self.search_edit.installEventFilter(self)
         self.filters = FilterBar()
         self.model = ContactListModel(self)
-        self.list_view = QTableView()
+        self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
         self.list_view.setModel(self.model)
+        self.delegate = ContactRowDelegate(self.model, self.list_view)
+        self.list_view.setItemDelegate(self.delegate)
         self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list_view.setAlternatingRowColors(True)
@@ -278,6 +307,10 @@ class ContactsPage(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self.refresh_detail)
         self.search_edit.textChanged.connect(self._search_timer.start)
         self.search_edit.returnPressed.connect(self.run_search)
         self.filters.changed.connect(self.run_search)
@@ -313,7 +346,9 @@ class ContactsPage(QWidget):
         self._stale_tabs.add(self.tabs.count() - 1)
 
     def _tab_changed(self, index: int) -> None:
-        if index in self._stale_tabs:
+        if self._detail_timer.isActive():
+            self.refresh_detail()
+        elif index in self._stale_tabs:
             self._show_in_tab(index)
 
     def _show_in_tab(self, index: int) -> None:
@@ -327,9 +362,15 @@ class ContactsPage(QWidget):
 
     def refresh_detail(self) -> None:
         """Show the current contact in the visible tab; the others catch up when shown."""
+        self._detail_timer.stop()
         self._stale_tabs = set(range(self.tabs.count()))
         if self.contact_id is not None and self.tabs.count():
             self._show_in_tab(self.tabs.currentIndex())
+        self.detailShown.emit(self.contact_id)
+
+    def detail_pending(self) -> bool:
+        """True while keyboard navigation has moved on and the tabs wait to be filled."""
+        return self._detail_timer.isActive()
 
     # --- list -----------------------------------------------------------------------
 
@@ -425,7 +466,11 @@ class ContactsPage(QWidget):
             self.tabs if contact_id is not None else self.no_contact_label
         )
         if changed:
-            self.refresh_detail()
+            if self.list_view.navigating:
+                self._stale_tabs = set(range(self.tabs.count()))
+                self._detail_timer.start()
+            else:
+                self.refresh_detail()
             self.contactSelected.emit(contact_id)
 
     def show_contact(self, contact_id: int) -> None:

@@ -277,8 +277,12 @@ def search_ids(
     if fts:
         matches = [row[0] for row in db.execute_sql(_FTS_SQL, (fts,))]
         if order in ORDERS or len(matches) > RANK_LIMIT:
-            found = set(matches)
-            ids = [cid for cid in ids if cid in found]
+            if len(matches) * 8 < len(ids):  # few matches: sort them by their place
+                places = sorted(positions[cid] for cid in matches if cid in positions)
+                ids = [ids[place] for place in places]
+            else:  # most of the list: one pass over it
+                found = set(matches)
+                ids = [cid for cid in ids if cid in found]
         else:
             # Best match first; equal ranks keep list order (by name).
             ranks = dict(db.execute_sql(_RANK_SQL, (fts,)))

@@ -35,7 +35,7 @@ class Cells:
 
     __slots__ = ("colors", "italic", "row", "texts")
 
-    def __init__(self, row: contacts.ContactRow) -> None:
+    def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor) -> None:
         today = dt.date.today()
         self.row = row
         self.texts = (
@@ -47,12 +47,8 @@ class Cells:
             row.next_followup.isoformat() if row.next_followup else "",
         )
         if row.archived:
-            grey = QApplication.palette().color(
-                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
-            )
             self.colors = (grey,) * 6
         else:
-            warn = warning_color()
             self.colors = (
                 None,
                 None,
@@ -70,7 +66,9 @@ class ContactListModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._ids: list[int] = []
-        self._rows: dict[int, Cells] = {}
+        self._rows: dict[int, contacts.ContactRow] = {}
+        self._cells: dict[int, Cells] = {}
+        self._colors: tuple[QColor, QColor] | None = None
         self._positions: dict[int, int] | None = None
         self._italic = QFont(QApplication.font())
         self._italic.setItalic(True)
@@ -89,13 +87,13 @@ class ContactListModel(QAbstractTableModel):
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = list(ids)
-        self._rows = {}
+        self._rows, self._cells, self._colors = {}, {}, None
         self._positions = None
         self.endResetModel()
 
     def refresh_rows(self) -> None:
         """Forget cached rows (after an edit) and repaint."""
-        self._rows = {}
+        self._rows, self._cells, self._colors = {}, {}, None
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
@@ -112,14 +110,24 @@ class ContactListModel(QAbstractTableModel):
     def cells(self, row: int) -> Cells | None:
         """What row ``row`` shows, fetched with the rows around it (None if deleted since)."""
         contact_id = self._ids[row]
-        cached = self._rows.get(contact_id)
-        if cached is None:
+        cells = self._cells.get(contact_id)
+        if cells is not None:
+            return cells
+        found = self._rows.get(contact_id)
+        if found is None:
             start = max(0, row - BLOCK // 4)
             block = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
-            for cid, found in contacts.rows(block).items():
-                self._rows[cid] = Cells(found)
-            cached = self._rows.get(contact_id)
-        return cached
+            self._rows.update(contacts.rows(block))
+            found = self._rows.get(contact_id)
+            if found is None:
+                return None
+        if self._colors is None:
+            grey = QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+            self._colors = (warning_color(), grey)
+        cells = self._cells[contact_id] = Cells(found, *self._colors)
+        return cells
 
     def _row(self, row: int) -> contacts.ContactRow | None:
         cells = self.cells(row)

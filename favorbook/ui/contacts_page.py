@@ -412,7 +412,12 @@ class ContactsPage(QWidget):
             self.empty_label.hide()
             self.list_view.show()
             row = self.model.row_of(self.contact_id) if self.contact_id is not None else None
-            self.select_row(row if row is not None else 0)
+            # While the user types, the first match's tabs fill once the typing pauses.
+            self.list_view.navigating = self._search_timer is self.sender()
+            try:
+                self.select_row(row if row is not None else 0)
+            finally:
+                self.list_view.navigating = False
             if row is not None:
                 self.refresh_detail()  # same contact, data may have changed
         else:

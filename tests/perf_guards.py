@@ -19,6 +19,8 @@ from favorbook.db.models import db
 # "SCAN contact" reads the table; "SCAN c USING COVERING INDEX x" reads an index and
 # "SCAN contact_fts VIRTUAL TABLE INDEX 0:M1" is a full-text MATCH (M), both fine.
 _SCAN = re.compile(r"^SCAN (\w+)(.*)$")
+# "FROM contact c", "JOIN "referral" AS "t1"": plans name a table by its alias.
+_ALIAS = re.compile(r'(?:FROM|JOIN)\s+"?(\w+)"?(?:\s+(?:AS\s+)?"?(\w+)"?)?', re.IGNORECASE)
 # Tables that hold a handful of rows whatever the size of the network.
 SMALL_TABLES = frozenset({"setting", "question", "tag", "organization", "schema_migration"})
 
@@ -55,12 +57,19 @@ def plan(sql: str, params: Iterable = ()) -> list[str]:
 def scans(sql: str, params: Iterable = (), *, small: Iterable[str] = SMALL_TABLES) -> list[str]:
     """Plan lines of ``sql`` that read a table end to end without an index."""
     small = set(small)
+    tables = {
+        name for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    aliases = {alias: table for table, alias in _ALIAS.findall(sql) if alias}
     out = []
     for line in plan(sql, params):
         match = _SCAN.match(line)
         if match is None:
             continue
-        table, rest = match.groups()
+        name, rest = match.groups()
+        table = aliases.get(name, name)
+        if table not in tables:  # a CTE's rows, a constant row, a subquery's result
+            continue
         if "USING" in rest and "INDEX" in rest:
             continue
         if "VIRTUAL TABLE INDEX" in rest and ":M" in rest:

@@ -126,9 +126,40 @@ def mark_thanks(referral_id: int, sent: bool = True) -> None:
     row.save(only=[Referral.thanks_sent])
 
 
+# Up the chain of who brought whom, one indexed step at a time (referral_inbound_subject);
+# the depth bound only stops a circle in the data, which chain_up cuts at its first repeat.
+_UP_SQL = """
+WITH RECURSIVE up(id, depth) AS (
+    SELECT source_id, 1 FROM referral WHERE kind = 'inbound' AND subject_id = ?
+    UNION ALL
+    SELECT r.source_id, up.depth + 1 FROM referral r JOIN up ON r.subject_id = up.id
+    WHERE r.kind = 'inbound' AND up.depth < ?
+)
+SELECT id FROM up ORDER BY depth"""
+# Down from one contact to those they brought, level by level (referral_source).
+_DOWN_SQL = """
+WITH RECURSIVE down(id, level) AS (
+    SELECT ?, 0
+    UNION
+    SELECT r.subject_id, down.level + 1 FROM referral r JOIN down ON r.source_id = down.id
+    WHERE r.kind = 'inbound' AND down.level < ?
+)
+SELECT id, min(level) FROM down GROUP BY id"""
+MAX_CHAIN = 10_000
+
+
 def chain_up(contact_id: int, *, edges: dict[int, int] | None = None) -> list[int]:
-    """Who brought this contact, who brought them, ... nearest first. Cycle-safe."""
-    edges = _inbound_edges() if edges is None else edges
+    """Who brought this contact, who brought them, ... nearest first. Cycle-safe.
+
+    Without ``edges`` the chain is read through the index, one row per link: the cost
+    is the chain's length, not the size of the network.
+    """
+    if edges is None:
+        steps = [row[0] for row in db.execute_sql(_UP_SQL, (contact_id, MAX_CHAIN))]
+        edges, current = {}, contact_id
+        for source in steps:
+            edges[current] = source
+            current = source
     chain, seen, current = [], {contact_id}, contact_id
     while current in edges:
         current = edges[current]
@@ -291,24 +322,30 @@ class Graph:
 
 
 def graph(contact_id: int, *, up: int = 3, down: int = 3) -> Graph:
-    edges_map = _inbound_edges()
+    """The contact, ``up`` levels of who brought them and ``down`` levels of whom they
+    brought, read through the indexes (never every referral of the network)."""
     levels = {contact_id: 0}
-    for level, ancestor in enumerate(chain_up(contact_id, edges=edges_map)[:up], start=1):
+    for level, ancestor in enumerate(chain_up(contact_id)[:up], start=1):
         levels[ancestor] = -level
-    children = _children(edges_map)
-    frontier = [contact_id]
-    for level in range(1, down + 1):
-        nxt = []
-        for node in frontier:
-            for child in sorted(children.get(node, ())):
-                if child not in levels:
-                    levels[child] = level
-                    nxt.append(child)
-        frontier = nxt
+    for node, level in db.execute_sql(_DOWN_SQL, (contact_id, down)):
+        levels.setdefault(node, level)
     from favorbook.services.contacts import names
 
-    edges = [(src, subj) for subj, src in edges_map.items() if subj in levels and src in levels]
-    return Graph(contact_id, names(list(levels)), sorted(edges), levels)
+    nodes = list(levels)
+    edges = []
+    for start in range(0, len(nodes), 500):
+        chunk = nodes[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        edges += [
+            (src, subj)
+            for subj, src in db.execute_sql(
+                "SELECT subject_id, source_id FROM referral"
+                f" WHERE kind = 'inbound' AND subject_id IN ({marks})",
+                chunk,
+            )
+            if src in levels
+        ]
+    return Graph(contact_id, names(nodes), sorted(edges), levels)
 
 
 def list_referrals(kind: str | None = None, *, limit: int | None = None) -> list[ReferralView]:

@@ -327,6 +327,7 @@ class ContactsPage(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._stale_tabs: set[int] = set()
+        self._searched_text = ""
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if (
@@ -387,6 +388,9 @@ class ContactsPage(QWidget):
     def run_search(self) -> None:
         self._search_timer.stop()
         text = self.search_edit.text()
+        # A keystroke changes only which contacts are listed; anything else (a change of
+        # the data, a filter, a sort) may change what the selected contact's tabs show.
+        typed, self._searched_text = text != self._searched_text, text
         ids = search.search_ids(
             text,
             filters=self.filters.value(self.show_archived),
@@ -413,12 +417,12 @@ class ContactsPage(QWidget):
             self.list_view.show()
             row = self.model.row_of(self.contact_id) if self.contact_id is not None else None
             # While the user types, the first match's tabs fill once the typing pauses.
-            self.list_view.navigating = self._search_timer is self.sender()
+            self.list_view.navigating = typed
             try:
                 self.select_row(row if row is not None else 0)
             finally:
                 self.list_view.navigating = False
-            if row is not None:
+            if row is not None and not typed:
                 self.refresh_detail()  # same contact, data may have changed
         else:
             self.list_view.hide()
@@ -484,6 +488,7 @@ class ContactsPage(QWidget):
             self.search_edit.blockSignals(True)
             self.search_edit.clear()
             self.search_edit.blockSignals(False)
+            self._searched_text = ""  # not typed: the contact's tabs fill at once
             self.filters.blockSignals(True)
             self.filters.clear()
             self.filters.blockSignals(False)
@@ -494,6 +499,8 @@ class ContactsPage(QWidget):
         if row is not None:
             self.select_row(row)
             self.list_view.scrollTo(self.model.index(row, 0))
+            if self.detail_pending():
+                self.refresh_detail()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -118,3 +118,51 @@ def test_the_contacts_screens_run_a_fixed_number_of_queries(window, qtbot):
     small, big = figures
     assert all(b <= s + 3 for s, b in zip(small, big, strict=True)), figures
     assert all(count <= 60 for count in small), figures
+
+
+def test_every_tab_of_a_contact_reads_through_indexes(window, qtbot):
+    from tests.perf_guards import assert_no_scans
+
+    demo.load(40)
+    window.reload()
+    page = window.contacts_page
+    with capture_sql() as ran:
+        for row in (3, 17):
+            page.select_row(row)
+            for tab in range(page.tabs.count()):
+                page.tabs.setCurrentIndex(tab)
+    assert ran.selects
+    assert_no_scans(ran)
+
+
+def test_paging_with_the_keyboard_fills_the_tabs_once_the_keys_stop(window, qtbot):
+    demo.load(60)
+    window.reload()
+    page = window.contacts_page
+    page.tabs.setCurrentWidget(window.profile)
+    page.select_row(0)
+    page.list_view.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(page.list_view, Qt.Key.Key_PageDown)
+    current = page.model.contact_id(page.list_view.currentIndex().row())
+    assert page.contact_id == current  # the window acts on the row the user is on …
+    assert page.detail_pending()  # … whose tabs wait for the keys to stop
+    with qtbot.waitSignal(page.detailShown, timeout=2000) as shown:
+        pass
+    assert shown.args == [current]
+    assert contacts.name_of(current) in window.profile.browser.toPlainText()
+
+
+def test_typing_lists_matches_at_once_and_shows_the_first_when_typing_pauses(window, qtbot):
+    demo.load(60)
+    window.reload()
+    page = window.contacts_page
+    page.tabs.setCurrentWidget(window.profile)
+    first = contacts.get_contact(page.model.contact_id(5))
+    qtbot.keyClicks(page.search_edit, first.last_name[:4])
+    qtbot.waitUntil(lambda: not page._search_timer.isActive(), timeout=2000)
+    assert first.id in [page.model.contact_id(r) for r in range(page.model.rowCount())]
+    qtbot.waitUntil(lambda: not page.detail_pending(), timeout=2000)
+    top = page.model.contact_id(0)
+    assert page.contact_id == top
+    assert contacts.name_of(top) in window.profile.browser.toPlainText()

@@ -159,3 +159,9 @@ def test_list_counts_are_kept_by_the_triggers(network, make_contact, today):
     assert row().next_followup == today
     followups.complete(fu)
     assert row().next_followup is None
+
+
+def test_the_guard_sees_a_scan_through_an_alias(network):
+    assert scans("SELECT id FROM favor WHERE description = 'x'") == ["SCAN favor"]
+    assert scans('SELECT "t1"."id" FROM "favor" AS "t1" WHERE "t1"."description" = ?', ["x"])
+    assert scans("SELECT id FROM favor WHERE contact_id = 3") == []

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from favorbook.services import contacts
 from favorbook.services.dates import local_day_text
@@ -28,12 +28,16 @@ _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _FONT = Qt.ItemDataRole.FontRole
 _ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _TEXT = QPalette.ColorRole.Text
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_ACTIVE = QStyle.StateFlag.State_Active.value
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
+_MARGIN = 4
 
 
 class Cells:
     """One list row as painted: the six texts, each cell's colour (or None), italic or not."""
 
-    __slots__ = ("colors", "italic", "row", "texts")
+    __slots__ = ("colors", "italic", "row", "static", "texts")
 
     def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor) -> None:
         today = dt.date.today()
@@ -58,6 +62,7 @@ class Cells:
                 warn if row.next_followup and row.next_followup < today else None,
             )
         self.italic = row.sample
+        self.static: dict[tuple[int, int], QStaticText] = {}
 
 
 class ContactListModel(QAbstractTableModel):
@@ -197,14 +202,16 @@ class ContactRowDelegate(QStyledItemDelegate):
     """Paints the list's cells from the model's row cache: one Python call per cell.
 
     The stock delegate asks the model for seven roles per cell (each a call from C++
-    into Python); this one fills the style option from the cached ``Cells`` and leaves
-    the drawing (selection, alternating rows, eliding, focus) to the style.
+    into Python) and shapes every text on every paint; this one reads the cached
+    ``Cells`` and draws each text from a layout made once. ``initStyleOption`` fills a
+    style option from the same cells (for size hints and anything that asks).
     """
 
     def __init__(self, model: ContactListModel, parent=None) -> None:
         super().__init__(parent)
         self._model = model
         self._features: dict = {}
+        self._colors: dict[tuple[int, int], tuple] = {}
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:  # noqa: N802
         cells = self._model.cells(index.row())
@@ -224,6 +231,60 @@ class ContactRowDelegate(QStyledItemDelegate):
             palette = option.palette
             palette.setColor(_TEXT, color)
             option.palette = palette
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        """Background, then the cell's text laid out once (QStaticText) and kept with the
+        row: a repaint draws prepared glyphs instead of shaping and eliding each text."""
+        cells = self._model.cells(index.row())
+        if cells is None:
+            return
+        column = index.column()
+        rect = option.rect
+        palette = option.palette
+        state = option.state.value
+        colors = self._colors.get((palette.cacheKey(), state & _ACTIVE))
+        if colors is None:
+            colors = self._palette_colors(palette, state & _ACTIVE)
+        highlight, alternate, text, highlighted_text = colors
+        selected = state & _SELECTED
+        if selected:
+            painter.fillRect(rect, highlight)
+        elif option.features.value & _ALTERNATE:
+            painter.fillRect(rect, alternate)
+        width, height = rect.width() - 2 * _MARGIN, rect.height()
+        if width <= 0:
+            return
+        key = (column, width, height)
+        prepared = cells.static.get(key)
+        if prepared is None:
+            metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
+            elided = metrics.elidedText(cells.texts[column], Qt.TextElideMode.ElideRight, width)
+            static = QStaticText(elided)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            prepared = cells.static[key] = (static, (height - metrics.height()) // 2)
+        static, dy = prepared
+        color = cells.colors[column]
+        painter.setPen(highlighted_text if selected else color if color is not None else text)
+        if cells.italic:
+            painter.save()
+            painter.setFont(self._model.italic_font())
+            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+            painter.restore()
+        else:
+            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+
+    def _palette_colors(self, palette: QPalette, active: int) -> tuple:
+        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
+        colors = (
+            palette.brush(group, QPalette.ColorRole.Highlight),
+            palette.brush(group, QPalette.ColorRole.AlternateBase),
+            palette.color(group, QPalette.ColorRole.Text),
+            palette.color(group, QPalette.ColorRole.HighlightedText),
+        )
+        if len(self._colors) > 8:
+            self._colors.clear()
+        self._colors[(palette.cacheKey(), active)] = colors
+        return colors
 
     def _with_display(self, features):
         value = features | QStyleOptionViewItem.ViewItemFeature.HasDisplay

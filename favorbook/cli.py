@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"favorbook {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check that this favorbook works (offscreen, in a temporary data folder), then quit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", parents=[common], help="fill the database with a sample network")
@@ -172,6 +177,55 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decrypt the database in place. The passphrase comes from "
         "$FAVORBOOK_PASSPHRASE, else it is asked for. A backup is made first.",
     )
+    account = sub.add_parser(
+        "account",
+        parents=[common],
+        help="sync accounts (CardDAV/CalDAV): add, list, remove",
+        description="The servers favorbook syncs contacts and follow-ups with. Passwords live "
+        "in the system keyring; with $FAVORBOOK_SYNC_PASSWORD set, it is used and nothing is "
+        "stored.",
+    )
+    acct_sub = account.add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    add = acct_sub.add_parser(
+        "add",
+        parents=[common],
+        help="add an account: discovers its address books and task calendars",
+        description="Add a sync account. The password comes from $FAVORBOOK_SYNC_PASSWORD, "
+        "else it is asked for on a terminal, else read as one line from standard input.",
+    )
+    add.add_argument("url", metavar="URL", help="the server's address, or your e-mail address")
+    add.add_argument("--user", required=True, metavar="USER", help="the user name")
+    add.add_argument(
+        "--addressbook",
+        metavar="NAME",
+        help="the address book (name or URL); default: the only one, or a new 'favorbook'",
+    )
+    add.add_argument(
+        "--calendar",
+        metavar="NAME",
+        help="the tasks calendar (name or URL); default: the only one, or a new 'favorbook'",
+    )
+    add.add_argument("--name", metavar="NAME", help="the account's name (default USER@host)")
+    acct_list = acct_sub.add_parser("list", parents=[common], help="list the accounts")
+    acct_list.add_argument("--json", action="store_true", help="print JSON")
+    remove = acct_sub.add_parser(
+        "remove", parents=[common], help="remove an account (local contacts stay)"
+    )
+    remove.add_argument("name", metavar="NAME", help="the account's name")
+
+    sync = sub.add_parser(
+        "sync",
+        parents=[common],
+        help="sync contacts and follow-ups with the server; exit 1 when the server failed",
+    )
+    sync.add_argument("--account", metavar="NAME", help="the account (default: the only one)")
+    sync.add_argument("--json", action="store_true", help="print the report as JSON")
+    sync.add_argument(
+        "--allow-mass-delete",
+        action="store_true",
+        help="go on even when the server's address book came back empty or many contacts "
+        "would be removed (a sync stops and asks otherwise)",
+    )
     return parser
 
 
@@ -186,6 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     data_dir = getattr(args, "data_dir", None)
+    if args.smoke_test:
+        if args.command is not None:
+            parser.error("--smoke-test runs on its own, without a command")
+        from favorbook.ui.smoke import run_smoke_test
+
+        return run_smoke_test()
     if args.command is None:
         from favorbook.ui.launch import launch
 
@@ -503,7 +563,109 @@ def _decrypt(args, data_dir) -> int:
     return EXIT_OK
 
 
+def _read_password(prompt: str) -> str | None:
+    """The sync password: None with $FAVORBOOK_SYNC_PASSWORD (it is used), else asked on a
+    terminal, else one line of standard input."""
+    from favorbook.sync import passwords
+
+    if passwords.from_env() is not None:
+        return None
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _account(args, data_dir) -> int:
+    from favorbook.errors import NotFoundError
+    from favorbook.services import dates, session
+    from favorbook.sync import accounts
+
+    session.open_data(data_dir)
+    if args.account_command == "add":
+        password = _read_password(f"Password of {args.user} at {args.url}: ")
+        if password == "":
+            print("favorbook: no password given", file=sys.stderr)
+            return EXIT_USAGE
+        info = accounts.add_account(
+            args.url,
+            args.user,
+            password,
+            name=args.name,
+            addressbook=args.addressbook,
+            calendar=args.calendar,
+        )
+        print(f"Added account {info.name}.")
+        print(f"  Contacts: {info.addressbook_url}")
+        print(f"  Tasks:    {info.calendar_url or '(none: this server has no tasks calendar)'}")
+        return EXIT_OK
+    if args.account_command == "list":
+        found = accounts.list_accounts()
+        if args.json:
+            rows = [
+                {
+                    "name": a.name,
+                    "url": a.url,
+                    "username": a.username,
+                    "addressbook_url": a.addressbook_url,
+                    "calendar_url": a.calendar_url,
+                    "interval_minutes": a.interval_minutes,
+                    "last_sync_at": a.last_sync_at.isoformat() if a.last_sync_at else None,
+                    "last_result": a.last_result,
+                }
+                for a in found
+            ]
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        elif not found:
+            print("No sync accounts. Add one with: favorbook account add URL --user USER")
+        for a in [] if args.json else found:
+            when = dates.local_datetime_text(a.last_sync_at) or "never"
+            print(f"{a.name}\t{a.username} at {a.url}\tlast sync: {when}")
+        return EXIT_OK
+    try:
+        accounts.remove_account(args.name)
+    except NotFoundError as exc:
+        print(f"favorbook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Removed account {args.name}; your contacts stay in favorbook.")
+    return EXIT_OK
+
+
+def _sync(args, data_dir) -> int:
+    from favorbook.errors import NotFoundError, SyncError, SyncGuardTripped, ValidationError
+    from favorbook.services import session
+    from favorbook.sync import engine
+
+    session.open_data(data_dir)
+
+    def failed(message: str, code: int) -> int:
+        if args.json:
+            empty = engine.SyncReport(args.account or "").as_json()
+            print(json.dumps({**empty, "errors": [message]}, indent=2, ensure_ascii=False))
+        print(f"favorbook: {message}", file=sys.stderr)
+        return code
+
+    try:
+        report = engine.sync_account(args.account, allow_mass_delete=args.allow_mass_delete)
+    except (NotFoundError, ValidationError) as exc:
+        return failed(str(exc.message if isinstance(exc, ValidationError) else exc), EXIT_USAGE)
+    except SyncGuardTripped as exc:
+        return failed(f"{exc} (favorbook sync --allow-mass-delete goes on)", EXIT_FAIL)
+    except SyncError as exc:
+        return failed(str(exc), EXIT_FAIL)
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(f"Synced {report.account}: {report.summary()}.")
+        for problem in report.errors:
+            print(f"  {problem}")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "account": _account,
+    "sync": _sync,
     "demo": _demo,
     "stats": _stats,
     "search": _search,

@@ -73,3 +73,26 @@ class EncryptionUnavailable(DatabaseProblem):
 
 class NotAContactFile(FavorbookError):
     """A file given to import is not a vCard or contacts CSV favorbook can read."""
+
+
+class SyncError(FavorbookError):
+    """Sync with the server failed (unreachable, 401, 5xx, timeout, a broken reply...).
+
+    The message names the account and what to do; nothing local was lost.
+    """
+
+
+class SyncGuardTripped(SyncError):
+    """A sync stopped before changing anything because it looked dangerous.
+
+    ``reason`` is "empty" (a collection that had items came back empty) or
+    "mass_delete" (more than the allowed share of synced contacts would be archived
+    or deleted); ``count`` of ``total`` synced items are concerned. Rerun with
+    ``allow_mass_delete=True`` once the user agrees.
+    """
+
+    def __init__(self, message: str, *, reason: str, count: int, total: int):
+        super().__init__(message)
+        self.reason = reason
+        self.count = count
+        self.total = total

@@ -245,6 +245,55 @@ class Setting(BaseModel):
     value = TextField()
 
 
+# --- sync with the rep's CardDAV/CalDAV server (migration 0003_sync) -----------------------
+
+
+class SyncAccount(BaseModel):
+    name = TextField(unique=True)
+    url = TextField()
+    username = TextField()
+    addressbook_url = TextField(null=True)
+    calendar_url = TextField(null=True)
+    interval_minutes = IntegerField(null=True)
+    created_at = DateTimeField()
+    last_sync_at = DateTimeField(null=True)
+    last_result = TextField(default="")
+    """JSON of the last SyncReport, or the error text of a failed sync."""
+    backed_up_at = DateTimeField(null=True)
+    """When the backup before the first sync was taken (None: not yet)."""
+
+
+class SyncCollection(BaseModel):
+    account = ForeignKeyField(SyncAccount, backref="collections", on_delete="CASCADE")
+    kind = TextField()  # 'contacts' | 'tasks'
+    url = TextField()
+    sync_token = TextField(null=True)
+
+
+class SyncItem(BaseModel):
+    collection = ForeignKeyField(SyncCollection, backref="items", on_delete="CASCADE")
+    uid = TextField()
+    href = TextField(null=True)
+    etag = TextField(null=True)
+    base_text = TextField(default="")
+    """The card / task text last synced: the base of the three-way merge."""
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="+")
+    followup = ForeignKeyField(FollowUp, null=True, on_delete="SET NULL", backref="+")
+    dirty = BooleanField(default=True)
+    deleted = BooleanField(default=False)
+
+
+class SyncConflict(BaseModel):
+    account = ForeignKeyField(SyncAccount, backref="conflicts", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, on_delete="CASCADE", backref="+")
+    uid = TextField(default="")
+    field = TextField()
+    local_value = TextField(default="")  # JSON
+    server_value = TextField(default="")  # JSON
+    created_at = DateTimeField()
+    resolved_at = DateTimeField(null=True)
+
+
 ALL_MODELS = [
     Organization,
     Contact,
@@ -265,4 +314,8 @@ ALL_MODELS = [
     Vetting,
     VettingNote,
     Setting,
+    SyncAccount,
+    SyncCollection,
+    SyncItem,
+    SyncConflict,
 ]

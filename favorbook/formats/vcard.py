@@ -169,6 +169,14 @@ def _split_cards(text: str) -> list[list[str]]:
 # --- reading: one property -----------------------------------------------------------------
 
 
+def _line_text(line: str) -> str:
+    """A logical line (latin-1 characters of its bytes) as text: UTF-8, else as it is."""
+    try:
+        return line.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return line
+
+
 class _Prop:
     __slots__ = ("name", "group", "params", "raw", "line")
 
@@ -386,7 +394,7 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
         elif name == "PHOTO" and record.photo is None:
             record.photo = _photo(p)
             if record.photo is None and len(p.line) <= _MAX_EXTRA_LINE:
-                extra.append(p.line)
+                extra.append(_line_text(p.line))
         elif name == "UID":
             record.uid = _unescape(p.text()).strip()
         elif name == "RELATED":
@@ -394,18 +402,18 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
             if value and not value.lower().startswith("urn:"):
                 kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
                 related.append(f"{value} ({kind})" if kind else value)
-            extra.append(p.line)
+            extra.append(_line_text(p.line))
         elif name == "X-FAVORBOOK-KIND":
             data.kind = _unescape(p.text()).strip().lower() or "other"
         elif name in _FAVORBOOK_FIELDS:
             setattr(data, _FAVORBOOK_FIELDS[name], _unescape(p.text()).strip())
         elif name == "X-ABLABEL":
             if p.group not in known_groups:  # the label of a property kept verbatim
-                extra.append(p.line)
+                extra.append(_line_text(p.line))
         elif name not in _KNOWN and len(p.line) <= _MAX_EXTRA_LINE:
             if "CHARSET" in p.params or _is_qp(p.line.split(":", 1)[0]):
                 continue  # 2.1 encodings cannot be written back faithfully
-            extra.append(p.line)
+            extra.append(_line_text(p.line))
     if not (data.first_name or data.last_name) and fn:
         words = fn.split()
         if data.organization and fn == data.organization:
@@ -525,7 +533,9 @@ class _CardWriter:
             self.add(f"{group}.X-ABLabel", _escape(label))
 
 
-def _card_text(contact, photo, notes: list[str], version: str) -> str:
+def _card_text(
+    contact, photo, notes: list[str], version: str, *, private_fields: bool = True
+) -> str:
     w = _CardWriter(version)
     # Number our item groups after the ones in the lines kept verbatim, so labels stay apart.
     groups = re.findall(r"(?im)^item(\d+)\.", contact.vcard_extra or "")
@@ -561,7 +571,7 @@ def _card_text(contact, photo, notes: list[str], version: str) -> str:
         w.add("CATEGORIES", ",".join(_escape(t) for t in contact.tags))
     if contact.kind and contact.kind != "other":
         w.add("X-FAVORBOOK-KIND", contact.kind)
-    for prop, attr in _FAVORBOOK_FIELDS.items():
+    for prop, attr in _FAVORBOOK_FIELDS.items() if private_fields else ():
         value = getattr(contact, attr)
         if value:
             w.add(prop, _escape(value))
@@ -579,6 +589,15 @@ def _card_text(contact, photo, notes: list[str], version: str) -> str:
         if line.strip() and not line.upper().startswith(("VERSION", "BEGIN", "END")):
             body += _fold(line)
     return f"BEGIN:VCARD\r\n{body}END:VCARD\r\n"
+
+
+def sync_card_text(contact, photo: tuple[bytes, str] | None) -> str:
+    """The vCard 3.0 of ``contact`` (a ContactDetail) as favorbook syncs it to a server.
+
+    Only what a phone shows: no notes, and none of how_met, needs, goals or offers
+    (they never leave the laptop). CRLF line ends, folded at 75 octets.
+    """
+    return _card_text(contact, photo, [], "3.0", private_fields=False)
 
 
 def _load(ids: list[int], include_private: bool) -> list[tuple]:

@@ -12,7 +12,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from favorbook import __version__
 from favorbook.errors import FavorbookError
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+def resources_dir() -> Path:
+    """resources/: inside the bundle when frozen by PyInstaller, else beside the package."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+RESOURCES = resources_dir()
 
 
 def app_icon() -> QIcon:
@@ -20,9 +29,16 @@ def app_icon() -> QIcon:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, named so settings, data and the desktop find favorbook.
+
+    The desktop file name ties the window to favorbook.desktop (the taskbar icon and
+    name on Wayland and in GNOME/KDE docks); the organisation and application names
+    decide where QSettings and Qt's standard paths point on every platform.
+    """
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("favorbook")
     app.setOrganizationName("favorbook")
+    app.setOrganizationDomain("favorbook.org")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("favorbook")
     app.setWindowIcon(app_icon())

@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
     # --- pages ----------------------------------------------------------------------
 
     def _build_pages(self) -> None:
-        from favorbook.ui import backup_actions
+        from favorbook.ui import backup_actions, sync_actions
         from favorbook.ui.call_prep import CallPrep
         from favorbook.ui.conversation_log import ConversationLog
         from favorbook.ui.dashboard import Dashboard
@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self.call_prep.logCallRequested.connect(self.log_conversation)
         data_actions.install(self)
         backup_actions.install(self)
+        sync_actions.install(self)
 
     def add_page(self, widget: QWidget, title: str, icon: str = "") -> None:
         """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""
@@ -640,6 +641,7 @@ class MainWindow(QMainWindow):
         from favorbook.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.data_folder, self)
+        dialog.accountsChanged.connect(self.bus.changed)  # added or removed at once, not on Save
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.bus.changed.emit()  # every view shows the target or the cadence
             self._said(self.tr("Preferences saved."))

@@ -1,15 +1,18 @@
-"""Preferences: the give:take target, the default stay-in-touch cadence, the phone region."""
+"""Preferences: General (the give:take target, the default stay-in-touch cadence, the phone
+region, the data folder) and Accounts (sync with the rep's CardDAV/CalDAV server)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
+    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QWidget,
 )
 
@@ -17,10 +20,37 @@ from favorbook.services import settings
 from favorbook.ui.forms.base import FormDialog
 
 
+def _inside(widget: QObject, ancestor: QObject) -> bool:
+    """``widget`` is ``ancestor`` or one of its QObject children (its dialogs included)."""
+    node: QObject | None = widget
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent()
+    return False
+
+
 class PreferencesDialog(FormDialog):
+    accountsChanged = Signal()
+    """A sync account was added or removed (that happens at once, not on Save)."""
+
     def __init__(self, data_folder: str, parent: QWidget | None = None) -> None:
+        from favorbook.ui.sync_accounts import AccountsPage
+
         super().__init__(self.tr("Preferences"), parent)
         self.setObjectName("preferencesDialog")
+        # Two tabs: the base's form moves into General, Accounts is the sync page.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("preferencesTabs")
+        general = QWidget()
+        general.setObjectName("generalTab")
+        self.form = QFormLayout(general)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.accounts = AccountsPage()
+        self.accounts.accountsChanged.connect(self.accountsChanged)
+        self.tabs.addTab(general, self.tr("&General"))
+        self.tabs.addTab(self.accounts, self.tr("&Accounts"))
+        self.body.addWidget(self.tabs)
         self.ratio = QDoubleSpinBox()
         self.ratio.setRange(0.1, 100)
         self.ratio.setDecimals(1)
@@ -58,10 +88,20 @@ class PreferencesDialog(FormDialog):
         self.add_row("default_cadence_days", self.tr("Stay in touch every"), self.cadence)
         self.add_row("phone_region", self.tr("Phone region"), self.region)
         self.form.addRow(self.tr("Data folder"), folder_row)
-        self.resize(520, self.sizeHint().height())
+        self.resize(760, max(480, self.sizeHint().height()))
         self.ratio.setFocus()  # not the Save button the base class made first
         self.mark_clean()
         self.ratio.setFocus()
+
+    def show_accounts(self) -> None:
+        self.tabs.setCurrentWidget(self.accounts)
+
+    def _inputs(self) -> list[QWidget]:
+        # The interval controls follow the selected account; their edits are tracked by the page.
+        return [w for w in super()._inputs() if not _inside(w, self.accounts)]
+
+    def is_dirty(self) -> bool:
+        return super().is_dirty() or self.accounts.has_pending()
 
     def save(self) -> None:
         settings.save_preferences(
@@ -69,4 +109,5 @@ class PreferencesDialog(FormDialog):
             default_cadence_days=self.cadence.value(),
             phone_region=self.region.text(),
         )
+        self.accounts.save()
         return None

@@ -1,0 +1,139 @@
+"""The conflicts list: local values the server's won over, for the user to review.
+
+A sync that finds the same field changed on both sides keeps the server's value and
+records the local one here. ``restore_local`` writes it back to the contact (it goes up
+with the next sync); ``dismiss`` drops it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from favorbook.db.models import Contact, SyncAccount, SyncConflict, db
+from favorbook.errors import NotFoundError
+from favorbook.services._common import iso_datetime, utc_now
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: int
+    account: str
+    contact_id: int | None
+    contact_name: str
+    field: str
+    """A field of ``sync.vcard_fields.FIELDS`` (name, emails, phones, ...)."""
+    local_value: str
+    """The local value as a user reads it."""
+    server_value: str
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None = None
+    field_label: str = ""
+    """The field as a user reads it ("Phones")."""
+
+
+def _load(text: str) -> object:
+    try:
+        return json.loads(text) if text else ""
+    except ValueError:
+        return text
+
+
+def record(account_id: int, contact_id: int | None, uid: str, field: str, local, server) -> int:
+    """Keep a local value that lost to the server's; returns the conflict's id.
+
+    An open conflict on the same contact and field is replaced (one per field).
+    """
+    with db.atomic():
+        SyncConflict.delete().where(
+            (SyncConflict.account == account_id)
+            & (SyncConflict.uid == uid)
+            & (SyncConflict.field == field)
+            & SyncConflict.resolved_at.is_null()
+        ).execute()
+        row = SyncConflict.create(
+            account=account_id,
+            contact=contact_id,
+            uid=uid,
+            field=field,
+            local_value=json.dumps(local, ensure_ascii=False),
+            server_value=json.dumps(server, ensure_ascii=False),
+            created_at=utc_now(),
+        )
+    return row.id
+
+
+def list_conflicts(account: str | None = None, include_resolved: bool = False) -> list[ConflictRow]:
+    """Conflicts, newest first; of one account with ``account``; open ones unless asked."""
+    from favorbook.sync.vcard_fields import LABELS, show
+
+    query = (
+        SyncConflict.select(
+            SyncConflict,
+            SyncAccount.name.alias("account_name"),
+            Contact.display_name.alias("contact_name"),
+        )
+        .join(SyncAccount)
+        .switch(SyncConflict)
+        .join(Contact, JOIN.LEFT_OUTER)
+        .order_by(SyncConflict.created_at.desc(), SyncConflict.id.desc())
+        .objects()
+    )
+    if account is not None:
+        query = query.where(SyncAccount.name == account)
+    if not include_resolved:
+        query = query.where(SyncConflict.resolved_at.is_null())
+    out = []
+    for c in query:
+        out.append(
+            ConflictRow(
+                id=c.id,
+                account=c.account_name,
+                contact_id=c.contact_id,
+                contact_name=c.contact_name or "",
+                field=c.field,
+                local_value=show(c.field, _load(c.local_value)),
+                server_value=show(c.field, _load(c.server_value)),
+                created_at=iso_datetime(c.created_at),
+                resolved_at=iso_datetime(c.resolved_at),
+                field_label=LABELS.get(c.field, c.field),
+            )
+        )
+    return out
+
+
+def _row(conflict_id: int) -> SyncConflict:
+    row = SyncConflict.get_or_none(SyncConflict.id == conflict_id)
+    if row is None:
+        raise NotFoundError(f"No sync conflict with id {conflict_id}; it may have been dismissed.")
+    return row
+
+
+def restore_local(conflict_id: int) -> None:
+    """Write the conflict's local value back to its contact; it goes up with the next sync."""
+    from favorbook.sync import vcard_fields
+
+    row = _row(conflict_id)
+    if row.contact_id is None:
+        raise NotFoundError("The contact of this conflict is gone; there is nothing to restore.")
+    with db.atomic():
+        vcard_fields.set_field(row.contact_id, row.field, _load(row.local_value))
+        row.resolved_at = utc_now()
+        row.save(only=[SyncConflict.resolved_at])
+
+
+def dismiss(conflict_id: int) -> None:
+    """Keep the server's value and drop the conflict from the list."""
+    row = _row(conflict_id)
+    row.resolved_at = utc_now()
+    row.save(only=[SyncConflict.resolved_at])
+
+
+def open_count(account: str | None = None) -> int:
+    query = SyncConflict.select().where(SyncConflict.resolved_at.is_null())
+    if account is not None:
+        query = query.join(SyncAccount).where(SyncAccount.name == account)
+    return query.count()

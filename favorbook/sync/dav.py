@@ -1,0 +1,528 @@
+"""A small WebDAV / CardDAV client over ``requests``: what favorbook's sync needs, no more.
+
+PROPFIND, the ``sync-collection`` REPORT (RFC 6578) with a full ETag listing where the
+server has no tokens, ``addressbook-multiget`` (RFC 6352), GET, conditional PUT
+(``If-None-Match: *`` for new items, ``If-Match`` for changes), conditional DELETE, and
+extended MKCOL (RFC 5689) to create an address book or a tasks calendar.
+
+Why our own client: bodies must go out byte-exact (vCards and iCalendar with CRLF line
+ends; ``caldav``'s DAVClient rewrites them), every request must be conditional, and
+each failure must become one SyncError naming the account and what to do.
+
+TLS certificates are always verified; plain ``http://`` is allowed only to a loopback
+address. ``requests`` is imported inside functions so that importing favorbook stays fast.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from favorbook.errors import SyncError
+
+DAV = "DAV:"
+CARDDAV = "urn:ietf:params:xml:ns:carddav"
+CALDAV = "urn:ietf:params:xml:ns:caldav"
+CS = "http://calendarserver.org/ns/"
+NAMESPACES = {"d": DAV, "card": CARDDAV, "cal": CALDAV, "cs": CS}
+VCARD_TYPE = "text/vcard; charset=utf-8"
+ICAL_TYPE = "text/calendar; charset=utf-8"
+XML_TYPE = "application/xml; charset=utf-8"
+DEFAULT_TIMEOUT = 30.0
+MULTIGET_BATCH = 100
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def tag(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+class PreconditionFailed(SyncError):
+    """412: the item changed on the server (If-Match) or exists already (If-None-Match)."""
+
+
+class Unreachable(SyncError):
+    """No answer: network down, server not running, timeout, TLS failure."""
+
+
+class AuthFailed(SyncError):
+    """The server refused the user name or password (401)."""
+
+
+class ServerFailed(SyncError):
+    """The server answered with an error of its own (5xx)."""
+
+
+class TokenInvalid(SyncError):
+    """The server does not know our sync token (any more): fall back to a full listing."""
+
+
+class NotSupported(SyncError):
+    """The server does not do what was asked (no sync-collection REPORT, no MKCOL, ...)."""
+
+
+def is_loopback(host: str) -> bool:
+    host = (host or "").strip("[]").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, account: str = "") -> str:
+    """``url`` when it is https, or http to a loopback address; else SyncError."""
+    parts = urlsplit(url)
+    who = f"Account {account!r}: " if account else ""
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname:
+        if is_loopback(parts.hostname):
+            return url
+        raise SyncError(
+            f"{who}{url} is plain http; favorbook talks to a server on another machine only "
+            "over https (TLS). Use the https:// address of the server."
+        )
+    raise SyncError(f"{who}{url!r} is not a server address; give one like https://dav.example.com")
+
+
+def norm_href(href: str, base: str) -> str:
+    """The path of ``href`` (relative to ``base``), unquoted: how favorbook keeps hrefs."""
+    return unquote(urlsplit(urljoin(base, href)).path)
+
+
+@dataclass
+class DavResponse:
+    """One <response> of a multistatus: its href (a path, unquoted), status and props."""
+
+    href: str
+    status: int = 200
+    props: dict[str, ET.Element] = field(default_factory=dict)
+    """Found properties (200 propstat) by Clark name, e.g. ``{DAV:}getetag``."""
+
+    def text(self, name: str) -> str | None:
+        el = self.props.get(name)
+        return None if el is None else (el.text or "")
+
+    @property
+    def etag(self) -> str | None:
+        return self.text(tag(DAV, "getetag"))
+
+    def is_collection(self) -> bool:
+        rt = self.props.get(tag(DAV, "resourcetype"))
+        return rt is not None and rt.find(tag(DAV, "collection")) is not None
+
+    def resource_types(self) -> set[str]:
+        rt = self.props.get(tag(DAV, "resourcetype"))
+        return set() if rt is None else {child.tag for child in rt}
+
+    def hrefs(self, name: str) -> list[str]:
+        el = self.props.get(name)
+        if el is None:
+            return []
+        return [h.text.strip() for h in el.iter(tag(DAV, "href")) if h.text and h.text.strip()]
+
+
+def _status_code(text: str | None) -> int:
+    # "HTTP/1.1 404 Not Found"
+    parts = (text or "").split()
+    try:
+        return int(parts[1])
+    except (IndexError, ValueError):
+        return 200
+
+
+def parse_multistatus(body: bytes, base: str) -> tuple[list[DavResponse], str | None]:
+    """The responses of a 207 body and its ``sync-token`` (None when absent).
+
+    ValueError when the body is not a multistatus (a truncated or garbled reply).
+    """
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise ValueError(f"the server's reply is not valid XML ({exc})") from None
+    if root.tag != tag(DAV, "multistatus"):
+        raise ValueError(f"the server replied {root.tag} instead of a multistatus")
+    out: list[DavResponse] = []
+    for resp in root.findall(tag(DAV, "response")):
+        href_el = resp.find(tag(DAV, "href"))
+        if href_el is None or not (href_el.text or "").strip():
+            continue
+        item = DavResponse(norm_href(href_el.text.strip(), base))
+        status = resp.find(tag(DAV, "status"))
+        if status is not None:
+            item.status = _status_code(status.text)
+        for propstat in resp.findall(tag(DAV, "propstat")):
+            code = _status_code(getattr(propstat.find(tag(DAV, "status")), "text", None))
+            prop = propstat.find(tag(DAV, "prop"))
+            if prop is None or code != 200:
+                continue
+            for child in prop:
+                item.props[child.tag] = child
+        out.append(item)
+    token_el = root.find(tag(DAV, "sync-token"))
+    token = token_el.text.strip() if token_el is not None and token_el.text else None
+    return out, token
+
+
+def _prop_xml(names: list[tuple[str, str]]) -> str:
+    prefixes = {DAV: "d", CARDDAV: "card", CALDAV: "cal", CS: "cs"}
+    return "".join(f"<{prefixes[ns]}:{name}/>" for ns, name in names)
+
+
+_XMLNS = " ".join(f'xmlns:{p}="{ns}"' for p, ns in NAMESPACES.items())
+
+
+def propfind_body(names: list[tuple[str, str]]) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<d:propfind {_XMLNS}>'
+        f"<d:prop>{_prop_xml(names)}</d:prop></d:propfind>"
+    ).encode()
+
+
+def sync_collection_body(token: str | None) -> bytes:
+    token_xml = f"<d:sync-token>{_xml_escape(token)}</d:sync-token>" if token else "<d:sync-token/>"
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<d:sync-collection {_XMLNS}>'
+        f"{token_xml}<d:sync-level>1</d:sync-level>"
+        "<d:prop><d:getetag/></d:prop></d:sync-collection>"
+    ).encode()
+
+
+def multiget_body(hrefs: list[str], kind: str = "contacts") -> bytes:
+    if kind == "contacts":
+        root, data = "card:addressbook-multiget", "<card:address-data/>"
+    else:
+        root, data = "cal:calendar-multiget", "<cal:calendar-data/>"
+    refs = "".join(f"<d:href>{_xml_escape(quote(h))}</d:href>" for h in hrefs)
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<{root} {_XMLNS}>'
+        f"<d:prop><d:getetag/>{data}</d:prop>{refs}</{root}>"
+    ).encode()
+
+
+def mkcol_body(display_name: str, kind: str) -> bytes:
+    if kind == "contacts":
+        types = "<d:collection/><card:addressbook/>"
+        extra = ""
+    else:
+        types = "<d:collection/><cal:calendar/>"
+        extra = (
+            '<cal:supported-calendar-component-set><cal:comp name="VTODO"/>'
+            "</cal:supported-calendar-component-set>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<d:mkcol {_XMLNS}><d:set><d:prop>'
+        f"<d:resourcetype>{types}</d:resourcetype>"
+        f"<d:displayname>{_xml_escape(display_name)}</d:displayname>{extra}"
+        "</d:prop></d:set></d:mkcol>"
+    ).encode()
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class DavClient:
+    """WebDAV requests to one server as one user. Every failure is a SyncError.
+
+    ``account`` names the account in messages. ``session`` may be given (tests).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        *,
+        account: str = "",
+        timeout: float | None = None,
+        session=None,
+    ):
+        self.account = account
+        self.url = check_url(url, account)
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        if session is None:
+            import requests
+
+            session = requests.Session()
+            session.verify = True
+            session.headers["User-Agent"] = "favorbook"
+        session.auth = (username, password)
+        self.session = session
+        self.username = username
+        self.password = password
+        """Kept in memory for the tasks sync's CalDAV client; never written anywhere."""
+
+    def close(self) -> None:
+        """Close the pooled connections (always, when done: they are sockets)."""
+        self.session.close()
+
+    def __enter__(self) -> DavClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def absolute(self, href: str) -> str:
+        """The full URL of a stored href (a path) or URL."""
+        if "://" in href:
+            return href
+        return urljoin(self.url, quote(href, safe="/@:+!$&'()*,;=~"))
+
+    def _who(self) -> str:
+        return f"Account {self.account!r}" if self.account else "The sync server"
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (200, 201, 204, 207),
+    ):
+        """Send one request; the response when its status is in ``ok``, else SyncError."""
+        import requests
+
+        url = check_url(self.absolute(url), self.account)
+        try:
+            resp = self.session.request(
+                method,
+                url,
+                data=body,
+                headers=headers or {},
+                timeout=self.timeout,
+                allow_redirects=method in ("GET", "PROPFIND"),
+            )
+            if resp.history:  # a redirect must not lead to plain http elsewhere
+                check_url(resp.url, self.account)
+        except requests.exceptions.SSLError as exc:
+            raise Unreachable(
+                f"{self._who()}: the server's TLS certificate cannot be verified ({_short(exc)}). "
+                "Check the address; favorbook does not talk to servers it cannot verify."
+            ) from exc
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            raise Unreachable(
+                f"{self._who()}: the server's reply was cut off. Sync again; nothing was lost."
+            ) from exc
+        except requests.exceptions.Timeout as exc:
+            raise Unreachable(
+                f"{self._who()}: the server did not answer in time. Check the connection "
+                "and try again; nothing was lost."
+            ) from exc
+        except requests.exceptions.RequestException as exc:
+            where = urlsplit(url).netloc
+            why = "connection refused" if "refused" in str(exc).lower() else _short(exc)
+            raise Unreachable(
+                f"{self._who()}: cannot reach the server at {where} ({why}). Check the "
+                "connection and the address, then sync again; nothing was lost."
+            ) from exc
+        if resp.status_code in ok:
+            return resp
+        self.raise_for(resp, method, url)
+
+    def raise_for(self, resp, method: str, url: str):
+        code = resp.status_code
+        if code == 412:
+            raise PreconditionFailed(f"{self._who()}: {url} changed on the server meanwhile.")
+        if code in (401, 403) and b"valid-sync-token" not in (resp.content or b""):
+            if code == 401:
+                raise AuthFailed(
+                    f"{self._who()}: the server refused the user name or password "
+                    f"({self.username}). Check them (many servers need an app password), "
+                    "then remove and add the account again."
+                )
+            raise SyncError(
+                f"{self._who()}: the server does not allow {method} on {url} (403). "
+                "Check the account's rights or pick another address book or calendar."
+            )
+        if code >= 500:
+            raise ServerFailed(
+                f"{self._who()}: the server failed ({code} {resp.reason}). Try again later; "
+                "nothing was lost, and the next sync picks up where this one stopped."
+            )
+        if code in (404, 410) and method in ("REPORT", "PROPFIND"):
+            raise SyncError(
+                f"{self._who()}: {url} is not on the server (any more). If the address book "
+                "or calendar was removed or renamed, remove the account and add it again."
+            )
+        raise SyncError(f"{self._who()}: {method} {url} failed ({code} {resp.reason}).")
+
+    def _multistatus(self, resp, base: str) -> tuple[list[DavResponse], str | None]:
+        try:
+            return parse_multistatus(resp.content, base)
+        except ValueError as exc:
+            raise SyncError(
+                f"{self._who()}: the server's reply was cut off or broken ({exc}). "
+                "Sync again; nothing was lost."
+            ) from None
+
+    # --- WebDAV ------------------------------------------------------------------------
+
+    def propfind(self, url: str, names: list[tuple[str, str]], depth: int = 0) -> list[DavResponse]:
+        resp = self.request(
+            "PROPFIND",
+            url,
+            body=propfind_body(names),
+            headers={"Depth": str(depth), "Content-Type": XML_TYPE},
+            ok=(207,),
+        )
+        return self._multistatus(resp, resp.url)[0]
+
+    def options_dav(self, url: str) -> set[str]:
+        """The DAV compliance classes of ``url`` (the OPTIONS ``DAV`` header), lower case."""
+        resp = self.request("OPTIONS", url, ok=(200, 204))
+        return {p.strip().lower() for p in resp.headers.get("DAV", "").split(",") if p.strip()}
+
+    def sync_collection(
+        self, url: str, token: str | None
+    ) -> tuple[dict[str, str | None], str | None]:
+        """Changes since ``token`` (None: everything): {href: etag, None when deleted}, new token.
+
+        TokenInvalid when the server refuses the token; NotSupported when it has no
+        sync-collection REPORT.
+        """
+        import requests
+
+        full = self.absolute(url)
+        try:
+            resp = self.session.request(
+                "REPORT",
+                check_url(full, self.account),
+                data=sync_collection_body(token),
+                headers={"Depth": "1", "Content-Type": XML_TYPE},
+                timeout=self.timeout,
+            )
+        except requests.exceptions.RequestException as exc:
+            # (asking again with request() could succeed and return a bare response)
+            raise Unreachable(
+                f"{self._who()}: the server's list of changes did not arrive ({_short(exc)}). "
+                "Check the connection, then sync again; nothing was lost."
+            ) from exc
+        body = resp.content or b""
+        if resp.status_code in (403, 409, 400, 412) and b"valid-sync-token" in body:
+            raise TokenInvalid(f"{self._who()}: the server forgot the sync token.")
+        if resp.status_code in (400, 403, 405, 415, 501) or (
+            resp.status_code == 207 and b"multistatus" not in body
+        ):
+            if token:
+                # Some servers answer a bad token with a plain 403/400: start over.
+                raise TokenInvalid(f"{self._who()}: the server refused the sync token.")
+            raise NotSupported(f"{self._who()}: the server has no sync-collection REPORT.")
+        if resp.status_code != 207:
+            self.raise_for(resp, "REPORT", full)
+        responses, new_token = self._multistatus(resp, full)
+        base = norm_href(full, full).rstrip("/")
+        changes: dict[str, str | None] = {}
+        for r in responses:
+            if r.href.rstrip("/") == base or r.href.endswith("/"):
+                continue
+            changes[r.href] = None if r.status == 404 else (r.etag or "")
+        if new_token is None:
+            raise NotSupported(f"{self._who()}: the server's REPORT reply had no sync token.")
+        return changes, new_token
+
+    def list_etags(self, url: str) -> dict[str, str]:
+        """Every item of a collection: {href: etag} (a PROPFIND Depth 1)."""
+        full = self.absolute(url)
+        base = norm_href(full, full).rstrip("/")
+        out = {}
+        for r in self.propfind(full, [(DAV, "getetag"), (DAV, "resourcetype")], depth=1):
+            if r.href.rstrip("/") == base or r.is_collection() or r.status == 404:
+                continue
+            out[r.href] = r.etag or ""
+        return out
+
+    def multiget(
+        self, url: str, hrefs: list[str], kind: str = "contacts"
+    ) -> dict[str, tuple[str, str]]:
+        """{href: (etag, text)} of ``hrefs`` (those still there), in batches of 100."""
+        data_name = (
+            tag(CARDDAV, "address-data") if kind == "contacts" else tag(CALDAV, "calendar-data")
+        )
+        full = self.absolute(url)
+        out: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(hrefs), MULTIGET_BATCH):
+            chunk = hrefs[start : start + MULTIGET_BATCH]
+            resp = self.request(
+                "REPORT",
+                full,
+                body=multiget_body(chunk, kind),
+                headers={"Depth": "1", "Content-Type": XML_TYPE},
+                ok=(207,),
+            )
+            for r in self._multistatus(resp, full)[0]:
+                text = r.text(data_name)
+                if r.status == 200 and text:
+                    out[r.href] = (r.etag or "", text)
+        return out
+
+    def get(self, href: str) -> tuple[str, str] | None:
+        """(etag, text) of one item, or None when it is gone (404/410)."""
+        resp = self.request("GET", href, ok=(200, 404, 410))
+        if resp.status_code != 200:
+            return None
+        return resp.headers.get("ETag", ""), resp.content.decode("utf-8", errors="replace")
+
+    def put(
+        self,
+        href: str,
+        text: str,
+        *,
+        etag: str | None = None,
+        create: bool = False,
+        content_type: str = VCARD_TYPE,
+    ) -> str | None:
+        """Store ``text`` byte-exact at ``href``; its new ETag (None if the server gave none).
+
+        ``create`` sends ``If-None-Match: *`` (never overwrite); else ``etag`` goes in
+        ``If-Match``. PreconditionFailed on 412.
+        """
+        headers = {"Content-Type": content_type}
+        if create:
+            headers["If-None-Match"] = "*"
+        elif etag:
+            headers["If-Match"] = etag
+        resp = self.request(
+            "PUT", href, body=text.encode("utf-8"), headers=headers, ok=(200, 201, 204)
+        )
+        return resp.headers.get("ETag") or None
+
+    def delete(self, href: str, etag: str | None = None) -> None:
+        """Delete ``href`` (``If-Match: etag`` when given); gone already is fine."""
+        headers = {"If-Match": etag} if etag else {}
+        self.request("DELETE", href, headers=headers, ok=(200, 204, 404, 410))
+
+    def mkcol(self, url: str, display_name: str, kind: str = "contacts") -> str:
+        """Create an address book (or VTODO calendar) at ``url`` (extended MKCOL); its URL.
+
+        Falls back to MKCALENDAR for calendars on servers without extended MKCOL.
+        """
+        body = mkcol_body(display_name, kind)
+        headers = {"Content-Type": XML_TYPE}
+        try:
+            self.request("MKCOL", url, body=body, headers=headers, ok=(200, 201))
+        except PreconditionFailed:
+            raise
+        except SyncError:
+            if kind == "contacts":
+                raise
+            cal = body.replace(b"<d:mkcol ", b"<cal:mkcalendar ").replace(
+                b"</d:mkcol>", b"</cal:mkcalendar>"
+            )
+            self.request("MKCALENDAR", url, body=cal, headers=headers, ok=(200, 201))
+        return self.absolute(url)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 160 else text[:157] + "..."

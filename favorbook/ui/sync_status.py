@@ -1,0 +1,120 @@
+"""How the last sync went, in words: for the status bar and the Preferences › Accounts list.
+
+An account stores the time of its last sync and either the JSON of its SyncReport
+(a sync that finished) or the error text (a sync that failed); ``outcome_of`` reads
+them back, so the status bar says the same after a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+REPORT_KEYS = ("pushed", "pulled", "deleted", "conflicts", "errors")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SyncStatus", text)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One sync's end: when (naive UTC), which account, whether it finished, and its words."""
+
+    when: dt.datetime | None
+    account: str
+    ok: bool
+    text: str
+    """The report's summary ("3 sent, 2 received") or the error message."""
+    cancelled: bool = False
+    stopped: bool = False
+    """A guard stopped it before any change (it waits for the rep's answer)."""
+    problems: tuple[str, ...] = ()
+    """Items the sync could not do (the report's errors), for the tooltip."""
+
+
+def utc_naive(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored or aware time as naive UTC (the way the database keeps times)."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def when_text(value: dt.datetime | None, today: dt.date | None = None) -> str:
+    """A stored (naive UTC) time in the local zone: "14:02" today, "2026-11-21 14:02" before."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=dt.UTC).astimezone()
+    if local.date() == (today or dt.date.today()):
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def summary_of(account: str, fields: dict) -> str:
+    """The report's own one-line summary, from its JSON fields."""
+    from favorbook.sync.engine import SyncReport
+
+    report = SyncReport(account=account, **{k: fields[k] for k in REPORT_KEYS if k in fields})
+    return report.summary()
+
+
+def outcome_of(info) -> Outcome | None:
+    """The last sync of an ``accounts.AccountInfo``, or None when it never synced."""
+    result = (info.last_result or "").strip()
+    if info.last_sync_at is None and not result:
+        return None
+    when = utc_naive(info.last_sync_at)
+    try:
+        fields = json.loads(result) if result.startswith("{") else None
+    except ValueError:
+        fields = None
+    if isinstance(fields, dict) and set(fields) & set(REPORT_KEYS):
+        problems = tuple(str(e) for e in fields.get("errors") or ())
+        return Outcome(when, info.name, True, summary_of(info.name, fields), problems=problems)
+    return Outcome(when, info.name, False, result or _tr("no result was recorded"))
+
+
+def outcome_text(outcome: Outcome, *, name_account: bool = False) -> str:
+    """ "Synced 14:02 · 3 sent, 2 received", or "Sync failed 14:02 — <message>"."""
+    when = when_text(outcome.when)
+    who = f"{outcome.account}: " if name_account else ""
+    if outcome.cancelled:
+        head = _tr("Sync cancelled %1").replace("%1", when).strip()
+        return f"{who}{head} · {outcome.text}" if outcome.text else who + head
+    if outcome.ok:
+        head = _tr("Synced %1").replace("%1", when).strip()
+        return f"{who}{head} · {outcome.text}" if outcome.text else who + head
+    if outcome.stopped:
+        head = _tr("Sync stopped %1").replace("%1", when).strip()
+        return f"{who}{head} — {outcome.text} " + _tr("Use Sync Now to decide.")
+    head = _tr("Sync failed %1").replace("%1", when).strip()
+    return f"{who}{head} — {outcome.text}"
+
+
+def short_result(outcome: Outcome | None) -> str:
+    """For the accounts list: "2026-11-21 14:02 · 3 sent, 2 received" or "never"."""
+    if outcome is None:
+        return _tr("never")
+    when = when_text(outcome.when)
+    if outcome.cancelled:
+        return _tr("%1 · cancelled").replace("%1", when)
+    if outcome.ok:
+        return f"{when} · {outcome.text}" if outcome.text else when
+    return _tr("%1 · failed").replace("%1", when)
+
+
+def long_result(outcome: Outcome | None) -> str:
+    """For the selected account: the whole last result, the error message included."""
+    if outcome is None:
+        return _tr("Not synced yet. Use File › Sync Now.")
+    text = outcome_text(outcome)
+    if outcome.problems:
+        text += "\n" + "\n".join(outcome.problems)
+    return text

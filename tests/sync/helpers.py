@@ -1,0 +1,74 @@
+"""Laptops (data folders), accounts and syncs for the sync contract tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ACCOUNT = "work"
+
+
+class Laptop:
+    """One favorbook data folder. ``open()`` makes it the open database (closing any other),
+    so one test can play two laptops taking turns with the same server."""
+
+    current: Laptop | None = None
+
+    def __init__(self, name: str, data_dir: Path):
+        self.name = name
+        self.data_dir = data_dir
+
+    def open(self) -> Laptop:
+        from favorbook.services import session
+
+        if Laptop.current is not self:
+            session.close()
+            session.open_data(self.data_dir)
+            Laptop.current = self
+        return self
+
+    def __enter__(self) -> Laptop:
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"Laptop({self.name})"
+
+
+def add_account(server, url: str | None = None, *, name: str = ACCOUNT):
+    """Set up the sync account on the open laptop (discovery picks the only collections)."""
+    from favorbook.sync import accounts
+
+    return accounts.add_account(url or server.url, server.username, server.password, name=name)
+
+
+def sync(name: str = ACCOUNT, **kw):
+    """One full sync (contacts, then tasks) of the open laptop."""
+    from favorbook.sync import engine
+
+    return engine.sync_account(name, **kw)
+
+
+def sync_tasks(name: str = ACCOUNT):
+    """Only the tasks calendar of the open laptop."""
+    from favorbook.sync import accounts, engine, tasks
+
+    row = accounts.the_account(name)
+    report = engine.SyncReport(row.name)
+    tasks.sync_tasks(row, accounts.client_for(row), report)
+    return report
+
+
+def vtodos(server) -> dict[str, str]:
+    """href -> text of every task on the server."""
+    return server.objects(server.calendar_url)
+
+
+def one_task(server, uid: str) -> tuple[str, str, str]:
+    """(href, text, etag) of the task with ``uid`` on the server."""
+    for href in server.listing(server.calendar_url):
+        text, etag = server.get(href)
+        if f"UID:{uid}" in text.replace("\r\n ", ""):
+            return href, text, etag
+    raise AssertionError(f"no task {uid} on the server")

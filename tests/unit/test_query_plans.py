@@ -165,3 +165,28 @@ def test_the_guard_sees_a_scan_through_an_alias(network):
     assert scans("SELECT id FROM favor WHERE description = 'x'") == ["SCAN favor"]
     assert scans('SELECT "t1"."id" FROM "favor" AS "t1" WHERE "t1"."description" = ?', ["x"])
     assert scans("SELECT id FROM favor WHERE contact_id = 3") == []
+
+
+def test_a_favor_logged_does_not_send_the_contact_card_again(db, make_contact, today):
+    """The counts the list keeps on the contact are not in the vCard: sync ignores them."""
+    from favorbook.db.models import db as database
+
+    cid = make_contact("Sync", "Person")
+    database.execute_sql(
+        "INSERT INTO sync_account (name, url, username, created_at) VALUES ('a', 'u', 'n', 'x')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_collection (account_id, kind, url) VALUES (1, 'contacts', 'c')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_item (collection_id, uid, contact_id, dirty) VALUES (1, 'x', ?, 0)",
+        (cid,),
+    )
+
+    def dirty() -> int:
+        return database.execute_sql("SELECT dirty FROM sync_item").fetchone()[0]
+
+    favors.log_favor(cid, "given", "an introduction", occurred_on=today)
+    assert dirty() == 0
+    contacts.archive_contact(cid)  # an edit of the contact itself
+    assert dirty() == 1

@@ -64,6 +64,27 @@ STATEMENTS = [
 ]
 
 
+# The columns a person edits (everything but the counts above). Sync marks a contact's
+# server copy dirty when one of them changes; a favor logged changes only the counts,
+# which are not in the vCard, so it must not send the card again.
+_PROFILE_COLUMNS = (
+    "uid, first_name, last_name, display_name, sort_name, organization_id, title, kind, "
+    "birthday, how_met, needs, goals, offers, cadence_days, last_interaction_at, "
+    "touch_due_on, is_sample, archived_at, created_at, updated_at, vcard_extra"
+)
+_SYNC_DIRTY_CONTACT = f"""CREATE TRIGGER sync_dirty_contact
+    AFTER UPDATE OF {_PROFILE_COLUMNS} ON contact BEGIN
+        UPDATE sync_item SET dirty = 1 WHERE contact_id = NEW.id AND dirty = 0;
+    END"""
+
+
 def up(migrator, db):
+    has_sync = db.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'sync_dirty_contact'"
+    ).fetchone()
+    if has_sync:  # filling the new columns is no edit of the contacts
+        db.execute_sql("DROP TRIGGER sync_dirty_contact")
     for statement in STATEMENTS:
         db.execute_sql(statement)
+    if has_sync:
+        db.execute_sql(_SYNC_DIRTY_CONTACT)

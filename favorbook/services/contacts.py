@@ -23,7 +23,7 @@ from favorbook.db.models import (
     db,
 )
 from favorbook.errors import NotFoundError, ValidationError
-from favorbook.services import search_index, settings
+from favorbook.services import listcache, search_index, settings
 from favorbook.services._common import clean, new_uid, require, utc_now
 from favorbook.services.dates import local_date
 
@@ -637,12 +637,13 @@ def all_tags() -> list[str]:
 
 
 def count_contacts(*, include_archived: bool = False, include_sample: bool = True) -> int:
-    query = Contact.select()
+    """How many contacts; counted once per change of the data (see listcache)."""
+    sql = "SELECT count(*) FROM contact WHERE 1"
     if not include_archived:
-        query = query.where(Contact.archived_at.is_null())
+        sql += " AND archived_at IS NULL"
     if not include_sample:
-        query = query.where(Contact.is_sample == False)  # noqa: E712
-    return query.count()
+        sql += " AND NOT is_sample"
+    return listcache.cached(("count", sql), lambda: db.execute_sql(sql).fetchone()[0])
 
 
 def name_of(contact_id: int) -> str:
@@ -743,60 +744,46 @@ def list_ids(
     return [row[0] for row in query.order_by(Contact.sort_name, Contact.id).tuples()]
 
 
-def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
-    """List rows for a batch of ids in a fixed number of queries (never one per row)."""
-    from favorbook.db.models import Favor, FollowUp
+_ROWS_SQL = (
+    "SELECT c.id, c.display_name, o.name, c.kind, c.last_interaction_at, c.archived_at,"
+    " c.is_sample, c.favors_given, c.favors_received, c.next_followup_on"
+    " FROM contact c LEFT JOIN organization o ON o.id = c.organization_id"
+    " WHERE c.id IN ({marks})"
+)
 
-    if not contact_ids:
-        return {}
+
+def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
+    """List rows for a batch of ids in one query (never one per row): the favor counts and
+    the next follow-up are columns of the contact kept by triggers (migration 0004)."""
     out: dict[int, ContactRow] = {}
-    query = (
-        Contact.select(
-            Contact.id,
-            Contact.display_name,
-            Organization.name.alias("company"),
-            Contact.kind,
-            Contact.last_interaction_at,
-            Contact.archived_at,
-            Contact.is_sample,
-        )
-        .join(Organization, JOIN.LEFT_OUTER)
-        .where(Contact.id.in_(contact_ids))
-        .dicts()
-    )
-    for r in query:
-        out[r["id"]] = ContactRow(
-            r["id"],
-            r["display_name"],
-            r["company"] or "",
-            r["kind"],
-            r["last_interaction_at"],
-            0,
-            0,
-            None,
-            r["archived_at"] is not None,
-            sample=bool(r["is_sample"]),
-        )
-    counts = (
-        Favor.select(Favor.contact, Favor.direction, fn.COUNT(Favor.id))
-        .where(Favor.contact.in_(contact_ids))
-        .group_by(Favor.contact, Favor.direction)
-        .tuples()
-    )
-    for cid, direction, n in counts:
-        if direction == "given":
-            out[cid].given = n
-        else:
-            out[cid].received = n
-    target = settings.target_ratio()
-    for row in out.values():
-        row.overdrawn = row.received > 0 and row.given < target * row.received
-    nexts = (
-        FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.due_on))
-        .where(FollowUp.contact.in_(contact_ids) & FollowUp.done_at.is_null())
-        .group_by(FollowUp.contact)
-        .tuples()
-    )
-    for cid, due in nexts:
-        out[cid].next_followup = dt.date.fromisoformat(due) if isinstance(due, str) else due
+    target = settings.target_ratio() if contact_ids else 0.0
+    when = Contact.last_interaction_at.python_value
+    for start in range(0, len(contact_ids), 500):
+        chunk = contact_ids[start : start + 500]
+        query = _ROWS_SQL.format(marks=",".join("?" * len(chunk)))
+        for (
+            cid,
+            name,
+            company,
+            kind,
+            last,
+            archived,
+            sample,
+            given,
+            received,
+            nxt,
+        ) in db.execute_sql(query, chunk):
+            out[cid] = ContactRow(
+                cid,
+                name,
+                company or "",
+                kind,
+                when(last),
+                given,
+                received,
+                dt.date.fromisoformat(nxt) if nxt else None,
+                archived is not None,
+                overdrawn=received > 0 and given < target * received,
+                sample=bool(sample),
+            )
     return out

@@ -390,24 +390,30 @@ class Graph:
 
 
 def graph(contact_id: int, *, up: int = 3, down: int = 3) -> Graph:
-    edges_map = _inbound_edges()
+    """The contact, ``up`` levels of who brought them and ``down`` levels of whom they
+    brought, read through the indexes (never every referral of the network)."""
     levels = {contact_id: 0}
-    for level, ancestor in enumerate(chain_up(contact_id, edges=edges_map)[:up], start=1):
+    for level, ancestor in enumerate(chain_up(contact_id)[:up], start=1):
         levels[ancestor] = -level
-    children = _children(edges_map)
-    frontier = [contact_id]
-    for level in range(1, down + 1):
-        nxt = []
-        for node in frontier:
-            for child in sorted(children.get(node, ())):
-                if child not in levels:
-                    levels[child] = level
-                    nxt.append(child)
-        frontier = nxt
+    for node, level in db.execute_sql(_DOWN_SQL, (contact_id, down)):
+        levels.setdefault(node, level)
     from favorbook.services.contacts import names
 
-    edges = [(src, subj) for subj, src in edges_map.items() if subj in levels and src in levels]
-    return Graph(contact_id, names(list(levels)), sorted(edges), levels)
+    nodes = list(levels)
+    edges = []
+    for start in range(0, len(nodes), 500):
+        chunk = nodes[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        edges += [
+            (src, subj)
+            for subj, src in db.execute_sql(
+                "SELECT subject_id, source_id FROM referral"
+                f" WHERE kind = 'inbound' AND subject_id IN ({marks})",
+                chunk,
+            )
+            if src in levels
+        ]
+    return Graph(contact_id, names(nodes), sorted(edges), levels)
 
 
 def list_referrals(kind: str | None = None, *, limit: int | None = None) -> list[ReferralView]:

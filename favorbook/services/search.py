@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from favorbook.db.models import Contact, Organization, db
+from favorbook.services import listcache
 
 # field:term prefixes the user can type, and the FTS column each one searches.
 FIELD_COLUMNS = {
@@ -133,6 +134,11 @@ class ListFilter:
 
 
 # Sort keys the list's column headers offer, as SQL over contact c (and organization o).
+# Every one reads columns of the contact row (the favor counts and the next follow-up
+# are kept by triggers, see migration 0004), never an aggregate over the ledger.
+_RATIO = (
+    "CASE WHEN c.favors_received = 0 THEN 1e18 ELSE 1.0 * c.favors_given / c.favors_received END"
+)
 ORDERS = {
     "name": "c.sort_name",
     "company": "o.name IS NULL, o.name COLLATE NOCASE",
@@ -140,19 +146,17 @@ ORDERS = {
     "last_contact": "c.last_interaction_at IS NULL, c.last_interaction_at",
     # The give:take ratio the column shows; nothing received sorts above any ratio,
     # and contacts with no favors at all come last (no commas: _ordered splits on them).
-    "balance": (
-        "(SELECT max(fa.id) FROM favor fa WHERE fa.contact_id = c.id) IS NULL,"
-        " (SELECT CASE WHEN sum(fa.direction = 'received') = 0 THEN 1e18"
-        " ELSE 1.0 * sum(fa.direction = 'given') / sum(fa.direction = 'received') END"
-        " FROM favor fa WHERE fa.contact_id = c.id)"
-    ),
-    "next_followup": (
-        "(SELECT min(fu.due_on) FROM followup fu"
-        " WHERE fu.contact_id = c.id AND fu.done_at IS NULL) IS NULL,"
-        " (SELECT min(fu.due_on) FROM followup fu"
-        " WHERE fu.contact_id = c.id AND fu.done_at IS NULL)"
-    ),
+    "balance": (f"(CASE WHEN c.favors_given + c.favors_received > 0 THEN 1 END) IS NULL, {_RATIO}"),
+    "next_followup": "c.next_followup_on IS NULL, c.next_followup_on",
 }
+# Above this many matches typed text is shown in list order instead of best match first:
+# ranking costs a few microseconds a match, and a thousand best matches are as many as
+# anyone reads.
+RANK_LIMIT = 1000
+_FTS_SQL = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?"
+_RANK_SQL = (
+    f"SELECT rowid, bm25(contact_fts, {_WEIGHTS}) FROM contact_fts WHERE contact_fts MATCH ?"
+)
 
 
 def _ordered(sql_order: str, descending: bool) -> str:
@@ -161,6 +165,62 @@ def _ordered(sql_order: str, descending: bool) -> str:
         return sql_order
     parts = [p.strip() for p in sql_order.split(",")]
     return ", ".join(p if p.endswith("IS NULL") else p + " DESC" for p in parts)
+
+
+def list_sql(
+    *,
+    include_archived: bool = False,
+    archived_only: bool = False,
+    kind: str | None = None,
+    vetting_status: str | None = None,
+    tag: str | None = None,
+    touch_due_on: dt.date | None = None,
+    overdrawn_target: float | None = None,
+    order: str | None = None,
+    descending: bool = False,
+) -> tuple[str, list]:
+    """The SQL of the list's ids (filtered and sorted, no typed text) and its parameters."""
+    where, params = [], []
+    if archived_only:
+        where.append("c.archived_at IS NOT NULL")
+    elif not include_archived:
+        where.append("c.archived_at IS NULL")
+    if kind:
+        where.append("c.kind = ?")
+        params.append(kind)
+    joins = ""
+    if vetting_status:
+        if vetting_status == "unvetted":
+            joins += " LEFT JOIN vetting v ON v.contact_id = c.id"
+            where.append("(v.status IS NULL OR v.status = 'unvetted')")
+        else:
+            joins += " JOIN vetting v ON v.contact_id = c.id"
+            where.append("v.status = ?")
+            params.append(vetting_status)
+    if tag:
+        where.append(
+            "c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
+            " WHERE t.name = ?)"
+        )
+        params.append(tag)
+    if touch_due_on is not None:
+        where.append("c.touch_due_on IS NOT NULL AND c.touch_due_on <= ?")
+        params.append(touch_due_on.isoformat())
+    if overdrawn_target is not None:
+        where.append("c.favors_received > 0 AND c.favors_given < ? * c.favors_received")
+        params.append(overdrawn_target)
+    if order == "company":
+        joins += " LEFT JOIN organization o ON o.id = c.organization_id"
+    sql = f"SELECT c.id FROM contact c{joins}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if order in ORDERS and order != "name":
+        sql += f" ORDER BY {_ordered(ORDERS[order], descending)}, c.sort_name, c.id"
+    else:
+        sql += (
+            " ORDER BY c.sort_name DESC, c.id DESC" if descending else " ORDER BY c.sort_name, c.id"
+        )
+    return sql, params
 
 
 def search_ids(
@@ -175,77 +235,67 @@ def search_ids(
 ) -> list[int]:
     """Contact ids matching ``text`` and ``filters``.
 
-    Without ``order`` typed text sorts best match first and blank text by name;
-    ``order`` is one of ORDERS (ties by name). ``on`` is the day "due for a touch"
-    is measured against (today by default).
+    Without ``order`` typed text sorts best match first (up to RANK_LIMIT matches,
+    beyond that by name) and blank text by name; ``order`` is one of ORDERS (ties by
+    name). ``on`` is the day "due for a touch" is measured against (today by default).
+
+    The filtered, sorted list comes from a cache kept until the data changes, and the
+    full-text index only says which of its ids match: a keystroke costs one FTS lookup
+    and a pass over a list of ints, never a sort or a join over the whole network.
     """
-    from favorbook.services import contacts, favors
+    from favorbook.services import settings
 
     query = parse(text)
     filters = filters or ListFilter(include_archived=include_archived)
     include_archived = include_archived or filters.include_archived
     if query.empty and text and text.strip():
         return []  # something was typed, but nothing searchable in it
-    if query.empty and not filters.active and order in (None, "name") and not descending:
-        ids = contacts.list_ids(include_archived=include_archived)
-        return ids[:limit] if limit else ids
-    where, params = [], []
-    if query.filters.get("is") == "archived":
-        where.append("c.archived_at IS NOT NULL")
-    elif not include_archived:
-        where.append("c.archived_at IS NULL")
-    for kind in (query.filters.get("kind"), filters.kind):
-        if kind:
-            where.append("c.kind = ?")
-            params.append(kind)
-    for status in (query.filters.get("status") or query.filters.get("vetting"), filters.vetting):
-        if status:
-            status = status.replace("-", "_").replace(" ", "_")
-            if status == "unvetted":
-                where.append("(v.status IS NULL OR v.status = 'unvetted')")
-            else:
-                where.append("v.status = ?")
-                params.append(status)
-    if filters.tag:
-        where.append(
-            "EXISTS (SELECT 1 FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
-            " WHERE ct.contact_id = c.id AND t.name = ?)"
-        )
-        params.append(filters.tag)
-    if filters.touch_due or query.filters.get("is") == "due":
-        where.append("c.touch_due_on IS NOT NULL AND c.touch_due_on <= ?")
-        params.append((on or dt.date.today()).isoformat())
+    status = query.filters.get("status") or query.filters.get("vetting")
+    statuses = {s.replace("-", "_").replace(" ", "_") for s in (status, filters.vetting) if s}
+    kinds = {k for k in (query.filters.get("kind"), filters.kind) if k}
+    if len(statuses) > 1 or len(kinds) > 1:
+        return []  # two different values of one field: nobody is both
+    is_ = query.filters.get("is")
+    due = filters.touch_due or is_ == "due"
+    overdrawn = filters.overdrawn or is_ == "overdrawn"
+    day = (on or dt.date.today()) if due else None
+    target = settings.target_ratio() if overdrawn else None
+    options = {
+        "include_archived": include_archived,
+        "archived_only": is_ == "archived",
+        "kind": next(iter(kinds), None),
+        "vetting_status": next(iter(statuses), None),
+        "tag": filters.tag,
+        "touch_due_on": day,
+        "overdrawn_target": target,
+        "order": order if order in ORDERS else None,
+        "descending": descending and order in ORDERS,
+    }
+    sql, params = list_sql(**options)
+    ids, positions = listcache.cached(("list", sql, *params), lambda: _list(sql, params))
     fts = query.fts()
-    sql = "SELECT c.id FROM "
     if fts:
-        sql += (
-            "contact_fts f JOIN contact c ON c.id = f.rowid "
-            "LEFT JOIN vetting v ON v.contact_id = c.id "
-            "LEFT JOIN organization o ON o.id = c.organization_id WHERE contact_fts MATCH ? "
-        )
-        params.insert(0, fts)
-        default_order = f"bm25(contact_fts, {_WEIGHTS}), c.sort_name"
-    else:
-        sql += (
-            "contact c LEFT JOIN vetting v ON v.contact_id = c.id "
-            "LEFT JOIN organization o ON o.id = c.organization_id WHERE 1 "
-        )
-        default_order = "c.sort_name"
-    for clause in where:
-        sql += f"AND {clause} "
-    if order in ORDERS:
-        sql += f"ORDER BY {_ordered(ORDERS[order], descending)}, c.sort_name, c.id"
-    else:
-        sql += f"ORDER BY {default_order}"
-    overdrawn = filters.overdrawn or query.filters.get("is") == "overdrawn"
-    if limit and not overdrawn:
-        sql += " LIMIT ?"
-        params.append(int(limit))
+        matches = [row[0] for row in db.execute_sql(_FTS_SQL, (fts,))]
+        if order in ORDERS or len(matches) > RANK_LIMIT:
+            if len(matches) * 8 < len(ids):  # few matches: sort them by their place
+                places = sorted(positions[cid] for cid in matches if cid in positions)
+                ids = [ids[place] for place in places]
+            else:  # most of the list: one pass over it
+                found = set(matches)
+                ids = [cid for cid in ids if cid in found]
+        else:
+            # Best match first; equal ranks keep list order (by name).
+            ranks = dict(db.execute_sql(_RANK_SQL, (fts,)))
+            ids = sorted(
+                (cid for cid in ranks if cid in positions),
+                key=lambda cid: (ranks[cid], positions[cid]),
+            )
+    return ids[:limit] if limit else list(ids)
+
+
+def _list(sql: str, params: list) -> tuple[list[int], dict[int, int]]:
     ids = [row[0] for row in db.execute_sql(sql, params)]
-    if overdrawn:
-        keep = favors.overdrawn_ids()
-        ids = [i for i in ids if i in keep][: limit or None]
-    return ids
+    return ids, {cid: pos for pos, cid in enumerate(ids)}
 
 
 def search(text: str, *, limit: int | None = 50, include_archived: bool = False) -> list[Hit]:
@@ -278,4 +328,13 @@ def search(text: str, *, limit: int | None = 50, include_archived: bool = False)
     ]
 
 
-__all__ = ["ORDERS", "Hit", "ListFilter", "ParsedQuery", "parse", "search", "search_ids"]
+__all__ = [
+    "ORDERS",
+    "Hit",
+    "ListFilter",
+    "ParsedQuery",
+    "list_sql",
+    "parse",
+    "search",
+    "search_ids",
+]

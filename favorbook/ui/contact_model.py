@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from favorbook.services import contacts
 from favorbook.services.dates import local_day_text
@@ -20,6 +20,49 @@ from favorbook.ui.style import warning_color
 BLOCK = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_TEXT = QPalette.ColorRole.Text
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_ACTIVE = QStyle.StateFlag.State_Active.value
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
+_MARGIN = 4
+
+
+class Cells:
+    """One list row as painted: the six texts, each cell's colour (or None), italic or not."""
+
+    __slots__ = ("colors", "italic", "row", "static", "texts")
+
+    def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor) -> None:
+        today = dt.date.today()
+        self.row = row
+        self.texts = (
+            row.name,
+            row.company,
+            row.kind.capitalize(),
+            local_day_text(row.last_contact),
+            format_ratio(None, row.given, row.received, short=True),
+            row.next_followup.isoformat() if row.next_followup else "",
+        )
+        if row.archived:
+            self.colors = (grey,) * 6
+        else:
+            self.colors = (
+                None,
+                None,
+                None,
+                None,
+                warn if row.overdrawn else None,
+                warn if row.next_followup and row.next_followup < today else None,
+            )
+        self.italic = row.sample
+        self.static: dict[tuple[int, int], QStaticText] = {}
 
 
 class ContactListModel(QAbstractTableModel):
@@ -29,6 +72,12 @@ class ContactListModel(QAbstractTableModel):
         super().__init__(parent)
         self._ids: list[int] = []
         self._rows: dict[int, contacts.ContactRow] = {}
+        self._cells: dict[int, Cells] = {}
+        self._colors: tuple[QColor, QColor] | None = None
+        self._positions: dict[int, int] | None = None
+        self._italic = QFont(QApplication.font())
+        self._italic.setItalic(True)
+        self._italic_metrics = QFontMetrics(self._italic)
         self._headers = [
             self.tr("Name"),
             self.tr("Company"),
@@ -43,12 +92,13 @@ class ContactListModel(QAbstractTableModel):
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = list(ids)
-        self._rows = {}
+        self._rows, self._cells, self._colors = {}, {}, None
+        self._positions = None
         self.endResetModel()
 
     def refresh_rows(self) -> None:
         """Forget cached rows (after an edit) and repaint."""
-        self._rows = {}
+        self._rows, self._cells, self._colors = {}, {}, None
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
@@ -58,20 +108,41 @@ class ContactListModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, contact_id: int) -> int | None:
-        try:
-            return self._ids.index(contact_id)
-        except ValueError:
-            return None
+        if self._positions is None:
+            self._positions = {cid: pos for pos, cid in enumerate(self._ids)}
+        return self._positions.get(contact_id)
 
-    def _row(self, row: int) -> contacts.ContactRow | None:
+    def cells(self, row: int) -> Cells | None:
+        """What row ``row`` shows, fetched with the rows around it (None if deleted since)."""
         contact_id = self._ids[row]
-        cached = self._rows.get(contact_id)
-        if cached is None:
+        cells = self._cells.get(contact_id)
+        if cells is not None:
+            return cells
+        found = self._rows.get(contact_id)
+        if found is None:
             start = max(0, row - BLOCK // 4)
             block = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
             self._rows.update(contacts.rows(block))
-            cached = self._rows.get(contact_id)
-        return cached
+            found = self._rows.get(contact_id)
+            if found is None:
+                return None
+        if self._colors is None:
+            grey = QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+            self._colors = (warning_color(), grey)
+        cells = self._cells[contact_id] = Cells(found, *self._colors)
+        return cells
+
+    def _row(self, row: int) -> contacts.ContactRow | None:
+        cells = self.cells(row)
+        return cells.row if cells is not None else None
+
+    def italic_font(self) -> QFont:
+        return self._italic
+
+    def italic_metrics(self) -> QFontMetrics:
+        return self._italic_metrics
 
     # --- Qt model API --------------------------------------------------------------
 
@@ -90,72 +161,132 @@ class ContactListModel(QAbstractTableModel):
             return self._headers[section]
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: AnyIndex, role: int = _DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.FontRole,
-        ):
+        if role not in (_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT):
             return None
-        row = self._row(index.row())
-        if row is None:  # deleted since the id list was made
+        cells = self.cells(index.row())
+        if cells is None:  # deleted since the id list was made
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.FontRole:
-            if not row.sample:
-                return None
-            font = QFont(QApplication.font())
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if row.archived:
-                return QApplication.palette().color(
-                    QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
-                )
-            if column == self.FAVORS and row.overdrawn:
-                return warning_color()
-            if (
-                column == self.NEXT_FOLLOWUP
-                and row.next_followup
-                and (row.next_followup < dt.date.today())
-            ):
-                return warning_color()
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = []
-            if column == self.FAVORS:
-                text = (
-                    self.tr("Give:take %1 — favors given: %2, received: %3")
-                    .replace("%1", format_ratio(None, row.given, row.received))
-                    .replace("%2", str(row.given))
-                    .replace("%3", str(row.received))
-                )
-                if row.overdrawn:
-                    text += " — " + self.tr("overdrawn: give before you ask again")
-                lines.append(text)
-            if row.sample:
-                lines.append(self.tr("Sample contact — File › Remove Sample Network takes it away"))
-            return "\n".join(lines) or None
-        if column == self.NAME:
-            return row.name
-        if column == self.COMPANY:
-            return row.company
-        if column == self.KIND:
-            return row.kind.capitalize()
-        if column == self.LAST_CONTACT:
-            return local_day_text(row.last_contact)
+        if role == _DISPLAY:
+            return cells.texts[column]
+        if role == _FONT:
+            return self._italic if cells.italic else None
+        if role == _FOREGROUND:
+            return cells.colors[column]
+        row = cells.row
+        lines = []
         if column == self.FAVORS:
-            return format_ratio(None, row.given, row.received, short=True)
-        if column == self.NEXT_FOLLOWUP:
-            return row.next_followup.isoformat() if row.next_followup else ""
-        return None
+            text = (
+                self.tr("Give:take %1 — favors given: %2, received: %3")
+                .replace("%1", format_ratio(None, row.given, row.received))
+                .replace("%2", str(row.given))
+                .replace("%3", str(row.received))
+            )
+            if row.overdrawn:
+                text += " — " + self.tr("overdrawn: give before you ask again")
+            lines.append(text)
+        if row.sample:
+            lines.append(self.tr("Sample contact — File › Remove Sample Network takes it away"))
+        return "\n".join(lines) or None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else _NO_FLAGS
+
+
+class ContactRowDelegate(QStyledItemDelegate):
+    """Paints the list's cells from the model's row cache: one Python call per cell.
+
+    The stock delegate asks the model for seven roles per cell (each a call from C++
+    into Python) and shapes every text on every paint; this one reads the cached
+    ``Cells`` and draws each text from a layout made once. ``initStyleOption`` fills a
+    style option from the same cells (for size hints and anything that asks).
+    """
+
+    def __init__(self, model: ContactListModel, parent=None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._features: dict = {}
+        self._colors: dict[tuple[int, int], tuple] = {}
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:  # noqa: N802
+        cells = self._model.cells(index.row())
+        if cells is None:
+            return
+        column = index.column()
+        option.index = index
+        option.text = cells.texts[column]
+        features = option.features
+        option.features = self._features.get(features) or self._with_display(features)
+        option.displayAlignment = _ALIGN
+        if cells.italic:
+            option.font = self._model.italic_font()
+            option.fontMetrics = self._model.italic_metrics()
+        color: QColor | None = cells.colors[column]
+        if color is not None:
+            palette = option.palette
+            palette.setColor(_TEXT, color)
+            option.palette = palette
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        """Background, then the cell's text laid out once (QStaticText) and kept with the
+        row: a repaint draws prepared glyphs instead of shaping and eliding each text."""
+        cells = self._model.cells(index.row())
+        if cells is None:
+            return
+        column = index.column()
+        rect = option.rect
+        palette = option.palette
+        state = option.state.value
+        colors = self._colors.get((palette.cacheKey(), state & _ACTIVE))
+        if colors is None:
+            colors = self._palette_colors(palette, state & _ACTIVE)
+        highlight, alternate, text, highlighted_text = colors
+        selected = state & _SELECTED
+        if selected:
+            painter.fillRect(rect, highlight)
+        elif option.features.value & _ALTERNATE:
+            painter.fillRect(rect, alternate)
+        width, height = rect.width() - 2 * _MARGIN, rect.height()
+        if width <= 0:
+            return
+        key = (column, width, height)
+        prepared = cells.static.get(key)
+        if prepared is None:
+            metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
+            elided = metrics.elidedText(cells.texts[column], Qt.TextElideMode.ElideRight, width)
+            static = QStaticText(elided)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            prepared = cells.static[key] = (static, (height - metrics.height()) // 2)
+        static, dy = prepared
+        color = cells.colors[column]
+        painter.setPen(highlighted_text if selected else color if color is not None else text)
+        if cells.italic:
+            painter.save()
+            painter.setFont(self._model.italic_font())
+            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+            painter.restore()
+        else:
+            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+
+    def _palette_colors(self, palette: QPalette, active: int) -> tuple:
+        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
+        colors = (
+            palette.brush(group, QPalette.ColorRole.Highlight),
+            palette.brush(group, QPalette.ColorRole.AlternateBase),
+            palette.color(group, QPalette.ColorRole.Text),
+            palette.color(group, QPalette.ColorRole.HighlightedText),
+        )
+        if len(self._colors) > 8:
+            self._colors.clear()
+        self._colors[(palette.cacheKey(), active)] = colors
+        return colors
+
+    def _with_display(self, features):
+        value = features | QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        self._features[features] = value
+        return value

@@ -24,9 +24,22 @@ from favorbook.services import contacts, search, vetting
 from favorbook.services.favors import format_ratio
 from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
-from favorbook.ui.contact_model import ContactListModel
+from favorbook.ui.contact_model import ContactListModel, ContactRowDelegate
 
-SEARCH_DELAY_MS = 60
+# 0: the search runs as soon as the keys already typed are handled (a burst of queued
+# keys is one search); a keystroke costs a lookup in the full-text index, not a scan.
+SEARCH_DELAY_MS = 0
+# Moving through the list with the keyboard fills the contact's tabs once the keys stop
+# for this long: holding Page Down scrolls the list without loading every profile passed.
+DETAIL_DELAY_MS = 120
+NAVIGATION_KEYS = {
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+}
 # Ctrl+letter keys the window uses that a line edit would otherwise keep for itself.
 WINDOW_KEYS = {Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_I}
 # The list's columns and the service's sort keys, in column order.
@@ -159,10 +172,24 @@ class FilterBar(QWidget):
             button.setChecked(False)
 
 
+class ContactListView(QTableView):
+    """The list; ``navigating`` is True while a key moves the current row."""
+
+    navigating = False
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.navigating = event.key() in NAVIGATION_KEYS
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self.navigating = False
+
+
 class ContactsPage(QWidget):
     """Search and filters over the list on the left; the contact's tabs on the right."""
 
     contactSelected = Signal(object)  # noqa: N815 (Qt naming) - int | None
+    detailShown = Signal(object)  # noqa: N815 (Qt naming) - the contact the visible tab shows
 
     def __init__(self, bus: Bus, parent=None) -> None:
         super().__init__(parent)
@@ -184,9 +211,11 @@ class ContactsPage(QWidget):
         self.search_edit.installEventFilter(self)
         self.filters = FilterBar()
         self.model = ContactListModel(self)
-        self.list_view = QTableView()
+        self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
         self.list_view.setModel(self.model)
+        self.delegate = ContactRowDelegate(self.model, self.list_view)
+        self.list_view.setItemDelegate(self.delegate)
         self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list_view.setAlternatingRowColors(True)
@@ -278,6 +307,10 @@ class ContactsPage(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self.refresh_detail)
         self.search_edit.textChanged.connect(self._search_timer.start)
         self.search_edit.returnPressed.connect(self.run_search)
         self.filters.changed.connect(self.run_search)
@@ -294,6 +327,7 @@ class ContactsPage(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._stale_tabs: set[int] = set()
+        self._searched_text = ""
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if (
@@ -313,7 +347,9 @@ class ContactsPage(QWidget):
         self._stale_tabs.add(self.tabs.count() - 1)
 
     def _tab_changed(self, index: int) -> None:
-        if index in self._stale_tabs:
+        if self._detail_timer.isActive():
+            self.refresh_detail()
+        elif index in self._stale_tabs:
             self._show_in_tab(index)
 
     def _show_in_tab(self, index: int) -> None:
@@ -327,9 +363,15 @@ class ContactsPage(QWidget):
 
     def refresh_detail(self) -> None:
         """Show the current contact in the visible tab; the others catch up when shown."""
+        self._detail_timer.stop()
         self._stale_tabs = set(range(self.tabs.count()))
         if self.contact_id is not None and self.tabs.count():
             self._show_in_tab(self.tabs.currentIndex())
+        self.detailShown.emit(self.contact_id)
+
+    def detail_pending(self) -> bool:
+        """True while keyboard navigation has moved on and the tabs wait to be filled."""
+        return self._detail_timer.isActive()
 
     # --- list -----------------------------------------------------------------------
 
@@ -346,6 +388,9 @@ class ContactsPage(QWidget):
     def run_search(self) -> None:
         self._search_timer.stop()
         text = self.search_edit.text()
+        # A keystroke changes only which contacts are listed; anything else (a change of
+        # the data, a filter, a sort) may change what the selected contact's tabs show.
+        typed, self._searched_text = text != self._searched_text, text
         ids = search.search_ids(
             text,
             filters=self.filters.value(self.show_archived),
@@ -371,8 +416,13 @@ class ContactsPage(QWidget):
             self.empty_label.hide()
             self.list_view.show()
             row = self.model.row_of(self.contact_id) if self.contact_id is not None else None
-            self.select_row(row if row is not None else 0)
-            if row is not None:
+            # While the user types, the first match's tabs fill once the typing pauses.
+            self.list_view.navigating = typed
+            try:
+                self.select_row(row if row is not None else 0)
+            finally:
+                self.list_view.navigating = False
+            if row is not None and not typed:
                 self.refresh_detail()  # same contact, data may have changed
         else:
             self.list_view.hide()
@@ -425,7 +475,11 @@ class ContactsPage(QWidget):
             self.tabs if contact_id is not None else self.no_contact_label
         )
         if changed:
-            self.refresh_detail()
+            if self.list_view.navigating:
+                self._stale_tabs = set(range(self.tabs.count()))
+                self._detail_timer.start()
+            else:
+                self.refresh_detail()
             self.contactSelected.emit(contact_id)
 
     def show_contact(self, contact_id: int) -> None:
@@ -434,6 +488,7 @@ class ContactsPage(QWidget):
             self.search_edit.blockSignals(True)
             self.search_edit.clear()
             self.search_edit.blockSignals(False)
+            self._searched_text = ""  # not typed: the contact's tabs fill at once
             self.filters.blockSignals(True)
             self.filters.clear()
             self.filters.blockSignals(False)
@@ -444,6 +499,8 @@ class ContactsPage(QWidget):
         if row is not None:
             self.select_row(row)
             self.list_view.scrollTo(self.model.index(row, 0))
+            if self.detail_pending():
+                self.refresh_detail()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -16,9 +16,16 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("ContactDetail", text)
 
 
-def glance_html(contact_id: int) -> str:
-    """Where things stand with a contact: balance, IOUs, talks, follow-ups, vetting (escaped)."""
-    c = contacts.get_contact(contact_id)
+def glance_html(contact_id: int, detail: contacts.ContactDetail | None = None) -> str:
+    """Where things stand with a contact: balance, IOUs, talks, follow-ups, vetting (escaped).
+
+    ``detail`` is the contact's profile when the caller has it already (saves reading it).
+    """
+    c = (
+        detail
+        if detail is not None and detail.id == contact_id
+        else contacts.get_contact(contact_id)
+    )
     bal = favors.balance(contact_id)
     stats = conversations.interaction_stats(contact_id)
     vet = vetting.get(contact_id)

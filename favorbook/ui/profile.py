@@ -210,7 +210,7 @@ class ProfileTab(QWidget):
             self.refresh()
             return
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(profile_html(detail, self.tr, glance_html(detail.id)))
+        self.browser.setHtml(profile_html(detail, self.tr, glance_html(detail.id, detail)))
         self.browser.verticalScrollBar().setValue(scroll)
         self.note_list.clear()
         for note in detail.notes:

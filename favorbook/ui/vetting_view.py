@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -92,8 +92,20 @@ class VettingTab(FollowsChanges, QWidget):
         self.note_evidence.setPlaceholderText(self.tr("A reference, a document, a job seen"))
         self.voucher_holder = QVBoxLayout()
         self.voucher_holder.setContentsMargins(0, 0, 0, 0)
-        self.voucher = self._new_voucher(None)
-        self.voucher_holder.addWidget(self.voucher)
+        # The picker lists every name in the network (100,000 of them take seconds), so it
+        # is built when the user reaches for it; until then a light stand-in holds its place.
+        self._voucher: ContactPicker | None = None
+        self.voucher_stand_in = QComboBox()
+        self.voucher_stand_in.setObjectName("vouchedByStandIn")
+        self.voucher_stand_in.setEditable(True)
+        self.voucher_stand_in.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.voucher_stand_in.setMinimumContentsLength(12)
+        self.voucher_stand_in.lineEdit().setPlaceholderText(self.tr("Type a name…"))
+        self.voucher_stand_in.installEventFilter(self)
+        self.voucher_stand_in.lineEdit().installEventFilter(self)
+        self.voucher_holder.addWidget(self.voucher_stand_in)
         self.add_note_button = QPushButton(self.tr("Add note"))
         self.add_note_button.setObjectName("addNoteButton")
         self.add_note_button.clicked.connect(self.add_note)
@@ -170,16 +182,42 @@ class VettingTab(FollowsChanges, QWidget):
         picker.setMinimumContentsLength(12)
         return picker
 
+    @property
+    def voucher(self) -> ContactPicker:
+        """Who vouched: the contact picker, built on first use for the contact shown."""
+        if self._voucher is None:
+            self._voucher = self._new_voucher(self.contact_id)
+            self._voucher.setEditText(self.voucher_stand_in.currentText())
+            self.voucher_holder.replaceWidget(self.voucher_stand_in, self._voucher)
+            self.voucher_stand_in.hide()
+            self.voucher_stand_in.clearEditText()
+        return self._voucher
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if (
+            event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress)
+            and self._voucher is None
+            and watched in (self.voucher_stand_in, self.voucher_stand_in.lineEdit())
+        ):
+            QTimer.singleShot(0, self._swap_in_voucher)
+        return super().eventFilter(watched, event)
+
+    def _swap_in_voucher(self) -> None:
+        if self._voucher is None and self.voucher_stand_in.isVisible():
+            self.voucher.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _reset_note_form(self) -> None:
         self.note_body.clear()
         self.note_evidence.clear()
         self.note_error.hide()
-        # A fresh picker: it lists the current names, without the contact themselves.
-        old = self.voucher
-        self.voucher = self._new_voucher(self.contact_id)
-        self.voucher_holder.replaceWidget(old, self.voucher)
-        old.hide()
-        old.deleteLater()
+        # A fresh picker on next use: it lists the current names, without the contact.
+        old, self._voucher = self._voucher, None
+        if old is not None:
+            self.voucher_holder.replaceWidget(old, self.voucher_stand_in)
+            self.voucher_stand_in.show()
+            old.hide()
+            old.deleteLater()
+        self.voucher_stand_in.clearEditText()
 
     def _fill(self, contact_id: int) -> None:
         v = vetting.get(contact_id)
@@ -237,9 +275,11 @@ class VettingTab(FollowsChanges, QWidget):
         if self.contact_id is None:
             return
         self.note_error.hide()
-        voucher_id = self.voucher.contact_id()
+        picker = self._voucher
+        voucher_id = picker.contact_id() if picker is not None else None
         # A name typed that is not a contact is kept as text: people vouch who are not clients.
-        voucher_name = self.voucher.currentText().strip() if voucher_id is None else ""
+        typed = picker.currentText() if picker is not None else self.voucher_stand_in.currentText()
+        voucher_name = typed.strip() if voucher_id is None else ""
         try:
             vetting.add_note(
                 self.contact_id,

@@ -1,0 +1,192 @@
+"""The hot queries of the contact list, search and contact detail read through indexes.
+
+No timings: SQLite's own plan says whether a query reads a whole table, and a
+captured statement count says whether a screen runs a query per row. A scan that
+costs nothing at 60 contacts costs seconds at 100,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from favorbook.services import (
+    contacts,
+    conversations,
+    demo,
+    favors,
+    followups,
+    search,
+    vetting,
+)
+from tests.perf_guards import assert_no_scans, capture_sql, scans
+
+FILTERS = [
+    {},
+    {"include_archived": True},
+    {"archived_only": True},
+    {"kind": "customer"},
+    {"vetting_status": "trusted"},
+    {"vetting_status": "unvetted"},
+    {"tag": "golf"},
+    {"touch_due_on": dt.date(2026, 11, 1)},
+    {"overdrawn_target": 4.0},
+]
+
+
+@pytest.fixture
+def network(db):
+    demo.load(40, seed=5)
+    return contacts.list_ids()
+
+
+@pytest.mark.parametrize(
+    ("order", "descending"), list(itertools.product([None, *search.ORDERS], [False, True]))
+)
+def test_the_list_reads_an_index_in_every_order_and_filter(network, order, descending):
+    for options in FILTERS:
+        sql, params = search.list_sql(order=order, descending=descending, **options)
+        assert scans(sql, params) == [], (options, sql)
+
+
+def test_a_keystroke_reads_the_full_text_index_and_nothing_whole(network):
+    with capture_sql() as ran:
+        for text in ("a", "an", "ann", "annika", "tag:golf an", "kind:customer a", "is:due b"):
+            search.search_ids(text)
+        search.search_ids("a", order="balance", descending=True)
+        search.search_ids("b", filters=search.ListFilter(overdrawn=True, kind="customer"))
+        search.search_ids("c", filters=search.ListFilter(vetting="trusted", touch_due=True))
+    assert ran.selects
+    assert_no_scans(ran)
+
+
+def test_a_screenful_of_rows_and_the_counts_read_an_index(network):
+    with capture_sql() as ran:
+        contacts.rows(network[:200])
+        contacts.count_contacts()
+        contacts.count_contacts(include_archived=True)
+        contacts.count_contacts(include_sample=False)
+    assert_no_scans(ran)
+
+
+def _open_detail(contact_id: int) -> None:
+    """What the contact's Profile tab reads (ui.profile + ui.detail)."""
+    contacts.get_contact(contact_id)
+    favors.balance(contact_id)
+    conversations.interaction_stats(contact_id)
+    vetting.get(contact_id)
+    favors.open_ious(contact_id=contact_id)
+    conversations.list_conversations(contact_id, limit=3)
+    followups.open_followups(contact_id=contact_id)
+
+
+def test_opening_a_contact_reads_an_index(network):
+    with capture_sql() as ran:
+        _open_detail(network[7])
+    assert ran.selects
+    assert_no_scans(ran)
+
+
+def _statements(action) -> int:
+    with capture_sql() as ran:
+        action()
+    return len(ran)
+
+
+def test_screens_run_the_same_number_of_queries_for_a_small_and_a_bigger_network(db):
+    """A query per row would grow with the network; these stay the same."""
+    counts = []
+    for n in (15, 60):
+        demo.load(n, seed=2)
+        ids = contacts.list_ids()
+        search.search_ids("")  # the list is cached per change; the first search fills it
+        counts.append(
+            (
+                _statements(lambda ids=ids: contacts.rows(ids[:200])),
+                _statements(lambda: search.search_ids("a", order="company")),
+            )
+        )
+    assert counts[0] == counts[1]
+    rows, keystroke = counts[0]
+    assert rows <= 3 and keystroke <= 4
+
+
+def test_opening_a_contact_runs_as_many_queries_with_a_long_history(db, make_contact, today):
+    cid = make_contact("Hana", "Long", emails=[contacts.Labeled("hana@example.com")])
+    favors.log_favor(cid, "given", "first", occurred_on=today)
+    conversations.log_conversation(cid, "inbound", "hello")
+    followups.add_followup(cid, today, "first")
+    contacts.add_note(cid, "first")
+    before = _statements(lambda: _open_detail(cid))
+    for i in range(25):
+        favors.log_favor(cid, "given", f"favor {i}", occurred_on=today, expectation="iou")
+        conversations.log_conversation(cid, "outbound", f"call {i}")
+        followups.add_followup(cid, today, f"follow-up {i}")
+        contacts.add_note(cid, f"note {i}")
+    assert _statements(lambda: _open_detail(cid)) == before <= 40
+
+
+def test_the_list_is_counted_once_per_change(network, make_contact):
+    assert _statements(contacts.count_contacts) == 2  # the data version, then the count
+    assert _statements(contacts.count_contacts) == 1  # only the data version
+    before = contacts.count_contacts()
+    make_contact("Ann", "Newcomer")
+    assert contacts.count_contacts() == before + 1
+
+
+def test_list_ids_follow_every_change(network, make_contact):
+    """The cached list never shows stale data: a write invalidates it."""
+    first = search.search_ids("")
+    new = make_contact("Aaron", "Aardvark")
+    assert search.search_ids("") == sorted([*first, new], key=lambda i: i != new)
+    contacts.archive_contact(new)
+    assert search.search_ids("") == first
+
+
+def test_list_counts_are_kept_by_the_triggers(network, make_contact, today):
+    cid = make_contact("Gina", "Counts")
+    row = lambda: contacts.rows([cid])[cid]  # noqa: E731
+    assert (row().given, row().received, row().next_followup) == (0, 0, None)
+    given = favors.log_favor(cid, "given", "an introduction", occurred_on=today)
+    favors.log_favor(cid, "received", "a part", occurred_on=today)
+    assert (row().given, row().received) == (1, 1)
+    favors.delete_favor(given)
+    assert (row().given, row().received) == (0, 1)
+    assert cid in search.search_ids("", filters=search.ListFilter(overdrawn=True))
+    fu = followups.add_followup(cid, today, "call back")
+    assert row().next_followup == today
+    followups.complete(fu)
+    assert row().next_followup is None
+
+
+def test_the_guard_sees_a_scan_through_an_alias(network):
+    assert scans("SELECT id FROM favor WHERE description = 'x'") == ["SCAN favor"]
+    assert scans('SELECT "t1"."id" FROM "favor" AS "t1" WHERE "t1"."description" = ?', ["x"])
+    assert scans("SELECT id FROM favor WHERE contact_id = 3") == []
+
+
+def test_a_favor_logged_does_not_send_the_contact_card_again(db, make_contact, today):
+    """The counts the list keeps on the contact are not in the vCard: sync ignores them."""
+    from favorbook.db.models import db as database
+
+    cid = make_contact("Sync", "Person")
+    database.execute_sql(
+        "INSERT INTO sync_account (name, url, username, created_at) VALUES ('a', 'u', 'n', 'x')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_collection (account_id, kind, url) VALUES (1, 'contacts', 'c')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_item (collection_id, uid, contact_id, dirty) VALUES (1, 'x', ?, 0)",
+        (cid,),
+    )
+
+    def dirty() -> int:
+        return database.execute_sql("SELECT dirty FROM sync_item").fetchone()[0]
+
+    favors.log_favor(cid, "given", "an introduction", occurred_on=today)
+    assert dirty() == 0
+    contacts.archive_contact(cid)  # an edit of the contact itself
+    assert dirty() == 1

@@ -34,20 +34,6 @@ from favorbook.services.session import describe_error
 from favorbook.ui.record_list import RowsTableModel, read_only_table
 from favorbook.ui.sync_status import utc_naive, when_text
 
-FIELD_NAMES = {
-    "name": "Name",
-    "organization": "Organization",
-    "title": "Title",
-    "emails": "Emails",
-    "phones": "Phones",
-    "addresses": "Addresses",
-    "links": "Links",
-    "birthday": "Birthday",
-    "tags": "Tags",
-    "kind": "Kind",
-    "photo": "Photo",
-    "extra": "Other card details",
-}
 LONG = 300
 
 
@@ -57,10 +43,8 @@ def _tr(text: str) -> str:
 
 def field_label(row) -> str:
     """The conflict's field as the rep calls it ("emails" → "Emails")."""
-    known = FIELD_NAMES.get(row.field)
-    if known is not None:
-        return _tr(known)
-    return getattr(row, "field_label", "") or row.field.replace("_", " ").capitalize()
+    label = getattr(row, "field_label", "")  # sync.vcard_fields.LABELS, in English
+    return _tr(label) if label else row.field.replace("_", " ").capitalize()
 
 
 def value_text(text: str) -> str:

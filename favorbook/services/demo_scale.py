@@ -121,25 +121,65 @@ BULK_TABLES = (
 
 @contextlib.contextmanager
 def indexes_rebuilt_after(n: int):
-    """For a big load, drop the plain indexes of the tables it fills and build them
-    again at the end from their own SQL: one sort per index instead of a million
-    scattered B-tree inserts. Unique indexes stay (they guard the data). Use inside
-    the load's transaction, so a failure leaves the schema as it was."""
+    """For a big load, drop the plain indexes and the triggers of the tables it fills and
+    build them again at the end from their own SQL: one sort per index instead of a
+    million scattered B-tree inserts, and one recount of what the triggers keep (the
+    list's favor counts and next follow-up, the dashboard's monthly tally) instead of a
+    trigger per row. A follow-up's trigger looks up the contact's open follow-ups, which
+    without their index is a scan per inserted row. Unique indexes stay (they guard the
+    data). Use inside the load's transaction, so a failure leaves the schema as it was."""
     if n < DROP_INDEXES_FROM:
         yield
         return
     marks = ", ".join("?" * len(BULK_TABLES))
     found = db.execute_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-        f" AND tbl_name IN ({marks})",
+        f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+        f" AND sql IS NOT NULL AND tbl_name IN ({marks})",
         BULK_TABLES,
     ).fetchall()
-    plain = [(name, sql) for name, sql in found if not sql.upper().startswith("CREATE UNIQUE")]
-    for name, _sql in plain:
-        db.execute_sql(f'DROP INDEX "{name}"')
+    dropped = [
+        (kind, name, sql)
+        for kind, name, sql in found
+        if kind == "trigger" or not sql.upper().startswith("CREATE UNIQUE")
+    ]
+    for kind, name, _sql in dropped:
+        db.execute_sql(f'DROP {kind.upper()} "{name}"')
     yield
-    for _name, sql in plain:
-        db.execute_sql(sql)
+    for kind in ("index", "trigger"):
+        for k, _name, sql in dropped:
+            if k == kind:
+                db.execute_sql(sql)
+    recount_derived()
+
+
+def recount_derived() -> None:
+    """Set what the ledger triggers keep from the rows themselves, as the migrations that
+    made those triggers first filled it (0004: the contact list's counts; 0005: the
+    dashboard's monthly tally and the referral change mark)."""
+    tables = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master").fetchall()}
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(contact)").fetchall()}
+    if "favors_given" in columns:
+        db.execute_sql(
+            """UPDATE contact SET
+                favors_given = (SELECT count(*) FROM favor f
+                                WHERE f.contact_id = contact.id AND f.direction = 'given'),
+                favors_received = (SELECT count(*) FROM favor f
+                                   WHERE f.contact_id = contact.id
+                                   AND f.direction = 'received'),
+                next_followup_on = (SELECT min(f.due_on) FROM followup f
+                                    WHERE f.contact_id = contact.id AND f.done_at IS NULL)"""
+        )
+    if "favor_tally" in tables:
+        db.execute_sql("DELETE FROM favor_tally")
+        db.execute_sql(
+            """INSERT INTO favor_tally (month, direction, n, value, open_n)
+                SELECT substr(occurred_on, 1, 7), direction, count(*), sum(value),
+                       sum(expectation = 'iou' AND settled_by_id IS NULL
+                           AND written_off_on IS NULL)
+                FROM favor GROUP BY 1, 2"""
+        )
+    if "change_mark" in tables:
+        db.execute_sql("UPDATE change_mark SET mark = random() WHERE name = 'referral'")
 
 
 def _organizations(n: int, industries: dict, now_text: str) -> list[tuple[int, str, str]]:

@@ -122,3 +122,17 @@ def iso_datetime(value) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(value)
+
+
+def not_archived(contact_model):
+    """``contact.archived_at IS NULL`` written so SQLite will not drive a join from it.
+
+    Nearly every contact is active, so the condition picks almost nothing out; but the
+    contact list's covering index begins with ``archived_at``, and without statistics
+    SQLite takes it for a narrow range and walks every contact through it before
+    joining the few follow-ups or vetting rows a query wants (93 ms instead of 10 at
+    100,000 contacts). The unary ``+`` keeps the condition and leaves the index out.
+    """
+    from peewee import SQL, NodeList
+
+    return NodeList((SQL("+"), contact_model.archived_at), glue="").is_null()

@@ -15,7 +15,7 @@ from peewee import SQL
 
 from favorbook.db.models import Contact, Favor, FollowUp, Vetting, db
 from favorbook.services import favors, followups, referrals, vetting
-from favorbook.services._common import iso_date, today
+from favorbook.services._common import iso_date, not_archived, today
 
 LIST_CAP = 6
 """How many entries of each list the dashboard shows; the rest are counted."""
@@ -70,7 +70,7 @@ def _open_ious(direction: str, cap: int, total: int) -> Capped:
 
 def _followups(start: dt.date | None, end: dt.date, cap: int) -> list:
     """Open follow-ups of active contacts due from ``start`` to ``end``, earliest first."""
-    where = FollowUp.done_at.is_null() & Contact.archived_at.is_null() & (FollowUp.due_on <= end)
+    where = FollowUp.done_at.is_null() & not_archived(Contact) & (FollowUp.due_on <= end)
     if start is not None:
         where &= FollowUp.due_on >= start
     query = FollowUp.select().where(where).order_by(FollowUp.due_on, FollowUp.id)
@@ -81,7 +81,7 @@ def _revet_due(on: dt.date, cap: int) -> list:
     query = (
         Vetting.select(Vetting.contact, Vetting.status, Vetting.revet_on, Contact.display_name)
         .join(Contact)
-        .where((Vetting.revet_on <= on) & Contact.archived_at.is_null())
+        .where((Vetting.revet_on <= on) & not_archived(Contact))
         .order_by(Vetting.revet_on, Vetting.contact)
         .limit(cap)
         .tuples()
@@ -102,7 +102,8 @@ _OPEN_FOLLOWUPS = """
 _TOTALS = f"""SELECT
     {_OPEN_FOLLOWUPS.format(a="first", b="yesterday")},
     {_OPEN_FOLLOWUPS.format(a="today", b="week")},
-    (SELECT count(*) FROM contact WHERE archived_at IS NULL AND touch_due_on <= :today),
+    (SELECT count(*) FROM contact INDEXED BY contact_touch_due
+     WHERE archived_at IS NULL AND touch_due_on <= :today),
     (SELECT count(*) FROM vetting WHERE revet_on <= :today)
     - (SELECT count(*) FROM contact INDEXED BY contact_archived CROSS JOIN vetting
        ON vetting.contact_id = contact.id WHERE contact.archived_at IS NOT NULL

@@ -12,6 +12,7 @@ from favorbook.services._common import (
     clean,
     iso_date,
     new_uid,
+    not_archived,
     raw_rows,
     require,
     today,
@@ -89,7 +90,7 @@ def open_followups(
     if contact_id is not None:
         query = query.where(FollowUp.contact == contact_id)
     else:  # an archived contact's follow-ups wait until the contact is restored
-        query = query.where(Contact.archived_at.is_null())
+        query = query.where(not_archived(Contact))
     if until is not None:
         query = query.where(FollowUp.due_on <= until)
     return _views(query.order_by(FollowUp.due_on, FollowUp.id))
@@ -105,7 +106,7 @@ def due(on: dt.date | None = None, *, within_days: int = 7) -> list[FollowUpView
     on = on or today()
     query = FollowUp.select().where(
         FollowUp.done_at.is_null()
-        & Contact.archived_at.is_null()
+        & not_archived(Contact)
         & (FollowUp.due_on >= on)
         & (FollowUp.due_on <= on + dt.timedelta(days=within_days))
     )

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from favorbook.db.models import Contact, Vetting, VettingNote, db
 from favorbook.errors import ValidationError
 from favorbook.services import search_index
-from favorbook.services._common import as_date, choice, clean, require, today, utc_now
+from favorbook.services._common import (
+    as_date,
+    choice,
+    clean,
+    not_archived,
+    require,
+    today,
+    utc_now,
+)
 
 STATUSES = ("unvetted", "in_review", "trusted", "not_recommended")
 STATUS_LABELS = {
@@ -169,7 +177,7 @@ def revet_due(on: dt.date | None = None) -> list[RevetDue]:
             Vetting.contact, Vetting.status, Vetting.revet_on, Contact.id, Contact.display_name
         )
         .join(Contact)
-        .where((Vetting.revet_on <= (on or today())) & Contact.archived_at.is_null())
+        .where((Vetting.revet_on <= (on or today())) & not_archived(Contact))
         .order_by(Vetting.revet_on)
     )
     return [RevetDue(v.contact_id, v.contact.display_name, v.status, v.revet_on) for v in query]

@@ -77,6 +77,21 @@ def test_dashboard_queries_read_index_ranges_only(network, today):
     assert full_scans(calls) == []
 
 
+def test_dashboard_lists_start_from_their_own_rows_not_every_active_contact(network, today):
+    """ "Not archived" matches nearly every contact: a plan that walks the contact list's
+    index on it (archived_at=?) reads all 100,000 contacts to find six follow-ups."""
+    from favorbook.db.models import db
+    from favorbook.services import dashboard
+
+    dashboard.gather(today)
+    walks = []
+    for sql, params in executed_sql(lambda: dashboard.gather(today)):
+        if " JOIN " in sql.upper():
+            plan = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params or ()).fetchall()
+            walks += [f"{row[-1]}  <-  {sql}" for row in plan if "(archived_at=?)" in row[-1]]
+    assert walks == []
+
+
 def test_referral_credits_are_read_again_only_after_a_referral_changed(network, today):
     from favorbook.services import dashboard, referrals
 

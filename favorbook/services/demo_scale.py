@@ -247,11 +247,7 @@ def _fill(
     now: dt.datetime,
     progress: Callable[[int, int], None],
 ) -> list[int]:
-    """Write ``n`` sample contacts and everything around them; returns their ids.
-
-    Call inside a transaction, after the old sample is gone. Progress goes from 0 to
-    ``total`` in steps of about ``CHUNK`` contacts.
-    """
+    """The rows of :func:`build`, all but the search index; returns the new ids."""
     from favorbook.services import demo
 
     rng = random.Random(seed)

@@ -6,7 +6,9 @@ import contextlib
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import peewee
 from playhouse.migrations import Runner
@@ -22,6 +24,7 @@ from favorbook.errors import (
     WrongPassphrase,
 )
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Stored in the file header (PRAGMA application_id) so other SQLite files are recognised: "FAVB".
 APPLICATION_ID = 0x46415642
@@ -289,6 +292,25 @@ def migrate() -> list[str]:
         db.pragma("application_id", APPLICATION_ID)
         db.pragma("user_version", schema_version())
     return applied
+
+
+def write_mark() -> tuple[int, int]:
+    """Changes whenever anyone writes to the open database: this connection's count of
+    changed rows (``total_changes``) and SQLite's ``data_version`` (which counts the
+    commits of other connections)."""
+    return db.connection().total_changes, db.execute_sql("PRAGMA data_version").fetchone()[0]
+
+
+def on_this_thread(work: Callable[..., T], *args) -> T:
+    """``work(*args)`` on a thread other than the one that opened the database, with a
+    connection of this thread's own (peewee keeps one per thread), opened first and
+    closed afterwards, whatever happens."""
+    try:
+        db.connect(reuse_if_open=True)
+        return work(*args)
+    finally:
+        if not db.is_closed():
+            db.close()  # this thread's connection
 
 
 def close_database() -> None:

@@ -192,6 +192,23 @@ def prune(
     return removed
 
 
+def database_bytes() -> int:
+    """The size of the open database file (0 when it is not a file on disk)."""
+    try:
+        return Path(db.database).stat().st_size
+    except (OSError, TypeError):
+        return 0
+
+
+def write_mark() -> tuple[int, int] | None:
+    """A value that changes when anyone writes to the database (None if it cannot be
+    read): equal marks mean a backup made at the first still holds everything."""
+    try:
+        return database.write_mark()
+    except Exception:  # noqa: BLE001 - no mark: the caller makes the backup
+        return None
+
+
 def due_for_backup(
     data_dir: str | os.PathLike[str] | None = None, *, now: dt.datetime | None = None
 ) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from favorbook.db import database
 from favorbook.db.models import db
 
 SIZE = 16
@@ -23,7 +24,7 @@ def cached(key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, or its value from before if the data has not changed since."""
     global _conn, _version, _entries
     conn = db.connection()
-    version = (conn.total_changes, db.execute_sql("PRAGMA data_version").fetchone()[0])
+    version = database.write_mark()
     if conn is not _conn or version != _version:
         _conn, _version, _entries = conn, version, {}
     if key in _entries:

@@ -41,6 +41,12 @@ def close() -> None:
     database.close_database()
 
 
+def on_worker_thread(work, *args):
+    """Run ``work(*args)`` on a background thread with that thread's own database
+    connection, closed at the end (see ``database.on_this_thread``)."""
+    return database.on_this_thread(work, *args)
+
+
 def check(
     data_dir: str | os.PathLike[str] | None = None, passphrase: str | None = None
 ) -> tuple[Path, list[str]]:

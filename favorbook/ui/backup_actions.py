@@ -20,9 +20,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
-from favorbook.db.models import db
 from favorbook.errors import FavorbookError
-from favorbook.services import backup
+from favorbook.services import backup, session
 from favorbook.services.session import describe_error
 from favorbook.ui.backups_dialog import BackupsDialog
 
@@ -105,13 +104,9 @@ def in_background(window, work: Callable[[], object], done: Callable) -> threadi
     def run() -> None:
         result, error = None, None
         try:
-            db.connect(reuse_if_open=True)  # peewee keeps one connection per thread
-            result = work()
+            result = session.on_worker_thread(work)
         except Exception as exc:  # handed to the UI thread
             error = exc
-        finally:
-            if not db.is_closed():
-                db.close()  # this thread's connection
         with contextlib.suppress(RuntimeError):  # the window went first
             reporter.finished.emit(result, error)
 
@@ -127,10 +122,7 @@ BACKGROUND_ABOVE = 64 * 1024 * 1024
 def start_up_backup(window) -> bool:
     """The start-up backup of a small database, made now; True when the database is big
     and its backup is for ``automatic_backup_in_background`` (which checks it is due)."""
-    try:
-        big = Path(db.database).stat().st_size > BACKGROUND_ABOVE
-    except (OSError, TypeError):
-        big = False
+    big = backup.database_bytes() > BACKGROUND_ABOVE
     if not big:
         automatic_backup(window)
     return big
@@ -147,7 +139,7 @@ def automatic_backup_in_background(window) -> threading.Thread | None:
         log.warning("Automatic backup failed: %s", describe_error(exc))
         return None
 
-    mark = _write_mark()
+    mark = backup.write_mark()
 
     def done(path, error) -> None:
         if error is not None:
@@ -169,28 +161,16 @@ _backed_up_at: list = []
 """The write mark of the database when this session's start-up backup began, once made."""
 
 
-def _write_mark() -> tuple[int, int] | None:
-    """Changes when anyone writes to the database: this connection's count of changed rows
-    and SQLite's data_version (which counts the other connections' commits)."""
-    try:
-        return db.connection().total_changes, db.execute_sql("PRAGMA data_version").fetchone()[0]
-    except Exception:  # noqa: BLE001 - no mark: the quit backup is made
-        return None
-
-
 def backup_at_quit() -> Path | None:
     """The backup made on quit; for a big database (above BACKGROUND_ABOVE) not when this
     session's start-up backup holds what is in it (nobody wrote since that began): at
     400 MB that saves 3 s on quit."""
     for thread in _running:
         thread.join()  # a start-up backup still copying: let it finish, then compare
-    mark = _write_mark()
-    if _backed_up_at and mark is not None and _backed_up_at[0] == mark:
-        try:
-            if Path(db.database).stat().st_size > BACKGROUND_ABOVE:
-                return None
-        except (OSError, TypeError):
-            pass
+    mark = backup.write_mark()
+    unchanged = bool(_backed_up_at) and mark is not None and _backed_up_at[0] == mark
+    if unchanged and backup.database_bytes() > BACKGROUND_ABOVE:
+        return None
     return automatic_backup(only_if_due=False)
 
 

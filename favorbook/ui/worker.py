@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from favorbook.db.models import db
 from favorbook.errors import FavorbookError
+from favorbook.services import session
 
 
 class Cancelled(FavorbookError):
@@ -41,12 +41,9 @@ class _Runner(QObject):
     def run(self) -> None:
         result, error = None, None
         try:
-            result = self.job(self.progress)
+            result = session.on_worker_thread(self.job, self.progress)
         except Exception as exc:  # handed to the UI thread, which reports it
             error = exc
-        finally:
-            if not db.is_closed():
-                db.close()  # this thread's connection
         self.finished.emit(result, error)
         # Leave the thread's event loop from inside it: the UI thread may be blocked
         # in wait() (closing the window), and could not deliver a quit() then.

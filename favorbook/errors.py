@@ -36,7 +36,8 @@ class NotFoundError(FavorbookError):
 
 
 class DatabaseProblem(FavorbookError):
-    """The database file cannot be used as it is."""
+    """The database could not do what was asked: the file cannot be used as it is, or
+    SQLite refused the operation (the subclasses say which)."""
 
 
 class NewerDatabaseError(DatabaseProblem):
@@ -48,7 +49,12 @@ class NotAFavorbookDatabase(DatabaseProblem):
 
 
 class DamagedDatabaseError(DatabaseProblem):
-    pass
+    """SQLite found the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB): restore a backup."""
+
+
+class ChangeRefused(DatabaseProblem):
+    """SQLite refused a change (a constraint failed): nothing was changed, and the file is
+    not damaged."""
 
 
 class DatabaseLockedError(DatabaseProblem):

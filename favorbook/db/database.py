@@ -15,6 +15,7 @@ from playhouse.migrations import Runner
 
 from favorbook.db.models import db
 from favorbook.errors import (
+    ChangeRefused,
     DamagedDatabaseError,
     DatabaseLockedError,
     DatabaseProblem,
@@ -71,6 +72,57 @@ def looks_encrypted(path: str | os.PathLike[str]) -> bool:
         and head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC
         and head[21:24] != b"\x40\x20\x20"
     )
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html) that favorbook tells apart.
+# An extended code (SQLITE_CONSTRAINT_FOREIGNKEY, SQLITE_CORRUPT_INDEX, ...) carries its
+# primary code in its low 8 bits.
+SQLITE_PERM = 3
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_CONSTRAINT = 19
+SQLITE_NOTADB = 26
+DAMAGE_CODES = frozenset({SQLITE_CORRUPT, SQLITE_NOTADB})
+"""The only codes that mean the file itself is damaged: SQLite found its pages or its
+header not as SQLite writes them. Every other error (a constraint, a lock, a full disk, an
+I/O error) leaves the file as it was and is never reported as damage."""
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code behind ``exc`` (sqlite3's or SQLCipher's error, or
+    peewee's wrapper of one), or None when the error does not carry one."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF
+        current = getattr(current, "orig", None) or current.__cause__
+    return None
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True only for SQLite's own corruption errors (SQLITE_CORRUPT, SQLITE_NOTADB and
+    their extended codes); by their text when the error carries no code."""
+    code = sqlite_code(exc)
+    if code is not None:
+        return code in DAMAGE_CODES
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def _locked(exc: BaseException) -> bool:
+    code = sqlite_code(exc)
+    if code is not None:
+        return code in (SQLITE_BUSY, SQLITE_LOCKED)
+    text = str(exc)
+    return "locked" in text or "busy" in text
 
 
 def db_errors() -> tuple[type[BaseException], ...]:
@@ -155,19 +207,21 @@ def _inspect(path: Path, passphrase: str | None = None) -> tuple[int, int, bool]
             conn.close()
     except db_errors() as exc:
         text = str(exc)
-        if "locked" in text or "busy" in text:
+        if _locked(exc):
             raise DatabaseLockedError(
                 f"The database {path} is locked by another program. "
                 "Close the other favorbook window or wait, then try again."
             ) from exc
-        if "not a database" in text or "encrypted" in text:
+        if sqlite_code(exc) == SQLITE_NOTADB or "not a database" in text or "encrypted" in text:
             raise NotAFavorbookDatabase(
                 f"{path} is not a favorbook database (it is not an SQLite file, "
                 "or it is damaged or encrypted). Choose another data folder or restore a backup."
             ) from exc
-        raise DamagedDatabaseError(
-            f"The database {path} cannot be read: {text}. Restore a backup."
-        ) from exc
+        if is_damage(exc):
+            raise DamagedDatabaseError(
+                f"The database {path} cannot be read: {text}. Restore a backup."
+            ) from exc
+        raise explain(exc, path) from exc
     return app_id, version, has_tables
 
 
@@ -205,7 +259,12 @@ def guard(path: Path, passphrase: str | None = None) -> None:
 
 
 def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
-    """A user-facing DatabaseProblem for an SQLite error (sqlite3's or peewee's wrapper)."""
+    """A user-facing DatabaseProblem for an SQLite error (sqlite3's or peewee's wrapper).
+
+    Only SQLite's corruption codes (``is_damage``) say the database is damaged and send
+    the user to a backup; a refused change (a constraint), a lock, a full disk or any
+    other error says what failed, and that nothing was changed.
+    """
     path = path or db.database
     text = str(exc)
     # On some errors (disk full, ...) SQLite rolls the transaction back itself; the ROLLBACK
@@ -215,21 +274,41 @@ def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
     ):
         exc = exc.__context__
         text = str(exc)
-    if "locked" in text or "busy" in text:
+    code = sqlite_code(exc)
+    if _locked(exc):
         return DatabaseLockedError(
             f"The database {path} is locked by another program. "
             "Close the other favorbook window or wait a moment, then try again."
         )
-    if "unable to open" in text or "readonly" in text or "read-only" in text:
+    if code in (SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM) or (
+        code is None and ("unable to open" in text or "readonly" in text or "read-only" in text)
+    ):
         return DatabaseProblem(
             f"favorbook cannot write to {path} ({text}). Check that the folder exists and "
             "that you may write to it, or choose another one with --data-dir."
         )
-    if "disk is full" in text or "database or disk is full" in text:
+    if code == SQLITE_FULL or (code is None and "disk is full" in text):
         return DatabaseProblem(
             f"The disk holding {path} is full; nothing was saved. Free some space and try again."
         )
-    return DamagedDatabaseError(f"The database {path} cannot be used ({text}). Restore a backup.")
+    if is_damage(exc):
+        return DamagedDatabaseError(
+            f"The database {path} cannot be used ({text}). Restore a backup."
+        )
+    if code == SQLITE_CONSTRAINT:
+        return ChangeRefused(
+            f"The database refused this change ({text}), so nothing was changed. "
+            "The database itself is not damaged."
+        )
+    if code == SQLITE_IOERR:
+        return DatabaseProblem(
+            f"favorbook could not read or write {path} ({text}); nothing was saved. "
+            "Check the disk, then try again."
+        )
+    return DatabaseProblem(
+        f"The database could not do this ({text}), so nothing was changed. "
+        "The database itself is not damaged."
+    )
 
 
 def make_private(path: Path) -> None:
@@ -337,6 +416,8 @@ def check_database(path: Path, passphrase: str | None = None) -> list[str]:
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
         ]
     except db_errors() as exc:
+        if not is_damage(exc):
+            raise explain(exc, path) from exc
         problems = [f"{path} is damaged: {exc}"]
     finally:
         conn.close()

@@ -260,7 +260,9 @@ def verify(path: str | os.PathLike[str], passphrase: str | None = None) -> None:
     except WrongPassphrase as exc:
         raise BackupRefused(str(exc)) from exc
     except database.db_errors() as exc:
-        raise BackupRefused(f"{path} is damaged and cannot be restored ({exc}).") from exc
+        if database.is_damage(exc):
+            raise BackupRefused(f"{path} is damaged and cannot be restored ({exc}).") from exc
+        raise BackupRefused(f"{path} cannot be read ({exc}); it was not restored.") from exc
     if problems:
         raise BackupRefused(f"{path} is damaged and cannot be restored ({problems[0]}).")
 

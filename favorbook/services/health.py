@@ -22,7 +22,9 @@ from favorbook.services import backup
 def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> list[str]:
     """Problems PRAGMA quick_check finds in the file (empty when healthy or absent).
 
-    Read-only: the file is not changed. A file that is not SQLite at all is a problem too.
+    Read-only: the file is not changed. A file that is not SQLite at all is a problem too;
+    an error that is not SQLite's own corruption error (locked, no permission, a disk
+    error) is not damage, and opening the database reports it.
     An encrypted database is checked with ``passphrase``; without one it cannot be
     read yet, which is not damage (opening it asks for the passphrase and checks it);
     a wrong passphrase raises WrongPassphrase.
@@ -41,10 +43,11 @@ def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> 
         finally:
             conn.close()
     except database.db_errors() as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return []  # another favorbook is using it: not damage
-        return [f"{path} cannot be read: {text}"]
+        if not database.is_damage(exc):
+            # Locked by another favorbook, unreadable for this user, a disk error: not
+            # damage. Opening the database says what it is.
+            return []
+        return [f"{path} cannot be read: {exc}"]
 
 
 FULL_CHECK_LIMIT = 64 * 1024 * 1024
@@ -94,10 +97,9 @@ def light_check(path: str | os.PathLike[str], passphrase: str | None = None) -> 
         finally:
             conn.close()
     except database.db_errors() as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return []
-        return [f"{path} cannot be read: {text}"]
+        if not database.is_damage(exc):
+            return []  # not damage, as in quick_check
+        return [f"{path} cannot be read: {exc}"]
     return []
 
 

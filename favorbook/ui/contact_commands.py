@@ -7,6 +7,8 @@ from PySide6.QtGui import QUndoCommand
 
 from favorbook.services import contacts, trash
 from favorbook.ui.bus import Bus
+from favorbook.ui.record_list import undo_hint
+from favorbook.ui.undo import BusCommand
 
 
 def tr(text: str) -> str:
@@ -45,30 +47,53 @@ class ArchiveContacts(QUndoCommand):
             self.bus.open_contact.emit(self.ids[0])
 
 
-class DeleteContacts(QUndoCommand):
-    """Delete contacts with everything that belongs to them; undo puts it all back."""
+class DeleteContacts(BusCommand):
+    """Delete contacts with everything that belongs to them; undo puts it all back.
+
+    Both ways are one transaction for all the contacts: all of them or none. An undo
+    that fails keeps the snapshots and leaves the command done (the contacts are still
+    deleted), so the next Ctrl+Z tries again and Redo has nothing to delete twice.
+    """
 
     def __init__(self, bus: Bus, contact_ids: list[int]) -> None:
         self.ids = list(contact_ids)
-        self.bus = bus
         self.snapshots: list[trash.Snapshot] = []
-        super().__init__(tr("Delete %1").replace("%1", _names(self.ids)))
+        super().__init__(bus, tr("Delete %1").replace("%1", _names(self.ids)))
 
-    def redo(self) -> None:
-        self.snapshots = [trash.delete_contact(i) for i in self.ids]
-        self.bus.changed.emit()
+    def do(self) -> None:
+        def delete() -> None:
+            self.snapshots = trash.delete_contacts(self.ids)
+
+        self._run(delete, None)  # the window says what was deleted and how to undo it
 
     def undo(self) -> None:
-        back = {snap.contact_id: trash.restore(snap) for snap in reversed(self.snapshots)}
+        back: dict[int, int] = {}
+
+        def restore() -> None:
+            back.update(trash.restore_contacts(self.snapshots))
+
+        if not self._undo_run(restore, None):
+            return
         if any(old != new for old, new in back.items()):
             # A new contact took the freed id: it came back as a new one, and older steps
             # naming the old id would now change the new contact. Drop them (after this one).
             self.ids = [back.get(i, i) for i in self.ids]
             QTimer.singleShot(0, self.bus.undo_stack.clear)
         self.snapshots = []
-        self.bus.changed.emit()
         self.bus.open_contact.emit(self.ids[0])  # show what came back
-        self.bus.message.emit(tr("%1 is back").replace("%1", _names(self.ids)))
+        back_text = tr("%1 is back") if len(self.ids) == 1 else tr("%1 are back")
+        self.bus.message.emit(back_text.replace("%1", _names(self.ids)))
+
+    def failed_message(self, reason: str, undoing: bool) -> str:
+        if not undoing:
+            return super().failed_message(reason, undoing)
+        if len(self.snapshots) == 1:
+            name = self.snapshots[0].name
+            text = tr("Could not bring back %1: %2 %1 is still deleted; %3 tries again.")
+        else:
+            name = tr("%1 contacts").replace("%1", str(len(self.snapshots)))
+            text = tr("Could not bring back %1: %2 They are still deleted; %3 tries again.")
+        return text.replace("%1", name).replace("%3", undo_hint()).replace("%2", reason)
 
 
 class EditContact(QUndoCommand):

@@ -10,14 +10,18 @@ is stored now.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QUndoCommand
 
-from favorbook.errors import FavorbookError
+from favorbook.errors import NotFoundError, ValidationError
 from favorbook.services import conversations, favors, followups
+from favorbook.services.session import describe_error
 from favorbook.ui.record_list import first_line, undo_hint
+
+log = logging.getLogger(__name__)
 
 
 def tr(text: str) -> str:
@@ -25,23 +29,82 @@ def tr(text: str) -> str:
 
 
 class BusCommand(QUndoCommand):
-    """A command that reports through the bus and never lets a service error escape."""
+    """A command that reports through the bus and never lets a service error escape.
+
+    Each step is one service call, one transaction: a step that fails changed nothing,
+    and the stack is kept in step with the data. When the record is gone or changed
+    elsewhere (NotFoundError, ValidationError) the command is dropped. Any other failure
+    (the database refused the change or was locked, a bug) says what failed and keeps
+    what the step needs: a failed undo moves the stack forward again without running
+    ``redo`` (the data is still as the command left it), so Undo offers the same step
+    again and Redo never runs a step that was already done; a failed redo is dropped
+    (the data is as before it, which loses nothing).
+    """
 
     def __init__(self, bus, text: str) -> None:
         super().__init__(text)
         self.bus = bus
+        self._skip_redo = False
 
-    def _run(self, call: Callable[[], None], message: str) -> None:
+    def _run(self, call: Callable[[], None], message: str | None, *, undoing: bool = False) -> bool:
+        """Run one step, then say ``message`` (if any); True when it was done."""
         try:
             call()
-        except FavorbookError as exc:
+        except (NotFoundError, ValidationError) as exc:
             # The record changed under us (deleted or changed elsewhere): drop the command.
             self.setObsolete(True)
             text = getattr(exc, "message", None) or str(exc)  # without the form field name
             self.bus.message.emit(text[:1].upper() + text[1:])
+            done = False
+        except Exception as exc:
+            log.warning("%s failed", "Undo" if undoing else "Redo", exc_info=True)
+            self.bus.message.emit(self.failed_message(describe_error(exc), undoing))
+            if undoing:
+                self._forward_again()
+            else:
+                self.setObsolete(True)
+            done = False
         else:
-            self.bus.message.emit(message)
+            if message:
+                self.bus.message.emit(message)
+            done = True
         self.bus.changed.emit()
+        return done
+
+    def _undo_run(self, call: Callable[[], None], message: str | None) -> bool:
+        return self._run(call, message, undoing=True)
+
+    def failed_message(self, reason: str, undoing: bool) -> str:
+        """What the status bar says when a step failed for ``reason``."""
+        if undoing:
+            text = tr("Could not undo “%1”: %2 %3 tries again.").replace("%3", undo_hint())
+        else:
+            text = tr("Could not redo “%1”: %2")
+        return text.replace("%1", self.text()).replace("%2", reason)  # %3 went in first
+
+    def _forward_again(self) -> None:
+        """After a failed undo: put the stack back on this command as done, once the stack
+        has finished stepping back, so its state says what the data says."""
+        self._skip_redo = True
+        stack = self.bus.undo_stack
+
+        def forward() -> None:
+            index = stack.index()
+            if index < stack.count() and stack.command(index) is self:
+                stack.redo()  # skips the step: the data is still as redo left it
+            self._skip_redo = False
+
+        QTimer.singleShot(0, stack, forward)
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self.do()
+
+    def do(self) -> None:
+        """The step ``redo`` runs (through ``_run``)."""
+        raise NotImplementedError
 
 
 class DeleteFavorCommand(BusCommand):
@@ -51,7 +114,7 @@ class DeleteFavorCommand(BusCommand):
         self.favor_id = favor_id
         self.snapshot: favors.FavorSnapshot | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         def delete() -> None:
             self.snapshot = favors.favor_snapshot(self.favor_id)
             favors.delete_favor(self.favor_id)
@@ -63,7 +126,7 @@ class DeleteFavorCommand(BusCommand):
             assert self.snapshot is not None
             self.favor_id = favors.restore_favor(self.snapshot)
 
-        self._run(restore, tr("Favor restored"))
+        self._undo_run(restore, tr("Favor restored"))
 
 
 class DeleteConversationCommand(BusCommand):
@@ -73,7 +136,7 @@ class DeleteConversationCommand(BusCommand):
         self.conversation_id = conversation_id
         self.snapshot: conversations.ConversationSnapshot | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         def delete() -> None:
             self.snapshot = conversations.conversation_snapshot(self.conversation_id)
             conversations.delete_conversation(self.conversation_id)
@@ -85,7 +148,7 @@ class DeleteConversationCommand(BusCommand):
             assert self.snapshot is not None
             self.conversation_id = conversations.restore_conversation(self.snapshot)
 
-        self._run(restore, tr("Conversation restored"))
+        self._undo_run(restore, tr("Conversation restored"))
 
 
 class CompleteFollowUpCommand(BusCommand):
@@ -97,7 +160,7 @@ class CompleteFollowUpCommand(BusCommand):
         self.followup_id = followup_id
         self.done = done
 
-    def redo(self) -> None:
+    def do(self) -> None:
         message = (
             tr("Follow-up done — %1 to undo") if self.done else tr("Follow-up open again")
         ).replace("%1", undo_hint())
@@ -105,7 +168,7 @@ class CompleteFollowUpCommand(BusCommand):
 
     def undo(self) -> None:
         message = tr("Follow-up open again") if self.done else tr("Follow-up done")
-        self._run(lambda: followups.complete(self.followup_id, not self.done), message)
+        self._undo_run(lambda: followups.complete(self.followup_id, not self.done), message)
 
 
 class RescheduleFollowUpCommand(BusCommand):
@@ -117,7 +180,7 @@ class RescheduleFollowUpCommand(BusCommand):
         self.old_due = old_due
         self.new_due = new_due
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self._run(
             lambda: followups.reschedule(self.followup_id, self.new_due),
             tr("Follow-up moved to %1 — %2 to undo")
@@ -126,7 +189,7 @@ class RescheduleFollowUpCommand(BusCommand):
         )
 
     def undo(self) -> None:
-        self._run(
+        self._undo_run(
             lambda: followups.reschedule(self.followup_id, self.old_due),
             tr("Follow-up back on %1").replace("%1", self.old_due.isoformat()),
         )
@@ -140,14 +203,14 @@ class SettleIouCommand(BusCommand):
         self.iou_id = iou_id
         self.by_favor_id = by_favor_id
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self._run(
             lambda: favors.settle_iou(self.iou_id, self.by_favor_id),
             tr("IOU settled — %1 to undo").replace("%1", undo_hint()),
         )
 
     def undo(self) -> None:
-        self._run(lambda: favors.unsettle(self.iou_id, self.by_favor_id), tr("IOU open again"))
+        self._undo_run(lambda: favors.unsettle(self.iou_id, self.by_favor_id), tr("IOU open again"))
 
 
 class WriteOffIouCommand(BusCommand):
@@ -158,7 +221,7 @@ class WriteOffIouCommand(BusCommand):
         self.iou_id = iou_id
         self.day: dt.date | None = None  # today on the first run, then the day undone
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self._run(
             lambda: favors.write_off(self.iou_id, self.day),
             tr("IOU written off — %1 to undo").replace("%1", undo_hint()),
@@ -168,7 +231,7 @@ class WriteOffIouCommand(BusCommand):
         def reopen() -> None:
             self.day = favors.undo_write_off(self.iou_id)
 
-        self._run(reopen, tr("IOU open again"))
+        self._undo_run(reopen, tr("IOU open again"))
 
 
 class AcknowledgeFavorCommand(BusCommand):
@@ -180,14 +243,14 @@ class AcknowledgeFavorCommand(BusCommand):
         )
         self.favor_id = favor_id
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self._run(
             lambda: favors.set_acknowledged(self.favor_id, True),
             tr("Favor marked acknowledged — %1 to undo").replace("%1", undo_hint()),
         )
 
     def undo(self) -> None:
-        self._run(
+        self._undo_run(
             lambda: favors.set_acknowledged(self.favor_id, False),
             tr("Favor no longer marked acknowledged"),
         )

@@ -684,7 +684,10 @@ def _too_long(contact: ContactInput) -> str:
 def _email(text: str) -> str | None:
     from email_validator import EmailNotValidError, validate_email
 
-    text = text.strip().strip("<>").removeprefix("mailto:")
+    from favorbook.services._common import visible
+
+    # Without invisible characters, as contacts.validated would store it.
+    text = visible(text).strip().strip("<>").removeprefix("mailto:")
     if not text or len(text) > 320 or "@" not in text:
         return None
     try:

@@ -201,6 +201,7 @@ def _checked(
     from email_validator import EmailNotValidError
 
     from favorbook.services import contacts
+    from favorbook.services._common import visible
 
     checker = emails_checker or _EmailChecker()
 
@@ -212,8 +213,9 @@ def _checked(
     emails, phones = [], []
     for item in data.emails:
         try:
-            value = checker.normalized(item.value.strip())
-            emails.append(Labeled(value, item.label[:50]))
+            # As contacts.validated cleans them (invisible characters out), then checked.
+            value = checker.normalized(visible(item.value).strip())
+            emails.append(Labeled(value, visible(item.label).strip()[:50]))
         except EmailNotValidError:
             unread.append(f"{item.label or 'email'}: {item.value}")
             warnings.append(
@@ -221,7 +223,10 @@ def _checked(
             )
     for item in data.phones:
         try:
-            phones.append(Labeled(contacts.normalize_phone(item.value, region), item.label[:50]))
+            value, remark = contacts.phone_value(item.value, region)
+            phones.append(Labeled(value, visible(item.label).strip()[:50]))
+            if remark:
+                warnings.append(f"{record.position}: {remark}")
         except ValidationError:
             unread.append(f"{item.label or 'phone'}: {item.value}")
             warnings.append(

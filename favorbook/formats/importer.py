@@ -497,6 +497,7 @@ def plan_import(
         if progress is not None and index and index % PROGRESS_EVERY == 0:
             progress(index, total)
         data, warnings, reason = _checked(record, region, emails)
+        warnings = [*record.warnings, *warnings]  # what the reader did, then the checks
         if data is None:
             plan.items.append(PlanItem(index, record, UNREADABLE, reason=reason, warnings=warnings))
             continue
@@ -884,6 +885,7 @@ def apply_import(
 
     choices = choices or {}
     report = ImportReport(plan.parsed.path, plan.parsed.format)
+    report.warnings.extend({"position": "file", "message": m} for m in plan.parsed.warnings)
     total = len(plan.items)
     report_progress = progress or (lambda done, total: None)
     touched: list[int] = []

@@ -285,3 +285,12 @@ def test_bad_phones_are_refused(db, phone):
             contacts.ContactInput(first_name="A", phones=[contacts.Labeled(phone)])
         )
     assert caught.value.field.startswith("phones")
+
+
+def test_a_local_number_kept_as_typed_is_found_written_either_way(db):
+    saved = _roundtrip(
+        contacts.ContactInput(first_name="A", phones=[contacts.Labeled("(555) 0199")])
+    )
+    assert saved.phones[0].value == "(555) 0199"
+    assert saved.id in search.search_ids("555 0199")
+    assert saved.id in search.search_ids("5550199")

@@ -8,8 +8,12 @@ before calling ``read_csv(path, mapping)``.
 Every row becomes a ``ParsedRecord`` whose contact passes favorbook's own
 validation: an email or phone number that is not valid, or a birthday that is
 not a date, is not dropped but kept in the record's note (``"Work Phone:
-call me (not a phone number)"``). A row without a name or organisation is
-skipped with its reason. Nothing in a file makes this module raise anything but
+call me (not a phone number)"``), and the record's ``warnings`` say so. A
+column favorbook has no field for (Custom 1, Department, Spouse...) is kept in
+the note as ``"Column: value"``; the file's ``warnings`` name those columns, and
+those left out (repeating others, or set to ignore). A row whose name is its
+company is an organisation. A row without a name or organisation is skipped
+with its reason. Nothing in a file makes this module raise anything but
 ``NotAContactFile``.
 
 Cells written by favorbook's own export that start with an apostrophe before

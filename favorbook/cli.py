@@ -351,7 +351,8 @@ def _search(args, data_dir) -> int:
     if not hits:
         print("No contacts match.", file=sys.stderr)
     for hit in hits:
-        company = f" — {hit.company}" if hit.company else ""
+        # An organisation's own entry is named by its company already.
+        company = f" — {hit.company}" if hit.company and hit.company != hit.name else ""
         print(f"{hit.id:>6}  {hit.name}{company} ({hit.kind})")
     return EXIT_OK
 

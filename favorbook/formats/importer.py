@@ -215,7 +215,10 @@ def _checked(
 
     data = record.contact
     if data is None:
-        return None, [], record.problem or f"{record.position}: cannot be read"
+        problem = record.problem or "cannot be read"
+        if not problem.startswith(f"{record.position}:"):  # CSV rows say what, not where
+            problem = f"{record.position}: {problem}"
+        return None, [], problem
     warnings: list[str] = []
     unread: list[str] = []
     emails, phones = [], []

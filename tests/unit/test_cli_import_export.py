@@ -119,3 +119,18 @@ def test_export_ics_says_include_private_changes_nothing(db, tmp_path, make_cont
     out = tmp_path / "dates.ics"
     assert main(["export", "--format", "ics", "--out", str(out), "--include-private"]) == 0
     assert "holds no notes" in capsys.readouterr().err
+
+
+def test_a_skipped_csv_row_is_named_by_its_line(db, tmp_path, capsys):
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,E-mail Address\nAnn,ann@example.com\n,only@example.com\n")
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped line 3: no name or organisation (only@example.com)" in out
+
+
+def test_search_names_an_organisation_once(db, capsys):
+    contacts.create_contact(contacts.ContactInput(organization="Acme Widgets"))
+    assert main(["search", "acme"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.count("Acme Widgets") == 1

@@ -380,8 +380,16 @@ class ImportPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.model.dataChanged.connect(self._update_button)
 
+        # What the reader says about the whole file (columns kept in the note or left out).
+        self.file_notes = QLabel("\n".join(plan.parsed.warnings))
+        self.file_notes.setObjectName("importFileNotes")
+        self.file_notes.setWordWrap(True)
+        self.file_notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_notes.setVisible(bool(plan.parsed.warnings))
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts_label)
+        layout.addWidget(self.file_notes)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(hint)

@@ -392,3 +392,25 @@ def test_a_possible_duplicate_is_asked_about_and_added_unless_merged(
     preview.import_button.click()
     _report(window, qtbot).accept()
     assert [n for _i, n in contacts.all_names()] == ["Bruno Gupta", "Bruno Gupta"]
+
+
+def test_a_column_without_a_field_is_kept_in_the_note_and_named_before_import(
+    window, qtbot, tmp_path, messages
+):
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Company,Custom 1,Initials\nAnn Lee,Acme,golf on Fridays,AL\n", "utf-8")
+    run = window.data_actions.importer
+    run.start([str(path)])
+    dialog = run.mapping_dialog
+    assert dialog.mapping()["Custom 1"] == "note"  # kept unless the user says otherwise
+    dialog.ok_button.click()
+    preview = _preview(window, qtbot)
+    notes = preview.findChild(type(preview.counts_label), "importFileNotes")
+    assert notes.isVisibleTo(preview)
+    assert "Custom 1" in notes.text() and "Initials" in notes.text()
+    preview.import_button.click()
+    report = _report(window, qtbot)
+    assert "Custom 1" in report.text.toPlainText()
+    report.accept()
+    ann = dict((n, i) for i, n in contacts.all_names())["Ann Lee"]
+    assert [n.body for n in contacts.get_contact(ann).notes] == ["Custom 1: golf on Fridays"]

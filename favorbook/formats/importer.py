@@ -381,10 +381,10 @@ class _Existing:
             self.by_email.setdefault(value.lower(), cid)
             self.emails_of.setdefault(cid, set()).add(value.lower())
         self.by_phone: dict[str, int] = {}
-        self.phones_of: dict[int, set[str]] = {}
+        self.with_phone: set[int] = set()  # whether, not which: a name match needs no more
         for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_phone"):
             self.by_phone.setdefault(value, cid)
-            self.phones_of.setdefault(cid, set()).add(value)
+            self.with_phone.add(cid)
         self.name_ids = list(self.rows)
         self.names = [self.rows[i]["display_name"] for i in self.name_ids]
         self.fuzzy: _NameIndex | None = None
@@ -410,14 +410,14 @@ class _Existing:
             return None, "", False
         if self.fuzzy is None:
             self.fuzzy = _NameIndex(self.names)
-        my_phones = {p.value for p in data.phones}
+        my_phones = bool(data.phones)
         possible = None
         for i in self.fuzzy.close_to(name):
             cid = self.name_ids[i]
             # No email or phone was shared (those matched above); if both sides have an
             # email, or both a phone, they say two people: a name alone cannot merge them,
             # not even with the same organisation (two Bruno Guptas at one company).
-            if (mine and self.emails_of.get(cid)) or (my_phones and self.phones_of.get(cid)):
+            if (mine and self.emails_of.get(cid)) or (my_phones and cid in self.with_phone):
                 possible = cid if possible is None else possible
                 continue
             return cid, "name", False

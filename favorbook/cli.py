@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         "query",
         metavar="QUERY",
         nargs="*",
-        help='words, "phrases", field:term filters (tag:golf, org:acme)',
+        help='words, "phrases", field:term filters (tag:golf, org:acme); '
+        "nothing (or '') lists contacts",
     )
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument(
@@ -141,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--include-private",
         action="store_true",
-        help="also write private notes (vCard NOTE); left out by default",
+        help="also write private notes (vCard NOTE, CSV Notes); left out by default",
     )
 
     backup = sub.add_parser(
@@ -234,9 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if args.command == "search":
         # Whatever the user types is a search, even words that look like options (-x).
+        # Nothing typed (or only spaces) is a search too: it lists contacts, up to --limit.
         args.query = " ".join([*args.query, *extra])
-        if not args.query:
-            parser.error("search needs a QUERY")
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     data_dir = getattr(args, "data_dir", None)
@@ -351,7 +351,8 @@ def _search(args, data_dir) -> int:
     if not hits:
         print("No contacts match.", file=sys.stderr)
     for hit in hits:
-        company = f" — {hit.company}" if hit.company else ""
+        # An organisation's own entry is named by its company already.
+        company = f" — {hit.company}" if hit.company and hit.company != hit.name else ""
         print(f"{hit.id:>6}  {hit.name}{company} ({hit.kind})")
     return EXIT_OK
 
@@ -486,12 +487,22 @@ def _export(args, data_dir) -> int:
         print(f"Wrote {n} contacts to {args.out} (vCard {args.vcard_version}).")
         return EXIT_OK
     if args.format == "csv":
-        from favorbook.formats.csv_export import write_contacts as writer
-    else:
-        from favorbook.formats.ics import write_calendar as writer
-    result = writer(args.out)
-    count = f"{result} " if isinstance(result, int) else ""
-    print(f"Wrote {count}{'contacts' if args.format == 'csv' else 'dates'} to {args.out}.")
+        from favorbook.formats.csv_export import write_contacts
+
+        n = write_contacts(args.out, include_private=args.include_private)
+        private = " (with private notes)" if args.include_private else ""
+        print(f"Wrote {n} contacts{private} to {args.out}.")
+        return EXIT_OK
+    from favorbook.formats.ics import write_calendar
+
+    if args.include_private:
+        # Said, not silently dropped: a calendar file carries follow-ups and dates, no notes.
+        print(
+            "favorbook: --include-private changes nothing in an .ics file: it holds no notes.",
+            file=sys.stderr,
+        )
+    n = write_calendar(args.out)
+    print(f"Wrote {n} dates to {args.out}.")
     return EXIT_OK
 
 

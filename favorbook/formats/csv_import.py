@@ -8,8 +8,12 @@ before calling ``read_csv(path, mapping)``.
 Every row becomes a ``ParsedRecord`` whose contact passes favorbook's own
 validation: an email or phone number that is not valid, or a birthday that is
 not a date, is not dropped but kept in the record's note (``"Work Phone:
-call me (not a phone number)"``). A row without a name or organisation is
-skipped with its reason. Nothing in a file makes this module raise anything but
+call me (not a phone number)"``), and the record's ``warnings`` say so. A
+column favorbook has no field for (Custom 1, Department, Spouse...) is kept in
+the note as ``"Column: value"``; the file's ``warnings`` name those columns, and
+those left out (repeating others, or set to ignore). A row whose name is its
+company is an organisation. A row without a name or organisation is skipped
+with its reason. Nothing in a file makes this module raise anything but
 ``NotAContactFile``.
 
 Cells written by favorbook's own export that start with an apostrophe before
@@ -38,6 +42,7 @@ COLUMN_TARGETS: dict[str, str] = {
     "ignore": "(ignore)",
     "full_name": "Full name",
     "first_name": "First name",
+    "middle_name": "Middle name",
     "last_name": "Last name",
     "organization": "Organisation",
     "title": "Job title",
@@ -66,6 +71,14 @@ COLUMN_TARGETS: dict[str, str] = {
 _INTERNAL_TARGETS = {"connected_on"}
 _ADDRESS_PARTS = ("street", "city", "region", "postcode", "country")
 _NAME_TARGETS = {"full_name", "first_name", "last_name", "organization", "emails", "phones"}
+# Values contact programs write for "nothing" in columns favorbook keeps in the note.
+_EMPTY_DATES = {"0/0/00", "0/0/0000", "00.00.0000", "1/1/1601"}
+_DEFAULTS = {
+    "sensitivity": {"normal"},
+    "priority": {"normal"},
+    "private": {"false"},
+    "gender": {"unspecified"},
+}
 _ESCAPED = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL = 1_000_000  # anything longer is not a contact field
 
@@ -205,7 +218,10 @@ _FIRST = {"first name", "firstname", "first", "given name", "givenname", "given"
 _FIRST |= {"vorname", "prénom", "prenom", "nombre"}
 _LAST = {"last name", "lastname", "last", "family name", "familyname", "surname", "family"}
 _LAST |= {"nachname", "nom", "apellido", "apellidos"}
-_IGNORED = {"middle name", "additional name", "middle", "nickname", "name prefix", "name suffix"}
+_MIDDLE = {"middle name", "additional name", "middle", "second name"}
+# Columns that only repeat what other columns hold (the name, the email, the address
+# parts): left out, and named in the import report when they hold anything.
+_REPEATS = {"initials", "file as", "email display name"}
 _ORG = {"company", "company name", "organization", "organisation", "organization name"}
 _ORG |= {"organisation name", "org", "employer", "firma", "unternehmen", "empresa", "société"}
 _TITLE = {"job title", "jobtitle", "title", "position", "role", "job", "funktion", "cargo"}
@@ -252,15 +268,17 @@ def _guess(norm: str) -> str:
     if not norm:
         return "ignore"
     words = norm.split()
-    if "yomi" in words or "phonetic" in words or "formatted" in words:
-        return "ignore"
+    if "formatted" in words or norm in _REPEATS:
+        return "ignore"  # the address parts, the name or the email say the same
     if _EMAIL.search(norm) and "display" in words:
         return "ignore"
+    if "yomi" in words or "phonetic" in words:
+        return "note"  # how the name is read: favorbook has no field for it
     for names, target in (
         (_FULL, "full_name"),
         (_FIRST, "first_name"),
+        (_MIDDLE, "middle_name"),
         (_LAST, "last_name"),
-        (_IGNORED, "ignore"),
         (_ORG, "organization"),
         (_TITLE, "title"),
         (_TAGS, "tags"),
@@ -274,10 +292,13 @@ def _guess(norm: str) -> str:
     if words[0] in ("organization", "organisation", "company"):
         if words[-1] == "name":
             return "organization"
-        return "title" if words[-1] == "title" else "ignore"
+        if words[-1] in ("type", "label"):
+            return "ignore"
+        return "title" if words[-1] == "title" else "note"  # department, location...
     if words[-1] in ("type", "label") and len(words) > 1:
         stem_target = _guess(" ".join(words[:-1]))
         linked = {"emails", "phones", "links", *_ADDRESS_PARTS}
+        # The type of a value kept in the note ("Relation 1 - Type") goes beside it there.
         return "label" if stem_target in linked else "ignore"
     if words[-1] == "value" and len(words) > 1:
         return _guess(" ".join(words[:-1]))
@@ -296,11 +317,15 @@ def _guess(norm: str) -> str:
     ):
         if pattern.search(norm):
             return target
-    return "ignore"
+    # Anything else (Custom 1, Department, Spouse, Manager's Name...) is kept in the
+    # contact's note as "Column: value", never dropped unseen.
+    return "note"
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
-    """What each column most likely holds, from its name; "ignore" for the rest."""
+    """What each column most likely holds, from its name. Columns favorbook has no field
+    for are kept in the note ("note"); "ignore" only for a nameless column or one that
+    repeats others (a formatted address, an email's display name, initials)."""
     return {header: _guess(_norm(header)) for header in headers}
 
 
@@ -364,15 +389,16 @@ def _detect(headers: list[str]) -> tuple[str, dict[str, str]]:
         for h in headers:
             norm = _norm(h)
             if norm in ("occupation", "location", "subject", "short name", "maiden name"):
-                mapping[h] = "ignore"
+                mapping[h] = "note"
         return "csv-google", mapping
     outlook = {"business phone", "mobile phone", "job title", "categories"}
     if "email address" in norms and "first name" in norms and norms & outlook:
         for h in headers:
             norm = _norm(h)
-            # Outlook's Title is the salutation (Mr., Herr), not the job title.
+            # Outlook's Title is the salutation (Mr., Herr), not the job title: kept in the
+            # note with the department, account, office and who referred them.
             if norm in ("title", "account", "department", "office location", "referred by"):
-                mapping[h] = "ignore"
+                mapping[h] = "note"
         return "csv-outlook", mapping
     return "csv", mapping
 
@@ -499,7 +525,23 @@ def _columns(headers: list[str], mapping: dict[str, str]) -> list[_Column]:
     for column in columns:
         if column.target in ("emails", "phones", "links"):
             column.labels = [lab.index for lab in labels if lab.group == column.group]
+    # A value kept in the note takes the type column beside it ("Relation 1 - Type" for
+    # "Relation 1 - Value"): "Relation 1 - Value (Spouse): Maria".
+    types = {
+        _stem(_norm(h)): i
+        for i, h in enumerate(headers)
+        if mapping.get(h, "ignore") == "ignore" and _norm(h).split()[-1:] in (["type"], ["label"])
+    }
+    for column in columns:
+        if column.target == "note" and column.norm not in _NOTES:
+            stem = _stem(column.norm)
+            if stem in types and stem != column.norm:
+                column.labels = [types[stem]]
     return columns
+
+
+def _paired_types(columns: list[_Column]) -> set[int]:
+    return {i for c in columns if c.target == "note" for i in c.labels}
 
 
 # Several values in one cell: Google writes "a ::: b"; people write "a; b" or one a line.
@@ -525,6 +567,8 @@ class _RowReader:
         for column in columns:
             if column.target == "label":
                 self.address_label_columns.setdefault(column.group, []).append(column.index)
+        self.noted: dict[str, None] = {}
+        """Columns with no field of their own whose values went into a note, in order."""
 
     def read(self, line: int, cells: list[str]) -> ParsedRecord:
         position = f"line {line}"
@@ -533,8 +577,15 @@ class _RowReader:
             return cells[index].strip() if index < len(cells) else ""
 
         contact = ContactInput()
-        notes: list[str] = []
-        names: dict[str, list[str]] = {"full_name": [], "first_name": [], "last_name": []}
+        own_notes: list[str] = []
+        notes: list[str] = []  # "Column: value" of what has no field of its own
+        warnings: list[str] = []
+        names: dict[str, list[str]] = {
+            "full_name": [],
+            "first_name": [],
+            "middle_name": [],
+            "last_name": [],
+        }
         texts: dict[str, list[str]] = {"how_met": [], "needs": [], "goals": [], "offers": []}
         addresses: dict[str, Address] = {}
         birthday_parts: dict[str, str] = {}
@@ -559,7 +610,7 @@ class _RowReader:
                 else:
                     notes.append(f"{column.header}: {value}")
             elif target in ("emails", "phones", "links"):
-                self._values(column, value, cell, contact, notes)
+                self._values(column, value, cell, contact, notes, warnings, position)
             elif target in _ADDRESS_PARTS:
                 address = addresses.setdefault(column.group, Address())
                 old = getattr(address, target)
@@ -584,9 +635,17 @@ class _RowReader:
                 texts["how_met"].append(f"LinkedIn connection since {day or value}")
             elif target == "note":
                 if column.norm in _NOTES:
-                    notes.append(value)
+                    own_notes.append(value)  # the file's own notes come first
+                elif value.lower() in _DEFAULTS.get(column.norm, ()) or value in _EMPTY_DATES:
+                    continue  # Outlook's "Normal", "False", "0/0/00": nothing was said
                 else:
-                    notes.append(f"{column.header}: {value}")
+                    kind = next((cell(i) for i in column.labels if cell(i)), "")
+                    header = column.header
+                    if kind:  # "Relation 1 - Value" beside "Spouse": "Relation 1 (Spouse)"
+                        base = re.sub(r"(?i)[\s-]*value\s*$", "", header) or header
+                        header = f"{base} ({kind})"
+                    notes.append(f"{header}: {value}")
+                    self.noted.setdefault(column.header, None)
         if not anything:
             return ParsedRecord(position, problem="the row holds nothing favorbook can use")
         self._names(contact, names)
@@ -616,9 +675,10 @@ class _RowReader:
         problem = _too_long(contact)
         if problem:
             return ParsedRecord(position, problem=problem)
-        return ParsedRecord(position, contact=contact, note="\n".join(notes))
+        note = "\n".join(own_notes + notes)
+        return ParsedRecord(position, contact=contact, note=note, warnings=warnings)
 
-    def _values(self, column, value, cell, contact, notes) -> None:
+    def _values(self, column, value, cell, contact, notes, warnings, position) -> None:
         values = _split(value, _SPLIT[column.target])
         labels: list[str] = []
         for index in column.labels:
@@ -634,12 +694,20 @@ class _RowReader:
                     contact.emails.append(Labeled(email, label))
                 else:
                     notes.append(f"{column.header}: {item} (not an email address)")
+                    warnings.append(
+                        f"{position}: “{item}” ({column.header}) is not an email address; "
+                        "kept in the note"
+                    )
             elif column.target == "phones":
                 phone = _phone(item, self.region)
                 if phone:
                     contact.phones.append(Labeled(phone, label))
                 else:
                     notes.append(f"{column.header}: {item} (not a phone number)")
+                    warnings.append(
+                        f"{position}: “{item}” ({column.header}) is not a phone number; "
+                        "kept in the note"
+                    )
             else:
                 if self.format == "csv-linkedin":
                     label = label or "LinkedIn"
@@ -647,9 +715,17 @@ class _RowReader:
 
     @staticmethod
     def _names(contact: ContactInput, names: dict[str, list[str]]) -> None:
-        contact.first_name = " ".join(names["first_name"])
+        # The middle name goes with the first, as vCard's additional names do.
+        contact.first_name = " ".join(names["first_name"] + names["middle_name"])
         contact.last_name = " ".join(names["last_name"])
         full = names["full_name"][0] if names["full_name"] else ""
+        company = contact.organization.casefold()
+        if (
+            company
+            and full.casefold() == company
+            and not (names["first_name"] or names["last_name"])
+        ):
+            return  # a company's row: its name is the organisation, not a person's
         if full and not (contact.first_name or contact.last_name):
             if "," in full:
                 last, _, first = full.partition(",")
@@ -659,6 +735,11 @@ class _RowReader:
                 contact.first_name, contact.last_name = first, last
             else:
                 contact.first_name = full
+        person = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+        if company and person.casefold() == company:
+            # "Acer America" as the name and as the company (Outlook.com writes a
+            # company's name into First Name): an organisation, not a person so named.
+            contact.first_name = contact.last_name = ""
 
 
 _LIMITS = {"first_name": 200, "last_name": 200, "organization": 300, "title": 300}
@@ -684,7 +765,10 @@ def _too_long(contact: ContactInput) -> str:
 def _email(text: str) -> str | None:
     from email_validator import EmailNotValidError, validate_email
 
-    text = text.strip().strip("<>").removeprefix("mailto:")
+    from favorbook.services._common import visible
+
+    # Without invisible characters, as contacts.validated would store it.
+    text = visible(text).strip().strip("<>").removeprefix("mailto:")
     if not text or len(text) > 320 or "@" not in text:
         return None
     try:
@@ -755,6 +839,7 @@ def read_csv(
     """
     name = Path(path).name
     table = _table(decode(path), name)
+    given = mapping is not None
     if mapping is None:
         fmt, mapping = _detect(table.headers)
     else:
@@ -771,6 +856,8 @@ def read_csv(
     )
     reader = _RowReader(columns, day_first=day_first, region=_phone_region(), fmt=fmt)
     parsed = ParsedFile(str(path), fmt)
+    used = {c.index for c in columns} | _paired_types(columns)
+    left_out = [i for i in range(len(table.headers)) if i not in used]
     total = len(table.rows)
     if progress is not None:
         progress(0, total)
@@ -780,4 +867,17 @@ def read_csv(
         parsed.records.append(reader.read(line, cells))
     if progress is not None:
         progress(total, total)
+    if reader.noted:
+        parsed.warnings.append(
+            "kept in each contact's note, as favorbook has no field for them: "
+            + ", ".join(reader.noted)
+        )
+    unused = [
+        table.headers[i]
+        for i in left_out
+        if any(i < len(cells) and cells[i].strip() for _line, cells in table.rows)
+    ]
+    if unused:
+        why = "as chosen in the column mapping" if given else "they repeat other columns"
+        parsed.warnings.append(f"not imported ({why}): " + ", ".join(unused))
     return parsed

@@ -6,13 +6,19 @@
 
 Matching a record to a contact already in favorbook, in this order: the same UID
 (a favorbook export read back), the same email (case-insensitive), the same
-phone in E.164, then a fuzzy name (rapidfuzz token_sort_ratio >= 92) when the
-organisation is the same or the emails do not contradict. A matched record whose
-name, organisation, title or birthday differs from the contact is *conflicting*.
+phone in E.164, then a fuzzy name (rapidfuzz token_sort_ratio >= 92). A name
+alone never merges two people whose emails or phones say they are different:
+when both have an email (or both a phone) and none is shared, the record is a
+*possible duplicate* of that contact, for the user to decide in the preview
+(added as new unless told to update). So is a record that shares only a phone
+number with a contact of another name and another email (a switchboard, a
+family phone, a number given out again). A matched record whose name,
+organisation, title or birthday differs from the contact is *conflicting*.
 
-By default new records are added, matched ones update their contact (empty fields
-filled, new emails/phones/links/addresses/tags/notes added, nothing erased) and
-conflicting ones are skipped; ``choices`` overrides that per record.
+By default new records and possible duplicates are added, matched ones update
+their contact (empty fields filled, new emails/phones/links/addresses/tags/notes
+added, nothing erased) and conflicting ones are skipped; ``choices`` overrides
+that per record.
 
 New contacts are written in bulk (executemany) so that 10,000 cards take seconds.
 rapidfuzz is imported inside the functions to keep start-up fast.
@@ -34,6 +40,8 @@ from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import Address, ContactInput, Labeled, child_rows
 
 NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unreadable"
+POSSIBLE = "possible duplicate"
+"""A similar name, but emails or phones that differ: asked, never merged on its own."""
 ADD, UPDATE, SKIP = "add", "update", "skip"
 FUZZY_CUTOFF = 92
 _COMPARED = ("first_name", "last_name", "organization", "title", "birthday")
@@ -125,13 +133,13 @@ class PlanItem:
     index: int
     record: ParsedRecord
     status: str
-    """new, matched, conflicting, or unreadable."""
+    """new, matched, conflicting, possible duplicate, or unreadable."""
     contact: ContactInput | None = None
     """The record's contact, checked and normalised as favorbook stores it."""
     candidate_id: int | None = None
     candidate_name: str = ""
     matched_by: str = ""
-    """uid, email, phone or name."""
+    """uid, email, phone or name (a possible duplicate: name or phone)."""
     differences: list[str] = field(default_factory=list)
     """Fields whose value differs from the candidate's (for conflicting records)."""
     reason: str = ""
@@ -150,7 +158,7 @@ class PlanItem:
 
     @property
     def default_choice(self) -> str:
-        return {NEW: ADD, MATCHED: UPDATE}.get(self.status, SKIP)
+        return {NEW: ADD, MATCHED: UPDATE, POSSIBLE: ADD}.get(self.status, SKIP)
 
 
 @dataclass
@@ -159,7 +167,7 @@ class ImportPlan:
     items: list[PlanItem] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys((NEW, MATCHED, CONFLICTING, UNREADABLE), 0)
+        out = dict.fromkeys((NEW, MATCHED, CONFLICTING, POSSIBLE, UNREADABLE), 0)
         for item in self.items:
             out[item.status] += 1
         return out
@@ -201,19 +209,24 @@ def _checked(
     from email_validator import EmailNotValidError
 
     from favorbook.services import contacts
+    from favorbook.services._common import visible
 
     checker = emails_checker or _EmailChecker()
 
     data = record.contact
     if data is None:
-        return None, [], record.problem or f"{record.position}: cannot be read"
+        problem = record.problem or "cannot be read"
+        if not problem.startswith(f"{record.position}:"):  # CSV rows say what, not where
+            problem = f"{record.position}: {problem}"
+        return None, [], problem
     warnings: list[str] = []
     unread: list[str] = []
     emails, phones = [], []
     for item in data.emails:
         try:
-            value = checker.normalized(item.value.strip())
-            emails.append(Labeled(value, item.label[:50]))
+            # As contacts.validated cleans them (invisible characters out), then checked.
+            value = checker.normalized(visible(item.value).strip())
+            emails.append(Labeled(value, visible(item.label).strip()[:50]))
         except EmailNotValidError:
             unread.append(f"{item.label or 'email'}: {item.value}")
             warnings.append(
@@ -221,7 +234,10 @@ def _checked(
             )
     for item in data.phones:
         try:
-            phones.append(Labeled(contacts.normalize_phone(item.value, region), item.label[:50]))
+            value, remark = contacts.phone_value(item.value, region)
+            phones.append(Labeled(value, visible(item.label).strip()[:50]))
+            if remark:
+                warnings.append(f"{record.position}: {remark}")
         except ValidationError:
             unread.append(f"{item.label or 'phone'}: {item.value}")
             warnings.append(
@@ -365,37 +381,56 @@ class _Existing:
             self.by_email.setdefault(value.lower(), cid)
             self.emails_of.setdefault(cid, set()).add(value.lower())
         self.by_phone: dict[str, int] = {}
+        self.with_phone: set[int] = set()  # whether, not which: a name match needs no more
         for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_phone"):
             self.by_phone.setdefault(value, cid)
+            self.with_phone.add(cid)
         self.name_ids = list(self.rows)
         self.names = [self.rows[i]["display_name"] for i in self.name_ids]
         self.fuzzy: _NameIndex | None = None
 
-    def match(self, data: ContactInput, uid: str) -> tuple[int | None, str]:
+    def match(self, data: ContactInput, uid: str) -> tuple[int | None, str, bool]:
+        """(contact id, how it matched, whether it is only a possible duplicate)."""
         if uid and uid in self.by_uid:
-            return self.by_uid[uid], "uid"
+            return self.by_uid[uid], "uid", False
         for email in data.emails:
             if email.value.lower() in self.by_email:
-                return self.by_email[email.value.lower()], "email"
+                return self.by_email[email.value.lower()], "email", False
+        mine = {e.value.lower() for e in data.emails}
+        name = " ".join(p for p in (data.first_name, data.last_name) if p)
         for phone in data.phones:
             if phone.value in self.by_phone:
-                return self.by_phone[phone.value], "phone"
-        name = " ".join(p for p in (data.first_name, data.last_name) if p)
+                cid = self.by_phone[phone.value]
+                # A shared line (a switchboard, a family phone, a number given out again)
+                # under another name and another email is two people: asked, not merged.
+                if mine and self.emails_of.get(cid) and not self._similar(name, cid):
+                    return cid, "phone", True
+                return cid, "phone", False
         if not name or not self.names:
-            return None, ""
+            return None, "", False
         if self.fuzzy is None:
             self.fuzzy = _NameIndex(self.names)
-        mine = {e.value.lower() for e in data.emails}
+        my_phones = bool(data.phones)
+        possible = None
         for i in self.fuzzy.close_to(name):
             cid = self.name_ids[i]
-            row = self.rows[cid]
-            same_org = bool(data.organization) and (
-                data.organization.casefold() == row["organization"].casefold()
-            )
-            theirs = self.emails_of.get(cid, set())
-            if same_org or not (mine and theirs):
-                return cid, "name"
-        return None, ""
+            # No email or phone was shared (those matched above); if both sides have an
+            # email, or both a phone, they say two people: a name alone cannot merge them,
+            # not even with the same organisation (two Bruno Guptas at one company).
+            if (mine and self.emails_of.get(cid)) or (my_phones and cid in self.with_phone):
+                possible = cid if possible is None else possible
+                continue
+            return cid, "name", False
+        if possible is not None:
+            return possible, "name", True
+        return None, "", False
+
+    def _similar(self, name: str, cid: int) -> bool:
+        from rapidfuzz import fuzz, utils
+
+        theirs = self.rows[cid]["display_name"]
+        score = fuzz.token_sort_ratio(name, theirs, processor=utils.default_process)
+        return bool(name) and score >= FUZZY_CUTOFF
 
     def differences(self, cid: int, data: ContactInput) -> list[str]:
         return _differences(data, self.rows[cid])
@@ -465,19 +500,27 @@ def plan_import(
         if progress is not None and index and index % PROGRESS_EVERY == 0:
             progress(index, total)
         data, warnings, reason = _checked(record, region, emails)
+        warnings = [*record.warnings, *warnings]  # what the reader did, then the checks
         if data is None:
             plan.items.append(PlanItem(index, record, UNREADABLE, reason=reason, warnings=warnings))
             continue
         item = PlanItem(index, record, NEW, data, warnings=warnings)
-        cid, how = existing.match(data, record.uid)
+        cid, how, possible = existing.match(data, record.uid)
         earlier, earlier_how = seen.match(data, record.uid)
-        if cid is not None and how != "name":
+        if cid is not None and how != "name" and not possible:
             earlier = None  # the same uid, email or phone as a contact: that contact
         elif earlier is not None:  # an exact key of this file counts more than a name
             cid, how = None, ""
             if earlier[0] == "db":
-                cid, how, earlier = earlier[1], earlier_how, None
-        if cid is not None:
+                cid, how, earlier, possible = earlier[1], earlier_how, None, False
+        if cid is not None and possible:
+            # Asked in the preview; added as new unless the user says they are one.
+            item.candidate_id, item.matched_by = cid, how
+            item.candidate_name = existing.rows[cid]["display_name"]
+            item.differences = existing.differences(cid, data)
+            item.status = POSSIBLE
+            seen.remember(data, record.uid, ("file", index))
+        elif cid is not None:
             item.candidate_id, item.matched_by = cid, how
             item.candidate_name = existing.rows[cid]["display_name"]
             item.differences = existing.differences(cid, data)
@@ -845,6 +888,7 @@ def apply_import(
 
     choices = choices or {}
     report = ImportReport(plan.parsed.path, plan.parsed.format)
+    report.warnings.extend({"position": "file", "message": m} for m in plan.parsed.warnings)
     total = len(plan.items)
     report_progress = progress or (lambda done, total: None)
     touched: list[int] = []
@@ -888,6 +932,25 @@ def apply_import(
                 if choice == UPDATE:
                     went_into[item.same_as] = cid
                 report.added.append({"position": item.position, "contact_id": cid, "name": name})
+                if item.status == POSSIBLE and item.index not in choices:
+                    report.warnings.append(
+                        {
+                            "position": item.position,
+                            "message": f"{item.position}: added as new, though "
+                            + (
+                                "it shares a phone number with"
+                                if item.matched_by == "phone"
+                                else "its name is like that of"
+                            )
+                            + f" {item.candidate_name} (#{item.candidate_id}), whose "
+                            + (
+                                "name and email differ"
+                                if item.matched_by == "phone"
+                                else "email or phone differs"
+                            )
+                            + "; if they are one person, merge them",
+                        }
+                    )
             elif choice == UPDATE and item.candidate_id is not None:
                 name = writer.update(item.candidate_id, item.contact, item.record)
                 touched.append(item.candidate_id)

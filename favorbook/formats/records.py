@@ -26,6 +26,8 @@ class ParsedRecord:
     """Format-specific leftovers an importer may keep (for example unknown vCard lines)."""
     uid: str = ""
     """The record's own identifier (vCard UID), matched against favorbook's contact uids."""
+    warnings: list[str] = field(default_factory=list)
+    """What the reader changed on the way (a value moved to the note...), for the report."""
 
 
 @dataclass
@@ -34,3 +36,5 @@ class ParsedFile:
     format: str
     """"vcard", "csv-google", "csv-outlook", "csv-linkedin", "csv" ..."""
     records: list[ParsedRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the report says about the whole file (columns kept in the note, left out...)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from favorbook.errors import NotFoundError, ValidationError
@@ -19,6 +20,37 @@ def today() -> dt.date:
 
 def new_uid() -> str:
     return str(uuid.uuid4())
+
+
+# Characters that show nothing but change how text around them is shown or compared:
+# bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069), the bidi marks
+# (LRM, RLM, ALM), zero-width space, word joiner, invisible operators, BOM, soft hyphen,
+# Mongolian vowel separator. In a name, an organization, an email or any other one-line
+# field they only serve to disguise it ("\u202egpj.exe" shows as "exe.jpg").
+_INVISIBLE = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
+    + [0x200B, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x00AD, 0x180E]
+)
+# Zero-width (non-)joiners shape emoji sequences and Persian, Arabic and Indic words, where
+# they stand between two non-ASCII characters; anywhere else they only hide something.
+_STRAY_JOINER = re.compile(r"(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
+
+
+def visible(text: str) -> str:
+    """``text`` without bidi controls and zero-width characters (see _INVISIBLE); a
+    zero-width joiner or non-joiner stays only between two non-ASCII characters."""
+    if text.isascii():
+        return text
+    text = text.translate(_INVISIBLE)
+    if "\u200c" in text or "\u200d" in text:
+        text = _STRAY_JOINER.sub("", text)
+    return text
+
+
+def clean_line(text: str | None, field: str, *, max_len: int = 100_000) -> str:
+    """``clean`` for a one-line field (a name, an organization, an email, a phone, a label,
+    a tag...): also without the invisible characters that could make it pose as another."""
+    return clean(visible(text or ""), field, max_len=max_len)
 
 
 def clean(text: str | None, field: str, *, max_len: int = 100_000) -> str:

@@ -24,7 +24,7 @@ from favorbook.db.models import (
 )
 from favorbook.errors import NotFoundError, ValidationError
 from favorbook.services import listcache, search_index, settings
-from favorbook.services._common import clean, new_uid, require, utc_now
+from favorbook.services._common import clean, clean_line, new_uid, require, utc_now, visible
 from favorbook.services.dates import local_date
 
 KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
@@ -123,24 +123,62 @@ def _validate_email(value: str, index: int) -> str:
         ) from None
 
 
-def normalize_phone(value: str, region: str | None = None) -> str:
-    """E.164 form of a phone number, or ValidationError naming the field ``phones``."""
-    import phonenumbers
+def phone_value(value: str, region: str | None = None) -> tuple[str, str]:
+    """(what to store, a remark for the user) for a phone number as typed.
 
+    A number ``phonenumbers`` finds valid, or possible as a full number, for ``region``
+    (the phone region setting by default) is stored in E.164 (``+14155550100``, with
+    ``;ext=12``). One that is only possible as a local number (``555 0199``: no area
+    code) is stored as typed, with a remark saying so: its E.164 form (``+15550199``)
+    would be no real number. Anything else raises ValidationError naming ``phones``.
+    """
+    import phonenumbers
+    from phonenumbers import ValidationResult
+
+    value = " ".join(visible(value).split())
+    region = region or settings.phone_region()
     try:
-        number = phonenumbers.parse(value, region or settings.phone_region())
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_possible_number(number):
-        raise ValidationError(
-            "phones",
-            f"“{value}” is not a phone number; write it with its country code, "
-            "for example +1 415 555 0100",
-        )
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if number.extension:
-        formatted += f";ext={number.extension}"
-    return formatted
+    if number is not None:
+        reason = phonenumbers.is_possible_number_with_reason(number)
+        if reason == ValidationResult.IS_POSSIBLE or phonenumbers.is_valid_number(number):
+            formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if number.extension:
+                formatted += f";ext={number.extension}"
+            return formatted, ""
+        if reason == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+            return value, (
+                f"“{value}” is a local number without its area code (phone region "
+                f"{region}); kept as typed, not as an international number"
+            )
+    raise ValidationError(
+        "phones",
+        f"“{value}” is not a phone number; write it with its country code, "
+        "for example +1 415 555 0100",
+    )
+
+
+def normalize_phone(value: str, region: str | None = None) -> str:
+    """What ``phone_value`` stores for ``value``: E.164, or a local number as typed."""
+    return phone_value(value, region)[0]
+
+
+def phone_remarks(phones: list[Labeled], region: str | None = None) -> list[tuple[int, str]]:
+    """(row, remark) for each number of ``phones`` that is stored as typed instead of in
+    E.164 (see ``phone_value``), for a form to show before saving. Numbers that are not
+    numbers at all are left to the save's ValidationError."""
+    out = []
+    for i, item in enumerate(phones):
+        if item.value.strip():
+            try:
+                _stored, remark = phone_value(item.value, region)
+            except ValidationError:
+                continue
+            if remark:
+                out.append((i, remark))
+    return out
 
 
 def format_phone(e164: str) -> str:
@@ -171,11 +209,15 @@ def _validate_birthday(value: str | None) -> str | None:
 
 
 def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
+    """The one place a contact's fields are checked and cleaned, for every way in: the
+    forms, vCard and CSV import, CardDAV sync. One-line fields lose bidi controls and
+    zero-width characters (``clean_line``), so no name, organization or email can pose
+    as something else in the list or in an export."""
     out = ContactInput(
-        first_name=clean(data.first_name, "first_name", max_len=200),
-        last_name=clean(data.last_name, "last_name", max_len=200),
-        organization=clean(data.organization, "organization", max_len=300),
-        title=clean(data.title, "title", max_len=300),
+        first_name=clean_line(data.first_name, "first_name", max_len=200),
+        last_name=clean_line(data.last_name, "last_name", max_len=200),
+        organization=clean_line(data.organization, "organization", max_len=300),
+        title=clean_line(data.title, "title", max_len=300),
         how_met=clean(data.how_met, "how_met"),
         needs=clean(data.needs, "needs"),
         goals=clean(data.goals, "goals"),
@@ -198,15 +240,15 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
         raise ValidationError("cadence_days", f"must be between 1 and {MAX_CADENCE_DAYS} days")
     seen: set[str] = set()
     for i, item in enumerate(data.emails):
-        value = clean(item.value, "emails", max_len=320)
+        value = clean_line(item.value, "emails", max_len=320)
         if value:
             value = _validate_email(value, i)
             if value.lower() not in seen:
                 seen.add(value.lower())
-                out.emails.append(Labeled(value, clean(item.label, "emails", max_len=50)))
+                out.emails.append(Labeled(value, clean_line(item.label, "emails", max_len=50)))
     seen = set()
     for i, item in enumerate(data.phones):
-        value = clean(item.value, "phones", max_len=60)
+        value = clean_line(item.value, "phones", max_len=60)
         if value:
             try:
                 value = normalize_phone(value)
@@ -215,15 +257,15 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
                 raise ValidationError(f"phones[{i}]", exc.message) from None
             if value not in seen:
                 seen.add(value)
-                out.phones.append(Labeled(value, clean(item.label, "phones", max_len=50)))
+                out.phones.append(Labeled(value, clean_line(item.label, "phones", max_len=50)))
     for item in data.links:
-        value = clean(item.value, "links", max_len=2000)
+        value = clean_line(item.value, "links", max_len=2000)
         if value:
-            out.links.append(Labeled(value, clean(item.label, "links", max_len=50)))
+            out.links.append(Labeled(value, clean_line(item.label, "links", max_len=50)))
     for addr in data.addresses:
         cleaned = Address(
             *(
-                clean(getattr(addr, f), "addresses", max_len=500)
+                clean_line(getattr(addr, f), "addresses", max_len=500)
                 for f in Address.__dataclass_fields__
             )
         )
@@ -231,7 +273,7 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
             out.addresses.append(cleaned)
     tags: dict[str, str] = {}
     for tag in data.tags:
-        tag = clean(tag, "tags", max_len=100)
+        tag = clean_line(tag, "tags", max_len=100)
         if tag:
             tags.setdefault(tag.lower(), tag)
     out.tags = list(tags.values())

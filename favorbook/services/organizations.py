@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 from favorbook.db.models import Contact, Organization, db
 from favorbook.errors import ValidationError
 from favorbook.services import search_index
-from favorbook.services._common import clean, require
+from favorbook.services._common import clean, clean_line, require
 
 
 @dataclass
@@ -50,7 +50,7 @@ def update(organization_id: int, *, name: str | None = None, notes: str | None =
     """Rename an organization or change its notes; the new name must not be taken."""
     org = require(Organization, organization_id, "organization")
     if name is not None:
-        name = clean(name, "name", max_len=300)
+        name = clean_line(name, "name", max_len=300)
         if not name:
             raise ValidationError("name", "an organization needs a name")
         other = Organization.get_or_none(

@@ -14,6 +14,7 @@ COLUMNS = ("name", "company", "emails", "phones", "tags", "notes", "goals", "off
 
 # Phones are stored in E.164 (+15551234567); index the digits with and without the
 # country code (1 to 3 digits) so a number typed the national way finds them by prefix.
+# A local number kept as typed ("555 0199") is also indexed as its digits alone.
 _ROW_SQL = """
 SELECT c.id,
        c.display_name || ' ' || c.first_name || ' ' || c.last_name,
@@ -21,7 +22,11 @@ SELECT c.id,
        coalesce((SELECT group_concat(e.value, ' ') FROM contact_email e
                  WHERE e.contact_id = c.id), ''),
        coalesce((SELECT group_concat(p.value || ' ' || substr(p.value, 3) || ' '
-                                      || substr(p.value, 4) || ' ' || substr(p.value, 5), ' ')
+                                      || substr(p.value, 4) || ' ' || substr(p.value, 5)
+                                      || CASE WHEN p.value GLOB '+*' THEN '' ELSE ' ' ||
+                                         replace(replace(replace(replace(replace(p.value,
+                                         ' ', ''), '-', ''), '.', ''), '(', ''), ')', '') END,
+                                      ' ')
                  FROM contact_phone p WHERE p.contact_id = c.id), ''),
        coalesce((SELECT group_concat(t.name, ' ') FROM contact_tag ct
                  JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), ''),

@@ -112,6 +112,14 @@ def card_fields(text: str) -> Fields:
         raise CardUnreadable(problem)
     record = parsed.records[0]
     c = record.contact
+    # The one-line fields as favorbook stores them (contacts.validated drops bidi controls
+    # and zero-width characters): a server card compares equal to what it was saved as.
+    from favorbook.services._common import visible
+
+    c.first_name, c.last_name = visible(c.first_name), visible(c.last_name)
+    c.organization, c.title = visible(c.organization), visible(c.title)
+    for item in (*c.emails, *c.phones):
+        item.value = visible(item.value)
     extra = [x for x in record.extra.get("vcard", "").split("\n") if x.strip()]
     extra += _note_lines(text)
     emails, phones = [], []

@@ -45,6 +45,7 @@ from favorbook.formats.importer import (
     CONFLICTING,
     MATCHED,
     NEW,
+    POSSIBLE,
     SKIP,
     UNREADABLE,
     UPDATE,
@@ -69,6 +70,7 @@ def _status_label(status: str) -> str:
         NEW: QGuiApplication.translate("import", "New"),
         MATCHED: QGuiApplication.translate("import", "Matched"),
         CONFLICTING: QGuiApplication.translate("import", "Conflicting"),
+        POSSIBLE: QGuiApplication.translate("import", "Possible duplicate"),
         UNREADABLE: QGuiApplication.translate("import", "Unreadable"),
     }[status]
 
@@ -86,6 +88,8 @@ def allowed_choices(status: str) -> list[str]:
         return [SKIP]
     if status == NEW:
         return [ADD, SKIP]
+    if status == POSSIBLE:  # two people until the user says they are one
+        return [ADD, UPDATE, SKIP]
     return [UPDATE, ADD, SKIP]
 
 
@@ -135,6 +139,16 @@ class PlanModel(QAbstractTableModel):
         if item.status == UNREADABLE:
             return item.reason
         parts = []
+        if item.status == POSSIBLE:
+            if item.matched_by == "phone":
+                why = self.tr("same phone number, but another name and email")
+            else:
+                why = self.tr("similar name, but another email or phone")
+            parts.append(
+                self.tr("%1: Add as new keeps two people, Update merges this record into %2")
+                .replace("%1", why)
+                .replace("%2", item.candidate_name)
+            )
         if item.status == CONFLICTING:
             parts.append("; ".join(self._difference(item, f) for f in item.differences))
         if item.same_as is not None:
@@ -285,12 +299,16 @@ class ImportPreviewDialog(QDialog):
 
         counts = plan.counts()
         self.counts_label = QLabel(
-            self.tr("%1 records: %2 new, %3 matched, %4 conflicting, %5 unreadable.")
+            self.tr(
+                "%1 records: %2 new, %3 matched, %4 conflicting, %5 unreadable, "
+                "%6 possible duplicates."
+            )
             .replace("%1", str(len(plan.items)))
             .replace("%2", str(counts[NEW]))
             .replace("%3", str(counts[MATCHED]))
             .replace("%4", str(counts[CONFLICTING]))
             .replace("%5", str(counts[UNREADABLE]))
+            .replace("%6", str(counts[POSSIBLE]))
         )
         self.counts_label.setObjectName("importCounts")
         self.counts_label.setWordWrap(True)
@@ -298,7 +316,7 @@ class ImportPreviewDialog(QDialog):
         self.filter_combo = QComboBox()
         self.filter_combo.setObjectName("statusFilter")
         self.filter_combo.addItem(self.tr("All records"), "")
-        for status in (NEW, MATCHED, CONFLICTING, UNREADABLE):
+        for status in (NEW, MATCHED, CONFLICTING, POSSIBLE, UNREADABLE):
             label = _status_label(status) + f" ({counts[status]})"
             self.filter_combo.addItem(label, status)
         self.filter_combo.currentIndexChanged.connect(self._filter)
@@ -362,8 +380,16 @@ class ImportPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.model.dataChanged.connect(self._update_button)
 
+        # What the reader says about the whole file (columns kept in the note or left out).
+        self.file_notes = QLabel("\n".join(plan.parsed.warnings))
+        self.file_notes.setObjectName("importFileNotes")
+        self.file_notes.setWordWrap(True)
+        self.file_notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_notes.setVisible(bool(plan.parsed.warnings))
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts_label)
+        layout.addWidget(self.file_notes)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(hint)

@@ -254,3 +254,21 @@ def test_edit_title_names_the_contact(dialog, make_contact):
     # Ctrl+E works from every page; the title says whose record is open.
     assert dialog(make_contact("Ann", "Lee")).windowTitle() == "Edit Ann Lee"
     assert dialog().windowTitle() == "New contact"
+
+
+def test_a_local_number_is_said_once_then_kept_as_typed(dialog, qtbot):
+    d = dialog()
+    qtbot.keyClicks(d.first_name, "Ann")
+    qtbot.keyClicks(d.phones.value_widget(0), "555 0199")
+    save(qtbot, d)
+    assert d.isVisible()  # told, not saved yet
+    assert d.phones.value_widget(0).property("invalid") is True
+    assert "area code" in d.error_label.text() and "Save again" in d.error_label.text()
+    save(qtbot, d)
+    assert not d.isVisible()
+    assert [p.value for p in contacts.get_contact(d.saved_id).phones] == ["555 0199"]
+    # Editing that contact again does not repeat it.
+    again = dialog(d.saved_id)
+    qtbot.keyClicks(again.title_edit, "Buyer")
+    save(qtbot, again)
+    assert not again.isVisible()

@@ -69,7 +69,10 @@ def test_vcard_import_previews_chooses_and_reports(
 
     preview = _preview(window, qtbot)
     qtmodeltester.check(preview.model)
-    assert "2 new, 1 matched, 0 conflicting, 0 unreadable" in preview.counts_label.text()
+    assert (
+        "2 new, 1 matched, 0 conflicting, 0 unreadable, 0 possible duplicates"
+        in preview.counts_label.text()
+    )
     model = preview.model
     rows = {model.index(r, PlanModel.NAME).data(): r for r in range(model.rowCount())}
     assert model.index(rows["Ann Lee"], PlanModel.MATCH).data() == "Ann Lee"
@@ -364,3 +367,50 @@ def test_a_contact_twice_in_one_file_is_shown_and_imported_once(
     assert contacts.count_contacts() == 2
     ann = dict((n, i) for i, n in contacts.all_names())["Ann Lee"]
     assert [p.value for p in contacts.get_contact(ann).phones] == ["+12125550199"]
+
+
+def test_a_possible_duplicate_is_asked_about_and_added_unless_merged(
+    window, qtbot, make_contact, tmp_path, monkeypatch, qtmodeltester, messages
+):
+    make_contact("Bruno", "Gupta", emails=[Labeled("bruno@harbor.example")])
+    window.reload()
+    path = tmp_path / "namesake.vcf"
+    path.write_text(_card("Bruno", "Gupta", "bg@home.example"), encoding="utf-8")
+    run = window.data_actions.importer
+    monkeypatch.setattr(run, "choose_files", lambda: [str(path)])
+    window.data_actions.import_action.trigger()
+    preview = _preview(window, qtbot)
+    qtmodeltester.check(preview.model)
+    model = preview.model
+    assert "1 possible duplicates" in preview.counts_label.text()
+    assert model.index(0, PlanModel.STATUS).data() == "Possible duplicate"
+    assert model.index(0, PlanModel.MATCH).data() == "Bruno Gupta"
+    assert "Update merges" in model.index(0, PlanModel.DETAILS).data()
+    assert model.index(0, PlanModel.CHOICE).data() == "Add as new"
+    preview.set_filter("possible duplicate")
+    assert preview.proxy.rowCount() == 1
+    preview.import_button.click()
+    _report(window, qtbot).accept()
+    assert [n for _i, n in contacts.all_names()] == ["Bruno Gupta", "Bruno Gupta"]
+
+
+def test_a_column_without_a_field_is_kept_in_the_note_and_named_before_import(
+    window, qtbot, tmp_path, messages
+):
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Company,Custom 1,Initials\nAnn Lee,Acme,golf on Fridays,AL\n", "utf-8")
+    run = window.data_actions.importer
+    run.start([str(path)])
+    dialog = run.mapping_dialog
+    assert dialog.mapping()["Custom 1"] == "note"  # kept unless the user says otherwise
+    dialog.ok_button.click()
+    preview = _preview(window, qtbot)
+    notes = preview.findChild(type(preview.counts_label), "importFileNotes")
+    assert notes.isVisibleTo(preview)
+    assert "Custom 1" in notes.text() and "Initials" in notes.text()
+    preview.import_button.click()
+    report = _report(window, qtbot)
+    assert "Custom 1" in report.text.toPlainText()
+    report.accept()
+    ann = dict((n, i) for i, n in contacts.all_names())["Ann Lee"]
+    assert [n.body for n in contacts.get_contact(ann).notes] == ["Custom 1: golf on Fridays"]

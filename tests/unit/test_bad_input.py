@@ -45,13 +45,92 @@ def test_names_in_many_scripts_are_stored_shown_and_found(db, script):
     assert saved.id in search.search_ids(f"tag:{first}")
 
 
-def test_right_to_left_text_keeps_its_marks(db):
+def test_right_to_left_text_keeps_its_marks_in_free_text_but_not_in_a_name(db):
     rlm, lre, pdf = "\u200f", "\u202a", "\u202c"
     name = f"{rlm}שרה{rlm}"
     note = f"פגישה ב-{lre}Acme Corp{pdf} ביום שני; 3 הזמנות"
     saved = _roundtrip(contacts.ContactInput(first_name=name, last_name="לוי", needs=note))
-    assert saved.first_name == name and saved.needs == note
+    assert saved.needs == note  # the marks order a mixed sentence; a name needs none
+    assert saved.first_name == "שרה"
     assert saved.id in search.search_ids("שרה")
+
+
+SPOOFS = {
+    "right-to-left override": ("Invoice\u202efdp.exe", "Invoicefdp.exe"),
+    "isolates": ("\u2066Ann\u2069 \u2067Lee\u2069", "Ann Lee"),
+    "embedding": ("\u202bAcme\u202c", "Acme"),
+    "marks": ("\u200eAnn\u200f\u061c", "Ann"),
+    "zero-width space": ("pay\u200bment", "payment"),
+    "zero-width joiner between ASCII letters": ("pay\u200dment", "payment"),
+    "zero-width non-joiner": ("\u200cAnn", "Ann"),
+    "word joiner and BOM": ("\ufeffAnn\u2060", "Ann"),
+}
+
+
+@pytest.mark.parametrize("spoof", SPOOFS)
+def test_bidi_and_zero_width_characters_are_removed_from_names_and_companies(db, spoof):
+    typed, shown = SPOOFS[spoof]
+    saved = _roundtrip(
+        contacts.ContactInput(
+            first_name=typed,
+            last_name=typed,
+            organization=typed,
+            title=typed,
+            emails=[contacts.Labeled("ann\u200b@exa\u202emple.com", typed)],
+            phones=[contacts.Labeled("+1 415\u202e 555 0100")],
+            tags=[typed],
+        )
+    )
+    assert (saved.first_name, saved.last_name, saved.organization, saved.title) == (shown,) * 4
+    assert saved.display_name == f"{shown} {shown}"
+    assert saved.emails[0].value == "ann@example.com"
+    assert saved.emails[0].label == shown
+    assert saved.phones[0].value == "+14155550100"
+    assert saved.tags == [shown]
+    saved_again = contacts.get_contact(saved.id)
+    contacts.update_contact(saved.id, contacts.ContactInput(first_name=typed))
+    assert contacts.get_contact(saved_again.id).first_name == shown
+
+
+def test_joiners_inside_emoji_and_persian_words_are_kept(db):
+    family, word = "👩\u200d💻", "می\u200cخواهم"
+    saved = _roundtrip(contacts.ContactInput(first_name=word, last_name=family))
+    assert (saved.first_name, saved.last_name) == (word, family)
+
+
+def test_a_renamed_organization_loses_its_invisible_characters(db, make_contact):
+    from favorbook.services import organizations
+
+    make_contact(organization="Acme")
+    (org,) = organizations.list_organizations()
+    organizations.update(org.id, name="\u202eemcA")
+    assert organizations.list_organizations()[0].name == "emcA"
+
+
+def test_a_seven_digit_local_number_is_kept_as_typed_not_made_into_a_false_e164(db):
+    saved = _roundtrip(
+        contacts.ContactInput(
+            first_name="A",
+            phones=[contacts.Labeled("555 0199"), contacts.Labeled("+1 415 555 0100")],
+        )
+    )
+    assert [p.value for p in saved.phones] == ["555 0199", "+14155550100"]
+    (remark,) = contacts.phone_remarks(saved.phones)
+    assert remark[0] == 0 and "555 0199" in remark[1] and "area code" in remark[1]
+    assert contacts.format_phone("555 0199") == "555 0199"
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "stored"),
+    [
+        ("(415) 555-0100", "US", "+14155550100"),  # possible: E.164
+        ("0221 5550100", "DE", "+492215550100"),  # valid for the region
+        ("+44 20 7946 0958", "US", "+442079460958"),
+        ("289-1212", "US", "289-1212"),  # local only: as typed
+    ],
+)
+def test_phones_are_e164_only_when_valid_or_possible(db, typed, region, stored):
+    assert contacts.normalize_phone(typed, region) == stored
 
 
 def test_one_megabyte_note(db, make_contact):
@@ -206,3 +285,12 @@ def test_bad_phones_are_refused(db, phone):
             contacts.ContactInput(first_name="A", phones=[contacts.Labeled(phone)])
         )
     assert caught.value.field.startswith("phones")
+
+
+def test_a_local_number_kept_as_typed_is_found_written_either_way(db):
+    saved = _roundtrip(
+        contacts.ContactInput(first_name="A", phones=[contacts.Labeled("(555) 0199")])
+    )
+    assert saved.phones[0].value == "(555) 0199"
+    assert saved.id in search.search_ids("555 0199")
+    assert saved.id in search.search_ids("5550199")

@@ -92,6 +92,17 @@ def test_search_never_errors(query, capsys):
     assert isinstance(json.loads(capsys.readouterr().out), list)
 
 
+@pytest.mark.parametrize("argv", [["search"], ["search", ""], ["search", "   "]])
+def test_an_empty_search_lists_contacts_up_to_the_limit(argv, capsys):
+    main(["demo", "--contacts", "10"])
+    capsys.readouterr()
+    assert main([*argv, "--json", "--limit", "4"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 4
+    assert main([*argv, "--limit", "3"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+
+
 def test_search_json_best_first_with_limit(capsys):
     main(["demo", "--contacts", "40"])
     capsys.readouterr()

@@ -91,3 +91,46 @@ def test_import_prints_cards_merged_with_an_earlier_card_of_the_file(db, tmp_pat
     assert "merged card 2 into Ana Ruiz (same as card 1 in this file)" in out
     (ana,) = [i for i, _name in contacts.all_names()]
     assert len(contacts.get_contact(ana).phones) == 2
+
+
+def test_export_csv_writes_private_notes_only_with_include_private(db, tmp_path, make_contact):
+    ann = make_contact("Ann", "Lee")
+    contacts.add_note(ann, "Likes sailing")
+    contacts.add_note(ann, "Going through a divorce", private=True)
+    plain, full = tmp_path / "plain.csv", tmp_path / "full.csv"
+    assert main(["export", "--format", "csv", "--out", str(plain)]) == 0
+    assert main(["export", "--format", "csv", "--out", str(full), "--include-private"]) == 0
+    assert "Likes sailing" in plain.read_text(encoding="utf-8-sig")
+    assert "divorce" not in plain.read_text(encoding="utf-8-sig")
+    assert "divorce" in full.read_text(encoding="utf-8-sig")
+
+
+def test_export_vcf_writes_private_notes_only_with_include_private(db, tmp_path, make_contact):
+    ann = make_contact("Ann", "Lee")
+    contacts.add_note(ann, "Going through a divorce", private=True)
+    plain, full = tmp_path / "plain.vcf", tmp_path / "full.vcf"
+    assert main(["export", "--format", "vcf", "--out", str(plain)]) == 0
+    assert main(["export", "--format", "vcf", "--out", str(full), "--include-private"]) == 0
+    assert "divorce" not in plain.read_text() and "divorce" in full.read_text()
+
+
+def test_export_ics_says_include_private_changes_nothing(db, tmp_path, make_contact, capsys):
+    make_contact("Ann", "Lee")
+    out = tmp_path / "dates.ics"
+    assert main(["export", "--format", "ics", "--out", str(out), "--include-private"]) == 0
+    assert "holds no notes" in capsys.readouterr().err
+
+
+def test_a_skipped_csv_row_is_named_by_its_line(db, tmp_path, capsys):
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,E-mail Address\nAnn,ann@example.com\n,only@example.com\n")
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped line 3: no name or organisation (only@example.com)" in out
+
+
+def test_search_names_an_organisation_once(db, capsys):
+    contacts.create_contact(contacts.ContactInput(organization="Acme Widgets"))
+    assert main(["search", "acme"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.count("Acme Widgets") == 1

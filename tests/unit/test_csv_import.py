@@ -77,6 +77,10 @@ def test_guess_mapping_knows_common_column_names():
             "Notes",
             "How we met",
             "Gender",
+            "Custom 1",
+            "E-mail Display Name",
+            "Address 1 - Formatted",
+            "Middle Name",
             "",
         ]
     )
@@ -100,7 +104,11 @@ def test_guess_mapping_knows_common_column_names():
         "birthday",
         "note",
         "how_met",
+        "note",  # no field for it: kept in the note, never dropped unseen
+        "note",
+        "ignore",  # repeats the email, the address parts
         "ignore",
+        "middle_name",
         "ignore",
     ]
     assert set(mapping.values()) <= set(csv_import.COLUMN_TARGETS)
@@ -252,7 +260,7 @@ def test_new_style_google_header_is_recognised(tmp_path):
     parsed = read_csv(write(tmp_path, text))
     contact = parsed.records[0].contact
     assert parsed.format == "csv-google"
-    assert (contact.first_name, contact.last_name) == ("Ann", "Lee")
+    assert (contact.first_name, contact.last_name) == ("Ann M", "Lee")  # as vCard's N does
     assert (contact.organization, contact.title) == ("Acme", "Buyer")
     assert [(e.value, e.label) for e in contact.emails] == [("ann@acme.example", "work")]
     assert contact.tags == ["VIP"]
@@ -430,3 +438,59 @@ def test_a_long_note_is_read_and_an_absurd_cell_skips_only_its_row(tmp_path):
     assert records[0].note == long_note.strip()
     assert records[1].contact is None and "Notes" in records[1].problem
     assert records[2].note == "short"
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("Name,Organization 1 - Name,Phone 1 - Value", "Acer America,Acer America,+1 949 555 0100"),
+        ("First Name,Last Name,Company,Mobile Phone", "Acer America,,Acer America,+1 949 555 0100"),
+        ("First Name,Last Name,Company,Mobile Phone", "Acer,America,ACER  America,+1 949 555 0100"),
+        ("Display Name,Organization,Work Phone", "Acer America,Acer America,+1 949 555 0100"),
+    ],
+)
+def test_a_row_naming_only_a_company_is_an_organisation_not_a_person(tmp_path, header, row):
+    (record,) = read_csv(write(tmp_path, f"{header}\n{row}\n")).records
+    c = record.contact
+    assert (c.first_name, c.last_name) == ("", "")
+    assert " ".join(c.organization.split()) in ("Acer America", "ACER America")
+
+
+def test_a_person_at_a_company_keeps_their_name(tmp_path):
+    text = "Name,Organization 1 - Name\nAcer Smith,Acer America\n"
+    (record,) = read_csv(write(tmp_path, text)).records
+    assert (record.contact.first_name, record.contact.last_name) == ("Acer", "Smith")
+
+
+def test_columns_set_to_ignore_in_the_mapping_are_named_in_the_report(db, tmp_path):
+    from favorbook.formats import importer
+
+    path = write(tmp_path, "Wer,Firma,Geheim,Leer\nAnn Lee,Acme,secret,\n")
+    mapping = {"Wer": "full_name", "Firma": "note", "Geheim": "ignore", "Leer": "ignore"}
+    parsed = read_csv(path, mapping)
+    assert parsed.records[0].note == "Firma: Acme"
+    assert parsed.warnings == [
+        "kept in each contact's note, as favorbook has no field for them: Firma",
+        "not imported (as chosen in the column mapping): Geheim",  # Leer held nothing
+    ]
+    report = importer.apply_import(importer.plan_import(parsed))
+    assert [w["message"] for w in report.warnings if w["position"] == "file"] == parsed.warnings
+
+
+def test_csv_import_warns_when_it_moves_a_value_to_the_note(db, tmp_path):
+    from favorbook.formats import importer
+
+    path = write(tmp_path, "First Name,E-mail Address,Mobile Phone\nAnn,ann@,call me\n")
+    report = importer.apply_import(importer.plan_import(importer.read_file(path)))
+    assert [w["message"] for w in report.warnings] == [
+        "line 2: “ann@” (E-mail Address) is not an email address; kept in the note",
+        "line 2: “call me” (Mobile Phone) is not a phone number; kept in the note",
+    ]
+    (note,) = contacts_notes(report.added[0]["contact_id"])
+    assert "ann@ (not an email address)" in note and "call me (not a phone number)" in note
+
+
+def contacts_notes(cid):
+    from favorbook.services import contacts
+
+    return [n.body for n in contacts.get_contact(cid).notes]

@@ -117,7 +117,15 @@ def test_outlook_2000_windows_1252():
     assert jorg.contact.tags == ["Kunden", "Messe"]
     assert jorg.contact.birthday is None  # Outlook writes "0/0/00" for none
     assert jorg.contact.addresses[0].city == "Köln"
-    assert jorg.note == "Erster Kontakt auf der Messe.\nRückruf erbeten – Café um 10:00 Uhr."
+    assert jorg.note == (
+        "Erster Kontakt auf der Messe.\nRückruf erbeten – Café um 10:00 Uhr.\n"
+        "Title: Herr\nDepartment: Einkauf\nGender: Male"  # columns with no field of their own
+    )
+    assert parsed.warnings == [
+        "kept in each contact's note, as favorbook has no field for them: "
+        "Title, Department, Gender",
+        "not imported (they repeat other columns): E-mail Display Name, Initials",
+    ]
     assert contacts["Ana Núñez Peña"].contact.birthday == "1975-03-14"
     acme = contacts["ACME Widgets & Co., Ltd."]
     assert (acme.contact.first_name, acme.contact.last_name) == ("", "")
@@ -190,3 +198,78 @@ def test_every_record_read_from_every_file_can_be_stored(db):
                 contacts.add_note(cid, record.note)
             stored += 1
     assert stored == 18
+
+
+def test_thunderbird_columns_without_a_field_are_kept_in_the_note_and_reported():
+    parsed, contacts, _skipped = read("thunderbird-17-export.csv")
+    bob = contacts["Bob Dole"]
+    for line in (
+        "Nickname: Aka The Bananna",
+        "Screen Name: Dolescreen-name",
+        "Department: department1",
+        "Custom 1: custom1",
+        "Custom 2: custom2",
+        "Custom 3: testing",
+    ):
+        assert line in bob.note.splitlines()
+    assert bob.note.startswith("notes ok yes notes\n")
+    assert parsed.warnings == [
+        "kept in each contact's note, as favorbook has no field for them: "
+        "Nickname, Screen Name, Department, Custom 1, Custom 2, Custom 3"
+    ]
+    # What the reader moved to the note is said, as vCard import says it.
+    assert bob.warnings == [
+        "line 4: “faxnum12334” (Fax Number) is not a phone number; kept in the note",
+        "line 4: “pager1234” (Pager Number) is not a phone number; kept in the note",
+    ]
+
+
+def test_google_relations_events_and_custom_fields_keep_their_type():
+    parsed, contacts, _skipped = read("google-csv-2014-crlf-multiline.csv")
+    note = contacts["test contact"].note.splitlines()
+    assert note[0] == "notes data"
+    for line in (
+        "Relation 1 (Child): child data",
+        "Relation 3 (Spouse): spouse data",
+        "Event 1 (Anniversary): 0002-01-03",
+        "Custom Field 1 (custom field): custom custom field data",
+        "Given Name Yomi: phonetic-first",
+        "Name Prefix: name-prefix",
+    ):
+        assert line in note
+    assert parsed.warnings[-1] == (
+        "not imported (they repeat other columns): "
+        "Address 1 - Formatted, Address 2 - Formatted, Address 3 - Formatted"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CSV_DIR.glob("*.csv")))
+def test_no_value_of_any_file_is_dropped_without_a_word(name):
+    """Every non-empty cell is read into a field, kept in the note, or its column is named
+    in the report as not imported."""
+    from favorbook.formats import csv_import
+
+    parsed = read_csv(CSV_DIR / name)
+    table = csv_import._table(csv_import.decode(CSV_DIR / name), name)
+    _fmt, mapping = csv_import._detect(table.headers)
+    columns = csv_import._columns(table.headers, mapping)
+    paired = csv_import._paired_types(columns)
+    named = " ".join(parsed.warnings)
+    records = {r.position: r for r in parsed.records}
+    for line, cells in table.rows:
+        record = records[f"line {line}"]
+        if record.contact is None:
+            continue
+        for header, cell in zip(table.headers, cells, strict=False):
+            value = cell.strip()
+            if not value or value in csv_import._EMPTY_DATES:
+                continue
+            target = mapping.get(header, "ignore")
+            if target == "note" and value.lower() in csv_import._DEFAULTS.get(
+                csv_import._norm(header), ()
+            ):
+                continue
+            if target == "note" or table.headers.index(header) in paired:
+                assert value in record.note, (header, value)
+            elif target == "ignore":
+                assert header in named, (header, value)

@@ -122,12 +122,19 @@ def test_classifies_new_matched_and_conflicting(db, tmp_path, make_contact):
         ("matched", by_phone, "phone"),
         ("matched", by_name, "name"),
         ("conflicting", conflict, "email"),
-        ("new", None, ""),  # same name, but different emails: another Eve Adams
+        # Same name, but different emails: maybe another Eve Adams; asked, added by default.
+        ("possible duplicate", other_email, "name"),
         ("new", None, ""),
     ]
     assert plan.items[3].differences == ["organization", "title"]
-    assert other_email != plan.items[4].candidate_id
-    assert plan.counts() == {"new": 2, "matched": 3, "conflicting": 1, "unreadable": 0}
+    assert plan.items[4].default_choice == importer.ADD
+    assert plan.counts() == {
+        "new": 1,
+        "matched": 3,
+        "conflicting": 1,
+        "possible duplicate": 1,
+        "unreadable": 0,
+    }
 
 
 def test_update_fills_and_adds_but_never_erases(db, tmp_path, make_contact):
@@ -347,3 +354,104 @@ def test_a_duplicate_in_the_file_with_another_name_conflicts(db, tmp_path):
     assert contacts.count_contacts() == 1
     assert "card 1 in this file" in report.skipped[0]["reason"]
     assert importer.apply_import(plan, {1: importer.ADD}).added  # the user may add it
+
+
+def _generated_cards(count: int, seed: int, extra: list[str]) -> str:
+    """``count`` cards, each with its own made-up name, email and phone, then ``extra``."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = [a + b for a in "klmnrstv" for b in "aeiou"]
+    out, names = [], set()
+    while len(out) < count:
+        first = "".join(rng.choice(syllables) for _ in range(2)).title()
+        last = "".join(rng.choice(syllables) for _ in range(3)).title()
+        if (first, last) in names:
+            continue
+        names.add((first, last))
+        n = len(out)
+        out.append(
+            card(
+                f"{first} {last}",
+                f"N:{last};{first};;;",
+                f"EMAIL:gen{n}@generated.example",
+                f"TEL:+1 212 555 {n:04d}",
+            )
+        )
+    return "".join(out + extra)
+
+
+def test_generated_people_are_never_merged_into_the_sample_network(db, tmp_path):
+    """The sample network and a file of people each with their own name, email and phone:
+    one shares a phone number with a sample contact (numbers are drawn from the same 555
+    ranges), one has the name and company of another but not their email or phone. Both
+    were taken for those contacts (one skipped as conflicting, one merged into them); now
+    every card is added, and those two are possible duplicates for the user to decide."""
+    from favorbook.db.models import ContactEmail, ContactPhone
+    from favorbook.services import demo
+    from favorbook.services.contacts import details, list_ids
+
+    demo.load(60)
+    sample = details(list_ids())
+    shared_line = sample[0]
+    namesake = next(c for c in sample[1:] if c.organization)
+    extra = [
+        card(
+            "Zed Quorn",
+            "N:Quorn;Zed;;;",
+            "EMAIL:zed@generated.example",
+            f"TEL:{shared_line.phones[0].value}",
+        ),
+        card(
+            namesake.display_name,
+            f"N:{namesake.last_name};{namesake.first_name};;;",
+            f"ORG:{namesake.organization}",
+            "EMAIL:namesake@generated.example",
+            "TEL:+1 212 555 9999",
+        ),
+    ]
+    path = vcf(tmp_path, _generated_cards(300, 14, extra))
+    emails_before, phones_before = ContactEmail.select().count(), ContactPhone.select().count()
+
+    plan = importer.plan_import(importer.read_file(path))
+    possible = [i for i in plan.items if i.status == importer.POSSIBLE]
+    assert [(i.candidate_id, i.matched_by) for i in possible] == [
+        (shared_line.id, "phone"),
+        (namesake.id, "name"),
+    ]
+    report = importer.apply_import(plan)
+    assert len(report.added) == 302 and not report.updated and not report.skipped
+    assert ContactEmail.select().count() == emails_before + 302
+    assert ContactPhone.select().count() == phones_before + 302
+    # The sample contacts kept exactly what they had.
+    assert details([shared_line.id, namesake.id]) == [shared_line, namesake]
+    said = [w["message"] for w in report.warnings]
+    assert len(said) == 2 and all("merge them" in m for m in said)
+
+
+def test_a_possible_duplicate_is_merged_when_the_user_says_so(db, tmp_path, make_contact):
+    bruno = make_contact(
+        "Bruno",
+        "Gupta",
+        organization="Harbor Estates",
+        emails=[contacts.Labeled("bruno@harbor.example")],
+    )
+    path = vcf(
+        tmp_path,
+        card("Bruno Gupta", "N:Gupta;Bruno;;;", "ORG:Harbor Estates", "EMAIL:bg@home.example"),
+    )
+    plan = importer.plan_import(importer.read_file(path))
+    (item,) = plan.items
+    assert (item.status, item.candidate_id) == (importer.POSSIBLE, bruno)
+    report = importer.apply_import(plan, {item.index: importer.UPDATE})
+    assert [u["contact_id"] for u in report.updated] == [bruno] and not report.warnings
+    assert {e.value for e in contacts.get_contact(bruno).emails} == {
+        "bruno@harbor.example",
+        "bg@home.example",
+    }
+
+
+def test_a_card_with_only_a_name_still_matches_by_name(db, tmp_path, make_contact):
+    ann = make_contact("Ann", "Lee", emails=[contacts.Labeled("ann@example.com")])
+    plan = importer.plan_import(importer.read_file(vcf(tmp_path, card("Ann Lee", "TITLE:CFO"))))
+    assert (plan.items[0].status, plan.items[0].candidate_id) == (importer.MATCHED, ann)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from favorbook.errors import ValidationError
 from favorbook.services import contacts, organizations, settings
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.forms.contact_fields import check_optional_contact
@@ -59,6 +60,7 @@ class ContactDialog(FormDialog):
         )
         self.setObjectName("contactDialog")
         self.contact_id = contact_id
+        self._phones_told: set[str] = set()  # local numbers the user was told about
         holder = detach_form(self)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("contactScroll")
@@ -165,6 +167,8 @@ class ContactDialog(FormDialog):
         self.phones.set_items(
             [contacts.Labeled(contacts.format_phone(p.value), p.label) for p in c.phones]
         )
+        # Numbers already kept as typed were accepted when saved; no need to say it again.
+        self._phones_told.update(remark for _row, remark in contacts.phone_remarks(c.phones))
         self.links.set_items(c.links, keep_one=False)
         self.addresses.set_addresses(c.addresses)
         self.tags.setText(", ".join(c.tags))
@@ -201,6 +205,16 @@ class ContactDialog(FormDialog):
 
     def save(self) -> int:
         data = self.contact_input()
+        for row, remark in contacts.phone_remarks(data.phones):
+            if remark not in self._phones_told:
+                # Said once: Save again keeps the number as typed.
+                self._phones_told.add(remark)
+                raise ValidationError(
+                    f"phones[{row}]",
+                    self.tr("{0}. Add the area code, or Save again to keep it as typed.").format(
+                        remark
+                    ),
+                )
         if self.contact_id is None:
             return contacts.create_contact(data)
         contacts.update_contact(self.contact_id, data)

@@ -12,6 +12,8 @@ DEFAULTS: dict[str, Any] = {
     "target_ratio": 4.0,
     "default_cadence_days": 90,
     "phone_region": "",
+    # the rep's own email addresses, left out of meeting attendees (services.meetings)
+    "my_emails": [],
 }
 
 

@@ -1,0 +1,237 @@
+"""The rep's meetings from the sync account's calendars, and the upcoming-meetings list.
+
+The rep picks which event calendars of the account favorbook reads (stored per
+account as ``account_calendar`` rows of role "meetings"). Each fetch asks every
+picked calendar for the events that overlap the coming weeks (a CalDAV
+calendar-query REPORT with a time-range) and keeps them as the server sent them in
+``calendar_event``, so the Meetings page shows them offline; recurrences and time
+zones are expanded when shown (``formats.meetings``).
+
+``upcoming`` is what the Meetings page and ``favorbook meetings`` list: the
+occurrences of today and the next days, each attendee matched to a contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from favorbook.db.models import AccountCalendar, CalendarEvent, SyncAccount, db
+from favorbook.errors import NotFoundError, SyncError, ValidationError
+from favorbook.formats import meetings as ics
+from favorbook.services import meetings as logbook
+from favorbook.services._common import utc_now
+from favorbook.sync import accounts
+from favorbook.sync.discovery import Collection
+
+FETCH_BEHIND_DAYS = 7
+"""Meetings this many days back stay at hand (to log one after a long trip)."""
+FETCH_AHEAD_DAYS = 31
+MEETINGS, INBOX = "meetings", "inbox"
+
+
+@dataclass
+class CalendarChoice:
+    name: str
+    url: str
+    picked: bool
+
+
+@dataclass
+class UpcomingMeeting:
+    meeting: ics.Meeting
+    contact_ids: list[int | None]
+    """Parallel to ``meeting.attendees``: the contact each one matched, or None."""
+    logged_ids: list[int] = field(default_factory=list)
+    """The conversations this occurrence was logged as (empty: not logged)."""
+
+    @property
+    def matched(self) -> list[int]:
+        return list(dict.fromkeys(c for c in self.contact_ids if c is not None))
+
+    @property
+    def ended(self) -> bool:
+        return self.meeting.end <= dt.datetime.now(dt.UTC)
+
+    def as_json(self) -> dict:
+        m = self.meeting
+        return {
+            "uid": m.uid,
+            "start": m.start.isoformat(),
+            "end": m.end.isoformat(),
+            "all_day": m.all_day,
+            "title": m.title,
+            "location": m.location,
+            "organizer": m.organizer.email if m.organizer else None,
+            "attendees": [
+                {"name": a.name, "email": a.email or None, "contact_id": cid}
+                for a, cid in zip(m.attendees, self.contact_ids, strict=True)
+            ],
+            "logged": bool(self.logged_ids),
+        }
+
+
+def _home(client, row: SyncAccount) -> str | None:
+    from urllib.parse import urlsplit
+
+    from favorbook.sync.discovery import _homes, _principal, server_url
+
+    url = server_url(row.url)
+    root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    for candidate in (url, f"{root}/.well-known/caldav", f"{root}/"):
+        principal = _principal(client, candidate)
+        if principal:
+            return _homes(client, principal)[1]
+    return None
+
+
+def event_calendars(account: str | None = None, *, client=None) -> list[CalendarChoice]:
+    """The account's calendars that take events, and which of them the rep picked."""
+    from favorbook.sync.discovery import list_collections
+
+    row = accounts.the_account(account)
+    own = client is None
+    client = client or accounts.client_for(row)
+    try:
+        home = _home(client, row)
+        found: list[Collection] = list_collections(client, home, "events") if home else []
+    finally:
+        if own:
+            client.close()
+    picked = {c.url for c in _calendars(row, MEETINGS)}
+    skip = {c.url for c in _calendars(row, INBOX)}
+    return [CalendarChoice(c.name, c.url, c.url in picked) for c in found if c.url not in skip]
+
+
+def _calendars(row: SyncAccount, role: str) -> list[AccountCalendar]:
+    return list(
+        AccountCalendar.select()
+        .where((AccountCalendar.account == row.id) & (AccountCalendar.role == role))
+        .order_by(AccountCalendar.name, AccountCalendar.id)
+    )
+
+
+def picked_calendars(account: str | None = None) -> list[CalendarChoice]:
+    row = accounts.the_account(account)
+    return [CalendarChoice(c.name, c.url, True) for c in _calendars(row, MEETINGS)]
+
+
+def pick_calendars(account: str | None, chosen: Sequence[tuple[str, str]]) -> None:
+    """Read meetings from exactly these calendars ((name, url) pairs) of the account."""
+    row = accounts.the_account(account)
+    urls = {url for _name, url in chosen}
+    with db.atomic():
+        AccountCalendar.delete().where(
+            (AccountCalendar.account == row.id)
+            & (AccountCalendar.role == MEETINGS)
+            & AccountCalendar.url.not_in(urls or {""})
+        ).execute()
+        have = {c.url for c in _calendars(row, MEETINGS)}
+        for name, url in chosen:
+            if url not in have:
+                AccountCalendar.create(account=row.id, role=MEETINGS, url=url, name=name or url)
+                have.add(url)
+
+
+def fetch_meetings(
+    account: str | None = None,
+    *,
+    client=None,
+    on: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Fetch the events of the picked calendars into the cache; how many resources.
+
+    A calendar that fails keeps what was fetched before; the error is raised after the
+    others are done, naming it.
+    """
+    row = accounts.the_account(account)
+    cals = _calendars(row, MEETINGS)
+    if not cals:
+        return 0
+    on = on or dt.date.today()
+    start, _ = ics.window(0, on=on - dt.timedelta(days=FETCH_BEHIND_DAYS))
+    _, end = ics.window(FETCH_AHEAD_DAYS, on=on)
+    own = client is None
+    client = client or accounts.client_for(row)
+    total, failures = 0, []
+    try:
+        for cal in cals:
+            if progress:
+                progress(f"Reading meetings from {cal.name}")
+            try:
+                found = client.calendar_query(cal.url, start, end)
+            except SyncError as exc:
+                failures.append(str(exc))
+                continue
+            with db.atomic():
+                CalendarEvent.delete().where(CalendarEvent.calendar == cal.id).execute()
+                for href, (etag, text) in found.items():
+                    CalendarEvent.create(calendar=cal.id, href=href, etag=etag, text=text)
+                cal.fetched_at = utc_now()
+                cal.save(only=[AccountCalendar.fetched_at])
+            total += len(found)
+    finally:
+        if own:
+            client.close()
+    if failures:
+        raise SyncError("; ".join(failures))
+    return total
+
+
+def cached_calendars(account: str | None = None) -> tuple[list[tuple[object, str]], list[str]]:
+    """The fetched events as calendars (one per resource) and the problems reading them."""
+    query = (
+        CalendarEvent.select(CalendarEvent.href, CalendarEvent.text, AccountCalendar.name)
+        .join(AccountCalendar)
+        .where(AccountCalendar.role == MEETINGS)
+    )
+    if account is not None:
+        query = query.where(AccountCalendar.account == accounts.the_account(account).id)
+    out, problems = [], []
+    for href, text, name in query.tuples():
+        try:
+            out.append((ics.parse_calendar(text, f"{name}: {href}"), name))
+        except ics.NotICalendar as exc:
+            problems.append(f"{exc.message}; left out")
+    return out, problems
+
+
+def has_meeting_calendars() -> bool:
+    return AccountCalendar.select().where(AccountCalendar.role == MEETINGS).exists()
+
+
+def upcoming(
+    days: int = 7,
+    *,
+    calendars: list[tuple[object, str]] | None = None,
+    on: dt.date | None = None,
+) -> tuple[list[UpcomingMeeting], list[str]]:
+    """Today's and the next ``days`` days' meetings, matched, and the problems met.
+
+    ``calendars`` (from ``formats.meetings.load_source``) replaces the account's cached
+    calendars (``favorbook meetings --ics FILE``).
+    """
+    if not 0 <= days <= 366:
+        raise ValidationError("days", "must be from 0 to 366")
+    problems: list[str] = []
+    if calendars is None:
+        calendars, problems = cached_calendars()
+    start, end = ics.window(days, on=on)
+    found, more = ics.meetings_between(calendars, start, end, leave_out=logbook.rep_addresses())
+    problems += more
+    matcher = ics.AttendeeMatcher() if found else None
+    out = [UpcomingMeeting(m, matcher.matches(m)) for m in found]
+    done = logbook.logged((u.meeting.uid, u.meeting.start_utc) for u in out)
+    for u in out:
+        u.logged_ids = done.get((u.meeting.uid, u.meeting.start_utc), [])
+    return out, problems
+
+
+def find(meetings: list[UpcomingMeeting], uid: str) -> UpcomingMeeting:
+    """The next occurrence (the first not yet ended, else the last) of ``uid``."""
+    mine = [u for u in meetings if u.meeting.uid == uid]
+    if not mine:
+        raise NotFoundError(f"no meeting with UID {uid!r} in the days looked at")
+    return next((u for u in mine if not u.ended), mine[-1])

@@ -235,3 +235,16 @@ def find(meetings: list[UpcomingMeeting], uid: str) -> UpcomingMeeting:
     if not mine:
         raise NotFoundError(f"no meeting with UID {uid!r} in the days looked at")
     return next((u for u in mine if not u.ended), mine[-1])
+
+
+def sync_calendars(row: SyncAccount, client, report, *, progress=None) -> None:
+    """The calendar part of a sync: the picked meetings calendars fetched again (a
+    failure is one of the report's errors: the meetings fetched before stay)."""
+    if not _calendars(row, MEETINGS):
+        return
+    if progress is not None:
+        progress(0, 0, "Reading meetings")
+    try:
+        fetch_meetings(row.name, client=client)
+    except SyncError as exc:
+        report.errors.append(f"Meetings: {exc}")

@@ -123,3 +123,12 @@ def logged_with(uid: str, start_utc: dt.datetime) -> list[str]:
         .tuples()
     )
     return [name for (name,) in rows]
+
+
+def sheets_folder() -> str:
+    """The folder meeting sheets were last written into ("" when never chosen)."""
+    return str(settings.get("sheets_folder") or "")
+
+
+def set_sheets_folder(folder: str) -> None:
+    settings._put("sheets_folder", clean(folder, "sheets_folder", max_len=4096))

@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "phone_region": "",
     # the rep's own email addresses, left out of meeting attendees (services.meetings)
     "my_emails": [],
+    # the folder the Meetings page writes meeting sheets into ("" = Documents)
+    "sheets_folder": "",
 }
 
 

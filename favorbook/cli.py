@@ -697,6 +697,7 @@ def _late(name: str, args, data_dir) -> int:
 
 COMMANDS = {
     "meetings": lambda args, data_dir: _late("meetings", args, data_dir),
+    "inbox": lambda args, data_dir: _late("inbox", args, data_dir),
     "account": _account,
     "sync": _sync,
     "demo": _demo,

@@ -38,6 +38,13 @@ def add_parsers(sub, common) -> None:
     )
     meetings.add_argument("--json", action="store_true", help="print JSON")
 
+    inbox = sub.add_parser(
+        "inbox",
+        parents=[common],
+        help="captures from your phone waiting in the favorbook inbox list, with suggestions",
+    )
+    inbox.add_argument("--json", action="store_true", help="print JSON")
+
 
 def _problems(problems: list[str]) -> None:
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
@@ -159,4 +166,21 @@ def meeting_sheet(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"meetings": _meetings}
+def _inbox(args, data_dir) -> int:
+    from favorbook.services import session
+    from favorbook.sync import inbox
+
+    session.open_data(data_dir)
+    waiting = inbox.waiting()
+    if args.json:
+        print(json.dumps([c.as_json() for c in waiting], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not waiting:
+        print("The inbox is empty.", file=sys.stderr)
+    for c in waiting:
+        print(f"{c.when_text}  {c.text}")
+        print(f"    → {c.suggestion.describe()}")
+    return EXIT_OK
+
+
+COMMANDS = {"meetings": _meetings, "inbox": _inbox}

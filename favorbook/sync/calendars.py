@@ -238,8 +238,12 @@ def find(meetings: list[UpcomingMeeting], uid: str) -> UpcomingMeeting:
 
 
 def sync_calendars(row: SyncAccount, client, report, *, progress=None) -> None:
-    """The calendar part of a sync: the picked meetings calendars fetched again (a
-    failure is one of the report's errors: the meetings fetched before stay)."""
+    """The calendar part of a sync: the phone's inbox list (``sync.inbox``), then the
+    picked meetings calendars fetched again (a failure is one of the report's errors:
+    the meetings fetched before stay)."""
+    from favorbook.sync import inbox
+
+    inbox.sync_inbox(row, client, report)
     if not _calendars(row, MEETINGS):
         return
     if progress is not None:

@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
 
         self.meetings_page = MeetingsPage(bus)
         self.add_page(self.meetings_page, self.tr("Meetings"), "meetings")
+        from favorbook.ui.inbox_page import InboxPage
+
+        self.inbox_page = InboxPage(bus)
+        self.add_page(self.inbox_page, self.tr("Inbox"), "inbox")
 
         lists = (
             self.contact_favors,

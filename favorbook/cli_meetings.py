@@ -71,10 +71,11 @@ def _load(args, *, on: dt.date | None = None, days: int):
             print(f"favorbook: cannot read {args.ics}: {exc.strerror or exc}", file=sys.stderr)
             return None, None, EXIT_USAGE
     elif calendars.has_meeting_calendars():
-        try:
-            calendars.fetch_meetings()
-        except SyncError as exc:
-            problems.append(f"{exc} (showing the meetings fetched before)")
+        for name in calendars.accounts_with_calendars():
+            try:
+                calendars.fetch_meetings(name)
+            except SyncError as exc:
+                problems.append(f"{exc} (showing the meetings fetched before)")
     else:
         problems.append(
             "no calendars are picked for meetings; pick them on the Meetings page, "

@@ -295,7 +295,8 @@ class SyncConflict(BaseModel):
 
 
 class AccountCalendar(BaseModel):
-    account = ForeignKeyField(SyncAccount, backref="calendars", on_delete="CASCADE")
+    account = ForeignKeyField(SyncAccount, null=True, backref="calendars", on_delete="CASCADE")
+    """None: a calendar favorbook keeps itself (the sample network's meetings)."""
     role = TextField()  # 'meetings' | 'inbox'
     url = TextField()
     name = TextField(default="")
@@ -316,7 +317,8 @@ class MeetingLog(BaseModel):
 
 
 class InboxCapture(BaseModel):
-    account = ForeignKeyField(SyncAccount, backref="+", on_delete="CASCADE")
+    account = ForeignKeyField(SyncAccount, null=True, backref="+", on_delete="CASCADE")
+    """None: a sample capture (nothing to tell a server)."""
     uid = TextField()
     href = TextField()
     etag = TextField(default="")

@@ -252,22 +252,33 @@ def suggest(text: str, *, on: dt.date | None = None) -> Suggestion:
     return out
 
 
+def _variants(words: set[str]) -> list[str]:
+    """Each word as it may be stored: SQLite's lower() folds ASCII letters only."""
+    out = set()
+    for w in words:
+        out |= {w, w.capitalize(), w.title(), w.upper()}
+    return sorted(out)
+
+
 def _candidates(words: list[str]) -> dict[int, float]:
     """Contact id -> score for the words of a capture (names, nicknames, companies)."""
     scores: dict[int, float] = {}
-    lowered = [w.lower().strip("'’") for w in words]
+    lowered = [w.casefold().strip("'’") for w in words]
     keys = [w for w in lowered if w not in _NOT_NAMES and len(w) > 1]
     if not keys:
         return scores
-    wanted = sorted(set(keys) | {NICKNAMES[k] for k in keys if k in NICKNAMES})
-    marks = ",".join("?" * len(wanted))
+    wanted = set(keys) | {NICKNAMES[k] for k in keys if k in NICKNAMES}
+    forms = _variants(wanted)
+    marks = ",".join("?" * len(forms))
     rows = db.execute_sql(
-        "SELECT id, lower(first_name), lower(last_name) FROM contact WHERE archived_at IS NULL "
-        f"AND (lower(first_name) IN ({marks}) OR lower(last_name) IN ({marks}))",
-        [*wanted, *wanted],
+        "SELECT id, first_name, last_name FROM contact WHERE archived_at IS NULL "
+        f"AND (first_name IN ({marks}) OR last_name IN ({marks}) "
+        f"OR lower(first_name) IN ({marks}) OR lower(last_name) IN ({marks}))",
+        forms * 4,
     )
     pairs = set(zip(lowered, lowered[1:], strict=False))
     for cid, first, last in rows:
+        first, last = first.casefold(), last.casefold()
         score = 0.0
         if (first, last) in pairs:
             score += 5
@@ -278,13 +289,19 @@ def _candidates(words: list[str]) -> dict[int, float]:
         elif any(NICKNAMES.get(k) == first for k in keys):
             score += 1.2
         scores[cid] = max(scores.get(cid, 0), score)
-    rows = db.execute_sql(
-        "SELECT c.id, lower(o.name) FROM contact c JOIN organization o ON o.id = c.organization_id "
-        f"WHERE c.archived_at IS NULL AND lower(o.name) IN ({marks})",
-        wanted,
-    )
-    for cid, _org in rows:
-        scores[cid] = scores.get(cid, 0) + 1
+    # Companies: a name of one to three words, as written in the capture.
+    spans = {" ".join(lowered[i : i + n]) for n in (1, 2, 3) for i in range(len(lowered))}
+    spans = {s for s in spans if s not in _NOT_NAMES and len(s) > 2}
+    if spans:
+        forms = _variants(spans)
+        marks = ",".join("?" * len(forms))
+        rows = db.execute_sql(
+            "SELECT c.id FROM contact c JOIN organization o ON o.id = c.organization_id "
+            f"WHERE c.archived_at IS NULL AND (o.name IN ({marks}) OR lower(o.name) IN ({marks}))",
+            forms * 2,
+        )
+        for (cid,) in rows:
+            scores[cid] = scores.get(cid, 0) + 1
     nick = db.execute_sql(
         "SELECT id, vcard_extra FROM contact WHERE archived_at IS NULL "
         "AND vcard_extra LIKE '%NICKNAME%'"
@@ -292,7 +309,7 @@ def _candidates(words: list[str]) -> dict[int, float]:
     for cid, extra in nick:
         for line in extra.splitlines():
             if line.upper().startswith("NICKNAME"):
-                names = {n.strip().lower() for n in line.split(":", 1)[-1].split(",")}
+                names = {n.strip().casefold() for n in line.split(":", 1)[-1].split(",")}
                 if names & set(keys):
                     scores[cid] = scores.get(cid, 0) + 3
     return scores

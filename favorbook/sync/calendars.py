@@ -198,6 +198,19 @@ def cached_calendars(account: str | None = None) -> tuple[list[tuple[object, str
     return out, problems
 
 
+def accounts_with_calendars() -> list[str]:
+    """The names of the accounts with meetings calendars picked."""
+    rows = (
+        SyncAccount.select(SyncAccount.name)
+        .join(AccountCalendar)
+        .where(AccountCalendar.role == MEETINGS)
+        .distinct()
+        .order_by(SyncAccount.name)
+        .tuples()
+    )
+    return [name for (name,) in rows]
+
+
 def has_meeting_calendars() -> bool:
     return AccountCalendar.select().where(AccountCalendar.role == MEETINGS).exists()
 

@@ -221,3 +221,23 @@ def test_ten_thousand_events_and_malformed_ones(db, tmp_path, capsys):
     expected = sum(1 for i in range(10_000) if i % 30 <= 2)
     assert len(rows) == expected
     assert "Bad rule" in out.err and "left out" in out.err
+
+
+def test_the_sample_network_has_a_week_of_meetings_and_captures(db):
+    from favorbook.db.models import AccountCalendar, InboxCapture
+    from favorbook.services import demo
+    from favorbook.sync import inbox
+
+    demo.load(60, seed=2)
+    found, problems = calendars.upcoming(7)
+    assert problems == [] and len(found) == 7
+    assert {u.meeting.day for u in found} >= {day(0), day(1)}
+    assert all(u.matched for u in found)
+    assert sum(c is None for u in found for c in u.contact_ids) == 2  # the newcomers
+    waiting = inbox.waiting()
+    assert len(waiting) == 4 and all(w.suggestion.contact_id for w in waiting)
+    demo.load(60, seed=2)  # loading again replaces the week, never doubles it
+    assert len(calendars.upcoming(7)[0]) == 7 and len(inbox.waiting()) == 4
+    demo.remove_sample()
+    assert calendars.upcoming(7)[0] == [] and inbox.waiting() == []
+    assert AccountCalendar.select().count() == InboxCapture.select().count() == 0

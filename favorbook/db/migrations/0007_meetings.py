@@ -3,6 +3,7 @@
 - ``account_calendar``: the calendars of a sync account favorbook reads, by role:
   ``meetings`` (the event calendars the rep picked, any number) or ``inbox`` (the
   "favorbook inbox" task list favorbook created when the rep turned capture on, one).
+  With no account, a calendar favorbook keeps itself (the sample network's week).
 - ``calendar_event``: the events last fetched from a meetings calendar, one row per
   server resource (a recurring event with its moved instances is one resource), kept
   as the server's text so the Meetings page works offline and recurrences are
@@ -10,13 +11,14 @@
 - ``meeting_log``: a meeting occurrence (its UID and its start, UTC) and the
   conversation logged for each attendee, so a logged meeting says so.
 - ``inbox_capture``: a capture fetched from the inbox list, once per UID and account:
-  waiting, then accepted or dismissed (``completed_at`` when the server was told).
+  waiting, then accepted or dismissed (``completed_at`` when the server was told);
+  with no account, a sample capture.
 """
 
 STATEMENTS = [
     """CREATE TABLE account_calendar (
         id INTEGER PRIMARY KEY,
-        account_id INTEGER NOT NULL REFERENCES sync_account(id) ON DELETE CASCADE,
+        account_id INTEGER REFERENCES sync_account(id) ON DELETE CASCADE,
         role TEXT NOT NULL CHECK (role IN ('meetings','inbox')),
         url TEXT NOT NULL,
         name TEXT NOT NULL DEFAULT '',
@@ -38,7 +40,7 @@ STATEMENTS = [
     "CREATE INDEX meeting_log_conversation ON meeting_log(conversation_id)",
     """CREATE TABLE inbox_capture (
         id INTEGER PRIMARY KEY,
-        account_id INTEGER NOT NULL REFERENCES sync_account(id) ON DELETE CASCADE,
+        account_id INTEGER REFERENCES sync_account(id) ON DELETE CASCADE,
         uid TEXT NOT NULL,
         href TEXT NOT NULL,
         etag TEXT NOT NULL DEFAULT '',

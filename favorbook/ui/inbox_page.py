@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from favorbook.errors import FavorbookError
 from favorbook.services.session import describe_error
@@ -63,7 +63,7 @@ class CaptureModel(RecordTableModel):
                 "suggestion",
                 tr("Suggested record"),
                 lambda r: self.kind_text(r.view.suggestion),
-                sample="Favor given (IOU) ",
+                sample="Follow-up on 2026-12-31   ",
             ),
         ]
 
@@ -105,6 +105,12 @@ class InboxPage(RecordListWidget):
         self.turn_on_button.clicked.connect(self.turn_on)
         self.bar_layout.addWidget(self.turn_on_button)
         self.context_actions = [self.accept_action, self.edit_action, None, self.dismiss_action]
+        self.detail = QLabel()
+        self.detail.setObjectName("captureDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body_layout.addWidget(self.detail)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self._job = None
         self.form = None
@@ -146,6 +152,15 @@ class InboxPage(RecordListWidget):
             else ""
         )
         self.summary.setVisible(bool(n))
+
+    def selection_changed(self) -> None:
+        row = self.current_record()
+        self.detail.setVisible(row is not None)
+        if row is not None:
+            s = row.view.suggestion
+            self.detail.setText(
+                f"{row.view.text}\n\n" + self.tr("Enter records: %1").replace("%1", s.describe())
+            )
 
     def update_actions(self) -> None:
         row = self.current_record()

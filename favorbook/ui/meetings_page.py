@@ -82,7 +82,7 @@ class MeetingModel(RecordTableModel):
                 tr("When"),
                 lambda r: when_text(r.meeting),
                 key=lambda r: (r.meeting.start.astimezone(dt.UTC), r.id),
-                sample="Tomorrow 10:00–11:00 ",
+                sample="Wed 09 Dec 16:00–17:00  ",
             ),
             Column(
                 "title",
@@ -255,13 +255,13 @@ class MeetingsPage(RecordListWidget):
         )
         head.setTextFormat(Qt.TextFormat.RichText)
         head.setWordWrap(True)
-        self.detail_layout.addWidget(head, 0, 0, 1, 2)
+        self.detail_layout.addWidget(head, 0, 0, 1, 3)
         for number, (person, cid) in enumerate(
             zip(m.attendees, row.up.contact_ids, strict=True), start=1
         ):
             self.detail_layout.addWidget(QLabel(person.label), number, 0)
             if cid is not None:
-                open_button = QPushButton(row.names.get(cid, "?"))
+                open_button = QPushButton("→ " + row.names.get(cid, "?"))
                 open_button.setObjectName("openAttendee")
                 open_button.setFlat(True)
                 open_button.setToolTip(self.tr("Open this contact"))
@@ -277,8 +277,8 @@ class MeetingsPage(RecordListWidget):
             who = ", ".join(meetings.logged_with(m.uid, m.start_utc))
             done = QLabel(self.tr("Logged with %1.").replace("%1", who))
             done.setObjectName("meetingLogged")
-            self.detail_layout.addWidget(done, len(m.attendees) + 1, 0, 1, 2)
-        self.detail_layout.setColumnStretch(0, 1)
+            self.detail_layout.addWidget(done, len(m.attendees) + 1, 0, 1, 3)
+        self.detail_layout.setColumnStretch(2, 1)
 
     # --- commands --------------------------------------------------------------------
 

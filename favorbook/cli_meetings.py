@@ -71,6 +71,7 @@ def _load(args, *, on: dt.date | None = None, days: int):
             print(f"favorbook: cannot read {args.ics}: {exc.strerror or exc}", file=sys.stderr)
             return None, None, EXIT_USAGE
     elif calendars.has_meeting_calendars():
+        problems += calendars.refresh_ics_sources(addresses=True)
         for name in calendars.accounts_with_calendars():
             try:
                 calendars.fetch_meetings(name)

@@ -31,7 +31,8 @@ def rep_addresses() -> set[str]:
     return mine
 
 
-def set_rep_addresses(addresses: Iterable[str]) -> None:
+def check_rep_addresses(addresses: Iterable[str]) -> list[str]:
+    """The addresses cleaned (lower case, each once); ValidationError naming a bad one."""
     cleaned = []
     for value in addresses:
         value = clean(value, "my_emails", max_len=254).lower()
@@ -39,7 +40,12 @@ def set_rep_addresses(addresses: Iterable[str]) -> None:
             raise ValidationError("my_emails", f"“{value}” is not an email address")
         if value and value not in cleaned:
             cleaned.append(value)
-    settings._put("my_emails", cleaned)
+    return cleaned
+
+
+def set_rep_addresses(addresses: Iterable[str]) -> None:
+    """The rep's own addresses (the "my_emails" setting), left out of every meeting."""
+    settings._put("my_emails", check_rep_addresses(addresses))
 
 
 def logged(keys: Iterable[tuple[str, dt.datetime]]) -> dict[tuple[str, dt.datetime], list[int]]:

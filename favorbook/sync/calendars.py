@@ -198,6 +198,112 @@ def cached_calendars(account: str | None = None) -> tuple[list[tuple[object, str
     return out, problems
 
 
+# --- .ics files and subscribed addresses ------------------------------------------------
+
+
+def _is_address(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://", "webcal://"))
+
+
+def _local_sources() -> list[AccountCalendar]:
+    from favorbook.services.demo_meetings import SAMPLE_URL
+
+    return list(
+        AccountCalendar.select()
+        .where(
+            AccountCalendar.account.is_null()
+            & (AccountCalendar.role == MEETINGS)
+            & (AccountCalendar.url != SAMPLE_URL)
+        )
+        .order_by(AccountCalendar.id)
+    )
+
+
+def _store_source(cal: AccountCalendar, text: str) -> None:
+    with db.atomic():
+        CalendarEvent.delete().where(CalendarEvent.calendar == cal.id).execute()
+        CalendarEvent.create(calendar=cal.id, href=cal.url, text=text)
+        cal.fetched_at = utc_now()
+        cal.save(only=[AccountCalendar.fetched_at])
+
+
+def _read_source(source: str) -> str:
+    """The iCalendar text of a file or address (NotICalendar, OSError or SyncError)."""
+    if _is_address(source):
+        import requests
+
+        url = "https://" + source[9:] if source.lower().startswith("webcal://") else source
+        try:
+            resp = requests.get(url, timeout=30, headers={"User-Agent": "favorbook"})
+        except requests.exceptions.RequestException as exc:
+            raise SyncError(f"cannot read the calendar at {url}: {exc}") from exc
+        if resp.status_code != 200:
+            raise SyncError(f"the calendar at {url} answered {resp.status_code} {resp.reason}")
+        data = resp.content
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read(ics.MAX_ICS_BYTES + 1)
+    if len(data) > ics.MAX_ICS_BYTES:
+        raise ics.NotICalendar(source, f"it is larger than {ics.MAX_ICS_BYTES // 1_000_000} MB")
+    ics.parse_calendar(data, source)  # refuses what is not iCalendar, before it is kept
+    return ics._text(data)
+
+
+def add_ics_source(source: str) -> str:
+    """Read meetings from an .ics file or a subscribed address too; its name.
+
+    NotICalendar (a ValidationError) when it holds no calendar, OSError or SyncError
+    when it cannot be read; nothing is kept then."""
+    import os
+
+    source = source.strip()
+    if not source:
+        raise ValidationError("ics", "give an .ics file or an https:// or webcal:// address")
+    if not _is_address(source):
+        source = os.path.abspath(os.path.expanduser(source))
+    text = _read_source(source)
+    name = source.rstrip("/").rsplit("/", 1)[-1] or source
+    cal = AccountCalendar.get_or_none(
+        AccountCalendar.account.is_null() & (AccountCalendar.url == source)
+    ) or AccountCalendar.create(account=None, role=MEETINGS, url=source, name=name)
+    _store_source(cal, text)
+    return name
+
+
+def remove_ics_source(source: str) -> None:
+    AccountCalendar.delete().where(
+        AccountCalendar.account.is_null() & (AccountCalendar.url == source)
+    ).execute()
+
+
+def ics_sources() -> list[str]:
+    return [c.url for c in _local_sources()]
+
+
+def refresh_ics_sources(*, addresses: bool) -> list[str]:
+    """Read the .ics files again when they changed (and the addresses, with
+    ``addresses``); the problems (a source that fails keeps what was read before)."""
+    import os
+
+    problems = []
+    for cal in _local_sources():
+        if _is_address(cal.url) and not addresses:
+            continue
+        try:
+            if not _is_address(cal.url) and cal.fetched_at is not None:
+                changed = dt.datetime.fromtimestamp(os.path.getmtime(cal.url), dt.UTC)
+                fetched = cal.fetched_at
+                if isinstance(fetched, str):
+                    fetched = dt.datetime.fromisoformat(fetched)
+                if changed.replace(tzinfo=None) <= fetched:
+                    continue
+            _store_source(cal, _read_source(cal.url))
+        except (OSError, SyncError, ValidationError) as exc:
+            why = getattr(exc, "message", None) or getattr(exc, "strerror", None) or str(exc)
+            problems.append(f"{cal.name}: {why} (showing what was read before)")
+    return problems
+
+
 def accounts_with_calendars() -> list[str]:
     """The names of the accounts with meetings calendars picked."""
     rows = (
@@ -257,6 +363,7 @@ def sync_calendars(row: SyncAccount, client, report, *, progress=None) -> None:
     from favorbook.sync import inbox
 
     inbox.sync_inbox(row, client, report)
+    report.errors.extend(f"Meetings: {p}" for p in refresh_ics_sources(addresses=True))
     if not _calendars(row, MEETINGS):
         return
     if progress is not None:

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -155,6 +157,47 @@ class CalendarsDialog(QDialog):
         return [(c.name, c.url) for box, c in self.boxes if box.isChecked()]
 
 
+class IcsSourceDialog(QDialog):
+    """An .ics file (typed or browsed for) or a subscribed https:// or webcal:// address."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("icsSourceDialog")
+        self.setWindowTitle(self.tr("Add a calendar"))
+        layout = QVBoxLayout(self)
+        label = QLabel(
+            self.tr(
+                "An .ics file, or the address of a calendar you subscribe to (https:// or "
+                "webcal://). Addresses are read again at every sync, files when they change."
+            )
+        )
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        row = QHBoxLayout()
+        self.source = QLineEdit()
+        self.source.setObjectName("icsSource")
+        self.source.setPlaceholderText("webcal://calendar.example.com/you.ics")
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.source, 1)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Calendar file"), "", self.tr("iCalendar (*.ics);;All files (*)")
+        )
+        if path:
+            self.source.setText(path)
+
+
 class MeetingsPage(RecordListWidget):
     PAGE_NAME = "meetingList"
 
@@ -172,6 +215,9 @@ class MeetingsPage(RecordListWidget):
         )
         self.log_action = self.make_action(self.tr("&Log this meeting…"), self.log_meeting)
         self.calendars_action = self.make_action(self.tr("&Calendars…"), self.pick_calendars)
+        self.add_ics_action = self.make_action(
+            self.tr("Add .ics &file or address…"), self.add_ics_source
+        )
         self.bar_layout.addStretch(1)
         self.context_actions = [self.sheet_action, self.print_action, None, self.log_action]
 
@@ -193,7 +239,9 @@ class MeetingsPage(RecordListWidget):
     def load(self) -> list[MeetingRow]:
         from favorbook.sync import calendars
 
+        refreshed = calendars.refresh_ics_sources(addresses=False)
         found, self.problems = calendars.upcoming(DAYS)
+        self.problems = refreshed + self.problems
         names = contacts.names(sorted({c for u in found for c in u.matched}))
         return [MeetingRow(i + 1, u, names) for i, u in enumerate(found)]
 
@@ -203,8 +251,9 @@ class MeetingsPage(RecordListWidget):
         if not calendars.has_meeting_calendars():
             return self.tr(
                 "No meetings yet.\n\nPick the calendars that hold your meetings with "
-                "Calendars… (a sync account is needed: Preferences → Sync); the next sync "
-                "brings today's and the next 7 days' meetings here."
+                "Calendars… (a sync account is needed: Preferences → Accounts); the next "
+                "sync brings today's and the next 7 days' meetings here. Or add an .ics "
+                "file or a calendar address you subscribe to."
             )
         return self.tr("No meetings with attendees today or in the next 7 days.")
 
@@ -392,6 +441,26 @@ class MeetingsPage(RecordListWidget):
         )
         self.form = dialog
         dialog.open()
+
+    def ask_ics_source(self) -> str:
+        """An .ics file or a calendar address to read meetings from ('' when cancelled)."""
+        dialog = IcsSourceDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return ""
+        return dialog.source.text().strip()
+
+    def add_ics_source(self) -> None:
+        from favorbook.sync import calendars
+
+        source = self.ask_ics_source()
+        if not source:
+            return
+        try:
+            name = calendars.add_ics_source(source)
+        except (OSError, FavorbookError) as exc:
+            QMessageBox.warning(self, self.tr("Add a calendar"), describe_error(exc))
+            return
+        self.wrote(self.tr("Meetings are read from %1 too.").replace("%1", name))
 
     def pick_calendars(self) -> None:
         from favorbook.sync import accounts, calendars

@@ -163,3 +163,25 @@ def test_log_this_meeting_logs_every_attendee_and_says_so(window, fetched, qtbot
     assert page.findChild(type(dialog.with_label), "meetingLogged").text() == (
         "Logged with Bo Diaz, Karen Lee."
     )
+
+
+def test_an_ics_file_adds_its_meetings_and_a_bad_one_says_why(window, db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    page = _page(window)
+    assert "Pick the calendars" in page.empty_label.text()
+    good = tmp_path / "work.ics"
+    good.write_text(
+        _ics("f1@x", "From a file", _tomorrow_at(9), _tomorrow_at(10), ("Ann Lee", "ann@x.example"))
+    )
+    page.ask_ics_source = lambda: str(good)
+    page.add_ics_source()
+    assert column_texts(page, "title") == ["From a file"]
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    page.ask_ics_source = lambda: str(bad)
+    page.add_ics_source()
+    assert len(warnings) == 1 and "is not an iCalendar file" in warnings[0]
+    assert column_texts(page, "title") == ["From a file"]

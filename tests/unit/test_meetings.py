@@ -241,3 +241,49 @@ def test_the_sample_network_has_a_week_of_meetings_and_captures(db):
     demo.remove_sample()
     assert calendars.upcoming(7)[0] == [] and inbox.waiting() == []
     assert AccountCalendar.select().count() == InboxCapture.select().count() == 0
+
+
+def test_the_reps_own_addresses_are_left_out(db, ics_file):
+    from favorbook.errors import ValidationError
+
+    source = [(ics.read_ics(str(ics_file)), "f")]
+    found, _ = calendars.upcoming(7, calendars=source)
+    single = next(u for u in found if u.meeting.uid == "single-1")
+    assert "rep@mine.example" in [a.email for a in single.meeting.attendees]
+    meetings.set_rep_addresses(["  Rep@Mine.example ", ""])
+    found, _ = calendars.upcoming(7, calendars=source)
+    single = next(u for u in found if u.meeting.uid == "single-1")
+    assert "rep@mine.example" not in [a.email for a in single.meeting.attendees]
+    with pytest.raises(ValidationError, match="not an email address"):
+        meetings.set_rep_addresses(["rep at mine"])
+    assert settings.get("my_emails") == ["rep@mine.example"]
+
+
+def test_an_ics_file_added_as_a_source_is_read_again_when_it_changes(db, ics_file, tmp_path):
+    import os
+
+    from favorbook.errors import ValidationError
+
+    name = calendars.add_ics_source(str(ics_file))
+    assert name == "cal.ics" and calendars.ics_sources() == [str(ics_file)]
+    assert {u.meeting.uid for u in calendars.upcoming(7)[0]} >= {"single-1", "weekly-1"}
+    ics_file.write_text(
+        calendar(
+            event("new-1", "Fresh", f"DTSTART:{stamp(1, 9)}Z", f"DTEND:{stamp(1, 10)}Z", KAREN)
+        )
+    )
+    later = os.path.getmtime(ics_file) + 5
+    os.utime(ics_file, (later, later))
+    assert calendars.refresh_ics_sources(addresses=False) == []
+    assert [u.meeting.uid for u in calendars.upcoming(7)[0]] == ["new-1"]
+    bad = tmp_path / "bad.ics"
+    bad.write_text("not a calendar")
+    with pytest.raises(ValidationError, match="not an iCalendar file"):
+        calendars.add_ics_source(str(bad))
+    assert calendars.ics_sources() == [str(ics_file)]
+    ics_file.unlink()
+    problems = calendars.refresh_ics_sources(addresses=False)
+    assert calendars.upcoming(7)[0], "a file gone keeps what was read before"
+    assert problems == ["cal.ics: No such file or directory (showing what was read before)"]
+    calendars.remove_ics_source(str(ics_file))
+    assert calendars.upcoming(7)[0] == []

@@ -1,4 +1,5 @@
-"""The Meetings page: today's and the next 7 days' meetings from the rep's calendars.
+"""The Meetings page: today's and the next 7 days' meetings from the rep's calendars
+(and yesterday's while they wait to be logged).
 
 Each meeting lists its attendees matched to contacts; one not in favorbook is added
 in one click, prefilled from the invitation. The selected meeting's sheet (every
@@ -58,6 +59,8 @@ def when_text(meeting, on: dt.date | None = None) -> str:
     day = meeting.day
     if day == on:
         label = "Today"
+    elif day == on - dt.timedelta(days=1):
+        label = "Yesterday"
     elif day == on + dt.timedelta(days=1):
         label = "Tomorrow"
     else:
@@ -240,7 +243,15 @@ class MeetingsPage(RecordListWidget):
         from favorbook.sync import calendars
 
         refreshed = calendars.refresh_ics_sources(addresses=False)
-        found, self.problems = calendars.upcoming(DAYS)
+        # Yesterday's meetings too while they wait to be logged (the evening's meeting,
+        # written up the next morning).
+        yesterday = dt.date.today() - dt.timedelta(days=1)
+        found, self.problems = calendars.upcoming(DAYS + 1, on=yesterday)
+        found = [
+            u
+            for u in found
+            if u.meeting.day > yesterday or (u.matched and u.ended and not u.logged_ids)
+        ]
         self.problems = refreshed + self.problems
         names = contacts.names(sorted({c for u in found for c in u.matched}))
         return [MeetingRow(i + 1, u, names) for i, u in enumerate(found)]
@@ -260,7 +271,8 @@ class MeetingsPage(RecordListWidget):
     def after_refresh(self) -> None:
         rows = self.model.records()
         to_log = sum(1 for r in rows if MeetingModel._to_log(r))
-        text = self.tr("%1 meetings today and in the next 7 days").replace("%1", str(len(rows)))
+        ahead = sum(1 for r in rows if r.meeting.day >= dt.date.today())
+        text = self.tr("%1 meetings today and in the next 7 days").replace("%1", str(ahead))
         if to_log:
             text += " · " + self.tr("%1 ended and not logged yet").replace("%1", str(to_log))
         if self.problems:

@@ -185,3 +185,49 @@ def test_an_ics_file_adds_its_meetings_and_a_bad_one_says_why(window, db, tmp_pa
     page.add_ics_source()
     assert len(warnings) == 1 and "is not an iCalendar file" in warnings[0]
     assert column_texts(page, "title") == ["From a file"]
+
+
+def test_yesterdays_meeting_stays_until_it_is_logged(window, fetched, qtbot):
+    cal = AccountCalendar.get()
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    at = dt.datetime.combine(yesterday, dt.time(17)).astimezone(dt.UTC)
+    CalendarEvent.create(
+        calendar=cal,
+        href="/cal/y1.ics",
+        text=_ics("y1@x", "Evening dinner", at, at + dt.timedelta(hours=2), ("Bo Diaz", "")),
+    )
+    CalendarEvent.create(
+        calendar=cal,
+        href="/cal/y2.ics",
+        text=_ics("y2@x", "Stranger call", at, at + dt.timedelta(hours=1), ("Zed", "z@z.example")),
+    )
+    page = _page(window)
+    page.refresh()
+    assert column_texts(page, "title")[0] == "Evening dinner"
+    assert "Stranger call" not in column_texts(page, "title")
+    assert column_texts(page, "when")[0] == "Yesterday 17:00–19:00"
+    _select(page, "Evening dinner")
+    page.log_action.trigger()
+    dialog = page.form
+    dialog.confirm_discard = lambda: True
+    qtbot.waitExposed(dialog)
+    assert dialog.when.dateTime().toPython() == dt.datetime.combine(yesterday, dt.time(17))
+    dialog.accept()
+    assert "Evening dinner" not in column_texts(page, "title")
+
+
+def test_preferences_keep_the_reps_own_addresses(db, show_form):
+    from favorbook.services import settings
+    from favorbook.ui.preferences import PreferencesDialog
+
+    dialog = show_form(PreferencesDialog, "")
+    dialog.my_emails.setText("Me@Work.example, me@home.example")
+    dialog.accept()
+    assert settings.get("my_emails") == ["me@work.example", "me@home.example"]
+    dialog = show_form(PreferencesDialog, "")
+    assert dialog.my_emails.text() == "me@work.example, me@home.example"
+    dialog.my_emails.setText("not an address")
+    dialog.ratio.setValue(7)
+    dialog.accept()
+    assert "not an email address" in dialog.error_label.text()
+    assert settings.target_ratio() == 4.0, "nothing saved while one value is wrong"

@@ -218,10 +218,13 @@ def due_day(text: str, on: dt.date) -> dt.date | None:
     return None
 
 
-def suggest(text: str, *, on: dt.date | None = None) -> Suggestion:
-    """The record a capture most likely asks for, and its contact (see the module)."""
+def suggest(
+    text: str, *, on: dt.date | None = None, nicknames: dict[str, set[int]] | None = None
+) -> Suggestion:
+    """The record a capture most likely asks for, and its contact (see the module).
+    ``nicknames`` (``nickname_map()``) saves reading them again for each capture."""
     on = on or dt.date.today()
-    found = guess_contact(text)
+    found = guess_contact(text, nicknames)
     cid, name = found if found else (None, "")
     out = Suggestion("conversation", cid, name, text=text.strip())
     due = due_day(text, on)
@@ -252,72 +255,71 @@ def suggest(text: str, *, on: dt.date | None = None) -> Suggestion:
     return out
 
 
-def _variants(words: set[str]) -> list[str]:
-    """Each word as it may be stored: SQLite's lower() folds ASCII letters only."""
-    out = set()
-    for w in words:
-        out |= {w, w.capitalize(), w.title(), w.upper()}
-    return sorted(out)
+def nickname_map() -> dict[str, set[int]]:
+    """NICKNAME values kept from vCards (casefolded) -> the contacts that have them."""
+    out: dict[str, set[int]] = {}
+    rows = db.execute_sql(
+        "SELECT id, vcard_extra FROM contact WHERE archived_at IS NULL "
+        "AND vcard_extra LIKE '%NICKNAME%'"
+    )
+    for cid, extra in rows:
+        for line in extra.splitlines():
+            if line.upper().startswith("NICKNAME"):
+                for name in line.split(":", 1)[-1].split(","):
+                    if name.strip():
+                        out.setdefault(name.strip().casefold(), set()).add(cid)
+    return out
 
 
-def _candidates(words: list[str]) -> dict[int, float]:
-    """Contact id -> score for the words of a capture (names, nicknames, companies)."""
+def _candidates(words: list[str], nicknames: dict[str, set[int]]) -> dict[int, float]:
+    """Contact id -> score for the words of a capture (names, nicknames, companies).
+
+    The full-text index (name and company columns, case and accents folded) finds
+    the people any word could name; the scores are then worked out for those alone.
+    """
     scores: dict[int, float] = {}
     lowered = [w.casefold().strip("'’") for w in words]
     keys = [w for w in lowered if w not in _NOT_NAMES and len(w) > 1]
     if not keys:
         return scores
     wanted = set(keys) | {NICKNAMES[k] for k in keys if k in NICKNAMES}
-    forms = _variants(wanted)
-    marks = ",".join("?" * len(forms))
+    terms = " OR ".join('"' + w.replace('"', "") + '"' for w in sorted(wanted))
     rows = db.execute_sql(
-        "SELECT id, first_name, last_name FROM contact WHERE archived_at IS NULL "
-        f"AND (first_name IN ({marks}) OR last_name IN ({marks}) "
-        f"OR lower(first_name) IN ({marks}) OR lower(last_name) IN ({marks}))",
-        forms * 4,
+        "SELECT c.id, c.first_name, c.last_name, coalesce(o.name, '') FROM contact_fts f "
+        "JOIN contact c ON c.id = f.rowid LEFT JOIN organization o ON o.id = c.organization_id "
+        "WHERE contact_fts MATCH ? AND c.archived_at IS NULL LIMIT 5000",
+        (f"{{name company}} : ({terms})",),
     )
     pairs = set(zip(lowered, lowered[1:], strict=False))
-    for cid, first, last in rows:
-        first, last = first.casefold(), last.casefold()
+    spans = {" ".join(lowered[i : i + n]) for n in (1, 2, 3) for i in range(len(lowered))}
+    for cid, first, last, org in rows:
+        first, last, org = first.casefold(), last.casefold(), org.casefold()
         score = 0.0
         if (first, last) in pairs:
             score += 5
-        if last in keys:
+        if last and last in keys:
             score += 2
-        if first in keys:
+        if first and first in keys:
             score += 1.5
         elif any(NICKNAMES.get(k) == first for k in keys):
             score += 1.2
-        scores[cid] = max(scores.get(cid, 0), score)
-    # Companies: a name of one to three words, as written in the capture.
-    spans = {" ".join(lowered[i : i + n]) for n in (1, 2, 3) for i in range(len(lowered))}
-    spans = {s for s in spans if s not in _NOT_NAMES and len(s) > 2}
-    if spans:
-        forms = _variants(spans)
-        marks = ",".join("?" * len(forms))
-        rows = db.execute_sql(
-            "SELECT c.id FROM contact c JOIN organization o ON o.id = c.organization_id "
-            f"WHERE c.archived_at IS NULL AND (o.name IN ({marks}) OR lower(o.name) IN ({marks}))",
-            forms * 2,
-        )
-        for (cid,) in rows:
-            scores[cid] = scores.get(cid, 0) + 1
-    nick = db.execute_sql(
-        "SELECT id, vcard_extra FROM contact WHERE archived_at IS NULL "
-        "AND vcard_extra LIKE '%NICKNAME%'"
-    )
-    for cid, extra in nick:
-        for line in extra.splitlines():
-            if line.upper().startswith("NICKNAME"):
-                names = {n.strip().casefold() for n in line.split(":", 1)[-1].split(",")}
-                if names & set(keys):
-                    scores[cid] = scores.get(cid, 0) + 3
+        if org and org in spans and org not in _NOT_NAMES:
+            score += 1
+        if score:
+            scores[cid] = score
+    for key in keys:
+        for cid in nicknames.get(key, ()):
+            scores[cid] = scores.get(cid, 0) + 3
     return scores
 
 
-def guess_contact(text: str) -> tuple[int, str] | None:
+def guess_contact(
+    text: str, nicknames: dict[str, set[int]] | None = None
+) -> tuple[int, str] | None:
     """(id, name) of the contact ``text`` most likely names, or None."""
-    scores = _candidates(_WORD.findall(text))
+    if nicknames is None:
+        nicknames = nickname_map()
+    scores = _candidates(_WORD.findall(text), nicknames)
     if not scores:
         return None
     top = max(scores.values())

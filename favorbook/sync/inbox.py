@@ -277,10 +277,12 @@ def waiting(*, on: dt.date | None = None) -> list[CaptureView]:
         .tuples()
     )
     out = []
+    nicknames = captures.nickname_map()
     for cid, uid, text, when in rows:
         when = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
         local_day = when.replace(tzinfo=dt.UTC).astimezone().date()
-        out.append(CaptureView(cid, uid, text, when, captures.suggest(text, on=on or local_day)))
+        suggestion = captures.suggest(text, on=on or local_day, nicknames=nicknames)
+        out.append(CaptureView(cid, uid, text, when, suggestion))
     return out
 
 

@@ -7,7 +7,6 @@ import zoneinfo
 
 import pytest
 
-from favorbook.cli import main
 from favorbook.services import contacts
 from favorbook.sync import calendars
 from tests.sync.helpers import add_account, sync
@@ -169,10 +168,16 @@ def test_the_rep_picks_calendars_and_sees_the_right_meetings(
     from favorbook.render import sheet_pdf
 
     assert [d.name for d in sheet_pdf.gather(first.matched)] == ["Karen Lee", "Bo Diaz"]
-    # The command fetches the picked calendars itself (it closes the database after).
+    # The command fetches the picked calendars itself, in a process of its own (the PDF
+    # needs Qt; the password comes from the environment the fixture set).
+    from tests.unit.test_cli_sheet import run
+
     out = tmp_path / "weekly.pdf"
-    args = ["sheet", "--data-dir", str(laptop.data_dir), "--meeting", "weekly@test"]
-    assert main([*args, "--out", str(out)]) == 0
+    result = run(
+        "sheet", "--data-dir", str(laptop.data_dir), "--meeting", "weekly@test", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "for 2 attendee(s)" in result.stdout
     assert out.read_bytes().startswith(b"%PDF")
 
 

@@ -183,13 +183,16 @@ def test_cli_meetings_refuses_a_file_that_is_not_icalendar(db, tmp_path, capsys)
     assert main(["meetings", "--ics", str(tmp_path / "missing.ics")]) == 2
 
 
-def test_cli_meeting_sheet(db, make_contact, ics_file, tmp_path, capsys):
+def test_cli_meeting_sheet(db, make_contact, ics_file, tmp_path, capsys, data_dir):
+    from tests.unit.test_cli_sheet import run  # a process of its own: the PDF needs Qt
+
     make_contact("Karen", "Lee", emails=[contacts.Labeled("karen@acme.example", "")])
     make_contact("Nomail", "Person")
     out = tmp_path / "m.pdf"
-    code = main(["sheet", "--meeting", "single-1", "--ics", str(ics_file), "--out", str(out)])
-    assert code == 0, capsys.readouterr().err
-    assert "2 pages for 2 attendee(s)" in capsys.readouterr().out
+    args = ["--meeting", "single-1", "--ics", str(ics_file), "--out", str(out)]
+    result = run("--data-dir", str(data_dir), "sheet", *args)
+    assert result.returncode == 0, result.stderr
+    assert "2 pages for 2 attendee(s)" in result.stdout
     assert out.read_bytes().startswith(b"%PDF")
     other = tmp_path / "x.pdf"
     assert main(["sheet", "--meeting", "nope", "--ics", str(ics_file), "--out", str(other)]) == 2

@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check", parents=[common], help="check the database; exit 1 when it is not healthy"
     )
+    from favorbook import cli_meetings
+
+    cli_meetings.add_parsers(sub, common)
 
     sheet = sub.add_parser(
         "sheet",
@@ -115,7 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="a one-page PDF briefing per person; several people make a meeting sheet",
     )
     sheet.add_argument(
-        "people", metavar="NAME_OR_ID", nargs="+", help="a contact's id or (part of) their name"
+        "people", metavar="NAME_OR_ID", nargs="*", help="a contact's id or (part of) their name"
+    )
+    sheet.add_argument(
+        "--meeting",
+        metavar="UID",
+        help="the sheet of every attendee of this meeting (its UID, from favorbook meetings)",
+    )
+    sheet.add_argument(
+        "--ics", metavar="FILE", help="with --meeting: find the meeting in this .ics file or URL"
     )
     sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     sheet.add_argument(
@@ -418,6 +429,13 @@ def _sheet(args, data_dir) -> int:
     from favorbook.services import session
 
     session.open_data(data_dir)
+    if args.meeting or args.ics:
+        from favorbook import cli_meetings
+
+        return cli_meetings.meeting_sheet(args)
+    if not args.people:
+        print("favorbook: sheet needs NAME_OR_ID or --meeting UID", file=sys.stderr)
+        return EXIT_USAGE
     ids, problems = [], []
     for text in args.people:
         cid, problem = _resolve_person(text)
@@ -682,7 +700,15 @@ def _sync(args, data_dir) -> int:
     return EXIT_OK
 
 
+def _late(name: str, args, data_dir) -> int:
+    from favorbook import cli_meetings
+
+    return cli_meetings.COMMANDS[name](args, data_dir)
+
+
 COMMANDS = {
+    "meetings": lambda args, data_dir: _late("meetings", args, data_dir),
+    "inbox": lambda args, data_dir: _late("inbox", args, data_dir),
     "account": _account,
     "sync": _sync,
     "demo": _demo,

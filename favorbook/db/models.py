@@ -294,6 +294,43 @@ class SyncConflict(BaseModel):
     resolved_at = DateTimeField(null=True)
 
 
+class AccountCalendar(BaseModel):
+    account = ForeignKeyField(SyncAccount, null=True, backref="calendars", on_delete="CASCADE")
+    """None: a calendar favorbook keeps itself (the sample network's meetings)."""
+    role = TextField()  # 'meetings' | 'inbox'
+    url = TextField()
+    name = TextField(default="")
+    fetched_at = DateTimeField(null=True)
+
+
+class CalendarEvent(BaseModel):
+    calendar = ForeignKeyField(AccountCalendar, backref="events", on_delete="CASCADE")
+    href = TextField()
+    etag = TextField(default="")
+    text = TextField()
+
+
+class MeetingLog(BaseModel):
+    meeting_uid = TextField()
+    starts_at = DateTimeField()
+    conversation = ForeignKeyField(Conversation, on_delete="CASCADE", backref="+")
+
+
+class InboxCapture(BaseModel):
+    account = ForeignKeyField(SyncAccount, null=True, backref="+", on_delete="CASCADE")
+    """None: a sample capture (nothing to tell a server)."""
+    uid = TextField()
+    href = TextField()
+    etag = TextField(default="")
+    text = TextField(default="")
+    raw = TextField(default="")
+    captured_at = DateTimeField()
+    status = TextField(default="waiting")  # 'waiting' | 'accepted' | 'dismissed'
+    decided_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)
+    """When the server's copy was marked COMPLETED (None: still to do, next sync)."""
+
+
 ALL_MODELS = [
     Organization,
     Contact,
@@ -318,4 +355,8 @@ ALL_MODELS = [
     SyncCollection,
     SyncItem,
     SyncConflict,
+    AccountCalendar,
+    CalendarEvent,
+    MeetingLog,
+    InboxCapture,
 ]

@@ -167,8 +167,11 @@ def build_documents(
     return docs
 
 
-def _paint(device: QPagedPaintDevice, data_list: Sequence[sheet.SheetData]) -> int:
-    """Draw the sheets on ``device``, a footer on every page; returns the page count."""
+def _paint(
+    device: QPagedPaintDevice, data_list: Sequence[sheet.SheetData], occasion: str = ""
+) -> int:
+    """Draw the sheets on ``device``, a footer on every page (naming ``occasion``, a
+    meeting, when given); returns the page count."""
     docs = build_documents(data_list, device)
     body, paint = _body_size(device)
     pages = sum(doc.pageCount() for doc in docs)
@@ -177,6 +180,8 @@ def _paint(device: QPagedPaintDevice, data_list: Sequence[sheet.SheetData]) -> i
     footer_font.setPointSizeF(FOOTER_PT)
     footer = QRectF(0, body.height(), paint.width(), paint.height() - body.height())
     prepared = f"Prepared {sheet.day_text(dt.date.today())} · favorbook"
+    if occasion:
+        prepared = f"{sheet.short(occasion, 90)} · {prepared}"
     number = 0
     painter = QPainter(device)
     try:
@@ -216,8 +221,10 @@ def pdf_bytes(
     *,
     include_private: bool = False,
     page_size: QPageSize | None = None,
+    occasion: str = "",
 ) -> tuple[bytes, int]:
-    """The PDF of the sheets for ``contact_ids`` and its page count."""
+    """The PDF of the sheets for ``contact_ids`` and its page count; ``occasion`` (a
+    meeting's title and time) titles the PDF and goes in every page's footer."""
     ensure_application()
     data_list = gather(contact_ids, include_private=include_private)
     buffer = QBuffer()
@@ -226,9 +233,9 @@ def pdf_bytes(
     writer.setResolution(RESOLUTION)
     writer.setCreator("favorbook")
     writer.setTitle(
-        "Contact sheet: "
-        + ", ".join(d.name for d in data_list[:5])
-        + (" …" if len(data_list) > 5 else "")
+        (f"Meeting sheet: {occasion}" if occasion else "Contact sheet: ")
+        + ("" if occasion else ", ".join(d.name for d in data_list[:5]))
+        + (" …" if len(data_list) > 5 and not occasion else "")
     )
     writer.setPageLayout(
         QPageLayout(
@@ -238,7 +245,7 @@ def pdf_bytes(
             QPageLayout.Unit.Millimeter,
         )
     )
-    pages = _paint(writer, data_list)
+    pages = _paint(writer, data_list, occasion)
     del writer  # finishes the PDF into the buffer
     buffer.close()
     return bytes(buffer.data()), pages
@@ -250,15 +257,20 @@ def write_pdf(
     *,
     include_private: bool = False,
     page_size: QPageSize | None = None,
+    occasion: str = "",
 ) -> int:
     """Write the sheets to ``path`` (replacing it only once complete); returns the page count."""
-    data, pages = pdf_bytes(contact_ids, include_private=include_private, page_size=page_size)
+    data, pages = pdf_bytes(
+        contact_ids, include_private=include_private, page_size=page_size, occasion=occasion
+    )
     with atomic_write(path, "wb") as handle:
         handle.write(data)
     return pages
 
 
-def print_sheets(printer, contact_ids: Sequence[int], include_private: bool = False) -> int:
+def print_sheets(
+    printer, contact_ids: Sequence[int], include_private: bool = False, occasion: str = ""
+) -> int:
     """Print the sheets on ``printer`` (a QPrinter, e.g. from a print preview); page count.
 
     The printer's page size and margins are used; margins left at (nearly) nothing
@@ -269,4 +281,4 @@ def print_sheets(printer, contact_ids: Sequence[int], include_private: bool = Fa
         printer.setPageMargins(
             QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
         )
-    return _paint(printer, gather(contact_ids, include_private=include_private))
+    return _paint(printer, gather(contact_ids, include_private=include_private), occasion)

@@ -177,6 +177,9 @@ def load(
         )
         Contact.delete().where(Contact.is_sample == True).execute()  # noqa: E712
         demo_scale.build(n, seed=seed, on=on, now=utc_now(), progress=report)
+        from favorbook.services import demo_meetings
+
+        demo_meetings.add_week(on, seed=seed)
     return n
 
 
@@ -212,6 +215,9 @@ def remove_sample() -> int:
     """
     with db.atomic():
         n = Contact.select().where(Contact.is_sample == True).count()  # noqa: E712
+        from favorbook.services import demo_meetings
+
+        demo_meetings.remove_week()
         if not n:
             return 0
         db.execute_sql(

@@ -12,6 +12,10 @@ DEFAULTS: dict[str, Any] = {
     "target_ratio": 4.0,
     "default_cadence_days": 90,
     "phone_region": "",
+    # the rep's own email addresses, left out of meeting attendees (services.meetings)
+    "my_emails": [],
+    # the folder the Meetings page writes meeting sheets into ("" = Documents)
+    "sheets_folder": "",
 }
 
 

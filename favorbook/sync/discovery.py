@@ -85,7 +85,8 @@ def _name(r, url: str) -> str:
 
 
 def list_collections(client: DavClient, home: str, kind: str) -> list[Collection]:
-    """Address books (kind "contacts") or VTODO calendars (kind "tasks") under ``home``."""
+    """Address books (kind "contacts"), VTODO calendars (kind "tasks") or VEVENT calendars
+    (kind "events") under ``home``."""
     props = [
         (DAV, "resourcetype"),
         (DAV, "displayname"),
@@ -103,6 +104,11 @@ def list_collections(client: DavClient, home: str, kind: str) -> list[Collection
             comps = r.props.get(tag(CALDAV, "supported-calendar-component-set"))
             names = None if comps is None else {c.get("name", "").upper() for c in comps}
             if names is None or not names or "VTODO" in names:
+                out.append(Collection(_name(r, url), url))
+        elif kind == "events" and tag(CALDAV, "calendar") in types:
+            comps = r.props.get(tag(CALDAV, "supported-calendar-component-set"))
+            names = None if comps is None else {c.get("name", "").upper() for c in comps}
+            if names is None or not names or "VEVENT" in names:
                 out.append(Collection(_name(r, url), url))
     return sorted(out, key=lambda c: (c.name.lower(), c.url))
 

@@ -1,4 +1,5 @@
-"""One sync of an account: contacts (``sync.contacts``), then tasks (``sync.tasks``).
+"""One sync of an account: contacts (``sync.contacts``), then tasks (``sync.tasks``), then
+the meetings calendars and the phone's inbox list (``sync.calendars``).
 
 ``sync_account`` runs off the UI thread (the window puts it on a BackgroundJob) and from
 ``favorbook sync``. It reports progress, can be cancelled between batches, and leaves
@@ -112,6 +113,10 @@ def sync_account(
                 report.cancelled = True
             else:
                 tasks.sync_tasks(row, client, report, progress=progress, cancelled=cancelled)
+        if not report.cancelled:
+            from favorbook.sync import calendars
+
+            calendars.sync_calendars(row, client, report, progress=progress)
     except SyncGuardTripped:
         raise
     except SyncError as exc:

@@ -137,6 +137,14 @@ class MainWindow(QMainWindow):
         self.add_page(self.dashboard, self.tr("Dashboard"), "dashboard")
         self.question_bank = QuestionBankPage(bus)
         self.add_page(self.question_bank, self.tr("Question bank"), "questions")
+        from favorbook.ui.meetings_page import MeetingsPage
+
+        self.meetings_page = MeetingsPage(bus)
+        self.add_page(self.meetings_page, self.tr("Meetings"), "meetings")
+        from favorbook.ui.inbox_page import InboxPage
+
+        self.inbox_page = InboxPage(bus)
+        self.add_page(self.inbox_page, self.tr("Inbox"), "inbox")
 
         lists = (
             self.contact_favors,

@@ -87,6 +87,15 @@ class PreferencesDialog(FormDialog):
         self.add_row("target_ratio", self.tr("Give:take target"), self.ratio)
         self.add_row("default_cadence_days", self.tr("Stay in touch every"), self.cadence)
         self.add_row("phone_region", self.tr("Phone region"), self.region)
+        self.my_emails = QLineEdit(", ".join(settings.get("my_emails") or []))
+        self.my_emails.setPlaceholderText(self.tr("you@example.com, you@home.example"))
+        self.my_emails.setToolTip(
+            self.tr(
+                "Your own email addresses, comma-separated: left out of meeting attendees "
+                "(your sync accounts' addresses are left out anyway)"
+            )
+        )
+        self.add_row("my_emails", self.tr("My email addresses"), self.my_emails)
         self.form.addRow(self.tr("Data folder"), folder_row)
         self.resize(760, max(480, self.sizeHint().height()))
         self.ratio.setFocus()  # not the Save button the base class made first
@@ -104,10 +113,15 @@ class PreferencesDialog(FormDialog):
         return super().is_dirty() or self.accounts.has_pending()
 
     def save(self) -> None:
+        from favorbook.services import meetings
+
+        # Checked first: a bad address leaves every preference as it was.
+        meetings.check_rep_addresses(self.my_emails.text().split(","))
         settings.save_preferences(
             target_ratio=self.ratio.value(),
             default_cadence_days=self.cadence.value(),
             phone_region=self.region.text(),
         )
+        meetings.set_rep_addresses(self.my_emails.text().split(","))
         self.accounts.save()
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -243,3 +243,66 @@ class ConversationDialog(FormDialog):
             follow_up_title=self.follow_up_title.text().strip() if follow else "",
             answers=self.checklist.asked() or None,
         )
+
+
+class MeetingLogDialog(ConversationDialog):
+    """Log this meeting: one conversation with every matched attendee, prefilled from the
+    event (in person, or a call when it had a phone or video link; its start; its title).
+
+    ``meeting`` is a ``sync.calendars.UpcomingMeeting``; ``saved_ids`` holds the
+    conversations after Save.
+    """
+
+    def __init__(self, meeting, parent: QWidget | None = None) -> None:
+        self.meeting = meeting
+        self.contact_ids = meeting.matched
+        super().__init__(self.contact_ids[0], [], parent)
+        self.setObjectName("meetingLogDialog")
+        event = meeting.meeting
+        names = contacts.names(self.contact_ids)
+        people = ", ".join(names.get(c, "?") for c in self.contact_ids)
+        self.setWindowTitle(self.tr("Log meeting: %1").replace("%1", event.title))
+        self.with_label = QLabel(self.tr("With %1").replace("%1", people))
+        self.with_label.setObjectName("meetingAttendees")
+        self.with_label.setWordWrap(True)
+        self.form.insertRow(0, self.tr("Meeting"), self.with_label)
+        start = event.start.astimezone()
+        self.when.setDateTime(
+            QDateTime(
+                QDate(start.year, start.month, start.day),
+                QTime(start.hour, start.minute) if not event.all_day else QTime(12, 0),
+            )
+        )
+        call = event.channel == "call"
+        channel = self.channel.findData("call" if call else "meeting")
+        self.channel.setCurrentIndex(max(channel, 0))
+        check_value(self.direction, "outbound" if call else "in_person")
+        self.summary.setPlainText(event.title)
+        self.summary.setFocus()
+        self.summary.selectAll()
+        self.mark_clean()
+        self.saved_ids: list[int] = []
+
+    def save(self) -> int:
+        from favorbook.services import meetings
+
+        moment = self.when.dateTime()
+        day, time = moment.date(), moment.time()
+        when = dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
+        follow = bool(self.follow_up_title.text().strip())
+        self.saved_ids = meetings.log_meeting(
+            self.meeting.meeting.uid,
+            self.meeting.meeting.start_utc,
+            self.contact_ids,
+            checked_value(self.direction) or "in_person",
+            self.summary.toPlainText(),
+            channel=self.channel.currentData(),
+            occurred_at=when,
+            problems=self.problems.toPlainText(),
+            opportunities=self.opportunities.toPlainText(),
+            strategies=self.strategies.toPlainText(),
+            follow_up_on=py_date(self.follow_up_on.date()) if follow else None,
+            follow_up_title=self.follow_up_title.text().strip() if follow else "",
+            answers=self.checklist.asked() or None,
+        )
+        return self.saved_ids[0]

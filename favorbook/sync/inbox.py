@@ -1,0 +1,329 @@
+"""Capture from the phone: the "favorbook inbox" task list on the sync account.
+
+The rep turns it on once (``enable_inbox``): favorbook creates a VTODO calendar
+named "favorbook inbox" on the account (or takes the one already there). On the
+phone the rep writes tasks into it with any CalDAV app. Every sync
+(``sync_inbox``) first marks the captures the rep accepted or dismissed since as
+COMPLETED on the server (never deleted: the phone keeps its history), then fetches
+the list: each task not seen before becomes a waiting capture, once per UID and
+account, so nothing is ever imported twice. Completed or cancelled tasks are left
+alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from favorbook.db.models import AccountCalendar, InboxCapture, SyncAccount, db
+from favorbook.errors import NotFoundError, SyncError, ValidationError
+from favorbook.services import captures
+from favorbook.services._common import utc_now
+from favorbook.services.dates import local_datetime_text
+from favorbook.sync import accounts
+
+INBOX_NAME = "favorbook inbox"
+INBOX = "inbox"
+MAX_CAPTURE_CHARS = 20_000
+
+
+@dataclass
+class CaptureView:
+    id: int
+    uid: str
+    text: str
+    captured_at: dt.datetime
+    suggestion: captures.Suggestion
+
+    @property
+    def when_text(self) -> str:
+        return local_datetime_text(self.captured_at)
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "captured_at": self.captured_at.replace(tzinfo=dt.UTC).isoformat(),
+            "text": self.text,
+            "suggestion": self.suggestion.as_json(),
+        }
+
+
+def inbox_calendar(row: SyncAccount) -> AccountCalendar | None:
+    return (
+        AccountCalendar.select()
+        .where((AccountCalendar.account == row.id) & (AccountCalendar.role == INBOX))
+        .first()
+    )
+
+
+def is_enabled(account: str | None = None) -> bool:
+    try:
+        return inbox_calendar(accounts.the_account(account)) is not None
+    except (NotFoundError, ValidationError):
+        return False
+
+
+def enable_inbox(account: str | None = None, *, client=None) -> str:
+    """Turn capture on: the account's "favorbook inbox" list (created when missing); its URL."""
+    from urllib.parse import urljoin
+
+    from favorbook.sync.calendars import _home
+    from favorbook.sync.discovery import list_collections
+
+    row = accounts.the_account(account)
+    have = inbox_calendar(row)
+    if have is not None:
+        return have.url
+    own = client is None
+    client = client or accounts.client_for(row)
+    try:
+        home = _home(client, row)
+        if home is None:
+            raise SyncError(
+                f"Account {row.name!r}: the server offers no calendar home; favorbook cannot "
+                "create the inbox list there."
+            )
+        found = [c for c in list_collections(client, home, "tasks") if c.name == INBOX_NAME]
+        if found:
+            url = found[0].url
+        else:
+            home = home if home.endswith("/") else home + "/"
+            url = client.mkcol(
+                urljoin(client.absolute(home), "favorbook-inbox/"), INBOX_NAME, "tasks"
+            )
+    finally:
+        if own:
+            client.close()
+    AccountCalendar.create(account=row.id, role=INBOX, url=url, name=INBOX_NAME)
+    return url
+
+
+def disable_inbox(account: str | None = None) -> None:
+    """Stop fetching the inbox (the list on the server and the captures stay)."""
+    row = accounts.the_account(account)
+    AccountCalendar.delete().where(
+        (AccountCalendar.account == row.id) & (AccountCalendar.role == INBOX)
+    ).execute()
+
+
+def _todo(text: str):
+    from favorbook.formats.meetings import parse_calendar
+
+    cal = parse_calendar(text, "a capture")
+    for comp in cal.walk("VTODO"):
+        return comp
+    for comp in cal.walk("VJOURNAL"):
+        return comp
+    return None
+
+
+def _capture_text(todo) -> str:
+    summary = str(todo.get("SUMMARY", "") or "").strip()
+    body = str(todo.get("DESCRIPTION", "") or "").strip()
+    if body and body != summary:
+        return f"{summary}\n{body}".strip()
+    return summary
+
+
+def _when(todo) -> dt.datetime:
+    for name in ("CREATED", "DTSTAMP", "LAST-MODIFIED", "DTSTART"):
+        prop = todo.get(name)
+        value = getattr(prop, "dt", None)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                value = value.astimezone()
+            return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    return utc_now()
+
+
+def fetch(row: SyncAccount, client) -> tuple[int, list[str]]:
+    """New captures from the account's inbox list: (how many, problems)."""
+    cal = inbox_calendar(row)
+    if cal is None:
+        return 0, []
+    found = client.calendar_query(cal.url, None, None, "VTODO")
+    known = {
+        uid: (cid, href)
+        for cid, uid, href in InboxCapture.select(
+            InboxCapture.id, InboxCapture.uid, InboxCapture.href
+        )
+        .where(InboxCapture.account == row.id)
+        .tuples()
+    }
+    added, problems = 0, []
+    with db.atomic():
+        for href, (etag, text) in found.items():
+            try:
+                todo = _todo(text)
+            except ValidationError as exc:
+                problems.append(f"Inbox: {href} cannot be read ({exc.message}); left on the server")
+                continue
+            if todo is None:
+                continue
+            uid = str(todo.get("UID", "") or "") or href
+            if uid in known:
+                InboxCapture.update(href=href, etag=etag).where(
+                    InboxCapture.id == known[uid][0]
+                ).execute()
+                continue
+            status = str(todo.get("STATUS", "") or "").upper()
+            if status in ("COMPLETED", "CANCELLED") or todo.get("COMPLETED") is not None:
+                continue  # done on the phone: nothing waits
+            body = _capture_text(todo)
+            if len(body) > MAX_CAPTURE_CHARS:
+                body = body[:MAX_CAPTURE_CHARS]
+                problems.append(f"Inbox: {href} is very long; its first 20,000 characters kept")
+            InboxCapture.create(
+                account=row.id,
+                uid=uid,
+                href=href,
+                etag=etag,
+                text=body or "(empty)",
+                raw=text,
+                captured_at=_when(todo),
+            )
+            known[uid] = (0, href)
+            added += 1
+    return added, problems
+
+
+def _completed(text: str) -> str:
+    """The task marked COMPLETED (100 %), the rest of the text as it was."""
+    import icalendar
+
+    from favorbook.formats.meetings import parse_calendar
+
+    cal = parse_calendar(text, "a capture")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for todo in list(cal.walk("VTODO")):
+        for name in ("STATUS", "COMPLETED", "PERCENT-COMPLETE", "LAST-MODIFIED", "DTSTAMP"):
+            todo.pop(name, None)
+        todo.add("status", "COMPLETED")
+        todo.add("completed", now)
+        todo.add("percent-complete", 100)
+        todo.add("last-modified", now)
+        todo.add("dtstamp", now)
+    for journal in list(cal.walk("VJOURNAL")):
+        journal.pop("STATUS", None)
+        journal.add("status", "FINAL")
+    return cal.to_ical().decode("utf-8") if isinstance(cal, icalendar.Calendar) else text
+
+
+def push_completions(row: SyncAccount, client) -> tuple[int, list[str]]:
+    """Mark the decided captures COMPLETED on the server; (how many, problems)."""
+    from favorbook.sync.dav import ICAL_TYPE, PreconditionFailed
+
+    done, problems = 0, []
+    todo = list(
+        InboxCapture.select()
+        .where(
+            (InboxCapture.account == row.id)
+            & (InboxCapture.status != "waiting")
+            & InboxCapture.completed_at.is_null()
+        )
+        .order_by(InboxCapture.id)
+    )
+    for capture in todo:
+        for _attempt in range(2):
+            current = client.get(capture.href)
+            if current is None:  # gone from the server: nothing left to mark
+                break
+            etag, text = current
+            try:
+                client.put(
+                    capture.href, _completed(text), etag=etag or None, content_type=ICAL_TYPE
+                )
+                break
+            except PreconditionFailed:
+                continue  # changed on the phone meanwhile: read it again
+            except ValidationError as exc:
+                problems.append(f"Inbox: {capture.href} cannot be marked done ({exc.message})")
+                break
+        else:
+            problems.append(f"Inbox: {capture.href} kept changing; marked done next sync")
+            continue
+        InboxCapture.update(completed_at=utc_now()).where(InboxCapture.id == capture.id).execute()
+        done += 1
+    return done, problems
+
+
+def sync_inbox(row: SyncAccount, client, report) -> None:
+    """The inbox part of a sync: completions up, new captures down (errors in the report)."""
+    if inbox_calendar(row) is None:
+        return
+    try:
+        pushed, problems = push_completions(row, client)
+        added, more = fetch(row, client)
+    except SyncError as exc:
+        report.errors.append(f"Inbox: {exc}")
+        return
+    report.pushed += pushed
+    report.pulled += added
+    report.errors.extend(problems + more)
+
+
+# --- the captures waiting --------------------------------------------------------------
+
+
+def waiting(*, on: dt.date | None = None) -> list[CaptureView]:
+    """The captures waiting for the rep, oldest first, each with its suggestion."""
+    rows = (
+        InboxCapture.select(
+            InboxCapture.id, InboxCapture.uid, InboxCapture.text, InboxCapture.captured_at
+        )
+        .where(InboxCapture.status == "waiting")
+        .order_by(InboxCapture.captured_at, InboxCapture.id)
+        .tuples()
+    )
+    out = []
+    nicknames = captures.nickname_map()
+    for cid, uid, text, when in rows:
+        when = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
+        local_day = when.replace(tzinfo=dt.UTC).astimezone().date()
+        suggestion = captures.suggest(text, on=on or local_day, nicknames=nicknames)
+        out.append(CaptureView(cid, uid, text, when, suggestion))
+    return out
+
+
+def waiting_count() -> int:
+    return InboxCapture.select().where(InboxCapture.status == "waiting").count()
+
+
+def _decide(capture_id: int, status: str) -> InboxCapture:
+    capture = InboxCapture.get_or_none(InboxCapture.id == capture_id)
+    if capture is None:
+        raise NotFoundError("That capture is not in the inbox any more.")
+    if capture.status != "waiting":
+        raise ValidationError("capture", f"this capture was {capture.status} already")
+    capture.status = status
+    capture.decided_at = utc_now()
+    capture.save(only=[InboxCapture.status, InboxCapture.decided_at])
+    return capture
+
+
+def accept(capture_id: int, suggestion: captures.Suggestion | None = None) -> tuple[str, int]:
+    """Write the capture's record (its suggestion, or the one given, as edited) and mark
+    the capture accepted, in one transaction; the record's kind and id."""
+    with db.atomic():
+        capture = InboxCapture.get_or_none(InboxCapture.id == capture_id)
+        if capture is None:
+            raise NotFoundError("That capture is not in the inbox any more.")
+        when = capture.captured_at
+        when = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
+        if suggestion is None:
+            local_day = when.replace(tzinfo=dt.UTC).astimezone().date()
+            suggestion = captures.suggest(capture.text, on=local_day)
+        result = captures.apply(suggestion, when=when.replace(tzinfo=dt.UTC))
+        _decide(capture_id, "accepted")
+    return result
+
+
+def mark_accepted(capture_id: int) -> None:
+    """The capture was turned into a record in the usual form: accepted."""
+    _decide(capture_id, "accepted")
+
+
+def dismiss(capture_id: int) -> None:
+    """Nothing to record: the capture leaves the inbox (completed on the server too)."""
+    _decide(capture_id, "dismissed")

@@ -25,7 +25,10 @@ class ParsedRecord:
     extra: dict[str, str] = field(default_factory=dict)
     """Format-specific leftovers an importer may keep (for example unknown vCard lines)."""
     uid: str = ""
-    """The record's own identifier (vCard UID), matched against favorbook's contact uids."""
+    """The record's own identifier (vCard UID), matched against favorbook's contact uids;
+    a new contact keeps it as its uid when no other contact has it."""
+    warnings: list[str] = field(default_factory=list)
+    """What the reader left out of a record it read (a skipped line, a photo too big)."""
 
 
 @dataclass
@@ -34,3 +37,5 @@ class ParsedFile:
     format: str
     """"vcard", "csv-google", "csv-outlook", "csv-linkedin", "csv" ..."""
     records: list[ParsedRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """About the whole file (its text encoding was a weak guess), for the import report."""

@@ -67,11 +67,10 @@ def _note_lines(text: str) -> list[str]:
     from favorbook.formats import vcard
 
     out = []
-    for card in vcard._split_cards(vcard._to_latin(text.encode("utf-8"))):
-        for line in vcard._logical_lines(card):
+    for card in vcard.card_lines(text.encode("utf-8"))[:1]:
+        for line in card:
             if re.match(r"(?i)^([a-z0-9-]+\.)?NOTE[;:]", line):
                 out.append(vcard._line_text(line))
-        break
     return out
 
 

@@ -553,9 +553,7 @@ class Importer:
     @staticmethod
     def _csv_format(path: str) -> str:
         """ "csv" when the file is a CSV favorbook does not recognise; "" for anything else."""
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-        if importer.looks_like_vcard(head):
+        if importer.sniff(path) != "csv":
             return ""
         return csv_import.detect(path)[0]
 

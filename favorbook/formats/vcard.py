@@ -910,8 +910,9 @@ class _CardWriter:
         self.lines.append(f"{name}{params}:{value}")
 
     def add_labeled(self, name: str, value: str, label: str, extra_type: str = "") -> None:
-        label = label.strip().lower()
-        if label in _V3_TYPES or label in ("other", ""):
+        label = label.strip()
+        if label.lower() in _V3_TYPES or label.lower() in ("other", ""):
+            label = label.lower()
             types = [t for t in (extra_type, _V3_TYPES.get(label, label.upper())) if t]
             if self.version == "4.0":
                 types = [t.lower() for t in types if t.lower() not in ("internet",)]
@@ -937,11 +938,21 @@ def _card_text(
     w.add("PRODID", f"-//favorbook//favorbook {__version__}//EN")
     w.add("UID", _escape(contact.uid))
     w.add("FN", _escape(contact.display_name))
-    w.add("N", f"{_escape(contact.last_name)};{_escape(contact.first_name)};;;")
+    n_parts = (contact.last_name, contact.first_name, "", contact.name_prefix, contact.name_suffix)
+    w.add("N", ";".join(_escape(p) for p in n_parts))
+    if contact.nickname:
+        w.add("NICKNAME", _escape(contact.nickname))
+    if contact.phonetic_first_name:
+        w.add("X-PHONETIC-FIRST-NAME", _escape(contact.phonetic_first_name))
+    if contact.phonetic_last_name:
+        w.add("X-PHONETIC-LAST-NAME", _escape(contact.phonetic_last_name))
     if contact.organization:
-        w.add("ORG", _escape(contact.organization))
+        units = [u.strip() for u in contact.department.split(";") if u.strip()]
+        w.add("ORG", ";".join(_escape(p) for p in [contact.organization, *units]))
     if contact.title:
         w.add("TITLE", _escape(contact.title))
+    if contact.role:
+        w.add("ROLE", _escape(contact.role))
     for email in contact.emails:
         w.add_labeled("EMAIL", _escape(email.value), email.label, "INTERNET")
     for phone in contact.phones:
@@ -950,7 +961,14 @@ def _card_text(
         parts = ["", "", a.street, a.city, a.region, a.postcode, a.country]
         w.add_labeled("ADR", ";".join(_escape(p) for p in parts), a.label)
     for link in contact.links:
-        w.add_labeled("URL", link.value.replace("\n", ""), link.label)
+        value = link.value.replace("\n", "")
+        if value.partition(":")[0].lower() in IM_SCHEMES:
+            # An instant-messaging handle: IMPP, with its service as Apple and Google write it.
+            service = link.label.strip().replace('"', "")
+            params = f';X-SERVICE-TYPE="{service}"' if service else ""
+            w.add("IMPP", value, params)
+        else:
+            w.add_labeled("URL", value, link.label)
     if contact.birthday:
         no_year = contact.birthday.startswith("--")
         # Without a year: --MMDD in 4.0 (RFC 6350), --MM-DD in 3.0 as most programs write it.

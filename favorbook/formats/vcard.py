@@ -723,6 +723,13 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 )
                 continue
             record.photo = _photo(p)
+            if record.photo is not None and len(record.photo) > MAX_PHOTO_BYTES:
+                record.warnings.append(
+                    f"{position}: the photo ({_size(len(record.photo))}) is larger than the "
+                    f"{MAX_PHOTO_BYTES // 1_000_000} MB favorbook keeps; left out"
+                )
+                record.photo = None
+                continue
             if record.photo is None and len(p.line) <= _MAX_EXTRA_LINE:
                 extra.append(_line_text(p.line))
         elif name == "UID":

@@ -39,7 +39,10 @@ def test_utf16_without_a_bom_either_byte_order(db, tmp_path, codec):
 
 def test_shift_jis_csv_without_a_declaration_reads_japanese_names(db, tmp_path):
     path = tmp_path / "keitai.csv"
-    rows = "First Name,Last Name,E-mail Address\r\n太郎,山田,taro@example.jp\r\n花子,佐藤,h@example.jp\r\n"
+    rows = (
+        "First Name,Last Name,E-mail Address\r\n"
+        "太郎,山田,taro@example.jp\r\n花子,佐藤,h@example.jp\r\n"
+    )
     path.write_bytes(rows.encode("shift_jis"))
     report, details = run_import(path)
     assert sorted(d.display_name for d in details) == ["太郎 山田", "花子 佐藤"]

@@ -233,6 +233,7 @@ class _Logical:
                 self.parts[i] = self.parts[i][:-1]
                 break
         self.size -= 1
+        self.last = next((p[-1] for p in reversed(self.parts) if p), "")
 
     @property
     def cut(self) -> bool:
@@ -534,8 +535,10 @@ def _photo(prop: _Prop) -> bytes | None:
         raw = payload
     elif not _is_b64(";".join(f"{k}={','.join(v)}" for k, v in prop.params.items())):
         return None  # a URL: favorbook never fetches anything
-    try:
-        data = base64.b64decode(re.sub(r"\s+", "", raw) + "==", validate=False)
+    text = re.sub(r"[^A-Za-z0-9+/]", "", raw.split("=", 1)[0])
+    text = text[: len(text) - len(text) % 4 if len(text) % 4 == 1 else len(text)]
+    try:  # a cut-short last group (some phones write one) loses that group only
+        data = base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
     except (binascii.Error, ValueError):
         return None
     return data if photo_mime(data) else None
@@ -630,6 +633,7 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
     has_n = False
     notes: list[str] = []
     related: list[str] = []
+    dates: list[str] = []
     extra: list[str] = []
     labels: list[Address] = []
     for p in props:
@@ -740,6 +744,17 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
                 related.append(f"{value} ({kind})" if kind else value)
             extra.append(_line_text(p.line))
+        elif name in ("X-ABRELATEDNAMES", "X-ABDATE", "ANNIVERSARY"):
+            # Apple's and Google's related people and dates: shown in the note, and the
+            # line kept for export.
+            value = _unescape(p.text()).strip()
+            kind = group_labels.get(p.group, "") or ("anniversary" if name == "ANNIVERSARY" else "")
+            if value and name == "X-ABRELATEDNAMES":
+                related.append(f"{value} ({kind})" if kind else value)
+            elif value:
+                dates.append(f"{kind.capitalize() or 'Date'}: {value}")
+            if len(p.line) <= _MAX_EXTRA_LINE and "CHARSET" not in p.params:
+                extra.append(_line_text(p.line))
         elif name == "X-FAVORBOOK-KIND":
             data.kind = _unescape(p.text()).strip().lower() or "other"
         elif name in _FAVORBOOK_FIELDS:
@@ -778,6 +793,8 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
             )
     if related:
         notes.append("Related: " + "; ".join(related))
+    if dates:
+        notes.append("\n".join(dates))
     record.note = "\n\n".join(dict.fromkeys(notes))
     if extra:
         record.extra["vcard"] = "\n".join(extra)

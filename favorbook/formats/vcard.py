@@ -190,139 +190,149 @@ def _physical_lines(texts: Iterable[str], limit: int = _MAX_BLOB_CHARS) -> Itera
         yield line
 
 
-class _Logical:
-    """One property being unfolded: its pieces joined once at the end (linear work)."""
-
-    __slots__ = ("parts", "size", "limit", "head", "last", "b64", "qp", "name")
-
-    def __init__(self, line: str):
-        self.parts = [line]
-        self.size = getattr(line, "size", len(line))
-        self.name = re.split(r"[;:]", line, maxsplit=1)[0].rpartition(".")[2].upper()
-        self.limit = _MAX_BLOB_CHARS if self.name in _BLOBS else MAX_TEXT_CHARS
-        self.head = ""
-        self.b64 = self.qp = False
-        self.last = line[-1:]
-        self._look(line)
-
-    def _look(self, piece: str) -> None:
-        if self.head:
-            return
-        if self.size > 8192:  # parameters do not run this long: no encoding to find
-            self.head = "?"
-            return
-        joined = "".join(self.parts)
-        if ":" in joined:
-            self.head = joined.split(":", 1)[0].upper()
-            self.qp = "QUOTED-PRINTABLE" in self.head
-            self.b64 = "ENCODING=B" in self.head or ";BASE64" in self.head
-
-    def add(self, piece: str) -> None:
-        room = self.limit - self.size
-        if room > 0:
-            self.parts.append(piece[:room])
-        self.size += getattr(piece, "size", len(piece))
-        if piece:
-            self.last = piece[-1]
-        self._look(piece)
-
-    def drop_last(self) -> None:
-        """Take off the "=" of a quoted-printable soft line break."""
-        for i in range(len(self.parts) - 1, -1, -1):
-            if self.parts[i]:
-                self.parts[i] = self.parts[i][:-1]
-                break
-        self.size -= 1
-        self.last = next((p[-1] for p in reversed(self.parts) if p), "")
-
-    @property
-    def cut(self) -> bool:
-        return self.size > self.limit
-
-    def text(self) -> str:
-        return "".join(self.parts)
+_QP_RE = re.compile(r"(?i)quoted-printable")
+_B64_RE = re.compile(r"(?i)encoding=b|;base64")
+_PROP_NAME = re.compile(r"(?:[^;:.]*\.)?([^;:]*)")
 
 
 class _RawCard:
-    __slots__ = ("lines", "strays", "too_many")
+    """A card's unfolded lines: plain strings (the latin-1 characters of their bytes);
+    ``sizes`` gives the length a line had before a cap cut it (only for those)."""
+
+    __slots__ = ("lines", "sizes", "strays", "too_many")
 
     def __init__(self) -> None:
-        self.lines: list[_Logical] = []
+        self.lines: list[str] = []
+        self.sizes: dict[int, int] = {}
         self.strays: list[str] = []
         self.too_many = False
 
 
-def _unfolder():
-    """A function taking a card's physical lines one by one into a _RawCard: indented
-    continuations, QP soft breaks, base64 runs without indent; ``#`` comments left out;
-    a line that is no property and no continuation set aside as a stray."""
-    card = _RawCard()
-    state = {"soft": False}
+class _Unfolder:
+    """Takes a card's physical lines one by one into a _RawCard: indented continuations,
+    QP soft breaks, base64 runs without indent; ``#`` comments left out; a line that is
+    no property and no continuation set aside as a stray.
 
-    def feed(line: str) -> None:
-        lines = card.lines
-        current = lines[-1] if lines else None
-        if state["soft"] and current is not None:
-            current.drop_last()
-            current.add(line.lstrip(" \t"))
-        elif line[:1] in (" ", "\t") and current is not None:
-            current.add(line[1:])
+    A property's pieces are joined once, when it ends (linear work, however many lines
+    it was folded over); past its cap (MAX_TEXT_CHARS, or _MAX_BLOB_CHARS for PHOTO,
+    LOGO, SOUND, KEY) its pieces are counted, not kept.
+    """
+
+    __slots__ = ("card", "parts", "size", "limit", "soft")
+
+    def __init__(self) -> None:
+        self.card = _RawCard()
+        self.parts: list[str] = []
+        self.size = 0
+        self.limit = MAX_TEXT_CHARS
+        self.soft = False
+
+    def _head(self) -> str:
+        first = self.parts[0]
+        colon = first.find(":")
+        if colon < 0:
+            first = "".join(self.parts)[:8192]
+            colon = first.find(":")
+        return first[:colon] if colon >= 0 else first
+
+    def _close(self) -> None:
+        if not self.parts:
+            return
+        card = self.card
+        line = self.parts[0] if len(self.parts) == 1 else "".join(self.parts)
+        if self.size > self.limit or isinstance(line, _Long):
+            card.sizes[len(card.lines)] = max(self.size, getattr(line, "size", 0))
+            line = str(line)
+        card.lines.append(line)
+        self.parts = []
+
+    def _add(self, piece: str) -> None:
+        size = self.size + getattr(piece, "size", len(piece))
+        if size > MAX_TEXT_CHARS and self.limit == MAX_TEXT_CHARS:
+            first = self.parts[0] if self.parts else piece
+            name = _PROP_NAME.match(first).group(1).upper()  # type: ignore[union-attr]
+            if name in _BLOBS:
+                self.limit = _MAX_BLOB_CHARS
+        if self.size < self.limit:
+            self.parts.append(piece[: self.limit - self.size])
+        self.size = size
+
+    def feed(self, line: str) -> None:
+        parts = self.parts
+        if self.soft and parts:
+            parts[-1] = parts[-1][:-1]
+            self.size -= 1
+            self._add(line.lstrip(" \t"))
+        elif line[:1] in (" ", "\t") and parts:
+            self._add(line[1:])
         elif not line.strip():
+            self.soft = False
             return
-        elif line.startswith("#"):
+        elif line[0] == "#":
             return  # a comment line some writers put in; no part of any value
-        elif current is None or _NAME_RE.match(line):
-            if len(lines) >= MAX_LINES:
-                card.too_many = True
-                state["soft"] = False
+        elif not parts or _NAME_RE.match(line):
+            self._close()
+            if len(self.card.lines) >= MAX_LINES:
+                self.card.too_many = True
+                self.soft = False
                 return
-            lines.append(_Logical(line))
-        elif current.b64:
-            current.add(line.strip())
-        else:
-            card.strays.append(line[:80])
+            self.limit = MAX_TEXT_CHARS
+            if len(line) <= MAX_TEXT_CHARS and not isinstance(line, _Long):
+                self.parts, self.size = [line], len(line)
+            else:
+                self.parts, self.size = [], 0
+                self._add(line)
+        elif _B64_RE.search(self._head()):
+            self._add(line.strip())
             return
-        current = lines[-1]
-        state["soft"] = current.qp and current.last == "="
+        else:
+            self.card.strays.append(line[:80])
+            return
+        tail = self.parts[-1] if self.parts else ""
+        self.soft = tail.endswith("=") and bool(_QP_RE.search(self._head()))
 
-    return card, feed
+    def finish(self) -> _RawCard:
+        self._close()
+        return self.card
 
 
 def _raw_cards(lines: Iterable[str]) -> Iterable[_RawCard]:
     """Each card's unfolded lines; nested cards (2.1 AGENT) stay inside their parent."""
     depth = 0
-    card = feed = None
+    unfolder: _Unfolder | None = None
     for line in lines:
         upper = line.strip().upper() if len(line) < 40 else ""
         if upper == _BEGIN:
             depth += 1
             if depth == 1:
-                card, feed = _unfolder()
+                unfolder = _Unfolder()
                 continue
         elif upper == _END and depth:
             depth -= 1
-            if depth == 0 and card is not None:
-                yield card
-                card = feed = None
+            if depth == 0 and unfolder is not None:
+                yield unfolder.finish()
+                unfolder = None
                 continue
-        if feed is not None:
-            feed(line)
-    if card is not None and card.lines:  # a last card without END:VCARD
-        yield card
+        if unfolder is not None:
+            unfolder.feed(line)
+    if unfolder is not None:  # a last card without END:VCARD
+        card = unfolder.finish()
+        if card.lines:
+            yield card
 
 
 def _logical_lines(physical: list[str]) -> list[str]:
-    """Unfold one card's physical lines (see ``_unfolder``)."""
-    card, feed = _unfolder()
+    """Unfold one card's physical lines (see ``_Unfolder``)."""
+    unfolder = _Unfolder()
     for line in physical:
-        feed(line)
-    return [line.text() for line in card.lines]
+        unfolder.feed(line)
+    return unfolder.finish().lines
 
 
 def card_lines(data: bytes) -> list[list[str]]:
     """The unfolded lines of each card in ``data`` (latin-1 characters of their bytes)."""
     lines = _physical_lines(_text_chunks(_byte_chunks(data)))
-    return [[line.text() for line in card.lines] for card in _raw_cards(lines)]
+    return [card.lines for card in _raw_cards(lines)]
 
 
 def _is_qp(head: str) -> bool:
@@ -337,6 +347,8 @@ def _is_b64(head: str) -> bool:
 def _needs_guess(line: str) -> bytes:
     """The value bytes of an unfolded line that are neither ASCII nor UTF-8 and whose
     property names no CHARSET: what the file's own code page has to be guessed for."""
+    if line.isascii() and not _QP_RE.search(line):
+        return b""
     head, _, value = line.partition(":")
     upper = head.upper()
     if "CHARSET=" in upper:
@@ -601,20 +613,19 @@ def _size(n: int) -> str:
 
 def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") -> ParsedRecord:
     if isinstance(raw, list):  # physical lines (tests, the sync field view)
-        card, feed = _unfolder()
+        unfolder = _Unfolder()
         for line in raw:
-            feed(line)
-        raw = card
+            unfolder.feed(line)
+        raw = unfolder.finish()
     props: list[_Prop] = []
-    for logical in raw.lines:
-        prop = _parse_line(logical.text())
+    for index, line in enumerate(raw.lines):
+        prop = _parse_line(line)
         if prop is None:
-            line = logical.text()
             raw.strays.append(line[:80])
             continue
         prop.fallback = fallback
-        if logical.cut:
-            prop.size = logical.size
+        if index in raw.sizes:
+            prop.size = raw.sizes[index]
         props.append(prop)
     skip = _over_caps(props, raw, position)
     if skip:
@@ -855,9 +866,9 @@ def read_vcards(
     for card in _raw_cards(_physical_lines(_text_chunks(_byte_chunks(data)))):
         cards.append(card)
         if sampled < encoding.SAMPLE_BYTES:
-            for line in card.lines:
-                if not line.cut:
-                    found = _needs_guess(line.text())
+            for index, line in enumerate(card.lines):
+                if index not in card.sizes:
+                    found = _needs_guess(line)
                     if found:
                         sample.append(found)
                         sampled += len(found) + 1

@@ -363,3 +363,13 @@ def test_too_many_emails_skip_the_card_and_a_huge_photo_is_left_out(db, tmp_path
     assert report.skipped[0]["reason"].startswith("card 1: holds 101 email addresses")
     assert ann.display_name == "Ann Lee" and contacts.photo_of(ann.id) is None
     assert any("photo" in w["message"] and "left out" in w["message"] for w in report.warnings)
+
+
+def test_a_nickname_and_a_department_find_the_contact(db):
+    from favorbook.services import search
+
+    cid = contacts.create_contact(
+        contacts.ContactInput("Kenji", "Sato", nickname="Kenny", department="Marketing")
+    )
+    assert cid in search.search_ids("Kenny")
+    assert cid in search.search_ids("marketing")

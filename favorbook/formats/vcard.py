@@ -371,12 +371,15 @@ def _needs_guess(line: str) -> bytes:
 # --- reading: one property -----------------------------------------------------------------
 
 
-def _line_text(line: str) -> str:
-    """A logical line (latin-1 characters of its bytes) as text: UTF-8, else as it is."""
+def _line_text(line: str, fallback: str = "") -> str:
+    """A logical line (latin-1 characters of its bytes) as text: UTF-8, else the file's
+    code page ``fallback`` when given, else as it is."""
     try:
         return line.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+    except UnicodeEncodeError:
         return line
+    except UnicodeDecodeError:
+        return line.encode("latin-1").decode(fallback, errors="replace") if fallback else line
 
 
 class _Prop:
@@ -746,7 +749,7 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 record.photo = None
                 continue
             if record.photo is None and len(p.line) <= _MAX_EXTRA_LINE:
-                extra.append(_line_text(p.line))
+                extra.append(_line_text(p.line, fallback))
         elif name == "UID":
             record.uid = _unescape(p.text()).strip()
         elif name == "RELATED":
@@ -754,7 +757,7 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
             if value and not value.lower().startswith("urn:"):
                 kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
                 related.append(f"{value} ({kind})" if kind else value)
-            extra.append(_line_text(p.line))
+            extra.append(_line_text(p.line, fallback))
         elif name in ("X-ABRELATEDNAMES", "X-ABDATE", "ANNIVERSARY"):
             # Apple's and Google's related people and dates: shown in the note, and the
             # line kept for export.
@@ -765,18 +768,18 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
             elif value:
                 dates.append(f"{kind.capitalize() or 'Date'}: {value}")
             if len(p.line) <= _MAX_EXTRA_LINE and "CHARSET" not in p.params:
-                extra.append(_line_text(p.line))
+                extra.append(_line_text(p.line, fallback))
         elif name == "X-FAVORBOOK-KIND":
             data.kind = _unescape(p.text()).strip().lower() or "other"
         elif name in _FAVORBOOK_FIELDS:
             setattr(data, _FAVORBOOK_FIELDS[name], _unescape(p.text()).strip())
         elif name == "X-ABLABEL":
             if p.group not in known_groups:  # the label of a property kept verbatim
-                extra.append(_line_text(p.line))
+                extra.append(_line_text(p.line, fallback))
         elif name not in _KNOWN and len(p.line) <= _MAX_EXTRA_LINE:
             if "CHARSET" in p.params or _is_qp(p.line.split(":", 1)[0]):
                 continue  # 2.1 encodings cannot be written back faithfully
-            extra.append(_line_text(p.line))
+            extra.append(_line_text(p.line, fallback))
     # An address written only as a LABEL (no ADR of the same kind) is the address.
     adr_labels = {a.label for a in data.addresses}
     data.addresses.extend(a for a in labels if not data.addresses or a.label not in adr_labels)

@@ -292,6 +292,8 @@ class ImportPreviewDialog(QDialog):
             .replace("%4", str(counts[CONFLICTING]))
             .replace("%5", str(counts[UNREADABLE]))
         )
+        if plan.parsed.warnings:  # about the whole file: its encoding was a weak guess
+            self.counts_label.setText("\n".join([self.counts_label.text(), *plan.parsed.warnings]))
         self.counts_label.setObjectName("importCounts")
         self.counts_label.setWordWrap(True)
 
@@ -449,7 +451,7 @@ def report_text(report: ImportReport) -> str:
                 else:
                     lines.append(f"  {entry['position']}: {text}")
     if report.warnings:
-        lines += ["", tr("import", "Values left out (kept in the contact's note):")]
+        lines += ["", tr("import", "Values left out or to check:")]
         lines += [f"  {w['message']}" for w in report.warnings]
     return "\n".join(lines)
 

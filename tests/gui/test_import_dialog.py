@@ -364,3 +364,14 @@ def test_a_contact_twice_in_one_file_is_shown_and_imported_once(
     assert contacts.count_contacts() == 2
     ann = dict((n, i) for i, n in contacts.all_names())["Ann Lee"]
     assert [p.value for p in contacts.get_contact(ann).phones] == ["+12125550199"]
+
+
+def test_the_preview_says_when_the_files_encoding_was_a_weak_guess(db, qtbot, tmp_path):
+    from favorbook.ui.import_dialog import ImportPreviewDialog
+
+    path = tmp_path / "few.csv"
+    path.write_bytes("First Name,Last Name\r\nAntonín,Dvořák\r\n".encode("iso8859_2"))
+    plan = importer.plan_import(importer.read_file(path))
+    dialog = ImportPreviewDialog(plan)
+    qtbot.addWidget(dialog)
+    assert "does not say its text encoding" in dialog.counts_label.text()

@@ -373,3 +373,21 @@ def test_a_nickname_and_a_department_find_the_contact(db):
     )
     assert cid in search.search_ids("Kenny")
     assert cid in search.search_ids("marketing")
+
+
+def test_csv_export_has_name_detail_columns_only_when_a_contact_has_one(db, tmp_path):
+    import csv
+
+    from favorbook.formats.csv_export import write_contacts
+
+    plain = contacts.create_contact(contacts.ContactInput("Bo", "Chan"))
+    out = tmp_path / "plain.csv"
+    write_contacts(out, [plain])
+    header = next(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert "Nickname" not in header and "Department" not in header
+    ken = contacts.create_contact(
+        contacts.ContactInput("Kenji", "Sato", nickname="Ken", department="Marketing")
+    )
+    write_contacts(out, [plain, ken])
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["Nickname"], r["Department"]) for r in rows] == [("", ""), ("Ken", "Marketing")]

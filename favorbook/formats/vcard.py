@@ -3,8 +3,10 @@
 Reading is done in two layers. favorbook does the file-level work that vobject
 does not (it stops on quoted-printable soft line breaks, base64 continuation
 lines without indent, raw bytes in a CHARSET= other than the file's, lines
-ending CR CR LF): it reads bytes, splits cards, unfolds lines and decodes each
-value with its own charset. Each logical line is then parsed by vobject's
+ending CR CR LF): it reads the file in chunks, splits cards, unfolds lines (each
+property's pieces joined once: linear in the file's size, and capped per card so a
+200 MB note holds no more than the cap) and decodes each value with its own charset,
+or with the code page guessed for the file (``formats.encoding``) when it names none. Each logical line is then parsed by vobject's
 content-line parser (name, group, parameters, value). vobject is imported
 inside the functions so that start-up stays fast.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import itertools
 import os
 import quopri
 import re
@@ -31,7 +34,13 @@ from pathlib import Path
 from favorbook import __version__
 from favorbook.formats.atomic import atomic_write
 from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
-from favorbook.services.contacts import Address, ContactInput, Labeled, photo_mime
+from favorbook.services.contacts import (
+    MAX_PHOTO_BYTES,
+    Address,
+    ContactInput,
+    Labeled,
+    photo_mime,
+)
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)?[;:]")
 _BEGIN = "BEGIN:VCARD"
@@ -103,7 +112,6 @@ _FAVORBOOK_FIELDS = {
 _CHUNK = 1 << 20
 MAX_TEXT_CHARS = 1_000_000
 """The longest NOTE (or other text property) one card may hold; a longer one skips the card."""
-MAX_PHOTO_BYTES = 5_000_000  # as services.contacts.MAX_PHOTO_BYTES
 _MAX_BLOB_CHARS = MAX_PHOTO_BYTES * 4 // 3 + 100_000
 """The base64 text of the largest photo kept (with room for line breaks)."""
 MAX_VALUES = 100
@@ -139,7 +147,7 @@ def _text_chunks(chunks: Iterable[bytes]) -> Iterable[str]:
     if codec and codec != "utf_8":
         decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     carry = ""
-    for chunk in _chain(first, chunks):
+    for chunk in itertools.chain((first,), chunks):
         if decoder is not None:
             chunk = decoder.decode(chunk).encode("utf-8")
         text = carry + chunk.decode("latin-1")
@@ -148,11 +156,6 @@ def _text_chunks(chunks: Iterable[bytes]) -> Iterable[str]:
         yield kept.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     if carry:
         yield carry.replace("\r", "\n")
-
-
-def _chain(first: bytes, rest: Iterable[bytes]) -> Iterable[bytes]:
-    yield first
-    yield from rest
 
 
 class _Long(str):

@@ -49,9 +49,21 @@ COMMON_ENCODINGS = (
 )
 # The code pages a guess can be confused with worth a warning (a text that reads as well in
 # Baltic or Greek Windows code pages as in Western European is not a doubt worth raising).
-_LIKELY = {"cp1252", "iso8859_2", "cp1250", "cp1251", "cp932", "shift_jis", "gb18030", "big5"}
+_LIKELY = {
+    "cp1252",
+    "iso8859_2",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp932",
+    "shift_jis",
+    "gb18030",
+    "big5",
+}
 _MULTIBYTE = {"cp932", "shift_jis", "euc_jp", "gb18030", "big5", "cp949", "euc_kr"}
 SAMPLE_BYTES = 64_000
+_TOO_FEW = 40  # non-ASCII bytes below which charset-normalizer's measures are noise
 """How much of the file's non-ASCII text the guess looks at."""
 
 _READABLE_NAMES = {
@@ -134,12 +146,50 @@ def unicode_encoding(data: bytes) -> tuple[str, int]:
     return utf16_without_bom(data), 0
 
 
+_PUNCTUATION = frozenset("\u00a0“”‘’‚„«»‹›–—…·•¿¡\u2009\u202f")
+
+
 def _script(ch: str) -> str:
     name = unicodedata.name(ch, "")
     word = name.split(" ", 1)[0]
     if word in ("CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC"):
         return "CJK"
     return word
+
+
+# The accented letters of the languages written in Latin script with a legacy code page:
+# a word whose accented letters no one language has together ("Núńez": ú and ń) was
+# decoded in the wrong code page, though each of its characters is a letter.
+_ALPHABETS = tuple(
+    frozenset(letters)
+    for letters in (
+        "áéíóúñü",  # Spanish
+        "äöüß",  # German
+        "àâæçéèêëîïôœùûüÿ",  # French
+        "áâãàçéêíóôõú",  # Portuguese
+        "àèéìíîòóùú",  # Italian
+        "àçèéíïòóúü",  # Catalan
+        "éëïóöüèáà",  # Dutch
+        "åäöæøé",  # Swedish, Norwegian, Danish, Finnish
+        "áéíóúýðþæö",  # Icelandic
+        "ąćęłńóśźż",  # Polish
+        "áčďéěíňóřšťúůýž",  # Czech
+        "áäčďéíĺľňóôŕšťúýž",  # Slovak
+        "áéíóöőúüű",  # Hungarian
+        "čćđšž",  # Croatian, Bosnian, Serbian (Latin), Slovenian
+        "ăâîșțşţ",  # Romanian
+        "çğıöşüâî",  # Turkish
+        "ąčęėįšųūž",  # Lithuanian
+        "āčēģīķļņšūž",  # Latvian
+        "äöõüšž",  # Estonian
+        "çë",  # Albanian
+        "âêîôûŵŷ",  # Welsh
+    )
+)
+
+
+def _one_language(letters: set[str]) -> bool:
+    return any(letters <= alphabet for alphabet in _ALPHABETS)
 
 
 def _score(text: str) -> float:
@@ -152,23 +202,30 @@ def _score(text: str) -> float:
         nonlocal good, total
         odd = [c for c in word if ord(c) > 127]
         if odd:
-            # One script a word: "Müller" and "Иван" read, "Mьller" does not.
+            # One script a word: "Müller" and "Иван" read, "Mьller" does not; and a
+            # Latin word's accents are those of one language.
             scripts = {_script(c) for c in word if c.isalpha()}
             total += len(odd)
-            if len(scripts) <= 1:
+            accents = {c.lower() for c in odd}
+            readable = "\ufffd" not in accents
+            if readable and len(scripts) <= 1 and (scripts != {"LATIN"} or _one_language(accents)):
                 good += len(odd)
         word.clear()
 
     for ch in text:
         if ch.isalpha() or ch.isdigit():
+            # A capital after a small letter inside a word ("ЕлЭнз", Greek read as
+            # Cyrillic) is no name's spelling; ASCII ones ("McDonald") are fine.
+            if word and ord(ch) > 127 and ch.isupper() and word[-1].islower():
+                word.append("\ufffd")
             word.append(ch)
             continue
         close()
         if ord(ch) > 127:
             total += 1
-            category = unicodedata.category(ch)
-            # Punctuation a name or a note holds (“ ” – … ·, ideographic space) is fine.
-            if category in ("Pi", "Pf", "Pd", "Po", "Ps", "Pe", "Zs") and ch not in "¦¶":
+            # Punctuation a name or a note holds (“ ” – … ·, a no-break space, Japanese
+            # and Chinese punctuation) is fine; "Stra‗e" or "Ma¤ana" is not.
+            if ch in _PUNCTUATION or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff0f":
                 good += 1
     close()
     return good / total if total else 1.0
@@ -179,38 +236,38 @@ def guess(sample: bytes) -> Guess:
     from charset_normalizer import from_bytes  # lazily: only for files that need it
 
     sample = sample[:SAMPLE_BYTES]
-    found = [m.encoding for m in from_bytes(sample)]
-    # Among code pages that read equally well the more used one wins (Windows-1252's
-    # "Peña" over Windows-1250's "Peńa"): charset-normalizer cannot tell them apart on
-    # a few names, and the warning says the guess is weak.
-    ordered = [e for e in COMMON_ENCODINGS if e in found or not found]
-    ordered += [e for e in COMMON_ENCODINGS if e not in ordered]
-    scored: list[tuple[float, int, str, str]] = []
+    # charset-normalizer's view of each code page it finds plausible: (chaos, coherence).
+    # On a few names it cannot tell Latin code pages apart (it may even propose UTF-16),
+    # so its view breaks ties after favorbook's own reading test, and the more used code
+    # page breaks the ties left ("Peña" in Windows-1252 over "Peńa" in Windows-1250).
+    found = {m.encoding: (m.chaos, m.coherence) for m in from_bytes(sample)}
+    few = sum(1 for b in sample if b > 127) < _TOO_FEW
+    if few:
+        found = {e: (0.0, 0.0) for e in found}  # a few letters: its view says nothing
+    extra = (e for e in found if e not in COMMON_ENCODINGS and not e.startswith("utf"))
+    ordered = [*COMMON_ENCODINGS, *extra]  # (the caller has ruled UTF-8 and UTF-16 out)
+    scored: list[tuple[float, float, float, int, str, str]] = []
     for rank, encoding in enumerate(ordered):
         try:
             text = sample.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        scored.append((_score(text), -rank, encoding, text))
+        chaos, coherence = found.get(encoding, (0.0, 0.0) if few else (1.0, 0.0))
+        scored.append((_score(text), -chaos, coherence, -rank, encoding, text))
     if not scored:
         return Guess("cp1252", weak=True, alternative="iso8859_2")
     scored.sort(reverse=True)
-    # A doubt worth a warning: a common code page charset-normalizer also found plausible.
-    # Single-byte text that reads as Cyrillic or Latin also "reads" as Chinese two bytes
-    # a character: a doubt only among code pages of the same width.
-    likely = _LIKELY.intersection(found) if found else _LIKELY
+    best_score, best_chaos, _, _, best, best_text = scored[0]
 
     def wide(encoding: str) -> bool:
         return encoding in _MULTIBYTE
 
-    best_score, _, best, best_text = scored[0]
-    for score, _, encoding, text in scored[1:]:
-        if (
-            score >= best_score - 0.05
-            and text != best_text
-            and encoding in likely
-            and wide(encoding) == wide(best)
-        ):
+    # A doubt worth a warning: a common code page of the same width (single-byte text
+    # that reads as Cyrillic also "reads" as Chinese, two bytes a character) that reads
+    # as well, that charset-normalizer finds as plausible, and that gives another text.
+    for score, chaos, _, _, encoding, text in scored[1:]:
+        close = score >= best_score - 0.05 and chaos >= best_chaos - 0.05
+        if close and text != best_text and encoding in _LIKELY and wide(encoding) == wide(best):
             return Guess(best, weak=True, alternative=encoding)
     return Guess(best)
 

@@ -6,9 +6,10 @@ lines without indent, raw bytes in a CHARSET= other than the file's, lines
 ending CR CR LF): it reads the file in chunks, splits cards, unfolds lines (each
 property's pieces joined once: linear in the file's size, and capped per card so a
 200 MB note holds no more than the cap) and decodes each value with its own charset,
-or with the code page guessed for the file (``formats.encoding``) when it names none. Each logical line is then parsed by vobject's
-content-line parser (name, group, parameters, value). vobject is imported
-inside the functions so that start-up stays fast.
+or with the code page guessed for the file (``formats.encoding``) when it names none.
+Each logical line is then parsed by vobject's content-line parser (name, group,
+parameters, value). vobject is imported inside the functions so that start-up
+stays fast.
 
 A card that cannot be read becomes a ParsedRecord with ``problem`` set (its
 position names the card number); bad input never raises.

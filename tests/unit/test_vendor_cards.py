@@ -66,7 +66,7 @@ def test_latin2_quoted_printable_without_charset_is_not_read_as_latin1(db, tmp_p
 
 def test_a_weak_guess_is_a_warning_in_the_report(db, tmp_path):
     path = tmp_path / "few.csv"
-    path.write_bytes("First Name,Last Name\r\nAntonín,Dvořák\r\n".encode("iso8859_2"))
+    path.write_bytes("First Name,Last Name\r\nAna,Peña\r\n".encode("cp1252"))
     report, details = run_import(path)
     assert details  # read in one of the candidates
     assert any(
@@ -391,3 +391,24 @@ def test_csv_export_has_name_detail_columns_only_when_a_contact_has_one(db, tmp_
     write_contacts(out, [plain, ken])
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["Nickname"], r["Department"]) for r in rows] == [("", ""), ("Ken", "Marketing")]
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Antonín Dvořák, Brno", "iso8859_2"),
+        ("Łukasz Wróblewski, Kraków", "iso8859_2"),
+        ("Jörg Müller-Lüdenscheidt, Ana Núñez Peña", "cp1252"),
+        ("Ångström Øre, Straße", "cp1252"),
+        ("Ελένη Παπαδοπούλου", "cp1253"),
+        ("Владимир Иванович Петров, Москва, ул. Тверская", "koi8_r"),
+        ("佐藤 花子 東京商事 営業部長 鈴木 一郎 大阪物産 ゴルフが好き", "shift_jis"),
+    ],
+)
+def test_the_guess_reads_names_in_their_own_code_page(text, codec):
+    from favorbook.formats import encoding
+
+    data = text.encode(codec)
+    guess = encoding.guess(encoding.non_ascii_lines(data))
+    assert data.decode(guess.encoding) == text
+    assert not guess.weak

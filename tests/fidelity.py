@@ -179,6 +179,21 @@ _IM = {
 }
 
 
+# Related people, dates and the like, as each program writes them.
+_RELATED = {"RELATED", "X-ABRELATEDNAMES", "X-ABDATE", "ANNIVERSARY", "X-ANNIVERSARY", "X-SPOUSE"}
+_RELATED_ENDINGS = (
+    "-SPOUSE",
+    "-MANAGER",
+    "-ASSISTANT",
+    "-ANNIVERSARY",
+    "-X-SPOUSESNAME",
+    "-X-MANAGERSNAME",
+    "-X-ASSISTANTSNAME",
+    "-X-PROFESSION",
+    "-X-OFFICE",
+)
+
+
 def fields_of(props: list[Prop]) -> list[Field]:
     out: list[Field] = []
     adr_types = set()
@@ -260,7 +275,14 @@ def fields_of(props: list[Prop]) -> list[Field]:
         elif key == "UID" and key not in seen and v.strip():
             seen.add(key)
             out.append(Field("uid", unescape(v).strip()))
-        elif key in ("RELATED", "X-ABRELATEDNAMES", "X-ABDATE", "ANNIVERSARY") and v.strip():
+        elif key == "X-MS-TEL" and v.strip():
+            out.append(Field("tel", unescape(v).strip()))
+        elif key == "X-KADDRESSBOOK-X-IMADDRESS" and v.strip():
+            out.append(Field("im", unescape(v).strip()))
+        elif key == "X-KADDRESSBOOK-X-DEPARTMENT" and v.strip():
+            if not any(f.kind == "department" for f in out):
+                out.append(Field("department", unescape(v).strip()))
+        elif (key in _RELATED or key.endswith(_RELATED_ENDINGS)) and v.strip():
             out.append(Field("related or date", unescape(v).strip()))
     if not has_n:
         # A card without a real N: FN is all its name (or its organization's).

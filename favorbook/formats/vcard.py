@@ -587,11 +587,38 @@ _IM_SCHEMES = {
     "GROUPWISE": ("x-apple", "GroupWise"),
     "TWITTER": ("x-apple", "Twitter"),
     "MS-IMADDRESS": ("im", "IM"),
+    "KADDRESSBOOK-X-IMADDRESS": ("im", "IM"),
 }
 """X-<service> (and X-<service>-IM) instant-messaging properties: URI scheme, label."""
 IM_SCHEMES = {"aim", "xmpp", "skype", "msnim", "ymsgr", "icq", "gg", "x-apple", "sip", "im"}
 """Link URIs written back as IMPP, not URL."""
 _SERVICE_SCHEMES = {label.lower(): scheme for scheme, label in _IM_SCHEMES.values()}
+
+
+# What other programs call a related person or a date (Outlook, Evolution, KAddressBook):
+# shown in the note beside Apple's X-ABRELATEDNAMES, the line kept for export.
+_RELATED_NAMES = {
+    "X-MS-SPOUSE": "spouse",
+    "X-SPOUSE": "spouse",
+    "X-EVOLUTION-SPOUSE": "spouse",
+    "X-KADDRESSBOOK-X-SPOUSESNAME": "spouse",
+    "X-MS-MANAGER": "manager",
+    "X-MANAGER": "manager",
+    "X-EVOLUTION-MANAGER": "manager",
+    "X-KADDRESSBOOK-X-MANAGERSNAME": "manager",
+    "X-MS-ASSISTANT": "assistant",
+    "X-ASSISTANT": "assistant",
+    "X-EVOLUTION-ASSISTANT": "assistant",
+    "X-KADDRESSBOOK-X-ASSISTANTSNAME": "assistant",
+}
+_DATES = {
+    "ANNIVERSARY": "Anniversary",
+    "X-ANNIVERSARY": "Anniversary",
+    "X-MS-ANNIVERSARY": "Anniversary",
+    "X-EVOLUTION-ANNIVERSARY": "Anniversary",
+    "X-KADDRESSBOOK-X-ANNIVERSARY": "Anniversary",
+}
+_NOTED = {"X-KADDRESSBOOK-X-PROFESSION": "Profession", "X-KADDRESSBOOK-X-OFFICE": "Office"}
 
 
 def _im_service(name: str) -> str:
@@ -672,6 +699,8 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 data.department = "; ".join(units[1:])
         elif name == "TITLE" and not data.title:
             data.title = _unescape(p.text()).strip()
+        elif name == "X-KADDRESSBOOK-X-DEPARTMENT" and not data.department:
+            data.department = _unescape(p.text()).strip()
         elif name == "ROLE" and not data.role:
             data.role = _unescape(p.text()).strip()
         elif name == "NICKNAME" and not data.nickname:
@@ -694,7 +723,7 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 value = value[7:]
             if value:
                 data.emails.append(Labeled(value, _label(p, group_labels)))
-        elif name == "TEL":
+        elif name in ("TEL", "X-MS-TEL"):  # Outlook's callback, radio, telex... numbers
             value = _unescape(p.text()).strip()
             if value.lower().startswith("tel:"):
                 value = value[4:]
@@ -762,15 +791,21 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
                 related.append(f"{value} ({kind})" if kind else value)
             extra.append(_line_text(p.line, fallback))
-        elif name in ("X-ABRELATEDNAMES", "X-ABDATE", "ANNIVERSARY"):
-            # Apple's and Google's related people and dates: shown in the note, and the
-            # line kept for export.
+        elif (
+            name in ("X-ABRELATEDNAMES", "X-ABDATE")
+            or name in _RELATED_NAMES
+            or (name in _DATES or name in _NOTED)
+        ):
+            # Related people and dates: shown in the note, and the line kept for export.
             value = _unescape(p.text()).strip()
-            kind = group_labels.get(p.group, "") or ("anniversary" if name == "ANNIVERSARY" else "")
-            if value and name == "X-ABRELATEDNAMES":
+            kind = group_labels.get(p.group, "") or _RELATED_NAMES.get(name, "")
+            if value and (name == "X-ABRELATEDNAMES" or name in _RELATED_NAMES):
                 related.append(f"{value} ({kind})" if kind else value)
+            elif value and name in _NOTED:
+                dates.append(f"{_NOTED[name]}: {value}")
             elif value:
-                dates.append(f"{kind.capitalize() or 'Date'}: {value}")
+                label = kind.capitalize() or _DATES.get(name, "Date")
+                dates.append(f"{label}: {value}")
             if len(p.line) <= _MAX_EXTRA_LINE and "CHARSET" not in p.params:
                 extra.append(_line_text(p.line, fallback))
         elif name == "X-FAVORBOOK-KIND":
@@ -824,7 +859,7 @@ def _over_caps(props: list[_Prop], raw: _RawCard, position: str) -> str:
     if raw.too_many:
         return f"{position}: holds more than {MAX_LINES:,} properties; not imported"
     for kind, label in (("EMAIL", "email addresses"), ("TEL", "phone numbers")):
-        count = sum(1 for p in props if p.name == kind)
+        count = sum(1 for p in props if p.name in (kind, f"X-MS-{kind}"))
         if count > MAX_VALUES:
             return (
                 f"{position}: holds {count:,} {label}, more than the {MAX_VALUES} "

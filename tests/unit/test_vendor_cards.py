@@ -412,3 +412,52 @@ def test_the_guess_reads_names_in_their_own_code_page(text, codec):
     guess = encoding.guess(encoding.non_ascii_lines(data))
     assert data.decode(guess.encoding) == text
     assert not guess.weak
+
+
+def test_upgrading_a_synced_database_takes_the_name_details_from_the_last_synced_card(
+    data_dir,
+):
+    """Without this, the first sync after the upgrade would take FN, N's prefix and ORG's
+    units off the server (favorbook had never stored them)."""
+    import sqlite3
+    from pathlib import Path
+
+    from favorbook.services import session
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "schema_v5.sql"
+    data_dir.mkdir(parents=True)
+    conn = sqlite3.connect(data_dir / "favorbook.db")
+    conn.executescript(fixture.read_text(encoding="utf-8"))
+    conn.execute(
+        "INSERT INTO organization (id, name, created_at) VALUES (900, 'Acme', '2026-11-01')"
+    )
+    conn.execute(
+        "INSERT INTO contact (id, uid, first_name, last_name, display_name, sort_name, title,"
+        " kind, how_met, needs, goals, offers, is_sample, created_at, updated_at,"
+        " organization_id) VALUES (900, 'srv-900', 'Ann', 'Lee', 'Ann Lee', 'lee, ann', '',"
+        " 'other', '', '', '', '', 0, '2026-11-01 09:00:00', '2026-11-01 09:00:00', 900)"
+    )
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:srv-900\r\nFN:Ann Lee (Acme buying)\r\n"
+        "N:Lee;Ann;;Dr.;PhD\r\nORG:Acme;Purchasing;\r\n East\r\nEND:VCARD\r\n"
+    )
+    conn.execute(
+        "INSERT INTO sync_item (collection_id, uid, href, etag, base_text, contact_id, dirty,"
+        " deleted) VALUES (1, 'srv-900', '/rep/contacts/srv-900.vcf', '\"e\"', ?, 900, 0, 0)",
+        (card,),
+    )
+    conn.commit()
+    conn.close()
+    session.open_data(data_dir)
+    try:
+        ann = contacts.get_contact(900)
+        assert ann.display_name == "Ann Lee (Acme buying)"
+        assert (ann.name_prefix, ann.name_suffix) == ("Dr.", "PhD")
+        assert ann.department == "Purchasing; East"
+        from favorbook.sync import vcard_fields as vf
+        from favorbook.sync.merge import same
+
+        # The card favorbook would send now is the one the server has: nothing to push.
+        assert same(vf.card_fields(card), vf.card_fields(vf.local_card(900)))
+    finally:
+        session.close()

@@ -439,7 +439,12 @@ def test_upgrading_a_synced_database_takes_the_name_details_from_the_last_synced
     )
     card = (
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:srv-900\r\nFN:Ann Lee (Acme buying)\r\n"
-        "N:Lee;Ann;;Dr.;PhD\r\nORG:Acme;Purchasing;\r\n East\r\nEND:VCARD\r\n"
+        "N:Lee;Ann;;Dr.;PhD\r\nORG:Acme;Purchasing;\r\n East\r\n"
+        "item1.URL:https://github.com/ann\r\nitem1.X-ABLabel:GitHub\r\nEND:VCARD\r\n"
+    )
+    conn.execute(
+        "INSERT INTO contact_link (contact_id, label, url, position)"
+        " VALUES (900, 'github', 'https://github.com/ann', 0)"
     )
     conn.execute(
         "INSERT INTO sync_item (collection_id, uid, href, etag, base_text, contact_id, dirty,"
@@ -454,6 +459,7 @@ def test_upgrading_a_synced_database_takes_the_name_details_from_the_last_synced
         assert ann.display_name == "Ann Lee (Acme buying)"
         assert (ann.name_prefix, ann.name_suffix) == ("Dr.", "PhD")
         assert ann.department == "Purchasing; East"
+        assert [k.label for k in ann.links] == ["GitHub"]
         from favorbook.sync import vcard_fields as vf
         from favorbook.sync.merge import same
 

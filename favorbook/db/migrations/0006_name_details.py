@@ -9,7 +9,9 @@ SORT-STRING), ROLE, and the units of ORG after the organization ("Sales; EMEA").
 Contacts already synced with a CardDAV server get FN, N's prefix and suffix and ORG's
 units from the card last synced (``sync_item.base_text``): favorbook read none of them
 before, so without this the first sync after the upgrade would see them "removed"
-locally and take them off the server.
+locally and take them off the server. Custom labels (X-ABLabel) were stored in lower
+case and are now kept as written; those of synced contacts get their case back from the
+same card, for the same reason.
 """
 
 import re
@@ -38,6 +40,18 @@ def _value(card, name):
 
 def _parts(value):
     return [_unescape(p) for p in re.split(r"(?<!\\);", value)]
+
+
+def custom_labels(text):
+    """The user's own X-ABLabel values of a card (not Apple's _$!<...>!$_ built-ins)."""
+    card = re.sub(r"\r?\n[ \t]", "", text)
+    labels = re.findall(r"(?im)^[\w-]+\.X-ABLABEL(?:;[^:\r\n]*)?:(.*?)\r?$", card)
+    out = []
+    for label in labels:
+        label = _unescape(label)[:50]
+        if label and not label.startswith("_$!<") and label != label.lower():
+            out.append(label)
+    return out
 
 
 def details_from_card(text, first_name, last_name):
@@ -69,6 +83,12 @@ def up(migrator, db):
         "JOIN contact c ON c.id = i.contact_id WHERE i.base_text != ''"
     ).fetchall()
     for contact_id, first, last, text in rows:
+        for label in custom_labels(text):
+            for table in ("contact_email", "contact_phone", "contact_link", "contact_address"):
+                db.execute_sql(
+                    f"UPDATE {table} SET label = ? WHERE contact_id = ? AND label = ?",
+                    (label, contact_id, label.lower()),
+                )
         found = details_from_card(text, first or "", last or "")
         if not found:
             continue

@@ -280,6 +280,11 @@ def built_name(data: ContactInput) -> str:
     return " ".join(p for p in parts if p)
 
 
+def shown_name(data: ContactInput) -> str:
+    """The name a contact with ``data`` is shown by (in lists, previews, exports)."""
+    return _names(data)[0]
+
+
 def _names(data: ContactInput) -> tuple[str, str]:
     person = " ".join(p for p in (data.first_name, data.last_name) if p)
     display = data.full_name or built_name(data) or data.organization

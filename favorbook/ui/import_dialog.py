@@ -128,8 +128,7 @@ class PlanModel(QAbstractTableModel):
         data = item.contact or item.record.contact
         if data is None:
             return ""
-        name = " ".join(p for p in (data.first_name, data.last_name) if p)
-        return name or data.organization
+        return contacts.shown_name(data)  # the card's own name shown (FN), as it will be
 
     def details(self, item) -> str:
         if item.status == UNREADABLE:

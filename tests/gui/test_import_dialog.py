@@ -375,3 +375,12 @@ def test_the_preview_says_when_the_files_encoding_was_a_weak_guess(db, qtbot, tm
     dialog = ImportPreviewDialog(plan)
     qtbot.addWidget(dialog)
     assert "does not say its text encoding" in dialog.counts_label.text()
+
+
+def test_the_preview_names_a_card_by_the_name_it_shows(db, tmp_path):
+    path = tmp_path / "fn.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee (Acme)\r\nN:Lee;Ann;;;\r\nEND:VCARD\r\n"
+    )
+    plan = importer.plan_import(importer.read_file(path))
+    assert PlanModel.name_of(plan.items[0]) == "Ann Lee (Acme)"

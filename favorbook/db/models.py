@@ -87,6 +87,16 @@ class Contact(BaseModel):
     updated_at = DateTimeField()
     vcard_extra = TextField(default="")
     """vCard properties favorbook does not understand, one unfolded line each, kept for export."""
+    full_name = TextField(default="")
+    """The name shown when it is not the one built from the parts (a card's FN); else ''."""
+    name_prefix = TextField(default="")
+    name_suffix = TextField(default="")
+    nickname = TextField(default="")
+    phonetic_first_name = TextField(default="")
+    phonetic_last_name = TextField(default="")
+    role = TextField(default="")
+    department = TextField(default="")
+    """The organization's units after its name (vCard ORG), "; " between them."""
 
 
 class ContactPhoto(BaseModel):

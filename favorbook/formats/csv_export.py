@@ -59,6 +59,17 @@ def _write(path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[l
     return count
 
 
+_DETAIL_HEADERS = {
+    "full_name": "Display Name",
+    "name_prefix": "Name Prefix",
+    "name_suffix": "Name Suffix",
+    "nickname": "Nickname",
+    "phonetic_first_name": "Phonetic First Name",
+    "phonetic_last_name": "Phonetic Last Name",
+    "role": "Role",
+    "department": "Department",
+}
+
 _ADDRESS_PARTS = (
     ("street", "Street"),
     ("city", "City"),
@@ -96,6 +107,10 @@ def write_contacts(
     for i in range(1, n_addresses + 1):
         header += [f"Address {i} Label"] + [f"Address {i} {name}" for _, name in _ADDRESS_PARTS]
     header += ["Tags", "Birthday", "How Met", "Referred By", "Needs", "Goals", "Offers", "Notes"]
+    # The name details a vendor card brought (services.contacts.NAME_DETAILS), as columns
+    # only when a contact has one, so a plain export keeps its familiar shape.
+    details_kept = [f for f in contacts.NAME_DETAILS if any(getattr(d, f) for d in details)]
+    header += [_DETAIL_HEADERS[f] for f in details_kept]
 
     def row(d: contacts.ContactDetail) -> list:
         cells: list = [d.first_name, d.last_name, d.organization, d.title, d.kind]
@@ -126,6 +141,7 @@ def write_contacts(
             d.offers,
             notes,
         ]
+        cells += [getattr(d, f) for f in details_kept]
         return cells
 
     return _write(path, header, (row(d) for d in details))

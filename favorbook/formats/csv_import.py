@@ -86,8 +86,14 @@ _MAX_CELL = 1_000_000  # anything longer is not a contact field
 
 
 def decode(path: str | os.PathLike[str]) -> str:
-    """The text of ``path``: UTF-8 (with or without BOM), UTF-16 (by BOM, or by its zero
-    bytes), else Windows-1252. NotAContactFile when it cannot be read or is binary."""
+    """The text of ``path`` (see ``decode_file``)."""
+    return decode_file(path)[0]
+
+
+def decode_file(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """(text, warning) of ``path``: by its BOM, UTF-16 without one by its zero bytes,
+    UTF-8, else the legacy code page ``formats.encoding`` guesses; the warning is set
+    when that guess is weak. NotAContactFile when it cannot be read or is binary."""
     name = Path(path).name
     try:
         data = Path(path).read_bytes()
@@ -96,30 +102,17 @@ def decode(path: str | os.PathLike[str]) -> str:
     return _decode_bytes(data, name)
 
 
-def _decode_bytes(data: bytes, name: str) -> str:
+def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    from favorbook.formats import encoding
+
     if not data.strip():
         raise NotAContactFile(f"{name} is empty; it holds no contacts.")
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        sample = data[:4000]
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if len(sample) >= 4 and odd > len(sample) // 4 and even == 0:
-            text = data.decode("utf-16-le", errors="replace")
-        elif len(sample) >= 4 and even > len(sample) // 4 and odd == 0:
-            text = data.decode("utf-16-be", errors="replace")
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252", errors="replace")
+    text, warning = encoding.decode(data, name)
     text = text.lstrip("\ufeff")
     controls = sum(1 for ch in text[:4000] if ord(ch) < 32 and ch not in "\t\r\n")
     if "\x00" in text[:4000] or controls > len(text[:4000]) // 20:
         raise NotAContactFile(f"{name} is not a text file, so it is not a contacts CSV.")
-    return text
+    return text, warning
 
 
 def _delimiter(line: str) -> str:
@@ -838,7 +831,8 @@ def read_csv(
     200 rows and once at the end; raising from it (ImportCancelled) stops the reading.
     """
     name = Path(path).name
-    table = _table(decode(path), name)
+    text, warning = decode_file(path)
+    table = _table(text, name)
     given = mapping is not None
     if mapping is None:
         fmt, mapping = _detect(table.headers)
@@ -858,6 +852,8 @@ def read_csv(
     parsed = ParsedFile(str(path), fmt)
     used = {c.index for c in columns} | _paired_types(columns)
     left_out = [i for i in range(len(table.headers)) if i not in used]
+    if warning:
+        parsed.warnings.append(warning)
     total = len(table.rows)
     if progress is not None:
         progress(0, total)

@@ -37,7 +37,13 @@ from pathlib import Path
 
 from favorbook.errors import FavorbookError, NotAContactFile, ValidationError
 from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
-from favorbook.services.contacts import Address, ContactInput, Labeled, child_rows
+from favorbook.services.contacts import (
+    NAME_DETAILS,
+    Address,
+    ContactInput,
+    Labeled,
+    child_rows,
+)
 
 NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unreadable"
 POSSIBLE = "possible duplicate"
@@ -45,7 +51,17 @@ POSSIBLE = "possible duplicate"
 ADD, UPDATE, SKIP = "add", "update", "skip"
 FUZZY_CUTOFF = 92
 _COMPARED = ("first_name", "last_name", "organization", "title", "birthday")
-_FILLABLE = ("first_name", "last_name", "title", "birthday", "how_met", "needs", "goals", "offers")
+_FILLABLE = (
+    "first_name",
+    "last_name",
+    "title",
+    "birthday",
+    "how_met",
+    "needs",
+    "goals",
+    "offers",
+    *NAME_DETAILS,
+)
 
 
 def _address_key(a) -> str:
@@ -85,14 +101,68 @@ class ImportCancelled(FavorbookError):
 # --- reading ------------------------------------------------------------------------------
 
 
+_SNIFF_CHUNK = 65_536
+_MAX_BLANK = 64 * 1024 * 1024  # leading blank space read past before giving up
+
+
+def _head_text(head: bytes) -> str:
+    from favorbook.formats import encoding
+
+    codec, skip = encoding.unicode_encoding(head)
+    if codec:
+        return head[skip:].decode(codec, errors="ignore")
+    return head.decode("latin-1")
+
+
 def looks_like_vcard(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="ignore")
-    else:
-        text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
-        if len(head) > 4 and head[1:2] == b"\x00":  # UTF-16 without a BOM
-            text = head.decode("utf-16-le", errors="ignore")
-    return text.lstrip().lower().startswith("begin:vcard")
+    """True when ``head`` (the first bytes of a file) starts a vCard, whatever blank lines,
+    BOM or UTF-16 byte order come first."""
+    return _head_text(head).lstrip().lower().startswith("begin:vcard")
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Bytes no text file starts with: an archive, an image, a document, or many controls."""
+    from favorbook.formats import encoding
+
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"%PDF", b"\x89PNG")):
+        return True
+    if head.startswith((b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"SQLite format 3")):
+        return True
+    if encoding.unicode_encoding(head)[0]:
+        return False
+    sample = head[:4000]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return b"\x00" in sample or controls > len(sample) // 20
+
+
+def sniff(path: str | os.PathLike[str]) -> str:
+    """ "vcard", "csv" (any other text: the CSV reader decides) or "empty" (nothing but
+    blank space); NotAContactFile (naming the file) when it cannot be read or is binary.
+
+    Blank lines before the first card are read past, however many there are.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_CHUNK)
+            if not looks_like_vcard(head) and _looks_binary(head):
+                raise NotAContactFile(
+                    f"{path} is not a vCard or CSV file (it holds binary data, not text)."
+                )
+            start = head
+            read = len(head)
+            while not _head_text(start).strip() and read < _MAX_BLANK:
+                more = handle.read(_SNIFF_CHUNK)
+                if not more:
+                    break
+                read += len(more)
+                # The first bytes (a BOM, the byte order) stay in front of what follows.
+                start = start[:4] + more
+    except OSError as exc:
+        raise NotAContactFile(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    if not _head_text(start).strip():
+        return "empty"
+    return "vcard" if looks_like_vcard(start) else "csv"
 
 
 @_without_gc_pauses
@@ -101,28 +171,22 @@ def read_file(
 ) -> ParsedFile:
     """Read a vCard or contacts CSV file; NotAContactFile (naming it) for anything else.
 
-    ``progress(done, total)`` is called every 200 records and once at the end; raising
-    from it (ImportCancelled) stops the reading. Reading writes nothing.
+    A file holding nothing (an export of no contacts) reads as no records. ``progress(done,
+    total)`` is called every 200 records and once at the end; raising from it
+    (ImportCancelled) stops the reading. Reading writes nothing.
     """
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError as exc:
-        raise NotAContactFile(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
-    if looks_like_vcard(head):
+    kind = sniff(path)
+    if kind == "empty":
+        fmt = "csv" if path.suffix.lower() in (".csv", ".txt", ".tsv") else "vcard"
+        return ParsedFile(path=str(path), format=fmt)
+    if kind == "vcard":
         from favorbook.formats.vcard import read_vcards
 
         return read_vcards(path, progress=progress)
-    try:
-        from favorbook.formats import csv_import
-    except ImportError:
-        csv_import = None
-    if csv_import is not None and hasattr(csv_import, "read_csv"):
-        return csv_import.read_csv(path, progress=progress)
-    raise NotAContactFile(
-        f"{path} is not a contact file favorbook can read (a vCard .vcf or a contacts CSV)."
-    )
+    from favorbook.formats import csv_import
+
+    return csv_import.read_csv(path, progress=progress)
 
 
 # --- planning -----------------------------------------------------------------------------
@@ -617,6 +681,7 @@ class _Writer:
         self.tags = {n.casefold(): i for i, n in Tag.select(Tag.id, Tag.name).tuples()}
         self.next_id = (Contact.select(Contact.id).order_by(Contact.id.desc()).scalar() or 0) + 1
         self.default_cadence = settings.default_cadence_days()
+        self.uids: set[str] | None = None
         self.rows: dict[str, list[dict]] = {
             k: [] for k in ("contact", "email", "phone", "address", "link", "tag", "note", "photo")
         }
@@ -630,6 +695,21 @@ class _Writer:
         if key not in self.orgs:
             self.orgs[key] = Organization.create(name=name, created_at=self.now).id
         return self.orgs[key]
+
+    def uid_for(self, uid: str) -> str:
+        """The file's own UID for a new contact, when it is usable and no contact has it
+        (a phone or server that gets an export back then sees the same card, not a new one)."""
+        from favorbook.db.models import Contact
+
+        uid = uid.strip()
+        if not uid or len(uid) > 255 or not uid.isprintable():
+            return ""
+        if self.uids is None:
+            self.uids = {u for (u,) in Contact.select(Contact.uid).tuples()}
+        if uid in self.uids:
+            return ""
+        self.uids.add(uid)
+        return uid
 
     def tag_id(self, name: str) -> int:
         from favorbook.db.models import Tag
@@ -652,7 +732,7 @@ class _Writer:
         cadence = data.cadence_days or self.default_cadence or None
         row = {
             "id": cid,
-            "uid": new_uid(),
+            "uid": self.uid_for(record.uid) or new_uid(),
             "first_name": data.first_name,
             "last_name": data.last_name,
             "display_name": display,
@@ -671,6 +751,7 @@ class _Writer:
             "created_at": self.now,
             "updated_at": self.now,
             "vcard_extra": record.extra.get("vcard", ""),
+            **{f: getattr(data, f) for f in NAME_DETAILS},
         }
         self.rows["contact"].append(row)
         self._children(cid, data, 0, 0, 0, 0)
@@ -774,8 +855,9 @@ class _Writer:
         if row["kind"] == "other" and data.kind != "other":
             row["kind"] = data.kind
             have["dirty"] = True
-        if row["first_name"] or row["last_name"]:
-            display, sort = _names(ContactInput(row["first_name"], row["last_name"]))
+        if row["first_name"] or row["last_name"] or row["full_name"]:
+            names = ("first_name", "last_name", *NAME_DETAILS)
+            display, sort = _names(ContactInput(**{f: row[f] or "" for f in names}))
             if (display, sort) != (row["display_name"], row["sort_name"]):
                 row["display_name"], row["sort_name"] = display, sort
                 have["dirty"] = True

@@ -337,7 +337,9 @@ class AttendeeMatcher:
             data = person_input(attendee)
             if not attendee.name:  # a name made up from the address is no evidence
                 data.first_name = data.last_name = ""
-            found, _how = self._existing.match(data, "")
+            # A close name whose emails differ is only a possible duplicate to an import;
+            # for an invitation it is the best guess there is, shown beside the name.
+            found, _how, _possible = self._existing.match(data, "")
             self._cache[key] = found
         return self._cache[key]
 

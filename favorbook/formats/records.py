@@ -25,9 +25,11 @@ class ParsedRecord:
     extra: dict[str, str] = field(default_factory=dict)
     """Format-specific leftovers an importer may keep (for example unknown vCard lines)."""
     uid: str = ""
-    """The record's own identifier (vCard UID), matched against favorbook's contact uids."""
+    """The record's own identifier (vCard UID), matched against favorbook's contact uids;
+    a new contact keeps it as its uid when no other contact has it."""
     warnings: list[str] = field(default_factory=list)
-    """What the reader changed on the way (a value moved to the note...), for the report."""
+    """What the reader changed or left out on the way (a value moved to the note, a skipped
+    line, a photo too big), for the report."""
 
 
 @dataclass
@@ -37,4 +39,5 @@ class ParsedFile:
     """"vcard", "csv-google", "csv-outlook", "csv-linkedin", "csv" ..."""
     records: list[ParsedRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    """What the report says about the whole file (columns kept in the note, left out...)."""
+    """What the report says about the whole file (its text encoding was a weak guess,
+    columns kept in the note or left out...)."""

@@ -3,10 +3,13 @@
 Reading is done in two layers. favorbook does the file-level work that vobject
 does not (it stops on quoted-printable soft line breaks, base64 continuation
 lines without indent, raw bytes in a CHARSET= other than the file's, lines
-ending CR CR LF): it reads bytes, splits cards, unfolds lines and decodes each
-value with its own charset. Each logical line is then parsed by vobject's
-content-line parser (name, group, parameters, value). vobject is imported
-inside the functions so that start-up stays fast.
+ending CR CR LF): it reads the file in chunks, splits cards, unfolds lines (each
+property's pieces joined once: linear in the file's size, and capped per card so a
+200 MB note holds no more than the cap) and decodes each value with its own charset,
+or with the code page guessed for the file (``formats.encoding``) when it names none.
+Each logical line is then parsed by vobject's content-line parser (name, group,
+parameters, value). vobject is imported inside the functions so that start-up
+stays fast.
 
 A card that cannot be read becomes a ParsedRecord with ``problem`` set (its
 position names the card number); bad input never raises.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import itertools
 import os
 import quopri
 import re
@@ -31,7 +35,13 @@ from pathlib import Path
 from favorbook import __version__
 from favorbook.formats.atomic import atomic_write
 from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
-from favorbook.services.contacts import Address, ContactInput, Labeled, photo_mime
+from favorbook.services.contacts import (
+    MAX_PHOTO_BYTES,
+    Address,
+    ContactInput,
+    Labeled,
+    photo_mime,
+)
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)?[;:]")
 _BEGIN = "BEGIN:VCARD"
@@ -59,6 +69,13 @@ _KNOWN = {
     "RELATED",
     "LABEL",
     "X-ABLABEL",
+    "ROLE",
+    "NICKNAME",
+    "IMPP",
+    "X-PHONETIC-FIRST-NAME",
+    "X-PHONETIC-MIDDLE-NAME",
+    "X-PHONETIC-LAST-NAME",
+    "SORT-STRING",
     "X-FAVORBOOK-KIND",
     "X-FAVORBOOK-HOW-MET",
     "X-FAVORBOOK-NEEDS",
@@ -93,22 +110,237 @@ _FAVORBOOK_FIELDS = {
 
 # --- reading: bytes to logical lines ------------------------------------------------------
 
+_CHUNK = 1 << 20
+MAX_TEXT_CHARS = 1_000_000
+"""The longest NOTE (or other text property) one card may hold; a longer one skips the card."""
+_MAX_BLOB_CHARS = MAX_PHOTO_BYTES * 4 // 3 + 100_000
+"""The base64 text of the largest photo kept (with room for line breaks)."""
+MAX_VALUES = 100
+"""Emails, and phones, one card may hold; more skips the card."""
+MAX_LINES = 5_000
+"""Properties one card may hold; more skips the card."""
+_BLOBS = ("PHOTO", "LOGO", "SOUND", "KEY")
 
-def _to_latin(data: bytes) -> str:
-    """The file as a str whose characters are its bytes (lossless), BOMs and UTF-16 undone."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        data = data.decode("utf-16", errors="replace").encode("utf-8")
-    elif data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif len(data) > 4 and data[1:2] == b"\x00" and data[3:4] == b"\x00":
-        data = data.decode("utf-16-le", errors="replace").encode("utf-8")
-    text = data.decode("latin-1")
-    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+
+def _byte_chunks(source: bytes | Path) -> Iterable[bytes]:
+    if isinstance(source, bytes):
+        view = memoryview(source)
+        for start in range(0, len(source), _CHUNK):
+            yield bytes(view[start : start + _CHUNK])
+        return
+    with open(source, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+def _text_chunks(chunks: Iterable[bytes]) -> Iterable[str]:
+    """The file as str chunks whose characters are its bytes (lossless), line ends made
+    LF (CRLF, CR CR LF and a bare CR each end one line), BOMs and UTF-16 undone."""
+    import codecs
+
+    from favorbook.formats import encoding
+
+    chunks = iter(chunks)
+    first = next(chunks, b"")
+    codec, skip = encoding.unicode_encoding(first)
+    first = first[skip:]
+    decoder = None
+    if codec and codec != "utf_8":
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    carry = ""
+    for chunk in itertools.chain((first,), chunks):
+        if decoder is not None:
+            chunk = decoder.decode(chunk).encode("utf-8")
+        text = carry + chunk.decode("latin-1")
+        kept = text.rstrip("\r")  # a CR at the end may begin a CR LF in the next chunk
+        carry = text[len(kept) :]
+        yield kept.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    if carry:
+        yield carry.replace("\r", "\n")
+
+
+class _Long(str):
+    """A line cut at its limit; ``size`` is how long it was."""
+
+    size: int = 0
+
+
+def _physical_lines(texts: Iterable[str], limit: int = _MAX_BLOB_CHARS) -> Iterable[str]:
+    """Lines of the text chunks; one longer than ``limit`` is cut there (a _Long)."""
+    parts: list[str] = []
+    size = 0
+    for text in texts:
+        pieces = text.split("\n")
+        for piece in pieces[:-1]:
+            if size:
+                line = "".join(parts) + piece[: max(0, limit - size)]
+                total = size + len(piece)
+                parts, size = [], 0
+            else:
+                line, total = piece[:limit], len(piece)
+            if total > limit:
+                line = _Long(line)
+                line.size = total
+            yield line
+        tail = pieces[-1]
+        if size < limit:
+            parts.append(tail[: limit - size])
+        size += len(tail)
+    if size:
+        line = "".join(parts)
+        if size > limit:
+            line = _Long(line)
+            line.size = size
+        yield line
+
+
+_QP_RE = re.compile(r"(?i)quoted-printable")
+_B64_RE = re.compile(r"(?i)encoding=b|;base64")
+_PROP_NAME = re.compile(r"(?:[^;:.]*\.)?([^;:]*)")
+
+
+class _RawCard:
+    """A card's unfolded lines: plain strings (the latin-1 characters of their bytes);
+    ``sizes`` gives the length a line had before a cap cut it (only for those)."""
+
+    __slots__ = ("lines", "sizes", "strays", "too_many")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.sizes: dict[int, int] = {}
+        self.strays: list[str] = []
+        self.too_many = False
+
+
+class _Unfolder:
+    """Takes a card's physical lines one by one into a _RawCard: indented continuations,
+    QP soft breaks, base64 runs without indent; ``#`` comments left out; a line that is
+    no property and no continuation set aside as a stray.
+
+    A property's pieces are joined once, when it ends (linear work, however many lines
+    it was folded over); past its cap (MAX_TEXT_CHARS, or _MAX_BLOB_CHARS for PHOTO,
+    LOGO, SOUND, KEY) its pieces are counted, not kept.
+    """
+
+    __slots__ = ("card", "parts", "size", "limit", "soft")
+
+    def __init__(self) -> None:
+        self.card = _RawCard()
+        self.parts: list[str] = []
+        self.size = 0
+        self.limit = MAX_TEXT_CHARS
+        self.soft = False
+
+    def _head(self) -> str:
+        first = self.parts[0]
+        colon = first.find(":")
+        if colon < 0:
+            first = "".join(self.parts)[:8192]
+            colon = first.find(":")
+        return first[:colon] if colon >= 0 else first
+
+    def _close(self) -> None:
+        if not self.parts:
+            return
+        card = self.card
+        line = self.parts[0] if len(self.parts) == 1 else "".join(self.parts)
+        if self.size > self.limit or isinstance(line, _Long):
+            card.sizes[len(card.lines)] = max(self.size, getattr(line, "size", 0))
+            line = str(line)
+        card.lines.append(line)
+        self.parts = []
+
+    def _add(self, piece: str) -> None:
+        size = self.size + getattr(piece, "size", len(piece))
+        if size > MAX_TEXT_CHARS and self.limit == MAX_TEXT_CHARS:
+            first = self.parts[0] if self.parts else piece
+            name = _PROP_NAME.match(first).group(1).upper()  # type: ignore[union-attr]
+            if name in _BLOBS:
+                self.limit = _MAX_BLOB_CHARS
+        if self.size < self.limit:
+            self.parts.append(piece[: self.limit - self.size])
+        self.size = size
+
+    def feed(self, line: str) -> None:
+        parts = self.parts
+        if self.soft and parts:
+            parts[-1] = parts[-1][:-1]
+            self.size -= 1
+            self._add(line.lstrip(" \t"))
+        elif line[:1] in (" ", "\t") and parts:
+            self._add(line[1:])
+        elif not line.strip():
+            self.soft = False
+            return
+        elif line[0] == "#":
+            return  # a comment line some writers put in; no part of any value
+        elif not parts or _NAME_RE.match(line):
+            self._close()
+            if len(self.card.lines) >= MAX_LINES:
+                self.card.too_many = True
+                self.soft = False
+                return
+            self.limit = MAX_TEXT_CHARS
+            if len(line) <= MAX_TEXT_CHARS and not isinstance(line, _Long):
+                self.parts, self.size = [line], len(line)
+            else:
+                self.parts, self.size = [], 0
+                self._add(line)
+        elif _B64_RE.search(self._head()):
+            self._add(line.strip())
+            return
+        else:
+            self.card.strays.append(line[:80])
+            return
+        tail = self.parts[-1] if self.parts else ""
+        self.soft = tail.endswith("=") and bool(_QP_RE.search(self._head()))
+
+    def finish(self) -> _RawCard:
+        self._close()
+        return self.card
+
+
+def _raw_cards(lines: Iterable[str]) -> Iterable[_RawCard]:
+    """Each card's unfolded lines; nested cards (2.1 AGENT) stay inside their parent."""
+    depth = 0
+    unfolder: _Unfolder | None = None
+    for line in lines:
+        upper = line.strip().upper() if len(line) < 40 else ""
+        if upper == _BEGIN:
+            depth += 1
+            if depth == 1:
+                unfolder = _Unfolder()
+                continue
+        elif upper == _END and depth:
+            depth -= 1
+            if depth == 0 and unfolder is not None:
+                yield unfolder.finish()
+                unfolder = None
+                continue
+        if unfolder is not None:
+            unfolder.feed(line)
+    if unfolder is not None:  # a last card without END:VCARD
+        card = unfolder.finish()
+        if card.lines:
+            yield card
+
+
+def _logical_lines(physical: list[str]) -> list[str]:
+    """Unfold one card's physical lines (see ``_Unfolder``)."""
+    unfolder = _Unfolder()
+    for line in physical:
+        unfolder.feed(line)
+    return unfolder.finish().lines
+
+
+def card_lines(data: bytes) -> list[list[str]]:
+    """The unfolded lines of each card in ``data`` (latin-1 characters of their bytes)."""
+    lines = _physical_lines(_text_chunks(_byte_chunks(data)))
+    return [card.lines for card in _raw_cards(lines)]
 
 
 def _is_qp(head: str) -> bool:
-    upper = head.upper()
-    return "QUOTED-PRINTABLE" in upper
+    return "QUOTED-PRINTABLE" in head.upper()
 
 
 def _is_b64(head: str) -> bool:
@@ -116,70 +348,46 @@ def _is_b64(head: str) -> bool:
     return "ENCODING=B" in upper or ";BASE64" in upper
 
 
-def _logical_lines(physical: list[str]) -> list[str]:
-    """Unfold: indented continuations, QP soft breaks, and base64 runs without indent."""
-    out: list[str] = []
-    soft_break = False
-    for line in physical:
-        if soft_break and out:
-            out[-1] = out[-1][:-1] + line.lstrip(" \t")
-            soft_break = out[-1].endswith("=")
-            continue
-        if line[:1] in (" ", "\t") and out:
-            out[-1] += line[1:]
-        elif not line.strip():
-            continue
-        elif not out or _NAME_RE.match(line):
-            out.append(line)
-        elif _is_b64(out[-1].split(":", 1)[0]):
-            out[-1] += line.strip()
-        elif ":" not in line:
-            # A line that is no property (a broken fold): keep it with the one before.
-            out[-1] += line
-        else:
-            out.append(line)
-        soft_break = bool(out) and out[-1].endswith("=") and _is_qp(out[-1].split(":", 1)[0])
-    return out
-
-
-def _split_cards(text: str) -> list[list[str]]:
-    """Physical lines of each card; nested cards (2.1 AGENT) stay inside their parent."""
-    cards: list[list[str]] = []
-    current: list[str] | None = None
-    depth = 0
-    for line in text.split("\n"):
-        upper = line.strip().upper()
-        if upper == _BEGIN:
-            depth += 1
-            if depth == 1:
-                current = []
-                continue
-        elif upper == _END and depth:
-            depth -= 1
-            if depth == 0 and current is not None:
-                cards.append(current)
-                current = None
-                continue
-        if current is not None:
-            current.append(line)
-    if current:  # a last card without END:VCARD
-        cards.append(current)
-    return cards
+def _needs_guess(line: str) -> bytes:
+    """The value bytes of an unfolded line that are neither ASCII nor UTF-8 and whose
+    property names no CHARSET: what the file's own code page has to be guessed for."""
+    if line.isascii() and not _QP_RE.search(line):
+        return b""
+    head, _, value = line.partition(":")
+    upper = head.upper()
+    if "CHARSET=" in upper:
+        return b""
+    qp = "QUOTED-PRINTABLE" in upper
+    if not qp and value.isascii():
+        return b""
+    raw = value.encode("latin-1", errors="replace")
+    if qp:
+        raw = quopri.decodestring(raw)
+    if raw.isascii():
+        return b""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+    return b""
 
 
 # --- reading: one property -----------------------------------------------------------------
 
 
-def _line_text(line: str) -> str:
-    """A logical line (latin-1 characters of its bytes) as text: UTF-8, else as it is."""
+def _line_text(line: str, fallback: str = "") -> str:
+    """A logical line (latin-1 characters of its bytes) as text: UTF-8, else the file's
+    code page ``fallback`` when given, else as it is."""
     try:
         return line.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+    except UnicodeEncodeError:
         return line
+    except UnicodeDecodeError:
+        return line.encode("latin-1").decode(fallback, errors="replace") if fallback else line
 
 
 class _Prop:
-    __slots__ = ("name", "group", "params", "raw", "line")
+    __slots__ = ("name", "group", "params", "raw", "line", "fallback", "size")
 
     def __init__(self, name: str, group: str, params: dict[str, list[str]], raw: str, line: str):
         self.name = name
@@ -187,6 +395,8 @@ class _Prop:
         self.params = params
         self.raw = raw  # the value, still as latin-1 characters of its bytes
         self.line = line
+        self.fallback = "cp1252"  # the file's code page for 8-bit text without a CHARSET
+        self.size = len(line)  # how long the line was before a cap cut it
 
     @property
     def types(self) -> list[str]:
@@ -210,7 +420,7 @@ class _Prop:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
+            text = raw.decode(self.fallback, errors="replace")
         return text.replace("\r\n", "\n")
 
 
@@ -303,9 +513,10 @@ def _label(prop: _Prop, group_labels: dict[str, str]) -> str:
 
 
 def _ab_label(text: str) -> str:
-    """Apple/Google item labels: _$!<HomePage>!$_ is a built-in one, anything else custom."""
+    """Apple/Google item labels: _$!<HomePage>!$_ is a built-in one (lower case, as the
+    TYPE words are), anything else the user's own, kept as written."""
     m = re.fullmatch(r"_\$!<(.*)>!\$_", text.strip())
-    return (m.group(1) if m else text).strip().lower()[:50]
+    return m.group(1).strip().lower()[:50] if m else text.strip()[:50]
 
 
 def _birthday(text: str) -> str | None:
@@ -343,8 +554,10 @@ def _photo(prop: _Prop) -> bytes | None:
         raw = payload
     elif not _is_b64(";".join(f"{k}={','.join(v)}" for k, v in prop.params.items())):
         return None  # a URL: favorbook never fetches anything
-    try:
-        data = base64.b64decode(re.sub(r"\s+", "", raw) + "==", validate=False)
+    text = re.sub(r"[^A-Za-z0-9+/]", "", raw.split("=", 1)[0])
+    text = text[: len(text) - len(text) % 4 if len(text) % 4 == 1 else len(text)]
+    try:  # a cut-short last group (some phones write one) loses that group only
+        data = base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
     except (binascii.Error, ValueError):
         return None
     return data if photo_mime(data) else None
@@ -358,38 +571,159 @@ def _name_from_email(email: str) -> tuple[str, str]:
     return email, ""
 
 
-def _card(lines: list[str], position: str) -> ParsedRecord:
-    props = [p for p in (_parse_line(line) for line in _logical_lines(lines)) if p]
+_IM_SCHEMES = {
+    "AIM": ("aim", "AIM"),
+    "JABBER": ("xmpp", "Jabber"),
+    "XMPP": ("xmpp", "Jabber"),
+    "GTALK": ("xmpp", "Google Talk"),
+    "GOOGLE-TALK": ("xmpp", "Google Talk"),
+    "SKYPE": ("skype", "Skype"),
+    "SKYPE-USERNAME": ("skype", "Skype"),
+    "MSN": ("msnim", "MSN"),
+    "YAHOO": ("ymsgr", "Yahoo"),
+    "ICQ": ("icq", "ICQ"),
+    "QQ": ("x-apple", "QQ"),
+    "GADUGADU": ("gg", "Gadu-Gadu"),
+    "GROUPWISE": ("x-apple", "GroupWise"),
+    "TWITTER": ("x-apple", "Twitter"),
+    "MS-IMADDRESS": ("im", "IM"),
+    "KADDRESSBOOK-X-IMADDRESS": ("im", "IM"),
+}
+"""X-<service> (and X-<service>-IM) instant-messaging properties: URI scheme, label."""
+IM_SCHEMES = {"aim", "xmpp", "skype", "msnim", "ymsgr", "icq", "gg", "x-apple", "sip", "im"}
+"""Link URIs written back as IMPP, not URL."""
+_SERVICE_SCHEMES = {label.lower(): scheme for scheme, label in _IM_SCHEMES.values()}
+
+
+# What other programs call a related person or a date (Outlook, Evolution, KAddressBook):
+# shown in the note beside Apple's X-ABRELATEDNAMES, the line kept for export.
+_RELATED_NAMES = {
+    "X-MS-SPOUSE": "spouse",
+    "X-SPOUSE": "spouse",
+    "X-EVOLUTION-SPOUSE": "spouse",
+    "X-KADDRESSBOOK-X-SPOUSESNAME": "spouse",
+    "X-MS-MANAGER": "manager",
+    "X-MANAGER": "manager",
+    "X-EVOLUTION-MANAGER": "manager",
+    "X-KADDRESSBOOK-X-MANAGERSNAME": "manager",
+    "X-MS-ASSISTANT": "assistant",
+    "X-ASSISTANT": "assistant",
+    "X-EVOLUTION-ASSISTANT": "assistant",
+    "X-KADDRESSBOOK-X-ASSISTANTSNAME": "assistant",
+}
+_DATES = {
+    "ANNIVERSARY": "Anniversary",
+    "X-ANNIVERSARY": "Anniversary",
+    "X-MS-ANNIVERSARY": "Anniversary",
+    "X-EVOLUTION-ANNIVERSARY": "Anniversary",
+    "X-KADDRESSBOOK-X-ANNIVERSARY": "Anniversary",
+}
+_NOTED = {"X-KADDRESSBOOK-X-PROFESSION": "Profession", "X-KADDRESSBOOK-X-OFFICE": "Office"}
+
+
+def _im_service(name: str) -> str:
+    """ "AIM" for X-AIM, X-AIM-IM, X-GOOGLE-TALK; "" for any other property."""
+    if not name.startswith("X-"):
+        return ""
+    service = name[2:].removesuffix("-IM")
+    return service if service in _IM_SCHEMES else ""
+
+
+def _impp(value: str, service: str, types: list[str]) -> Labeled | None:
+    value = value.strip()
+    if not value:
+        return None
+    label = service or next((t for t in types if t not in _IGNORED_TYPES), "")
+    scheme, colon, rest = value.partition(":")
+    if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        scheme = _SERVICE_SCHEMES.get(label.lower(), "x-apple")
+        value = f"{scheme}:{value}"
+    return Labeled(value, label)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:,.1f} MB" if n >= 100_000 else f"{n:,} characters"
+
+
+def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") -> ParsedRecord:
+    if isinstance(raw, list):  # physical lines (tests, the sync field view)
+        unfolder = _Unfolder()
+        for line in raw:
+            unfolder.feed(line)
+        raw = unfolder.finish()
+    props: list[_Prop] = []
+    for index, line in enumerate(raw.lines):
+        prop = _parse_line(line)
+        if prop is None:
+            raw.strays.append(line[:80])
+            continue
+        prop.fallback = fallback
+        if index in raw.sizes:
+            prop.size = raw.sizes[index]
+        props.append(prop)
+    skip = _over_caps(props, raw, position)
+    if skip:
+        return ParsedRecord(position=position, problem=skip)
     group_labels = {
         p.group: _ab_label(p.text()) for p in props if p.name == "X-ABLABEL" and p.group
     }
     known_groups = {p.group for p in props if p.group and p.name in _KNOWN - {"X-ABLABEL"}}
     data = ContactInput()
     record = ParsedRecord(position=position, contact=data)
+    for stray in raw.strays:
+        record.warnings.append(
+            f"{position}: a line that is no vCard property was skipped: “{stray.strip()}”"
+        )
     fn = ""
+    has_n = False
     notes: list[str] = []
     related: list[str] = []
+    dates: list[str] = []
     extra: list[str] = []
+    labels: list[Address] = []
     for p in props:
         name = p.name
-        if name == "N" and not (data.first_name or data.last_name):
-            parts = [*_split(p.text(), ";"), "", "", ""]
-            family, given, additional = parts[0], parts[1], parts[2]
+        if name == "N" and not has_n:
+            parts = [*_split(p.text(), ";"), "", "", "", ""]
+            family, given, additional, prefix, suffix = parts[:5]
             data.first_name = " ".join(x for x in (given, additional) if x)
             data.last_name = family
+            data.name_prefix, data.name_suffix = prefix, suffix
+            has_n = bool(data.first_name or data.last_name)
         elif name == "FN" and not fn:
             fn = _unescape(p.text()).strip()
         elif name == "ORG" and not data.organization:
-            data.organization = _split(p.text(), ";")[0]
+            units = [u for u in _split(p.text(), ";") if u]
+            if units:
+                data.organization = units[0]
+                data.department = "; ".join(units[1:])
         elif name == "TITLE" and not data.title:
             data.title = _unescape(p.text()).strip()
+        elif name == "X-KADDRESSBOOK-X-DEPARTMENT" and not data.department:
+            data.department = _unescape(p.text()).strip()
+        elif name == "ROLE" and not data.role:
+            data.role = _unescape(p.text()).strip()
+        elif name == "NICKNAME" and not data.nickname:
+            data.nickname = ", ".join(v for v in _split(p.text(), ",") if v)
+        elif name == "X-PHONETIC-FIRST-NAME" and not data.phonetic_first_name:
+            data.phonetic_first_name = _unescape(p.text()).strip()
+        elif name == "X-PHONETIC-MIDDLE-NAME":
+            middle = _unescape(p.text()).strip()
+            data.phonetic_first_name = " ".join(x for x in (data.phonetic_first_name, middle) if x)
+        elif name in ("X-PHONETIC-LAST-NAME", "SORT-STRING") and not data.phonetic_last_name:
+            data.phonetic_last_name = _unescape(p.text()).strip()
+        elif name == "SOUND" and "X-IRMC-N" in (t.upper() for t in p.types):
+            # Japanese phones: the reading of the name, family;given like N.
+            parts = [*_split(p.text(), ";"), "", ""]
+            data.phonetic_last_name = data.phonetic_last_name or parts[0]
+            data.phonetic_first_name = data.phonetic_first_name or parts[1]
         elif name == "EMAIL":
             value = _unescape(p.text()).strip()
             if value.lower().startswith("mailto:"):
                 value = value[7:]
             if value:
                 data.emails.append(Labeled(value, _label(p, group_labels)))
-        elif name == "TEL":
+        elif name in ("TEL", "X-MS-TEL"):  # Outlook's callback, radio, telex... numbers
             value = _unescape(p.text()).strip()
             if value.lower().startswith("tel:"):
                 value = value[4:]
@@ -402,10 +736,26 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
             addr = Address(_label(p, group_labels), street, city, region, postcode, country)
             if not addr.is_empty():
                 data.addresses.append(addr)
+        elif name == "LABEL":
+            text = _unescape(p.text()).strip()
+            if text:
+                labels.append(Address(_label(p, group_labels), street=text))
         elif name == "URL":
             value = _unescape(p.text()).strip()
             if value:
                 data.links.append(Labeled(value, _label(p, group_labels)))
+        elif name == "IMPP":
+            service = (p.params.get("X-SERVICE-TYPE") or [""])[0]
+            if p.group in group_labels and not service:
+                service = group_labels[p.group]
+            link = _impp(_unescape(p.text()), service, p.types)
+            if link is not None:
+                data.links.append(link)
+        elif _im_service(name):
+            scheme, label = _IM_SCHEMES[_im_service(name)]
+            value = _unescape(p.text()).strip()
+            if value:
+                data.links.append(Labeled(f"{scheme}:{value}", label))
         elif name == "NOTE":
             value = _unescape(p.text()).strip()
             if value:
@@ -417,9 +767,22 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
             tags = (t.strip() for v in _split(p.text(), ",") for t in v.split(","))
             data.tags.extend(t for t in tags if t)
         elif name == "PHOTO" and record.photo is None:
+            if p.size > len(p.line):
+                record.warnings.append(
+                    f"{position}: the photo ({_size(p.size * 3 // 4)}) is larger than the "
+                    f"{MAX_PHOTO_BYTES // 1_000_000} MB favorbook keeps; left out"
+                )
+                continue
             record.photo = _photo(p)
+            if record.photo is not None and len(record.photo) > MAX_PHOTO_BYTES:
+                record.warnings.append(
+                    f"{position}: the photo ({_size(len(record.photo))}) is larger than the "
+                    f"{MAX_PHOTO_BYTES // 1_000_000} MB favorbook keeps; left out"
+                )
+                record.photo = None
+                continue
             if record.photo is None and len(p.line) <= _MAX_EXTRA_LINE:
-                extra.append(_line_text(p.line))
+                extra.append(_line_text(p.line, fallback))
         elif name == "UID":
             record.uid = _unescape(p.text()).strip()
         elif name == "RELATED":
@@ -427,26 +790,50 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
             if value and not value.lower().startswith("urn:"):
                 kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
                 related.append(f"{value} ({kind})" if kind else value)
-            extra.append(_line_text(p.line))
+            extra.append(_line_text(p.line, fallback))
+        elif (
+            name in ("X-ABRELATEDNAMES", "X-ABDATE")
+            or name in _RELATED_NAMES
+            or (name in _DATES or name in _NOTED)
+        ):
+            # Related people and dates: shown in the note, and the line kept for export.
+            value = _unescape(p.text()).strip()
+            kind = group_labels.get(p.group, "") or _RELATED_NAMES.get(name, "")
+            if value and (name == "X-ABRELATEDNAMES" or name in _RELATED_NAMES):
+                related.append(f"{value} ({kind})" if kind else value)
+            elif value and name in _NOTED:
+                dates.append(f"{_NOTED[name]}: {value}")
+            elif value:
+                label = kind.capitalize() or _DATES.get(name, "Date")
+                dates.append(f"{label}: {value}")
+            if len(p.line) <= _MAX_EXTRA_LINE and "CHARSET" not in p.params:
+                extra.append(_line_text(p.line, fallback))
         elif name == "X-FAVORBOOK-KIND":
             data.kind = _unescape(p.text()).strip().lower() or "other"
         elif name in _FAVORBOOK_FIELDS:
             setattr(data, _FAVORBOOK_FIELDS[name], _unescape(p.text()).strip())
         elif name == "X-ABLABEL":
             if p.group not in known_groups:  # the label of a property kept verbatim
-                extra.append(_line_text(p.line))
+                extra.append(_line_text(p.line, fallback))
         elif name not in _KNOWN and len(p.line) <= _MAX_EXTRA_LINE:
             if "CHARSET" in p.params or _is_qp(p.line.split(":", 1)[0]):
                 continue  # 2.1 encodings cannot be written back faithfully
-            extra.append(_line_text(p.line))
-    if not (data.first_name or data.last_name) and fn:
+            extra.append(_line_text(p.line, fallback))
+    # An address written only as a LABEL (no ADR of the same kind) is the address.
+    adr_labels = {a.label for a in data.addresses}
+    data.addresses.extend(a for a in labels if not data.addresses or a.label not in adr_labels)
+    if has_n:
+        data.full_name = fn  # kept as the name shown, unless it is the one N builds
+    elif fn:
         words = fn.split()
         if data.organization and fn == data.organization:
             pass  # a company card: the organization is its name
         elif len(words) > 1:
             data.first_name, data.last_name = " ".join(words[:-1]), words[-1]
+            data.name_prefix = data.name_suffix = ""
         else:
             data.first_name = fn
+            data.name_prefix = data.name_suffix = ""
     if not (data.first_name or data.last_name or data.organization):
         if data.emails:
             data.first_name, data.last_name = _name_from_email(data.emails[0].value)
@@ -459,10 +846,33 @@ def _card(lines: list[str], position: str) -> ParsedRecord:
             )
     if related:
         notes.append("Related: " + "; ".join(related))
+    if dates:
+        notes.append("\n".join(dates))
     record.note = "\n\n".join(dict.fromkeys(notes))
     if extra:
         record.extra["vcard"] = "\n".join(extra)
     return record
+
+
+def _over_caps(props: list[_Prop], raw: _RawCard, position: str) -> str:
+    """Why a card holds more than favorbook takes from one card ("" when it does not)."""
+    if raw.too_many:
+        return f"{position}: holds more than {MAX_LINES:,} properties; not imported"
+    for kind, label in (("EMAIL", "email addresses"), ("TEL", "phone numbers")):
+        count = sum(1 for p in props if p.name in (kind, f"X-MS-{kind}"))
+        if count > MAX_VALUES:
+            return (
+                f"{position}: holds {count:,} {label}, more than the {MAX_VALUES} "
+                "favorbook keeps for one contact; not imported"
+            )
+    for p in props:
+        if p.size > len(p.line) and p.name not in _BLOBS:
+            what = "note" if p.name == "NOTE" else p.name
+            return (
+                f"{position}: its {what} is {_size(p.size)} long, more than the "
+                f"{MAX_TEXT_CHARS:,} characters favorbook keeps of one field; not imported"
+            )
+    return ""
 
 
 def read_vcards(
@@ -473,30 +883,58 @@ def read_vcards(
 ) -> ParsedFile:
     """Every card of a vCard file (a path, or its bytes/text) as ParsedRecords.
 
+    The file is read in chunks and each card unfolded in time proportional to its size;
+    what one card may hold is capped (MAX_TEXT_CHARS a field, MAX_PHOTO_BYTES a photo,
+    MAX_VALUES emails and phones, MAX_LINES properties), so memory stays bounded by the
+    caps, not by what a file holds. 8-bit text without a CHARSET that is not UTF-8 is
+    read in the code page guessed for the whole file (``formats.encoding``); a weak
+    guess is a warning of the ParsedFile.
+
     ``progress(done, total)`` is called every 200 cards and once at the end; raising
     from it (ImportCancelled) stops the reading.
     """
+    from favorbook.formats import encoding
+
     if isinstance(source, bytes):
         data, label = source, path_label or "<data>"
     elif isinstance(source, str) and ("\n" in source or _BEGIN in source[:4096].upper()):
         data, label = source.encode("utf-8"), path_label or "<text>"
     else:
-        data, label = Path(source).read_bytes(), str(source)
+        data, label = Path(source), str(source)
     parsed = ParsedFile(path=label, format="vcard")
-    cards = _split_cards(_to_latin(data))
+    cards: list[_RawCard] = []
+    sample: list[bytes] = []
+    sampled = 0
+    for card in _raw_cards(_physical_lines(_text_chunks(_byte_chunks(data)))):
+        cards.append(card)
+        if sampled < encoding.SAMPLE_BYTES:
+            for index, line in enumerate(card.lines):
+                if index not in card.sizes:
+                    found = _needs_guess(line)
+                    if found:
+                        sample.append(found)
+                        sampled += len(found) + 1
+    fallback = "cp1252"
+    if sample:
+        guess = encoding.guess(b"\n".join(sample))
+        fallback = guess.encoding
+        name = Path(label).name if label else "the file"
+        if guess.weak:
+            parsed.warnings.append(guess.warning(name))
     total = len(cards)
     if progress is not None:
         progress(0, total)
-    for number, lines in enumerate(cards, start=1):
+    for number, raw in enumerate(cards, start=1):
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number, total)
         position = f"card {number}"
         try:
-            parsed.records.append(_card(lines, position))
+            parsed.records.append(_card(raw, position, fallback))
         except Exception as exc:  # noqa: BLE001 - one bad card must not stop the file
             parsed.records.append(
                 ParsedRecord(position=position, problem=f"{position}: cannot be read ({exc})")
             )
+        cards[number - 1] = None  # type: ignore[call-overload]  # free it as we go
     if progress is not None:
         progress(total, total)
     return parsed
@@ -549,8 +987,9 @@ class _CardWriter:
         self.lines.append(f"{name}{params}:{value}")
 
     def add_labeled(self, name: str, value: str, label: str, extra_type: str = "") -> None:
-        label = label.strip().lower()
-        if label in _V3_TYPES or label in ("other", ""):
+        label = label.strip()
+        if label.lower() in _V3_TYPES or label.lower() in ("other", ""):
+            label = label.lower()
             types = [t for t in (extra_type, _V3_TYPES.get(label, label.upper())) if t]
             if self.version == "4.0":
                 types = [t.lower() for t in types if t.lower() not in ("internet",)]
@@ -576,11 +1015,21 @@ def _card_text(
     w.add("PRODID", f"-//favorbook//favorbook {__version__}//EN")
     w.add("UID", _escape(contact.uid))
     w.add("FN", _escape(contact.display_name))
-    w.add("N", f"{_escape(contact.last_name)};{_escape(contact.first_name)};;;")
+    n_parts = (contact.last_name, contact.first_name, "", contact.name_prefix, contact.name_suffix)
+    w.add("N", ";".join(_escape(p) for p in n_parts))
+    if contact.nickname:
+        w.add("NICKNAME", _escape(contact.nickname))
+    if contact.phonetic_first_name:
+        w.add("X-PHONETIC-FIRST-NAME", _escape(contact.phonetic_first_name))
+    if contact.phonetic_last_name:
+        w.add("X-PHONETIC-LAST-NAME", _escape(contact.phonetic_last_name))
     if contact.organization:
-        w.add("ORG", _escape(contact.organization))
+        units = [u.strip() for u in contact.department.split(";") if u.strip()]
+        w.add("ORG", ";".join(_escape(p) for p in [contact.organization, *units]))
     if contact.title:
         w.add("TITLE", _escape(contact.title))
+    if contact.role:
+        w.add("ROLE", _escape(contact.role))
     for email in contact.emails:
         w.add_labeled("EMAIL", _escape(email.value), email.label, "INTERNET")
     for phone in contact.phones:
@@ -589,7 +1038,14 @@ def _card_text(
         parts = ["", "", a.street, a.city, a.region, a.postcode, a.country]
         w.add_labeled("ADR", ";".join(_escape(p) for p in parts), a.label)
     for link in contact.links:
-        w.add_labeled("URL", link.value.replace("\n", ""), link.label)
+        value = link.value.replace("\n", "")
+        if value.partition(":")[0].lower() in IM_SCHEMES:
+            # An instant-messaging handle: IMPP, with its service as Apple and Google write it.
+            service = link.label.strip().replace('"', "")
+            params = f';X-SERVICE-TYPE="{service}"' if service else ""
+            w.add("IMPP", value, params)
+        else:
+            w.add_labeled("URL", value, link.label)
     if contact.birthday:
         no_year = contact.birthday.startswith("--")
         # Without a year: --MMDD in 4.0 (RFC 6350), --MM-DD in 3.0 as most programs write it.

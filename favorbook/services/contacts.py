@@ -79,6 +79,30 @@ class ContactInput:
     cadence_days: int | None = None
     """Days between touches. On a new contact None takes the default cadence setting;
     0 (or None on an update) means the contact is not on a stay-in-touch clock."""
+    full_name: str = ""
+    """The name shown, when it is not the one built from prefix, first, last and suffix
+    (a vCard's FN such as "Ann Lee (Acme)"); empty for the built one."""
+    name_prefix: str = ""
+    name_suffix: str = ""
+    nickname: str = ""
+    phonetic_first_name: str = ""
+    phonetic_last_name: str = ""
+    role: str = ""
+    department: str = ""
+    """The units of the organization ("Sales; EMEA")."""
+
+
+NAME_DETAILS = (
+    "full_name",
+    "name_prefix",
+    "name_suffix",
+    "nickname",
+    "phonetic_first_name",
+    "phonetic_last_name",
+    "role",
+    "department",
+)
+"""The text fields of a contact beside first and last name, one line each (cleaned as names are)."""
 
 
 @dataclass
@@ -224,8 +248,11 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
         offers=clean(data.offers, "offers"),
         birthday=_validate_birthday(data.birthday),
         referred_by_id=data.referred_by_id,
+        **{f: clean_line(getattr(data, f), f, max_len=300) for f in NAME_DETAILS},
     )
-    if not (out.first_name or out.last_name or out.organization):
+    if out.full_name and out.full_name == built_name(out):
+        out.full_name = ""  # the name built from the parts: it follows them when they change
+    if not (out.first_name or out.last_name or out.organization or out.full_name):
         raise ValidationError("first_name", "give a first or last name (or an organization)")
     kind = (data.kind or "other").strip().lower()
     if kind not in KINDS:
@@ -287,9 +314,22 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
 # --- writing ----------------------------------------------------------------------------
 
 
+def built_name(data: ContactInput) -> str:
+    """The name made of prefix, first name, last name and suffix ("Dr. Ann Lee Jr.")."""
+    if not (data.first_name or data.last_name):
+        return ""
+    parts = (data.name_prefix, data.first_name, data.last_name, data.name_suffix)
+    return " ".join(p for p in parts if p)
+
+
+def shown_name(data: ContactInput) -> str:
+    """The name a contact with ``data`` is shown by (in lists, previews, exports)."""
+    return _names(data)[0]
+
+
 def _names(data: ContactInput) -> tuple[str, str]:
     person = " ".join(p for p in (data.first_name, data.last_name) if p)
-    display = person or data.organization
+    display = data.full_name or built_name(data) or data.organization
     sort = (
         ", ".join(p for p in (data.last_name, data.first_name) if p) if person else display
     ).lower()
@@ -392,6 +432,7 @@ def create_contact(data: ContactInput, *, is_sample: bool = False) -> int:
             needs=data.needs,
             goals=data.goals,
             offers=data.offers,
+            **{f: getattr(data, f) for f in NAME_DETAILS},
             cadence_days=data.cadence_days,
             touch_due_on=_touch_due(None, now, data.cadence_days),
             is_sample=is_sample,
@@ -423,6 +464,8 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
         contact.needs = data.needs
         contact.goals = data.goals
         contact.offers = data.offers
+        for name in NAME_DETAILS:
+            setattr(contact, name, getattr(data, name))
         contact.cadence_days = data.cadence_days
         contact.touch_due_on = _touch_due(
             contact.last_interaction_at, contact.created_at, data.cadence_days
@@ -578,6 +621,7 @@ def details(
                 Contact.is_sample,
                 Contact.created_at,
                 Contact.vcard_extra,
+                *(getattr(Contact, f) for f in NAME_DETAILS),
             )
             .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
             .where(Contact.id.in_(ids))
@@ -605,6 +649,7 @@ def details(
                 sample=bool(row[18]),
                 created_at=iso_datetime(row[19]),
                 vcard_extra=row[20] or "",
+                **dict(zip(NAME_DETAILS, row[21:], strict=True)),
             )
         missing = [cid for cid in chunk if cid not in found]
         if missing and not skip_missing:

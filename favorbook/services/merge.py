@@ -39,7 +39,17 @@ from favorbook.errors import ValidationError
 from favorbook.services import contacts, referrals, search_index
 from favorbook.services._common import require, utc_now
 
-_FILLED = ("first_name", "last_name", "title", "birthday", "how_met", "needs", "goals", "offers")
+_FILLED = (
+    "first_name",
+    "last_name",
+    "title",
+    "birthday",
+    "how_met",
+    "needs",
+    "goals",
+    "offers",
+    *contacts.NAME_DETAILS,
+)
 _STATUS_RANK = {"unvetted": 0, "in_review": 1, "not_recommended": 2, "trusted": 2}
 
 
@@ -160,8 +170,9 @@ def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
         lines += [x for x in (other.vcard_extra or "").splitlines() if x not in lines]
         keep.vcard_extra = "\n".join(lines)
         org = keep.organization.name if keep.organization_id else ""
+        names = {f: getattr(keep, f) for f in contacts.NAME_DETAILS}
         keep.display_name, keep.sort_name = contacts._names(
-            contacts.ContactInput(keep.first_name, keep.last_name, org)
+            contacts.ContactInput(keep.first_name, keep.last_name, org, **names)
         )
         keep.updated_at = now
         keep.save()

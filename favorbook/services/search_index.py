@@ -17,8 +17,9 @@ COLUMNS = ("name", "company", "emails", "phones", "tags", "notes", "goals", "off
 # A local number kept as typed ("555 0199") is also indexed as its digits alone.
 _ROW_SQL = """
 SELECT c.id,
-       c.display_name || ' ' || c.first_name || ' ' || c.last_name,
-       coalesce(o.name, '') || ' ' || c.title,
+       c.display_name || ' ' || c.first_name || ' ' || c.last_name || ' ' || c.nickname
+           || ' ' || c.phonetic_first_name || ' ' || c.phonetic_last_name,
+       coalesce(o.name, '') || ' ' || c.title || ' ' || c.department || ' ' || c.role,
        coalesce((SELECT group_concat(e.value, ' ') FROM contact_email e
                  WHERE e.contact_id = c.id), ''),
        coalesce((SELECT group_concat(p.value || ' ' || substr(p.value, 3) || ' '

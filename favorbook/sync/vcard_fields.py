@@ -19,8 +19,21 @@ import contextlib
 import json
 import re
 
+NAME_FIELDS = (
+    "full_name",
+    "name_prefix",
+    "name_suffix",
+    "nickname",
+    "phonetic_first_name",
+    "phonetic_last_name",
+    "role",
+    "department",
+)
+"""The text fields beside first and last name (services.contacts.NAME_DETAILS)."""
+
 FIELDS = (
     "name",
+    *NAME_FIELDS,
     "organization",
     "title",
     "emails",
@@ -37,6 +50,14 @@ FIELDS = (
 
 LABELS = {
     "name": "Name",
+    "full_name": "Name shown",
+    "name_prefix": "Name prefix",
+    "name_suffix": "Name suffix",
+    "nickname": "Nickname",
+    "phonetic_first_name": "Phonetic first name",
+    "phonetic_last_name": "Phonetic last name",
+    "role": "Role",
+    "department": "Department",
     "organization": "Organization",
     "title": "Title",
     "emails": "Emails",
@@ -67,11 +88,10 @@ def _note_lines(text: str) -> list[str]:
     from favorbook.formats import vcard
 
     out = []
-    for card in vcard._split_cards(vcard._to_latin(text.encode("utf-8"))):
-        for line in vcard._logical_lines(card):
+    for card in vcard.card_lines(text.encode("utf-8"))[:1]:
+        for line in card:
             if re.match(r"(?i)^([a-z0-9-]+\.)?NOTE[;:]", line):
                 out.append(vcard._line_text(line))
-        break
     return out
 
 
@@ -142,8 +162,14 @@ def card_fields(text: str) -> Fields:
     tags: dict[str, str] = {}
     for t in c.tags:
         tags.setdefault(t.lower(), t)
+    from favorbook.services.contacts import built_name
+
+    names = {f: getattr(c, f) for f in NAME_FIELDS}
+    if names["full_name"] == built_name(c):
+        names["full_name"] = ""  # the name built from the parts, as favorbook stores it
     return {
         "name": [c.first_name, c.last_name],
+        **names,
         "organization": c.organization,
         "title": c.title,
         "emails": emails,
@@ -164,6 +190,7 @@ def empty_fields() -> Fields:
     """The view of no card: the base of a contact met for the first time."""
     return {
         "name": ["", ""],
+        **dict.fromkeys(NAME_FIELDS, ""),
         "organization": "",
         "title": "",
         "emails": [],
@@ -253,6 +280,7 @@ def _input(fields: Fields, keep=None):
         links=[Labeled(v, lab[:50]) for lab, v in fields["links"]],  # type: ignore[union-attr]
         tags=list(fields["tags"]),  # type: ignore[call-overload]
         birthday=fields["birthday"] or None,  # type: ignore[arg-type]
+        **{f: fields.get(f) or "" for f in NAME_FIELDS},  # type: ignore[misc]
     )
     if keep is not None:
         data.how_met, data.needs, data.goals, data.offers = (
@@ -283,7 +311,7 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
     had_photo = contact_id is not None
     if contact_id is None:
         data, photo, extra = _input(fields)
-        if not (data.first_name or data.last_name or data.organization):
+        if not (data.first_name or data.last_name or data.organization or data.full_name):
             data.first_name = "(no name)"
         contact_id = contacts.create_contact(data)
         if uid and not Contact.select().where(Contact.uid == uid).exists():

@@ -132,8 +132,7 @@ class PlanModel(QAbstractTableModel):
         data = item.contact or item.record.contact
         if data is None:
             return ""
-        name = " ".join(p for p in (data.first_name, data.last_name) if p)
-        return name or data.organization
+        return contacts.shown_name(data)  # the card's own name shown (FN), as it will be
 
     def details(self, item) -> str:
         if item.status == UNREADABLE:
@@ -310,6 +309,8 @@ class ImportPreviewDialog(QDialog):
             .replace("%5", str(counts[UNREADABLE]))
             .replace("%6", str(counts[POSSIBLE]))
         )
+        if plan.parsed.warnings:  # about the whole file: its encoding was a weak guess
+            self.counts_label.setText("\n".join([self.counts_label.text(), *plan.parsed.warnings]))
         self.counts_label.setObjectName("importCounts")
         self.counts_label.setWordWrap(True)
 
@@ -475,7 +476,7 @@ def report_text(report: ImportReport) -> str:
                 else:
                     lines.append(f"  {entry['position']}: {text}")
     if report.warnings:
-        lines += ["", tr("import", "Values left out (kept in the contact's note):")]
+        lines += ["", tr("import", "Values left out or to check:")]
         lines += [f"  {w['message']}" for w in report.warnings]
     return "\n".join(lines)
 
@@ -579,9 +580,7 @@ class Importer:
     @staticmethod
     def _csv_format(path: str) -> str:
         """ "csv" when the file is a CSV favorbook does not recognise; "" for anything else."""
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-        if importer.looks_like_vcard(head):
+        if importer.sniff(path) != "csv":
             return ""
         return csv_import.detect(path)[0]
 

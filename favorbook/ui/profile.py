@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 
 from PySide6.QtCore import Qt, QUrl
@@ -40,7 +41,16 @@ def _lines(text: str) -> str:
 def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     """One contact's profile as HTML; every piece of user text escaped."""
     parts = [f"<h2>{escape(c.display_name)}</h2>"]
-    sub = [escape(p) for p in (c.title, c.organization) if p]
+    also = []
+    if c.nickname:
+        also.append(f"“{escape(c.nickname)}”")
+    phonetic = " ".join(p for p in (c.phonetic_first_name, c.phonetic_last_name) if p)
+    if phonetic:
+        also.append(f"<i>{escape(phonetic)}</i>")
+    if also:
+        parts.append(f"<p>{' · '.join(also)}</p>")
+    org = ", ".join(p for p in (c.department, c.organization) if p)
+    sub = [escape(p) for p in (c.title, org, c.role) if p]
     sub.append(escape(tr(c.kind.capitalize())))
     if c.archived:
         sub.append(f"<b>{escape(tr('Archived'))}</b>")
@@ -56,7 +66,9 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
         shown = contacts.format_phone(p.value)
         rows.append((p.label or tr("phone"), escape(shown)))
     for k in c.links:
-        url = k.value if "://" in k.value else f"https://{k.value}"
+        # An address with its own scheme (xmpp:, skype:, mailto:) is left as it is.
+        has_scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", k.value)
+        url = k.value if "://" in k.value or has_scheme else f"https://{k.value}"
         rows.append(
             (k.label or tr("link"), f"<a href='{escape(url, quote=True)}'>{escape(k.value)}</a>")
         )

@@ -272,3 +272,34 @@ def test_a_local_number_is_said_once_then_kept_as_typed(dialog, qtbot):
     qtbot.keyClicks(again.title_edit, "Buyer")
     save(qtbot, again)
     assert not again.isVisible()
+
+
+def test_editing_keeps_the_name_details_an_import_brought(dialog, qtbot):
+    cid = contacts.create_contact(
+        contacts.ContactInput(
+            first_name="Kenji",
+            last_name="Sato",
+            organization="ABC",
+            full_name="Ken Sato (ABC)",
+            name_prefix="Dr.",
+            nickname="Ken",
+            phonetic_last_name="さとう",
+            role="Decision maker",
+            department="Marketing",
+        )
+    )
+    d = dialog(cid)
+    assert d.full_name.text() == "Ken Sato (ABC)" and d.department.text() == "Marketing"
+    d.title_edit.setText("Buyer")
+    d.nickname.setText("Kenny")
+    save(qtbot, d)
+    c = contacts.get_contact(cid)
+    assert c.title == "Buyer" and c.nickname == "Kenny"
+    assert (c.full_name, c.name_prefix, c.phonetic_last_name, c.role, c.department) == (
+        "Ken Sato (ABC)",
+        "Dr.",
+        "さとう",
+        "Decision maker",
+        "Marketing",
+    )
+    assert c.display_name == "Ken Sato (ABC)"

@@ -414,3 +414,23 @@ def test_a_column_without_a_field_is_kept_in_the_note_and_named_before_import(
     report.accept()
     ann = dict((n, i) for i, n in contacts.all_names())["Ann Lee"]
     assert [n.body for n in contacts.get_contact(ann).notes] == ["Custom 1: golf on Fridays"]
+
+
+def test_the_preview_says_when_the_files_encoding_was_a_weak_guess(db, qtbot, tmp_path):
+    from favorbook.ui.import_dialog import ImportPreviewDialog
+
+    path = tmp_path / "few.csv"
+    path.write_bytes("First Name,Last Name\r\nAna,Peña\r\n".encode("cp1252"))
+    plan = importer.plan_import(importer.read_file(path))
+    dialog = ImportPreviewDialog(plan)
+    qtbot.addWidget(dialog)
+    assert "does not say its text encoding" in dialog.counts_label.text()
+
+
+def test_the_preview_names_a_card_by_the_name_it_shows(db, tmp_path):
+    path = tmp_path / "fn.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee (Acme)\r\nN:Lee;Ann;;;\r\nEND:VCARD\r\n"
+    )
+    plan = importer.plan_import(importer.read_file(path))
+    assert PlanModel.name_of(plan.items[0]) == "Ann Lee (Acme)"

@@ -151,6 +151,14 @@ CONTACT_FORM_ORDER = [
     "goals",
     "offers",
     "cadence_days",
+    "full_name",
+    "name_prefix",
+    "name_suffix",
+    "nickname",
+    "phonetic_first_name",
+    "phonetic_last_name",
+    "department",
+    "role",
 ]
 
 

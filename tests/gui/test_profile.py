@@ -123,3 +123,22 @@ def test_a_sample_contact_says_so_under_its_name(tab, make_contact):
     assert "Sample contact" in tab.browser.toPlainText()
     tab.show_contact(own)
     assert "Sample contact" not in tab.browser.toPlainText()
+
+
+def test_profile_shows_name_details_and_im_links_as_they_are(db):
+    from favorbook.ui.profile import profile_html
+
+    cid = contacts.create_contact(
+        contacts.ContactInput(
+            first_name="Kenji",
+            last_name="Sato",
+            organization="ABC",
+            nickname="Ken",
+            role="Decision maker",
+            department="Marketing",
+            links=[Labeled("xmpp:ken@jabber.example", "Jabber")],
+        )
+    )
+    html = profile_html(contacts.get_contact(cid), lambda s: s)
+    assert "“Ken”" in html and "Decision maker" in html and "Marketing, ABC" in html
+    assert "href='xmpp:ken@jabber.example'" in html

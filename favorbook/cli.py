@@ -647,10 +647,15 @@ def _sync(args, data_dir) -> int:
 
     session.open_data(data_dir)
 
-    def failed(message: str, code: int) -> int:
+    def failed(message: str, code: int, done: engine.SyncReport | None = None) -> int:
         if args.json:
-            empty = engine.SyncReport(args.account or "").as_json()
-            print(json.dumps({**empty, "errors": [message]}, indent=2, ensure_ascii=False))
+            # What was done before the failure (each batch is kept), next to the error.
+            done = done or engine.SyncReport(args.account or "")
+            report = done.as_json()
+            report["errors"] = [*report["errors"], message]
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        elif done is not None and done.summary() != "up to date":
+            print(f"Before it stopped: {done.summary()}.")
         print(f"favorbook: {message}", file=sys.stderr)
         return code
 
@@ -659,9 +664,9 @@ def _sync(args, data_dir) -> int:
     except (NotFoundError, ValidationError) as exc:
         return failed(str(exc.message if isinstance(exc, ValidationError) else exc), EXIT_USAGE)
     except SyncGuardTripped as exc:
-        return failed(f"{exc} (favorbook sync --allow-mass-delete goes on)", EXIT_FAIL)
+        return failed(f"{exc} (favorbook sync --allow-mass-delete goes on)", EXIT_FAIL, exc.report)
     except SyncError as exc:
-        return failed(str(exc), EXIT_FAIL)
+        return failed(str(exc), EXIT_FAIL, exc.report)
     if args.json:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -408,7 +408,7 @@ def dav_server(request) -> DavServer:
 # ---------------------------------------------------------------------------------------------
 # The fault-injecting proxy
 
-FAULTS = ("401", "412", "503", "hang", "truncate", "lose_reply")
+FAULTS = ("401", "412", "503", "hang", "truncate", "lose_reply", "kill", "kill_before")
 _HOP_HEADERS = {
     "connection",
     "keep-alive",
@@ -448,6 +448,9 @@ class FaultProxy:
     - ``"hang"``: say nothing for ``hang_seconds`` (past the client's timeout), then close.
     - ``"truncate"``: forward, then send the headers and half of the body, and close.
     - ``"lose_reply"``: forward (the server does it), then close without a reply.
+    - ``"kill"``: forward (the server does it), then call ``on_kill`` (the test SIGKILLs the
+      favorbook process it started) and close without a reply.
+    - ``"kill_before"``: call ``on_kill`` without forwarding (the request never arrives).
 
     ``down()`` stops listening and cuts open connections (connection refused) until ``up()``.
     ``requests`` lists ``(method, path, outcome)`` of everything that came through.
@@ -459,6 +462,7 @@ class FaultProxy:
         self.upstream_host = parts.hostname
         self.upstream_port = parts.port
         self.hang_seconds = hang_seconds
+        self.on_kill = lambda: None
         self.port = free_port()
         self.requests: list[tuple[str, str, str]] = []
         self._faults: list[_Fault] = []
@@ -641,8 +645,17 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             owner._closing.wait(owner.hang_seconds)
             self._cut()
             return
+        if fault == "kill_before":
+            owner.requests.append((self.command, self.path, fault))
+            owner.on_kill()
+            self._cut()
+            return
         status, reason, headers, data = self._forward(body)
         owner.requests.append((self.command, self.path, fault or str(status)))
+        if fault == "kill":
+            owner.on_kill()
+            self._cut()
+            return
         if fault == "lose_reply":
             self._cut()
             return

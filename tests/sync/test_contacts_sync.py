@@ -308,3 +308,32 @@ def test_the_command_line_adds_an_account_and_syncs(tmp_path, dav_server, capsys
     assert len(dav_server.listing(dav_server.addressbook_url)) == 5
     assert main(["sync", "--account", "work", "--data-dir", folder]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_a_first_sync_that_failed_half_way_does_not_trip_the_guard_next_time(
+    laptop, dav_server, fault_proxy
+):
+    """Cards queued with a server address but never sent are not "deleted on the server"."""
+    with laptop("a", fault_proxy):
+        for i in range(12):
+            _person("Person", f"{i}")
+        fault_proxy.inject("lose_reply", method="PUT", times=1)  # reached the server, no reply
+        fault_proxy.inject("503", method="PUT", times=None, after=3)
+        with pytest.raises(SyncError) as err:
+            engine.sync_account()
+        assert err.value.report.pushed == len([i for i in SyncItem.select() if i.etag is not None])
+        on_server = len(dav_server.listing(dav_server.addressbook_url))
+        assert 0 < on_server < 12
+        fault_proxy.clear()
+        got = engine.sync_account()
+        assert got.errors == [] and got.deleted == 0 and got.conflicts == 0
+        assert contacts.count_contacts(include_archived=True) == 12
+        assert contacts.count_contacts() == 12
+        assert engine.sync_account().summary() == "up to date"
+    uids = [
+        line
+        for text in dav_server.objects(dav_server.addressbook_url).values()
+        for line in text.splitlines()
+        if line.startswith("UID:")
+    ]
+    assert len(uids) == 12 and len(set(uids)) == 12

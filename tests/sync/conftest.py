@@ -408,7 +408,7 @@ def dav_server(request) -> DavServer:
 # ---------------------------------------------------------------------------------------------
 # The fault-injecting proxy
 
-FAULTS = ("401", "412", "503", "hang", "truncate", "lose_reply", "kill", "kill_before")
+FAULTS = ("401", "412", "423", "503", "hang", "truncate", "lose_reply", "kill", "kill_before")
 _HOP_HEADERS = {
     "connection",
     "keep-alive",
@@ -444,6 +444,7 @@ class FaultProxy:
 
     - ``"401"``: answer 401 with a Basic challenge, without forwarding.
     - ``"412"``: answer 412 Precondition Failed, without forwarding (use ``method="PUT"``).
+    - ``"423"``: answer 423 Locked (a server busy with another write), without forwarding.
     - ``"503"``: answer 503 Service Unavailable, without forwarding.
     - ``"hang"``: say nothing for ``hang_seconds`` (past the client's timeout), then close.
     - ``"truncate"``: forward, then send the headers and half of the body, and close.
@@ -636,7 +637,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             owner.requests.append((self.command, self.path, fault))
             self._reply(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="favorbook test"'})
             return
-        if fault in ("412", "503"):
+        if fault in ("412", "423", "503"):
             owner.requests.append((self.command, self.path, fault))
             self._reply(int(fault), fault.encode())
             return

@@ -9,8 +9,9 @@ sync must finish (no guard, no error, no conflict), leave one card per contact a
 per follow-up and stay-in-touch day on the server, lose nothing, duplicate nothing, and
 leave nothing to do for the sync after it.
 
-The default suite kills ``FAVORBOOK_SYNC_KILLS`` times (6); `make soak` many more. A case's
-seed is ``FAVORBOOK_SYNC_KILL_SEED`` (default 1) plus its number.
+The default suite kills ``FAVORBOOK_SYNC_KILLS`` times (6) against Radicale; `make soak`
+many more, against Radicale and Xandikos (``FAVORBOOK_SYNC_KILL_SERVERS``). A case's seed is
+``FAVORBOOK_SYNC_KILL_SEED`` (default 1) plus its number.
 """
 
 from __future__ import annotations
@@ -35,18 +36,22 @@ KILLS = int(os.environ.get("FAVORBOOK_SYNC_KILLS", "6"))
 SEED = int(os.environ.get("FAVORBOOK_SYNC_KILL_SEED", "1"))
 CONTACTS = 20
 BATCH = 4
+SERVERS = os.environ.get("FAVORBOOK_SYNC_KILL_SERVERS", "radicale").split(",")
+
+
+@pytest.fixture(params=SERVERS)
+def server(request):
+    """Radicale (and the other servers named in ``FAVORBOOK_SYNC_KILL_SERVERS``), with a
+    fresh address book and tasks calendar."""
+    server = request.getfixturevalue(f"{request.param}_server")
+    server.check_alive()
+    server.fresh_collections()
+    return server
 
 
 @pytest.fixture
-def radicale(radicale_server):
-    radicale_server.check_alive()
-    radicale_server.fresh_collections()
-    return radicale_server
-
-
-@pytest.fixture
-def proxy(radicale):
-    proxy = FaultProxy(radicale.url)
+def proxy(server):
+    proxy = FaultProxy(server.url)
     try:
         yield proxy
     finally:
@@ -189,40 +194,40 @@ def _change_both_sides(server, rng: random.Random) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("case", range(KILLS))
-def test_a_sync_killed_anywhere_is_finished_by_the_next(case, tmp_path, radicale, proxy):
+def test_a_sync_killed_anywhere_is_finished_by_the_next(case, tmp_path, server, proxy):
     seed = SEED + case
     rng = random.Random(seed)
     later = case % 2 == 1
     folder = tmp_path / "data"
-    _setup(folder, proxy, radicale, seed)
+    _setup(folder, proxy, server, seed)
     try:
         if later:
             assert engine.sync_account().errors == []
-            card_puts, task_puts = _change_both_sides(radicale, rng)
+            card_puts, task_puts = _change_both_sides(server, rng)
         else:
             card_puts, task_puts = CONTACTS, len(tasks._local_tasks())
         people, todo, _ = _local_state()
     finally:
         session.close()
-    fault = _kill_point(case, rng, radicale, card_puts, task_puts)
+    fault = _kill_point(case, rng, server, card_puts, task_puts)
     why = f"seed {seed}, {'a later' if later else 'the first'} sync, killed at {fault}"
     _killed_sync(folder, proxy, fault, why)
     if later:
         # The phone's card arrives with the next sync, as a contact of its own.
         people = {**people, "phone-card-1": ("Pat Phone", "", None)}
-    _finish_and_check(folder, radicale, people, todo, why)
+    _finish_and_check(folder, server, people, todo, why)
 
 
-def test_a_failed_sync_reports_what_it_did_before_the_failure(tmp_path, radicale, proxy, capsys):
+def test_a_failed_sync_reports_what_it_did_before_the_failure(tmp_path, server, proxy, capsys):
     """`favorbook sync --json` after a failure counts the uploads that were done."""
     from favorbook.cli import main
 
     folder = tmp_path / "data"
-    _setup(folder, proxy, radicale, 5)
+    _setup(folder, proxy, server, 5)
     session.close()
-    proxy.inject("503", method="PUT", path=_path(radicale.addressbook_url), after=7, times=None)
+    proxy.inject("503", method="PUT", path=_path(server.addressbook_url), after=7, times=None)
     assert main(["sync", "--json", "--data-dir", str(folder)]) == 1
     report = json.loads(capsys.readouterr().out)
-    on_server = len(radicale.listing(radicale.addressbook_url))
+    on_server = len(server.listing(server.addressbook_url))
     assert report["pushed"] == on_server >= 7
     assert len(report["errors"]) == 1 and "server" in report["errors"][0].lower()

@@ -121,21 +121,21 @@ class _Run:
         # sync killed half-way, is just not there yet: it goes up below (or, when its
         # upload did reach the server, the card at its address is fetched and linked).
         synced = {h: i for h, i in by_href.items() if _confirmed(i)}
-        self.adopt_tombstones(by_href, present)
         if full:
             deleted = {h for h in synced if h not in present}
         deleted &= set(synced)
-        fetch = [
-            h
-            for h, etag in present.items()
-            if h not in by_href or by_href[h].etag != etag or not by_href[h].etag
-        ]
         gone = [by_href[h] for h in sorted(deleted)]
         tombstones = [
             i for i in items if i.contact_id is None and i.deleted and i.href and _confirmed(i)
         ]
         self.guard(list(synced.values()), present, gone, tombstones, full, allow_mass_delete)
         self.backup_first()
+        self.adopt_tombstones(by_href, present)
+        fetch = [
+            h
+            for h, etag in present.items()
+            if h not in by_href or by_href[h].etag != etag or not by_href[h].etag
+        ]
         self.total = len(fetch) + len(gone) + len(tombstones)
         self.progress("Receiving contacts")
         self.pull(fetch, by_href)

@@ -82,9 +82,9 @@ def sync_account(
 
     Raises SyncError when the server fails (the message names the account and what to
     do; the next sync resumes; its ``report`` counts what was done before the failure),
-    SyncGuardTripped (before any change) when the server's
-    collection came back empty or too many contacts would be removed: ask the user,
-    then call again with ``allow_mass_delete=True``.
+    SyncGuardTripped (before any change) when the server's collection came back empty or
+    too many contacts would be removed: ask the user, then call again with
+    ``allow_mass_delete=True``.
     """
     from favorbook.db.models import SyncAccount
     from favorbook.services._common import utc_now

@@ -723,6 +723,14 @@ def _conflicts(args) -> int:
             conflicts.dismiss(row.id)
             print(f"Kept the server's {what}: {_one_line(row.server_value)}.")
         return EXIT_OK
+    if args.account is not None:
+        from favorbook.sync import accounts
+
+        try:
+            accounts.the_account(args.account)
+        except NotFoundError as exc:
+            print(f"favorbook: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     rows = conflicts.list_conflicts(args.account)
     if args.json:
         out = [

@@ -93,6 +93,9 @@ def test_sync_conflicts_are_listed_and_resolved_on_the_command_line(data_dir, ca
         session.close()
     assert main(["sync", "--conflicts", "--json", *folder]) == 0
     assert json.loads(capsys.readouterr().out) == []
+    assert main(["sync", "--conflicts", "--account", "work", *folder]) == 0
+    assert main(["sync", "--conflicts", "--account", "home", *folder]) == 2
+    assert "home" in capsys.readouterr().err
     assert main(["sync", "--conflicts", *folder]) == 0
     assert "No open sync conflicts" in capsys.readouterr().out
 

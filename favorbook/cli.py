@@ -238,6 +238,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="go on even when the server's address book came back empty or many contacts "
         "would be removed (a sync stops and asks otherwise)",
     )
+    sync.add_argument(
+        "--conflicts",
+        action="store_true",
+        help="list the open sync conflicts (id, contact, field, mine, server); no sync",
+    )
+    sync.add_argument(
+        "--keep",
+        nargs=2,
+        metavar=("mine|server", "ID"),
+        help="resolve conflict ID: keep your value (it goes up with the next sync) or the "
+        "server's; no sync",
+    )
     return parser
 
 
@@ -675,11 +687,18 @@ def _sync(args, data_dir) -> int:
     from favorbook.sync import engine
 
     session.open_data(data_dir)
+    if args.conflicts or args.keep:
+        return _conflicts(args)
 
-    def failed(message: str, code: int) -> int:
+    def failed(message: str, code: int, done: engine.SyncReport | None = None) -> int:
         if args.json:
-            empty = engine.SyncReport(args.account or "").as_json()
-            print(json.dumps({**empty, "errors": [message]}, indent=2, ensure_ascii=False))
+            # What was done before the failure (each batch is kept), next to the error.
+            done = done or engine.SyncReport(args.account or "")
+            report = done.as_json()
+            report["errors"] = [*report["errors"], message]
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        elif done is not None and done.summary() != "up to date":
+            print(f"Before it stopped: {done.summary()}.")
         print(f"favorbook: {message}", file=sys.stderr)
         return code
 
@@ -688,9 +707,9 @@ def _sync(args, data_dir) -> int:
     except (NotFoundError, ValidationError) as exc:
         return failed(str(exc.message if isinstance(exc, ValidationError) else exc), EXIT_USAGE)
     except SyncGuardTripped as exc:
-        return failed(f"{exc} (favorbook sync --allow-mass-delete goes on)", EXIT_FAIL)
+        return failed(f"{exc} (favorbook sync --allow-mass-delete goes on)", EXIT_FAIL, exc.report)
     except SyncError as exc:
-        return failed(str(exc), EXIT_FAIL)
+        return failed(str(exc), EXIT_FAIL, exc.report)
     if args.json:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -704,6 +723,81 @@ def _late(name: str, args, data_dir) -> int:
     from favorbook import cli_meetings
 
     return cli_meetings.COMMANDS[name](args, data_dir)
+
+
+def _conflicts(args) -> int:
+    """`favorbook sync --conflicts [--json]` and `favorbook sync --keep mine|server ID`."""
+    from favorbook.errors import NotFoundError
+    from favorbook.sync import conflicts
+
+    if args.conflicts and args.keep:
+        print("favorbook: --conflicts lists, --keep resolves: one at a time", file=sys.stderr)
+        return EXIT_USAGE
+    if args.keep:
+        which, ident = args.keep
+        if which not in ("mine", "server"):
+            print(f"favorbook: --keep takes mine or server, not {which!r}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            row = conflicts.open_conflict(int(ident))
+        except ValueError:
+            print(f"favorbook: {ident!r} is not a conflict id (a whole number)", file=sys.stderr)
+            return EXIT_USAGE
+        except NotFoundError as exc:
+            print(f"favorbook: {exc} See: favorbook sync --conflicts", file=sys.stderr)
+            return EXIT_USAGE
+        what = f"{row.field_label.lower()} for {row.contact_name or 'a removed contact'}"
+        if which == "mine":
+            try:
+                conflicts.restore_local(row.id)
+            except NotFoundError as exc:
+                print(f"favorbook: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+            print(f"Kept your {what}: {_one_line(row.local_value)}; it goes up with the next sync.")
+        else:
+            conflicts.dismiss(row.id)
+            print(f"Kept the server's {what}: {_one_line(row.server_value)}.")
+        return EXIT_OK
+    if args.account is not None:
+        from favorbook.sync import accounts
+
+        try:
+            accounts.the_account(args.account)
+        except NotFoundError as exc:
+            print(f"favorbook: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    rows = conflicts.list_conflicts(args.account)
+    if args.json:
+        out = [
+            {
+                "id": c.id,
+                "account": c.account,
+                "contact": c.contact_name,
+                "contact_id": c.contact_id,
+                "field": c.field,
+                "mine": c.local_value,
+                "server": c.server_value,
+                "created_at": c.created_at.isoformat() if c.created_at else None,
+            }
+            for c in rows
+        ]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print("No open sync conflicts.")
+        return EXIT_OK
+    print("ID\tcontact\tfield\tmine\tserver")
+    for c in rows:
+        mine, server = _one_line(c.local_value), _one_line(c.server_value)
+        print(f"{c.id}\t{c.contact_name}\t{c.field_label}\t{mine}\t{server}")
+    print("Resolve one with: favorbook sync --keep mine ID (or --keep server ID)")
+    return EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    return (
+        " / ".join(part for part in str(text).replace("\t", " ").splitlines() if part) or "(none)"
+    )
 
 
 COMMANDS = {

@@ -84,8 +84,11 @@ class NotAContactFile(FavorbookError):
 class SyncError(FavorbookError):
     """Sync with the server failed (unreachable, 401, 5xx, timeout, a broken reply...).
 
-    The message names the account and what to do; nothing local was lost.
+    The message names the account and what to do; nothing local was lost. ``report``
+    (a ``sync.engine.SyncReport``, set by ``sync_account``) counts what was done before it.
     """
+
+    report = None
 
 
 class SyncGuardTripped(SyncError):

@@ -112,6 +112,15 @@ def _row(conflict_id: int) -> SyncConflict:
     return row
 
 
+def open_conflict(conflict_id: int) -> ConflictRow:
+    """One open conflict; NotFoundError when there is none with that id (or it was
+    resolved already)."""
+    row = _row(conflict_id)
+    if row.resolved_at is not None:
+        raise NotFoundError(f"Sync conflict {conflict_id} was resolved already.")
+    return next(c for c in list_conflicts() if c.id == conflict_id)
+
+
 def restore_local(conflict_id: int) -> None:
     """Write the conflict's local value back to its contact; it goes up with the next sync."""
     from favorbook.sync import vcard_fields

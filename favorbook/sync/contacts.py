@@ -116,19 +116,26 @@ class _Run:
         present, deleted, new_token, full = self.server_changes()
         items = self.items()
         by_href = {i.href: i for i in items if i.href}
-        synced = [i for i in items if i.href and i.etag is not None]
+        # Only a card the server confirmed having can be "deleted on the server" or count
+        # for the guards; one queued (its address chosen) but never confirmed, as after a
+        # sync killed half-way, is just not there yet: it goes up below (or, when its
+        # upload did reach the server, the card at its address is fetched and linked).
+        synced = {h: i for h, i in by_href.items() if _confirmed(i)}
         if full:
-            deleted = {h for h in by_href if h not in present}
-        deleted &= set(by_href)
+            deleted = {h for h in synced if h not in present}
+        deleted &= set(synced)
+        gone = [by_href[h] for h in sorted(deleted)]
+        tombstones = [
+            i for i in items if i.contact_id is None and i.deleted and i.href and _confirmed(i)
+        ]
+        self.guard(list(synced.values()), present, gone, tombstones, full, allow_mass_delete)
+        self.backup_first()
+        self.adopt_tombstones(by_href, present)
         fetch = [
             h
             for h, etag in present.items()
             if h not in by_href or by_href[h].etag != etag or not by_href[h].etag
         ]
-        gone = [by_href[h] for h in sorted(deleted)]
-        tombstones = [i for i in items if i.contact_id is None and i.deleted and i.href]
-        self.guard(synced, present, gone, tombstones, full, allow_mass_delete)
-        self.backup_first()
         self.total = len(fetch) + len(gone) + len(tombstones)
         self.progress("Receiving contacts")
         self.pull(fetch, by_href)
@@ -147,6 +154,21 @@ class _Run:
             SyncCollection.update(sync_token=new_token).where(
                 SyncCollection.id == self.coll.id
             ).execute()
+
+    def adopt_tombstones(self, by_href: dict[str, SyncItem], present: dict[str, str]) -> None:
+        """A contact deleted here before its upload was confirmed, whose card did reach the
+        server (the sync was killed before the reply was stored): the card at its address
+        is ours, so it is deleted there too, rather than fetched back as a new contact."""
+        with db.atomic():
+            for href, item in by_href.items():
+                if (
+                    item.contact_id is None
+                    and item.deleted
+                    and not _confirmed(item)
+                    and present.get(href)
+                ):
+                    item.etag = present[href]
+                    item.save(only=[SyncItem.etag])
 
     def token_after_own_changes(self, token: str) -> str:
         """A token that includes what this sync sent, when nothing else changed meanwhile.
@@ -551,7 +573,7 @@ class _Run:
         for item in tombstones:
             if self.cancelled():
                 return
-            if item.href and item.etag is not None:
+            if item.href and _confirmed(item):
                 try:
                     self.client.delete(item.href, item.etag)
                 except PreconditionFailed:
@@ -570,6 +592,12 @@ class _Run:
         etag, text = got
         with db.atomic():
             self.pull_one(item.href, etag, text, {item.href: item}, {}, {})
+
+
+def _confirmed(item: SyncItem) -> bool:
+    """Whether the server confirmed having this card: an upload answered (an ETag, or the
+    text sent kept as the base when the server gave no ETag) or a card fetched from it."""
+    return item.etag is not None or bool(item.base_text)
 
 
 def _fatal(exc: SyncError) -> bool:

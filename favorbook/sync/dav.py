@@ -16,6 +16,7 @@ address. ``requests`` is imported inside functions so that importing favorbook s
 from __future__ import annotations
 
 import ipaddress
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -32,6 +33,8 @@ ICAL_TYPE = "text/calendar; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
 DEFAULT_TIMEOUT = 30.0
 MULTIGET_BATCH = 100
+LOCKED_RETRIES = (0.1, 0.3, 1.0)
+"""Pauses (seconds) before sending a request again that the server answered 423 Locked."""
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -292,14 +295,22 @@ class DavClient:
 
         url = check_url(self.absolute(url), self.account)
         try:
-            resp = self.session.request(
-                method,
-                url,
-                data=body,
-                headers=headers or {},
-                timeout=self.timeout,
-                allow_redirects=method in ("GET", "PROPFIND"),
-            )
+            for pause in (*LOCKED_RETRIES, None):
+                resp = self.session.request(
+                    method,
+                    url,
+                    data=body,
+                    headers=headers or {},
+                    timeout=self.timeout,
+                    allow_redirects=method in ("GET", "PROPFIND"),
+                )
+                # 423 Locked: the server is busy with another write to the same collection
+                # (Xandikos locks its git index per write, and uploads go in parallel);
+                # nothing was done, so the same request is sent again a moment later.
+                if resp.status_code != 423 or pause is None or 423 in ok:
+                    break
+                resp.close()
+                time.sleep(pause)
             if resp.history:  # a redirect must not lead to plain http elsewhere
                 check_url(resp.url, self.account)
         except requests.exceptions.SSLError as exc:

@@ -82,9 +82,10 @@ def sync_account(
     """Sync one account (``name`` None: the only one) both ways; the report.
 
     Raises SyncError when the server fails (the message names the account and what to
-    do; the next sync resumes), SyncGuardTripped (before any change) when the server's
-    collection came back empty or too many contacts would be removed: ask the user,
-    then call again with ``allow_mass_delete=True``.
+    do; the next sync resumes; its ``report`` counts what was done before the failure),
+    SyncGuardTripped (before any change) when the server's collection came back empty or
+    too many contacts would be removed: ask the user, then call again with
+    ``allow_mass_delete=True``.
     """
     from favorbook.db.models import SyncAccount
     from favorbook.services._common import utc_now
@@ -117,9 +118,13 @@ def sync_account(
             from favorbook.sync import calendars
 
             calendars.sync_calendars(row, client, report, progress=progress)
-    except SyncGuardTripped:
+    except SyncGuardTripped as exc:
+        exc.report = report
         raise
     except SyncError as exc:
+        # What was done before the failure stays done (each batch is committed): the
+        # report says so, next to the error.
+        exc.report = report
         SyncAccount.update(last_sync_at=utc_now(), last_result=str(exc)).where(
             SyncAccount.id == row.id
         ).execute()

@@ -313,6 +313,10 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
         data, photo, extra = _input(fields)
         if not (data.first_name or data.last_name or data.organization or data.full_name):
             data.first_name = "(no name)"
+        # A card carries no stay-in-touch cadence: a contact received from the server is
+        # not put on the clock here (0: none, not the default), so this computer does not
+        # invent stay-in-touch days (and tasks) the device that has the contact never set.
+        data.cadence_days = 0
         contact_id = contacts.create_contact(data)
         if uid and not Contact.select().where(Contact.uid == uid).exists():
             Contact.update(uid=uid).where(Contact.id == contact_id).execute()

@@ -50,7 +50,7 @@ def _tr(text: str) -> str:
 
 
 def done_so_far(report: object) -> str:
-    """What a cancelled sync did before it stopped ("2 sent"), or "" when nothing."""
+    """What a cancelled or failed sync did before it stopped ("2 sent"), or "" when nothing."""
     if report is None or not hasattr(report, "summary"):
         return ""
     stopped = (
@@ -319,6 +319,9 @@ class SyncController(QObject):
             self.bus.changed.emit()  # what was synced before the cancel shows
         elif error is not None:
             message = describe_error(error)
+            before = done_so_far(getattr(error, "report", None))
+            if before:  # the batches before the failure were kept: say what they did
+                message += " " + _tr("Before it stopped: %1.").replace("%1", before)
             self._outcome = Outcome(when, name, False, message)
             self.synced.emit(name, error)
             self.bus.changed.emit()  # batches before the failure were kept and show

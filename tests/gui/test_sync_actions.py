@@ -159,6 +159,22 @@ def test_a_failed_sync_says_so_with_the_message(window, qtbot, fake_sync, monkey
     assert window.findChild(QAction, "syncNow").isEnabled()
 
 
+def test_a_failed_sync_says_what_it_did_before_it_stopped(window, qtbot, fake_sync, monkeypatch):
+    make_account("work")
+    window.bus.changed.emit()
+    warned = []
+    monkeypatch.setattr(window.sync, "warn", lambda name, message: warned.append(message))
+    failure = SyncError("Account work: the server failed (503).")
+    failure.report = engine.SyncReport(account="work", pushed=623, pulled=2)
+    fake_sync.result = failure
+    window.sync.sync_now()
+    _wait_done(qtbot, window)
+    assert window.sync.label.text().startswith("Sync failed ")
+    whole = window.sync.label.toolTip()  # the label is elided; its tooltip has it all
+    assert "the server failed (503). Before it stopped: 623 sent, 2 received." in whole
+    assert warned and "623 sent" in warned[0]
+
+
 def test_the_last_result_shows_after_a_restart(db, qtbot):
     from favorbook.ui.main_window import MainWindow
 

@@ -408,7 +408,7 @@ def dav_server(request) -> DavServer:
 # ---------------------------------------------------------------------------------------------
 # The fault-injecting proxy
 
-FAULTS = ("401", "412", "503", "hang", "truncate", "lose_reply")
+FAULTS = ("401", "412", "423", "503", "hang", "truncate", "lose_reply", "kill", "kill_before")
 _HOP_HEADERS = {
     "connection",
     "keep-alive",
@@ -444,10 +444,14 @@ class FaultProxy:
 
     - ``"401"``: answer 401 with a Basic challenge, without forwarding.
     - ``"412"``: answer 412 Precondition Failed, without forwarding (use ``method="PUT"``).
+    - ``"423"``: answer 423 Locked (a server busy with another write), without forwarding.
     - ``"503"``: answer 503 Service Unavailable, without forwarding.
     - ``"hang"``: say nothing for ``hang_seconds`` (past the client's timeout), then close.
     - ``"truncate"``: forward, then send the headers and half of the body, and close.
     - ``"lose_reply"``: forward (the server does it), then close without a reply.
+    - ``"kill"``: forward (the server does it), then call ``on_kill`` (the test SIGKILLs the
+      favorbook process it started) and close without a reply.
+    - ``"kill_before"``: call ``on_kill`` without forwarding (the request never arrives).
 
     ``down()`` stops listening and cuts open connections (connection refused) until ``up()``.
     ``requests`` lists ``(method, path, outcome)`` of everything that came through.
@@ -459,6 +463,7 @@ class FaultProxy:
         self.upstream_host = parts.hostname
         self.upstream_port = parts.port
         self.hang_seconds = hang_seconds
+        self.on_kill = lambda: None
         self.port = free_port()
         self.requests: list[tuple[str, str, str]] = []
         self._faults: list[_Fault] = []
@@ -533,7 +538,7 @@ class FaultProxy:
         deadline = time.monotonic() + 10
         while True:
             try:
-                server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+                server = _QuietServer(("127.0.0.1", self.port), Handler)
                 break
             except OSError:  # the port lingers for a moment after down()
                 if time.monotonic() > deadline:
@@ -560,6 +565,15 @@ class FaultProxy:
                 conn.shutdown(socket.SHUT_RDWR)
 
     close = down
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A client killed mid-request (the SIGKILL tests) leaves its other requests writing
+        # to a closed socket: expected, not worth a traceback.
+        if isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
@@ -632,7 +646,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             owner.requests.append((self.command, self.path, fault))
             self._reply(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="favorbook test"'})
             return
-        if fault in ("412", "503"):
+        if fault in ("412", "423", "503"):
             owner.requests.append((self.command, self.path, fault))
             self._reply(int(fault), fault.encode())
             return
@@ -641,8 +655,17 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             owner._closing.wait(owner.hang_seconds)
             self._cut()
             return
+        if fault == "kill_before":
+            owner.requests.append((self.command, self.path, fault))
+            owner.on_kill()
+            self._cut()
+            return
         status, reason, headers, data = self._forward(body)
         owner.requests.append((self.command, self.path, fault or str(status)))
+        if fault == "kill":
+            owner.on_kill()
+            self._cut()
+            return
         if fault == "lose_reply":
             self._cut()
             return

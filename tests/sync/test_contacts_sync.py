@@ -308,3 +308,66 @@ def test_the_command_line_adds_an_account_and_syncs(tmp_path, dav_server, capsys
     assert len(dav_server.listing(dav_server.addressbook_url)) == 5
     assert main(["sync", "--account", "work", "--data-dir", folder]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_a_first_sync_that_failed_half_way_does_not_trip_the_guard_next_time(
+    laptop, dav_server, fault_proxy
+):
+    """Cards queued with a server address but never sent are not "deleted on the server"."""
+    with laptop("a", fault_proxy):
+        for i in range(12):
+            _person("Person", f"{i}")
+        fault_proxy.inject("lose_reply", method="PUT", times=1)  # reached the server, no reply
+        fault_proxy.inject("503", method="PUT", times=None, after=3)
+        with pytest.raises(SyncError) as err:
+            engine.sync_account()
+        assert err.value.report.pushed == len([i for i in SyncItem.select() if i.etag is not None])
+        on_server = len(dav_server.listing(dav_server.addressbook_url))
+        assert 0 < on_server < 12
+        fault_proxy.clear()
+        got = engine.sync_account()
+        assert got.errors == [] and got.deleted == 0 and got.conflicts == 0
+        assert contacts.count_contacts(include_archived=True) == 12
+        assert contacts.count_contacts() == 12
+        assert engine.sync_account().summary() == "up to date"
+    uids = [
+        line
+        for text in dav_server.objects(dav_server.addressbook_url).values()
+        for line in text.splitlines()
+        if line.startswith("UID:")
+    ]
+    assert len(uids) == 12 and len(set(uids)) == 12
+
+
+def test_a_server_busy_with_another_write_is_asked_again(laptop, dav_server, fault_proxy):
+    """423 Locked (Xandikos locks its store per write; uploads go in parallel) is not an
+    error: nothing was done, and the same upload goes again a moment later."""
+    with laptop("a", fault_proxy):
+        for i in range(4):
+            _person("Person", f"{i}")
+        fault_proxy.inject("423", method="PUT", times=2)
+        got = engine.sync_account()
+        assert got.errors == []
+        assert fault_proxy.outcomes("423") == 2
+    assert len(dav_server.listing(dav_server.addressbook_url)) == 4
+
+
+def test_a_contact_deleted_before_its_upload_was_confirmed_goes_from_the_server_too(
+    laptop, dav_server, fault_proxy
+):
+    """The upload reached the server but its reply did not (a sync killed or cut off): a
+    delete here afterwards removes the card there, it does not come back as a new contact."""
+    with laptop("a", fault_proxy):
+        _person("Keep", "Me")
+        gone = _person("Gone", "Soon")
+        fault_proxy.inject("lose_reply", method="PUT", times=None)
+        with pytest.raises(SyncError):
+            engine.sync_account()
+        fault_proxy.clear()
+        assert len(dav_server.listing(dav_server.addressbook_url)) == 2
+        trash.delete_contact(gone)
+        got = engine.sync_account()
+        assert got.errors == [] and got.deleted == 1
+        assert [n for _, n in contacts.all_names(include_archived=True)] == ["Keep Me"]
+    (text,) = dav_server.objects(dav_server.addressbook_url).values()
+    assert "FN:Keep Me" in text

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from favorbook.errors import NotAContactFile
 from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
-from favorbook.services.contacts import KINDS, Address, ContactInput, Labeled
+from favorbook.services.contacts import KINDS, NAME_DETAILS, Address, ContactInput, Labeled
 
 # Target -> what the mapping dialog calls it. Address parts of one column group
 # (``Business Street``, ``Business City``...) make one address.
@@ -44,6 +44,13 @@ COLUMN_TARGETS: dict[str, str] = {
     "first_name": "First name",
     "middle_name": "Middle name",
     "last_name": "Last name",
+    "name_prefix": "Name prefix (Dr., Ms.)",
+    "name_suffix": "Name suffix (Jr., PhD)",
+    "nickname": "Nickname",
+    "phonetic_first_name": "Phonetic first name",
+    "phonetic_last_name": "Phonetic last name",
+    "department": "Department",
+    "role": "Role",
     "organization": "Organisation",
     "title": "Job title",
     "kind": "Kind (customer, prospect, ...)",
@@ -212,6 +219,24 @@ _FIRST |= {"vorname", "prénom", "prenom", "nombre"}
 _LAST = {"last name", "lastname", "last", "family name", "familyname", "surname", "family"}
 _LAST |= {"nachname", "nom", "apellido", "apellidos"}
 _MIDDLE = {"middle name", "additional name", "middle", "second name"}
+# The name details beside first and last name (services.contacts.NAME_DETAILS).
+_DETAILS = {
+    "name prefix": "name_prefix",
+    "prefix": "name_prefix",
+    "salutation": "name_prefix",
+    "name suffix": "name_suffix",
+    "suffix": "name_suffix",
+    "nickname": "nickname",
+    "nick name": "nickname",
+    "given name yomi": "phonetic_first_name",
+    "first name yomi": "phonetic_first_name",
+    "phonetic first name": "phonetic_first_name",
+    "family name yomi": "phonetic_last_name",
+    "last name yomi": "phonetic_last_name",
+    "phonetic last name": "phonetic_last_name",
+    "department": "department",
+    "role": "role",
+}
 # Columns that only repeat what other columns hold (the name, the email, the address
 # parts): left out, and named in the import report when they hold anything.
 _REPEATS = {"initials", "file as", "email display name"}
@@ -265,8 +290,10 @@ def _guess(norm: str) -> str:
         return "ignore"  # the address parts, the name or the email say the same
     if _EMAIL.search(norm) and "display" in words:
         return "ignore"
+    if norm in _DETAILS:
+        return _DETAILS[norm]
     if "yomi" in words or "phonetic" in words:
-        return "note"  # how the name is read: favorbook has no field for it
+        return "note"  # how a company or a middle name is read: no field of its own
     for names, target in (
         (_FULL, "full_name"),
         (_FIRST, "first_name"),
@@ -388,9 +415,11 @@ def _detect(headers: list[str]) -> tuple[str, dict[str, str]]:
     if "email address" in norms and "first name" in norms and norms & outlook:
         for h in headers:
             norm = _norm(h)
-            # Outlook's Title is the salutation (Mr., Herr), not the job title: kept in the
-            # note with the department, account, office and who referred them.
-            if norm in ("title", "account", "department", "office location", "referred by"):
+            # Outlook's Title is the salutation (Mr., Herr), not the job title: the name's
+            # prefix; the account, office and who referred them go into the note.
+            if norm == "title":
+                mapping[h] = "name_prefix"
+            elif norm in ("account", "office location", "referred by"):
                 mapping[h] = "note"
         return "csv-outlook", mapping
     return "csv", mapping
@@ -597,6 +626,8 @@ class _RowReader:
                 contact.organization = contact.organization or " ".join(value.split())
             elif target == "title":
                 contact.title = contact.title or " ".join(value.split())
+            elif target in NAME_DETAILS and target != "full_name":
+                setattr(contact, target, getattr(contact, target) or " ".join(value.split()))
             elif target == "kind":
                 if value.lower() in KINDS:
                     contact.kind = value.lower()
@@ -719,7 +750,8 @@ class _RowReader:
             and not (names["first_name"] or names["last_name"])
         ):
             return  # a company's row: its name is the organisation, not a person's
-        if full and not (contact.first_name or contact.last_name):
+        from_parts = bool(contact.first_name or contact.last_name)
+        if full and not from_parts:
             if "," in full:
                 last, _, first = full.partition(",")
                 contact.first_name, contact.last_name = first.strip(), last.strip()
@@ -733,6 +765,10 @@ class _RowReader:
             # "Acer America" as the name and as the company (Outlook.com writes a
             # company's name into First Name): an organisation, not a person so named.
             contact.first_name = contact.last_name = ""
+        elif full and (from_parts or "," not in full):
+            # The name the file shows ("Display Name"), as vCard's FN: kept as the name
+            # favorbook shows; the one built from the parts is dropped again on save.
+            contact.full_name = full
 
 
 _LIMITS = {"first_name": 200, "last_name": 200, "organization": 300, "title": 300}

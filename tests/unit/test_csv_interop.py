@@ -119,11 +119,12 @@ def test_outlook_2000_windows_1252():
     assert jorg.contact.addresses[0].city == "Köln"
     assert jorg.note == (
         "Erster Kontakt auf der Messe.\nRückruf erbeten – Café um 10:00 Uhr.\n"
-        "Title: Herr\nDepartment: Einkauf\nGender: Male"  # columns with no field of their own
+        "Gender: Male"  # a column with no field of its own
     )
+    # Outlook's Title is the salutation: the name's prefix; Department has its field.
+    assert (jorg.contact.name_prefix, jorg.contact.department) == ("Herr", "Einkauf")
     assert parsed.warnings == [
-        "kept in each contact's note, as favorbook has no field for them: "
-        "Title, Department, Gender",
+        "kept in each contact's note, as favorbook has no field for them: Gender",
         "not imported (they repeat other columns): E-mail Display Name, Initials",
     ]
     assert contacts["Ana Núñez Peña"].contact.birthday == "1975-03-14"
@@ -162,6 +163,35 @@ def test_thunderbird_bare_cr_inside_quotes():
     assert "here's some unicode text…" in two.note
     # "contact2@invalid" has no domain an email can have; it is kept in the note.
     assert "contact2@invalid (not an email address)" in two.note
+
+
+def test_the_display_name_a_csv_gives_is_the_name_shown(db):
+    """Thunderbird's Display Name ("contact number one") is what the rep knows the person
+    by, as vCard's FN: kept as the name shown, beside First and Last Name."""
+    from favorbook.formats import importer
+    from favorbook.services import contacts as contact_service
+
+    _parsed, contacts, _skipped = read("thunderbird-export-bare-cr.csv")
+    one = contacts["contact one"].contact
+    assert one.full_name == "contact number one"
+    assert contact_service.shown_name(one) == "contact number one"
+    plan = importer.plan_import(read_csv(CSV_DIR / "thunderbird-export-bare-cr.csv"))
+    importer.apply_import(plan)
+    shown = sorted(name for _id, name in contact_service.all_names())
+    assert shown == ["contact number one", "contact number two"]
+
+
+def test_a_display_name_that_is_first_and_last_adds_nothing(db, tmp_path):
+    """Kept only where it says more than the parts, so a later edit of the first or last
+    name still renames the contact."""
+    from favorbook.formats import importer
+    from favorbook.services import contacts as contact_service
+
+    path = tmp_path / "tb.csv"
+    path.write_text("First Name,Last Name,Display Name\nAnn,Lee,Ann Lee\n", encoding="utf-8")
+    importer.apply_import(importer.plan_import(read_csv(path)))
+    [(cid, name)] = contact_service.all_names()
+    assert name == "Ann Lee" and contact_service.get_contact(cid).full_name == ""
 
 
 def test_thunderbird_utf16le():
@@ -203,10 +233,10 @@ def test_every_record_read_from_every_file_can_be_stored(db):
 def test_thunderbird_columns_without_a_field_are_kept_in_the_note_and_reported():
     parsed, contacts, _skipped = read("thunderbird-17-export.csv")
     bob = contacts["Bob Dole"]
+    # Display Name, Nickname and Department have fields of their own.
+    assert (bob.contact.nickname, bob.contact.department) == ("Aka The Bananna", "department1")
     for line in (
-        "Nickname: Aka The Bananna",
         "Screen Name: Dolescreen-name",
-        "Department: department1",
         "Custom 1: custom1",
         "Custom 2: custom2",
         "Custom 3: testing",
@@ -215,7 +245,7 @@ def test_thunderbird_columns_without_a_field_are_kept_in_the_note_and_reported()
     assert bob.note.startswith("notes ok yes notes\n")
     assert parsed.warnings == [
         "kept in each contact's note, as favorbook has no field for them: "
-        "Nickname, Screen Name, Department, Custom 1, Custom 2, Custom 3"
+        "Screen Name, Custom 1, Custom 2, Custom 3"
     ]
     # What the reader moved to the note is said, as vCard import says it.
     assert bob.warnings == [
@@ -233,10 +263,11 @@ def test_google_relations_events_and_custom_fields_keep_their_type():
         "Relation 3 (Spouse): spouse data",
         "Event 1 (Anniversary): 0002-01-03",
         "Custom Field 1 (custom field): custom custom field data",
-        "Given Name Yomi: phonetic-first",
-        "Name Prefix: name-prefix",
     ):
         assert line in note
+    person = contacts["test contact"].contact
+    assert (person.phonetic_first_name, person.name_prefix) == ("phonetic-first", "name-prefix")
+    assert person.full_name == "test contact"  # Google's Name column: the name shown
     assert parsed.warnings[-1] == (
         "not imported (they repeat other columns): "
         "Address 1 - Formatted, Address 2 - Formatted, Address 3 - Formatted"

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import backup
+from favorbook.services.dates import local_datetime_text
 from favorbook.ui.record_list import RowsTableModel
 
 
@@ -43,10 +44,10 @@ def _tr(text: str) -> str:
 
 
 def local_when(when: dt.datetime) -> str:
-    """An aware (or naive UTC) time as local "YYYY-MM-DD HH:MM"."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    """An aware (or naive UTC) time as its local day (short format) and "HH:MM"."""
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return local_datetime_text(when)
 
 
 def size_text(size: int) -> str:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, conversations, favors, followups, questions
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import local_day_text, short_date
 from favorbook.ui.refresh import FollowsChanges
 from favorbook.ui.style import warning_red
 
@@ -362,7 +362,7 @@ class CallPrep(FollowsChanges, QWidget):
             self.answers_section.add(
                 text_label(
                     f"<b>{escape(a.question)}</b><br>"
-                    f"<span>{a.asked_on.isoformat()}</span> — {said}",
+                    f"<span>{short_date(a.asked_on)}</span> — {said}",
                     rich=True,
                 )
             )
@@ -380,7 +380,7 @@ class CallPrep(FollowsChanges, QWidget):
             self.ious_section.add(
                 text_label(
                     f"<b>{escape(who)}</b>: {escape(f.description)} "
-                    f"<span>({f.occurred_on.isoformat()})</span>",
+                    f"<span>({short_date(f.occurred_on)})</span>",
                     rich=True,
                 )
             )
@@ -395,7 +395,7 @@ class CallPrep(FollowsChanges, QWidget):
                 else ""
             )
             self.followups_section.add(
-                text_label(f"{f.due_on.isoformat()}: {escape(f.title)}{late}", rich=True)
+                text_label(f"{short_date(f.due_on)}: {escape(f.title)}{late}", rich=True)
             )
         if not open_fu:
             self.followups_section.show_empty()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from favorbook.services import contacts
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.favors import format_ratio
 from favorbook.ui.style import warning_color
 
@@ -31,7 +31,7 @@ _TEXT = QPalette.ColorRole.Text
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
-_MARGIN = 4
+CELL_MARGIN = _MARGIN = 4
 
 
 class Cells:
@@ -48,7 +48,7 @@ class Cells:
             row.kind.capitalize(),
             local_day_text(row.last_contact),
             format_ratio(None, row.given, row.received, short=True),
-            row.next_followup.isoformat() if row.next_followup else "",
+            short_date(row.next_followup),
         )
         if row.archived:
             self.colors = (grey,) * 6
@@ -84,7 +84,15 @@ class ContactListModel(QAbstractTableModel):
             self.tr("Kind"),
             self.tr("Last contact"),
             self.tr("Give:take"),
-            self.tr("Next follow-up"),
+            self.tr("Follow-up"),
+        ]
+        self._header_tips = [
+            None,
+            None,
+            None,
+            self.tr("The last conversation"),
+            self.tr("Favors given to them : favors received from them"),
+            self.tr("The next open follow-up"),
         ]
 
     # --- filling -------------------------------------------------------------------
@@ -159,6 +167,12 @@ class ContactListModel(QAbstractTableModel):
             and 0 <= section < len(self._headers)
         ):
             return self._headers[section]
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._header_tips[section]
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY):

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QTextBrowser
 
 from favorbook.services import conversations, followups, questions
-from favorbook.services.dates import local_datetime_text
+from favorbook.services.dates import LATE_DAY, local_datetime_text, short_date
 from favorbook.ui.record_list import (
     GOOD_GREEN,
     Column,
@@ -48,7 +48,7 @@ class ConversationModel(RecordTableModel):
                 tr("When"),
                 lambda c: local_datetime_text(c.occurred_at),
                 key=lambda c: (c.occurred_at, c.id),
-                sample="2026-12-31 23:59",
+                sample=short_date(LATE_DAY) + " 23:59",
             )
         ]
         if with_contact:
@@ -284,7 +284,7 @@ class ConversationLog(RecordListWidget):
                     state = f" ({escape(tr('done'))})"
                 elif f.overdue():
                     state = f" <b style='color:{warning_red()}'>{escape(tr('overdue'))}</b>"
-                items.append(f"<li>{f.due_on.isoformat()}: {escape(f.title)}{state}</li>")
+                items.append(f"<li>{short_date(f.due_on)}: {escape(f.title)}{state}</li>")
             parts.append(f"<p><b>{escape(tr('Follow-ups'))}</b></p><ul>{''.join(items)}</ul>")
         return "".join(parts)
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.services import dashboard as dashboard_service
 from favorbook.services.dashboard import Capped
+from favorbook.services.dates import short_date
 from favorbook.services.favors import format_ratio, format_target
 from favorbook.ui.bus import Bus
 from favorbook.ui.charts import (
@@ -191,7 +192,7 @@ class Section(QWidget):
 
 
 def _day(value) -> str:
-    return value.isoformat() if value else ""
+    return short_date(value) if value else ""
 
 
 class Dashboard(FollowsChanges, QWidget):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import followups
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import LATE_DAY, local_day_text, short_date
 from favorbook.ui.record_list import (
     Column,
     RecordListWidget,
@@ -45,10 +45,10 @@ class FollowUpModel(RecordTableModel):
             Column(
                 "due",
                 tr("Due"),
-                lambda f: f.due_on.isoformat(),
+                lambda f: short_date(f.due_on),
                 key=lambda f: (f.done, f.due_on, f.id),
                 color=self.state_color,
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             )
         ]
         if with_contact:
@@ -108,17 +108,17 @@ class TouchDueModel(RecordTableModel):
             Column(
                 "due",
                 tr("Due for a touch since"),
-                lambda t: t.due_on.isoformat(),
+                lambda t: short_date(t.due_on),
                 key=lambda t: (t.due_on, t.contact_id),
                 color=lambda t: warning_color(),
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             ),
             Column(
                 "last",
                 tr("Last conversation"),
                 lambda t: local_day_text(t.last_interaction_at) or tr("never"),
                 key=lambda t: (t.last_interaction_at or dt.datetime.min, t.contact_id),
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             ),
         ]
         self.columns = columns

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import favors
+from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.ui.record_list import (
     CALM_BLUE,
     GOOD_GREEN,
@@ -50,9 +51,9 @@ class LedgerModel(RecordTableModel):
             Column(
                 "date",
                 tr("Date"),
-                lambda f: f.occurred_on.isoformat(),
+                lambda f: short_date(f.occurred_on),
                 key=lambda f: (f.occurred_on, f.id),
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             ),
         ]
         if with_contact:
@@ -116,10 +117,10 @@ class LedgerModel(RecordTableModel):
     def status_text(self, f: favors.FavorView) -> str:
         if f.expectation == "iou" and f.settled_by_id is not None:
             text = self.tr("Settled %1").replace(
-                "%1", f.settled_on.isoformat() if f.settled_on else ""
+                "%1", short_date(f.settled_on) if f.settled_on else ""
             )
         elif f.expectation == "iou" and f.written_off_on is not None:
-            text = self.tr("Written off %1").replace("%1", f.written_off_on.isoformat())
+            text = self.tr("Written off %1").replace("%1", short_date(f.written_off_on))
         elif f.expectation == "iou":
             text = self.tr("Open IOU")
         else:
@@ -294,7 +295,7 @@ class LedgerView(RecordListWidget):
             )
             return
         labels = [
-            f"{f.occurred_on.isoformat()} — {first_line(f.description, 80)}" for f in candidates
+            f"{short_date(f.occurred_on)} — {first_line(f.description, 80)}" for f in candidates
         ]
         label, ok = QInputDialog.getItem(
             self,

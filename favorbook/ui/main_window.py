@@ -182,7 +182,8 @@ class MainWindow(QMainWindow):
             self.navigation.fontMetrics().horizontalAdvance(self.navigation.item(i).text())
             for i in range(self.navigation.count())
         )
-        self.navigation.setFixedWidth(widest + 40 + self.navigation.iconSize().width() + 8)
+        # The text, the icon, the gap between them, the item's padding and a little air.
+        self.navigation.setFixedWidth(widest + self.navigation.iconSize().width() + 32)
 
     def page(self, object_name: str) -> QWidget | None:
         for index in range(self.pages.count()):
@@ -672,8 +673,8 @@ class MainWindow(QMainWindow):
         for key, restore in (
             ("geometry", self.restoreGeometry),
             ("state", self.restoreState),
-            ("contactSplitter", self.contacts_page.splitter.restoreState),
-            ("listHeader", self.contacts_page.list_view.horizontalHeader().restoreState),
+            ("contactSplitter", self.contacts_page.restore_split),
+            ("listHeader", self.contacts_page.restore_header),
         ):
             value = settings.value(key)
             if isinstance(value, QByteArray):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotFoundError, ValidationError
 from favorbook.services import contacts
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.contact_commands import EditContact, edit_snapshot
 from favorbook.ui.detail import glance_html
@@ -76,9 +76,9 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     if c.cadence_days:
         touch = tr("every {0} days").format(c.cadence_days)
         if c.touch_due_on and c.touch_due_on <= dt.date.today():
-            touch += " — " + tr("due since {0}").format(c.touch_due_on.isoformat())
+            touch += " — " + tr("due since {0}").format(short_date(c.touch_due_on))
         elif c.touch_due_on:
-            touch += " — " + tr("next touch due {0}").format(c.touch_due_on.isoformat())
+            touch += " — " + tr("next touch due {0}").format(short_date(c.touch_due_on))
     else:
         touch = tr("not tracked")
     rows.append((tr("stay in touch"), escape(touch)))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, referrals, vetting
+from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
     Section,
@@ -48,7 +49,7 @@ class ReferralRow(QWidget):
     def __init__(self, view: referrals.ReferralView, html: str, tab: ReferralsTab) -> None:
         super().__init__()
         self.referral_id = view.id
-        facts = [view.occurred_on.isoformat(), tab.tr(OUTCOME_LABELS.get(view.outcome, ""))]
+        facts = [short_date(view.occurred_on), tab.tr(OUTCOME_LABELS.get(view.outcome, ""))]
         if view.value:
             facts.append(tab.tr("value %1").replace("%1", f"{view.value:,.0f}"))
         meta = " · ".join(escape(f) for f in facts)
@@ -305,7 +306,7 @@ class ReferralTableModel(RowsTableModel):
         c = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if c == self.DATE:
-                return r.occurred_on.isoformat()
+                return short_date(r.occurred_on)
             if c == self.KIND:
                 return (
                     self.tr("Referred to us") if r.kind == "inbound" else self.tr("We recommended")
@@ -377,7 +378,7 @@ class VettedTableModel(RowsTableModel):
             if c == self.REVET:
                 if p.revet_on is None:
                     return ""
-                text = p.revet_on.isoformat()
+                text = short_date(p.revet_on)
                 return text + "  " + self.tr("(due)") if self.due(index.row()) else text
         elif role == Qt.ItemDataRole.ForegroundRole and c == self.REVET and self.due(index.row()):
             return warning_color()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from favorbook.errors import FavorbookError
 from favorbook.services import conversations, favors, followups
+from favorbook.services.dates import short_date
 from favorbook.ui.record_list import first_line, undo_hint
 
 
@@ -121,14 +122,14 @@ class RescheduleFollowUpCommand(BusCommand):
         self._run(
             lambda: followups.reschedule(self.followup_id, self.new_due),
             tr("Follow-up moved to %1 — %2 to undo")
-            .replace("%1", self.new_due.isoformat())
+            .replace("%1", short_date(self.new_due))
             .replace("%2", undo_hint()),
         )
 
     def undo(self) -> None:
         self._run(
             lambda: followups.reschedule(self.followup_id, self.old_due),
-            tr("Follow-up back on %1").replace("%1", self.old_due.isoformat()),
+            tr("Follow-up back on %1").replace("%1", short_date(self.old_due)),
         )
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from favorbook.render import locale_dates
 from favorbook.services import contacts, conversations, questions
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.forms.contact_form import text_box
@@ -163,7 +164,7 @@ class ConversationDialog(FormDialog):
 
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setDisplayFormat(locale_dates.edit_format(with_time=True))
         self.add_row("occurred_at", self.tr("When"), self.when)
         self.channel = QComboBox()
         for channel in conversations.CHANNELS:

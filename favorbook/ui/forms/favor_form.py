@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from favorbook.render import locale_dates
 from favorbook.services import favors
+from favorbook.services.dates import short_date
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.forms.contact_fields import check_optional_contact, required_contact
 from favorbook.ui.forms.contact_form import text_box
@@ -78,7 +80,7 @@ class FavorDialog(FormDialog):
         self.add_row("kind", self.tr("Kind"), self.kind)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDisplayFormat(locale_dates.edit_format())
         self.add_row("occurred_on", self.tr("Date"), self.date)
         self.description = text_box(3)
         self.description.setPlaceholderText(self.tr("What was it? e.g. Introduced her to our CFO"))
@@ -142,7 +144,7 @@ class FavorDialog(FormDialog):
             other = "received" if direction == "given" else "given"
             for iou in favors.open_ious(other, contact_id):
                 who = self.tr("I owe them") if other == "received" else self.tr("They owe me")
-                text = f"{iou.occurred_on.isoformat()} · {who}: {iou.description}"
+                text = f"{short_date(iou.occurred_on)} · {who}: {iou.description}"
                 self.settles.addItem(text if len(text) < 70 else text[:69] + "…", iou.id)
                 self.settles.setItemData(
                     self.settles.count() - 1, iou.description, Qt.ItemDataRole.ToolTipRole

@@ -134,3 +134,66 @@ def test_dates_follow_the_locale_short_in_lists_long_on_sheets(db, german, make_
     assert model.index(0, 0).data() == "25.07.26"
     assert sheet.day_text(dt.date(2026, 7, 25)) == "25.\u00a0Juli\u00a02026"
     assert locale_dates.edit_format() == "dd.MM.yyyy"
+
+
+def _wheel(widget, steps: int = -3) -> None:
+    """Turn the mouse wheel over ``widget`` (negative: towards the user, scrolling down)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def app(qapp):
+    """The application as favorbook makes it (its wheel filter included)."""
+    from favorbook.ui.app import make_application
+
+    return make_application()
+
+
+def test_the_wheel_scrolls_the_form_past_fields_without_focus(app, db, make_contact, show_form):
+    from favorbook.ui.forms.contact_form import ContactDialog
+
+    for first in ("Bea", "Cy", "Dee"):
+        make_contact(first, "Lee")
+    dialog = show_form(ContactDialog, None)
+    dialog.resize(640, 420)
+    settle()
+    dialog.first_name.setFocus()
+    bar = dialog.scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    for field, value in (
+        (dialog.kind, lambda: dialog.kind.currentIndex()),
+        (dialog.referred_by, lambda: dialog.referred_by.currentIndex()),
+        (dialog.cadence, lambda: dialog.cadence.value()),
+    ):
+        dialog.scroll.ensureWidgetVisible(field)
+        settle()
+        before, position = value(), bar.value()
+        _wheel(field, -1 if position < bar.maximum() else 1)
+        assert value() == before, field
+        assert bar.value() != position, field  # the form scrolled instead
+        assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel gives no focus
+
+
+def test_the_wheel_still_changes_the_field_that_has_focus(app, db, show_form):
+    from favorbook.ui.forms.contact_form import ContactDialog
+
+    dialog = show_form(ContactDialog, None)
+    dialog.kind.setFocus()
+    settle()
+    before = dialog.kind.currentIndex()
+    _wheel(dialog.kind, 1 if before > 0 else -1)
+    assert dialog.kind.currentIndex() != before

@@ -11,14 +11,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QTextBrowser
 from favorbook.services import conversations, followups, questions
 from favorbook.services.dates import LATE_DAY, local_datetime_text, short_date
 from favorbook.ui.record_list import (
-    GOOD_GREEN,
     Column,
     RecordListWidget,
     RecordTableModel,
     contact_column,
     first_line,
 )
-from favorbook.ui.style import warning_red
+from favorbook.ui.style import green_text, warning_red
 from favorbook.ui.undo import DeleteConversationCommand
 
 NEW_CONVERSATION_SHORTCUT = "Ctrl+Shift+L"
@@ -66,7 +65,7 @@ class ConversationModel(RecordTableModel):
                 tr("Direction"),
                 lambda c: self._directions.get(c.direction, c.direction),
                 key=lambda c: (c.direction, c.occurred_at),
-                color=lambda c: QColor(GOOD_GREEN) if c.direction == "inbound" else None,
+                color=lambda c: QColor(green_text()) if c.direction == "inbound" else None,
                 bold=lambda c: c.direction == "inbound",
                 tip=lambda c: (
                     tr("They called: the sign of a real relationship")

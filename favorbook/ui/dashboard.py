@@ -36,8 +36,6 @@ from favorbook.services.dates import short_date
 from favorbook.services.favors import format_ratio, format_target
 from favorbook.ui.bus import Bus
 from favorbook.ui.charts import (
-    GOOD,
-    SHORT,
     Bar,
     BarList,
     MonthBar,
@@ -45,6 +43,7 @@ from favorbook.ui.charts import (
     RatioGauge,
 )
 from favorbook.ui.refresh import FollowsChanges
+from favorbook.ui.style import amber_text, green_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -395,8 +394,8 @@ class Dashboard(FollowsChanges, QWidget):
             )
         else:
             verdict = self.tr("At or above the target.")
-        color = SHORT if bal.overdrawn else GOOD
-        self.ratio_value.setStyleSheet(f"color: {color.name()};")
+        color = amber_text() if bal.overdrawn else green_text()
+        self.ratio_value.setStyleSheet(f"color: {color};")
         self.ratio_words.setText(counts + " " + verdict)
         self.gauge.setAccessibleDescription(self.ratio_words.text())
 

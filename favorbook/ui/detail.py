@@ -9,7 +9,34 @@ from PySide6.QtCore import QCoreApplication
 
 from favorbook.services import contacts, conversations, favors, followups, vetting
 from favorbook.services.dates import local_day_text, short_date
-from favorbook.ui.style import warning_red
+from favorbook.ui.style import amber_text, green_text, warning_red
+
+
+def balance_advice(bal: favors.Balance) -> str:
+    """What to do about a balance below the target, as rich text: give first.
+
+    Given at least as much as taken (as after an IOU repaid one for one) is no debt,
+    only not yet the trust the target asks for: said in amber. Taken more than given
+    is overdrawn: said in red.
+    """
+    count = bal.to_give
+    if bal.square:
+        words = (
+            tr("Give 1 more favor before you ask again: trust grows from what you give first")
+            if count == 1
+            else tr(
+                "Give %1 more favors before you ask again: trust grows from what you give first"
+            )
+        )
+        color = amber_text()
+    else:
+        words = (
+            tr("Overdrawn: give 1 more favor before you ask again")
+            if count == 1
+            else tr("Overdrawn: give %1 more favors before you ask again")
+        )
+        color = warning_red()
+    return f"<b style='color:{color}'>{escape(words.replace('%1', str(count)))}</b>"
 
 
 def tr(text: str) -> str:
@@ -35,12 +62,9 @@ def glance_html(contact_id: int, detail: contacts.ContactDetail | None = None) -
     target = favors.format_target(bal.target)
     verdict = ""
     if bal.overdrawn:
-        verdict = (
-            f" <span style='color:{warning_red()}'><b>{escape(tr('Overdrawn'))}</b>: "
-            f"{escape(tr('give before you ask again'))}</span>"
-        )
+        verdict = " " + balance_advice(bal)
     elif bal.given or bal.received:
-        verdict = f" <span style='color:#27ae60'>{escape(tr('In good standing'))}</span>"
+        verdict = f" <span style='color:{green_text()}'>{escape(tr('In good standing'))}</span>"
     parts.append(
         f"<h3>{escape(tr('Favor balance'))}</h3>"
         f"<p>{escape(tr('give:take'))} <span style='font-size:large'><b>{escape(ratio)}</b></span>"

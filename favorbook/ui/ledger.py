@@ -16,16 +16,16 @@ from PySide6.QtWidgets import (
 
 from favorbook.services import favors
 from favorbook.services.dates import LATE_DAY, short_date
+from favorbook.ui.detail import balance_advice
 from favorbook.ui.record_list import (
     CALM_BLUE,
-    GOOD_GREEN,
     Column,
     RecordListWidget,
     RecordTableModel,
     contact_column,
     first_line,
 )
-from favorbook.ui.style import warning_color, warning_red
+from favorbook.ui.style import amber_text, green_text, warning_color, warning_red
 from favorbook.ui.undo import (
     AcknowledgeFavorCommand,
     DeleteFavorCommand,
@@ -64,7 +64,7 @@ class LedgerModel(RecordTableModel):
                 tr("Direction"),
                 lambda f: self._arrows.get(f.direction, f.direction),
                 key=lambda f: (f.direction, f.occurred_on, f.id),
-                color=lambda f: QColor(GOOD_GREEN if f.direction == "given" else CALM_BLUE),
+                color=lambda f: QColor(green_text() if f.direction == "given" else CALM_BLUE),
                 sample="← Received",
             ),
             Column(
@@ -138,6 +138,8 @@ class LedgerView(RecordListWidget):
 
     newFavorRequested = Signal(object)
     """Open the favor form; carries the contact id, or None on the page."""
+    settleByNewFavorRequested = Signal(int, str, int)  # noqa: N815 (Qt naming)
+    """Open the favor form to log the favor paying back an IOU: contact, direction, IOU."""
 
     def __init__(
         self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
@@ -170,6 +172,7 @@ class LedgerView(RecordListWidget):
             self.tr("&Log favor…"), self._request_new, NEW_FAVOR_SHORTCUT
         )
         self.settle_action = self.make_action(self.tr("&Settle with…"), self.settle_selected)
+        self.LOG_SETTLING_FAVOR = self.tr("Log the favor that settles it")
         self.write_off_action = self.make_action(self.tr("&Write off"), self.write_off_selected)
         self.acknowledge_action = self.make_action(
             self.tr("Mark &acknowledged"), self.acknowledge_selected
@@ -247,11 +250,7 @@ class LedgerView(RecordListWidget):
         ]
         text = " · ".join(parts)
         if bal.overdrawn:
-            text += (
-                f" — <b style='color:{warning_red()}'>"
-                + escape(self.tr("Overdrawn: give before you ask again"))
-                + "</b>"
-            )
+            text += " — " + balance_advice(bal)
         self.balance_label.setText(text)
 
     def update_actions(self) -> None:
@@ -268,6 +267,10 @@ class LedgerView(RecordListWidget):
     def _request_new(self) -> None:
         self.newFavorRequested.emit(self.contact_id)
 
+    def _request_settling_favor(self, iou: favors.FavorView) -> None:
+        other = "received" if iou.direction == "given" else "given"
+        self.settleByNewFavorRequested.emit(iou.contact_id, other, iou.id)
+
     def settle_candidates(self, iou: favors.FavorView) -> list[favors.FavorView]:
         """Favors in the other direction with the same person, newest first."""
         return [
@@ -282,21 +285,28 @@ class LedgerView(RecordListWidget):
             return
         candidates = self.settle_candidates(iou)
         if not candidates:
-            QMessageBox.information(
-                self,
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
                 self.tr("Settle IOU"),
                 (
                     self.tr("Nothing received from %1 yet to settle this IOU with.")
                     if iou.direction == "given"
                     else self.tr("Nothing given to %1 yet to settle this IOU with.")
-                ).replace("%1", iou.contact_name)
-                + "\n"
-                + self.tr("Log that favor first, then settle the IOU with it."),
+                ).replace("%1", iou.contact_name),
+                QMessageBox.StandardButton.Cancel,
+                self,
             )
+            box.setObjectName("settleNothingBox")
+            log = box.addButton(self.LOG_SETTLING_FAVOR, QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(log)
+            box.exec()
+            if box.clickedButton() is log:
+                self._request_settling_favor(iou)
             return
         labels = [
             f"{short_date(f.occurred_on)} — {first_line(f.description, 80)}" for f in candidates
         ]
+        labels.append(self.LOG_SETTLING_FAVOR + "…")
         label, ok = QInputDialog.getItem(
             self,
             self.tr("Settle IOU"),
@@ -306,6 +316,9 @@ class LedgerView(RecordListWidget):
             False,
         )
         if not ok or label not in labels:
+            return
+        if labels.index(label) == len(candidates):
+            self._request_settling_favor(iou)
             return
         by = candidates[labels.index(label)]
         self.push(SettleIouCommand(self.bus, iou.id, by.id, iou.description))

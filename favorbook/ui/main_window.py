@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
             widget.new_action.setShortcut(QKeySequence())
         for widget in (self.favors_page, self.contact_favors):
             widget.newFavorRequested.connect(self.log_favor)
+            widget.settleByNewFavorRequested.connect(self.log_settling_favor)
         for widget in (self.conversations_page, self.contact_conversations):
             widget.newConversationRequested.connect(self.log_conversation)
         for widget in (self.followups_page, self.contact_followups):
@@ -493,6 +494,13 @@ class MainWindow(QMainWindow):
 
         contact_id = contact_id if contact_id is not None else self._front_contact()
         self._open_form(FavorDialog(contact_id, parent=self), None, self.tr("Favor logged."))
+
+    def log_settling_favor(self, contact_id: int, direction: str, iou_id: int) -> None:
+        """The favor form set to pay back an open IOU (Settle with… when nothing can)."""
+        from favorbook.ui.forms.favor_form import FavorDialog
+
+        dialog = FavorDialog(contact_id, direction, parent=self, settles=iou_id)
+        self._open_form(dialog, None, self.tr("Favor logged; the IOU is settled."))
 
     def log_conversation(self, contact_id: object = None, question_ids: object = None) -> None:
         from favorbook.ui.forms.conversation_form import ConversationDialog

@@ -41,7 +41,6 @@ from favorbook.errors import FavorbookError
 from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-GOOD_GREEN = "#27ae60"
 CALM_BLUE = "#2980b9"
 AnyIndex = QModelIndex | QPersistentModelIndex
 STRETCH_MIN = 220  # width a stretching column (description, summary) should keep

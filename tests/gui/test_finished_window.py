@@ -197,3 +197,111 @@ def test_the_wheel_still_changes_the_field_that_has_focus(app, db, show_form):
     before = dialog.kind.currentIndex()
     _wheel(dialog.kind, 1 if before > 0 else -1)
     assert dialog.kind.currentIndex() != before
+
+
+@pytest.fixture
+def repaid_iou(make_contact):
+    """Ann did us a favor we owe her for; nothing given to her yet."""
+    from favorbook.services import favors
+
+    ann = make_contact()
+    iou = favors.log_favor(ann, "received", "Read our proposal", expectation="iou")
+    return ann, iou
+
+
+def test_settle_with_nothing_to_settle_offers_to_log_the_favor(
+    app, bus, qtbot, repaid_iou, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from favorbook.ui.ledger import LedgerView
+
+    ann, iou = repaid_iou
+    from tests.gui.helpers import show_active
+
+    tab = show_active(qtbot, LedgerView(bus, ann), 1100, 600)
+    assert tab.select_id(iou)
+    offered = []
+
+    def answer(box):
+        offered.extend(b.text() for b in box.buttons())
+        log = next(b for b in box.buttons() if b.text() == "Log the favor that settles it")
+        log.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    with qtbot.waitSignal(tab.settleByNewFavorRequested) as asked:
+        tab.settle_action.trigger()
+    assert "Log the favor that settles it" in offered
+    assert asked.args == [ann, "given", iou]
+
+
+def test_the_favor_logged_from_settle_pays_back_the_iou(window, repaid_iou):
+    from favorbook.services import favors
+
+    ann, iou = repaid_iou
+    window.log_settling_favor(ann, "given", iou)
+    form = window.form
+    assert form.settles.currentData() == iou
+    assert form.direction.checkedButton().property("value") == "given"
+    form.description.setPlainText("Sent them two leads")
+    form.accept()
+    assert not favors.open_ious(contact_id=ann)
+    # Repaid one for one: no debt, yet below 4:1 — the tab says what to do, in amber.
+    window.open_contact(ann)
+    window.show_contact_tab(window.contact_favors)
+    settle()
+    text = window.contact_favors.balance_label.text()
+    assert "Overdrawn" not in text
+    assert "Give 3 more favors before you ask again" in text
+    from favorbook.ui.style import amber_text
+
+    assert amber_text() in text
+
+
+def _palettes():
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QStyleFactory
+
+    light = QStyleFactory.create("Fusion").standardPalette()
+    dark = QPalette(light)
+    for role, color in (
+        (QPalette.ColorRole.Window, "#353535"),
+        (QPalette.ColorRole.Base, "#202020"),
+        (QPalette.ColorRole.AlternateBase, "#2a2a2a"),
+        (QPalette.ColorRole.Text, "#ffffff"),
+        (QPalette.ColorRole.WindowText, "#ffffff"),
+    ):
+        dark.setColor(role, QColor(color))
+    return {"light": light, "dark": dark}
+
+
+@pytest.mark.parametrize("which", ["light", "dark"])
+def test_ratio_texts_in_amber_red_and_green_meet_wcag_aa(qapp, which):
+    from PySide6.QtGui import QPalette
+
+    from favorbook.ui.style import amber_text, contrast, green_text, warning_red
+
+    palette = _palettes()[which]
+    backgrounds = [
+        palette.color(role)
+        for role in (
+            QPalette.ColorRole.Window,
+            QPalette.ColorRole.Base,
+            QPalette.ColorRole.AlternateBase,
+        )
+    ]
+    for color in (amber_text(palette), warning_red(palette), green_text(palette)):
+        for background in backgrounds:
+            ratio = contrast(color, background)
+            assert ratio >= 4.5, f"{color} on {background.name()}: {ratio:.2f}:1"
+
+
+def test_the_dashboard_ratio_is_written_in_a_readable_amber(window, make_contact):
+    from favorbook.services import favors
+    from favorbook.ui.style import amber_text
+
+    ann = make_contact()
+    favors.log_favor(ann, "received", "Read our proposal")
+    window.dashboard.refresh()
+    assert amber_text() in window.dashboard.ratio_value.styleSheet()

@@ -61,7 +61,12 @@ class FavorDialog(FormDialog):
     VALUE_WORDS = {1: "small", 2: "modest", 3: "solid", 4: "large", 5: "major"}
 
     def __init__(
-        self, contact_id: int | None = None, direction: str = "given", parent: QWidget | None = None
+        self,
+        contact_id: int | None = None,
+        direction: str = "given",
+        parent: QWidget | None = None,
+        *,
+        settles: int | None = None,
     ) -> None:
         super().__init__("", parent)
         self.setWindowTitle(self.tr("Log a favor"))
@@ -123,6 +128,8 @@ class FavorDialog(FormDialog):
         self.direction.buttonToggled.connect(lambda _b, _on: self._refresh_ious())
         self._ious_for: tuple[int | None, str | None] | None = None
         self._refresh_ious()
+        if settles is not None:  # logging the favor that pays back this IOU
+            self.settles.setCurrentIndex(max(self.settles.findData(settles), 0))
         self.resize(560, self.sizeHint().height())
         (self.description if contact_id is not None else self.contact).setFocus()
         self.mark_clean()

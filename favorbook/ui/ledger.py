@@ -25,7 +25,7 @@ from favorbook.ui.record_list import (
     contact_column,
     first_line,
 )
-from favorbook.ui.style import amber_text, green_text, warning_color, warning_red
+from favorbook.ui.style import green_text, warning_color
 from favorbook.ui.undo import (
     AcknowledgeFavorCommand,
     DeleteFavorCommand,

@@ -30,6 +30,8 @@ class ArchiveContacts(QUndoCommand):
         name = _names(self.ids)
         text = tr("Archive %1") if archive else tr("Restore %1")
         super().__init__(text.replace("%1", name))
+        # What the status bar says once it is done (the text above names the undo step).
+        self.done_text = (tr("Archived %1") if archive else tr("Restored %1")).replace("%1", name)
 
     def _apply(self, archive: bool) -> None:
         for contact_id in self.ids:
@@ -52,7 +54,9 @@ class DeleteContacts(QUndoCommand):
         self.ids = list(contact_ids)
         self.bus = bus
         self.snapshots: list[trash.Snapshot] = []
-        super().__init__(tr("Delete %1").replace("%1", _names(self.ids)))
+        name = _names(self.ids)
+        super().__init__(tr("Delete %1").replace("%1", name))
+        self.done_text = tr("Deleted %1").replace("%1", name)
 
     def redo(self) -> None:
         self.snapshots = [trash.delete_contact(i) for i in self.ids]

@@ -304,7 +304,13 @@ class ContactsPage(QWidget):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail_stack)
+        # The contact's side keeps the same margins from the window's edge as the list.
+        self.right_pane = QWidget()
+        self.right_pane.setObjectName("contactDetailPane")
+        right = QVBoxLayout(self.right_pane)
+        right.setContentsMargins(0, 6, 6, 6)
+        right.addWidget(self.detail_stack)
+        self.splitter.addWidget(self.right_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._split_chosen = False  # True once a saved split is restored or the user drags
@@ -381,7 +387,7 @@ class ContactsPage(QWidget):
         total = self.splitter.width() - self.splitter.handleWidth()
         if total <= 0:
             return
-        detail = max(self.detail_stack.minimumWidth(), int(total * 0.4))
+        detail = max(self.right_pane.minimumSizeHint().width(), int(total * 0.4))
         wanted = self.columns_width() + self.list_view.verticalScrollBar().sizeHint().width() + 12
         detail = max(detail, total - wanted)
         self.splitter.setSizes([total - detail, detail])

@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
         if ids:
             command = ArchiveContacts(self.bus, ids)
             self.bus.undo_stack.push(command)
-            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.text()))
+            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.done_text))
 
     def unarchive_selected(self) -> None:
         ids = [i for i in self.contacts_page.selected_ids() if contacts.is_archived(i)]
@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
         if ids:
             command = DeleteContacts(self.bus, ids)
             self.bus.undo_stack.push(command)
-            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.text()))
+            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.done_text))
 
     # --- forms ------------------------------------------------------------------------
 
@@ -551,15 +551,8 @@ class MainWindow(QMainWindow):
         widget = self.pages.currentWidget()
         if widget is self.contacts_page:
             widget = self.contacts_page.tabs.currentWidget()
+        # Only the view's own actions: the contact's are in the Contact menu, once.
         found = [a for a in (widget.actions() if widget is not None else []) if a.text()]
-        if not found and self.pages.currentWidget() is self.contacts_page:
-            found = [
-                self.edit_contact_action,
-                self.log_favor_action,
-                self.log_conversation_action,
-                self.add_followup_action,
-                self.call_prep_action,
-            ]
         for action in found:
             self.actions_menu.addAction(action)
         if not found:

@@ -305,3 +305,33 @@ def test_the_dashboard_ratio_is_written_in_a_readable_amber(window, make_contact
     favors.log_favor(ann, "received", "Read our proposal")
     window.dashboard.refresh()
     assert amber_text() in window.dashboard.ratio_value.styleSheet()
+
+
+def test_the_status_bar_says_what_was_done_after_a_delete(window, make_contact):
+    dana = make_contact("Dana", "Reyes")
+    window.reload()
+    window.open_contact(dana)
+    window.delete_selected()
+    assert window.statusBar().currentMessage().startswith("Deleted Dana Reyes — ")
+    window.bus.undo_stack.undo()
+    window.open_contact(dana)
+    window.archive_selected()
+    assert window.statusBar().currentMessage().startswith("Archived Dana Reyes — ")
+
+
+def test_the_actions_menu_does_not_repeat_the_contact_menu(window, make_contact):
+    window.open_contact(make_contact())
+    window.show_contact_tab(window.profile)
+    window.actions_menu.aboutToShow.emit()
+    contact_items = {a for a in window.contact_menu.actions() if not a.isSeparator()}
+    listed = [a for a in window.actions_menu.actions() if not a.isSeparator()]
+    assert not contact_items & set(listed)
+    assert [a.text() for a in listed] == ["No actions for this view"]
+
+
+def test_the_contact_pane_keeps_a_margin_from_the_window_edge(sample_window):
+    page = sample_window.contacts_page
+    pane = page.right_pane
+    right_edge = pane.mapTo(sample_window, pane.rect().topRight()).x()
+    tabs_edge = page.tabs.mapTo(sample_window, page.tabs.rect().topRight()).x()
+    assert right_edge - tabs_edge >= 6

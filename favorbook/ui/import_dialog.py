@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QSortFilterProxyModel,
-    QStandardPaths,
     Qt,
 )
 from PySide6.QtGui import QGuiApplication
@@ -509,9 +508,10 @@ class Importer:
     # --- what tests replace -----------------------------------------------------------
 
     def choose_files(self) -> list[str]:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        from favorbook.ui.data_actions import start_folder
+
         paths, _ = QFileDialog.getOpenFileNames(
-            self.window, self.window.tr("Import Contacts"), folder, FILE_FILTERS
+            self.window, self.window.tr("Import Contacts"), start_folder(), FILE_FILTERS
         )
         return paths
 

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from favorbook.services import settings
 from favorbook.ui.forms.base import FormDialog
 
+PREFERENCES_WIDTH = 560
+
 
 def _inside(widget: QObject, ancestor: QObject) -> bool:
     """``widget`` is ``ancestor`` or one of its QObject children (its dialogs included)."""
@@ -88,7 +90,8 @@ class PreferencesDialog(FormDialog):
         self.add_row("default_cadence_days", self.tr("Stay in touch every"), self.cadence)
         self.add_row("phone_region", self.tr("Phone region"), self.region)
         self.form.addRow(self.tr("Data folder"), folder_row)
-        self.resize(760, max(480, self.sizeHint().height()))
+        # As big as what it holds (the wrapped account help sets the width), no bigger.
+        self.resize(max(PREFERENCES_WIDTH, self.sizeHint().width()), self.sizeHint().height())
         self.ratio.setFocus()  # not the Save button the base class made first
         self.mark_clean()
         self.ratio.setFocus()

@@ -96,11 +96,6 @@ class QuestionBankPage(FollowsChanges, QWidget):
         self.bus = bus
         self._own_change = False
 
-        title = QLabel(self.tr("Question bank"))
-        font = title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        title.setFont(font)
         intro = muted(
             text_label(
                 self.tr(
@@ -162,7 +157,7 @@ class QuestionBankPage(FollowsChanges, QWidget):
         self.error_label.hide()
 
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        # No page title: the navigation names the page (no page of the window has one).
         layout.addWidget(intro)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)

@@ -28,7 +28,6 @@ from favorbook.ui.call_prep import (
     Section,
     contact_link,
     fill_with_scroll,
-    heading,
     muted,
     open_contact_link,
     section_title,
@@ -463,7 +462,7 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Referrals and vetting")))
+        # No page title: the navigation names the page (no page of the window has one).
         layout.addWidget(splitter, 1)
 
         self.kind_filter.currentIndexChanged.connect(lambda _i: self._reload_referrals())

@@ -335,3 +335,90 @@ def test_the_contact_pane_keeps_a_margin_from_the_window_edge(sample_window):
     right_edge = pane.mapTo(sample_window, pane.rect().topRight()).x()
     tabs_edge = page.tabs.mapTo(sample_window, page.tabs.rect().topRight()).x()
     assert right_edge - tabs_edge >= 6
+
+
+def test_file_dialogs_never_offer_documents_as_a_file_name(window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    from favorbook.ui import data_actions
+
+    missing = tmp_path / "Documents"  # a new account: the folder was never made
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _where: str(missing))
+    offered = []
+
+    def ask(parent, title, start, file_filter, *rest):
+        offered.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", ask)
+    actions = window.findChild(data_actions.DataActions)
+    actions.save_path("Export", "contacts.csv", "CSV (*.csv)")
+    actions.importer.choose_files()
+    from pathlib import Path
+
+    save_to, open_in = offered
+    assert Path(save_to).name == "contacts.csv" and Path(save_to).parent.is_dir()
+    assert Path(open_in).is_dir()
+    missing.mkdir()
+    actions.save_path("Export", "contacts.csv", "CSV (*.csv)")
+    assert offered[-1] == str(missing / "contacts.csv")
+
+
+def test_preferences_are_as_big_as_what_they_hold(window, show_form):
+    from favorbook.ui.preferences import PreferencesDialog
+
+    dialog = show_form(PreferencesDialog, window.data_folder)
+    hint = dialog.sizeHint()
+    assert dialog.height() <= hint.height() + 8  # was 480 for 301 of content
+    assert dialog.width() <= max(hint.width(), 600)  # was 760
+    general = dialog.tabs.widget(0)
+    # The General tab's fields fill most of it, no longer 70% blank.
+    used = general.layout().sizeHint().height()
+    assert used >= 0.5 * general.height()
+
+
+def test_no_page_has_a_title_the_navigation_already_gives(sample_window):
+    from PySide6.QtWidgets import QLabel
+
+    base = QApplication.font().pointSizeF()
+    titled = []
+    for row in range(sample_window.navigation.count()):
+        sample_window.navigation.setCurrentRow(row)
+        settle()
+        page = sample_window.pages.currentWidget()
+        big = [
+            label.text()
+            for label in page.findChildren(QLabel)
+            if label.isVisible()
+            and label.font().pointSizeF() >= 1.3 * base
+            and any(c.isalpha() for c in label.text())  # not a figure such as 2.3:1
+        ]
+        if big:
+            titled.append((sample_window.navigation.item(row).text(), big))
+    assert titled == []
+
+
+def test_an_empty_notes_pane_leaves_the_room_to_the_profile(sample_window, make_contact):
+    from favorbook.services import contacts, followups
+
+    ann = make_contact("Ann", "Quiet")
+    followups.add_followup(ann, dt.date.today() + dt.timedelta(days=3), "Send the case study")
+    sample_window.open_contact(ann)
+    sample_window.show_contact_tab(sample_window.profile)
+    settle()
+    profile = sample_window.profile
+    browser, notes = profile.browser, profile.notes_pane
+    assert not profile.note_list.isVisible() and profile.no_notes.isVisible()
+    assert notes.height() <= notes.minimumSizeHint().height() + 4
+    assert browser.height() > 3 * notes.height()
+    # "Open follow-ups" is in sight without scrolling.
+    document_height = browser.document().size().height()
+    assert document_height <= browser.viewport().height()
+
+    contacts.add_note(ann, "Prefers calls after four")
+    sample_window.bus.changed.emit()
+    settle()
+    assert profile.note_list.isVisible() and not profile.no_notes.isVisible()
+    assert notes.height() > notes.minimumSizeHint().height() + 40

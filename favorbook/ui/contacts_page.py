@@ -223,6 +223,7 @@ class ContactsPage(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("contactSearch")
+        self.search_edit.setAccessibleName(self.tr("Search contacts"))
         self.search_edit.setPlaceholderText(
             self.tr("Search names, companies, tags, notes… (Ctrl+F)")
         )
@@ -234,6 +235,7 @@ class ContactsPage(QWidget):
         self.model = ContactListModel(self)
         self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
+        self.list_view.setAccessibleName(self.tr("Contacts"))
         self.list_view.setModel(self.model)
         self.delegate = ContactRowDelegate(self.model, self.list_view)
         self.list_view.setItemDelegate(self.delegate)

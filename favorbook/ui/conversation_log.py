@@ -114,6 +114,9 @@ class ConversationLog(RecordListWidget):
     PAGE_NAME = "conversationList"
     TAB_NAME = "contactConversationList"
 
+    def list_title(self) -> str:
+        return self.tr("Conversations")
+
     newConversationRequested = Signal(object)
     """Open the conversation form; carries the contact id, or None on the page."""
 
@@ -143,6 +146,7 @@ class ConversationLog(RecordListWidget):
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("conversationDetail")
+        self.detail.setAccessibleName(self.tr("The conversation"))
         self.detail.setOpenLinks(False)
         self.splitter = QSplitter(
             Qt.Orientation.Horizontal if self.is_page else Qt.Orientation.Vertical

@@ -157,7 +157,9 @@ class Card(QFrame):
 class Section(QWidget):
     """One list in a card: an optional heading, the entries, an empty line, "and N more"."""
 
-    def __init__(self, bus: Bus, heading: str, empty_text: str, object_name: str) -> None:
+    def __init__(
+        self, bus: Bus, heading: str, empty_text: str, object_name: str, name: str = ""
+    ) -> None:
         super().__init__()
         self.setObjectName(object_name)
         layout = QVBoxLayout(self)
@@ -167,6 +169,7 @@ class Section(QWidget):
         self.heading.setVisible(bool(heading))
         self.list = EntryList(bus)
         self.list.setObjectName(object_name + "List")
+        self.list.setAccessibleName(heading or name)  # a screen reader says which list
         self.empty = QLabel(empty_text)
         self.empty.setObjectName(object_name + "Empty")
         self.empty.setWordWrap(True)
@@ -260,11 +263,15 @@ class Dashboard(FollowsChanges, QWidget):
             self.followups_card.body.addWidget(w)
 
         self.touch_card = Card(self.tr("Due for a touch"), "touchCard")
-        self.touch = Section(bus, "", self.tr("Everyone is up to date."), "touch")
+        self.touch = Section(
+            bus, "", self.tr("Everyone is up to date."), "touch", self.tr("Due for a touch")
+        )
         self.touch_card.body.addWidget(self.touch)
 
         self.vetting_card = Card(self.tr("Vetting to review"), "vettingCard")
-        self.revet = Section(bus, "", self.tr("No vetting is due for review."), "revet")
+        self.revet = Section(
+            bus, "", self.tr("No vetting is due for review."), "revet", self.tr("Vetting to review")
+        )
         self.vetting_card.body.addWidget(self.revet)
 
         self.sources_card = Card(self.tr("Top referral sources"), "sourcesCard")
@@ -308,6 +315,7 @@ class Dashboard(FollowsChanges, QWidget):
 
         self.scroll = QScrollArea()
         self.scroll.setObjectName("dashboardScroll")
+        self.scroll.setAccessibleName(self.tr("Dashboard"))
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)

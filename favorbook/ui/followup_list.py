@@ -130,6 +130,9 @@ class FollowUpList(RecordListWidget):
     PAGE_NAME = "followUpList"
     TAB_NAME = "contactFollowUpList"
 
+    def list_title(self) -> str:
+        return self.tr("Follow-ups")
+
     newFollowUpRequested = Signal(object)
     """Open the follow-up form; carries the contact id, or None on the page."""
     rescheduleRequested = Signal(int)
@@ -195,6 +198,7 @@ class FollowUpList(RecordListWidget):
         self.touch_model = TouchDueModel(self)
         self.touch_view = make_table(self.touch_model, self)
         self.touch_view.setObjectName("stayInTouchList")
+        self.touch_view.setAccessibleName(self.tr("Stay in touch"))
         self.touch_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.touch_view.activated.connect(self._touch_activated)
         self.touch_label = QLabel()

@@ -136,6 +136,9 @@ class LedgerView(RecordListWidget):
     PAGE_NAME = "favorList"
     TAB_NAME = "contactFavorList"
 
+    def list_title(self) -> str:
+        return self.tr("Favors")
+
     newFavorRequested = Signal(object)
     """Open the favor form; carries the contact id, or None on the page."""
     settleByNewFavorRequested = Signal(int, str, int)  # noqa: N815 (Qt naming)

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName(self.tr("Pages"))
         self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setSpacing(2)

@@ -76,6 +76,7 @@ class PreferencesDialog(FormDialog):
         folder = QLineEdit(data_folder)
         folder.setReadOnly(True)
         folder.setObjectName("dataFolder")
+        folder.setAccessibleName(self.tr("Data folder"))
         open_button = QPushButton(self.tr("Open"))
         open_button.setObjectName("openDataFolder")
         open_button.clicked.connect(

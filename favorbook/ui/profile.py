@@ -119,6 +119,7 @@ class ProfileTab(QWidget):
 
         self.browser = QTextBrowser()
         self.browser.setObjectName("profileView")
+        self.browser.setAccessibleName(self.tr("Profile"))
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
         self.edit_button = QPushButton(self.tr("Edit…"))
@@ -156,6 +157,7 @@ class ProfileTab(QWidget):
         self._notes_collapsed = False
         self.note_edit = text_box(3)
         self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setAccessibleName(self.tr("New note"))
         self.note_edit.setPlaceholderText(self.tr("Write a note…"))
         notes_layout.addWidget(self.note_edit)
         self.note_error = QLabel()

@@ -148,7 +148,7 @@ class ReferralsTab(FollowsChanges, QWidget):
             inner.addWidget(section)
         inner.addLayout(self.extra_layout)
         inner.addStretch(1)
-        fill_with_scroll(self, content)
+        fill_with_scroll(self, content, self.tr("Referrals"))
         self.follow_changes(bus)
         self.show_contact(None)
 
@@ -423,6 +423,7 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         bar.addWidget(self.outcome_button)
         self.referral_model = ReferralTableModel(self)
         self.referral_table = _table(self.referral_model, "referralTable")
+        self.referral_table.setAccessibleName(self.tr("Referrals"))
         self.referrals_empty = muted(
             text_label(
                 self.tr(
@@ -440,6 +441,7 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
 
         self.vetted_model = VettedTableModel(self)
         self.vetted_table = _table(self.vetted_model, "vettedTable")
+        self.vetted_table.setAccessibleName(self.tr("Vetted people"))
         self.vetted_empty = muted(
             text_label(
                 self.tr(

@@ -98,6 +98,7 @@ class VettingTab(FollowsChanges, QWidget):
         self._voucher: ContactPicker | None = None
         self.voucher_stand_in = QComboBox()
         self.voucher_stand_in.setObjectName("vouchedByStandIn")
+        self.voucher_stand_in.setAccessibleName(self.tr("Vouched by"))
         self.voucher_stand_in.setEditable(True)
         self.voucher_stand_in.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -150,7 +151,7 @@ class VettingTab(FollowsChanges, QWidget):
         inner.addWidget(self.empty_label)
         inner.addWidget(self.details)
         inner.addStretch(1)
-        fill_with_scroll(self, content)
+        fill_with_scroll(self, content, self.tr("Vetting"))
         self.follow_changes(bus)
         self.show_contact(None)
 

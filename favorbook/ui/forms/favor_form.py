@@ -95,6 +95,7 @@ class FavorDialog(FormDialog):
         value_layout.setContentsMargins(0, 0, 0, 0)
         self.value = QSpinBox()
         self.value.setObjectName("value")
+        self.value.setAccessibleName(self.tr("Value"))
         self.value.setRange(1, 5)
         self.value.setValue(2)
         self.value_word = QLabel()

@@ -58,6 +58,7 @@ class VettingDialog(FormDialog):
         self.revet_check.setObjectName("revetCheck")
         self.revet_on = QDateEdit()
         self.revet_on.setObjectName("revet_on")
+        self.revet_on.setAccessibleName(tr("Re-vet on"))
         self.revet_on.setCalendarPopup(True)
         self.revet_on.setDisplayFormat(locale_dates.edit_format())
         if current.revet_on is not None:

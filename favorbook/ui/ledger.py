@@ -175,7 +175,7 @@ class LedgerView(RecordListWidget):
             self.tr("&Log favor…"), self._request_new, NEW_FAVOR_SHORTCUT
         )
         self.settle_action = self.make_action(self.tr("&Settle with…"), self.settle_selected)
-        self.LOG_SETTLING_FAVOR = self.tr("Log the favor that settles it")
+        self.log_settling_text = self.tr("Log the favor that settles it")
         self.write_off_action = self.make_action(self.tr("&Write off"), self.write_off_selected)
         self.acknowledge_action = self.make_action(
             self.tr("Mark &acknowledged"), self.acknowledge_selected
@@ -300,7 +300,7 @@ class LedgerView(RecordListWidget):
                 self,
             )
             box.setObjectName("settleNothingBox")
-            log = box.addButton(self.LOG_SETTLING_FAVOR, QMessageBox.ButtonRole.AcceptRole)
+            log = box.addButton(self.log_settling_text, QMessageBox.ButtonRole.AcceptRole)
             box.setDefaultButton(log)
             box.exec()
             if box.clickedButton() is log:
@@ -309,7 +309,7 @@ class LedgerView(RecordListWidget):
         labels = [
             f"{short_date(f.occurred_on)} — {first_line(f.description, 80)}" for f in candidates
         ]
-        labels.append(self.LOG_SETTLING_FAVOR + "…")
+        labels.append(self.log_settling_text + "…")
         label, ok = QInputDialog.getItem(
             self,
             self.tr("Settle IOU"),

@@ -254,9 +254,14 @@ def test_the_favor_logged_from_settle_pays_back_the_iou(window, repaid_iou):
     text = window.contact_favors.balance_label.text()
     assert "Overdrawn" not in text
     assert "Give 3 more favors before you ask again" in text
+    from PySide6.QtGui import QColor
+
     from favorbook.ui.style import amber_text
 
     assert amber_text() in text
+    # The list says the same in the same colour (it was the overdrawn red).
+    index = window.model.index(window.model.row_of(ann), ContactListModel.FAVORS)
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == QColor(amber_text())
 
 
 def _palettes():

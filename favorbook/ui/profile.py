@@ -33,6 +33,14 @@ from favorbook.ui.forms.contact_form import ContactDialog, text_box
 CONTACT_SCHEME = "favorbook-contact"
 
 
+def birthday_text(value: str) -> str:
+    """A birthday with its year in the short date format; one without ("--07-25") as kept."""
+    try:
+        return short_date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 def _lines(text: str) -> str:
     return "<br>".join(escape(line) for line in text.splitlines())
 
@@ -65,7 +73,7 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     if c.tags:
         rows.append((tr("tags"), escape(", ".join(c.tags))))
     if c.birthday:
-        rows.append((tr("birthday"), escape(c.birthday)))
+        rows.append((tr("birthday"), escape(birthday_text(c.birthday))))
     if c.referred_by_id:
         rows.append(
             (

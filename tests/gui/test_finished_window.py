@@ -134,6 +134,10 @@ def test_dates_follow_the_locale_short_in_lists_long_on_sheets(db, german, make_
     assert model.index(0, 0).data() == "25.07.26"
     assert sheet.day_text(dt.date(2026, 7, 25)) == "25.\u00a0Juli\u00a02026"
     assert locale_dates.edit_format() == "dd.MM.yyyy"
+    from favorbook.ui.profile import birthday_text
+
+    assert birthday_text("1981-06-22") == "22.06.81"
+    assert birthday_text("--06-22") == "--06-22"  # no year: as the rep typed it
 
 
 def _wheel(widget, steps: int = -3) -> None:

@@ -316,6 +316,7 @@ class ContactsPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._split_chosen = False  # True once a saved split is restored or the user drags
+        self._splitting = False
         self.splitter.splitterMoved.connect(self._split_moved)
         self.splitter.resized.connect(self._split_resized)
 
@@ -387,12 +388,17 @@ class ContactsPage(QWidget):
         """The list as wide as its columns want (names whole), the contact's tabs the rest,
         never less than all their tabs nor less than 40 % of the page."""
         total = self.splitter.width() - self.splitter.handleWidth()
-        if total <= 0:
+        if total <= 0 or self._splitting:
             return
         detail = max(self.right_pane.minimumSizeHint().width(), int(total * 0.4))
         wanted = self.columns_width() + self.list_view.verticalScrollBar().sizeHint().width() + 12
         detail = max(detail, total - wanted)
-        self.splitter.setSizes([total - detail, detail])
+        if self.splitter.sizes() != [total - detail, detail]:
+            self._splitting = True
+            try:
+                self.splitter.setSizes([total - detail, detail])
+            finally:
+                self._splitting = False
 
     def _sample_rows(self) -> range:
         """The rows on screen and a screenful below them (all cached when painted)."""
@@ -447,6 +453,20 @@ class ContactsPage(QWidget):
             needed[company] = max(
                 min(needed[company], room - others - name_wanted), COMPANY_MIN_WIDTH
             )
+        if not self._split_chosen and not self._splitting:
+            # Rows with longer texts came into view: the list may take more of the page.
+            wanted = name_wanted + sum(needed.values())
+            if company in needed and company not in self._user_widths:
+                wanted += self.column_widths()[company] - needed[company]
+            if wanted > room:
+                self.default_split()
+                room = self.list_view.viewport().width()
+                if company in needed and company not in self._user_widths:
+                    others = sum(w for c, w in needed.items() if c != company)
+                    needed[company] = max(
+                        min(self.column_widths()[company], room - others - name_wanted),
+                        COMPANY_MIN_WIDTH,
+                    )
         self._fitting = True
         try:
             for column, width in needed.items():

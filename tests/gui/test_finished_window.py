@@ -431,3 +431,19 @@ def test_an_empty_notes_pane_leaves_the_room_to_the_profile(sample_window, make_
     settle()
     assert profile.note_list.isVisible() and not profile.no_notes.isVisible()
     assert notes.height() > notes.minimumSizeHint().height() + 40
+
+
+def test_a_window_opened_large_gives_the_list_its_room(db, qtbot):
+    from favorbook.ui.app import make_application
+    from favorbook.ui.main_window import MainWindow
+
+    make_application()
+    demo.load()
+    window = MainWindow(str(db))  # lists the contacts before it has its size
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    with qtbot.waitExposed(window):
+        window.show()
+    settle()
+    assert _cut(window, ContactListModel.NAME) == []
+    assert _cut(window, ContactListModel.COMPANY) == []

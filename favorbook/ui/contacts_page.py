@@ -407,7 +407,7 @@ class ContactsPage(QWidget):
         count = view.viewport().height() // max(view.verticalHeader().defaultSectionSize(), 1)
         return range(top, min(top + 2 * count + 2, self.model.rowCount()))
 
-    def column_widths(self) -> dict[int, int]:
+    def column_widths(self, only: int | None = None) -> dict[int, int]:
         """What each shown column needs: its title (and the sort arrow when sorted by it)
         and the widest text of the rows sampled, as the delegate paints it."""
         view, header = self.list_view, self.list_view.horizontalHeader()
@@ -421,7 +421,7 @@ class ContactsPage(QWidget):
         rows = [c for c in (self.model.cells(r) for r in self._sample_rows()) if c is not None]
         needed = {}
         for column in range(self.model.columnCount()):
-            if header.isSectionHidden(column):
+            if header.isSectionHidden(column) or only not in (None, column):
                 continue
             title = self.model.headerData(column, Qt.Orientation.Horizontal)
             width = titles.horizontalAdvance(title) + 2 * margin + 8
@@ -483,7 +483,7 @@ class ContactsPage(QWidget):
         """A longer name scrolled into view gets its room."""
         name = ContactListModel.NAME
         width = self.list_view.horizontalHeader().sectionSize(name)
-        if self.column_widths().get(name, 0) > width:
+        if self.column_widths(only=name).get(name, 0) > width:
             self.fit_columns()
 
     def columns_menu(self) -> QMenu:

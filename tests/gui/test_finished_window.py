@@ -447,3 +447,15 @@ def test_a_window_opened_large_gives_the_list_its_room(db, qtbot):
     settle()
     assert _cut(window, ContactListModel.NAME) == []
     assert _cut(window, ContactListModel.COMPANY) == []
+
+
+def test_names_scrolled_into_view_show_whole(sample_window):
+    view = sample_window.list_view
+    bar = view.verticalScrollBar()
+    for position in range(0, bar.maximum() + 1, max(1, bar.pageStep())):
+        bar.setValue(position)
+        settle()
+        assert _cut(sample_window, ContactListModel.NAME) == [], position
+    bar.setValue(bar.maximum())
+    settle()
+    assert _cut(sample_window, ContactListModel.NAME) == []

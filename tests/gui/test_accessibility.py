@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -81,26 +82,31 @@ def people(make_contact):
     bob = make_contact("Bob", "Stone")
     favors.log_favor(ann, "received", "Read our proposal", expectation="iou")
     followups.add_followup(ann, dt.date.today(), "Send the case study")
-    referrals.record_inbound(ann, bob)
-    return ann, bob, None
+    referral = referrals.record_inbound(ann, bob)
+    return ann, bob, referral
 
 
 def _dialogs(people, data_folder):
+    from favorbook.services import health
     from favorbook.ui.backups_dialog import BackupsDialog
     from favorbook.ui.data_actions import ExportOptionsDialog
     from favorbook.ui.forms.contact_form import ContactDialog
     from favorbook.ui.forms.conversation_form import ConversationDialog
     from favorbook.ui.forms.favor_form import FavorDialog
     from favorbook.ui.forms.followup_form import FollowUpDialog
-    from favorbook.ui.forms.referral_form import ReferralDialog
+    from favorbook.ui.forms.referral_form import ReferralDialog, ReferralOutcomeDialog
     from favorbook.ui.forms.vetting_form import VettingDialog
     from favorbook.ui.merge_dialog import MergeDialog
     from favorbook.ui.passphrase_dialog import PassphraseDialog
     from favorbook.ui.preferences import PreferencesDialog
+    from favorbook.ui.recovery import RecoveryDialog
     from favorbook.ui.sync_accounts import AddAccountDialog
 
-    ann, bob, _referral = people
+    ann, bob, referral = people
+    damaged = health.StartupCheck(Path(data_folder) / "favorbook.db", ["page 3 is damaged"])
     return {
+        "referral outcome": lambda: ReferralOutcomeDialog(referral),
+        "recovery": lambda: RecoveryDialog(damaged),
         "contact": lambda: ContactDialog(ann),
         "new contact": lambda: ContactDialog(None),
         "favor": lambda: FavorDialog(ann),
@@ -121,6 +127,8 @@ def _dialogs(people, data_folder):
 
 
 DIALOGS = [
+    "referral outcome",
+    "recovery",
     "contact",
     "new contact",
     "favor",

@@ -89,6 +89,7 @@ def people(make_contact):
 def _dialogs(people, data_folder):
     from favorbook.services import health
     from favorbook.ui.backups_dialog import BackupsDialog
+    from favorbook.ui.bus import Bus
     from favorbook.ui.data_actions import ExportOptionsDialog
     from favorbook.ui.forms.contact_form import ContactDialog
     from favorbook.ui.forms.conversation_form import ConversationDialog
@@ -96,15 +97,21 @@ def _dialogs(people, data_folder):
     from favorbook.ui.forms.followup_form import FollowUpDialog
     from favorbook.ui.forms.referral_form import ReferralDialog, ReferralOutcomeDialog
     from favorbook.ui.forms.vetting_form import VettingDialog
+    from favorbook.ui.mapping_dialog import MappingDialog
     from favorbook.ui.merge_dialog import MergeDialog
     from favorbook.ui.passphrase_dialog import PassphraseDialog
     from favorbook.ui.preferences import PreferencesDialog
     from favorbook.ui.recovery import RecoveryDialog
     from favorbook.ui.sync_accounts import AddAccountDialog
+    from favorbook.ui.sync_conflicts import ConflictsDialog
 
     ann, bob, referral = people
     damaged = health.StartupCheck(Path(data_folder) / "favorbook.db", ["page 3 is damaged"])
+    table = Path(data_folder) / "people.csv"
+    table.write_text("Name,Company,E-mail\nAnn Lee,Brightwave,ann@example.com\n", "utf-8")
     return {
+        "csv columns": lambda: MappingDialog(str(table)),
+        "sync conflicts": lambda: ConflictsDialog(Bus()),
         "referral outcome": lambda: ReferralOutcomeDialog(referral),
         "recovery": lambda: RecoveryDialog(damaged),
         "contact": lambda: ContactDialog(ann),
@@ -127,6 +134,8 @@ def _dialogs(people, data_folder):
 
 
 DIALOGS = [
+    "csv columns",
+    "sync conflicts",
     "referral outcome",
     "recovery",
     "contact",

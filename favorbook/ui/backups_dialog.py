@@ -139,6 +139,7 @@ class BackupsDialog(QDialog):
         self.model = BackupTableModel(self)
         self.view = QTableView()
         self.view.setObjectName("backupList")
+        self.view.setTabKeyNavigation(False)  # Tab moves on to the buttons
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

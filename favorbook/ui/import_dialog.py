@@ -318,6 +318,10 @@ class ImportPreviewDialog(QDialog):
 
         self.view = QTableView()
         self.view.setObjectName("importTable")
+        self.view.setAccessibleName(self.tr("What the import does with each contact"))
+        # Tab moves on to the buttons (it went from cell to cell and never left the
+        # table); the arrow keys move through it, F2 or Space opens a row's choice.
+        self.view.setTabKeyNavigation(False)
         self.view.setModel(self.proxy)
         self.view.setItemDelegateForColumn(PlanModel.CHOICE, ChoiceDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

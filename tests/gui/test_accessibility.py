@@ -87,6 +87,7 @@ def people(make_contact):
 
 
 def _dialogs(people, data_folder):
+    from favorbook.formats import importer
     from favorbook.services import health
     from favorbook.ui.backups_dialog import BackupsDialog
     from favorbook.ui.bus import Bus
@@ -97,6 +98,7 @@ def _dialogs(people, data_folder):
     from favorbook.ui.forms.followup_form import FollowUpDialog
     from favorbook.ui.forms.referral_form import ReferralDialog, ReferralOutcomeDialog
     from favorbook.ui.forms.vetting_form import VettingDialog
+    from favorbook.ui.import_dialog import ImportPreviewDialog
     from favorbook.ui.mapping_dialog import MappingDialog
     from favorbook.ui.merge_dialog import MergeDialog
     from favorbook.ui.passphrase_dialog import PassphraseDialog
@@ -109,7 +111,16 @@ def _dialogs(people, data_folder):
     damaged = health.StartupCheck(Path(data_folder) / "favorbook.db", ["page 3 is damaged"])
     table = Path(data_folder) / "people.csv"
     table.write_text("Name,Company,E-mail\nAnn Lee,Brightwave,ann@example.com\n", "utf-8")
+    cards = Path(data_folder) / "people.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEMAIL:ann@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy Park\r\nEND:VCARD\r\n",
+        "utf-8",
+    )
     return {
+        "import preview": lambda: ImportPreviewDialog(
+            importer.plan_import(importer.read_file(cards))
+        ),
         "csv columns": lambda: MappingDialog(str(table)),
         "sync conflicts": lambda: ConflictsDialog(Bus()),
         "referral outcome": lambda: ReferralOutcomeDialog(referral),
@@ -134,6 +145,7 @@ def _dialogs(people, data_folder):
 
 
 DIALOGS = [
+    "import preview",
     "csv columns",
     "sync conflicts",
     "referral outcome",

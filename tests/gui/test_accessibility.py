@@ -235,3 +235,15 @@ def test_tab_reaches_every_control_of_every_dialog_and_comes_back(qtbot, db, peo
     assert missed == [], " ".join(f"{type(w).__name__}:{w.objectName()}" for w in reached)
     buttons = [w for w in reached if isinstance(w, QAbstractButton)]
     assert buttons, "the buttons are never reached"
+
+
+def test_tab_leaves_every_list_of_the_window(sample_window):
+    """A table keeping Tab for moving between its cells traps a keyboard user in it."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    trapping = sorted(
+        view.objectName() or type(view).__name__
+        for view in sample_window.findChildren(QAbstractItemView)
+        if view.tabKeyNavigation() and view.focusPolicy() & Qt.FocusPolicy.TabFocus
+    )
+    assert trapping == []

@@ -1,4 +1,6 @@
 # favorbook: `make run` starts the app, `make test` runs the whole suite.
+# `make run DATA=~/territory-north` opens another data folder; `make run ARGS='--data-dir D'`
+# passes any of favorbook's options (`ARGS='--data-dir D demo'` runs a command instead).
 # `make dist` builds the one-folder bundle dist/favorbook/, `make dist-test` builds it and
 # runs its smoke test, `make install-desktop` puts favorbook into the desktop's menus.
 PYTHON ?= python3
@@ -20,7 +22,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/favorbook $(ARGS)
+	$(VENV)/bin/favorbook $(if $(DATA),--data-dir "$(DATA)") $(ARGS)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)

@@ -23,7 +23,7 @@ from favorbook.services import (
     referrals,
     vetting,
 )
-from favorbook.services.dates import local_date
+from favorbook.services.dates import local_date, long_date
 from favorbook.services.favors import NO_FAVORS, format_target
 
 # How much of each section fits on one page beside the others.
@@ -42,7 +42,6 @@ LINE_CHARS = 140
 ANSWER_CHARS = 140
 
 # The sheet's words are English; so are its month names, whatever the C locale says.
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ACCENT = "#1f4e79"
 MUTED = "#5f6368"
 WARN = "#b03a2e"
@@ -67,8 +66,8 @@ def short(text: str | None, limit: int) -> str:
 
 
 def day_text(day: dt.date) -> str:
-    """A day as people read it on paper: 3 Mar 2026 (never broken across lines)."""
-    return f"{day.day}\u00a0{MONTHS[day.month - 1]}\u00a0{day.year}"
+    """A day as sheets show it (``dates.long_date``), never broken across lines."""
+    return long_date(day).replace(" ", "\u00a0")
 
 
 def initials(name: str) -> str:

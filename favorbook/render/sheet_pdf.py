@@ -41,6 +41,7 @@ from PySide6.QtGui import (
 from favorbook.errors import ValidationError
 from favorbook.formats import sheet
 from favorbook.formats.atomic import atomic_write
+from favorbook.render import locale_dates
 
 MARGIN_MM = 15.0
 RESOLUTION = 300
@@ -61,6 +62,7 @@ def ensure_application() -> QGuiApplication:
         ):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(["favorbook"])
+    locale_dates.use_locale()
     return app
 
 

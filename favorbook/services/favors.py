@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from peewee import fn
@@ -289,6 +290,16 @@ class Balance:
     def overdrawn(self) -> bool:
         """More taken from this relationship than the target allows for what was given."""
         return self.received > 0 and self.given < self.target * self.received
+
+    @property
+    def to_give(self) -> int:
+        """How many more favors to give before the ratio is back at the target."""
+        return max(0, math.ceil(self.target * self.received - 1e-9) - self.given)
+
+    @property
+    def square(self) -> bool:
+        """Every favor taken has been matched by one given (an IOU repaid one for one)."""
+        return self.received > 0 and self.given >= self.received
 
     def ratio_text(self) -> str:
         return format_ratio(self.ratio, self.given, self.received)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from favorbook import __version__
 from favorbook.errors import FavorbookError
+from favorbook.render import locale_dates
+from favorbook.ui import wheel
 
 
 def resources_dir() -> Path:
@@ -44,6 +46,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("favorbook")
     app.setWindowIcon(app_icon())
+    locale_dates.use_locale()
+    wheel.install(app)
     return app
 
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import backup
+from favorbook.services.dates import local_datetime_text
 from favorbook.ui.record_list import RowsTableModel
 
 
@@ -43,10 +44,10 @@ def _tr(text: str) -> str:
 
 
 def local_when(when: dt.datetime) -> str:
-    """An aware (or naive UTC) time as local "YYYY-MM-DD HH:MM"."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    """An aware (or naive UTC) time as its local day (short format) and "HH:MM"."""
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return local_datetime_text(when)
 
 
 def size_text(size: int) -> str:
@@ -138,6 +139,7 @@ class BackupsDialog(QDialog):
         self.model = BackupTableModel(self)
         self.view = QTableView()
         self.view.setObjectName("backupList")
+        self.view.setTabKeyNavigation(False)  # Tab moves on to the buttons
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

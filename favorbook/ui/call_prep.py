@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, conversations, favors, followups, questions
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import local_day_text, short_date
 from favorbook.ui.refresh import FollowsChanges
 from favorbook.ui.style import warning_red
 
@@ -92,9 +92,11 @@ def open_contact_link(bus, link: str) -> None:
         bus.open_contact.emit(int(link.split(":", 1)[1]))
 
 
-def scroll_area(content: QWidget) -> QScrollArea:
-    """A frameless area scrolling ``content`` up and down; never sideways (text wraps)."""
+def scroll_area(content: QWidget, name: str) -> QScrollArea:
+    """A frameless area scrolling ``content`` up and down; never sideways (text wraps).
+    ``name`` is what a screen reader calls it."""
     scroll = QScrollArea()
+    scroll.setAccessibleName(name)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -102,9 +104,9 @@ def scroll_area(content: QWidget) -> QScrollArea:
     return scroll
 
 
-def fill_with_scroll(owner: QWidget, content: QWidget) -> QScrollArea:
+def fill_with_scroll(owner: QWidget, content: QWidget, name: str) -> QScrollArea:
     """Fill ``owner`` edge to edge with a ``scroll_area`` of ``content``."""
-    scroll = scroll_area(content)
+    scroll = scroll_area(content, name)
     layout = QVBoxLayout(owner)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(scroll)
@@ -273,7 +275,7 @@ class CallPrep(FollowsChanges, QWidget):
         self.empty_label.setObjectName("callPrepEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.scroll = scroll_area(self.content)
+        self.scroll = scroll_area(self.content, self.tr("Call preparation"))
 
         self.ticked_label = muted(QLabel())
         self.log_button = QPushButton(self.tr("Log this call…"))
@@ -362,7 +364,7 @@ class CallPrep(FollowsChanges, QWidget):
             self.answers_section.add(
                 text_label(
                     f"<b>{escape(a.question)}</b><br>"
-                    f"<span>{a.asked_on.isoformat()}</span> — {said}",
+                    f"<span>{short_date(a.asked_on)}</span> — {said}",
                     rich=True,
                 )
             )
@@ -380,7 +382,7 @@ class CallPrep(FollowsChanges, QWidget):
             self.ious_section.add(
                 text_label(
                     f"<b>{escape(who)}</b>: {escape(f.description)} "
-                    f"<span>({f.occurred_on.isoformat()})</span>",
+                    f"<span>({short_date(f.occurred_on)})</span>",
                     rich=True,
                 )
             )
@@ -395,7 +397,7 @@ class CallPrep(FollowsChanges, QWidget):
                 else ""
             )
             self.followups_section.add(
-                text_label(f"{f.due_on.isoformat()}: {escape(f.title)}{late}", rich=True)
+                text_label(f"{short_date(f.due_on)}: {escape(f.title)}{late}", rich=True)
             )
         if not open_fu:
             self.followups_section.show_empty()

@@ -32,6 +32,8 @@ class ArchiveContacts(QUndoCommand):
         name = _names(self.ids)
         text = tr("Archive %1") if archive else tr("Restore %1")
         super().__init__(text.replace("%1", name))
+        # What the status bar says once it is done (the text above names the undo step).
+        self.done_text = (tr("Archived %1") if archive else tr("Restored %1")).replace("%1", name)
 
     def _apply(self, archive: bool) -> None:
         for contact_id in self.ids:
@@ -58,7 +60,9 @@ class DeleteContacts(BusCommand):
     def __init__(self, bus: Bus, contact_ids: list[int]) -> None:
         self.ids = list(contact_ids)
         self.snapshots: list[trash.Snapshot] = []
-        super().__init__(bus, tr("Delete %1").replace("%1", _names(self.ids)))
+        name = _names(self.ids)
+        super().__init__(bus, tr("Delete %1").replace("%1", name))
+        self.done_text = tr("Deleted %1").replace("%1", name)
 
     def do(self) -> None:
         def delete() -> None:

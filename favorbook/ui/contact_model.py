@@ -13,9 +13,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from favorbook.services import contacts
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.favors import format_ratio
-from favorbook.ui.style import warning_color
+from favorbook.ui.style import amber_text, warning_color
 
 BLOCK = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,7 +31,7 @@ _TEXT = QPalette.ColorRole.Text
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
-_MARGIN = 4
+CELL_MARGIN = _MARGIN = 4
 
 
 class Cells:
@@ -39,7 +39,7 @@ class Cells:
 
     __slots__ = ("colors", "italic", "row", "static", "texts")
 
-    def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor) -> None:
+    def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor, amber: QColor) -> None:
         today = dt.date.today()
         self.row = row
         self.texts = (
@@ -48,7 +48,7 @@ class Cells:
             row.kind.capitalize(),
             local_day_text(row.last_contact),
             format_ratio(None, row.given, row.received, short=True),
-            row.next_followup.isoformat() if row.next_followup else "",
+            short_date(row.next_followup),
         )
         if row.archived:
             self.colors = (grey,) * 6
@@ -58,7 +58,9 @@ class Cells:
                 None,
                 None,
                 None,
-                warn if row.overdrawn else None,
+                # Below the target: red when more was taken than given, else amber
+                # (square, as after an IOU repaid one for one: no debt, not yet ahead).
+                (amber if row.given >= row.received else warn) if row.overdrawn else None,
                 warn if row.next_followup and row.next_followup < today else None,
             )
         self.italic = row.sample
@@ -73,7 +75,7 @@ class ContactListModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, contacts.ContactRow] = {}
         self._cells: dict[int, Cells] = {}
-        self._colors: tuple[QColor, QColor] | None = None
+        self._colors: tuple[QColor, QColor, QColor] | None = None
         self._positions: dict[int, int] | None = None
         self._italic = QFont(QApplication.font())
         self._italic.setItalic(True)
@@ -84,7 +86,15 @@ class ContactListModel(QAbstractTableModel):
             self.tr("Kind"),
             self.tr("Last contact"),
             self.tr("Give:take"),
-            self.tr("Next follow-up"),
+            self.tr("Follow-up"),
+        ]
+        self._header_tips = [
+            None,
+            None,
+            None,
+            self.tr("The last conversation"),
+            self.tr("Favors given to them : favors received from them"),
+            self.tr("The next open follow-up"),
         ]
 
     # --- filling -------------------------------------------------------------------
@@ -130,7 +140,7 @@ class ContactListModel(QAbstractTableModel):
             grey = QApplication.palette().color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
-            self._colors = (warning_color(), grey)
+            self._colors = (warning_color(), grey, QColor(amber_text()))
         cells = self._cells[contact_id] = Cells(found, *self._colors)
         return cells
 
@@ -159,6 +169,12 @@ class ContactListModel(QAbstractTableModel):
             and 0 <= section < len(self._headers)
         ):
             return self._headers[section]
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._header_tips[section]
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY):
@@ -187,7 +203,9 @@ class ContactListModel(QAbstractTableModel):
                 .replace("%2", str(row.given))
                 .replace("%3", str(row.received))
             )
-            if row.overdrawn:
+            if row.overdrawn and row.given >= row.received:
+                text += " — " + self.tr("square, not yet ahead: give before you ask again")
+            elif row.overdrawn:
                 text += " — " + self.tr("overdrawn: give before you ask again")
             lines.append(text)
         if row.sample:

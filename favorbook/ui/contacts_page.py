@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -10,9 +11,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -21,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, search, vetting
-from favorbook.services.favors import format_ratio
 from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
-from favorbook.ui.contact_model import ContactListModel, ContactRowDelegate
+from favorbook.ui.contact_model import CELL_MARGIN, ContactListModel, ContactRowDelegate
 
 # 0: the search runs as soon as the keys already typed are handled (a burst of queued
 # keys is one search); a keystroke costs a lookup in the full-text index, not a scan.
@@ -42,6 +44,10 @@ NAVIGATION_KEYS = {
 }
 # Ctrl+letter keys the window uses that a line edit would otherwise keep for itself.
 WINDOW_KEYS = {Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_I}
+# Room around a cell's text: the delegate's margins either side and a little air.
+CELL_PADDING = 2 * CELL_MARGIN + 6
+# The company column is cut before the name; below this width it stops giving way.
+COMPANY_MIN_WIDTH = 90
 # The list's columns and the service's sort keys, in column order.
 SORT_KEYS = ("name", "company", "kind", "last_contact", "balance", "next_followup")
 
@@ -176,6 +182,11 @@ class ContactListView(QTableView):
     """The list; ``navigating`` is True while a key moves the current row."""
 
     navigating = False
+    resized = Signal()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.navigating = event.key() in NAVIGATION_KEYS
@@ -183,6 +194,16 @@ class ContactListView(QTableView):
             super().keyPressEvent(event)
         finally:
             self.navigating = False
+
+
+class ResizingSplitter(QSplitter):
+    """A splitter that says when its size changed (after sharing out the new size)."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 class ContactsPage(QWidget):
@@ -202,6 +223,7 @@ class ContactsPage(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("contactSearch")
+        self.search_edit.setAccessibleName(self.tr("Search contacts"))
         self.search_edit.setPlaceholderText(
             self.tr("Search names, companies, tags, notes… (Ctrl+F)")
         )
@@ -213,6 +235,7 @@ class ContactsPage(QWidget):
         self.model = ContactListModel(self)
         self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
+        self.list_view.setAccessibleName(self.tr("Contacts"))
         self.list_view.setModel(self.model)
         self.delegate = ContactRowDelegate(self.model, self.list_view)
         self.list_view.setItemDelegate(self.delegate)
@@ -229,30 +252,23 @@ class ContactsPage(QWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.list_view.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # Name and company share what is left; the other columns keep their width.
-        header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(ContactListModel.COMPANY, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setMinimumSectionSize(24)
+        self._set_resize_modes()
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort_changed)
-        # Wide enough for the header and typical content; the name takes the rest.
-        for column, sample in (
-            (2, "Customer"),
-            (3, "2026-12-31"),
-            (4, format_ratio(None, 99, 1, short=True)),
-            (5, "2026-12-31"),
-        ):
-            title = self.model.headerData(
-                column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
-            )
-            width = max(
-                header.fontMetrics().horizontalAdvance(title) + 16,
-                self.list_view.fontMetrics().horizontalAdvance(sample),
-            )
-            header.resizeSection(column, width + 16)
+        # Right-click on the header: which columns to show (the name is always there).
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.sectionResized.connect(self._section_resized)
+        # Kind is hidden until the user shows it (header menu): at the default size the
+        # name and the company need its room, and the kind filter and profile say it.
+        header.setSectionHidden(ContactListModel.KIND, True)
+        self._fitting = False
+        self._user_widths: set[int] = set()
+        self.list_view.resized.connect(self.fit_columns)
+        self.list_view.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("emptySearchLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -286,14 +302,23 @@ class ContactsPage(QWidget):
         self.detail_stack.addWidget(self.no_contact_label)
         self.detail_stack.addWidget(self.tabs)
 
-        self.splitter = QSplitter()
+        self.splitter = ResizingSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail_stack)
+        # The contact's side keeps the same margins from the window's edge as the list.
+        self.right_pane = QWidget()
+        self.right_pane.setObjectName("contactDetailPane")
+        right = QVBoxLayout(self.right_pane)
+        right.setContentsMargins(0, 6, 6, 6)
+        right.addWidget(self.detail_stack)
+        self.splitter.addWidget(self.right_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([650, 590])
+        self._split_chosen = False  # True once a saved split is restored or the user drags
+        self._splitting = False
+        self.splitter.splitterMoved.connect(self._split_moved)
+        self.splitter.resized.connect(self._split_resized)
 
         self.welcome = WelcomePage()
         self.stack = QStackedWidget()
@@ -329,6 +354,164 @@ class ContactsPage(QWidget):
         self._stale_tabs: set[int] = set()
         self._searched_text = ""
 
+    # --- the list's columns and the split -------------------------------------------
+
+    def _set_resize_modes(self) -> None:
+        """The name takes what the other columns leave; they are sized to their content."""
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
+
+    def restore_header(self, state) -> None:
+        """The saved header (hidden columns, sort); widths are fitted to the content again."""
+        header = self.list_view.horizontalHeader()
+        self._fitting = True
+        try:
+            header.restoreState(state)
+        finally:
+            self._fitting = False
+        self._set_resize_modes()
+        self.fit_columns()
+
+    def restore_split(self, state) -> None:
+        if self.splitter.restoreState(state):
+            self._split_chosen = True
+
+    def _split_moved(self, _pos: int, _index: int) -> None:
+        self._split_chosen = True
+
+    def _split_resized(self) -> None:
+        if not self._split_chosen:
+            self.default_split()
+
+    def default_split(self) -> None:
+        """The list as wide as its columns want (names whole), the contact's tabs the rest,
+        never less than all their tabs nor less than 40 % of the page."""
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if total <= 0 or self._splitting:
+            return
+        detail = max(self.right_pane.minimumSizeHint().width(), int(total * 0.4))
+        wanted = self.columns_width() + self.list_view.verticalScrollBar().sizeHint().width() + 12
+        detail = max(detail, total - wanted)
+        if self.splitter.sizes() != [total - detail, detail]:
+            self._splitting = True
+            try:
+                self.splitter.setSizes([total - detail, detail])
+            finally:
+                self._splitting = False
+
+    def _sample_rows(self) -> range:
+        """The rows on screen and a screenful below them (all cached when painted)."""
+        view = self.list_view
+        top = max(view.rowAt(0), 0)
+        count = view.viewport().height() // max(view.verticalHeader().defaultSectionSize(), 1)
+        return range(top, min(top + 2 * count + 2, self.model.rowCount()))
+
+    def column_widths(self, only: int | None = None) -> dict[int, int]:
+        """What each shown column needs: its title (and the sort arrow when sorted by it)
+        and the widest text of the rows sampled, as the delegate paints it."""
+        view, header = self.list_view, self.list_view.horizontalHeader()
+        style = header.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+        plain, italic = view.fontMetrics(), self.model.italic_metrics()
+        bold = header.font()
+        bold.setBold(True)  # some styles set the titles (or the current column's) in bold
+        titles = QFontMetrics(bold)
+        rows = [c for c in (self.model.cells(r) for r in self._sample_rows()) if c is not None]
+        needed = {}
+        for column in range(self.model.columnCount()):
+            if header.isSectionHidden(column) or only not in (None, column):
+                continue
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            width = titles.horizontalAdvance(title) + 2 * margin + 8
+            if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
+                width += arrow + margin
+            for cells in rows:
+                metrics = italic if cells.italic else plain
+                width = max(width, metrics.horizontalAdvance(cells.texts[column]) + CELL_PADDING)
+            needed[column] = width
+        return needed
+
+    def columns_width(self) -> int:
+        return sum(self.column_widths().values())
+
+    def fit_columns(self) -> None:
+        """Size the columns to their content; the company gives way first, the name last."""
+        if self._fitting:
+            return
+        header = self.list_view.horizontalHeader()
+        needed = self.column_widths()
+        name_wanted = needed.pop(ContactListModel.NAME, 0)
+        for column in self._user_widths:
+            if column in needed:
+                needed[column] = header.sectionSize(column)
+        company = ContactListModel.COMPANY
+        room = self.list_view.viewport().width()
+        if company in needed and company not in self._user_widths:
+            others = sum(w for c, w in needed.items() if c != company)
+            needed[company] = max(
+                min(needed[company], room - others - name_wanted), COMPANY_MIN_WIDTH
+            )
+        if not self._split_chosen and not self._splitting:
+            # Rows with longer texts came into view: the list may take more of the page.
+            wanted = name_wanted + sum(needed.values())
+            if company in needed and company not in self._user_widths:
+                wanted += self.column_widths()[company] - needed[company]
+            if wanted > room:
+                self.default_split()
+                room = self.list_view.viewport().width()
+                if company in needed and company not in self._user_widths:
+                    others = sum(w for c, w in needed.items() if c != company)
+                    needed[company] = max(
+                        min(self.column_widths()[company], room - others - name_wanted),
+                        COMPANY_MIN_WIDTH,
+                    )
+        self._fitting = True
+        try:
+            for column, width in needed.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != ContactListModel.NAME:
+            self._user_widths.add(column)  # dragged by the user: kept until hidden
+
+    def _scrolled(self, _value: int) -> None:
+        """A longer name scrolled into view gets its room."""
+        name = ContactListModel.NAME
+        width = self.list_view.horizontalHeader().sectionSize(name)
+        if self.column_widths(only=name).get(name, 0) > width:
+            self.fit_columns()
+
+    def columns_menu(self) -> QMenu:
+        """The header's context menu: a tick for each column but the name."""
+        header = self.list_view.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("listColumnsMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for column in range(self.model.columnCount()):
+            if column == ContactListModel.NAME:
+                continue
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda on, c=column: self.show_column(c, on))
+        return menu
+
+    def _header_menu(self, pos) -> None:
+        header = self.list_view.horizontalHeader()
+        self.columns_menu().popup(header.viewport().mapToGlobal(pos))
+
+    def show_column(self, column: int, shown: bool) -> None:
+        """Show or hide a column of the list (kept with the window's layout)."""
+        self.list_view.horizontalHeader().setSectionHidden(column, not shown)
+        self._user_widths.discard(column)
+        self.fit_columns()
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if (
             watched is self.search_edit
@@ -345,6 +528,8 @@ class ContactsPage(QWidget):
         """Add a tab; ``widget.show_contact(id | None)`` is called when it is shown."""
         self.tabs.addTab(widget, title)
         self._stale_tabs.add(self.tabs.count() - 1)
+        # Every tab of the contact stays in sight: the pane is never narrower than its tabs.
+        self.detail_stack.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 4)
 
     def _tab_changed(self, index: int) -> None:
         if self._detail_timer.isActive():
@@ -398,6 +583,9 @@ class ContactsPage(QWidget):
             descending=self._descending,
         )
         self.model.set_ids(ids)
+        if not self._split_chosen:
+            self.default_split()
+        self.fit_columns()
         filtered = bool(text.strip()) or self.filters.value().active
         total = contacts.count_contacts(include_archived=self.show_archived)
         if filtered:
@@ -435,6 +623,7 @@ class ContactsPage(QWidget):
             self.select_contact(None)
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        self.fit_columns()  # the sort arrow moved to another column
         if 0 <= column < len(SORT_KEYS):
             wanted = SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder
         else:

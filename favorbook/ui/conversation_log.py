@@ -9,16 +9,15 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QTextBrowser
 
 from favorbook.services import conversations, followups, questions
-from favorbook.services.dates import local_datetime_text
+from favorbook.services.dates import LATE_DAY, local_datetime_text, short_date
 from favorbook.ui.record_list import (
-    GOOD_GREEN,
     Column,
     RecordListWidget,
     RecordTableModel,
     contact_column,
     first_line,
 )
-from favorbook.ui.style import warning_red
+from favorbook.ui.style import green_text, warning_red
 from favorbook.ui.undo import DeleteConversationCommand
 
 NEW_CONVERSATION_SHORTCUT = "Ctrl+Shift+L"
@@ -48,7 +47,7 @@ class ConversationModel(RecordTableModel):
                 tr("When"),
                 lambda c: local_datetime_text(c.occurred_at),
                 key=lambda c: (c.occurred_at, c.id),
-                sample="2026-12-31 23:59",
+                sample=short_date(LATE_DAY) + " 23:59",
             )
         ]
         if with_contact:
@@ -66,7 +65,7 @@ class ConversationModel(RecordTableModel):
                 tr("Direction"),
                 lambda c: self._directions.get(c.direction, c.direction),
                 key=lambda c: (c.direction, c.occurred_at),
-                color=lambda c: QColor(GOOD_GREEN) if c.direction == "inbound" else None,
+                color=lambda c: QColor(green_text()) if c.direction == "inbound" else None,
                 bold=lambda c: c.direction == "inbound",
                 tip=lambda c: (
                     tr("They called: the sign of a real relationship")
@@ -115,6 +114,9 @@ class ConversationLog(RecordListWidget):
     PAGE_NAME = "conversationList"
     TAB_NAME = "contactConversationList"
 
+    def list_title(self) -> str:
+        return self.tr("Conversations")
+
     newConversationRequested = Signal(object)
     """Open the conversation form; carries the contact id, or None on the page."""
 
@@ -144,6 +146,7 @@ class ConversationLog(RecordListWidget):
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("conversationDetail")
+        self.detail.setAccessibleName(self.tr("The conversation"))
         self.detail.setOpenLinks(False)
         self.splitter = QSplitter(
             Qt.Orientation.Horizontal if self.is_page else Qt.Orientation.Vertical
@@ -284,7 +287,7 @@ class ConversationLog(RecordListWidget):
                     state = f" ({escape(tr('done'))})"
                 elif f.overdue():
                     state = f" <b style='color:{warning_red()}'>{escape(tr('overdue'))}</b>"
-                items.append(f"<li>{f.due_on.isoformat()}: {escape(f.title)}{state}</li>")
+                items.append(f"<li>{short_date(f.due_on)}: {escape(f.title)}{state}</li>")
             parts.append(f"<p><b>{escape(tr('Follow-ups'))}</b></p><ul>{''.join(items)}</ul>")
         return "".join(parts)
 

@@ -32,11 +32,10 @@ from PySide6.QtWidgets import (
 
 from favorbook.services import dashboard as dashboard_service
 from favorbook.services.dashboard import Capped
+from favorbook.services.dates import short_date
 from favorbook.services.favors import format_ratio, format_target
 from favorbook.ui.bus import Bus
 from favorbook.ui.charts import (
-    GOOD,
-    SHORT,
     Bar,
     BarList,
     MonthBar,
@@ -44,6 +43,7 @@ from favorbook.ui.charts import (
     RatioGauge,
 )
 from favorbook.ui.refresh import FollowsChanges
+from favorbook.ui.style import amber_text, green_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -157,7 +157,9 @@ class Card(QFrame):
 class Section(QWidget):
     """One list in a card: an optional heading, the entries, an empty line, "and N more"."""
 
-    def __init__(self, bus: Bus, heading: str, empty_text: str, object_name: str) -> None:
+    def __init__(
+        self, bus: Bus, heading: str, empty_text: str, object_name: str, name: str = ""
+    ) -> None:
         super().__init__()
         self.setObjectName(object_name)
         layout = QVBoxLayout(self)
@@ -167,6 +169,7 @@ class Section(QWidget):
         self.heading.setVisible(bool(heading))
         self.list = EntryList(bus)
         self.list.setObjectName(object_name + "List")
+        self.list.setAccessibleName(heading or name)  # a screen reader says which list
         self.empty = QLabel(empty_text)
         self.empty.setObjectName(object_name + "Empty")
         self.empty.setWordWrap(True)
@@ -191,7 +194,7 @@ class Section(QWidget):
 
 
 def _day(value) -> str:
-    return value.isoformat() if value else ""
+    return short_date(value) if value else ""
 
 
 class Dashboard(FollowsChanges, QWidget):
@@ -260,11 +263,15 @@ class Dashboard(FollowsChanges, QWidget):
             self.followups_card.body.addWidget(w)
 
         self.touch_card = Card(self.tr("Due for a touch"), "touchCard")
-        self.touch = Section(bus, "", self.tr("Everyone is up to date."), "touch")
+        self.touch = Section(
+            bus, "", self.tr("Everyone is up to date."), "touch", self.tr("Due for a touch")
+        )
         self.touch_card.body.addWidget(self.touch)
 
         self.vetting_card = Card(self.tr("Vetting to review"), "vettingCard")
-        self.revet = Section(bus, "", self.tr("No vetting is due for review."), "revet")
+        self.revet = Section(
+            bus, "", self.tr("No vetting is due for review."), "revet", self.tr("Vetting to review")
+        )
         self.vetting_card.body.addWidget(self.revet)
 
         self.sources_card = Card(self.tr("Top referral sources"), "sourcesCard")
@@ -308,6 +315,7 @@ class Dashboard(FollowsChanges, QWidget):
 
         self.scroll = QScrollArea()
         self.scroll.setObjectName("dashboardScroll")
+        self.scroll.setAccessibleName(self.tr("Dashboard"))
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -394,8 +402,8 @@ class Dashboard(FollowsChanges, QWidget):
             )
         else:
             verdict = self.tr("At or above the target.")
-        color = SHORT if bal.overdrawn else GOOD
-        self.ratio_value.setStyleSheet(f"color: {color.name()};")
+        color = amber_text() if bal.overdrawn else green_text()
+        self.ratio_value.setStyleSheet(f"color: {color};")
         self.ratio_words.setText(counts + " " + verdict)
         self.gauge.setAccessibleDescription(self.ratio_words.text())
 

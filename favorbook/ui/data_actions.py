@@ -92,6 +92,16 @@ def safe_file_name(text: str, fallback: str = "contact") -> str:
     return " ".join(cleaned.split())[:80] or fallback
 
 
+def start_folder() -> str:
+    """Where file dialogs open: the Documents folder, or home when there is none.
+
+    A dialog given a folder that does not exist takes its last part for a file name
+    ("Documents" pre-filled as the name to save under).
+    """
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and Path(documents).is_dir() else str(Path.home())
+
+
 class DataActions(QObject):
     """The window's import, export, sheet, print and merge commands."""
 
@@ -111,7 +121,7 @@ class DataActions(QObject):
     # --- what tests replace -----------------------------------------------------------
 
     def documents_folder(self) -> str:
-        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return start_folder()
 
     def save_path(self, title: str, default_name: str, file_filter: str) -> str:
         """Ask where to write; '' when the user cancelled."""

@@ -8,8 +8,35 @@ from html import escape
 from PySide6.QtCore import QCoreApplication
 
 from favorbook.services import contacts, conversations, favors, followups, vetting
-from favorbook.services.dates import local_day_text
-from favorbook.ui.style import warning_red
+from favorbook.services.dates import local_day_text, short_date
+from favorbook.ui.style import amber_text, green_text, warning_red
+
+
+def balance_advice(bal: favors.Balance) -> str:
+    """What to do about a balance below the target, as rich text: give first.
+
+    Given at least as much as taken (as after an IOU repaid one for one) is no debt,
+    only not yet the trust the target asks for: said in amber. Taken more than given
+    is overdrawn: said in red.
+    """
+    count = bal.to_give
+    if bal.square:
+        words = (
+            tr("Give 1 more favor before you ask again: trust grows from what you give first")
+            if count == 1
+            else tr(
+                "Give %1 more favors before you ask again: trust grows from what you give first"
+            )
+        )
+        color = amber_text()
+    else:
+        words = (
+            tr("Overdrawn: give 1 more favor before you ask again")
+            if count == 1
+            else tr("Overdrawn: give %1 more favors before you ask again")
+        )
+        color = warning_red()
+    return f"<b style='color:{color}'>{escape(words.replace('%1', str(count)))}</b>"
 
 
 def tr(text: str) -> str:
@@ -35,12 +62,9 @@ def glance_html(contact_id: int, detail: contacts.ContactDetail | None = None) -
     target = favors.format_target(bal.target)
     verdict = ""
     if bal.overdrawn:
-        verdict = (
-            f" <span style='color:{warning_red()}'><b>{escape(tr('Overdrawn'))}</b>: "
-            f"{escape(tr('give before you ask again'))}</span>"
-        )
+        verdict = " " + balance_advice(bal)
     elif bal.given or bal.received:
-        verdict = f" <span style='color:#27ae60'>{escape(tr('In good standing'))}</span>"
+        verdict = f" <span style='color:{green_text()}'>{escape(tr('In good standing'))}</span>"
     parts.append(
         f"<h3>{escape(tr('Favor balance'))}</h3>"
         f"<p>{escape(tr('give:take'))} <span style='font-size:large'><b>{escape(ratio)}</b></span>"
@@ -53,7 +77,7 @@ def glance_html(contact_id: int, detail: contacts.ContactDetail | None = None) -
     if ious:
         items = "".join(
             f"<li>{escape(tr('They owe me') if f.direction == 'given' else tr('I owe them'))}: "
-            f"{escape(f.description)} ({f.occurred_on.isoformat()})</li>"
+            f"{escape(f.description)} ({short_date(f.occurred_on)})</li>"
             for f in ious[:5]
         )
         parts.append(f"<ul>{items}</ul>")
@@ -70,10 +94,10 @@ def glance_html(contact_id: int, detail: contacts.ContactDetail | None = None) -
     if c.touch_due_on and c.touch_due_on <= dt.date.today():
         talk.append(
             f"<b style='color:{warning_red()}'>{escape(tr('due for a touch since'))} "
-            f"{c.touch_due_on.isoformat()}</b>"
+            f"{short_date(c.touch_due_on)}</b>"
         )
     elif c.touch_due_on:
-        talk.append(f"{escape(tr('next touch due'))} {c.touch_due_on.isoformat()}")
+        talk.append(f"{escape(tr('next touch due'))} {short_date(c.touch_due_on)}")
     parts.append(f"<h3>{escape(tr('Conversations'))}</h3><p>{', '.join(talk)}</p>")
     recent = conversations.list_conversations(contact_id, limit=3)
     if recent:
@@ -86,7 +110,7 @@ def glance_html(contact_id: int, detail: contacts.ContactDetail | None = None) -
     open_fu = followups.open_followups(contact_id=contact_id)
     if open_fu:
         items = "".join(
-            f"<li>{f.due_on.isoformat()}: {escape(f.title)}"
+            f"<li>{short_date(f.due_on)}: {escape(f.title)}"
             + (
                 f" <b style='color:{warning_red()}'>{escape(tr('overdue'))}</b>"
                 if f.overdue()
@@ -100,6 +124,6 @@ def glance_html(contact_id: int, detail: contacts.ContactDetail | None = None) -
     if vet.trusted_for:
         vet_line += f" — {escape(tr('trusted for'))} {escape(vet.trusted_for)}"
     if vet.revet_on:
-        vet_line += f"; {escape(tr('re-vet'))} {vet.revet_on.isoformat()}"
+        vet_line += f"; {escape(tr('re-vet'))} {short_date(vet.revet_on)}"
     parts.append(f"<h3>{escape(tr('Vetting'))}</h3><p>{vet_line}</p>")
     return "".join(parts)

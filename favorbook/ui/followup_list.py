@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import followups
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import LATE_DAY, local_day_text, short_date
 from favorbook.ui.record_list import (
     Column,
     RecordListWidget,
@@ -45,10 +45,10 @@ class FollowUpModel(RecordTableModel):
             Column(
                 "due",
                 tr("Due"),
-                lambda f: f.due_on.isoformat(),
+                lambda f: short_date(f.due_on),
                 key=lambda f: (f.done, f.due_on, f.id),
                 color=self.state_color,
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             )
         ]
         if with_contact:
@@ -108,17 +108,17 @@ class TouchDueModel(RecordTableModel):
             Column(
                 "due",
                 tr("Due for a touch since"),
-                lambda t: t.due_on.isoformat(),
+                lambda t: short_date(t.due_on),
                 key=lambda t: (t.due_on, t.contact_id),
                 color=lambda t: warning_color(),
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             ),
             Column(
                 "last",
                 tr("Last conversation"),
                 lambda t: local_day_text(t.last_interaction_at) or tr("never"),
                 key=lambda t: (t.last_interaction_at or dt.datetime.min, t.contact_id),
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             ),
         ]
         self.columns = columns
@@ -129,6 +129,9 @@ class FollowUpList(RecordListWidget):
 
     PAGE_NAME = "followUpList"
     TAB_NAME = "contactFollowUpList"
+
+    def list_title(self) -> str:
+        return self.tr("Follow-ups")
 
     newFollowUpRequested = Signal(object)
     """Open the follow-up form; carries the contact id, or None on the page."""
@@ -195,6 +198,7 @@ class FollowUpList(RecordListWidget):
         self.touch_model = TouchDueModel(self)
         self.touch_view = make_table(self.touch_model, self)
         self.touch_view.setObjectName("stayInTouchList")
+        self.touch_view.setAccessibleName(self.tr("Stay in touch"))
         self.touch_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.touch_view.activated.connect(self._touch_activated)
         self.touch_label = QLabel()

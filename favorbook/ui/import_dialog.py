@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QSortFilterProxyModel,
-    QStandardPaths,
     Qt,
 )
 from PySide6.QtGui import QGuiApplication
@@ -338,6 +337,10 @@ class ImportPreviewDialog(QDialog):
 
         self.view = QTableView()
         self.view.setObjectName("importTable")
+        self.view.setAccessibleName(self.tr("What the import does with each contact"))
+        # Tab moves on to the buttons (it went from cell to cell and never left the
+        # table); the arrow keys move through it, F2 or Space opens a row's choice.
+        self.view.setTabKeyNavigation(False)
         self.view.setModel(self.proxy)
         self.view.setItemDelegateForColumn(PlanModel.CHOICE, ChoiceDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -536,9 +539,10 @@ class Importer:
     # --- what tests replace -----------------------------------------------------------
 
     def choose_files(self) -> list[str]:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        from favorbook.ui.data_actions import start_folder
+
         paths, _ = QFileDialog.getOpenFileNames(
-            self.window, self.window.tr("Import Contacts"), folder, FILE_FILTERS
+            self.window, self.window.tr("Import Contacts"), start_folder(), FILE_FILTERS
         )
         return paths
 

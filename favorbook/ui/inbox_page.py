@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from favorbook.errors import FavorbookError
+from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.record_list import Column, RecordListWidget, RecordTableModel, first_line
 
@@ -72,7 +73,7 @@ class CaptureModel(RecordTableModel):
             text = self.tr("Favor given") if s.direction == "given" else self.tr("Favor received")
             return text + (self.tr(" (IOU)") if s.expectation == "iou" else "")
         if s.kind == "followup":
-            day = s.due_on.isoformat() if s.due_on else "?"
+            day = short_date(s.due_on) if s.due_on else "?"
             return self.tr("Follow-up on %1").replace("%1", day)
         return {
             "inbound": self.tr("Call: they reached out"),
@@ -82,6 +83,9 @@ class CaptureModel(RecordTableModel):
 
 class InboxPage(RecordListWidget):
     PAGE_NAME = "captureList"
+
+    def list_title(self) -> str:
+        return self.tr("Inbox: captures from the phone")
 
     def __init__(self, bus, parent=None) -> None:
         super().__init__(bus, None, parent)

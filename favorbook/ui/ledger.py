@@ -15,16 +15,17 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import favors
+from favorbook.services.dates import LATE_DAY, short_date
+from favorbook.ui.detail import balance_advice
 from favorbook.ui.record_list import (
     CALM_BLUE,
-    GOOD_GREEN,
     Column,
     RecordListWidget,
     RecordTableModel,
     contact_column,
     first_line,
 )
-from favorbook.ui.style import warning_color, warning_red
+from favorbook.ui.style import green_text, warning_color
 from favorbook.ui.undo import (
     AcknowledgeFavorCommand,
     DeleteFavorCommand,
@@ -50,9 +51,9 @@ class LedgerModel(RecordTableModel):
             Column(
                 "date",
                 tr("Date"),
-                lambda f: f.occurred_on.isoformat(),
+                lambda f: short_date(f.occurred_on),
                 key=lambda f: (f.occurred_on, f.id),
-                sample="2026-12-31",
+                sample=short_date(LATE_DAY),
             ),
         ]
         if with_contact:
@@ -63,7 +64,7 @@ class LedgerModel(RecordTableModel):
                 tr("Direction"),
                 lambda f: self._arrows.get(f.direction, f.direction),
                 key=lambda f: (f.direction, f.occurred_on, f.id),
-                color=lambda f: QColor(GOOD_GREEN if f.direction == "given" else CALM_BLUE),
+                color=lambda f: QColor(green_text() if f.direction == "given" else CALM_BLUE),
                 sample="← Received",
             ),
             Column(
@@ -116,10 +117,10 @@ class LedgerModel(RecordTableModel):
     def status_text(self, f: favors.FavorView) -> str:
         if f.expectation == "iou" and f.settled_by_id is not None:
             text = self.tr("Settled %1").replace(
-                "%1", f.settled_on.isoformat() if f.settled_on else ""
+                "%1", short_date(f.settled_on) if f.settled_on else ""
             )
         elif f.expectation == "iou" and f.written_off_on is not None:
-            text = self.tr("Written off %1").replace("%1", f.written_off_on.isoformat())
+            text = self.tr("Written off %1").replace("%1", short_date(f.written_off_on))
         elif f.expectation == "iou":
             text = self.tr("Open IOU")
         else:
@@ -135,8 +136,13 @@ class LedgerView(RecordListWidget):
     PAGE_NAME = "favorList"
     TAB_NAME = "contactFavorList"
 
+    def list_title(self) -> str:
+        return self.tr("Favors")
+
     newFavorRequested = Signal(object)
     """Open the favor form; carries the contact id, or None on the page."""
+    settleByNewFavorRequested = Signal(int, str, int)  # noqa: N815 (Qt naming)
+    """Open the favor form to log the favor paying back an IOU: contact, direction, IOU."""
 
     def __init__(
         self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
@@ -169,6 +175,7 @@ class LedgerView(RecordListWidget):
             self.tr("&Log favor…"), self._request_new, NEW_FAVOR_SHORTCUT
         )
         self.settle_action = self.make_action(self.tr("&Settle with…"), self.settle_selected)
+        self.log_settling_text = self.tr("Log the favor that settles it")
         self.write_off_action = self.make_action(self.tr("&Write off"), self.write_off_selected)
         self.acknowledge_action = self.make_action(
             self.tr("Mark &acknowledged"), self.acknowledge_selected
@@ -246,11 +253,7 @@ class LedgerView(RecordListWidget):
         ]
         text = " · ".join(parts)
         if bal.overdrawn:
-            text += (
-                f" — <b style='color:{warning_red()}'>"
-                + escape(self.tr("Overdrawn: give before you ask again"))
-                + "</b>"
-            )
+            text += " — " + balance_advice(bal)
         self.balance_label.setText(text)
 
     def update_actions(self) -> None:
@@ -267,6 +270,10 @@ class LedgerView(RecordListWidget):
     def _request_new(self) -> None:
         self.newFavorRequested.emit(self.contact_id)
 
+    def _request_settling_favor(self, iou: favors.FavorView) -> None:
+        other = "received" if iou.direction == "given" else "given"
+        self.settleByNewFavorRequested.emit(iou.contact_id, other, iou.id)
+
     def settle_candidates(self, iou: favors.FavorView) -> list[favors.FavorView]:
         """Favors in the other direction with the same person, newest first."""
         return [
@@ -281,21 +288,28 @@ class LedgerView(RecordListWidget):
             return
         candidates = self.settle_candidates(iou)
         if not candidates:
-            QMessageBox.information(
-                self,
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
                 self.tr("Settle IOU"),
                 (
                     self.tr("Nothing received from %1 yet to settle this IOU with.")
                     if iou.direction == "given"
                     else self.tr("Nothing given to %1 yet to settle this IOU with.")
-                ).replace("%1", iou.contact_name)
-                + "\n"
-                + self.tr("Log that favor first, then settle the IOU with it."),
+                ).replace("%1", iou.contact_name),
+                QMessageBox.StandardButton.Cancel,
+                self,
             )
+            box.setObjectName("settleNothingBox")
+            log = box.addButton(self.log_settling_text, QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(log)
+            box.exec()
+            if box.clickedButton() is log:
+                self._request_settling_favor(iou)
             return
         labels = [
-            f"{f.occurred_on.isoformat()} — {first_line(f.description, 80)}" for f in candidates
+            f"{short_date(f.occurred_on)} — {first_line(f.description, 80)}" for f in candidates
         ]
+        labels.append(self.log_settling_text + "…")
         label, ok = QInputDialog.getItem(
             self,
             self.tr("Settle IOU"),
@@ -305,6 +319,9 @@ class LedgerView(RecordListWidget):
             False,
         )
         if not ok or label not in labels:
+            return
+        if labels.index(label) == len(candidates):
+            self._request_settling_favor(iou)
             return
         by = candidates[labels.index(label)]
         self.push(SettleIouCommand(self.bus, iou.id, by.id, iou.description))

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName(self.tr("Pages"))
         self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setSpacing(2)
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
             widget.new_action.setShortcut(QKeySequence())
         for widget in (self.favors_page, self.contact_favors):
             widget.newFavorRequested.connect(self.log_favor)
+            widget.settleByNewFavorRequested.connect(self.log_settling_favor)
         for widget in (self.conversations_page, self.contact_conversations):
             widget.newConversationRequested.connect(self.log_conversation)
         for widget in (self.followups_page, self.contact_followups):
@@ -190,7 +192,8 @@ class MainWindow(QMainWindow):
             self.navigation.fontMetrics().horizontalAdvance(self.navigation.item(i).text())
             for i in range(self.navigation.count())
         )
-        self.navigation.setFixedWidth(widest + 40 + self.navigation.iconSize().width() + 8)
+        # The text, the icon, the gap between them, the item's padding and a little air.
+        self.navigation.setFixedWidth(widest + self.navigation.iconSize().width() + 32)
 
     def page(self, object_name: str) -> QWidget | None:
         for index in range(self.pages.count()):
@@ -433,7 +436,7 @@ class MainWindow(QMainWindow):
         if ids:
             command = ArchiveContacts(self.bus, ids)
             self.bus.undo_stack.push(command)
-            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.text()))
+            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.done_text))
 
     def unarchive_selected(self) -> None:
         ids = [i for i in self.contacts_page.selected_ids() if contacts.is_archived(i)]
@@ -445,7 +448,7 @@ class MainWindow(QMainWindow):
         if ids:
             command = DeleteContacts(self.bus, ids)
             self.bus.undo_stack.push(command)
-            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.text()))
+            self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.done_text))
 
     # --- forms ------------------------------------------------------------------------
 
@@ -501,6 +504,13 @@ class MainWindow(QMainWindow):
         contact_id = contact_id if contact_id is not None else self._front_contact()
         self._open_form(FavorDialog(contact_id, parent=self), None, self.tr("Favor logged."))
 
+    def log_settling_favor(self, contact_id: int, direction: str, iou_id: int) -> None:
+        """The favor form set to pay back an open IOU (Settle with… when nothing can)."""
+        from favorbook.ui.forms.favor_form import FavorDialog
+
+        dialog = FavorDialog(contact_id, direction, parent=self, settles=iou_id)
+        self._open_form(dialog, None, self.tr("Favor logged; the IOU is settled."))
+
     def log_conversation(self, contact_id: object = None, question_ids: object = None) -> None:
         from favorbook.ui.forms.conversation_form import ConversationDialog
 
@@ -550,15 +560,8 @@ class MainWindow(QMainWindow):
         widget = self.pages.currentWidget()
         if widget is self.contacts_page:
             widget = self.contacts_page.tabs.currentWidget()
+        # Only the view's own actions: the contact's are in the Contact menu, once.
         found = [a for a in (widget.actions() if widget is not None else []) if a.text()]
-        if not found and self.pages.currentWidget() is self.contacts_page:
-            found = [
-                self.edit_contact_action,
-                self.log_favor_action,
-                self.log_conversation_action,
-                self.add_followup_action,
-                self.call_prep_action,
-            ]
         for action in found:
             self.actions_menu.addAction(action)
         if not found:
@@ -680,8 +683,8 @@ class MainWindow(QMainWindow):
         for key, restore in (
             ("geometry", self.restoreGeometry),
             ("state", self.restoreState),
-            ("contactSplitter", self.contacts_page.splitter.restoreState),
-            ("listHeader", self.contacts_page.list_view.horizontalHeader().restoreState),
+            ("contactSplitter", self.contacts_page.restore_split),
+            ("listHeader", self.contacts_page.restore_header),
         ):
             value = settings.value(key)
             if isinstance(value, QByteArray):

@@ -53,6 +53,10 @@ class MappingDialog(QDialog):
 
         self.table = QTableWidget(len(rows) + 1, len(self.headers))
         self.table.setObjectName("mappingTable")
+        self.table.setAccessibleName(self.tr("The file's columns"))
+        # Tab moves on through the column choices to the buttons, not from cell to cell
+        # (it kept the keyboard inside the table: the buttons were out of reach).
+        self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeaderLabels(self.headers)
         self.table.setVerticalHeaderLabels(
             [self.tr("Holds")] + [str(n) for n in range(1, len(rows) + 1)]
@@ -64,6 +68,7 @@ class MappingDialog(QDialog):
         for column, header in enumerate(self.headers):
             combo = QComboBox()
             combo.setObjectName(f"mapping{column}")
+            combo.setAccessibleName(self.tr("What column “%1” holds").replace("%1", header))
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotFoundError
 from favorbook.services import contacts, matching, referrals
+from favorbook.services.dates import short_date
 from favorbook.ui.bus import Bus
 from favorbook.ui.refresh import FollowsChanges
 
@@ -60,7 +61,7 @@ class MatchRow(QFrame):
             self.button.setEnabled(False)
             self.button.setToolTip(
                 self.tr("You recommended them to this contact on %1.").replace(
-                    "%1", introduced_on.isoformat()
+                    "%1", short_date(introduced_on)
                 )
             )
         else:

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QLocale, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, meetings
+from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.record_list import Column, RecordListWidget, RecordTableModel
 from favorbook.ui.style import warning_color
@@ -64,7 +65,8 @@ def when_text(meeting, on: dt.date | None = None) -> str:
     elif day == on + dt.timedelta(days=1):
         label = "Tomorrow"
     else:
-        label = f"{day:%a %d %b}"
+        weekday = QLocale().dayName(day.isoweekday(), QLocale.FormatType.ShortFormat)
+        label = f"{weekday} {short_date(day)}"  # the one date format, with its weekday
     if meeting.all_day:
         return f"{label}, all day"
     return f"{label} {start:%H:%M}–{end:%H:%M}"
@@ -203,6 +205,9 @@ class IcsSourceDialog(QDialog):
 
 class MeetingsPage(RecordListWidget):
     PAGE_NAME = "meetingList"
+
+    def list_title(self) -> str:
+        return self.tr("Meetings")
 
     def __init__(self, bus, parent=None) -> None:
         super().__init__(bus, None, parent)

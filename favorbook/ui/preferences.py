@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from favorbook.services import settings
 from favorbook.ui.forms.base import FormDialog
 
+PREFERENCES_WIDTH = 560
+
 
 def _inside(widget: QObject, ancestor: QObject) -> bool:
     """``widget`` is ``ancestor`` or one of its QObject children (its dialogs included)."""
@@ -74,6 +76,7 @@ class PreferencesDialog(FormDialog):
         folder = QLineEdit(data_folder)
         folder.setReadOnly(True)
         folder.setObjectName("dataFolder")
+        folder.setAccessibleName(self.tr("Data folder"))
         open_button = QPushButton(self.tr("Open"))
         open_button.setObjectName("openDataFolder")
         open_button.clicked.connect(
@@ -97,7 +100,8 @@ class PreferencesDialog(FormDialog):
         )
         self.add_row("my_emails", self.tr("My email addresses"), self.my_emails)
         self.form.addRow(self.tr("Data folder"), folder_row)
-        self.resize(760, max(480, self.sizeHint().height()))
+        # As big as what it holds (the wrapped account help sets the width), no bigger.
+        self.resize(max(PREFERENCES_WIDTH, self.sizeHint().width()), self.sizeHint().height())
         self.ratio.setFocus()  # not the Save button the base class made first
         self.mark_clean()
         self.ratio.setFocus()

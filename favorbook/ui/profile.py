@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -25,13 +24,22 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotFoundError, ValidationError
 from favorbook.services import contacts
-from favorbook.services.dates import local_day_text
+from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.contact_commands import EditContact, edit_snapshot
+from favorbook.ui.contacts_page import ResizingSplitter
 from favorbook.ui.detail import glance_html
 from favorbook.ui.forms.contact_form import ContactDialog, text_box
 
 CONTACT_SCHEME = "favorbook-contact"
+
+
+def birthday_text(value: str) -> str:
+    """A birthday with its year in the short date format; one without ("--07-25") as kept."""
+    try:
+        return short_date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def _lines(text: str) -> str:
@@ -77,7 +85,7 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     if c.tags:
         rows.append((tr("tags"), escape(", ".join(c.tags))))
     if c.birthday:
-        rows.append((tr("birthday"), escape(c.birthday)))
+        rows.append((tr("birthday"), escape(birthday_text(c.birthday))))
     if c.referred_by_id:
         rows.append(
             (
@@ -88,9 +96,9 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     if c.cadence_days:
         touch = tr("every {0} days").format(c.cadence_days)
         if c.touch_due_on and c.touch_due_on <= dt.date.today():
-            touch += " — " + tr("due since {0}").format(c.touch_due_on.isoformat())
+            touch += " — " + tr("due since {0}").format(short_date(c.touch_due_on))
         elif c.touch_due_on:
-            touch += " — " + tr("next touch due {0}").format(c.touch_due_on.isoformat())
+            touch += " — " + tr("next touch due {0}").format(short_date(c.touch_due_on))
     else:
         touch = tr("not tracked")
     rows.append((tr("stay in touch"), escape(touch)))
@@ -131,6 +139,7 @@ class ProfileTab(QWidget):
 
         self.browser = QTextBrowser()
         self.browser.setObjectName("profileView")
+        self.browser.setAccessibleName(self.tr("Profile"))
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
         self.edit_button = QPushButton(self.tr("Edit…"))
@@ -159,8 +168,16 @@ class ProfileTab(QWidget):
         self.note_list.setAlternatingRowColors(True)
         self.note_list.currentRowChanged.connect(self._update_buttons)
         notes_layout.addWidget(self.note_list, 1)
+        # No notes: one line says so and the pane shrinks to it, the profile takes the room.
+        self.no_notes = QLabel(self.tr("No notes yet."))
+        self.no_notes.setObjectName("noNotes")
+        self.no_notes.setEnabled(False)
+        notes_layout.addWidget(self.no_notes)
+        self.notes_pane = notes
+        self._notes_collapsed = False
         self.note_edit = text_box(3)
         self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setAccessibleName(self.tr("New note"))
         self.note_edit.setPlaceholderText(self.tr("Write a note…"))
         notes_layout.addWidget(self.note_edit)
         self.note_error = QLabel()
@@ -184,7 +201,8 @@ class ProfileTab(QWidget):
         buttons.addWidget(self.add_note_button)
         notes_layout.addLayout(buttons)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = ResizingSplitter(Qt.Orientation.Vertical)
+        self.splitter.resized.connect(self._splitter_resized)
         self.splitter.addWidget(profile)
         self.splitter.addWidget(notes)
         self.splitter.setStretchFactor(0, 3)
@@ -232,12 +250,25 @@ class ProfileTab(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             item.setToolTip(self.tr("Private note") if note.private else "")
             self.note_list.addItem(item)
-        if not detail.notes:
-            item = QListWidgetItem(self.tr("No notes yet."))
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.note_list.addItem(item)
         self.stack.setCurrentWidget(self.splitter)
+        self._collapse_notes(not detail.notes)
         self._update_buttons()
+
+    def _collapse_notes(self, empty: bool) -> None:
+        """An empty notes pane takes only what writing a note needs; with notes, 3:2."""
+        self.note_list.setVisible(not empty)
+        self.no_notes.setVisible(empty)
+        total = sum(self.splitter.sizes())
+        if empty:
+            notes = self.notes_pane.minimumSizeHint().height()
+            self.splitter.setSizes([max(total - notes, 0), notes])
+        elif self._notes_collapsed:
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+        self._notes_collapsed = empty
+
+    def _splitter_resized(self) -> None:
+        if self._notes_collapsed:
+            self._collapse_notes(True)  # the empty pane stays at its least
 
     def _update_buttons(self, *_args) -> None:
         self.delete_note_button.setEnabled(self.selected_note_id() is not None)

@@ -96,11 +96,6 @@ class QuestionBankPage(FollowsChanges, QWidget):
         self.bus = bus
         self._own_change = False
 
-        title = QLabel(self.tr("Question bank"))
-        font = title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        title.setFont(font)
         intro = muted(
             text_label(
                 self.tr(
@@ -128,6 +123,7 @@ class QuestionBankPage(FollowsChanges, QWidget):
         self.model = QuestionBankModel(self)
         self.table = read_only_table(self.model, wrap=True)
         self.table.setObjectName("questionTable")
+        self.table.setAccessibleName(self.tr("Questions"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QuestionBankModel.TEXT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(QuestionBankModel.PURPOSE, QHeaderView.ResizeMode.Interactive)
@@ -141,9 +137,11 @@ class QuestionBankPage(FollowsChanges, QWidget):
 
         self.new_text = QLineEdit()
         self.new_text.setObjectName("newQuestionText")
+        self.new_text.setAccessibleName(self.tr("New question"))
         self.new_text.setPlaceholderText(self.tr("A new open-ended question…"))
         self.new_purpose = QComboBox()
         self.new_purpose.setObjectName("newQuestionPurpose")
+        self.new_purpose.setAccessibleName(self.tr("Purpose of the new question"))
         self.new_purpose.setEditable(True)
         self.new_purpose.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.new_purpose.lineEdit().setPlaceholderText(self.tr("Purpose"))
@@ -162,7 +160,7 @@ class QuestionBankPage(FollowsChanges, QWidget):
         self.error_label.hide()
 
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        # No page title: the navigation names the page (no page of the window has one).
         layout.addWidget(intro)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)

@@ -41,7 +41,6 @@ from favorbook.errors import FavorbookError
 from favorbook.ui.refresh import FollowsChanges
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-GOOD_GREEN = "#27ae60"
 CALM_BLUE = "#2980b9"
 AnyIndex = QModelIndex | QPersistentModelIndex
 STRETCH_MIN = 220  # width a stretching column (description, summary) should keep
@@ -331,6 +330,10 @@ class RecordListWidget(FollowsChanges, QWidget):
     PAGE_NAME = ""
     TAB_NAME = ""
 
+    def list_title(self) -> str:
+        """What the list holds, for screen readers ("Favors"); subclasses say."""
+        return ""
+
     def __init__(
         self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
     ) -> None:
@@ -346,6 +349,7 @@ class RecordListWidget(FollowsChanges, QWidget):
         self.model = self.make_model()
         self.view = make_table(self.model, self)
         self.view.setObjectName(self.PAGE_NAME if self.is_page else self.TAB_NAME)
+        self.view.setAccessibleName(self.list_title())
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("emptyListLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -406,6 +410,7 @@ class RecordListWidget(FollowsChanges, QWidget):
         edit.setObjectName(name)
         edit.setClearButtonEnabled(True)
         edit.setPlaceholderText(page_text if self.is_page else tab_text)
+        edit.setAccessibleName(edit.placeholderText().rstrip("…"))
         edit.textChanged.connect(self.refresh_filter)
         return edit
 

@@ -60,6 +60,7 @@ class RecoveryDialog(QDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         problems = QPlainTextEdit("\n".join(check.problems))
         problems.setObjectName("problems")
+        problems.setAccessibleName(self.tr("What the check found"))
         problems.setReadOnly(True)
         problems.setMaximumHeight(problems.fontMetrics().lineSpacing() * 5)
         if check.backup is not None:

@@ -166,6 +166,7 @@ class ReferralGraph(FollowsChanges, QGraphicsView):
     def __init__(self, bus: Bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("referralGraph")
+        self.setAccessibleName(self.tr("Who referred whom"))
         self._bus = bus
         self._scene = QGraphicsScene(self)
         self.setScene(self._scene)

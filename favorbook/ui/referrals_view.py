@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, referrals, vetting
+from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
     Section,
     contact_link,
     fill_with_scroll,
-    heading,
     muted,
     open_contact_link,
     section_title,
@@ -48,7 +48,7 @@ class ReferralRow(QWidget):
     def __init__(self, view: referrals.ReferralView, html: str, tab: ReferralsTab) -> None:
         super().__init__()
         self.referral_id = view.id
-        facts = [view.occurred_on.isoformat(), tab.tr(OUTCOME_LABELS.get(view.outcome, ""))]
+        facts = [short_date(view.occurred_on), tab.tr(OUTCOME_LABELS.get(view.outcome, ""))]
         if view.value:
             facts.append(tab.tr("value %1").replace("%1", f"{view.value:,.0f}"))
         meta = " · ".join(escape(f) for f in facts)
@@ -148,7 +148,7 @@ class ReferralsTab(FollowsChanges, QWidget):
             inner.addWidget(section)
         inner.addLayout(self.extra_layout)
         inner.addStretch(1)
-        fill_with_scroll(self, content)
+        fill_with_scroll(self, content, self.tr("Referrals"))
         self.follow_changes(bus)
         self.show_contact(None)
 
@@ -305,7 +305,7 @@ class ReferralTableModel(RowsTableModel):
         c = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if c == self.DATE:
-                return r.occurred_on.isoformat()
+                return short_date(r.occurred_on)
             if c == self.KIND:
                 return (
                     self.tr("Referred to us") if r.kind == "inbound" else self.tr("We recommended")
@@ -377,7 +377,7 @@ class VettedTableModel(RowsTableModel):
             if c == self.REVET:
                 if p.revet_on is None:
                     return ""
-                text = p.revet_on.isoformat()
+                text = short_date(p.revet_on)
                 return text + "  " + self.tr("(due)") if self.due(index.row()) else text
         elif role == Qt.ItemDataRole.ForegroundRole and c == self.REVET and self.due(index.row()):
             return warning_color()
@@ -423,6 +423,7 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         bar.addWidget(self.outcome_button)
         self.referral_model = ReferralTableModel(self)
         self.referral_table = _table(self.referral_model, "referralTable")
+        self.referral_table.setAccessibleName(self.tr("Referrals"))
         self.referrals_empty = muted(
             text_label(
                 self.tr(
@@ -440,6 +441,7 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
 
         self.vetted_model = VettedTableModel(self)
         self.vetted_table = _table(self.vetted_model, "vettedTable")
+        self.vetted_table.setAccessibleName(self.tr("Vetted people"))
         self.vetted_empty = muted(
             text_label(
                 self.tr(
@@ -462,7 +464,7 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Referrals and vetting")))
+        # No page title: the navigation names the page (no page of the window has one).
         layout.addWidget(splitter, 1)
 
         self.kind_filter.currentIndexChanged.connect(lambda _i: self._reload_referrals())

@@ -1,8 +1,10 @@
 """Accent colours shared by every widget, chosen to read on light and dark palettes.
 
-Warnings (overdue, overdrawn, open IOUs) use one red. On a dark palette the usual red
-is too dim against the background, so ``warning_red()`` picks a lighter one there; both
-keep a WCAG contrast of at least 4.5:1 against the palette they are used on.
+Warnings (overdue, overdrawn, open IOUs) use one red; a ratio below the target but not
+overdrawn is said in amber, one at the target in green. Each has a darker shade for a
+light palette and a lighter one for a dark palette, so text in it keeps a WCAG contrast
+of at least 4.5:1 (AA) against the window and the lists (tests/gui/test_finished_window).
+The charts fill shapes with their own mid tones (``charts.GOOD``, ``charts.SHORT``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ WARNING_RED = "#c0392b"
 """The warning red on a light palette (5.4:1 against white)."""
 WARNING_RED_ON_DARK = "#ff8a80"
 """The warning red on a dark palette (7.1:1 against #202020, 4.6:1 against #3c3f41)."""
+
+
+AMBER_TEXT = "#8f5200"
+"""Amber text on a light palette (5.4:1 against #efefef, 6.2:1 against white)."""
+AMBER_TEXT_ON_DARK = "#f0a848"
+"""Amber text on a dark palette (8.1:1 against #202020, 5.3:1 against #3c3f41)."""
+GREEN_TEXT = "#1d7442"
+"""Green text on a light palette (5.0:1 against #efefef)."""
+GREEN_TEXT_ON_DARK = "#5fd393"
+"""Green text on a dark palette (8.7:1 against #202020, 5.7:1 against #3c3f41)."""
 
 
 def _channel(value: int) -> float:
@@ -48,3 +60,13 @@ def warning_red(palette: QPalette | None = None) -> str:
 def warning_color(palette: QPalette | None = None) -> QColor:
     """The warning red as a QColor, for ForegroundRole and painters."""
     return QColor(warning_red(palette))
+
+
+def amber_text(palette: QPalette | None = None) -> str:
+    """Amber for text ("below the target") as "#rrggbb", readable on the palette."""
+    return AMBER_TEXT_ON_DARK if is_dark(palette) else AMBER_TEXT
+
+
+def green_text(palette: QPalette | None = None) -> str:
+    """Green for text ("at the target", "in good standing"), readable on the palette."""
+    return GREEN_TEXT_ON_DARK if is_dark(palette) else GREEN_TEXT

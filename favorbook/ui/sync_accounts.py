@@ -161,6 +161,7 @@ class AccountsPage(QWidget):
         )
         self.interval_spin = QSpinBox()
         self.interval_spin.setObjectName("syncInterval")
+        self.interval_spin.setAccessibleName(self.tr("Sync every, in minutes"))
         self.interval_spin.setRange(5, 24 * 60)
         self.interval_spin.setSingleStep(5)
         self.interval_spin.setValue(DEFAULT_INTERVAL)

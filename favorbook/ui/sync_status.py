@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
+from favorbook.services.dates import local_datetime_text
+
 REPORT_KEYS = ("pushed", "pulled", "deleted", "conflicts", "errors")
 
 
@@ -48,13 +50,13 @@ def now_utc() -> dt.datetime:
 
 
 def when_text(value: dt.datetime | None, today: dt.date | None = None) -> str:
-    """A stored (naive UTC) time in the local zone: "14:02" today, "2026-11-21 14:02" before."""
+    """A stored (naive UTC) time in the local zone: "14:02" today, the day and time before."""
     if value is None:
         return ""
     local = value.replace(tzinfo=dt.UTC).astimezone()
     if local.date() == (today or dt.date.today()):
         return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+    return local_datetime_text(value)
 
 
 def summary_of(account: str, fields: dict) -> str:

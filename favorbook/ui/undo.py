@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand
 
 from favorbook.errors import NotFoundError, ValidationError
 from favorbook.services import conversations, favors, followups
+from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.record_list import first_line, undo_hint
 
@@ -184,14 +185,14 @@ class RescheduleFollowUpCommand(BusCommand):
         self._run(
             lambda: followups.reschedule(self.followup_id, self.new_due),
             tr("Follow-up moved to %1 — %2 to undo")
-            .replace("%1", self.new_due.isoformat())
+            .replace("%1", short_date(self.new_due))
             .replace("%2", undo_hint()),
         )
 
     def undo(self) -> None:
         self._undo_run(
             lambda: followups.reschedule(self.followup_id, self.old_due),
-            tr("Follow-up back on %1").replace("%1", self.old_due.isoformat()),
+            tr("Follow-up back on %1").replace("%1", short_date(self.old_due)),
         )
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import vetting
 from favorbook.services._common import today
+from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
     Section,
@@ -97,6 +98,7 @@ class VettingTab(FollowsChanges, QWidget):
         self._voucher: ContactPicker | None = None
         self.voucher_stand_in = QComboBox()
         self.voucher_stand_in.setObjectName("vouchedByStandIn")
+        self.voucher_stand_in.setAccessibleName(self.tr("Vouched by"))
         self.voucher_stand_in.setEditable(True)
         self.voucher_stand_in.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -149,7 +151,7 @@ class VettingTab(FollowsChanges, QWidget):
         inner.addWidget(self.empty_label)
         inner.addWidget(self.details)
         inner.addStretch(1)
-        fill_with_scroll(self, content)
+        fill_with_scroll(self, content, self.tr("Vetting"))
         self.follow_changes(bus)
         self.show_contact(None)
 
@@ -236,11 +238,11 @@ class VettingTab(FollowsChanges, QWidget):
         elif v.revet_due():
             lines.append(
                 f"<b style='color:{warning_red()}'>"
-                f"{escape(self.tr('Re-vet due since %1').replace('%1', v.revet_on.isoformat()))}"
+                f"{escape(self.tr('Re-vet due since %1').replace('%1', short_date(v.revet_on)))}"
                 "</b>"
             )
         else:
-            lines.append(escape(self.tr("Re-vet on %1").replace("%1", v.revet_on.isoformat())))
+            lines.append(escape(self.tr("Re-vet on %1").replace("%1", short_date(v.revet_on))))
         self.summary_label.setText("<br>".join(lines))
         marks = []
         for key in vetting.CRITERIA:
@@ -255,7 +257,7 @@ class VettingTab(FollowsChanges, QWidget):
             f"<b>{escape(self.tr('Criteria'))}</b><br>" + "<br>".join(marks)
         )
         for note in v.notes:
-            parts = [f"<b>{note.noted_on.isoformat()}</b> — {escape(note.body)}"]
+            parts = [f"<b>{short_date(note.noted_on)}</b> — {escape(note.body)}"]
             if note.evidence:
                 parts.append(f"<i>{escape(self.tr('Evidence'))}:</i> {escape(note.evidence)}")
             if note.vouched_by:

@@ -31,11 +31,24 @@ def test_overdrawn_balance_is_warning_red(db, qapp, make_contact):
     ann = make_contact()
     favors.log_favor(ann, "given", "Help")
     favors.log_favor(ann, "received", "Lunch")
+    favors.log_favor(ann, "received", "A lead")
     model = ContactListModel()
     model.set_ids([ann])
     index = model.index(0, ContactListModel.FAVORS)
     assert index.data(Qt.ItemDataRole.ForegroundRole) == style.warning_color()
     assert "overdrawn" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data() == "0.5:1"
+
+
+def test_square_but_below_the_target_is_amber_not_overdrawn(db, qapp, make_contact):
+    ann = make_contact()
+    favors.log_favor(ann, "given", "Help")
+    favors.log_favor(ann, "received", "Lunch")
+    model = ContactListModel()
+    model.set_ids([ann])
+    index = model.index(0, ContactListModel.FAVORS)
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == QColor(style.amber_text())
+    assert "overdrawn" not in index.data(Qt.ItemDataRole.ToolTipRole)
     assert index.data() == "1.0:1"
 
 

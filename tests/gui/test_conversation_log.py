@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from favorbook.services import contacts, conversations, followups, questions
 from favorbook.ui.conversation_log import ConversationLog
-from favorbook.ui.record_list import GOOD_GREEN
+from favorbook.ui.style import green_text
 from tests.gui.helpers import column_texts, show_active
 
 
@@ -73,7 +73,7 @@ def test_inbound_calls_stand_out_and_learned_is_shortened(qtbot, bus, talks):
     direction = model.index(row, model.column_named("direction"))
     assert direction.data() == "← Inbound"
     assert direction.data(Qt.ItemDataRole.FontRole).bold()
-    assert direction.data(Qt.ItemDataRole.ForegroundRole) == QColor(GOOD_GREEN)
+    assert direction.data(Qt.ItemDataRole.ForegroundRole) == QColor(green_text())
     other = model.index(model.row_of(talks[2]["older"]), model.column_named("direction"))
     assert other.data(Qt.ItemDataRole.FontRole) is None
     learned = model.index(row, model.column_named("learned")).data()

@@ -61,7 +61,9 @@ def test_page_lists_every_contacts_favors_and_tab_only_one(qtbot, bus, people, q
         "Introduced her to a recruiter",
     ]
     assert "Given <b>1</b>" in tab.balance_label.text()
-    assert "Overdrawn" in tab.balance_label.text()
+    # An IOU repaid one for one is no debt: the tab says what to do, not "Overdrawn".
+    assert "Overdrawn" not in tab.balance_label.text()
+    assert "Give 3 more favors before you ask again" in tab.balance_label.text()
     qtmodeltester.check(tab.model)
 
     tab.set_contact(bob)
@@ -110,7 +112,8 @@ def test_settle_write_off_and_acknowledge_change_the_status(qtbot, bus, people, 
     monkeypatch.setattr(QInputDialog, "getItem", choose)
     with qtbot.waitSignal(bus.changed):
         page.settle_action.trigger()
-    assert len(offered) == 1 and "Reviewed our proposal" in offered[0]
+    assert len(offered) == 2 and "Reviewed our proposal" in offered[0]
+    assert offered[1] == "Log the favor that settles it…"
     settled_on = (today - dt.timedelta(days=5)).isoformat()
     assert page.model.index(page.model.row_of(ids["intro"]), 0).isValid()
     assert page.model.status_text(page.current_record()) == f"Settled {settled_on}"
@@ -212,10 +215,12 @@ def test_settle_without_a_favor_back_says_what_to_do(qtbot, bus, people, monkeyp
     _, _, ids = people
     page = make_view(qtbot, bus)
     told = []
-    monkeypatch.setattr(
-        "favorbook.ui.ledger.QMessageBox.information",
-        lambda parent, title, text: told.append(text),
-    )
+
+    def cancel(box):
+        told.append(box.text())
+        return 0  # closed without choosing: nothing happens
+
+    monkeypatch.setattr("favorbook.ui.ledger.QMessageBox.exec", cancel)
     select(page, ids["part"])
     page.settle_action.trigger()
     assert "Nothing received from Bob Stone" in told[0]

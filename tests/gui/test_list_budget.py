@@ -75,6 +75,7 @@ def test_the_delegate_paints_what_the_model_says(db, qapp, make_contact):
     ann = make_contact("Ann", "Overdrawn")
     favors.log_favor(ann, "given", "Help")
     favors.log_favor(ann, "received", "Lunch")
+    favors.log_favor(ann, "received", "A lead")  # more taken than given: red
     demo.load(3, force=True)
     model = ContactListModel()
     model.set_ids(contacts.list_ids())

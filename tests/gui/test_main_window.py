@@ -65,7 +65,7 @@ def test_selecting_shows_profile_and_favor_balance(window, qtbot, make_contact):
     assert "Ann Lee" in text
     assert "CTO · Brightwave" in text
     assert "2.0:1" in text  # two given, one received
-    assert "Overdrawn" in text  # below the 4:1 target
+    assert "Give 2 more favors before you ask again" in text  # below the 4:1 target
     assert "They owe me: Sent the white paper" in text
 
 

@@ -90,13 +90,21 @@ class ContactDialog(FormDialog):
         self.add_row("kind", self.tr("Kind"), self.kind)
 
         self._section(self.tr("How to reach them"))
-        self.emails = LabeledListEditor("emails", self.tr("Add email"), "name@example.com")
+        self.emails = LabeledListEditor(
+            "emails", self.tr("Add email"), "name@example.com", title=self.tr("Email")
+        )
         self.add_row("emails", self.tr("Email"), self.emails)
         self.phones = LabeledListEditor(
-            "phones", self.tr("Add phone"), "+1 415 555 0100", default_label="mobile"
+            "phones",
+            self.tr("Add phone"),
+            "+1 415 555 0100",
+            default_label="mobile",
+            title=self.tr("Phone"),
         )
         self.add_row("phones", self.tr("Phone"), self.phones)
-        self.links = LabeledListEditor("links", self.tr("Add link"), "https://")
+        self.links = LabeledListEditor(
+            "links", self.tr("Add link"), "https://", title=self.tr("Link")
+        )
         self.add_row("links", self.tr("Links"), self.links)
         self.addresses = AddressListEditor("addresses")
         self.add_row("addresses", self.tr("Address"), self.addresses)

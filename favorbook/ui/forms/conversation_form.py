@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from favorbook.render import locale_dates
 from favorbook.services import contacts, conversations, questions
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.forms.contact_form import text_box
@@ -163,7 +164,7 @@ class ConversationDialog(FormDialog):
 
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setDisplayFormat(locale_dates.edit_format(with_time=True))
         self.add_row("occurred_at", self.tr("When"), self.when)
         self.channel = QComboBox()
         for channel in conversations.CHANNELS:
@@ -185,10 +186,12 @@ class ConversationDialog(FormDialog):
         self.strategies = self.add_row("strategies", self.tr("Their strategies"), text_box(3))
         self.follow_up_title = QLineEdit()
         self.follow_up_title.setObjectName("follow_up_title")
+        self.follow_up_title.setAccessibleName(self.tr("Follow-up"))
         self.follow_up_title.setPlaceholderText(self.tr("Next step, if any"))
         self.follow_up_title.setToolTip(self.tr("Leave empty for no follow-up"))
         self.follow_up_on = date_edit(QDate.currentDate().addDays(7))
         self.follow_up_on.setObjectName("follow_up_on")
+        self.follow_up_on.setAccessibleName(self.tr("Follow-up due on"))
         row = QWidget()
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from favorbook.render import locale_dates
 from favorbook.services import favors
+from favorbook.services.dates import short_date
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.forms.contact_fields import check_optional_contact, required_contact
 from favorbook.ui.forms.contact_form import text_box
@@ -59,7 +61,12 @@ class FavorDialog(FormDialog):
     VALUE_WORDS = {1: "small", 2: "modest", 3: "solid", 4: "large", 5: "major"}
 
     def __init__(
-        self, contact_id: int | None = None, direction: str = "given", parent: QWidget | None = None
+        self,
+        contact_id: int | None = None,
+        direction: str = "given",
+        parent: QWidget | None = None,
+        *,
+        settles: int | None = None,
     ) -> None:
         super().__init__("", parent)
         self.setWindowTitle(self.tr("Log a favor"))
@@ -78,7 +85,7 @@ class FavorDialog(FormDialog):
         self.add_row("kind", self.tr("Kind"), self.kind)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDisplayFormat(locale_dates.edit_format())
         self.add_row("occurred_on", self.tr("Date"), self.date)
         self.description = text_box(3)
         self.description.setPlaceholderText(self.tr("What was it? e.g. Introduced her to our CFO"))
@@ -88,6 +95,7 @@ class FavorDialog(FormDialog):
         value_layout.setContentsMargins(0, 0, 0, 0)
         self.value = QSpinBox()
         self.value.setObjectName("value")
+        self.value.setAccessibleName(self.tr("Value"))
         self.value.setRange(1, 5)
         self.value.setValue(2)
         self.value_word = QLabel()
@@ -121,6 +129,8 @@ class FavorDialog(FormDialog):
         self.direction.buttonToggled.connect(lambda _b, _on: self._refresh_ious())
         self._ious_for: tuple[int | None, str | None] | None = None
         self._refresh_ious()
+        if settles is not None:  # logging the favor that pays back this IOU
+            self.settles.setCurrentIndex(max(self.settles.findData(settles), 0))
         self.resize(560, self.sizeHint().height())
         (self.description if contact_id is not None else self.contact).setFocus()
         self.mark_clean()
@@ -142,7 +152,7 @@ class FavorDialog(FormDialog):
             other = "received" if direction == "given" else "given"
             for iou in favors.open_ious(other, contact_id):
                 who = self.tr("I owe them") if other == "received" else self.tr("They owe me")
-                text = f"{iou.occurred_on.isoformat()} · {who}: {iou.description}"
+                text = f"{short_date(iou.occurred_on)} · {who}: {iou.description}"
                 self.settles.addItem(text if len(text) < 70 else text[:69] + "…", iou.id)
                 self.settles.setItemData(
                     self.settles.count() - 1, iou.description, Qt.ItemDataRole.ToolTipRole

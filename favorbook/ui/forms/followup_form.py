@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QLineEdit, QWidget
 
+from favorbook.render import locale_dates
 from favorbook.services import followups
 from favorbook.ui.forms.base import FormDialog, to_qdate
 from favorbook.ui.forms.contact_fields import required_contact
@@ -20,7 +21,7 @@ def py_date(value: QDate) -> dt.date:
 def date_edit(value: QDate) -> QDateEdit:
     edit = QDateEdit(value)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(locale_dates.edit_format())
     return edit
 
 

@@ -93,11 +93,13 @@ class LabeledListEditor(QWidget):
         placeholder: str = "",
         *,
         default_label: str = "work",
+        title: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self._name = name
+        self._title = title  # what a screen reader calls each value ("Email")
         self._placeholder = placeholder
         self._default_label = default_label
         self.rows: list[_Row] = []
@@ -133,6 +135,7 @@ class LabeledListEditor(QWidget):
         label_box.setToolTip(self.tr("Label"))
         edit = QLineEdit(value)
         edit.setPlaceholderText(self._placeholder)
+        edit.setAccessibleName(self._title)
         remove = QToolButton()
         remove.setText("✕")
         remove.setAutoRaise(True)
@@ -202,6 +205,7 @@ class _AddressBlock(QFrame):
         }
         for name, edit in self.edits.items():
             edit.setPlaceholderText(placeholders[name])
+            edit.setAccessibleName(placeholders[name])
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setAutoRaise(True)

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import NotTrustedError, ValidationError
+from favorbook.render import locale_dates
 from favorbook.services import referrals, vetting
+from favorbook.services.dates import short_date
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.forms.pickers import ContactPicker
 
@@ -28,7 +30,7 @@ def tr(text: str) -> str:
 def date_edit() -> QDateEdit:
     edit = QDateEdit(QDate.currentDate())
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(locale_dates.edit_format())
     return edit
 
 
@@ -167,7 +169,7 @@ class ReferralOutcomeDialog(FormDialog):
                 .replace("%1", view.subject)
                 .replace("%2", view.recipient)
             )
-        summary = QLabel(f"{what} ({view.occurred_on.isoformat()})")
+        summary = QLabel(f"{what} ({short_date(view.occurred_on)})")
         summary.setWordWrap(True)
         summary.setTextFormat(Qt.TextFormat.PlainText)
         self.form.addRow(summary)

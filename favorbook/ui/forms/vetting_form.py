@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from favorbook.render import locale_dates
 from favorbook.services import contacts, vetting
 from favorbook.ui.forms.base import FormDialog, to_qdate
 
@@ -57,8 +58,9 @@ class VettingDialog(FormDialog):
         self.revet_check.setObjectName("revetCheck")
         self.revet_on = QDateEdit()
         self.revet_on.setObjectName("revet_on")
+        self.revet_on.setAccessibleName(tr("Re-vet on"))
         self.revet_on.setCalendarPopup(True)
-        self.revet_on.setDisplayFormat("yyyy-MM-dd")
+        self.revet_on.setDisplayFormat(locale_dates.edit_format())
         if current.revet_on is not None:
             self.revet_check.setChecked(True)
             self.revet_on.setDate(to_qdate(current.revet_on))

@@ -1,0 +1,67 @@
+"""Two data folders through one sync folder: the whole network travels, both ways."""
+
+from __future__ import annotations
+
+from favorbook.services import contacts, favors
+
+
+def _make(first, last, **kw):
+    return contacts.create_contact(contacts.ContactInput(first_name=first, last_name=last, **kw))
+
+
+def test_a_favor_logged_on_b_shows_on_a_with_its_balance(devices):
+    with devices.on("A"):
+        ann = _make("Ann", "Lee", tags=["golf"], how_met="At the fair", organization="Acme")
+        favors.log_favor(ann, "given", "Introduced her to a printer")
+        uid = contacts.get_contact(ann).uid
+    devices.join("A")
+    devices.join("B")
+    assert devices.sync("A").changes_sent > 0
+    report = devices.sync("B")
+    assert report.changes_received > 0 and not report.errors
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        view = contacts.get_contact(b_ann)
+        assert view.uid == uid and view.how_met == "At the fair" and view.tags == ["golf"]
+        assert view.organization == "Acme"
+        assert favors.balance(b_ann).given == 1
+        favors.log_favor(b_ann, "received", "She sent a big order")
+    devices.sync("B")
+    assert devices.sync("A").changes_received >= 1
+    with devices.on("A"):
+        figures = favors.balance(ann)
+        assert (figures.given, figures.received) == (1, 1)
+    assert devices.dump("A") == devices.dump("B")
+
+
+def test_the_same_field_edited_on_both_converges_with_a_conflict_listed(devices):
+    from favorbook.sync import conflicts
+
+    with devices.on("A"):
+        ann = _make("Ann", "Lee")
+    devices.join("A")
+    devices.join("B")
+    devices.sync("A")
+    devices.sync("B")
+    with devices.on("A"):
+        contacts.update_contact(
+            ann, contacts.ContactInput(first_name="Ann", last_name="Lee", needs="Printers")
+        )
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        contacts.update_contact(
+            b_ann, contacts.ContactInput(first_name="Ann", last_name="Lee", needs="Forklifts")
+        )
+    devices.sync("A")
+    devices.sync("B")
+    devices.sync("A")
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        winner = contacts.get_contact(b_ann).needs
+        assert winner == "Forklifts"  # edited last
+    listed = []
+    for name in "AB":
+        with devices.on(name):
+            listed += [(c.field, c.local_value) for c in conflicts.list_conflicts()]
+    assert ("contact.needs", "Printers") in listed

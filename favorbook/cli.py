@@ -226,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="go on even when the server's address book came back empty or many contacts "
         "would be removed (a sync stops and asks otherwise)",
     )
+    from favorbook import cli_vault
+
+    cli_vault.add_parsers(sub, common)
     return parser
 
 
@@ -641,21 +644,32 @@ def _account(args, data_dir) -> int:
 
 
 def _sync(args, data_dir) -> int:
+    from favorbook import cli_vault
     from favorbook.errors import NotFoundError, SyncError, SyncGuardTripped, ValidationError
     from favorbook.services import session
-    from favorbook.sync import engine
+    from favorbook.sync import accounts, engine
+    from favorbook.sync.vault import engine as vault_engine
 
     session.open_data(data_dir)
+    devices_on = vault_engine.is_on()
+    devices_json = {"changes_sent": 0, "changes_received": 0}
 
     def failed(message: str, code: int) -> int:
         if args.json:
             empty = engine.SyncReport(args.account or "").as_json()
-            print(json.dumps({**empty, "errors": [message]}, indent=2, ensure_ascii=False))
+            out = {**empty, **devices_json, "errors": [message]}
+            print(json.dumps(out, indent=2, ensure_ascii=False))
         print(f"favorbook: {message}", file=sys.stderr)
         return code
 
+    report = None
     try:
-        report = engine.sync_account(args.account, allow_mass_delete=args.allow_mass_delete)
+        if args.account or not devices_on or accounts.list_accounts():
+            report = engine.sync_account(args.account, allow_mass_delete=args.allow_mass_delete)
+        if devices_on:  # the whole database with the rep's other devices (issue 16)
+            devices_json, problems = cli_vault.sync_devices(None)
+            report = report or engine.SyncReport("your devices")
+            report.errors.extend(problems)
     except (NotFoundError, ValidationError) as exc:
         return failed(str(exc.message if isinstance(exc, ValidationError) else exc), EXIT_USAGE)
     except SyncGuardTripped as exc:
@@ -663,9 +677,14 @@ def _sync(args, data_dir) -> int:
     except SyncError as exc:
         return failed(str(exc), EXIT_FAIL)
     if args.json:
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        print(json.dumps({**report.as_json(), **devices_json}, indent=2, ensure_ascii=False))
     else:
         print(f"Synced {report.account}: {report.summary()}.")
+        if devices_on:
+            print(
+                f"Your devices: {devices_json['changes_sent']} changes sent, "
+                f"{devices_json['changes_received']} received."
+            )
         for problem in report.errors:
             print(f"  {problem}")
     return EXIT_OK
@@ -685,4 +704,12 @@ COMMANDS = {
     "restore": _restore,
     "encrypt": _encrypt,
     "decrypt": _decrypt,
+    "vault": lambda args, data_dir: _vault_command(args, data_dir),
+    "devices": lambda args, data_dir: _vault_command(args, data_dir),
 }
+
+
+def _vault_command(args, data_dir) -> int:
+    from favorbook import cli_vault
+
+    return cli_vault.COMMANDS[args.command](args, data_dir)

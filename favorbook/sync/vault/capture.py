@@ -198,6 +198,20 @@ def seal_pending(vault_key: bytes) -> int:
         for _, table, gid, op, col, value, at in rows:
             if gid is None or table not in spec.SPEC:
                 continue
+            if op == "i" and clock_of(table, gid, "*") is not None:
+                # The row was there already (INSERT OR REPLACE of a setting): its fields
+                # travel as edits, each with the value it replaced as its base.
+                values = _fill_foreign_keys(table, gid, json.loads(value))
+                for col_name, new_value in values.items():
+                    if col_name == spec.KEY_COLUMN.get(table):
+                        continue  # what names the row never changes
+                    hlc = clock.tick(at)
+                    before = field_clock(table, gid, col_name)
+                    set_clock(table, gid, col_name, hlc, before[0] if before else None)
+                    changes.append(
+                        [table, gid, "u", col_name, new_value, hlc, before[0] if before else None]
+                    )
+                continue
             hlc = clock.tick(at)
             base = None
             if op == "i":

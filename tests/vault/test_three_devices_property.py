@@ -3,6 +3,7 @@ the same rows on every device: a dump of every synced table, links as global ids
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from hypothesis import HealthCheck, settings
@@ -100,11 +101,8 @@ class ThreeDevices(RuleBasedStateMachine):
 
         if not self.undo[device]:
             return
-        with self.devices.on(device):
-            try:
-                trash.restore(self.undo[device].pop())
-            except NotFoundError:
-                pass
+        with self.devices.on(device), contextlib.suppress(NotFoundError):
+            trash.restore(self.undo[device].pop())  # back already: nothing to do
 
     @rule(device=st.sampled_from(DEVICES), ratio=st.sampled_from([3, 4, 5]))
     def preference(self, device, ratio):

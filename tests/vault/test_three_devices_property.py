@@ -25,6 +25,9 @@ class ThreeDevices(RuleBasedStateMachine):
 
         from favorbook.services import contacts
 
+        from favorbook.sync.vault import snapshot
+
+        self.every, snapshot.EVERY = snapshot.EVERY, 2  # snapshots too, and joins from them
         self.tmp = tempfile.TemporaryDirectory()
         self.devices = Devices(Path(self.tmp.name), DEVICES)
         with self.devices.on("A"):
@@ -125,6 +128,9 @@ class ThreeDevices(RuleBasedStateMachine):
         dumps = [self.devices.dump(name) for name in DEVICES]
         assert dumps[0] == dumps[1] == dumps[2]
         self.tmp.cleanup()
+        from favorbook.sync.vault import snapshot
+
+        snapshot.EVERY = self.every
 
     @invariant()
     def nothing(self):

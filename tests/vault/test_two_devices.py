@@ -65,3 +65,32 @@ def test_the_same_field_edited_on_both_converges_with_a_conflict_listed(devices)
         with devices.on(name):
             listed += [(c.field, c.local_value) for c in conflicts.list_conflicts()]
     assert ("contact.needs", "Printers") in listed
+
+
+def test_a_new_device_joins_from_the_newest_snapshot_plus_the_log_after_it(devices, monkeypatch):
+    import datetime as dt
+
+    from favorbook.services import demo
+    from favorbook.sync.vault import snapshot
+
+    monkeypatch.setattr(snapshot, "EVERY", 2)
+    with devices.on("A"):
+        demo.load(10, seed=4, on=dt.date(2026, 11, 1))
+    devices.join("A")
+    devices.sync("A")
+    with devices.on("A"):
+        ann = _make("Ann", "Lee")
+    devices.sync("A")  # the second object: a snapshot covering both
+    with devices.on("A"):
+        favors.log_favor(ann, "given", "After the snapshot")
+    devices.sync("A")
+    [folder] = [p for p in devices.folder.iterdir() if p.is_dir()]
+    assert (folder / "S0000000002").exists()
+    (folder / "0000000001").unlink()  # proves B read the snapshot, not the first log object
+    devices.join("B")
+    report = devices.sync("B")
+    assert report.errors == []
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        assert favors.balance(b_ann).given == 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from favorbook.db.models import db
 from favorbook.services._common import utc_now
-from favorbook.sync.vault import capture, crypto, merge
+from favorbook.sync.vault import capture, crypto, merge, snapshot
 from favorbook.sync.vault import passphrase as vault_passphrase
 from favorbook.sync.vault.crypto import VaultError
 from favorbook.sync.vault.folder import FolderStore
@@ -128,6 +128,8 @@ def sync(passphrase: str | None = None) -> VaultReport | None:
     report.changes_sent = capture.seal_pending(key)
     _flush_outbox(store, me)
 
+    if not _peer_positions() and _empty():
+        report.changes_received += _join_from_snapshot(store, key, me, report)
     positions = _peer_positions()
     arrived: list[tuple[str, int, dict]] = []
     for device in store.devices():
@@ -158,13 +160,37 @@ def sync(passphrase: str | None = None) -> VaultReport | None:
             arrived.append((device, number, batch))
             seq = number
     if arrived:
-        report.changes_received, report.conflicts = _apply(arrived)
+        received, report.conflicts = _apply(arrived)
+        report.changes_received += received
+    st = capture.state()
+    if snapshot.due(store, st):
+        snap = snapshot.build(st)
+        store.put(me, snapshot.name(snap["seq"]), snapshot.seal(key, snap))
     with db.atomic():
         db.execute_sql(
             "UPDATE vault_state SET last_sync_at = ?, last_result = ? WHERE id = 1",
             (utc_now().isoformat(" "), json.dumps({**report.__dict__})),
         )
     return report
+
+
+def _empty() -> bool:
+    return db.execute_sql("SELECT count(*) FROM contact").fetchone()[0] == 0
+
+
+def _join_from_snapshot(store: FolderStore, key: bytes, me: str, report: VaultReport) -> int:
+    """A device with an empty database starts from the newest snapshot of another one."""
+    snap, problems = snapshot.newest(store, key, me)
+    report.errors.extend(problems)
+    if snap is None:
+        return 0
+    applied = merge.Applied()
+    with db.atomic():
+        db.execute_sql("UPDATE vault_flag SET applying = 1")
+        snapshot.apply(snap, applied, me)
+        merge.finish(applied)
+        db.execute_sql("UPDATE vault_flag SET applying = 0")
+    return applied.received
 
 
 def _apply(arrived: list[tuple[str, int, dict]]) -> tuple[int, int]:

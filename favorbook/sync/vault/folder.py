@@ -17,6 +17,7 @@ from pathlib import Path
 from favorbook.sync.vault.crypto import KEY_FILE, VaultError
 
 _NAME = re.compile(r"^[0-9]{10}$")
+_SNAPSHOT = re.compile(r"^S[0-9]{10}$")
 _DEVICE = re.compile(r"^[0-9a-f]{16}$")
 
 
@@ -51,6 +52,18 @@ class FolderStore:
         if not folder.is_dir():
             return []
         return sorted(int(p.name) for p in folder.iterdir() if _NAME.match(p.name))
+
+    def snapshots(self, device: str) -> list[int]:
+        folder = self.root / device
+        if not folder.is_dir():
+            return []
+        return sorted(int(p.name[1:]) for p in folder.iterdir() if _SNAPSHOT.match(p.name))
+
+    def get_snapshot(self, device: str, seq: int) -> bytes | None:
+        try:
+            return (self.root / device / f"S{seq:010d}").read_bytes()
+        except FileNotFoundError:
+            return None
 
     def get(self, device: str, seq: int) -> bytes | None:
         try:

@@ -24,7 +24,6 @@ class ThreeDevices(RuleBasedStateMachine):
         from pathlib import Path
 
         from favorbook.services import contacts
-
         from favorbook.sync.vault import snapshot
 
         self.every, snapshot.EVERY = snapshot.EVERY, 2  # snapshots too, and joins from them

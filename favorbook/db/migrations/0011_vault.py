@@ -305,7 +305,7 @@ STATEMENTS = [
     # Global id of every synced row; lid is the row's key in its table.
     """CREATE TABLE vault_gid (
         tbl TEXT NOT NULL,
-        lid NOT NULL,
+        lid NUMERIC NOT NULL,
         gid TEXT NOT NULL,
         PRIMARY KEY (tbl, lid)) WITHOUT ROWID""",
     "CREATE UNIQUE INDEX vault_gid_gid ON vault_gid(tbl, gid)",

@@ -663,8 +663,9 @@ def _sync(args, data_dir) -> int:
         return code
 
     report = None
+    accounts_synced = args.account or not devices_on or accounts.list_accounts()
     try:
-        if args.account or not devices_on or accounts.list_accounts():
+        if accounts_synced:
             report = engine.sync_account(args.account, allow_mass_delete=args.allow_mass_delete)
         if devices_on:  # the whole database with the rep's other devices (issue 16)
             devices_json, problems = cli_vault.sync_devices(None)
@@ -679,7 +680,8 @@ def _sync(args, data_dir) -> int:
     if args.json:
         print(json.dumps({**report.as_json(), **devices_json}, indent=2, ensure_ascii=False))
     else:
-        print(f"Synced {report.account}: {report.summary()}.")
+        if accounts_synced:
+            print(f"Synced {report.account}: {report.summary()}.")
         if devices_on:
             print(
                 f"Your devices: {devices_json['changes_sent']} changes sent, "

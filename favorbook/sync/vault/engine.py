@@ -236,7 +236,7 @@ def devices() -> dict:
         {
             "id": device_id,
             "name": name,
-            "changes_received": last_seq,
+            "objects_read": last_seq,
             "last_change_at": _hlc_time(last_hlc),
             "last_received_at": received,
         }

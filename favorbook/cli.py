@@ -668,7 +668,7 @@ def _sync(args, data_dir) -> int:
         if accounts_synced:
             report = engine.sync_account(args.account, allow_mass_delete=args.allow_mass_delete)
         if devices_on:  # the whole database with the rep's other devices (issue 16)
-            devices_json, problems = cli_vault.sync_devices(None)
+            devices_json, problems = cli_vault.sync_devices(args.allow_mass_delete)
             report = report or engine.SyncReport("your devices")
             report.errors.extend(problems)
     except (NotFoundError, ValidationError) as exc:

@@ -117,11 +117,11 @@ def devices(args, data_dir) -> int:
     return EXIT_OK
 
 
-def sync_devices(report_json: dict | None) -> tuple[dict, list[str]]:
+def sync_devices(allow_mass_delete: bool = False) -> tuple[dict, list[str]]:
     """Run the whole-database sync when it is on; the JSON keys it adds and any problems."""
     from favorbook.sync.vault import engine
 
-    result = engine.sync()
+    result = engine.sync(allow_mass_delete=allow_mass_delete)
     if result is None:
         return {"changes_sent": 0, "changes_received": 0}, []
     return (

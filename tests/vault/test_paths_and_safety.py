@@ -260,3 +260,23 @@ def test_a_sync_stopped_at_any_step_resumes_with_nothing_lost_or_twice(devices, 
     with devices.on("B"):
         [(b_ann, _)] = contacts.find_by_name("Ann Lee")
         assert favors.balance(b_ann).given == 1
+
+
+def test_mass_deletion_from_another_device_stops_and_asks(devices):
+    from favorbook.errors import SyncGuardTripped
+
+    with devices.on("A"):
+        demo.load(10, seed=7, on=dt.date(2026, 11, 1))
+    devices.join("A")
+    devices.join("B")
+    _synced(devices, "A", "B")
+    with devices.on("A"):
+        trash.delete_contacts(contacts.list_ids()[:8])
+    devices.sync("A")
+    before = devices.dump("B")
+    with devices.on("B"), pytest.raises(SyncGuardTripped, match="deleted 8 of the 10"):
+        engine.sync()
+    assert devices.dump("B") == before
+    with devices.on("B"):
+        assert engine.sync(allow_mass_delete=True).changes_received > 0
+    assert devices.dump("A") == devices.dump("B")

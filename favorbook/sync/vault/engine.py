@@ -114,8 +114,12 @@ def _peer_positions() -> dict[str, int]:
     return dict(db.execute_sql("SELECT device_id, last_seq FROM vault_peer").fetchall())
 
 
-def sync(passphrase: str | None = None) -> VaultReport | None:
-    """Exchange changes with the other devices; None when the vault is off."""
+def sync(passphrase: str | None = None, allow_mass_delete: bool = False) -> VaultReport | None:
+    """Exchange changes with the other devices; None when the vault is off.
+
+    SyncGuardTripped, before applying anything, when the other devices' changes would
+    delete more than a fifth (and more than 5) of the contacts here: ask, then call again
+    with ``allow_mass_delete``."""
     st = capture.state()
     if st is None or not capture.enabled() or not st["folder"]:
         return None
@@ -160,6 +164,8 @@ def sync(passphrase: str | None = None) -> VaultReport | None:
             arrived.append((device, number, batch))
             seq = number
     if arrived:
+        if not allow_mass_delete:
+            _guard(arrived)
         received, report.conflicts = _apply(arrived)
         report.changes_received += received
     st = capture.state()
@@ -172,6 +178,33 @@ def sync(passphrase: str | None = None) -> VaultReport | None:
             (utc_now().isoformat(" "), json.dumps({**report.__dict__})),
         )
     return report
+
+
+def _guard(arrived: list[tuple[str, int, dict]]) -> None:
+    """The contact sync's guard against mass deletion, for deletes from other devices."""
+    from favorbook.errors import SyncGuardTripped
+    from favorbook.sync.contacts import GUARD_MIN, GUARD_SHARE
+
+    gids = {
+        c[1]
+        for _, _, batch in arrived
+        for c in batch["changes"]
+        if c[0] == "contact" and c[2] == "d"
+    }
+    if len(gids) <= GUARD_MIN:
+        return
+    total = db.execute_sql("SELECT count(*) FROM contact").fetchone()[0]
+    here = 0
+    for gid in gids:
+        here += bool(merge._lid("contact", gid) is not None)
+    if here > GUARD_MIN and here > GUARD_SHARE * total:
+        raise SyncGuardTripped(
+            f"Your other devices deleted {here} of the {total} contacts here. Nothing was "
+            "changed on this device. Sync again and allow it if that is what you want.",
+            reason="mass_delete",
+            count=here,
+            total=total,
+        )
 
 
 def _empty() -> bool:

@@ -94,3 +94,79 @@ def test_a_new_device_joins_from_the_newest_snapshot_plus_the_log_after_it(devic
     with devices.on("B"):
         [(b_ann, _)] = contacts.find_by_name("Ann Lee")
         assert favors.balance(b_ann).given == 1
+
+
+def test_a_conflict_restored_on_one_device_travels_to_the_other(devices):
+    from favorbook.sync import conflicts
+
+    with devices.on("A"):
+        ann = _make("Ann", "Lee")
+    devices.join("A")
+    devices.join("B")
+    devices.sync("A")
+    devices.sync("B")
+    with devices.on("A"):
+        contacts.update_contact(
+            ann, contacts.ContactInput(first_name="Ann", last_name="Lee", goals="Grow")
+        )
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        contacts.update_contact(
+            b_ann, contacts.ContactInput(first_name="Ann", last_name="Lee", goals="Sell")
+        )
+    devices.sync("A")
+    devices.sync("B")
+    devices.sync("A")
+    with devices.on("A"):
+        [row] = conflicts.list_conflicts()
+        assert (row.account, row.field_label, row.local_value, row.server_value) == (
+            conflicts.DEVICES,
+            "Contact: goals",
+            "Grow",
+            "Sell",
+        )
+        assert row.contact_name == "Ann Lee"
+        conflicts.restore_local(row.id)
+        assert contacts.get_contact(ann).goals == "Grow"
+        assert conflicts.list_conflicts() == []
+    devices.sync("A")
+    devices.sync("B")
+    with devices.on("B"):
+        assert contacts.get_contact(b_ann).goals == "Grow"
+        assert conflicts.list_conflicts() == []  # a later edit that saw B's value
+    assert devices.dump("A") == devices.dump("B")
+
+
+def test_devices_that_already_hold_the_same_contacts_merge_without_duplicates(devices):
+    """Two laptops that both got Ann and Bo from the contact sync (the same card uids)."""
+    from favorbook.db.models import Contact
+    from favorbook.sync import conflicts
+
+    with devices.on("A"):
+        ann = _make("Ann", "Lee", tags=["golf"], organization="Acme")
+        bo = _make("Bo", "Li")
+        uids = {c.display_name: c.uid for c in Contact.select()}
+        favors.log_favor(ann, "given", "Only on A")
+    with devices.on("B"):
+        for name, uid in uids.items():
+            first, last = name.split()
+            tags = ["golf"] if first == "Ann" else []
+            made = _make(first, last, tags=tags, organization="Acme" if tags else "")
+            Contact.update(uid=uid).where(Contact.id == made).execute()
+        _make("Cy", "Ng")
+    devices.join("A")
+    devices.join("B")
+    for name in "ABAB":
+        assert devices.sync(name).errors == []
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        assert len(contacts.find_by_name("Ann Lee")) == 1
+        assert len(contacts.find_by_name("Bo Li")) == 1
+        assert len(contacts.find_by_name("Cy Ng")) == 1
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        assert favors.balance(b_ann).given == 1
+        assert contacts.get_contact(b_ann).tags == ["golf"]
+        assert [c.field for c in conflicts.list_conflicts()] == []  # only dates differed
+    with devices.on("A"):
+        assert contacts.get_contact(bo).display_name == "Bo Li"
+        assert len(contacts.find_by_name("Cy Ng")) == 1

@@ -331,6 +331,16 @@ STATEMENTS = [
     """CREATE TABLE vault_outbox (
         name TEXT PRIMARY KEY,
         data BLOB NOT NULL)""",
+    # Rows another device made under a row deleted here (or not here yet): kept until
+    # the row they belong to comes back (an undo), then made again.
+    """CREATE TABLE vault_orphan (
+        tbl TEXT NOT NULL,
+        gid TEXT NOT NULL,
+        parent_tbl TEXT NOT NULL,
+        parent_gid TEXT NOT NULL,
+        change TEXT NOT NULL,
+        PRIMARY KEY (tbl, gid)) WITHOUT ROWID""",
+    "CREATE INDEX vault_orphan_parent ON vault_orphan(parent_tbl, parent_gid)",
     # The other devices seen, and how far this device has read each one's log.
     """CREATE TABLE vault_peer (
         device_id TEXT PRIMARY KEY,

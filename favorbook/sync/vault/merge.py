@@ -79,7 +79,13 @@ def _contact_of(table: str, lid) -> int | None:
     return None
 
 
+QUIET = {"created_at", "updated_at", "sort_name", "position"}
+"""Bookkeeping columns: the newest value wins without a conflict to review."""
+
+
 def _record_conflict(table: str, gid: str, lid, col: str, lost, won) -> None:
+    if col in QUIET:
+        return
     contact_id = _contact_of(table, lid)
     db.execute_sql(
         "DELETE FROM sync_conflict WHERE vault_table = ? AND vault_gid = ? AND field = ? "
@@ -109,7 +115,7 @@ def _merge_field(table, gid, lid, col, value, hlc, base, applied: Applied) -> No
     if local is None or hlc > local[0]:
         if local is not None and base != local[0] and current != value:
             _record_conflict(table, gid, lid, col, current, value)
-            applied.conflicts += 1
+            applied.conflicts += col not in QUIET
         if current != value:
             where, args = _where(table, lid)
             db.execute_sql(
@@ -118,9 +124,21 @@ def _merge_field(table, gid, lid, col, value, hlc, base, applied: Applied) -> No
             )
             applied.contacts.add(_contact_of(table, lid))
         capture.set_clock(table, gid, col, hlc, base)
+        # A losing value restored on another device has come back: its conflict is over.
+        db.execute_sql(
+            "UPDATE sync_conflict SET resolved_at = ? WHERE vault_table = ? AND vault_gid = ? "
+            "AND field = ? AND local_value = ? AND resolved_at IS NULL",
+            (
+                utc_now().isoformat(" "),
+                table,
+                gid,
+                f"{table}.{col}",
+                json.dumps(value, ensure_ascii=False),
+            ),
+        )
     elif hlc < local[0] and local[1] != hlc and current != value:
         _record_conflict(table, gid, lid, col, value, current)
-        applied.conflicts += 1
+        applied.conflicts += col not in QUIET
 
 
 def _insert(table, gid, values: dict, hlc, applied: Applied) -> None:
@@ -130,7 +148,7 @@ def _insert(table, gid, values: dict, hlc, applied: Applied) -> None:
         local = _to_local(table, c, values[c], applied)
         gone = values[c] is not None and local is None and c in spec.foreign_keys(table)
         if gone and (table, c) in spec.NOT_NULL_FKS:
-            applied.skipped.append(f"{table} {gid}: its {c} is gone")
+            _orphan(table, gid, spec.foreign_keys(table)[c], values[c], values, hlc)
             return
         row[c] = local
     names = ", ".join(row)
@@ -161,13 +179,58 @@ def _insert(table, gid, values: dict, hlc, applied: Applied) -> None:
     capture.set_clock(table, gid, "*", hlc)
     capture.clear_clocks(table, gid, "*")
     applied.contacts.add(_contact_of(table, lid))
+    _adopt(table, gid, applied)
 
 
-def apply_change(change: list, applied: Applied) -> None:
+def _orphan(table: str, gid: str, parent_tbl: str, parent_gid: str, values: dict, hlc: str):
+    db.execute_sql(
+        "INSERT OR REPLACE INTO vault_orphan (tbl, gid, parent_tbl, parent_gid, change) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            table,
+            gid,
+            parent_tbl,
+            parent_gid,
+            json.dumps([table, gid, "i", None, values, hlc, None]),
+        ),
+    )
+
+
+def _adopt(table: str, gid: str, applied: Applied) -> None:
+    """Rows made on another device under this row while it was deleted here: back too."""
+    rows = db.execute_sql(
+        "SELECT tbl, gid, change FROM vault_orphan WHERE parent_tbl = ? AND parent_gid = ?",
+        (table, gid),
+    ).fetchall()
+    for child_tbl, child_gid, change in rows:
+        db.execute_sql("DELETE FROM vault_orphan WHERE tbl = ? AND gid = ?", (child_tbl, child_gid))
+        if _lid(child_tbl, child_gid) is None:
+            apply_change(json.loads(change), applied, count=False)
+
+
+def _keep_newer_children(table: str, lid, gid: str, hlc: str) -> None:
+    """Before a delete from another device: the rows under it made after that delete (so
+    that device never saw them) wait as orphans, in case an undo brings the row back."""
+    for child, (_, fks, _, _, _) in spec.SPEC.items():
+        for col, ref in fks.items():
+            if ref != table or (child, col) not in spec.NOT_NULL_FKS:
+                continue
+            rows = db.execute_sql(
+                f"SELECT g.gid, {spec.row_json_sql(child, 'r')}, c.hlc FROM {child} r "
+                f"JOIN vault_gid g ON g.tbl = '{child}' AND g.lid = {spec.key_sql(child, 'r')} "
+                f"JOIN vault_clock c ON c.tbl = g.tbl AND c.gid = g.gid AND c.col = '*' "
+                f"WHERE r.{col} = ? AND c.hlc > ?",
+                (lid, hlc),
+            ).fetchall()
+            for child_gid, data, born in rows:
+                _orphan(child, child_gid, table, gid, json.loads(data), born)
+
+
+def apply_change(change: list, applied: Applied, count: bool = True) -> None:
     table, gid, op, col, value, hlc, base = change
     if table not in spec.SPEC:
         return
-    applied.received += 1
+    applied.received += count
     lid = _lid(table, gid)
     tomb = capture.clock_of(table, gid, "-")
     if op == "d":
@@ -176,6 +239,7 @@ def apply_change(change: list, applied: Applied) -> None:
             if born is not None and born[0] > hlc:
                 return  # put back (undo) after this delete
             applied.contacts.add(_contact_of(table, lid))
+            _keep_newer_children(table, lid, gid, hlc)
             where, args = _where(table, lid)
             db.execute_sql(f"DELETE FROM {table} WHERE {where}", args)
             db.execute_sql("DELETE FROM vault_gid WHERE tbl = ? AND gid = ?", (table, gid))
@@ -196,6 +260,7 @@ def apply_change(change: list, applied: Applied) -> None:
         else:
             for c, v in value.items():
                 _merge_field(table, gid, lid, c, v, hlc, None, applied)
+            _adopt(table, gid, applied)
         return
     if lid is not None:
         _merge_field(table, gid, lid, col, value, hlc, base, applied)

@@ -280,3 +280,24 @@ def test_mass_deletion_from_another_device_stops_and_asks(devices):
     with devices.on("B"):
         assert engine.sync(allow_mass_delete=True).changes_received > 0
     assert devices.dump("A") == devices.dump("B")
+
+
+def test_a_big_sample_network_is_logged_too(devices, monkeypatch):
+    """The bulk load drops the tables' triggers for speed; the vault's stay."""
+    from favorbook.services import demo_scale
+
+    monkeypatch.setattr(demo_scale, "DROP_INDEXES_FROM", 1)
+    devices.join("A")
+    devices.join("B")
+    with devices.on("A"):
+        demo.load(8, seed=3, on=dt.date(2026, 11, 1))
+    _synced(devices, "A", "B")
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        assert len(contacts.list_ids()) == 8
+        assert _derived() == _derived_on(devices, "A")
+
+
+def _derived_on(devices, name):
+    with devices.on(name):
+        return _derived()

@@ -250,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="resolve conflict ID: keep your value (it goes up with the next sync) or the "
         "server's; no sync",
     )
+
+    from favorbook import cli_vault
+
+    cli_vault.add_parsers(sub, common)
     return parser
 
 
@@ -682,28 +686,39 @@ def _account(args, data_dir) -> int:
 
 
 def _sync(args, data_dir) -> int:
+    from favorbook import cli_vault
     from favorbook.errors import NotFoundError, SyncError, SyncGuardTripped, ValidationError
     from favorbook.services import session
-    from favorbook.sync import engine
+    from favorbook.sync import accounts, engine
+    from favorbook.sync.vault import engine as vault_engine
 
     session.open_data(data_dir)
     if args.conflicts or args.keep:
         return _conflicts(args)
+    devices_on = vault_engine.is_on()
+    devices_json = {"changes_sent": 0, "changes_received": 0}
 
     def failed(message: str, code: int, done: engine.SyncReport | None = None) -> int:
         if args.json:
             # What was done before the failure (each batch is kept), next to the error.
             done = done or engine.SyncReport(args.account or "")
-            report = done.as_json()
-            report["errors"] = [*report["errors"], message]
-            print(json.dumps(report, indent=2, ensure_ascii=False))
+            out = {**done.as_json(), **devices_json}
+            out["errors"] = [*out["errors"], message]
+            print(json.dumps(out, indent=2, ensure_ascii=False))
         elif done is not None and done.summary() != "up to date":
             print(f"Before it stopped: {done.summary()}.")
         print(f"favorbook: {message}", file=sys.stderr)
         return code
 
+    report = None
+    accounts_synced = args.account or not devices_on or accounts.list_accounts()
     try:
-        report = engine.sync_account(args.account, allow_mass_delete=args.allow_mass_delete)
+        if accounts_synced:
+            report = engine.sync_account(args.account, allow_mass_delete=args.allow_mass_delete)
+        if devices_on:  # the whole database with the rep's other devices (issue 16)
+            devices_json, problems = cli_vault.sync_devices(args.allow_mass_delete)
+            report = report or engine.SyncReport("your devices")
+            report.errors.extend(problems)
     except (NotFoundError, ValidationError) as exc:
         return failed(str(exc.message if isinstance(exc, ValidationError) else exc), EXIT_USAGE)
     except SyncGuardTripped as exc:
@@ -711,9 +726,15 @@ def _sync(args, data_dir) -> int:
     except SyncError as exc:
         return failed(str(exc), EXIT_FAIL, exc.report)
     if args.json:
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        print(json.dumps({**report.as_json(), **devices_json}, indent=2, ensure_ascii=False))
     else:
-        print(f"Synced {report.account}: {report.summary()}.")
+        if accounts_synced:
+            print(f"Synced {report.account}: {report.summary()}.")
+        if devices_on:
+            print(
+                f"Your devices: {devices_json['changes_sent']} changes sent, "
+                f"{devices_json['changes_received']} received."
+            )
         for problem in report.errors:
             print(f"  {problem}")
     return EXIT_OK
@@ -816,4 +837,12 @@ COMMANDS = {
     "restore": _restore,
     "encrypt": _encrypt,
     "decrypt": _decrypt,
+    "vault": lambda args, data_dir: _vault_command(args, data_dir),
+    "devices": lambda args, data_dir: _vault_command(args, data_dir),
 }
+
+
+def _vault_command(args, data_dir) -> int:
+    from favorbook import cli_vault
+
+    return cli_vault.COMMANDS[args.command](args, data_dir)

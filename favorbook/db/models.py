@@ -294,7 +294,8 @@ class SyncItem(BaseModel):
 
 
 class SyncConflict(BaseModel):
-    account = ForeignKeyField(SyncAccount, backref="conflicts", on_delete="CASCADE")
+    account = ForeignKeyField(SyncAccount, null=True, backref="conflicts", on_delete="CASCADE")
+    """None for a conflict of the sync between the rep's devices (migration 0011_vault)."""
     contact = ForeignKeyField(Contact, null=True, on_delete="CASCADE", backref="+")
     uid = TextField(default="")
     field = TextField()
@@ -302,6 +303,9 @@ class SyncConflict(BaseModel):
     server_value = TextField(default="")  # JSON
     created_at = DateTimeField()
     resolved_at = DateTimeField(null=True)
+    vault_table = TextField(null=True)
+    """The table and global id of the row of a conflict between the rep's devices."""
+    vault_gid = TextField(null=True)
 
 
 class AccountCalendar(BaseModel):

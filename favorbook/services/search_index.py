@@ -29,8 +29,9 @@ SELECT c.id,
                                          ' ', ''), '-', ''), '.', ''), '(', ''), ')', '') END,
                                       ' ')
                  FROM contact_phone p WHERE p.contact_id = c.id), ''),
-       coalesce((SELECT group_concat(t.name, ' ') FROM contact_tag ct
-                 JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), ''),
+       coalesce((SELECT group_concat(name, ' ') FROM (SELECT t.name AS name FROM contact_tag ct
+                 JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id ORDER BY t.name)),
+                ''),
        c.how_met || ' ' || c.needs || ' '
            || coalesce((SELECT group_concat(n.body, ' ') FROM note n
                         WHERE n.contact_id = c.id), ''),

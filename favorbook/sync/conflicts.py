@@ -76,7 +76,7 @@ def list_conflicts(account: str | None = None, include_resolved: bool = False) -
             SyncAccount.name.alias("account_name"),
             Contact.display_name.alias("contact_name"),
         )
-        .join(SyncAccount)
+        .join(SyncAccount, JOIN.LEFT_OUTER)  # no account: a conflict between the rep's devices
         .switch(SyncConflict)
         .join(Contact, JOIN.LEFT_OUTER)
         .order_by(SyncConflict.created_at.desc(), SyncConflict.id.desc())
@@ -88,6 +88,9 @@ def list_conflicts(account: str | None = None, include_resolved: bool = False) -
         query = query.where(SyncConflict.resolved_at.is_null())
     out = []
     for c in query:
+        if c.vault_table:
+            out.append(_vault_row(c))
+            continue
         out.append(
             ConflictRow(
                 id=c.id,
@@ -103,6 +106,31 @@ def list_conflicts(account: str | None = None, include_resolved: bool = False) -
             )
         )
     return out
+
+
+DEVICES = "Your devices"
+"""The account column of a conflict of the sync between the rep's own devices."""
+
+
+def _vault_row(c) -> ConflictRow:
+    def text(value: object) -> str:
+        if value is None or value == "":
+            return "(empty)"
+        return str(value)
+
+    table, _, column = c.field.partition(".")
+    return ConflictRow(
+        id=c.id,
+        account=DEVICES,
+        contact_id=c.contact_id,
+        contact_name=c.contact_name or "",
+        field=c.field,
+        local_value=text(_load(c.local_value)),
+        server_value=text(_load(c.server_value)),
+        created_at=iso_datetime(c.created_at),
+        resolved_at=iso_datetime(c.resolved_at),
+        field_label=f"{table.replace('_', ' ').capitalize()}: {column.replace('_', ' ')}",
+    )
 
 
 def _row(conflict_id: int) -> SyncConflict:
@@ -126,6 +154,14 @@ def restore_local(conflict_id: int) -> None:
     from favorbook.sync import vcard_fields
 
     row = _row(conflict_id)
+    if row.vault_table:
+        from favorbook.sync.vault import merge
+
+        with db.atomic():
+            merge.restore(row.vault_table, row.vault_gid, row.field, _load(row.local_value))
+            row.resolved_at = utc_now()
+            row.save(only=[SyncConflict.resolved_at])
+        return
     if row.contact_id is None:
         raise NotFoundError("The contact of this conflict is gone; there is nothing to restore.")
     with db.atomic():

@@ -303,7 +303,15 @@ def test_the_command_line_adds_an_account_and_syncs(tmp_path, dav_server, capsys
     capsys.readouterr()
     assert main(["sync", "--json", "--data-dir", folder]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"pushed", "pulled", "deleted", "conflicts", "errors"}
+    assert set(report) == {
+        "pushed",
+        "pulled",
+        "deleted",
+        "conflicts",
+        "errors",
+        "changes_sent",  # the sync between the rep's devices (issue 16); 0 when off
+        "changes_received",
+    }
     assert report["pushed"] >= 5 and report["errors"] == []
     assert len(dav_server.listing(dav_server.addressbook_url)) == 5
     assert main(["sync", "--account", "work", "--data-dir", folder]) == 0

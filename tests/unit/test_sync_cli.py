@@ -10,7 +10,15 @@ from favorbook.cli import main
 def test_sync_without_an_account_is_bad_usage_and_says_what_to_do(data_dir, capsys):
     assert main(["sync", "--json"]) == 2
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"pushed", "pulled", "deleted", "conflicts", "errors"}
+    assert set(out) == {
+        "pushed",
+        "pulled",
+        "deleted",
+        "conflicts",
+        "errors",
+        "changes_sent",  # the sync between the rep's devices (issue 16); 0 when off
+        "changes_received",
+    }
     assert "account add" in out["errors"][0]
     assert main(["sync", "--account", "nope"]) == 2
     assert "nope" in capsys.readouterr().err

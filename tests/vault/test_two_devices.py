@@ -1,0 +1,219 @@
+"""Two data folders through one sync folder: the whole network travels, both ways."""
+
+from __future__ import annotations
+
+from favorbook.services import contacts, favors
+
+
+def _make(first, last, **kw):
+    return contacts.create_contact(contacts.ContactInput(first_name=first, last_name=last, **kw))
+
+
+def test_a_favor_logged_on_b_shows_on_a_with_its_balance(devices):
+    with devices.on("A"):
+        ann = _make("Ann", "Lee", tags=["golf"], how_met="At the fair", organization="Acme")
+        favors.log_favor(ann, "given", "Introduced her to a printer")
+        uid = contacts.get_contact(ann).uid
+    devices.join("A")
+    devices.join("B")
+    assert devices.sync("A").changes_sent > 0
+    report = devices.sync("B")
+    assert report.changes_received > 0 and not report.errors
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        view = contacts.get_contact(b_ann)
+        assert view.uid == uid and view.how_met == "At the fair" and view.tags == ["golf"]
+        assert view.organization == "Acme"
+        assert favors.balance(b_ann).given == 1
+        favors.log_favor(b_ann, "received", "She sent a big order")
+    devices.sync("B")
+    assert devices.sync("A").changes_received >= 1
+    with devices.on("A"):
+        figures = favors.balance(ann)
+        assert (figures.given, figures.received) == (1, 1)
+    assert devices.dump("A") == devices.dump("B")
+
+
+def test_the_same_field_edited_on_both_converges_with_a_conflict_listed(devices):
+    from favorbook.sync import conflicts
+
+    with devices.on("A"):
+        ann = _make("Ann", "Lee")
+    devices.join("A")
+    devices.join("B")
+    devices.sync("A")
+    devices.sync("B")
+    with devices.on("A"):
+        contacts.update_contact(
+            ann, contacts.ContactInput(first_name="Ann", last_name="Lee", needs="Printers")
+        )
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        contacts.update_contact(
+            b_ann, contacts.ContactInput(first_name="Ann", last_name="Lee", needs="Forklifts")
+        )
+    devices.sync("A")
+    devices.sync("B")
+    devices.sync("A")
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        winner = contacts.get_contact(b_ann).needs
+        assert winner == "Forklifts"  # edited last
+    listed = []
+    for name in "AB":
+        with devices.on(name):
+            listed += [(c.field, c.local_value) for c in conflicts.list_conflicts()]
+    assert ("contact.needs", "Printers") in listed
+
+
+def test_a_new_device_joins_from_the_newest_snapshot_plus_the_log_after_it(devices, monkeypatch):
+    import datetime as dt
+
+    from favorbook.services import demo
+    from favorbook.sync.vault import snapshot
+
+    monkeypatch.setattr(snapshot, "EVERY", 2)
+    with devices.on("A"):
+        demo.load(10, seed=4, on=dt.date(2026, 11, 1))
+    devices.join("A")
+    devices.sync("A")
+    with devices.on("A"):
+        ann = _make("Ann", "Lee")
+    devices.sync("A")  # the second object: a snapshot covering both
+    with devices.on("A"):
+        favors.log_favor(ann, "given", "After the snapshot")
+    devices.sync("A")
+    [folder] = [p for p in devices.folder.iterdir() if p.is_dir()]
+    assert (folder / "S0000000002").exists()
+    (folder / "0000000001").unlink()  # proves B read the snapshot, not the first log object
+    devices.join("B")
+    report = devices.sync("B")
+    assert report.errors == []
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        assert favors.balance(b_ann).given == 1
+
+
+def test_a_conflict_restored_on_one_device_travels_to_the_other(devices):
+    from favorbook.sync import conflicts
+
+    with devices.on("A"):
+        ann = _make("Ann", "Lee")
+    devices.join("A")
+    devices.join("B")
+    devices.sync("A")
+    devices.sync("B")
+    with devices.on("A"):
+        contacts.update_contact(
+            ann, contacts.ContactInput(first_name="Ann", last_name="Lee", goals="Grow")
+        )
+    with devices.on("B"):
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        contacts.update_contact(
+            b_ann, contacts.ContactInput(first_name="Ann", last_name="Lee", goals="Sell")
+        )
+    devices.sync("A")
+    devices.sync("B")
+    devices.sync("A")
+    with devices.on("A"):
+        [row] = conflicts.list_conflicts()
+        assert (row.account, row.field_label, row.local_value, row.server_value) == (
+            conflicts.DEVICES,
+            "Contact: goals",
+            "Grow",
+            "Sell",
+        )
+        assert row.contact_name == "Ann Lee"
+        conflicts.restore_local(row.id)
+        assert contacts.get_contact(ann).goals == "Grow"
+        assert conflicts.list_conflicts() == []
+    devices.sync("A")
+    devices.sync("B")
+    with devices.on("B"):
+        assert contacts.get_contact(b_ann).goals == "Grow"
+        assert conflicts.list_conflicts() == []  # a later edit that saw B's value
+    assert devices.dump("A") == devices.dump("B")
+
+
+def test_devices_that_already_hold_the_same_contacts_merge_without_duplicates(devices):
+    """Two laptops that both got Ann and Bo from the contact sync (the same card uids)."""
+    from favorbook.db.models import Contact
+    from favorbook.sync import conflicts
+
+    with devices.on("A"):
+        ann = _make("Ann", "Lee", tags=["golf"], organization="Acme")
+        bo = _make("Bo", "Li")
+        uids = {c.display_name: c.uid for c in Contact.select()}
+        favors.log_favor(ann, "given", "Only on A")
+    with devices.on("B"):
+        for name, uid in uids.items():
+            first, last = name.split()
+            tags = ["golf"] if first == "Ann" else []
+            made = _make(first, last, tags=tags, organization="Acme" if tags else "")
+            Contact.update(uid=uid).where(Contact.id == made).execute()
+        _make("Cy", "Ng")
+    devices.join("A")
+    devices.join("B")
+    for name in "ABAB":
+        assert devices.sync(name).errors == []
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        assert len(contacts.find_by_name("Ann Lee")) == 1
+        assert len(contacts.find_by_name("Bo Li")) == 1
+        assert len(contacts.find_by_name("Cy Ng")) == 1
+        [(b_ann, _)] = contacts.find_by_name("Ann Lee")
+        assert favors.balance(b_ann).given == 1
+        assert contacts.get_contact(b_ann).tags == ["golf"]
+        assert [c.field for c in conflicts.list_conflicts()] == []  # only dates differed
+    with devices.on("A"):
+        assert contacts.get_contact(bo).display_name == "Bo Li"
+        assert len(contacts.find_by_name("Cy Ng")) == 1
+
+
+def test_the_name_details_an_import_brought_travel(devices):
+    """FN, N's prefix and suffix, nickname, phonetic names, role and department are fields of
+    the contact like any other: set on A, edited on B, the same on both."""
+    with devices.on("A"):
+        ken = _make(
+            "Kenji",
+            "Sato",
+            full_name="Ken Sato (ABC)",
+            name_prefix="Dr.",
+            nickname="Ken",
+            phonetic_last_name="さとう",
+            role="Decision maker",
+            department="Marketing",
+        )
+        uid = contacts.get_contact(ken).uid
+    devices.join("A")
+    devices.join("B")
+    devices.sync("A")
+    devices.sync("B")
+    with devices.on("B"):
+        [b_ken] = [i for i, _name in contacts.all_names() if contacts.get_contact(i).uid == uid]
+        view = contacts.get_contact(b_ken)
+        assert (view.display_name, view.name_prefix, view.nickname) == (
+            "Ken Sato (ABC)",
+            "Dr.",
+            "Ken",
+        )
+        assert (view.phonetic_last_name, view.role, view.department) == (
+            "さとう",
+            "Decision maker",
+            "Marketing",
+        )
+    with devices.on("B"):
+        contacts.update_contact(
+            b_ken,
+            contacts.ContactInput(
+                first_name="Kenji", last_name="Sato", nickname="Kenny", department="Sales"
+            ),
+        )
+    devices.sync("B")
+    devices.sync("A")
+    with devices.on("A"):
+        view = contacts.get_contact(ken)
+        assert (view.nickname, view.department, view.name_prefix) == ("Kenny", "Sales", "")
+    assert devices.dump("A") == devices.dump("B")

@@ -32,6 +32,10 @@ SEARCH_DELAY_MS = 0
 # Moving through the list with the keyboard fills the contact's tabs once the keys stop
 # for this long: holding Page Down scrolls the list without loading every profile passed.
 DETAIL_DELAY_MS = 120
+# A keystroke lists the first matches at once (read from the list's index in order, so
+# it costs the same for 50 matches or 70,000); the rest of the list and its count come
+# once the typing pauses, as the first match's tabs do.
+FIRST_PAGE = 100
 NAVIGATION_KEYS = {
     Qt.Key.Key_Up,
     Qt.Key.Key_Down,
@@ -311,6 +315,11 @@ class ContactsPage(QWidget):
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_DELAY_MS)
         self._detail_timer.timeout.connect(self.refresh_detail)
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(DETAIL_DELAY_MS)
+        self._rest_timer.timeout.connect(self.complete_list)
+        self._rest: tuple | None = None
         self.search_edit.textChanged.connect(self._search_timer.start)
         self.search_edit.returnPressed.connect(self.run_search)
         self.filters.changed.connect(self.run_search)
@@ -387,31 +396,25 @@ class ContactsPage(QWidget):
 
     def run_search(self) -> None:
         self._search_timer.stop()
+        self._rest_timer.stop()
+        self._rest = None
         text = self.search_edit.text()
         # A keystroke changes only which contacts are listed; anything else (a change of
         # the data, a filter, a sort) may change what the selected contact's tabs show.
         typed, self._searched_text = text != self._searched_text, text
-        ids = search.search_ids(
-            text,
-            filters=self.filters.value(self.show_archived),
-            order=self._order,
-            descending=self._descending,
-        )
+        options = {
+            "filters": self.filters.value(self.show_archived),
+            "order": self._order,
+            "descending": self._descending,
+        }
+        # Typing lists the first page now and the rest when it pauses; any other change
+        # lists everything at once, so the selected contact keeps its row.
+        ids = search.search_ids(text, limit=FIRST_PAGE if typed else None, **options)
         self.model.set_ids(ids)
-        filtered = bool(text.strip()) or self.filters.value().active
-        total = contacts.count_contacts(include_archived=self.show_archived)
-        if filtered:
-            self.count_label.setText(
-                self.tr("%1 of %2 contacts")
-                .replace("%1", f"{len(ids):,}")
-                .replace("%2", f"{total:,}")
-            )
-        else:
-            self.count_label.setText(
-                self.tr("1 contact")
-                if total == 1
-                else self.tr("%1 contacts").replace("%1", f"{total:,}")
-            )
+        if typed and len(ids) == FIRST_PAGE:
+            self._rest = (text, options)
+            self._rest_timer.start()
+        self._show_count(text, len(ids), more=self._rest is not None)
         if ids:
             self.empty_label.hide()
             self.list_view.show()
@@ -433,6 +436,45 @@ class ContactsPage(QWidget):
             self.empty_label.setText(message)
             self.empty_label.show()
             self.select_contact(None)
+
+    def _show_count(self, text: str, shown: int, *, more: bool = False) -> None:
+        filtered = bool(text.strip()) or self.filters.value().active
+        total = contacts.count_contacts(include_archived=self.show_archived)
+        if more and filtered:
+            self.count_label.setText(
+                self.tr("%1+ of %2 contacts")
+                .replace("%1", f"{shown:,}")
+                .replace("%2", f"{total:,}")
+            )
+        elif filtered:
+            self.count_label.setText(
+                self.tr("%1 of %2 contacts").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
+            )
+        else:
+            self.count_label.setText(
+                self.tr("1 contact")
+                if total == 1
+                else self.tr("%1 contacts").replace("%1", f"{total:,}")
+            )
+
+    def list_complete(self) -> bool:
+        """False while a search lists its first page and the rest waits for a pause."""
+        return self._rest is None
+
+    def complete_list(self) -> None:
+        """List the rest of the matches after the first page, and count them."""
+        self._rest_timer.stop()
+        if self._rest is None:
+            return
+        (text, options), self._rest = self._rest, None
+        ids = search.search_ids(text, **options)
+        shown = self.model.rowCount()
+        if ids[:shown] == [self.model.contact_id(row) for row in range(shown)]:
+            self.model.append_ids(ids[shown:])
+        else:  # the data changed in between: list it afresh, keeping the selection
+            self.run_search()
+            return
+        self._show_count(text, len(ids))
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         if 0 <= column < len(SORT_KEYS):
@@ -488,6 +530,7 @@ class ContactsPage(QWidget):
 
     def show_contact(self, contact_id: int) -> None:
         """Select ``contact_id`` in the list, clearing search and filters if they hide it."""
+        self.complete_list()
         if self.model.row_of(contact_id) is None:
             self.search_edit.blockSignals(True)
             self.search_edit.clear()

@@ -336,6 +336,7 @@ class ContactsPage(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._stale_tabs: set[int] = set()
+        self._detail_waits_for_show = False
         self._searched_text = ""
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
@@ -373,6 +374,7 @@ class ContactsPage(QWidget):
     def refresh_detail(self) -> None:
         """Show the current contact in the visible tab; the others catch up when shown."""
         self._detail_timer.stop()
+        self._detail_waits_for_show = False
         self._stale_tabs = set(range(self.tabs.count()))
         if self.contact_id is not None and self.tabs.count():
             self._show_in_tab(self.tabs.currentIndex())
@@ -407,11 +409,13 @@ class ContactsPage(QWidget):
             "order": self._order,
             "descending": self._descending,
         }
-        # Typing lists the first page now and the rest when it pauses; any other change
-        # lists everything at once, so the selected contact keeps its row.
-        ids = search.search_ids(text, limit=FIRST_PAGE if typed else None, **options)
+        # Typing (or listing with nothing selected yet, as at start-up) lists the first
+        # page now and the rest when it pauses; any other change lists everything at
+        # once, so the selected contact keeps its row.
+        paged = typed or self.contact_id is None
+        ids = search.search_ids(text, limit=FIRST_PAGE if paged else None, **options)
         self.model.set_ids(ids)
-        if typed and len(ids) == FIRST_PAGE:
+        if paged and len(ids) == FIRST_PAGE:
             self._rest = (text, options)
             self._rest_timer.start()
         self._show_count(text, len(ids), more=self._rest is not None)
@@ -521,12 +525,25 @@ class ContactsPage(QWidget):
             self.tabs if contact_id is not None else self.no_contact_label
         )
         if changed:
-            if self.list_view.navigating:
+            if not self.isVisible():
+                # Not on screen yet (the window is being built): the tabs fill once it
+                # is shown and its list has painted, so start-up paints the list first.
+                self._stale_tabs = set(range(self.tabs.count()))
+                self._detail_timer.stop()
+                self._detail_waits_for_show = True
+            elif self.list_view.navigating:
                 self._stale_tabs = set(range(self.tabs.count()))
                 self._detail_timer.start()
             else:
                 self.refresh_detail()
             self.contactSelected.emit(contact_id)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self._detail_waits_for_show:
+            self._detail_waits_for_show = False
+            # Timers run after the posted paint events: the list paints before the tabs.
+            self._detail_timer.start()
 
     def show_contact(self, contact_id: int) -> None:
         """Select ``contact_id`` in the list, clearing search and filters if they hide it."""

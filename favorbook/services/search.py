@@ -178,8 +178,15 @@ def list_sql(
     overdrawn_target: float | None = None,
     order: str | None = None,
     descending: bool = False,
+    match: str | None = None,
+    limit: int | None = None,
 ) -> tuple[str, list]:
-    """The SQL of the list's ids (filtered and sorted, no typed text) and its parameters."""
+    """The SQL of the list's ids (filtered and sorted) and its parameters.
+
+    ``match`` (an FTS5 expression) keeps the contacts the full-text index finds, and
+    ``limit`` stops after that many: SQLite then walks the list's index in order and
+    stops at the page's end, without sorting or collecting the whole list in Python.
+    """
     where, params = [], []
     if archived_only:
         where.append("c.archived_at IS NOT NULL")
@@ -209,6 +216,9 @@ def list_sql(
     if overdrawn_target is not None:
         where.append("c.favors_received > 0 AND c.favors_given < ? * c.favors_received")
         params.append(overdrawn_target)
+    if match:
+        where.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
+        params.append(match)
     if order == "company":
         joins += " LEFT JOIN organization o ON o.id = c.organization_id"
     sql = f"SELECT c.id FROM contact c{joins}"
@@ -220,6 +230,9 @@ def list_sql(
         sql += (
             " ORDER BY c.sort_name DESC, c.id DESC" if descending else " ORDER BY c.sort_name, c.id"
         )
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
     return sql, params
 
 
@@ -239,9 +252,14 @@ def search_ids(
     beyond that by name) and blank text by name; ``order`` is one of ORDERS (ties by
     name). ``on`` is the day "due for a touch" is measured against (today by default).
 
-    The filtered, sorted list comes from a cache kept until the data changes, and the
-    full-text index only says which of its ids match: a keystroke costs one FTS lookup
-    and a pass over a list of ints, never a sort or a join over the whole network.
+    With ``limit`` (a first page) nothing grows with the size of the list or the number
+    of matches: SQLite walks the list's index in order and stops after ``limit`` ids,
+    and best-match-first ranks at most RANK_LIMIT matches. The result is the first
+    ``limit`` ids of the whole list, which is asked for without ``limit``.
+
+    The whole filtered, sorted list comes from a cache kept until the data changes, and
+    the full-text index only says which of its ids match: one FTS lookup and a pass over
+    a list of ints, never a sort or a join over the whole network.
     """
     from favorbook.services import settings
 
@@ -271,9 +289,11 @@ def search_ids(
         "order": order if order in ORDERS else None,
         "descending": descending and order in ORDERS,
     }
+    fts = query.fts()
+    if limit:
+        return _page(fts, options, limit, ranked=order not in ORDERS)
     sql, params = list_sql(**options)
     ids, positions = listcache.cached(("list", sql, *params), lambda: _list(sql, params))
-    fts = query.fts()
     if fts:
         matches = [row[0] for row in db.execute_sql(_FTS_SQL, (fts,))]
         if order in ORDERS or len(matches) > RANK_LIMIT:
@@ -290,7 +310,23 @@ def search_ids(
                 (cid for cid in ranks if cid in positions),
                 key=lambda cid: (ranks[cid], positions[cid]),
             )
-    return ids[:limit] if limit else list(ids)
+    return list(ids)
+
+
+def _page(fts: str | None, options: dict, limit: int, *, ranked: bool) -> list[int]:
+    """The first ``limit`` ids search_ids would list, without the whole list."""
+    if fts and ranked:
+        found = [r[0] for r in db.execute_sql(_FTS_SQL + " LIMIT ?", (fts, RANK_LIMIT + 1))]
+        if len(found) <= RANK_LIMIT:  # few matches: best first, as the whole list has them
+            sql, params = list_sql(**options, match=fts)
+            positions = {row[0]: pos for pos, row in enumerate(db.execute_sql(sql, params))}
+            ranks = dict(db.execute_sql(_RANK_SQL, (fts,)))
+            return sorted(
+                (cid for cid in ranks if cid in positions),
+                key=lambda cid: (ranks[cid], positions[cid]),
+            )[:limit]
+    sql, params = list_sql(**options, match=fts, limit=limit)
+    return [row[0] for row in db.execute_sql(sql, params)]
 
 
 def _list(sql: str, params: list) -> tuple[list[int], dict[int, int]]:

@@ -106,6 +106,17 @@ class ContactListModel(QAbstractTableModel):
         self._positions = None
         self.endResetModel()
 
+    def append_ids(self, ids: list[int]) -> None:
+        """Add rows after the last one (the rest of a list whose first page is shown)."""
+        if not ids:
+            return
+        start = len(self._ids)
+        self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
+        self._ids.extend(ids)
+        if self._positions is not None:
+            self._positions.update((cid, start + pos) for pos, cid in enumerate(ids))
+        self.endInsertRows()
+
     def refresh_rows(self) -> None:
         """Forget cached rows (after an edit) and repaint."""
         self._rows, self._cells, self._colors = {}, {}, None

@@ -34,6 +34,10 @@ SEARCH_DELAY_MS = 0
 # Moving through the list with the keyboard fills the contact's tabs once the keys stop
 # for this long: holding Page Down scrolls the list without loading every profile passed.
 DETAIL_DELAY_MS = 120
+# A keystroke lists the first matches at once (read from the list's index in order, so
+# it costs the same for 50 matches or 70,000); the rest of the list and its count come
+# once the typing pauses, as the first match's tabs do.
+FIRST_PAGE = 100
 NAVIGATION_KEYS = {
     Qt.Key.Key_Up,
     Qt.Key.Key_Down,
@@ -336,6 +340,11 @@ class ContactsPage(QWidget):
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_DELAY_MS)
         self._detail_timer.timeout.connect(self.refresh_detail)
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(DETAIL_DELAY_MS)
+        self._rest_timer.timeout.connect(self.complete_list)
+        self._rest: tuple | None = None
         self.search_edit.textChanged.connect(self._search_timer.start)
         self.search_edit.returnPressed.connect(self.run_search)
         self.filters.changed.connect(self.run_search)
@@ -352,6 +361,7 @@ class ContactsPage(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._stale_tabs: set[int] = set()
+        self._detail_waits_for_show = False
         self._searched_text = ""
 
     # --- the list's columns and the split -------------------------------------------
@@ -549,6 +559,7 @@ class ContactsPage(QWidget):
     def refresh_detail(self) -> None:
         """Show the current contact in the visible tab; the others catch up when shown."""
         self._detail_timer.stop()
+        self._detail_waits_for_show = False
         self._stale_tabs = set(range(self.tabs.count()))
         if self.contact_id is not None and self.tabs.count():
             self._show_in_tab(self.tabs.currentIndex())
@@ -572,34 +583,30 @@ class ContactsPage(QWidget):
 
     def run_search(self) -> None:
         self._search_timer.stop()
+        self._rest_timer.stop()
+        self._rest = None
         text = self.search_edit.text()
         # A keystroke changes only which contacts are listed; anything else (a change of
         # the data, a filter, a sort) may change what the selected contact's tabs show.
         typed, self._searched_text = text != self._searched_text, text
-        ids = search.search_ids(
-            text,
-            filters=self.filters.value(self.show_archived),
-            order=self._order,
-            descending=self._descending,
-        )
+        options = {
+            "filters": self.filters.value(self.show_archived),
+            "order": self._order,
+            "descending": self._descending,
+        }
+        # Typing (or listing with nothing selected yet, as at start-up) lists the first
+        # page now and the rest when it pauses; any other change lists everything at
+        # once, so the selected contact keeps its row.
+        paged = typed or self.contact_id is None
+        ids = search.search_ids(text, limit=FIRST_PAGE if paged else None, **options)
         self.model.set_ids(ids)
         if not self._split_chosen:
             self.default_split()
         self.fit_columns()
-        filtered = bool(text.strip()) or self.filters.value().active
-        total = contacts.count_contacts(include_archived=self.show_archived)
-        if filtered:
-            self.count_label.setText(
-                self.tr("%1 of %2 contacts")
-                .replace("%1", f"{len(ids):,}")
-                .replace("%2", f"{total:,}")
-            )
-        else:
-            self.count_label.setText(
-                self.tr("1 contact")
-                if total == 1
-                else self.tr("%1 contacts").replace("%1", f"{total:,}")
-            )
+        if paged and len(ids) == FIRST_PAGE:
+            self._rest = (text, options)
+            self._rest_timer.start()
+        self._show_count(text, len(ids), more=self._rest is not None)
         if ids:
             self.empty_label.hide()
             self.list_view.show()
@@ -621,6 +628,45 @@ class ContactsPage(QWidget):
             self.empty_label.setText(message)
             self.empty_label.show()
             self.select_contact(None)
+
+    def _show_count(self, text: str, shown: int, *, more: bool = False) -> None:
+        filtered = bool(text.strip()) or self.filters.value().active
+        total = contacts.count_contacts(include_archived=self.show_archived)
+        if more and filtered:
+            self.count_label.setText(
+                self.tr("%1+ of %2 contacts")
+                .replace("%1", f"{shown:,}")
+                .replace("%2", f"{total:,}")
+            )
+        elif filtered:
+            self.count_label.setText(
+                self.tr("%1 of %2 contacts").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
+            )
+        else:
+            self.count_label.setText(
+                self.tr("1 contact")
+                if total == 1
+                else self.tr("%1 contacts").replace("%1", f"{total:,}")
+            )
+
+    def list_complete(self) -> bool:
+        """False while a search lists its first page and the rest waits for a pause."""
+        return self._rest is None
+
+    def complete_list(self) -> None:
+        """List the rest of the matches after the first page, and count them."""
+        self._rest_timer.stop()
+        if self._rest is None:
+            return
+        (text, options), self._rest = self._rest, None
+        ids = search.search_ids(text, **options)
+        shown = self.model.rowCount()
+        if ids[:shown] == [self.model.contact_id(row) for row in range(shown)]:
+            self.model.append_ids(ids[shown:])
+        else:  # the data changed in between: list it afresh, keeping the selection
+            self.run_search()
+            return
+        self._show_count(text, len(ids))
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         self.fit_columns()  # the sort arrow moved to another column
@@ -668,15 +714,29 @@ class ContactsPage(QWidget):
             self.tabs if contact_id is not None else self.no_contact_label
         )
         if changed:
-            if self.list_view.navigating:
+            if not self.isVisible():
+                # Not on screen yet (the window is being built): the tabs fill once it
+                # is shown and its list has painted, so start-up paints the list first.
+                self._stale_tabs = set(range(self.tabs.count()))
+                self._detail_timer.stop()
+                self._detail_waits_for_show = True
+            elif self.list_view.navigating:
                 self._stale_tabs = set(range(self.tabs.count()))
                 self._detail_timer.start()
             else:
                 self.refresh_detail()
             self.contactSelected.emit(contact_id)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self._detail_waits_for_show:
+            self._detail_waits_for_show = False
+            # Timers run after the posted paint events: the list paints before the tabs.
+            self._detail_timer.start()
+
     def show_contact(self, contact_id: int) -> None:
         """Select ``contact_id`` in the list, clearing search and filters if they hide it."""
+        self.complete_list()
         if self.model.row_of(contact_id) is None:
             self.search_edit.blockSignals(True)
             self.search_edit.clear()

@@ -173,8 +173,8 @@ class QuestionBankPage(FollowsChanges, QWidget):
         self.add_button.clicked.connect(self.add_question)
         self.new_text.returnPressed.connect(self.add_question)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.follow_changes(bus)
-        self.refresh()
+        # Filled when first shown: counting every question asked is no work for start-up.
+        self.follow_changes(bus, stale=True)
 
     # --- filling -------------------------------------------------------------------
 

@@ -90,3 +90,17 @@ def test_no_widget_spells_the_red_out_again():
     root = Path(favorbook.ui.__file__).parent
     copies = [p.name for p in root.rglob("*.py") if "#c0392b" in p.read_text(encoding="utf-8")]
     assert copies == ["style.py"]
+
+
+def test_the_rest_of_a_list_is_added_after_its_first_page(db, qapp, qtmodeltester):
+    demo.load(12, force=True)
+    ids = contacts.list_ids()
+    model = ContactListModel()
+    model.set_ids(ids[:4])
+    assert model.row_of(ids[3]) == 3  # the lookup is built; appending extends it
+    qtmodeltester.check(model)
+    model.append_ids(ids[4:])
+    qtmodeltester.check(model)
+    assert [model.contact_id(r) for r in range(model.rowCount())] == ids
+    assert model.row_of(ids[-1]) == len(ids) - 1
+    assert model.index(len(ids) - 1, 0).data() == contacts.name_of(ids[-1])

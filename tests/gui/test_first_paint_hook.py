@@ -41,3 +41,54 @@ def test_first_paint_is_reported_and_the_app_ends(tmp_path):
     )
     assert "favorbook-first-paint " in again.stdout
     assert "already running" not in again.stderr
+
+
+# Modules that cost start-up time and serve no part of the first paint.
+HEAVY = (
+    "phonenumbers",
+    "vobject",
+    "rapidfuzz",
+    "icalendar",
+    "recurring_ical_events",
+    "charset_normalizer",
+    "requests",
+    "keyring",
+)
+_PROBE = """
+import sys
+from favorbook.ui import app
+
+painted = app._FirstPaint._painted
+
+def report(self):
+    print("heavy-at-first-paint", *sorted(m for m in {heavy!r} if m in sys.modules), flush=True)
+    painted(self)
+
+app._FirstPaint._painted = report
+from favorbook.cli import main
+main(["--data-dir", {data!r}])
+"""
+
+
+def test_start_up_imports_no_heavy_module_before_the_first_paint(tmp_path):
+    """A contact with phones, tags and notes is shown at start, as a rep's would be; what
+    the profile needs (phone formatting) loads after the list has painted."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    data = tmp_path / "data"
+    subprocess.run(
+        [sys.executable, "-m", "favorbook", "--data-dir", str(data), "demo", "--contacts", "30"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    probe = _PROBE.format(heavy=HEAVY, data=str(data))
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**env, "FAVORBOOK_BENCH_FIRST_PAINT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("heavy-at-first-paint"))
+    assert line.split()[1:] == []

@@ -167,3 +167,41 @@ def test_typing_lists_matches_at_once_and_shows_the_first_when_typing_pauses(win
     top = page.model.contact_id(0)
     assert page.contact_id == top
     assert contacts.name_of(top) in window.profile.browser.toPlainText()
+
+
+def test_typing_lists_a_first_page_then_the_rest_and_its_count_when_typing_pauses(
+    window, qtbot, monkeypatch
+):
+    from favorbook.ui import contacts_page
+
+    monkeypatch.setattr(contacts_page, "FIRST_PAGE", 5)
+    demo.load(40, seed=4)
+    window.reload()
+    page = window.contacts_page
+    whole = search.search_ids("e", order=page._order, descending=page._descending)
+    assert len(whole) > 5
+    page.search_edit.setText("e")
+    page.run_search()
+    assert not page.list_complete()
+    assert [page.model.contact_id(r) for r in range(page.model.rowCount())] == whole[:5]
+    assert page.count_label.text().startswith("5+ of ")
+    qtbot.waitUntil(page.list_complete, timeout=2000)
+    assert [page.model.contact_id(r) for r in range(page.model.rowCount())] == whole
+    assert page.count_label.text().startswith(f"{len(whole)} of ")
+    assert page.contact_id == whole[0]
+
+
+def test_showing_a_contact_past_the_first_page_keeps_the_search(window, monkeypatch):
+    from favorbook.ui import contacts_page
+
+    monkeypatch.setattr(contacts_page, "FIRST_PAGE", 5)
+    demo.load(40, seed=4)
+    window.reload()
+    page = window.contacts_page
+    page.search_edit.setText("e")
+    page.run_search()
+    last = search.search_ids("e", order=page._order, descending=page._descending)[-1]
+    page.show_contact(last)
+    assert page.search_edit.text() == "e"
+    assert page.contact_id == last
+    assert page.list_complete()

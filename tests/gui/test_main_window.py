@@ -130,3 +130,24 @@ def test_profile_counts_conversations_in_words(window, make_contact):
     window.list_view.selectRow(window.model.row_of(ann))
     text = window.profile.browser.toPlainText()
     assert "1 conversation, 100% started by them" in text
+
+
+def test_a_window_built_over_a_network_fills_the_first_contacts_tabs_once_shown(db, qtbot):
+    """Start-up paints the list first: the selected contact's tabs fill after the window
+    is shown, and then show that contact."""
+    from favorbook.services import contacts, demo
+    from favorbook.ui.app import make_application
+    from favorbook.ui.main_window import MainWindow
+
+    demo.load(12, seed=3)
+    make_application()
+    win = MainWindow(str(db))
+    qtbot.addWidget(win)
+    page = win.contacts_page
+    first = page.model.contact_id(0)
+    assert page.contact_id == first
+    assert contacts.name_of(first) not in win.profile.browser.toPlainText()
+    with qtbot.waitSignal(page.detailShown, timeout=3000) as shown:
+        win.show()
+    assert shown.args == [first]
+    assert contacts.name_of(first) in win.profile.browser.toPlainText()

@@ -274,10 +274,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return launch(data_dir)
     from favorbook.errors import ValidationError
-    from favorbook.services import encryption
+    from favorbook.services import passphrases
     from favorbook.services.session import describe_error
 
-    encryption.set_prompt(encryption.terminal_prompt)
+    passphrases.set_prompt(passphrases.terminal_prompt)
 
     try:
         return COMMANDS[args.command](args, data_dir)
@@ -288,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from favorbook.services import session
 
         session.close()
-        encryption.set_prompt(None)
+        passphrases.set_prompt(None)
 
 
 def _demo(args, data_dir) -> int:
@@ -563,7 +563,7 @@ def _restore(args, data_dir) -> int:
 
 def _encrypt(args, data_dir) -> int:
     from favorbook import paths
-    from favorbook.services import encryption
+    from favorbook.services import encryption, passphrases
 
     path = paths.database_path(data_dir)
     if not encryption.available():
@@ -575,7 +575,7 @@ def _encrypt(args, data_dir) -> int:
     if encryption.is_encrypted(path):
         print(f"favorbook: {path} is encrypted already; nothing was changed.", file=sys.stderr)
         return EXIT_FAIL
-    result = encryption.encrypt(path, encryption.obtain(path, confirm=True))
+    result = encryption.encrypt(path, passphrases.obtain(path, confirm=True))
     print(f"Encrypted {path} ({result.rows:,} rows). Keep the passphrase safe: without it")
     print("the data cannot be read by anyone, you included.")
     plain = result.unencrypted_backups
@@ -594,7 +594,7 @@ def _encrypt(args, data_dir) -> int:
 
 def _decrypt(args, data_dir) -> int:
     from favorbook import paths
-    from favorbook.services import encryption
+    from favorbook.services import encryption, passphrases
 
     path = paths.database_path(data_dir)
     if not encryption.available():
@@ -606,7 +606,7 @@ def _decrypt(args, data_dir) -> int:
     if not encryption.is_encrypted(path):
         print(f"favorbook: {path} is not encrypted; nothing was changed.", file=sys.stderr)
         return EXIT_FAIL
-    result = encryption.decrypt(path, encryption.obtain(path))
+    result = encryption.decrypt(path, passphrases.obtain(path))
     print(f"Decrypted {path} ({result.rows:,} rows); it is a plain SQLite file again.")
     print(f"The encrypted backup made first is {result.backup}.")
     return EXIT_OK

@@ -74,6 +74,7 @@ def start(data_dir: str | None, guard):
     """
     from favorbook import paths
     from favorbook.services import encryption, session
+    from favorbook.services.passphrases import ENV_VAR
     from favorbook.ui import backup_actions, recovery
     from favorbook.ui.single_instance import bring_to_front
 
@@ -82,7 +83,7 @@ def start(data_dir: str | None, guard):
             return 0
         passphrase = None
         if encryption.needs_passphrase(paths.database_path(data_dir)) and not os.environ.get(
-            encryption.ENV_VAR
+            ENV_VAR
         ):
             from favorbook.ui.passphrase_dialog import ask_passphrase
 

@@ -23,7 +23,7 @@ from favorbook.db.models import (
     db,
 )
 from favorbook.errors import NotFoundError, ValidationError
-from favorbook.services import listcache, search_index, settings
+from favorbook.services import listcache, referrals, search_index, settings
 from favorbook.services._common import clean, clean_line, new_uid, require, utc_now, visible
 from favorbook.services.dates import local_date
 
@@ -397,8 +397,6 @@ def _write_children(contact_id: int, data: ContactInput) -> None:
 
 
 def _set_referred_by(contact_id: int, source_id: int | None) -> None:
-    from favorbook.services import referrals
-
     current = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == contact_id))
     if source_id is None:
         if current is not None:

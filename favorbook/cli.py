@@ -13,23 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from favorbook import __version__
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-def _count(low: int, high: int):
-    """An argparse type: a whole number from ``low`` to ``high``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}")
-        return value
-
-    return parse
+from favorbook.cli_args import EXIT_FAIL, EXIT_OK, EXIT_USAGE, whole_number
 
 
 def _common() -> argparse.ArgumentParser:
@@ -62,14 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="fill the database with a sample network")
     demo.add_argument(
         "--contacts",
-        type=_count(1, 1_000_000),
+        type=whole_number(1, 1_000_000),
         default=60,
         metavar="N",
         help="how many sample contacts (default 60)",
     )
     demo.add_argument(
         "--seed",
-        type=_count(0, 2**63 - 1),
+        type=whole_number(0, 2**63 - 1),
         default=1,
         metavar="S",
         help="random seed; the same seed gives the same network",
@@ -99,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument(
         "--limit",
-        type=_count(1, 1_000_000),
+        type=whole_number(1, 1_000_000),
         default=20,
         metavar="N",
         help="at most N results (default 20)",

@@ -419,7 +419,7 @@ class _NameIndex:
         return [i for _score, i in people[:5]]
 
 
-class _Existing:
+class ExistingContacts:
     """What is already in favorbook, loaded once, to match records against."""
 
     def __init__(self) -> None:
@@ -553,7 +553,7 @@ def plan_import(
     from favorbook.services import settings
 
     plan = ImportPlan(parsed)
-    existing = _Existing()
+    existing = ExistingContacts()
     seen = _Seen()
     region = settings.phone_region()
     emails = _EmailChecker()

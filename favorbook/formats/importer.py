@@ -43,6 +43,8 @@ from favorbook.services.contacts import (
     ContactInput,
     Labeled,
     child_rows,
+    display_and_sort_names,
+    shown_name,
 )
 
 NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unreadable"
@@ -331,7 +333,7 @@ def _checked(
     except ValidationError as exc:
         return None, warnings, f"{record.position}: {exc.message} ({exc.field})"
     try:
-        checked.birthday = contacts._validate_birthday(candidate.birthday)
+        checked.birthday = contacts.validate_birthday(candidate.birthday)
     except ValidationError:
         warnings.append(f"{record.position}: birthday “{data.birthday}” is not a date; left out")
     checked.emails, checked.phones = emails, phones
@@ -594,7 +596,7 @@ def plan_import(
             first = plan.items[earlier[1]]
             item.same_as, item.same_as_position = first.index, first.position
             item.matched_by = earlier_how
-            item.candidate_name = _display_name(first.contact)
+            item.candidate_name = shown_name(first.contact)
             item.differences = _differences(data, first.contact.__dict__)
             item.status = CONFLICTING if item.differences else MATCHED
             seen.remember(data, record.uid, ("file", first.index))
@@ -604,12 +606,6 @@ def plan_import(
     if progress is not None:
         progress(total, total)
     return plan
-
-
-def _display_name(data: ContactInput) -> str:
-    from favorbook.services.contacts import _names
-
-    return _names(data)[0]
 
 
 # --- applying -----------------------------------------------------------------------------
@@ -723,12 +719,12 @@ class _Writer:
         self, data: ContactInput, record: ParsedRecord, *, track: bool = False
     ) -> tuple[int, str]:
         """Add a contact; ``track`` keeps what it has so later records can update it."""
-        from favorbook.services.contacts import _names, new_uid, photo_mime
+        from favorbook.services.contacts import new_uid, photo_mime
         from favorbook.services.dates import local_date
 
         cid = self.next_id
         self.next_id += 1
-        display, sort = _names(data)
+        display, sort = display_and_sort_names(data)
         cadence = data.cadence_days or self.default_cadence or None
         row = {
             "id": cid,
@@ -841,7 +837,7 @@ class _Writer:
 
     def update(self, cid: int, data: ContactInput, record: ParsedRecord) -> str:
         """Fill empty fields and add what is new; never erase or replace."""
-        from favorbook.services.contacts import _names, photo_mime
+        from favorbook.services.contacts import photo_mime
 
         have = self.current[cid]
         row = have["row"]
@@ -857,7 +853,7 @@ class _Writer:
             have["dirty"] = True
         if row["first_name"] or row["last_name"] or row["full_name"]:
             names = ("first_name", "last_name", *NAME_DETAILS)
-            display, sort = _names(ContactInput(**{f: row[f] or "" for f in names}))
+            display, sort = display_and_sort_names(ContactInput(**{f: row[f] or "" for f in names}))
             if (display, sort) != (row["display_name"], row["sort_name"]):
                 row["display_name"], row["sort_name"] = display, sort
                 have["dirty"] = True

@@ -375,7 +375,7 @@ def _needs_guess(line: str) -> bytes:
 # --- reading: one property -----------------------------------------------------------------
 
 
-def _line_text(line: str, fallback: str = "") -> str:
+def line_text(line: str, fallback: str = "") -> str:
     """A logical line (latin-1 characters of its bytes) as text: UTF-8, else the file's
     code page ``fallback`` when given, else as it is."""
     try:
@@ -782,7 +782,7 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 record.photo = None
                 continue
             if record.photo is None and len(p.line) <= _MAX_EXTRA_LINE:
-                extra.append(_line_text(p.line, fallback))
+                extra.append(line_text(p.line, fallback))
         elif name == "UID":
             record.uid = _unescape(p.text()).strip()
         elif name == "RELATED":
@@ -790,7 +790,7 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
             if value and not value.lower().startswith("urn:"):
                 kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
                 related.append(f"{value} ({kind})" if kind else value)
-            extra.append(_line_text(p.line, fallback))
+            extra.append(line_text(p.line, fallback))
         elif (
             name in ("X-ABRELATEDNAMES", "X-ABDATE")
             or name in _RELATED_NAMES
@@ -807,18 +807,18 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
                 label = kind.capitalize() or _DATES.get(name, "Date")
                 dates.append(f"{label}: {value}")
             if len(p.line) <= _MAX_EXTRA_LINE and "CHARSET" not in p.params:
-                extra.append(_line_text(p.line, fallback))
+                extra.append(line_text(p.line, fallback))
         elif name == "X-FAVORBOOK-KIND":
             data.kind = _unescape(p.text()).strip().lower() or "other"
         elif name in _FAVORBOOK_FIELDS:
             setattr(data, _FAVORBOOK_FIELDS[name], _unescape(p.text()).strip())
         elif name == "X-ABLABEL":
             if p.group not in known_groups:  # the label of a property kept verbatim
-                extra.append(_line_text(p.line, fallback))
+                extra.append(line_text(p.line, fallback))
         elif name not in _KNOWN and len(p.line) <= _MAX_EXTRA_LINE:
             if "CHARSET" in p.params or _is_qp(p.line.split(":", 1)[0]):
                 continue  # 2.1 encodings cannot be written back faithfully
-            extra.append(_line_text(p.line, fallback))
+            extra.append(line_text(p.line, fallback))
     # An address written only as a LABEL (no ADR of the same kind) is the address.
     adr_labels = {a.label for a in data.addresses}
     data.addresses.extend(a for a in labels if not data.addresses or a.label not in adr_labels)
@@ -943,7 +943,8 @@ def read_vcards(
 # --- writing ------------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
+def escape_value(text: str) -> str:
+    """``text`` escaped for a vCard property value (backslash, newline, comma, semicolon)."""
     return (
         text.replace("\\", "\\\\")
         .replace("\r\n", "\n")
@@ -1001,7 +1002,7 @@ class _CardWriter:
             group = f"item{self.items}"
             params = f";TYPE={extra_type}" if extra_type and self.version != "4.0" else ""
             self.add(f"{group}.{name}", value, params)
-            self.add(f"{group}.X-ABLabel", _escape(label))
+            self.add(f"{group}.X-ABLabel", escape_value(label))
 
 
 def _card_text(
@@ -1013,30 +1014,30 @@ def _card_text(
     w.items = max((int(g) for g in groups), default=0)
     w.add("VERSION", version)
     w.add("PRODID", f"-//favorbook//favorbook {__version__}//EN")
-    w.add("UID", _escape(contact.uid))
-    w.add("FN", _escape(contact.display_name))
+    w.add("UID", escape_value(contact.uid))
+    w.add("FN", escape_value(contact.display_name))
     n_parts = (contact.last_name, contact.first_name, "", contact.name_prefix, contact.name_suffix)
-    w.add("N", ";".join(_escape(p) for p in n_parts))
+    w.add("N", ";".join(escape_value(p) for p in n_parts))
     if contact.nickname:
-        w.add("NICKNAME", _escape(contact.nickname))
+        w.add("NICKNAME", escape_value(contact.nickname))
     if contact.phonetic_first_name:
-        w.add("X-PHONETIC-FIRST-NAME", _escape(contact.phonetic_first_name))
+        w.add("X-PHONETIC-FIRST-NAME", escape_value(contact.phonetic_first_name))
     if contact.phonetic_last_name:
-        w.add("X-PHONETIC-LAST-NAME", _escape(contact.phonetic_last_name))
+        w.add("X-PHONETIC-LAST-NAME", escape_value(contact.phonetic_last_name))
     if contact.organization:
         units = [u.strip() for u in contact.department.split(";") if u.strip()]
-        w.add("ORG", ";".join(_escape(p) for p in [contact.organization, *units]))
+        w.add("ORG", ";".join(escape_value(p) for p in [contact.organization, *units]))
     if contact.title:
-        w.add("TITLE", _escape(contact.title))
+        w.add("TITLE", escape_value(contact.title))
     if contact.role:
-        w.add("ROLE", _escape(contact.role))
+        w.add("ROLE", escape_value(contact.role))
     for email in contact.emails:
-        w.add_labeled("EMAIL", _escape(email.value), email.label, "INTERNET")
+        w.add_labeled("EMAIL", escape_value(email.value), email.label, "INTERNET")
     for phone in contact.phones:
-        w.add_labeled("TEL", _escape(phone.value), phone.label)
+        w.add_labeled("TEL", escape_value(phone.value), phone.label)
     for a in contact.addresses:
         parts = ["", "", a.street, a.city, a.region, a.postcode, a.country]
-        w.add_labeled("ADR", ";".join(_escape(p) for p in parts), a.label)
+        w.add_labeled("ADR", ";".join(escape_value(p) for p in parts), a.label)
     for link in contact.links:
         value = link.value.replace("\n", "")
         if value.partition(":")[0].lower() in IM_SCHEMES:
@@ -1056,15 +1057,15 @@ def _card_text(
             else contact.birthday,
         )
     if contact.tags:
-        w.add("CATEGORIES", ",".join(_escape(t) for t in contact.tags))
+        w.add("CATEGORIES", ",".join(escape_value(t) for t in contact.tags))
     if contact.kind and contact.kind != "other":
         w.add("X-FAVORBOOK-KIND", contact.kind)
     for prop, attr in _FAVORBOOK_FIELDS.items() if private_fields else ():
         value = getattr(contact, attr)
         if value:
-            w.add(prop, _escape(value))
+            w.add(prop, escape_value(value))
     if notes:
-        w.add("NOTE", _escape("\n\n".join(notes)))
+        w.add("NOTE", escape_value("\n\n".join(notes)))
     if photo is not None:
         data, mime = photo
         encoded = base64.b64encode(data).decode("ascii")

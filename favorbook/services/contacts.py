@@ -216,7 +216,9 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _validate_birthday(value: str | None) -> str | None:
+def validate_birthday(value: str | None) -> str | None:
+    """The birthday as stored (ISO date, or --MM-DD without a year), None when empty;
+    ValidationError when it is not a date."""
     value = (value or "").strip()
     if not value:
         return None
@@ -246,7 +248,7 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
         needs=clean(data.needs, "needs"),
         goals=clean(data.goals, "goals"),
         offers=clean(data.offers, "offers"),
-        birthday=_validate_birthday(data.birthday),
+        birthday=validate_birthday(data.birthday),
         referred_by_id=data.referred_by_id,
         **{f: clean_line(getattr(data, f), f, max_len=300) for f in NAME_DETAILS},
     )
@@ -324,10 +326,11 @@ def built_name(data: ContactInput) -> str:
 
 def shown_name(data: ContactInput) -> str:
     """The name a contact with ``data`` is shown by (in lists, previews, exports)."""
-    return _names(data)[0]
+    return display_and_sort_names(data)[0]
 
 
-def _names(data: ContactInput) -> tuple[str, str]:
+def display_and_sort_names(data: ContactInput) -> tuple[str, str]:
+    """(display name, sort name) of a contact with ``data``: the stored derived columns."""
     person = " ".join(p for p in (data.first_name, data.last_name) if p)
     display = data.full_name or built_name(data) or data.organization
     sort = (
@@ -413,7 +416,7 @@ def create_contact(data: ContactInput, *, is_sample: bool = False) -> int:
     data = _validated(data, None)
     if use_default:
         data.cadence_days = settings.default_cadence_days()
-    display, sort = _names(data)
+    display, sort = display_and_sort_names(data)
     now = utc_now()
     with db.atomic():
         contact = Contact.create(
@@ -448,7 +451,7 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
     """Replace a contact's profile with ``data``; favors, notes and history stay."""
     contact = require(Contact, contact_id, "contact")
     data = _validated(data, contact_id)
-    display, sort = _names(data)
+    display, sort = display_and_sort_names(data)
     with db.atomic():
         contact.first_name = data.first_name
         contact.last_name = data.last_name

@@ -171,7 +171,7 @@ def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
         keep.vcard_extra = "\n".join(lines)
         org = keep.organization.name if keep.organization_id else ""
         names = {f: getattr(keep, f) for f in contacts.NAME_DETAILS}
-        keep.display_name, keep.sort_name = contacts._names(
+        keep.display_name, keep.sort_name = contacts.display_and_sort_names(
             contacts.ContactInput(keep.first_name, keep.last_name, org, **names)
         )
         keep.updated_at = now

@@ -13,17 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from favorbook import __version__
 from favorbook.errors import FavorbookError
-
-
-def resources_dir() -> Path:
-    """resources/: inside the bundle when frozen by PyInstaller, else beside the package."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
-RESOURCES = resources_dir()
+from favorbook.ui.resources import RESOURCES
 
 
 def app_icon() -> QIcon:

@@ -43,6 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    _add_local_parsers(sub, common)
+    from favorbook import cli_meetings
+
+    cli_meetings.add_parsers(sub, common)
+    _add_file_parsers(sub, common)
+    _add_sync_parsers(sub, common)
+    return parser
+
+
+def _add_local_parsers(sub, common) -> None:
+    """demo, stats, search and check: commands on the database alone."""
     demo = sub.add_parser("demo", parents=[common], help="fill the database with a sample network")
     demo.add_argument(
         "--contacts",
@@ -92,10 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check", parents=[common], help="check the database; exit 1 when it is not healthy"
     )
-    from favorbook import cli_meetings
 
-    cli_meetings.add_parsers(sub, common)
 
+def _add_file_parsers(sub, common) -> None:
+    """sheet, import, export, backup, restore, encrypt and decrypt: commands that read
+    or write files."""
     sheet = sub.add_parser(
         "sheet",
         parents=[common],
@@ -173,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decrypt the database in place. The passphrase comes from "
         "$FAVORBOOK_PASSPHRASE, else it is asked for. A backup is made first.",
     )
+
+
+def _add_sync_parsers(sub, common) -> None:
+    """account and sync: the sync accounts and the sync itself."""
     account = sub.add_parser(
         "account",
         parents=[common],
@@ -234,7 +250,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="resolve conflict ID: keep your value (it goes up with the next sync) or the "
         "server's; no sync",
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

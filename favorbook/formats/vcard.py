@@ -1005,15 +1005,8 @@ class _CardWriter:
             self.add(f"{group}.X-ABLabel", escape_value(label))
 
 
-def _card_text(
-    contact, photo, notes: list[str], version: str, *, private_fields: bool = True
-) -> str:
-    w = _CardWriter(version)
-    # Number our item groups after the ones in the lines kept verbatim, so labels stay apart.
-    groups = re.findall(r"(?im)^item(\d+)\.", contact.vcard_extra or "")
-    w.items = max((int(g) for g in groups), default=0)
-    w.add("VERSION", version)
-    w.add("PRODID", f"-//favorbook//favorbook {__version__}//EN")
+def _write_identity(w: _CardWriter, contact) -> None:
+    """UID, FN, N, nickname, phonetic names, ORG (with its units), TITLE and ROLE."""
     w.add("UID", escape_value(contact.uid))
     w.add("FN", escape_value(contact.display_name))
     n_parts = (contact.last_name, contact.first_name, "", contact.name_prefix, contact.name_suffix)
@@ -1031,6 +1024,10 @@ def _card_text(
         w.add("TITLE", escape_value(contact.title))
     if contact.role:
         w.add("ROLE", escape_value(contact.role))
+
+
+def _write_channels(w: _CardWriter, contact) -> None:
+    """Emails, phones, addresses, and links (IMPP for an instant-messaging handle)."""
     for email in contact.emails:
         w.add_labeled("EMAIL", escape_value(email.value), email.label, "INTERNET")
     for phone in contact.phones:
@@ -1047,6 +1044,29 @@ def _card_text(
             w.add("IMPP", value, params)
         else:
             w.add_labeled("URL", value, link.label)
+
+
+def _write_photo(w: _CardWriter, photo: tuple[bytes, str], version: str) -> None:
+    """PHOTO inline: a data: URI in 4.0, base64 with its type in 3.0."""
+    data, mime = photo
+    encoded = base64.b64encode(data).decode("ascii")
+    if version == "4.0":
+        w.add("PHOTO", f"data:{mime};base64,{encoded}")
+    else:
+        w.add("PHOTO", encoded, f";ENCODING=b;TYPE={mime.split('/')[-1].upper()}")
+
+
+def _card_text(
+    contact, photo, notes: list[str], version: str, *, private_fields: bool = True
+) -> str:
+    w = _CardWriter(version)
+    # Number our item groups after the ones in the lines kept verbatim, so labels stay apart.
+    groups = re.findall(r"(?im)^item(\d+)\.", contact.vcard_extra or "")
+    w.items = max((int(g) for g in groups), default=0)
+    w.add("VERSION", version)
+    w.add("PRODID", f"-//favorbook//favorbook {__version__}//EN")
+    _write_identity(w, contact)
+    _write_channels(w, contact)
     if contact.birthday:
         no_year = contact.birthday.startswith("--")
         # Without a year: --MMDD in 4.0 (RFC 6350), --MM-DD in 3.0 as most programs write it.
@@ -1067,12 +1087,7 @@ def _card_text(
     if notes:
         w.add("NOTE", escape_value("\n\n".join(notes)))
     if photo is not None:
-        data, mime = photo
-        encoded = base64.b64encode(data).decode("ascii")
-        if version == "4.0":
-            w.add("PHOTO", f"data:{mime};base64,{encoded}")
-        else:
-            w.add("PHOTO", encoded, f";ENCODING=b;TYPE={mime.split('/')[-1].upper()}")
+        _write_photo(w, photo, version)
     body = "".join(_fold(line) for line in w.lines)
     for line in (contact.vcard_extra or "").splitlines():
         if line.strip() and not line.upper().startswith(("VERSION", "BEGIN", "END")):

@@ -217,7 +217,10 @@ def _names(contact_ids) -> dict[int, str]:
     """The shown name of each of ``contact_ids``, read from the contact table as favors,
     follow-ups and vetting read theirs: ``contacts`` builds on this module (a contact's
     "referred by" is an inbound referral), so this module does not import it."""
-    rows = Contact.select(Contact.id, Contact.display_name).where(Contact.id.in_(list(contact_ids)))
+    ids = list(contact_ids)
+    if not ids:
+        return {}  # no query: an empty IN would scan the table
+    rows = Contact.select(Contact.id, Contact.display_name).where(Contact.id.in_(ids))
     return {r.id: r.display_name for r in rows}
 
 

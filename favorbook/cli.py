@@ -13,23 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from favorbook import __version__
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-def _count(low: int, high: int):
-    """An argparse type: a whole number from ``low`` to ``high``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}")
-        return value
-
-    return parse
+from favorbook.cli_args import EXIT_FAIL, EXIT_OK, EXIT_USAGE, whole_number
 
 
 def _common() -> argparse.ArgumentParser:
@@ -59,17 +43,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    _add_local_parsers(sub, common)
+    from favorbook import cli_meetings
+
+    cli_meetings.add_parsers(sub, common)
+    _add_file_parsers(sub, common)
+    _add_sync_parsers(sub, common)
+    from favorbook import cli_vault
+
+    cli_vault.add_parsers(sub, common)
+    return parser
+
+
+def _add_local_parsers(sub, common) -> None:
+    """demo, stats, search and check: commands on the database alone."""
     demo = sub.add_parser("demo", parents=[common], help="fill the database with a sample network")
     demo.add_argument(
         "--contacts",
-        type=_count(1, 1_000_000),
+        type=whole_number(1, 1_000_000),
         default=60,
         metavar="N",
         help="how many sample contacts (default 60)",
     )
     demo.add_argument(
         "--seed",
-        type=_count(0, 2**63 - 1),
+        type=whole_number(0, 2**63 - 1),
         default=1,
         metavar="S",
         help="random seed; the same seed gives the same network",
@@ -99,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument(
         "--limit",
-        type=_count(1, 1_000_000),
+        type=whole_number(1, 1_000_000),
         default=20,
         metavar="N",
         help="at most N results (default 20)",
@@ -108,10 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check", parents=[common], help="check the database; exit 1 when it is not healthy"
     )
-    from favorbook import cli_meetings
 
-    cli_meetings.add_parsers(sub, common)
 
+def _add_file_parsers(sub, common) -> None:
+    """sheet, import, export, backup, restore, encrypt and decrypt: commands that read
+    or write files."""
     sheet = sub.add_parser(
         "sheet",
         parents=[common],
@@ -189,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decrypt the database in place. The passphrase comes from "
         "$FAVORBOOK_PASSPHRASE, else it is asked for. A backup is made first.",
     )
+
+
+def _add_sync_parsers(sub, common) -> None:
+    """account and sync: the sync accounts and the sync itself."""
     account = sub.add_parser(
         "account",
         parents=[common],
@@ -251,11 +254,6 @@ def build_parser() -> argparse.ArgumentParser:
         "server's; no sync",
     )
 
-    from favorbook import cli_vault
-
-    cli_vault.add_parsers(sub, common)
-    return parser
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
@@ -278,10 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return launch(data_dir)
     from favorbook.errors import ValidationError
-    from favorbook.services import encryption
+    from favorbook.services import passphrases
     from favorbook.services.session import describe_error
 
-    encryption.set_prompt(encryption.terminal_prompt)
+    passphrases.set_prompt(passphrases.terminal_prompt)
 
     try:
         return COMMANDS[args.command](args, data_dir)
@@ -292,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from favorbook.services import session
 
         session.close()
-        encryption.set_prompt(None)
+        passphrases.set_prompt(None)
 
 
 def _demo(args, data_dir) -> int:
@@ -567,7 +565,7 @@ def _restore(args, data_dir) -> int:
 
 def _encrypt(args, data_dir) -> int:
     from favorbook import paths
-    from favorbook.services import encryption
+    from favorbook.services import encryption, passphrases
 
     path = paths.database_path(data_dir)
     if not encryption.available():
@@ -579,7 +577,7 @@ def _encrypt(args, data_dir) -> int:
     if encryption.is_encrypted(path):
         print(f"favorbook: {path} is encrypted already; nothing was changed.", file=sys.stderr)
         return EXIT_FAIL
-    result = encryption.encrypt(path, encryption.obtain(path, confirm=True))
+    result = encryption.encrypt(path, passphrases.obtain(path, confirm=True))
     print(f"Encrypted {path} ({result.rows:,} rows). Keep the passphrase safe: without it")
     print("the data cannot be read by anyone, you included.")
     plain = result.unencrypted_backups
@@ -598,7 +596,7 @@ def _encrypt(args, data_dir) -> int:
 
 def _decrypt(args, data_dir) -> int:
     from favorbook import paths
-    from favorbook.services import encryption
+    from favorbook.services import encryption, passphrases
 
     path = paths.database_path(data_dir)
     if not encryption.available():
@@ -610,7 +608,7 @@ def _decrypt(args, data_dir) -> int:
     if not encryption.is_encrypted(path):
         print(f"favorbook: {path} is not encrypted; nothing was changed.", file=sys.stderr)
         return EXIT_FAIL
-    result = encryption.decrypt(path, encryption.obtain(path))
+    result = encryption.decrypt(path, passphrases.obtain(path))
     print(f"Decrypted {path} ({result.rows:,} rows); it is a plain SQLite file again.")
     print(f"The encrypted backup made first is {result.backup}.")
     return EXIT_OK

@@ -11,13 +11,12 @@ import datetime as dt
 import json
 import sys
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+from favorbook.cli_args import EXIT_OK, EXIT_USAGE, whole_number
+
 MAX_PROBLEMS_SHOWN = 20
 
 
 def add_parsers(sub, common) -> None:
-    from favorbook.cli import _count
-
     meetings = sub.add_parser(
         "meetings",
         parents=[common],
@@ -28,7 +27,7 @@ def add_parsers(sub, common) -> None:
     )
     meetings.add_argument(
         "--days",
-        type=_count(0, 366),
+        type=whole_number(0, 366),
         default=7,
         metavar="N",
         help="today and the next N days (default 7)",

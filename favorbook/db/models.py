@@ -20,6 +20,8 @@ from peewee import (
     TextField,
 )
 
+from favorbook.db.connection import connect_file
+
 
 class FavorbookDatabase(SqliteDatabase):
     """peewee's SQLite database; through SQLCipher instead while ``passphrase`` is set.
@@ -34,8 +36,6 @@ class FavorbookDatabase(SqliteDatabase):
     def _connect(self):
         if self.passphrase is None:
             return super()._connect()
-        from favorbook.db.database import connect_file
-
         conn = connect_file(
             self.database, self.passphrase, timeout=self._timeout, **self.connect_params
         )

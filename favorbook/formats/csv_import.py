@@ -264,6 +264,7 @@ _SIMPLE = {
     "kind": "kind",
     "contact kind": "kind",
 }
+_SIMPLE.update(_DETAILS)
 _EMAIL = re.compile(r"\b(email|mail|courriel)\b")
 _PHONE = re.compile(
     r"\b(phone|telephone|tel|mobile|cell|cellphone|fax|pager|handy|telefon|teléfono|"
@@ -290,8 +291,8 @@ def _guess(norm: str) -> str:
         return "ignore"  # the address parts, the name or the email say the same
     if _EMAIL.search(norm) and "display" in words:
         return "ignore"
-    if norm in _DETAILS:
-        return _DETAILS[norm]
+    if norm in _SIMPLE:  # the name details, how met, needs, goals, offers, kind...
+        return _SIMPLE[norm]
     if "yomi" in words or "phonetic" in words:
         return "note"  # how a company or a middle name is read: no field of its own
     for names, target in (
@@ -307,8 +308,6 @@ def _guess(norm: str) -> str:
     ):
         if norm in names:
             return target
-    if norm in _SIMPLE:
-        return _SIMPLE[norm]
     if words[0] in ("organization", "organisation", "company"):
         if words[-1] == "name":
             return "organization"
@@ -579,6 +578,30 @@ def _split(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [part.strip() for part in pattern.split(text) if part.strip()]
 
 
+class _Row:
+    """What one CSV row has given so far, while its cells are read."""
+
+    def __init__(self, position: str, cells: list[str]) -> None:
+        self.position = position
+        self.cells = cells
+        self.contact = ContactInput()
+        self.own_notes: list[str] = []
+        self.notes: list[str] = []  # "Column: value" of what has no field of its own
+        self.warnings: list[str] = []
+        self.names: dict[str, list[str]] = {
+            "full_name": [],
+            "first_name": [],
+            "middle_name": [],
+            "last_name": [],
+        }
+        self.texts: dict[str, list[str]] = {"how_met": [], "needs": [], "goals": [], "offers": []}
+        self.addresses: dict[str, Address] = {}
+        self.birthday_parts: dict[str, str] = {}
+
+    def cell(self, index: int) -> str:
+        return self.cells[index].strip() if index < len(self.cells) else ""
+
+
 class _RowReader:
     def __init__(self, columns: list[_Column], *, day_first: bool, region: str, fmt: str):
         self.columns = columns
@@ -593,100 +616,102 @@ class _RowReader:
         """Columns with no field of their own whose values went into a note, in order."""
 
     def read(self, line: int, cells: list[str]) -> ParsedRecord:
-        position = f"line {line}"
-
-        def cell(index: int) -> str:
-            return cells[index].strip() if index < len(cells) else ""
-
-        contact = ContactInput()
-        own_notes: list[str] = []
-        notes: list[str] = []  # "Column: value" of what has no field of its own
-        warnings: list[str] = []
-        names: dict[str, list[str]] = {
-            "full_name": [],
-            "first_name": [],
-            "middle_name": [],
-            "last_name": [],
-        }
-        texts: dict[str, list[str]] = {"how_met": [], "needs": [], "goals": [], "offers": []}
-        addresses: dict[str, Address] = {}
-        birthday_parts: dict[str, str] = {}
+        row = _Row(f"line {line}", cells)
         anything = False
         for column in self.columns:
-            value = cell(column.index)
+            value = row.cell(column.index)
             if not value or column.target == "label":
                 continue
             if len(value) > _MAX_CELL:
-                return ParsedRecord(position, problem=f"the {column.header} cell is too long")
+                return ParsedRecord(row.position, problem=f"the {column.header} cell is too long")
             anything = True
-            target = column.target
-            if target in names:
-                names[target].append(" ".join(value.split()))
-            elif target == "organization":
-                contact.organization = contact.organization or " ".join(value.split())
-            elif target == "title":
-                contact.title = contact.title or " ".join(value.split())
-            elif target in NAME_DETAILS and target != "full_name":
-                setattr(contact, target, getattr(contact, target) or " ".join(value.split()))
-            elif target == "kind":
-                if value.lower() in KINDS:
-                    contact.kind = value.lower()
-                else:
-                    notes.append(f"{column.header}: {value}")
-            elif target in ("emails", "phones", "links"):
-                self._values(column, value, cell, contact, notes, warnings, position)
-            elif target in _ADDRESS_PARTS:
-                address = addresses.setdefault(column.group, Address())
-                old = getattr(address, target)
-                setattr(address, target, f"{old}\n{value}" if old else value)
-            elif target == "tags":
-                for tag in _split(value, _SPLIT_TAGS):
-                    tag = tag.lstrip("*").strip()
-                    if tag and tag.lower() not in ("my contacts", "mycontacts"):
-                        contact.tags.append(tag[:100])
-            elif target == "birthday":
-                parsed = parse_date(value, day_first=self.day_first)
-                if parsed:
-                    contact.birthday = parsed
-                elif value not in ("0/0/00", "0/0/0000"):
-                    notes.append(f"{column.header}: {value}")
-            elif target in ("birth_year", "birth_month", "birth_day"):
-                birthday_parts[target] = value
-            elif target in texts:
-                texts[target].append(value)
-            elif target == "connected_on":
-                day = parse_date(value, day_first=True)
-                texts["how_met"].append(f"LinkedIn connection since {day or value}")
-            elif target == "note":
-                if column.norm in _NOTES:
-                    own_notes.append(value)  # the file's own notes come first
-                elif value.lower() in _DEFAULTS.get(column.norm, ()) or value in _EMPTY_DATES:
-                    continue  # Outlook's "Normal", "False", "0/0/00": nothing was said
-                else:
-                    kind = next((cell(i) for i in column.labels if cell(i)), "")
-                    header = column.header
-                    if kind:  # "Relation 1 - Value" beside "Spouse": "Relation 1 (Spouse)"
-                        base = re.sub(r"(?i)[\s-]*value\s*$", "", header) or header
-                        header = f"{base} ({kind})"
-                    notes.append(f"{header}: {value}")
-                    self.noted.setdefault(column.header, None)
+            self._take_field(row, column, value) or self._take_text(row, column, value)
         if not anything:
-            return ParsedRecord(position, problem="the row holds nothing favorbook can use")
-        self._names(contact, names)
-        for key, parts in texts.items():
+            return ParsedRecord(row.position, problem="the row holds nothing favorbook can use")
+        return self._record(row)
+
+    def _take_field(self, row: _Row, column: _Column, value: str) -> bool:
+        """A cell for a field of the contact (names, organization, title, kind, emails,
+        phones, links, address parts, tags); False when the column is for none of them."""
+        contact, target = row.contact, column.target
+        if target in row.names:
+            row.names[target].append(" ".join(value.split()))
+        elif target == "organization":
+            contact.organization = contact.organization or " ".join(value.split())
+        elif target == "title":
+            contact.title = contact.title or " ".join(value.split())
+        elif target in NAME_DETAILS and target != "full_name":
+            setattr(contact, target, getattr(contact, target) or " ".join(value.split()))
+        elif target == "kind":
+            if value.lower() in KINDS:
+                contact.kind = value.lower()
+            else:
+                row.notes.append(f"{column.header}: {value}")
+        elif target in ("emails", "phones", "links"):
+            self._values(column, value, row.cell, contact, row.notes, row.warnings, row.position)
+        elif target in _ADDRESS_PARTS:
+            address = row.addresses.setdefault(column.group, Address())
+            old = getattr(address, target)
+            setattr(address, target, f"{old}\n{value}" if old else value)
+        elif target == "tags":
+            for tag in _split(value, _SPLIT_TAGS):
+                tag = tag.lstrip("*").strip()
+                if tag and tag.lower() not in ("my contacts", "mycontacts"):
+                    contact.tags.append(tag[:100])
+        else:
+            return False
+        return True
+
+    def _take_text(self, row: _Row, column: _Column, value: str) -> None:
+        """A cell for a date, a profile text or a note; what has no field of its own goes
+        into the note as "Column: value"."""
+        target = column.target
+        if target == "birthday":
+            parsed = parse_date(value, day_first=self.day_first)
+            if parsed:
+                row.contact.birthday = parsed
+            elif value not in ("0/0/00", "0/0/0000"):
+                row.notes.append(f"{column.header}: {value}")
+        elif target in ("birth_year", "birth_month", "birth_day"):
+            row.birthday_parts[target] = value
+        elif target in row.texts:
+            row.texts[target].append(value)
+        elif target == "connected_on":
+            day = parse_date(value, day_first=True)
+            row.texts["how_met"].append(f"LinkedIn connection since {day or value}")
+        elif target == "note":
+            if column.norm in _NOTES:
+                row.own_notes.append(value)  # the file's own notes come first
+            elif value.lower() in _DEFAULTS.get(column.norm, ()) or value in _EMPTY_DATES:
+                return  # Outlook's "Normal", "False", "0/0/00": nothing was said
+            else:
+                kind = next((row.cell(i) for i in column.labels if row.cell(i)), "")
+                header = column.header
+                if kind:  # "Relation 1 - Value" beside "Spouse": "Relation 1 (Spouse)"
+                    base = re.sub(r"(?i)[\s-]*value\s*$", "", header) or header
+                    header = f"{base} ({kind})"
+                row.notes.append(f"{header}: {value}")
+                self.noted.setdefault(column.header, None)
+
+    def _record(self, row: _Row) -> ParsedRecord:
+        """The row's record once every cell is taken: names, texts, addresses with their
+        labels, a birthday from its parts; a problem when it names nobody."""
+        contact, position = row.contact, row.position
+        self._names(contact, row.names)
+        for key, parts in row.texts.items():
             setattr(contact, key, "\n".join(parts))
         if self.format == "csv-linkedin" and not contact.how_met:
             contact.how_met = "LinkedIn connection"
-        for group, address in addresses.items():
+        for group, address in row.addresses.items():
             label = ""
             for index in self.address_label_columns.get(group, []):
-                label = label or _clean_label(cell(index))
+                label = label or _clean_label(row.cell(index))
             address.label = label or _label_from_words(group)
             contact.addresses.append(address)
-        if birthday_parts and not contact.birthday:
-            year = birthday_parts.get("birth_year", "")
-            month = _month(birthday_parts.get("birth_month", ""))
-            day = birthday_parts.get("birth_day", "")
+        if row.birthday_parts and not contact.birthday:
+            year = row.birthday_parts.get("birth_year", "")
+            month = _month(row.birthday_parts.get("birth_month", ""))
+            day = row.birthday_parts.get("birth_day", "")
             contact.birthday = _ymd(
                 int(year) if year.isdigit() else None,
                 month,
@@ -699,8 +724,8 @@ class _RowReader:
         problem = _too_long(contact)
         if problem:
             return ParsedRecord(position, problem=problem)
-        note = "\n".join(own_notes + notes)
-        return ParsedRecord(position, contact=contact, note=note, warnings=warnings)
+        note = "\n".join(row.own_notes + row.notes)
+        return ParsedRecord(position, contact=contact, note=note, warnings=row.warnings)
 
     def _values(self, column, value, cell, contact, notes, warnings, position) -> None:
         values = _split(value, _SPLIT[column.target])

@@ -43,6 +43,8 @@ from favorbook.services.contacts import (
     ContactInput,
     Labeled,
     child_rows,
+    display_and_sort_names,
+    shown_name,
 )
 
 NEW, MATCHED, CONFLICTING, UNREADABLE = "new", "matched", "conflicting", "unreadable"
@@ -331,7 +333,7 @@ def _checked(
     except ValidationError as exc:
         return None, warnings, f"{record.position}: {exc.message} ({exc.field})"
     try:
-        checked.birthday = contacts._validate_birthday(candidate.birthday)
+        checked.birthday = contacts.validate_birthday(candidate.birthday)
     except ValidationError:
         warnings.append(f"{record.position}: birthday “{data.birthday}” is not a date; left out")
     checked.emails, checked.phones = emails, phones
@@ -419,7 +421,7 @@ class _NameIndex:
         return [i for _score, i in people[:5]]
 
 
-class _Existing:
+class ExistingContacts:
     """What is already in favorbook, loaded once, to match records against."""
 
     def __init__(self) -> None:
@@ -553,7 +555,7 @@ def plan_import(
     from favorbook.services import settings
 
     plan = ImportPlan(parsed)
-    existing = _Existing()
+    existing = ExistingContacts()
     seen = _Seen()
     region = settings.phone_region()
     emails = _EmailChecker()
@@ -594,7 +596,7 @@ def plan_import(
             first = plan.items[earlier[1]]
             item.same_as, item.same_as_position = first.index, first.position
             item.matched_by = earlier_how
-            item.candidate_name = _display_name(first.contact)
+            item.candidate_name = shown_name(first.contact)
             item.differences = _differences(data, first.contact.__dict__)
             item.status = CONFLICTING if item.differences else MATCHED
             seen.remember(data, record.uid, ("file", first.index))
@@ -604,12 +606,6 @@ def plan_import(
     if progress is not None:
         progress(total, total)
     return plan
-
-
-def _display_name(data: ContactInput) -> str:
-    from favorbook.services.contacts import _names
-
-    return _names(data)[0]
 
 
 # --- applying -----------------------------------------------------------------------------
@@ -723,12 +719,12 @@ class _Writer:
         self, data: ContactInput, record: ParsedRecord, *, track: bool = False
     ) -> tuple[int, str]:
         """Add a contact; ``track`` keeps what it has so later records can update it."""
-        from favorbook.services.contacts import _names, new_uid, photo_mime
+        from favorbook.services.contacts import new_uid, photo_mime
         from favorbook.services.dates import local_date
 
         cid = self.next_id
         self.next_id += 1
-        display, sort = _names(data)
+        display, sort = display_and_sort_names(data)
         cadence = data.cadence_days or self.default_cadence or None
         row = {
             "id": cid,
@@ -841,9 +837,14 @@ class _Writer:
 
     def update(self, cid: int, data: ContactInput, record: ParsedRecord) -> str:
         """Fill empty fields and add what is new; never erase or replace."""
-        from favorbook.services.contacts import _names, photo_mime
-
         have = self.current[cid]
+        self._fill_row(have, data, record)
+        self._add_new_parts(cid, have, data, record)
+        return have["row"]["display_name"]
+
+    def _fill_row(self, have: dict, data: ContactInput, record: ParsedRecord) -> None:
+        """The contact row's empty fields from ``data``; its names built again; the vCard
+        lines it did not have added. ``have["dirty"]`` when anything changed."""
         row = have["row"]
         for name in _FILLABLE:
             if not row[name] and getattr(data, name):
@@ -857,7 +858,7 @@ class _Writer:
             have["dirty"] = True
         if row["first_name"] or row["last_name"] or row["full_name"]:
             names = ("first_name", "last_name", *NAME_DETAILS)
-            display, sort = _names(ContactInput(**{f: row[f] or "" for f in names}))
+            display, sort = display_and_sort_names(ContactInput(**{f: row[f] or "" for f in names}))
             if (display, sort) != (row["display_name"], row["sort_name"]):
                 row["display_name"], row["sort_name"] = display, sort
                 have["dirty"] = True
@@ -868,6 +869,14 @@ class _Writer:
             if fresh_lines:
                 row["vcard_extra"] = "\n".join([*lines, *fresh_lines])
                 have["dirty"] = True
+
+    def _add_new_parts(
+        self, cid: int, have: dict, data: ContactInput, record: ParsedRecord
+    ) -> None:
+        """The emails, phones, addresses, links, tags, note and photo the contact does not
+        have yet, queued for writing."""
+        from favorbook.services.contacts import photo_mime
+
         fresh = ContactInput(
             emails=[e for e in data.emails if e.value.lower() not in have["email"]],
             phones=[p for p in data.phones if p.value not in have["phone"]],
@@ -900,7 +909,6 @@ class _Writer:
             )
         if any(fresh.__dict__[k] for k in ("emails", "phones", "addresses", "links", "tags")):
             have["dirty"] = True
-        return row["display_name"]
 
     def save_updated(self) -> None:
         from favorbook.db.models import db
@@ -954,6 +962,49 @@ class _Writer:
 
 
 @_without_gc_pauses
+def _to_update(plan: ImportPlan, choices: dict[int, str]) -> list[int]:
+    """The contacts that records of ``plan`` will update (their rows loaded up front)."""
+    return [
+        item.candidate_id
+        for item in plan.items
+        if item.candidate_id is not None and choices.get(item.index, item.default_choice) == UPDATE
+    ]
+
+
+def _added_anyway(item: PlanItem) -> dict:
+    """The warning for a possible duplicate added as new by default: merge them if one."""
+    return {
+        "position": item.position,
+        "message": f"{item.position}: added as new, though "
+        + (
+            "it shares a phone number with"
+            if item.matched_by == "phone"
+            else "its name is like that of"
+        )
+        + f" {item.candidate_name} (#{item.candidate_id}), whose "
+        + ("name and email differ" if item.matched_by == "phone" else "email or phone differs")
+        + "; if they are one person, merge them",
+    }
+
+
+def _skip_reason(item: PlanItem, *, chosen: bool) -> str:
+    """Why a readable record was skipped: a conflict left alone, or the user's choice."""
+    if item.status != CONFLICTING or chosen:
+        return f"{item.position}: skipped as chosen"
+    fields = [f.replace("_", " ") for f in item.differences]
+    verb = "differs" if len(fields) == 1 else "differ"
+    if item.same_as is not None:
+        return (
+            f"{item.position}: looks like {item.candidate_name} "
+            f"({item.same_as_position} in this file) but {', '.join(fields)} "
+            f"{verb}; not imported"
+        )
+    return (
+        f"{item.position}: looks like {item.candidate_name} "
+        f"(#{item.candidate_id}) but {', '.join(fields)} {verb}; left unchanged"
+    )
+
+
 def apply_import(
     plan: ImportPlan,
     choices: dict[int, str] | None = None,
@@ -978,14 +1029,7 @@ def apply_import(
     first_of_many = {item.same_as for item in plan.items if item.same_as is not None}
     with db.atomic():
         writer = _Writer()
-        writer.preload(
-            [
-                item.candidate_id
-                for item in plan.items
-                if item.candidate_id is not None
-                and choices.get(item.index, item.default_choice) == UPDATE
-            ]
-        )
+        writer.preload(_to_update(plan, choices))
         report_progress(0, total)
         for done, item in enumerate(plan.items, start=1):
             for message in item.warnings:
@@ -1015,24 +1059,7 @@ def apply_import(
                     went_into[item.same_as] = cid
                 report.added.append({"position": item.position, "contact_id": cid, "name": name})
                 if item.status == POSSIBLE and item.index not in choices:
-                    report.warnings.append(
-                        {
-                            "position": item.position,
-                            "message": f"{item.position}: added as new, though "
-                            + (
-                                "it shares a phone number with"
-                                if item.matched_by == "phone"
-                                else "its name is like that of"
-                            )
-                            + f" {item.candidate_name} (#{item.candidate_id}), whose "
-                            + (
-                                "name and email differ"
-                                if item.matched_by == "phone"
-                                else "email or phone differs"
-                            )
-                            + "; if they are one person, merge them",
-                        }
-                    )
+                    report.warnings.append(_added_anyway(item))
             elif choice == UPDATE and item.candidate_id is not None:
                 name = writer.update(item.candidate_id, item.contact, item.record)
                 touched.append(item.candidate_id)
@@ -1041,22 +1068,7 @@ def apply_import(
                     {"position": item.position, "contact_id": item.candidate_id, "name": name}
                 )
             else:
-                if item.status == CONFLICTING and item.index not in choices:
-                    fields = [f.replace("_", " ") for f in item.differences]
-                    verb = "differs" if len(fields) == 1 else "differ"
-                    if item.same_as is not None:
-                        reason = (
-                            f"{item.position}: looks like {item.candidate_name} "
-                            f"({item.same_as_position} in this file) but {', '.join(fields)} "
-                            f"{verb}; not imported"
-                        )
-                    else:
-                        reason = (
-                            f"{item.position}: looks like {item.candidate_name} "
-                            f"(#{item.candidate_id}) but {', '.join(fields)} {verb}; left unchanged"
-                        )
-                else:
-                    reason = f"{item.position}: skipped as chosen"
+                reason = _skip_reason(item, chosen=item.index in choices)
                 report.skipped.append({"position": item.position, "reason": reason})
             if done % 250 == 0:
                 writer.flush()

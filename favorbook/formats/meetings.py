@@ -79,7 +79,8 @@ class Meeting:
         return self.start.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _text(data: bytes | str) -> str:
+def decoded(data: bytes | str) -> str:
+    """A calendar file's text: UTF-8 (undecodable bytes replaced), its BOM dropped."""
     if isinstance(data, bytes):
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -94,7 +95,7 @@ def parse_calendar(data: bytes | str, source: str = "the calendar"):
     """
     import icalendar
 
-    text = _text(data)
+    text = decoded(data)
     head = text.lstrip()[:200].upper()
     if not head.startswith("BEGIN:VCALENDAR"):
         raise NotICalendar(source, "it does not start with BEGIN:VCALENDAR")
@@ -326,9 +327,9 @@ class AttendeeMatcher:
     then a close name (see ``formats.importer``). The contacts are loaded once."""
 
     def __init__(self) -> None:
-        from favorbook.formats.importer import _Existing
+        from favorbook.formats.importer import ExistingContacts
 
-        self._existing = _Existing()
+        self._existing = ExistingContacts()
         self._cache: dict[tuple[str, str], int | None] = {}
 
     def contact_for(self, attendee: Attendee) -> int | None:

@@ -207,6 +207,34 @@ def sheet_data(
     names = contacts.names(chain)
     data.referred_chain = [names.get(i, "") for i in chain]
 
+    _add_ledger(data, contact_id)
+    _add_conversations(data, contact_id)
+    _add_followups(data, contact_id, on)
+    _add_network(data, contact_id)
+    data.questions = [
+        QuestionLine(s.text, s.reason)
+        for s in questions.suggest(contact_id, on=on, limit=MAX_QUESTIONS)
+    ]
+    data.answers = [
+        AnswerLine(short(a.question, LINE_CHARS), a.asked_on, short(a.answer, ANSWER_CHARS))
+        for a in questions.answers_for(contact_id)
+        if a.answer.strip()
+    ][:MAX_ANSWERS]
+
+    data.notes_total = len(c.notes)
+    data.notes = [
+        NoteLine(
+            short(n.body, NOTE_CHARS),
+            n.private,
+            local_date(n.created_at) if n.created_at else None,
+        )
+        for n in c.notes[:MAX_NOTES]
+    ]
+    return data
+
+
+def _add_ledger(data: SheetData, contact_id: int) -> None:
+    """The favor balance and the open IOUs, each way."""
     bal = favors.balance(contact_id)
     data.given, data.received = bal.given, bal.received
     data.ratio_text, data.target, data.overdrawn = bal.ratio_text(), bal.target, bal.overdrawn
@@ -224,6 +252,9 @@ def sheet_data(
     data.owed_to_me, data.owed_to_me_total = mine[:MAX_IOUS], len(mine)
     data.i_owe, data.i_owe_total = theirs[:MAX_IOUS], len(theirs)
 
+
+def _add_conversations(data: SheetData, contact_id: int) -> None:
+    """How often and how we talk, and the last conversations with what was learned."""
     stats = conversations.interaction_stats(contact_id)
     data.conversation_total, data.inbound_share = stats.total, stats.inbound_share
     data.last_talk = local_date(stats.last_at) if stats.last_at else None
@@ -247,6 +278,9 @@ def sheet_data(
             )
         )
 
+
+def _add_followups(data: SheetData, contact_id: int, on: dt.date) -> None:
+    """The open follow-ups, overdue ones marked as of ``on``."""
     open_fu = followups.open_followups(contact_id=contact_id)
     data.followups_total = len(open_fu)
     data.followups = [
@@ -254,6 +288,9 @@ def sheet_data(
         for f in open_fu[:MAX_FOLLOWUPS]
     ]
 
+
+def _add_network(data: SheetData, contact_id: int) -> None:
+    """Whom they brought or were recommended, and their vetting."""
     links = referrals.for_contact(contact_id)
     data.brought_total = len(links.brought)
     data.brought_won = sum(1 for r in links.brought if r.outcome == "won")
@@ -268,27 +305,6 @@ def sheet_data(
     data.revet_on = vet.revet_on
     if vet.notes and vet.status != "unvetted":
         data.vetting_note = short(vet.notes[0].body, LINE_CHARS)
-
-    data.questions = [
-        QuestionLine(s.text, s.reason)
-        for s in questions.suggest(contact_id, on=on, limit=MAX_QUESTIONS)
-    ]
-    data.answers = [
-        AnswerLine(short(a.question, LINE_CHARS), a.asked_on, short(a.answer, ANSWER_CHARS))
-        for a in questions.answers_for(contact_id)
-        if a.answer.strip()
-    ][:MAX_ANSWERS]
-
-    data.notes_total = len(c.notes)
-    data.notes = [
-        NoteLine(
-            short(n.body, NOTE_CHARS),
-            n.private,
-            local_date(n.created_at) if n.created_at else None,
-        )
-        for n in c.notes[:MAX_NOTES]
-    ]
-    return data
 
 
 def compact(data: SheetData, level: int) -> SheetData:

@@ -375,7 +375,7 @@ def _needs_guess(line: str) -> bytes:
 # --- reading: one property -----------------------------------------------------------------
 
 
-def _line_text(line: str, fallback: str = "") -> str:
+def line_text(line: str, fallback: str = "") -> str:
     """A logical line (latin-1 characters of its bytes) as text: UTF-8, else the file's
     code page ``fallback`` when given, else as it is."""
     try:
@@ -645,6 +645,272 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:,.1f} MB" if n >= 100_000 else f"{n:,} characters"
 
 
+class _CardReader:
+    """One card's properties read into a ParsedRecord: the names, the ways to reach them,
+    and everything else (notes, dates, photo, the lines kept verbatim for export)."""
+
+    def __init__(self, props: list[_Prop], position: str, fallback: str) -> None:
+        self.position = position
+        self.fallback = fallback
+        self.group_labels = {
+            p.group: _ab_label(p.text()) for p in props if p.name == "X-ABLABEL" and p.group
+        }
+        self.known_groups = {p.group for p in props if p.group and p.name in _KNOWN - {"X-ABLABEL"}}
+        self.data = ContactInput()
+        self.record = ParsedRecord(position=position, contact=self.data)
+        self.fn = ""
+        self.has_n = False
+        self.notes: list[str] = []
+        self.related: list[str] = []
+        self.dates: list[str] = []
+        self.extra: list[str] = []
+        self.labels: list[Address] = []
+
+    def read(self, p: _Prop) -> None:
+        """Take in one property; the first of the readers that knows it keeps it."""
+        name = p.name
+        (
+            self._name_part(p, name)
+            or self._name_reading(p, name)
+            or self._reach(p, name)
+            or self._notes_and_photo(p, name)
+            or self._kept(p, name)
+            or self._own_and_kept(p, name)
+        )
+
+    def _name_part(self, p: _Prop, name: str) -> bool:
+        """N, FN, ORG (with its units), TITLE and ROLE."""
+        if name == "N" and not self.has_n:
+            parts = [*_split(p.text(), ";"), "", "", "", ""]
+            family, given, additional, prefix, suffix = parts[:5]
+            self.data.first_name = " ".join(x for x in (given, additional) if x)
+            self.data.last_name = family
+            self.data.name_prefix, self.data.name_suffix = prefix, suffix
+            self.has_n = bool(self.data.first_name or self.data.last_name)
+            return True
+        if name == "FN" and not self.fn:
+            self.fn = _unescape(p.text()).strip()
+            return True
+        if name == "ORG" and not self.data.organization:
+            units = [u for u in _split(p.text(), ";") if u]
+            if units:
+                self.data.organization = units[0]
+                self.data.department = "; ".join(units[1:])
+            return True
+        if name == "TITLE" and not self.data.title:
+            self.data.title = _unescape(p.text()).strip()
+            return True
+        if name == "X-KADDRESSBOOK-X-DEPARTMENT" and not self.data.department:
+            self.data.department = _unescape(p.text()).strip()
+            return True
+        if name == "ROLE" and not self.data.role:
+            self.data.role = _unescape(p.text()).strip()
+            return True
+        return False
+
+    def _name_reading(self, p: _Prop, name: str) -> bool:
+        """NICKNAME, and how the name is read (phonetic names, a phone's SOUND)."""
+        if name == "NICKNAME" and not self.data.nickname:
+            self.data.nickname = ", ".join(v for v in _split(p.text(), ",") if v)
+            return True
+        if name == "X-PHONETIC-FIRST-NAME" and not self.data.phonetic_first_name:
+            self.data.phonetic_first_name = _unescape(p.text()).strip()
+            return True
+        if name == "X-PHONETIC-MIDDLE-NAME":
+            middle = _unescape(p.text()).strip()
+            self.data.phonetic_first_name = " ".join(
+                x for x in (self.data.phonetic_first_name, middle) if x
+            )
+            return True
+        if name in ("X-PHONETIC-LAST-NAME", "SORT-STRING") and not self.data.phonetic_last_name:
+            self.data.phonetic_last_name = _unescape(p.text()).strip()
+            return True
+        if name == "SOUND" and "X-IRMC-N" in (t.upper() for t in p.types):
+            # Japanese phones: the reading of the name, family;given like N.
+            parts = [*_split(p.text(), ";"), "", ""]
+            self.data.phonetic_last_name = self.data.phonetic_last_name or parts[0]
+            self.data.phonetic_first_name = self.data.phonetic_first_name or parts[1]
+            return True
+        return False
+
+    def _reach(self, p: _Prop, name: str) -> bool:
+        """Emails, phones, addresses (and LABELs), URLs and messaging handles."""
+        if name == "EMAIL":
+            value = _unescape(p.text()).strip()
+            if value.lower().startswith("mailto:"):
+                value = value[7:]
+            if value:
+                self.data.emails.append(Labeled(value, _label(p, self.group_labels)))
+            return True
+        if name in ("TEL", "X-MS-TEL"):  # Outlook's callback, radio, telex... numbers
+            value = _unescape(p.text()).strip()
+            if value.lower().startswith("tel:"):
+                value = value[4:]
+            if value:
+                self.data.phones.append(Labeled(value, _label(p, self.group_labels)))
+            return True
+        if name == "ADR":
+            parts = [*_split(p.text(), ";"), *[""] * 7][:7]
+            po, ext, street, city, region, postcode, country = parts
+            street = "\n".join(x for x in (po, ext, street) if x)
+            addr = Address(_label(p, self.group_labels), street, city, region, postcode, country)
+            if not addr.is_empty():
+                self.data.addresses.append(addr)
+            return True
+        if name == "LABEL":
+            text = _unescape(p.text()).strip()
+            if text:
+                self.labels.append(Address(_label(p, self.group_labels), street=text))
+            return True
+        if name == "URL":
+            value = _unescape(p.text()).strip()
+            if value:
+                self.data.links.append(Labeled(value, _label(p, self.group_labels)))
+            return True
+        if name == "IMPP":
+            service = (p.params.get("X-SERVICE-TYPE") or [""])[0]
+            if p.group in self.group_labels and not service:
+                service = self.group_labels[p.group]
+            link = _impp(_unescape(p.text()), service, p.types)
+            if link is not None:
+                self.data.links.append(link)
+            return True
+        if _im_service(name):
+            scheme, label = _IM_SCHEMES[_im_service(name)]
+            value = _unescape(p.text()).strip()
+            if value:
+                self.data.links.append(Labeled(f"{scheme}:{value}", label))
+            return True
+        return False
+
+    def _notes_and_photo(self, p: _Prop, name: str) -> bool:
+        """NOTE, BDAY, CATEGORIES and PHOTO."""
+        if name == "NOTE":
+            value = _unescape(p.text()).strip()
+            if value:
+                self.notes.append(value)
+            return True
+        if name == "BDAY" and self.data.birthday is None:
+            self.data.birthday = _birthday(p.text())
+            return True
+        if name == "CATEGORIES":
+            # Some writers escape the commas between categories; a tag never holds one.
+            tags = (t.strip() for v in _split(p.text(), ",") for t in v.split(","))
+            self.data.tags.extend(t for t in tags if t)
+            return True
+        if name == "PHOTO" and self.record.photo is None:
+            if p.size > len(p.line):
+                self.record.warnings.append(
+                    f"{self.position}: the photo ({_size(p.size * 3 // 4)}) is larger than the "
+                    f"{MAX_PHOTO_BYTES // 1_000_000} MB favorbook keeps; left out"
+                )
+                return True
+            self.record.photo = _photo(p)
+            if self.record.photo is not None and len(self.record.photo) > MAX_PHOTO_BYTES:
+                self.record.warnings.append(
+                    f"{self.position}: the photo ({_size(len(self.record.photo))}) is larger "
+                    "than the "
+                    f"{MAX_PHOTO_BYTES // 1_000_000} MB favorbook keeps; left out"
+                )
+                self.record.photo = None
+                return True
+            if self.record.photo is None and len(p.line) <= _MAX_EXTRA_LINE:
+                self.extra.append(line_text(p.line, self.fallback))
+            return True
+        return False
+
+    def _kept(self, p: _Prop, name: str) -> bool:
+        """UID, and related people and dates (shown in the note, their lines kept)."""
+        if name == "UID":
+            self.record.uid = _unescape(p.text()).strip()
+            return True
+        if name == "RELATED":
+            value = _unescape(p.text()).strip()
+            if value and not value.lower().startswith("urn:"):
+                kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
+                self.related.append(f"{value} ({kind})" if kind else value)
+            self.extra.append(line_text(p.line, self.fallback))
+            return True
+        if (
+            name in ("X-ABRELATEDNAMES", "X-ABDATE")
+            or name in _RELATED_NAMES
+            or (name in _DATES or name in _NOTED)
+        ):
+            # Related people and dates: shown in the note, and the line kept for export.
+            value = _unescape(p.text()).strip()
+            kind = self.group_labels.get(p.group, "") or _RELATED_NAMES.get(name, "")
+            if value and (name == "X-ABRELATEDNAMES" or name in _RELATED_NAMES):
+                self.related.append(f"{value} ({kind})" if kind else value)
+            elif value and name in _NOTED:
+                self.dates.append(f"{_NOTED[name]}: {value}")
+            elif value:
+                label = kind.capitalize() or _DATES.get(name, "Date")
+                self.dates.append(f"{label}: {value}")
+            if len(p.line) <= _MAX_EXTRA_LINE and "CHARSET" not in p.params:
+                self.extra.append(line_text(p.line, self.fallback))
+            return True
+        return False
+
+    def _own_and_kept(self, p: _Prop, name: str) -> bool:
+        """favorbook's own fields, and the lines kept verbatim for export."""
+        if name == "X-FAVORBOOK-KIND":
+            self.data.kind = _unescape(p.text()).strip().lower() or "other"
+            return True
+        if name in _FAVORBOOK_FIELDS:
+            setattr(self.data, _FAVORBOOK_FIELDS[name], _unescape(p.text()).strip())
+            return True
+        if name == "X-ABLABEL":
+            if p.group not in self.known_groups:  # the label of a property kept verbatim
+                self.extra.append(line_text(p.line, self.fallback))
+            return True
+        if name not in _KNOWN and len(p.line) <= _MAX_EXTRA_LINE:
+            if "CHARSET" in p.params or _is_qp(p.line.split(":", 1)[0]):
+                return True  # 2.1 encodings cannot be written back faithfully
+            self.extra.append(line_text(p.line, self.fallback))
+            return True
+        return False
+
+    def finish(self) -> ParsedRecord:
+        """The record, once every property is read; a problem record when the card names
+        nobody."""
+        data, record = self.data, self.record
+        # An address written only as a LABEL (no ADR of the same kind) is the address.
+        adr_labels = {a.label for a in data.addresses}
+        data.addresses.extend(
+            a for a in self.labels if not data.addresses or a.label not in adr_labels
+        )
+        if self.has_n:
+            data.full_name = self.fn  # kept as the name shown, unless it is the one N builds
+        elif self.fn:
+            words = self.fn.split()
+            if data.organization and self.fn == data.organization:
+                pass  # a company card: the organization is its name
+            elif len(words) > 1:
+                data.first_name, data.last_name = " ".join(words[:-1]), words[-1]
+                data.name_prefix = data.name_suffix = ""
+            else:
+                data.first_name = self.fn
+                data.name_prefix = data.name_suffix = ""
+        if not (data.first_name or data.last_name or data.organization):
+            if data.emails:
+                data.first_name, data.last_name = _name_from_email(data.emails[0].value)
+            elif data.phones:
+                data.first_name = data.phones[0].value
+            else:
+                return ParsedRecord(
+                    position=self.position,
+                    problem=f"{self.position}: no name, organization, email or phone",
+                )
+        if self.related:
+            self.notes.append("Related: " + "; ".join(self.related))
+        if self.dates:
+            self.notes.append("\n".join(self.dates))
+        record.note = "\n\n".join(dict.fromkeys(self.notes))
+        if self.extra:
+            record.extra["vcard"] = "\n".join(self.extra)
+        return record
+
+
 def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") -> ParsedRecord:
     if isinstance(raw, list):  # physical lines (tests, the sync field view)
         unfolder = _Unfolder()
@@ -664,194 +930,14 @@ def _card(raw: _RawCard | list[str], position: str, fallback: str = "cp1252") ->
     skip = _over_caps(props, raw, position)
     if skip:
         return ParsedRecord(position=position, problem=skip)
-    group_labels = {
-        p.group: _ab_label(p.text()) for p in props if p.name == "X-ABLABEL" and p.group
-    }
-    known_groups = {p.group for p in props if p.group and p.name in _KNOWN - {"X-ABLABEL"}}
-    data = ContactInput()
-    record = ParsedRecord(position=position, contact=data)
+    reader = _CardReader(props, position, fallback)
     for stray in raw.strays:
-        record.warnings.append(
+        reader.record.warnings.append(
             f"{position}: a line that is no vCard property was skipped: “{stray.strip()}”"
         )
-    fn = ""
-    has_n = False
-    notes: list[str] = []
-    related: list[str] = []
-    dates: list[str] = []
-    extra: list[str] = []
-    labels: list[Address] = []
     for p in props:
-        name = p.name
-        if name == "N" and not has_n:
-            parts = [*_split(p.text(), ";"), "", "", "", ""]
-            family, given, additional, prefix, suffix = parts[:5]
-            data.first_name = " ".join(x for x in (given, additional) if x)
-            data.last_name = family
-            data.name_prefix, data.name_suffix = prefix, suffix
-            has_n = bool(data.first_name or data.last_name)
-        elif name == "FN" and not fn:
-            fn = _unescape(p.text()).strip()
-        elif name == "ORG" and not data.organization:
-            units = [u for u in _split(p.text(), ";") if u]
-            if units:
-                data.organization = units[0]
-                data.department = "; ".join(units[1:])
-        elif name == "TITLE" and not data.title:
-            data.title = _unescape(p.text()).strip()
-        elif name == "X-KADDRESSBOOK-X-DEPARTMENT" and not data.department:
-            data.department = _unescape(p.text()).strip()
-        elif name == "ROLE" and not data.role:
-            data.role = _unescape(p.text()).strip()
-        elif name == "NICKNAME" and not data.nickname:
-            data.nickname = ", ".join(v for v in _split(p.text(), ",") if v)
-        elif name == "X-PHONETIC-FIRST-NAME" and not data.phonetic_first_name:
-            data.phonetic_first_name = _unescape(p.text()).strip()
-        elif name == "X-PHONETIC-MIDDLE-NAME":
-            middle = _unescape(p.text()).strip()
-            data.phonetic_first_name = " ".join(x for x in (data.phonetic_first_name, middle) if x)
-        elif name in ("X-PHONETIC-LAST-NAME", "SORT-STRING") and not data.phonetic_last_name:
-            data.phonetic_last_name = _unescape(p.text()).strip()
-        elif name == "SOUND" and "X-IRMC-N" in (t.upper() for t in p.types):
-            # Japanese phones: the reading of the name, family;given like N.
-            parts = [*_split(p.text(), ";"), "", ""]
-            data.phonetic_last_name = data.phonetic_last_name or parts[0]
-            data.phonetic_first_name = data.phonetic_first_name or parts[1]
-        elif name == "EMAIL":
-            value = _unescape(p.text()).strip()
-            if value.lower().startswith("mailto:"):
-                value = value[7:]
-            if value:
-                data.emails.append(Labeled(value, _label(p, group_labels)))
-        elif name in ("TEL", "X-MS-TEL"):  # Outlook's callback, radio, telex... numbers
-            value = _unescape(p.text()).strip()
-            if value.lower().startswith("tel:"):
-                value = value[4:]
-            if value:
-                data.phones.append(Labeled(value, _label(p, group_labels)))
-        elif name == "ADR":
-            parts = [*_split(p.text(), ";"), *[""] * 7][:7]
-            po, ext, street, city, region, postcode, country = parts
-            street = "\n".join(x for x in (po, ext, street) if x)
-            addr = Address(_label(p, group_labels), street, city, region, postcode, country)
-            if not addr.is_empty():
-                data.addresses.append(addr)
-        elif name == "LABEL":
-            text = _unescape(p.text()).strip()
-            if text:
-                labels.append(Address(_label(p, group_labels), street=text))
-        elif name == "URL":
-            value = _unescape(p.text()).strip()
-            if value:
-                data.links.append(Labeled(value, _label(p, group_labels)))
-        elif name == "IMPP":
-            service = (p.params.get("X-SERVICE-TYPE") or [""])[0]
-            if p.group in group_labels and not service:
-                service = group_labels[p.group]
-            link = _impp(_unescape(p.text()), service, p.types)
-            if link is not None:
-                data.links.append(link)
-        elif _im_service(name):
-            scheme, label = _IM_SCHEMES[_im_service(name)]
-            value = _unescape(p.text()).strip()
-            if value:
-                data.links.append(Labeled(f"{scheme}:{value}", label))
-        elif name == "NOTE":
-            value = _unescape(p.text()).strip()
-            if value:
-                notes.append(value)
-        elif name == "BDAY" and data.birthday is None:
-            data.birthday = _birthday(p.text())
-        elif name == "CATEGORIES":
-            # Some writers escape the commas between categories; a tag never holds one.
-            tags = (t.strip() for v in _split(p.text(), ",") for t in v.split(","))
-            data.tags.extend(t for t in tags if t)
-        elif name == "PHOTO" and record.photo is None:
-            if p.size > len(p.line):
-                record.warnings.append(
-                    f"{position}: the photo ({_size(p.size * 3 // 4)}) is larger than the "
-                    f"{MAX_PHOTO_BYTES // 1_000_000} MB favorbook keeps; left out"
-                )
-                continue
-            record.photo = _photo(p)
-            if record.photo is not None and len(record.photo) > MAX_PHOTO_BYTES:
-                record.warnings.append(
-                    f"{position}: the photo ({_size(len(record.photo))}) is larger than the "
-                    f"{MAX_PHOTO_BYTES // 1_000_000} MB favorbook keeps; left out"
-                )
-                record.photo = None
-                continue
-            if record.photo is None and len(p.line) <= _MAX_EXTRA_LINE:
-                extra.append(_line_text(p.line, fallback))
-        elif name == "UID":
-            record.uid = _unescape(p.text()).strip()
-        elif name == "RELATED":
-            value = _unescape(p.text()).strip()
-            if value and not value.lower().startswith("urn:"):
-                kind = ", ".join(t for t in p.types if t not in _IGNORED_TYPES)
-                related.append(f"{value} ({kind})" if kind else value)
-            extra.append(_line_text(p.line, fallback))
-        elif (
-            name in ("X-ABRELATEDNAMES", "X-ABDATE")
-            or name in _RELATED_NAMES
-            or (name in _DATES or name in _NOTED)
-        ):
-            # Related people and dates: shown in the note, and the line kept for export.
-            value = _unescape(p.text()).strip()
-            kind = group_labels.get(p.group, "") or _RELATED_NAMES.get(name, "")
-            if value and (name == "X-ABRELATEDNAMES" or name in _RELATED_NAMES):
-                related.append(f"{value} ({kind})" if kind else value)
-            elif value and name in _NOTED:
-                dates.append(f"{_NOTED[name]}: {value}")
-            elif value:
-                label = kind.capitalize() or _DATES.get(name, "Date")
-                dates.append(f"{label}: {value}")
-            if len(p.line) <= _MAX_EXTRA_LINE and "CHARSET" not in p.params:
-                extra.append(_line_text(p.line, fallback))
-        elif name == "X-FAVORBOOK-KIND":
-            data.kind = _unescape(p.text()).strip().lower() or "other"
-        elif name in _FAVORBOOK_FIELDS:
-            setattr(data, _FAVORBOOK_FIELDS[name], _unescape(p.text()).strip())
-        elif name == "X-ABLABEL":
-            if p.group not in known_groups:  # the label of a property kept verbatim
-                extra.append(_line_text(p.line, fallback))
-        elif name not in _KNOWN and len(p.line) <= _MAX_EXTRA_LINE:
-            if "CHARSET" in p.params or _is_qp(p.line.split(":", 1)[0]):
-                continue  # 2.1 encodings cannot be written back faithfully
-            extra.append(_line_text(p.line, fallback))
-    # An address written only as a LABEL (no ADR of the same kind) is the address.
-    adr_labels = {a.label for a in data.addresses}
-    data.addresses.extend(a for a in labels if not data.addresses or a.label not in adr_labels)
-    if has_n:
-        data.full_name = fn  # kept as the name shown, unless it is the one N builds
-    elif fn:
-        words = fn.split()
-        if data.organization and fn == data.organization:
-            pass  # a company card: the organization is its name
-        elif len(words) > 1:
-            data.first_name, data.last_name = " ".join(words[:-1]), words[-1]
-            data.name_prefix = data.name_suffix = ""
-        else:
-            data.first_name = fn
-            data.name_prefix = data.name_suffix = ""
-    if not (data.first_name or data.last_name or data.organization):
-        if data.emails:
-            data.first_name, data.last_name = _name_from_email(data.emails[0].value)
-        elif data.phones:
-            data.first_name = data.phones[0].value
-        else:
-            return ParsedRecord(
-                position=position,
-                problem=f"{position}: no name, organization, email or phone",
-            )
-    if related:
-        notes.append("Related: " + "; ".join(related))
-    if dates:
-        notes.append("\n".join(dates))
-    record.note = "\n\n".join(dict.fromkeys(notes))
-    if extra:
-        record.extra["vcard"] = "\n".join(extra)
-    return record
+        reader.read(p)
+    return reader.finish()
 
 
 def _over_caps(props: list[_Prop], raw: _RawCard, position: str) -> str:
@@ -943,7 +1029,8 @@ def read_vcards(
 # --- writing ------------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
+def escape_value(text: str) -> str:
+    """``text`` escaped for a vCard property value (backslash, newline, comma, semicolon)."""
     return (
         text.replace("\\", "\\\\")
         .replace("\r\n", "\n")
@@ -1001,7 +1088,58 @@ class _CardWriter:
             group = f"item{self.items}"
             params = f";TYPE={extra_type}" if extra_type and self.version != "4.0" else ""
             self.add(f"{group}.{name}", value, params)
-            self.add(f"{group}.X-ABLabel", _escape(label))
+            self.add(f"{group}.X-ABLabel", escape_value(label))
+
+
+def _write_identity(w: _CardWriter, contact) -> None:
+    """UID, FN, N, nickname, phonetic names, ORG (with its units), TITLE and ROLE."""
+    w.add("UID", escape_value(contact.uid))
+    w.add("FN", escape_value(contact.display_name))
+    n_parts = (contact.last_name, contact.first_name, "", contact.name_prefix, contact.name_suffix)
+    w.add("N", ";".join(escape_value(p) for p in n_parts))
+    if contact.nickname:
+        w.add("NICKNAME", escape_value(contact.nickname))
+    if contact.phonetic_first_name:
+        w.add("X-PHONETIC-FIRST-NAME", escape_value(contact.phonetic_first_name))
+    if contact.phonetic_last_name:
+        w.add("X-PHONETIC-LAST-NAME", escape_value(contact.phonetic_last_name))
+    if contact.organization:
+        units = [u.strip() for u in contact.department.split(";") if u.strip()]
+        w.add("ORG", ";".join(escape_value(p) for p in [contact.organization, *units]))
+    if contact.title:
+        w.add("TITLE", escape_value(contact.title))
+    if contact.role:
+        w.add("ROLE", escape_value(contact.role))
+
+
+def _write_channels(w: _CardWriter, contact) -> None:
+    """Emails, phones, addresses, and links (IMPP for an instant-messaging handle)."""
+    for email in contact.emails:
+        w.add_labeled("EMAIL", escape_value(email.value), email.label, "INTERNET")
+    for phone in contact.phones:
+        w.add_labeled("TEL", escape_value(phone.value), phone.label)
+    for a in contact.addresses:
+        parts = ["", "", a.street, a.city, a.region, a.postcode, a.country]
+        w.add_labeled("ADR", ";".join(escape_value(p) for p in parts), a.label)
+    for link in contact.links:
+        value = link.value.replace("\n", "")
+        if value.partition(":")[0].lower() in IM_SCHEMES:
+            # An instant-messaging handle: IMPP, with its service as Apple and Google write it.
+            service = link.label.strip().replace('"', "")
+            params = f';X-SERVICE-TYPE="{service}"' if service else ""
+            w.add("IMPP", value, params)
+        else:
+            w.add_labeled("URL", value, link.label)
+
+
+def _write_photo(w: _CardWriter, photo: tuple[bytes, str], version: str) -> None:
+    """PHOTO inline: a data: URI in 4.0, base64 with its type in 3.0."""
+    data, mime = photo
+    encoded = base64.b64encode(data).decode("ascii")
+    if version == "4.0":
+        w.add("PHOTO", f"data:{mime};base64,{encoded}")
+    else:
+        w.add("PHOTO", encoded, f";ENCODING=b;TYPE={mime.split('/')[-1].upper()}")
 
 
 def _card_text(
@@ -1013,39 +1151,8 @@ def _card_text(
     w.items = max((int(g) for g in groups), default=0)
     w.add("VERSION", version)
     w.add("PRODID", f"-//favorbook//favorbook {__version__}//EN")
-    w.add("UID", _escape(contact.uid))
-    w.add("FN", _escape(contact.display_name))
-    n_parts = (contact.last_name, contact.first_name, "", contact.name_prefix, contact.name_suffix)
-    w.add("N", ";".join(_escape(p) for p in n_parts))
-    if contact.nickname:
-        w.add("NICKNAME", _escape(contact.nickname))
-    if contact.phonetic_first_name:
-        w.add("X-PHONETIC-FIRST-NAME", _escape(contact.phonetic_first_name))
-    if contact.phonetic_last_name:
-        w.add("X-PHONETIC-LAST-NAME", _escape(contact.phonetic_last_name))
-    if contact.organization:
-        units = [u.strip() for u in contact.department.split(";") if u.strip()]
-        w.add("ORG", ";".join(_escape(p) for p in [contact.organization, *units]))
-    if contact.title:
-        w.add("TITLE", _escape(contact.title))
-    if contact.role:
-        w.add("ROLE", _escape(contact.role))
-    for email in contact.emails:
-        w.add_labeled("EMAIL", _escape(email.value), email.label, "INTERNET")
-    for phone in contact.phones:
-        w.add_labeled("TEL", _escape(phone.value), phone.label)
-    for a in contact.addresses:
-        parts = ["", "", a.street, a.city, a.region, a.postcode, a.country]
-        w.add_labeled("ADR", ";".join(_escape(p) for p in parts), a.label)
-    for link in contact.links:
-        value = link.value.replace("\n", "")
-        if value.partition(":")[0].lower() in IM_SCHEMES:
-            # An instant-messaging handle: IMPP, with its service as Apple and Google write it.
-            service = link.label.strip().replace('"', "")
-            params = f';X-SERVICE-TYPE="{service}"' if service else ""
-            w.add("IMPP", value, params)
-        else:
-            w.add_labeled("URL", value, link.label)
+    _write_identity(w, contact)
+    _write_channels(w, contact)
     if contact.birthday:
         no_year = contact.birthday.startswith("--")
         # Without a year: --MMDD in 4.0 (RFC 6350), --MM-DD in 3.0 as most programs write it.
@@ -1056,22 +1163,17 @@ def _card_text(
             else contact.birthday,
         )
     if contact.tags:
-        w.add("CATEGORIES", ",".join(_escape(t) for t in contact.tags))
+        w.add("CATEGORIES", ",".join(escape_value(t) for t in contact.tags))
     if contact.kind and contact.kind != "other":
         w.add("X-FAVORBOOK-KIND", contact.kind)
     for prop, attr in _FAVORBOOK_FIELDS.items() if private_fields else ():
         value = getattr(contact, attr)
         if value:
-            w.add(prop, _escape(value))
+            w.add(prop, escape_value(value))
     if notes:
-        w.add("NOTE", _escape("\n\n".join(notes)))
+        w.add("NOTE", escape_value("\n\n".join(notes)))
     if photo is not None:
-        data, mime = photo
-        encoded = base64.b64encode(data).decode("ascii")
-        if version == "4.0":
-            w.add("PHOTO", f"data:{mime};base64,{encoded}")
-        else:
-            w.add("PHOTO", encoded, f";ENCODING=b;TYPE={mime.split('/')[-1].upper()}")
+        _write_photo(w, photo, version)
     body = "".join(_fold(line) for line in w.lines)
     for line in (contact.vcard_extra or "").splitlines():
         if line.strip() and not line.upper().startswith(("VERSION", "BEGIN", "END")):

@@ -17,7 +17,7 @@ from favorbook.services import dates
 def day_formats(locale: QLocale) -> tuple[dates.DayFormat, dates.DayFormat]:
     """(short, long) functions formatting a day in ``locale``."""
     if locale.language() == QLocale.Language.C:
-        return dates._iso, dates._paper
+        return dates.iso_day, dates.paper_day
     short_pattern = locale.dateFormat(QLocale.FormatType.ShortFormat)
     # The long format without its weekday: "25 July 2026", "July 25, 2026", "25. Juli 2026".
     long_pattern = re.sub(

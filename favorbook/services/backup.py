@@ -17,10 +17,20 @@ from typing import NamedTuple
 
 from favorbook import paths
 from favorbook.db import database
+from favorbook.db.connection import connect_file
 from favorbook.db.models import db
 from favorbook.errors import FavorbookError, WrongPassphrase
+from favorbook.services import passphrases
+from favorbook.services.dbfiles import (
+    BACKUP_DIRNAME,
+    copy_file,
+    copy_into,
+    fresh_name,
+    fsync_dir,
+    open_path,
+    set_aside,
+)
 
-BACKUP_DIRNAME = "backups"
 KEEP_LAST = 10
 KEEP_WEEKS = 8
 DUE_AFTER = dt.timedelta(days=1)
@@ -42,84 +52,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _open_path() -> Path | None:
-    """The path of the database favorbook has open, if any."""
-    if db.database and not db.is_closed():
-        return Path(db.database)
-    return None
-
-
 def backup_folder(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """Where backups are kept: beside the open database, else in the data folder."""
-    if data_dir is None and (current := _open_path()) is not None:
+    if data_dir is None and (current := open_path()) is not None:
         return current.parent / BACKUP_DIRNAME
     return paths.data_dir(data_dir) / BACKUP_DIRNAME
-
-
-def _fresh_name(folder: Path, when: dt.datetime, suffix: str = "") -> Path:
-    stamp = when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    candidate = folder / f"favorbook-{stamp}{suffix}.db"
-    n = 0
-    while candidate.exists():
-        n += 1
-        candidate = folder / f"favorbook-{stamp}-{n}.db"
-    return candidate
-
-
-def _private_file(path: Path) -> None:
-    """Create ``path`` empty, readable by the owner only, whatever the umask."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o600)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every system lets a folder be opened
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _copy_into(source, dest_path: Path, passphrase: str | None = None) -> None:
-    """Copy the database behind ``source`` into ``dest_path`` atomically, as a 0600 file.
-
-    An encrypted source (an SQLCipher connection) needs its ``passphrase``: the
-    copy is encrypted with the same key, page for page.
-    """
-    dest_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = dest_path.with_name(f".{dest_path.name}.part")
-    _private_file(tmp)
-    try:
-        dest = database.connect_file(tmp, passphrase)
-        try:
-            source.backup(dest)
-            # One self-contained file: no -wal beside it is needed to read it.
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, dest_path)
-        _fsync_dir(dest_path.parent)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-def _copy_file(source_path: Path, dest_path: Path, passphrase: str | None = None) -> None:
-    """Copy a database file that favorbook does not have open (its WAL included)."""
-    conn = database.connect_file(source_path, passphrase)
-    try:
-        _copy_into(conn, dest_path, passphrase)
-    finally:
-        conn.close()
 
 
 def backup_now(out: str | os.PathLike[str] | None = None) -> Path:
@@ -127,17 +64,17 @@ def backup_now(out: str | os.PathLike[str] | None = None) -> Path:
 
     Safe while favorbook is writing: the online backup API copies a consistent state.
     """
-    current = _open_path()
+    current = open_path()
     if current is None:
         raise FavorbookError("No database is open to back up.")
     if out is not None:
         target = Path(out).expanduser()
         if target.is_dir():
-            target = _fresh_name(target, _now())
+            target = fresh_name(target, _now())
     else:
-        target = _fresh_name(backup_folder(), _now())
+        target = fresh_name(backup_folder(), _now())
     try:
-        _copy_into(db.connection(), target, db.passphrase)
+        copy_into(db.connection(), target, db.passphrase)
     except OSError as exc:
         raise FavorbookError(
             f"favorbook cannot write the backup {target} ({exc.strerror or exc}). "
@@ -240,7 +177,7 @@ def verify(path: str | os.PathLike[str], passphrase: str | None = None) -> None:
             raise BackupRefused(f"{path} is encrypted; its passphrase is needed to use it.")
         key = passphrase
     try:
-        conn = database.connect_file(path, key, readonly=True)
+        conn = connect_file(path, key, readonly=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -287,12 +224,10 @@ def restore(
     if passphrase is None:
         passphrase = db.passphrase
     if passphrase is None and database.needs_passphrase(source):
-        from favorbook.services import encryption
-
-        passphrase = encryption.obtain(source)
+        passphrase = passphrases.obtain(source)
     verify(source, passphrase)
     key = passphrase if database.needs_passphrase(source) else None
-    was_open = _open_path()
+    was_open = open_path()
     open_key = db.passphrase
     target = Path(target) if target is not None else was_open
     if target is None:
@@ -300,9 +235,9 @@ def restore(
     if source.resolve() == target.resolve():
         raise BackupRefused(f"{source} is the database itself; choose a backup.")
     staged = target.with_name(f".{target.name}.restoring")
-    conn = database.connect_file(source, key, readonly=True)
+    conn = connect_file(source, key, readonly=True)
     try:
-        _copy_into(conn, staged, key)
+        copy_into(conn, staged, key)
     finally:
         conn.close()
     kept: Path | None = None
@@ -310,19 +245,17 @@ def restore(
         if was_open is not None and was_open.resolve() == target.resolve():
             database.close_database()
         if target.exists() and target.stat().st_size > 0:
-            kept = _fresh_name(target.parent / BACKUP_DIRNAME, _now())
+            kept = fresh_name(target.parent / BACKUP_DIRNAME, _now())
             try:
                 kept_key = (open_key or key) if database.needs_passphrase(target) else None
-                _copy_file(target, kept, kept_key)
+                copy_file(target, kept, kept_key)
             except (*database.db_errors(), WrongPassphrase):
-                from favorbook.services import health
-
-                kept = health.set_aside(target)
+                kept = set_aside(target)
         for suffix in ("-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 target.with_name(target.name + suffix).unlink()
         os.replace(staged, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()

@@ -23,8 +23,18 @@ from favorbook.db.models import (
     db,
 )
 from favorbook.errors import NotFoundError, ValidationError
-from favorbook.services import listcache, search_index, settings
-from favorbook.services._common import clean, clean_line, new_uid, require, utc_now, visible
+from favorbook.services import listcache, referrals, search_index, settings
+from favorbook.services._common import (
+    clean,
+    clean_line,
+    iso_date,
+    iso_datetime,
+    new_uid,
+    raw_rows,
+    require,
+    utc_now,
+    visible,
+)
 from favorbook.services.dates import local_date
 
 KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
@@ -216,7 +226,9 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _validate_birthday(value: str | None) -> str | None:
+def validate_birthday(value: str | None) -> str | None:
+    """The birthday as stored (ISO date, or --MM-DD without a year), None when empty;
+    ValidationError when it is not a date."""
     value = (value or "").strip()
     if not value:
         return None
@@ -230,6 +242,64 @@ def _validate_birthday(value: str | None) -> str | None:
         raise ValidationError(
             "birthday", f"“{value}” is not a date; write YYYY-MM-DD, or --MM-DD without the year"
         ) from None
+
+
+def _valid_cadence(value) -> int | None:
+    """Days between touches: a whole number from 1 to MAX_CADENCE_DAYS, or None (0, empty)."""
+    try:
+        cadence = int(value or 0)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError("cadence_days", "must be a whole number of days") from None
+    if cadence and not 1 <= cadence <= MAX_CADENCE_DAYS:
+        raise ValidationError("cadence_days", f"must be between 1 and {MAX_CADENCE_DAYS} days")
+    return cadence or None
+
+
+def _valid_emails(items: list[Labeled]) -> list[Labeled]:
+    """The emails checked, empty ones dropped, each address once (whatever its case)."""
+    out: list[Labeled] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        value = clean_line(item.value, "emails", max_len=320)
+        if value:
+            value = _validate_email(value, i)
+            if value.lower() not in seen:
+                seen.add(value.lower())
+                out.append(Labeled(value, clean_line(item.label, "emails", max_len=50)))
+    return out
+
+
+def _valid_phones(items: list[Labeled]) -> list[Labeled]:
+    """The phones normalized, empty ones dropped, each number once; a bad one is named
+    by its row (``phones[2]``), so a form can point at it."""
+    out: list[Labeled] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        value = clean_line(item.value, "phones", max_len=60)
+        if value:
+            try:
+                value = normalize_phone(value)
+            except ValidationError as exc:
+                raise ValidationError(f"phones[{i}]", exc.message) from None
+            if value not in seen:
+                seen.add(value)
+                out.append(Labeled(value, clean_line(item.label, "phones", max_len=50)))
+    return out
+
+
+def _valid_addresses(items: list[Address]) -> list[Address]:
+    """The addresses with every part cleaned; empty ones dropped."""
+    out = []
+    for addr in items:
+        cleaned = Address(
+            *(
+                clean_line(getattr(addr, f), "addresses", max_len=500)
+                for f in Address.__dataclass_fields__
+            )
+        )
+        if not cleaned.is_empty():
+            out.append(cleaned)
+    return out
 
 
 def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
@@ -246,7 +316,7 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
         needs=clean(data.needs, "needs"),
         goals=clean(data.goals, "goals"),
         offers=clean(data.offers, "offers"),
-        birthday=_validate_birthday(data.birthday),
+        birthday=validate_birthday(data.birthday),
         referred_by_id=data.referred_by_id,
         **{f: clean_line(getattr(data, f), f, max_len=300) for f in NAME_DETAILS},
     )
@@ -258,46 +328,15 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
     if kind not in KINDS:
         raise ValidationError("kind", f"must be one of {', '.join(KINDS)}")
     out.kind = kind
-    try:
-        cadence = int(data.cadence_days or 0)
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError("cadence_days", "must be a whole number of days") from None
-    out.cadence_days = cadence or None
-    if out.cadence_days is not None and not 1 <= out.cadence_days <= MAX_CADENCE_DAYS:
-        raise ValidationError("cadence_days", f"must be between 1 and {MAX_CADENCE_DAYS} days")
-    seen: set[str] = set()
-    for i, item in enumerate(data.emails):
-        value = clean_line(item.value, "emails", max_len=320)
-        if value:
-            value = _validate_email(value, i)
-            if value.lower() not in seen:
-                seen.add(value.lower())
-                out.emails.append(Labeled(value, clean_line(item.label, "emails", max_len=50)))
-    seen = set()
-    for i, item in enumerate(data.phones):
-        value = clean_line(item.value, "phones", max_len=60)
-        if value:
-            try:
-                value = normalize_phone(value)
-            except ValidationError as exc:
-                # Name the row, so a form can point at the exact phone.
-                raise ValidationError(f"phones[{i}]", exc.message) from None
-            if value not in seen:
-                seen.add(value)
-                out.phones.append(Labeled(value, clean_line(item.label, "phones", max_len=50)))
-    for item in data.links:
-        value = clean_line(item.value, "links", max_len=2000)
-        if value:
-            out.links.append(Labeled(value, clean_line(item.label, "links", max_len=50)))
-    for addr in data.addresses:
-        cleaned = Address(
-            *(
-                clean_line(getattr(addr, f), "addresses", max_len=500)
-                for f in Address.__dataclass_fields__
-            )
-        )
-        if not cleaned.is_empty():
-            out.addresses.append(cleaned)
+    out.cadence_days = _valid_cadence(data.cadence_days)
+    out.emails = _valid_emails(data.emails)
+    out.phones = _valid_phones(data.phones)
+    out.links = [
+        Labeled(value, clean_line(item.label, "links", max_len=50))
+        for item in data.links
+        if (value := clean_line(item.value, "links", max_len=2000))
+    ]
+    out.addresses = _valid_addresses(data.addresses)
     tags: dict[str, str] = {}
     for tag in data.tags:
         tag = clean_line(tag, "tags", max_len=100)
@@ -324,10 +363,11 @@ def built_name(data: ContactInput) -> str:
 
 def shown_name(data: ContactInput) -> str:
     """The name a contact with ``data`` is shown by (in lists, previews, exports)."""
-    return _names(data)[0]
+    return display_and_sort_names(data)[0]
 
 
-def _names(data: ContactInput) -> tuple[str, str]:
+def display_and_sort_names(data: ContactInput) -> tuple[str, str]:
+    """(display name, sort name) of a contact with ``data``: the stored derived columns."""
     person = " ".join(p for p in (data.first_name, data.last_name) if p)
     display = data.full_name or built_name(data) or data.organization
     sort = (
@@ -397,8 +437,6 @@ def _write_children(contact_id: int, data: ContactInput) -> None:
 
 
 def _set_referred_by(contact_id: int, source_id: int | None) -> None:
-    from favorbook.services import referrals
-
     current = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == contact_id))
     if source_id is None:
         if current is not None:
@@ -415,7 +453,7 @@ def create_contact(data: ContactInput, *, is_sample: bool = False) -> int:
     data = _validated(data, None)
     if use_default:
         data.cadence_days = settings.default_cadence_days()
-    display, sort = _names(data)
+    display, sort = display_and_sort_names(data)
     now = utc_now()
     with db.atomic():
         contact = Contact.create(
@@ -450,7 +488,7 @@ def update_contact(contact_id: int, data: ContactInput) -> None:
     """Replace a contact's profile with ``data``; favors, notes and history stay."""
     contact = require(Contact, contact_id, "contact")
     data = _validated(data, contact_id)
-    display, sort = _names(data)
+    display, sort = display_and_sort_names(data)
     with db.atomic():
         contact.first_name = data.first_name
         contact.last_name = data.last_name
@@ -588,8 +626,6 @@ def details(
     500 contacts (never a query per contact): the one reader behind get_contact and the
     exports. An id that names nobody raises NotFoundError, or is left out with
     ``skip_missing``. Notes come newest first; private ones only with ``include_private``."""
-    from favorbook.services._common import iso_date, iso_datetime, raw_rows
-
     out: list[ContactDetail] = []
     for start in range(0, len(contact_ids), 500):
         chunk = contact_ids[start : start + 500]
@@ -597,116 +633,124 @@ def details(
         # over, and rows come as converted tuples, not model objects (export of 10,000
         # contacts: 5 s before, a fraction of that now).
         ids = SQL("(SELECT value FROM json_each(?))", [json.dumps(chunk)])
-        found: dict[int, ContactDetail] = {}
-        query = (
-            Contact.select(
-                Contact.id,
-                Contact.uid,
-                Contact.display_name,
-                Contact.first_name,
-                Contact.last_name,
-                Organization.name,
-                Contact.organization,
-                Contact.title,
-                Contact.kind,
-                Contact.birthday,
-                Contact.how_met,
-                Contact.needs,
-                Contact.goals,
-                Contact.offers,
-                Contact.cadence_days,
-                Contact.last_interaction_at,
-                Contact.touch_due_on,
-                Contact.archived_at,
-                Contact.is_sample,
-                Contact.created_at,
-                Contact.vcard_extra,
-                *(getattr(Contact, f) for f in NAME_DETAILS),
-            )
-            .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
-            .where(Contact.id.in_(ids))
-        )
-        for row in raw_rows(query):
-            found[row[0]] = ContactDetail(
-                id=row[0],
-                uid=row[1],
-                display_name=row[2],
-                first_name=row[3],
-                last_name=row[4],
-                organization=row[5] or "",
-                organization_id=row[6],
-                title=row[7],
-                kind=row[8],
-                birthday=row[9],
-                how_met=row[10],
-                needs=row[11],
-                goals=row[12],
-                offers=row[13],
-                cadence_days=row[14],
-                last_interaction_at=iso_datetime(row[15]),
-                touch_due_on=iso_date(row[16]),
-                archived=row[17] is not None,
-                sample=bool(row[18]),
-                created_at=iso_datetime(row[19]),
-                vcard_extra=row[20] or "",
-                **dict(zip(NAME_DETAILS, row[21:], strict=True)),
-            )
+        found = _detail_rows(ids)
         missing = [cid for cid in chunk if cid not in found]
         if missing and not skip_missing:
             raise NotFoundError(f"No contact with id {missing[0]}; it may have been deleted.")
-        for model, attr in ((ContactEmail, "emails"), (ContactPhone, "phones")):
-            rows = model.select(model.contact, model.value, model.label).where(
-                model.contact.in_(ids)
-            )
-            for cid, value, label in raw_rows(rows.order_by(model.position, model.id)):
-                getattr(found[cid], attr).append(Labeled(value, label))
-        links = ContactLink.select(ContactLink.contact, ContactLink.url, ContactLink.label).where(
-            ContactLink.contact.in_(ids)
-        )
-        for cid, url, label in raw_rows(links.order_by(ContactLink.position, ContactLink.id)):
-            found[cid].links.append(Labeled(url, label))
-        addresses = ContactAddress.select(
-            ContactAddress.contact,
-            ContactAddress.label,
-            ContactAddress.street,
-            ContactAddress.city,
-            ContactAddress.region,
-            ContactAddress.postcode,
-            ContactAddress.country,
-        ).where(ContactAddress.contact.in_(ids))
-        for cid, *parts in raw_rows(addresses.order_by(ContactAddress.position, ContactAddress.id)):
-            found[cid].addresses.append(Address(*parts))
-        tags = (
-            ContactTag.select(ContactTag.contact, Tag.name)
-            .join(Tag)
-            .where(ContactTag.contact.in_(ids))
-            .order_by(fn.lower(Tag.name))
-            .tuples()
-        )
-        for cid, name in tags:
-            found[cid].tags.append(name)
-        notes = Note.select(Note.contact, Note.id, Note.body, Note.private, Note.created_at).where(
-            Note.contact.in_(ids)
-        )
-        if not include_private:
-            notes = notes.where(Note.private == False)  # noqa: E712
-        for cid, *note in raw_rows(notes.order_by(Note.created_at.desc(), Note.id.desc())):
-            note_id, body, private, created_at = note
-            found[cid].notes.append(
-                NoteView(note_id, body, bool(private), iso_datetime(created_at))
-            )
-        source = Contact.alias()
-        inbound = (
-            Referral.select(Referral.subject, source.id, source.display_name)
-            .join(source, on=(Referral.source == source.id))
-            .where((Referral.kind == "inbound") & Referral.subject.in_(ids))
-            .tuples()
-        )
-        for cid, source_id, name in inbound:
-            found[cid].referred_by_id = source_id
-            found[cid].referred_by_name = name
+        _add_detail_parts(found, ids, include_private=include_private)
         out.extend(found[cid] for cid in chunk if cid in found)
     return out
+
+
+def _detail_rows(ids) -> dict[int, ContactDetail]:
+    """The contacts' own columns (and organization name) for ``details``, by id."""
+    found: dict[int, ContactDetail] = {}
+    query = (
+        Contact.select(
+            Contact.id,
+            Contact.uid,
+            Contact.display_name,
+            Contact.first_name,
+            Contact.last_name,
+            Organization.name,
+            Contact.organization,
+            Contact.title,
+            Contact.kind,
+            Contact.birthday,
+            Contact.how_met,
+            Contact.needs,
+            Contact.goals,
+            Contact.offers,
+            Contact.cadence_days,
+            Contact.last_interaction_at,
+            Contact.touch_due_on,
+            Contact.archived_at,
+            Contact.is_sample,
+            Contact.created_at,
+            Contact.vcard_extra,
+            *(getattr(Contact, f) for f in NAME_DETAILS),
+        )
+        .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
+        .where(Contact.id.in_(ids))
+    )
+    for row in raw_rows(query):
+        found[row[0]] = ContactDetail(
+            id=row[0],
+            uid=row[1],
+            display_name=row[2],
+            first_name=row[3],
+            last_name=row[4],
+            organization=row[5] or "",
+            organization_id=row[6],
+            title=row[7],
+            kind=row[8],
+            birthday=row[9],
+            how_met=row[10],
+            needs=row[11],
+            goals=row[12],
+            offers=row[13],
+            cadence_days=row[14],
+            last_interaction_at=iso_datetime(row[15]),
+            touch_due_on=iso_date(row[16]),
+            archived=row[17] is not None,
+            sample=bool(row[18]),
+            created_at=iso_datetime(row[19]),
+            vcard_extra=row[20] or "",
+            **dict(zip(NAME_DETAILS, row[21:], strict=True)),
+        )
+    return found
+
+
+def _add_detail_parts(found: dict[int, ContactDetail], ids, *, include_private: bool) -> None:
+    """Fill in each contact's emails, phones, links, addresses, tags, notes and who
+    referred them, in a fixed number of queries for all of ``ids``."""
+    for model, attr in ((ContactEmail, "emails"), (ContactPhone, "phones")):
+        rows = model.select(model.contact, model.value, model.label).where(model.contact.in_(ids))
+        for cid, value, label in raw_rows(rows.order_by(model.position, model.id)):
+            getattr(found[cid], attr).append(Labeled(value, label))
+    links = ContactLink.select(ContactLink.contact, ContactLink.url, ContactLink.label).where(
+        ContactLink.contact.in_(ids)
+    )
+    for cid, url, label in raw_rows(links.order_by(ContactLink.position, ContactLink.id)):
+        found[cid].links.append(Labeled(url, label))
+    addresses = ContactAddress.select(
+        ContactAddress.contact,
+        ContactAddress.label,
+        ContactAddress.street,
+        ContactAddress.city,
+        ContactAddress.region,
+        ContactAddress.postcode,
+        ContactAddress.country,
+    ).where(ContactAddress.contact.in_(ids))
+    for cid, *parts in raw_rows(addresses.order_by(ContactAddress.position, ContactAddress.id)):
+        found[cid].addresses.append(Address(*parts))
+    tags = (
+        ContactTag.select(ContactTag.contact, Tag.name)
+        .join(Tag)
+        .where(ContactTag.contact.in_(ids))
+        .order_by(fn.lower(Tag.name))
+        .tuples()
+    )
+    for cid, name in tags:
+        found[cid].tags.append(name)
+    notes = Note.select(Note.contact, Note.id, Note.body, Note.private, Note.created_at).where(
+        Note.contact.in_(ids)
+    )
+    if not include_private:
+        notes = notes.where(Note.private == False)  # noqa: E712
+    for cid, *note in raw_rows(notes.order_by(Note.created_at.desc(), Note.id.desc())):
+        note_id, body, private, created_at = note
+        found[cid].notes.append(NoteView(note_id, body, bool(private), iso_datetime(created_at)))
+    source = Contact.alias()
+    inbound = (
+        Referral.select(Referral.subject, source.id, source.display_name)
+        .join(source, on=(Referral.source == source.id))
+        .where((Referral.kind == "inbound") & Referral.subject.in_(ids))
+        .tuples()
+    )
+    for cid, source_id, name in inbound:
+        found[cid].referred_by_id = source_id
+        found[cid].referred_by_name = name
 
 
 def tags_of(contact_id: int) -> list[str]:

@@ -65,7 +65,7 @@ def _open_ious(direction: str, cap: int, total: int) -> Capped:
         .order_by(Favor.occurred_on, Favor.id)
         .limit(cap)
     )
-    return Capped(favors._views(query), total)
+    return Capped(favors.views(query), total)
 
 
 def _followups(start: dt.date | None, end: dt.date, cap: int) -> list:
@@ -74,7 +74,7 @@ def _followups(start: dt.date | None, end: dt.date, cap: int) -> list:
     if start is not None:
         where &= FollowUp.due_on >= start
     query = FollowUp.select().where(where).order_by(FollowUp.due_on, FollowUp.id)
-    return followups._views(query.limit(cap))
+    return followups.views(query.limit(cap))
 
 
 def _revet_due(on: dt.date, cap: int) -> list:

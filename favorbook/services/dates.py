@@ -19,15 +19,15 @@ LATE_DAY = dt.date(2026, 12, 28)
 """A day with wide digits in every format, to size date columns by."""
 
 
-def _iso(day: dt.date) -> str:
+def iso_day(day: dt.date) -> str:
     return day.isoformat()
 
 
-def _paper(day: dt.date) -> str:
+def paper_day(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-_formats: dict[str, DayFormat] = {"short": _iso, "long": _paper}
+_formats: dict[str, DayFormat] = {"short": iso_day, "long": paper_day}
 
 
 def set_formats(short: DayFormat, long: DayFormat) -> None:

@@ -25,71 +25,12 @@ import random
 from collections.abc import Callable
 
 from favorbook.db.models import db
+from favorbook.services import demo_words as words
 from favorbook.services import search_index
 from favorbook.services.dates import local_date
 
 CHUNK = 20_000
 """Contacts per progress step; the rows they bring are written in one executemany."""
-
-# Extra names, so that 100,000 people are not forty namesakes each.
-MORE_FIRST = (  # noqa: SIM905
-    "Aaron Abigail Adel Adriana Ahmed Aiko Alba Aleksander Alice Amir Andrea Angela Anil "
-    "Anton Arjun Astrid Beatriz Bianca Callum Camille Carlos Caroline Chen Chiara Claire "
-    "Colm Daniel Daria Diego Duc Edward Eilidh Emeka Emil Emma Erik Fatima Femi Fiona "
-    "Francesca Gareth Georg Gloria Hamza Hector Helga Ibrahim Ingrid Isabel Jakub James "
-    "Jana Javier Jia Joanna Karim Karin Kenji Kira Lars Laura Leila Leon Liam Linnea Lucia "
-    "Magnus Malik Mariam Mateo Mei Mikko Miriam Nasser Nina Nora Omar Patrick Pedro Petra "
-    "Rahul Reza Rita Ruth Sara Sean Selin Simone Stefan Tariq Tereza Thandiwe Tobias Vera"
-).split()
-MORE_LAST = (  # noqa: SIM905
-    "Abbott Acosta Adeyemi Aguilar Ahmed Bailey Baptiste Barros Bauer Bergstrom Blanco "
-    "Bowen Campbell Castillo Chowdhury Clarke Cohen Cruz Dahl Das Delgado Diaz Doyle "
-    "Eklund Farah Fernandes Fitzgerald Fontaine Fraser Fuentes Gallagher Grant Gray Hahn "
-    "Hansen Hughes Iyer Jakobsen Janssen Johansson Kaplan Keller Khan Koch Kruger Lambert "
-    "Laurent Lehmann Lopez Lund Mahmoud Marino Martins Meyer Molina Murphy Nair Navarro "
-    "Nowak Nyberg Ortega Park Pereira Popescu Quinn Ramos Reid Ribeiro Romero Sato Sharma "
-    "Singh Sokolov Sousa Stewart Suzuki Thomsen Torres Tran Varga Vogel Wagner Walsh Wang "
-    "Wolff Yamamoto Young Zhang Ziegler Zubiri"
-).split()
-ORG_WORDS = (  # noqa: SIM905
-    "Alder Apex Arbor Atlas Beacon Birch Blue Bridgeway Canyon Cardinal Cedar Clearwater "
-    "Compass Copper Crescent Crown Eastgate Elm Ember Evergreen Falcon Fieldstone Granite "
-    "Greenfield Harbor Hawthorne Highland Horizon Ironbridge Juniper Keystone Lakeside "
-    "Landmark Liberty Lighthouse Maple Meadow Milestone Northstar Oakridge Orchard Pacific "
-    "Pinnacle Prairie Quarry Redwood Ridgeline Riverside Sequoia Silverline Southport "
-    "Spruce Stonebridge Summit Sunrise Tidewater Trailhead Union Vantage Westfield Willow"
-).split()
-ORG_SUFFIX = {
-    "facilities": ("Facilities", "Property Group", "Cleaning Services", "Estates"),
-    "finance": ("Accounting", "Advisors", "CPA", "Capital"),
-    "manufacturing": ("Machining", "Components", "Plastics", "Metalworks"),
-    "software": ("Software", "Analytics", "Cloud", "Labs"),
-    "legal": ("Law", "Legal Partners", "& Associates"),
-    "marketing": ("Media", "Creative", "Marketing"),
-    "hr": ("Recruiting", "Staffing", "HR Partners"),
-}
-CITIES = (
-    ("Portland", "OR", "97201"),
-    ("Denver", "CO", "80202"),
-    ("Austin", "TX", "78701"),
-    ("Chicago", "IL", "60601"),
-    ("Boston", "MA", "02108"),
-    ("Seattle", "WA", "98101"),
-    ("Atlanta", "GA", "30303"),
-    ("Minneapolis", "MN", "55401"),
-    ("Columbus", "OH", "43215"),
-    ("Raleigh", "NC", "27601"),
-)
-STREETS = ("Main St", "Oak Ave", "Industrial Pkwy", "Harbor Blvd", "Market St", "Elm St")
-AREA_CODES = ("415", "503", "303", "512", "312", "617", "206", "404", "612", "614", "919")
-FOLLOWUP_TITLES = (
-    "Send the case study",
-    "Call about the renewal",
-    "Check how the introduction went",
-    "Send thanks for the referral",
-    "Invite to the chamber breakfast",
-    "Ask for the introduction to their CFO",
-)
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -191,8 +132,8 @@ def _organizations(n: int, industries: dict, now_text: str) -> list[tuple[int, s
     if extra > 0:
         combos = [
             (f"{word} {suffix}", ind)
-            for word in ORG_WORDS
-            for ind, suffixes in ORG_SUFFIX.items()
+            for word in words.ORG_WORDS
+            for ind, suffixes in words.ORG_SUFFIX.items()
             for suffix in suffixes
         ]
         names = {name for name, _ in wanted}
@@ -200,8 +141,8 @@ def _organizations(n: int, industries: dict, now_text: str) -> list[tuple[int, s
         while extra > 0:
             for name, ind in combos:
                 if round_:
-                    name = f"{name} {CITIES[(round_ - 1) % len(CITIES)][0]}"
-                    if round_ > len(CITIES):
+                    name = f"{name} {words.CITIES[(round_ - 1) % len(words.CITIES)][0]}"
+                    if round_ > len(words.CITIES):
                         name = f"{name} {round_}"
                 if name not in names:
                     names.add(name)
@@ -249,24 +190,22 @@ def _fill(
     progress: Callable[[int, int], None],
 ) -> list[int]:
     """The rows of :func:`build`, all but the search index; returns the new ids."""
-    from favorbook.services import demo
-
     rng = random.Random(seed)
     rand = rng.random
     now_text = now.isoformat(sep=" ")
-    first_names = [*demo.FIRST, *(MORE_FIRST if n > 200 else ())]
-    last_names = [*demo.LAST, *(MORE_LAST if n > 200 else ())]
-    industries = demo.INDUSTRIES
+    first_names = [*words.FIRST, *(words.MORE_FIRST if n > 200 else ())]
+    last_names = [*words.LAST, *(words.MORE_LAST if n > 200 else ())]
+    industries = words.INDUSTRIES
     industry_names = list(industries)
     orgs = _organizations(n, industries, now_text)
     orgs_by_industry: dict[str, list[tuple[int, str]]] = {i: [] for i in industry_names}
     for oid, name, ind in orgs:
         orgs_by_industry[ind].append((oid, name))
     tag_ids = {}
-    for name in demo.TAGS:
+    for name in words.TAGS:
         db.execute_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (name,))
         tag_ids[name] = db.execute_sql("SELECT id FROM tag WHERE name = ?", (name,)).fetchone()[0]
-    tag_list = [tag_ids[t] for t in demo.TAGS]
+    tag_list = [tag_ids[t] for t in words.TAGS]
     question_ids = [r[0] for r in db.execute_sql("SELECT id FROM question ORDER BY id")]
 
     def next_id(table: str) -> int:
@@ -376,9 +315,9 @@ def _fill(
                     pick(titles),
                     pick(kinds),
                     birthday,
-                    pick(demo.HOW_MET),
+                    pick(words.HOW_MET),
                     pick(needs) if rand() < 0.6 else "",
-                    pick(demo.STRATEGIES[:3]) if rand() < 0.6 else "",
+                    pick(words.STRATEGIES[:3]) if rand() < 0.6 else "",
                     pick(offers),
                     cadence,
                     1,
@@ -393,12 +332,16 @@ def _fill(
             emails.append((cid, "work", unique_email(slug, domain), 0))
             if rand() < 0.2:
                 emails.append((cid, "home", unique_email(slug, "mail.example"), 1))
-            phones.append((cid, "mobile", f"+1{pick(AREA_CODES)}555{int(rand() * 10000):04d}", 0))
+            phones.append(
+                (cid, "mobile", f"+1{pick(words.AREA_CODES)}555{int(rand() * 10000):04d}", 0)
+            )
             if rand() < 0.3:
-                phones.append((cid, "work", f"+1{pick(AREA_CODES)}555{int(rand() * 10000):04d}", 1))
+                phones.append(
+                    (cid, "work", f"+1{pick(words.AREA_CODES)}555{int(rand() * 10000):04d}", 1)
+                )
             if rand() < 0.4:
-                city, region, postcode = pick(CITIES)
-                street = f"{int(rand() * 900) + 100} {pick(STREETS)}"
+                city, region, postcode = pick(words.CITIES)
+                street = f"{int(rand() * 900) + 100} {pick(words.STREETS)}"
                 addresses.append((cid, "work", street, city, region, postcode, "USA", 0))
             k = int(rand() * 3)
             if k:
@@ -570,8 +513,8 @@ def _fill(
     # Favors both ways, mostly given. Most IOUs are settled by a later favor the other
     # way (as settle_iou records it), a few written off, the rest open on both sides.
     # (kind, text, whether the text names someone), picked by index below.
-    given_kinds = [(k, t, "{other}" in t) for k, t in demo.FAVORS_GIVEN]
-    received_kinds = [(k, t, "{other}" in t) for k, t in demo.FAVORS_RECEIVED]
+    given_kinds = [(k, t, "{other}" in t) for k, t in words.FAVORS_GIVEN]
+    received_kinds = [(k, t, "{other}" in t) for k, t in words.FAVORS_RECEIVED]
     n_given, n_received = len(given_kinds), len(received_kinds)
     by_days_ago = operator.itemgetter(4)
     favor_cols = (
@@ -694,10 +637,10 @@ def _fill(
         "asked_on",
         "answer",
     )
-    summaries, n_summaries = demo.SUMMARIES, len(demo.SUMMARIES)
-    problems, n_problems = demo.PROBLEMS, len(demo.PROBLEMS)
-    chances, n_chances = demo.OPPORTUNITIES, len(demo.OPPORTUNITIES)
-    strategies, n_strategies = demo.STRATEGIES, len(demo.STRATEGIES)
+    summaries, n_summaries = words.SUMMARIES, len(words.SUMMARIES)
+    problems, n_problems = words.PROBLEMS, len(words.PROBLEMS)
+    chances, n_chances = words.OPPORTUNITIES, len(words.OPPORTUNITIES)
+    strategies, n_strategies = words.STRATEGIES, len(words.STRATEGIES)
     n_dirs, n_channels, n_questions = len(conv_dirs), len(channels), len(question_ids)
     for start in range(0, n, CHUNK):
         convs, follows, asked, touches = [], [], [], []
@@ -737,7 +680,7 @@ def _fill(
                             cid,
                             conv_id,
                             when_day[d][h].isoformat(),
-                            pick(demo.ANSWERS),
+                            pick(words.ANSWERS),
                         )
                     )
                 if rand() < 0.15:
@@ -748,7 +691,7 @@ def _fill(
                             cid,
                             conv_id,
                             day_text[d - due] if due <= d else future_text[due - d],
-                            pick(FOLLOWUP_TITLES),
+                            pick(words.FOLLOWUP_TITLES),
                             when_text[max(0, d - due)][0] if d - due > 3 else None,
                             when,
                         )
@@ -763,7 +706,7 @@ def _fill(
                         day_text[int(rand() * 20)]
                         if rand() < 0.4
                         else future_text[int(rand() * 30)],
-                        pick(FOLLOWUP_TITLES),
+                        pick(words.FOLLOWUP_TITLES),
                         None,
                         now_text,
                     )

@@ -1,4 +1,5 @@
-"""Encryption at rest with SQLCipher: the passphrase, and converting a database in place.
+"""Encryption at rest with SQLCipher: a new passphrase checked, and converting a database
+in place (where a passphrase comes from: ``passphrases``).
 
 Optional: SQLCipher comes with the ``encryption`` extra (the ``sqlcipher3`` wheel).
 An encrypted database has no plain SQLite header, which is how favorbook tells
@@ -15,32 +16,33 @@ Anything failing before that leaves the original as it was.
 from __future__ import annotations
 
 import contextlib
-import getpass
+import datetime as dt
 import os
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from favorbook.db import database
+from favorbook.db.connection import connect_file
 from favorbook.db.models import db
 from favorbook.errors import (
     DatabaseProblem,
     EncryptionUnavailable,
     FavorbookError,
-    PassphraseNeeded,
     ValidationError,
     WrongPassphrase,
 )
 from favorbook.services import backup
+from favorbook.services.dbfiles import (
+    BACKUP_DIRNAME,
+    copy_file,
+    fresh_name,
+    fsync_dir,
+    open_path,
+    private_file,
+)
 
-ENV_VAR = "FAVORBOOK_PASSPHRASE"
 MIN_LENGTH = 8
 INSTALL_HINT = "install favorbook with its encryption extra: pip install 'favorbook[encryption]'"
-
-# (database path, confirm) -> the passphrase typed, or None when the user gave none.
-Prompt = Callable[[Path, bool], "str | None"]
-_prompt: Prompt | None = None
 
 
 def available() -> bool:
@@ -61,7 +63,7 @@ def needs_passphrase(path: str | os.PathLike[str]) -> bool:
 def check_passphrase(path: str | os.PathLike[str], passphrase: str) -> bool:
     """True when ``passphrase`` opens the encrypted database at ``path``; changes nothing."""
     try:
-        database.connect_file(path, passphrase, readonly=True).close()
+        connect_file(path, passphrase, readonly=True).close()
     except WrongPassphrase:
         return False
     return True
@@ -76,49 +78,6 @@ def validate_new(passphrase: str) -> str:
             "passphrase", f"use at least {MIN_LENGTH} characters (a few words are best)"
         )
     return passphrase
-
-
-# --- where a passphrase comes from ---------------------------------------------------
-
-
-def set_prompt(prompt: Prompt | None) -> None:
-    """Install how to ask the user (the command line installs ``terminal_prompt``)."""
-    global _prompt
-    _prompt = prompt
-
-
-def terminal_prompt(path: Path, confirm: bool = False) -> str | None:
-    """Ask on the terminal with getpass (twice when ``confirm``); None when not on a terminal."""
-    if not sys.stdin.isatty():
-        return None
-    try:
-        first = getpass.getpass(f"Passphrase for {path}: ")
-        if confirm and getpass.getpass("The same passphrase again: ") != first:
-            raise ValidationError("passphrase", "the two passphrases differ; nothing was changed")
-    except (EOFError, KeyboardInterrupt):
-        return None
-    return first or None
-
-
-def obtain(path: Path, *, confirm: bool = False) -> str:
-    """The passphrase for ``path``: $FAVORBOOK_PASSPHRASE, else the installed prompt.
-
-    PassphraseNeeded when there is neither.
-    """
-    from_env = os.environ.get(ENV_VAR)
-    if from_env:
-        return from_env
-    if _prompt is not None:
-        typed = _prompt(path, confirm)
-        if typed:
-            return typed
-    raise PassphraseNeeded(
-        f"{path} is encrypted; favorbook needs its passphrase to open it "
-        f"(set {ENV_VAR}, or run favorbook on a terminal to be asked)."
-        if not confirm
-        else f"No passphrase was given to encrypt {path} with (set {ENV_VAR}, or run "
-        "favorbook on a terminal to be asked); nothing was changed."
-    )
 
 
 # --- converting in place -------------------------------------------------------------
@@ -196,7 +155,7 @@ def _require_database(path: Path) -> None:
 def _connect_cipher(path: Path, key: str | None):
     """An SQLCipher connection (needed for sqlcipher_export), keyed when ``key`` is given."""
     if key is not None:
-        return database.connect_file(path, key)
+        return connect_file(path, key)
     from sqlcipher3 import dbapi2
 
     return dbapi2.connect(str(path), isolation_level=None, timeout=database.BUSY_TIMEOUT_MS / 1000)
@@ -222,7 +181,7 @@ def _in_use(path: Path) -> bool:
 
 
 def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> Conversion:
-    was_open = backup._open_path()
+    was_open = open_path()
     reopen = was_open is not None and was_open.resolve() == path.resolve()
     open_key = db.passphrase
     if reopen:
@@ -230,9 +189,9 @@ def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> C
     done = False
     staged = path.with_name(f".{path.name}.converting")
     try:
-        kept = backup._fresh_name(path.parent / backup.BACKUP_DIRNAME, backup._now())
+        kept = fresh_name(path.parent / BACKUP_DIRNAME, dt.datetime.now(dt.UTC))
         try:
-            backup._copy_file(path, kept, source_key)
+            copy_file(path, kept, source_key)
         except OSError as exc:
             raise FavorbookError(
                 f"favorbook cannot write the backup {kept} ({exc.strerror or exc}); "
@@ -240,7 +199,7 @@ def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> C
             ) from exc
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()
-        backup._private_file(staged)
+        private_file(staged)
         try:
             rows = _export(path, staged, source_key, target_key)
         except database.db_errors() as exc:
@@ -260,7 +219,7 @@ def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> C
         os.replace(staged, path)
         with contextlib.suppress(OSError):
             os.chmod(path, 0o600)
-        backup._fsync_dir(path.parent)
+        fsync_dir(path.parent)
         done = True
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -286,7 +245,7 @@ def _export(path: Path, staged: Path, source_key: str | None, target_key: str | 
         conn.execute("DETACH DATABASE converted")
     finally:
         conn.close()
-    check = database.connect_file(staged, target_key)
+    check = connect_file(staged, target_key)
     try:
         problems = [r[0] for r in check.execute("PRAGMA integrity_check") if r[0] != "ok"]
         if problems:

@@ -197,7 +197,8 @@ def delete_favor(favor_id: int) -> None:
         favor.delete_instance()
 
 
-def _views(query) -> list[FavorView]:
+def views(query) -> list[FavorView]:
+    """The FavorView rows of a Favor query (its own order and limit kept)."""
     query = query.select(
         Favor.id,
         Favor.contact,
@@ -258,7 +259,7 @@ def list_favors(contact_id: int | None = None, *, limit: int | None = None) -> l
     query = query.order_by(Favor.occurred_on.desc(), Favor.id.desc())
     if limit:
         query = query.limit(limit)
-    return _views(query)
+    return views(query)
 
 
 def open_ious(direction: str | None = None, contact_id: int | None = None) -> list[FavorView]:
@@ -268,7 +269,7 @@ def open_ious(direction: str | None = None, contact_id: int | None = None) -> li
         query = query.where(Favor.direction == choice(direction, DIRECTIONS, "direction"))
     if contact_id is not None:
         query = query.where(Favor.contact == contact_id)
-    return _views(query.order_by(Favor.occurred_on))
+    return views(query.order_by(Favor.occurred_on))
 
 
 @dataclass

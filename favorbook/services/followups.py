@@ -67,7 +67,8 @@ def reschedule(followup_id: int, due_on: dt.date | str) -> None:
     row.save(only=[FollowUp.due_on])
 
 
-def _views(query) -> list[FollowUpView]:
+def views(query) -> list[FollowUpView]:
+    """The FollowUpView rows of a FollowUp query (its own order and limit kept)."""
     query = query.select(
         FollowUp.id,
         FollowUp.contact,
@@ -93,7 +94,7 @@ def open_followups(
         query = query.where(not_archived(Contact))
     if until is not None:
         query = query.where(FollowUp.due_on <= until)
-    return _views(query.order_by(FollowUp.due_on, FollowUp.id))
+    return views(query.order_by(FollowUp.due_on, FollowUp.id))
 
 
 def overdue(on: dt.date | None = None) -> list[FollowUpView]:
@@ -110,7 +111,7 @@ def due(on: dt.date | None = None, *, within_days: int = 7) -> list[FollowUpView
         & (FollowUp.due_on >= on)
         & (FollowUp.due_on <= on + dt.timedelta(days=within_days))
     )
-    return _views(query.order_by(FollowUp.due_on, FollowUp.id))
+    return views(query.order_by(FollowUp.due_on, FollowUp.id))
 
 
 @dataclass
@@ -172,11 +173,11 @@ def list_followups(
         query = query.where(FollowUp.due_on < (on or today()))
     if state == "done":
         query = query.where(FollowUp.done_at.is_null(False))
-        return _views(query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc()))
-    return _views(query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id))
+        return views(query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc()))
+    return views(query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id))
 
 
 def get_followup(followup_id: int) -> FollowUpView:
     """One follow-up, done or not (for a form that reschedules it)."""
     require(FollowUp, followup_id, "follow-up")
-    return _views(FollowUp.select().where(FollowUp.id == followup_id))[0]
+    return views(FollowUp.select().where(FollowUp.id == followup_id))[0]

@@ -8,15 +8,16 @@ it, so the user keeps it, and ``newest_healthy_backup`` names what to restore.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from favorbook import paths
 from favorbook.db import database
+from favorbook.db.connection import connect_file
 from favorbook.errors import FavorbookError
 from favorbook.services import backup
+from favorbook.services.dbfiles import set_aside
 
 
 def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> list[str]:
@@ -37,7 +38,7 @@ def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> 
     elif passphrase is None:
         return []
     try:
-        conn = database.connect_file(path, passphrase, readonly=True, timeout=5)
+        conn = connect_file(path, passphrase, readonly=True, timeout=5)
         try:
             return [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
         finally:
@@ -77,7 +78,7 @@ def light_check(path: str | os.PathLike[str], passphrase: str | None = None) -> 
     elif passphrase is None:
         return []
     try:
-        conn = database.connect_file(path, passphrase, readonly=True, timeout=5)
+        conn = connect_file(path, passphrase, readonly=True, timeout=5)
         try:
             tables = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
@@ -114,36 +115,6 @@ def newest_healthy_backup(
             continue
         return candidate
     return None
-
-
-def set_aside(path: str | os.PathLike[str]) -> Path:
-    """Move a damaged database (and its -wal/-shm) to a dated name beside it; the new path.
-
-    ``favorbook.db`` becomes ``favorbook.damaged-20261122T203812Z.db``; an existing
-    file of that name is never overwritten (``-1``, ``-2``, ... are added).
-    """
-    path = Path(path)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    n = 0
-    while True:
-        extra = f"-{n}" if n else ""
-        aside = path.with_name(f"{path.stem}.damaged-{stamp}{extra}{path.suffix}")
-        companions = [aside.with_name(aside.name + s) for s in ("-wal", "-shm")]
-        if not aside.exists() and not any(c.exists() for c in companions):
-            break
-        n += 1
-    try:
-        os.rename(path, aside)
-        for suffix in ("-wal", "-shm"):
-            companion = path.with_name(path.name + suffix)
-            if companion.exists():
-                os.rename(companion, aside.with_name(aside.name + suffix))
-    except OSError as exc:
-        raise FavorbookError(
-            f"favorbook cannot move the damaged database {path} aside ({exc.strerror or exc}). "
-            "Check that you may write to its folder."
-        ) from exc
-    return aside
 
 
 @dataclass

@@ -45,7 +45,7 @@ def check_rep_addresses(addresses: Iterable[str]) -> list[str]:
 
 def set_rep_addresses(addresses: Iterable[str]) -> None:
     """The rep's own addresses (the "my_emails" setting), left out of every meeting."""
-    settings._put("my_emails", check_rep_addresses(addresses))
+    settings.put("my_emails", check_rep_addresses(addresses))
 
 
 def logged(keys: Iterable[tuple[str, dt.datetime]]) -> dict[tuple[str, dt.datetime], list[int]]:
@@ -137,4 +137,4 @@ def sheets_folder() -> str:
 
 
 def set_sheets_folder(folder: str) -> None:
-    settings._put("sheets_folder", clean(folder, "sheets_folder", max_len=4096))
+    settings.put("sheets_folder", clean(folder, "sheets_folder", max_len=4096))

@@ -93,59 +93,9 @@ def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
         result.moved["vetting_notes"] = _move(VettingNote, VettingNote.contact, keep_id, other_id)
         _move(VettingNote, VettingNote.vouched_by, keep_id, other_id)
 
-        # --- referrals -------------------------------------------------------------------
-        between = Referral.select().where(
-            ((Referral.source == other_id) & (Referral.subject == keep_id))
-            | ((Referral.source == keep_id) & (Referral.subject == other_id))
-            | ((Referral.recipient == other_id) & (Referral.subject == keep_id))
-            | ((Referral.recipient == keep_id) & (Referral.subject == other_id))
-        )
-        for ref in between:
-            result.notes_written.append(
-                f"Merged from {other.display_name}: a {ref.kind} referral between the two "
-                f"records of this person on {ref.occurred_on} ({ref.outcome}"
-                f"{', ' + ref.note if ref.note else ''})."
-            )
-            ref.delete_instance()
-        keep_inbound = Referral.get_or_none(
-            (Referral.kind == "inbound") & (Referral.subject == keep_id)
-        )
-        other_inbound = Referral.get_or_none(
-            (Referral.kind == "inbound") & (Referral.subject == other_id)
-        )
-        if keep_inbound is not None and other_inbound is not None:
-            source = contacts.name_of(other_inbound.source_id)
-            said = f", {other_inbound.note}" if other_inbound.note else ""
-            result.notes_written.append(
-                f"Merged from {other.display_name}: also brought to us by {source} on "
-                f"{other_inbound.occurred_on} ({other_inbound.outcome}, value "
-                f"{other_inbound.value:g}{said})."
-            )
-            other_inbound.delete_instance()
-        moved = 0
-        for column in (Referral.source, Referral.subject, Referral.recipient):
-            moved += _move(Referral, column, keep_id, other_id)
-        result.moved["referrals"] = moved
-        # keep may now be up the chain of whoever brought them: a circle. Keep it as a note.
-        inbound = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == keep_id))
-        if inbound is not None and keep_id in referrals.chain_up(inbound.source_id):
-            result.notes_written.append(
-                f"Merged from {other.display_name}: brought to us by "
-                f"{contacts.name_of(inbound.source_id)} on {inbound.occurred_on}, who had "
-                "come to us through this person (a circle, so it is kept as this note)."
-            )
-            inbound.delete_instance()
-
-        # --- vetting ---------------------------------------------------------------------
-        keep_v = Vetting.get_or_none(Vetting.contact == keep_id)
-        other_v = Vetting.get_or_none(Vetting.contact == other_id)
-        if other_v is not None:
-            if keep_v is None or _informed(other_v) > _informed(keep_v):
-                if keep_v is not None:
-                    keep_v.delete_instance()
-                Vetting.update(contact=keep_id).where(Vetting.contact == other_id).execute()
-            else:
-                other_v.delete_instance()
+        # --- referrals, vetting ------------------------------------------------------------
+        _merge_referrals(keep_id, other_id, other.display_name, result)
+        _merge_vetting(keep_id, other_id)
 
         # --- details ---------------------------------------------------------------------
         _merge_details(keep_id, other_id)
@@ -155,33 +105,97 @@ def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
             _move(ContactPhoto, ContactPhoto.contact, keep_id, other_id)
 
         # --- fields ----------------------------------------------------------------------
-        for name in _FILLED:
-            if not getattr(keep, name) and getattr(other, name):
-                setattr(keep, name, getattr(other, name))
-        if keep.organization_id is None:
-            keep.organization = other.organization_id
-        if keep.kind == "other":
-            keep.kind = other.kind
-        if keep.cadence_days is None:
-            keep.cadence_days = other.cadence_days
-        keep.is_sample = keep.is_sample and other.is_sample
-        keep.created_at = min(keep.created_at, other.created_at)
-        lines = (keep.vcard_extra or "").splitlines()
-        lines += [x for x in (other.vcard_extra or "").splitlines() if x not in lines]
-        keep.vcard_extra = "\n".join(lines)
-        org = keep.organization.name if keep.organization_id else ""
-        names = {f: getattr(keep, f) for f in contacts.NAME_DETAILS}
-        keep.display_name, keep.sort_name = contacts._names(
-            contacts.ContactInput(keep.first_name, keep.last_name, org, **names)
-        )
-        keep.updated_at = now
-        keep.save()
+        _merge_fields(keep, other, now)
 
         db.execute_sql("DELETE FROM contact_fts WHERE rowid = ?", (other_id,))
         Contact.delete().where(Contact.id == other_id).execute()
         contacts.refresh_interaction(keep_id)
         search_index.index_contacts([keep_id])
     return result
+
+
+def _merge_referrals(keep_id: int, other_id: int, other_name: str, result: MergeResult) -> None:
+    """The other's referrals move to keep; one between the two, a second "brought to us
+    by", or one that would now make a circle become notes (in ``result``) instead."""
+    between = Referral.select().where(
+        ((Referral.source == other_id) & (Referral.subject == keep_id))
+        | ((Referral.source == keep_id) & (Referral.subject == other_id))
+        | ((Referral.recipient == other_id) & (Referral.subject == keep_id))
+        | ((Referral.recipient == keep_id) & (Referral.subject == other_id))
+    )
+    for ref in between:
+        result.notes_written.append(
+            f"Merged from {other_name}: a {ref.kind} referral between the two "
+            f"records of this person on {ref.occurred_on} ({ref.outcome}"
+            f"{', ' + ref.note if ref.note else ''})."
+        )
+        ref.delete_instance()
+    keep_inbound = Referral.get_or_none(
+        (Referral.kind == "inbound") & (Referral.subject == keep_id)
+    )
+    other_inbound = Referral.get_or_none(
+        (Referral.kind == "inbound") & (Referral.subject == other_id)
+    )
+    if keep_inbound is not None and other_inbound is not None:
+        source = contacts.name_of(other_inbound.source_id)
+        said = f", {other_inbound.note}" if other_inbound.note else ""
+        result.notes_written.append(
+            f"Merged from {other_name}: also brought to us by {source} on "
+            f"{other_inbound.occurred_on} ({other_inbound.outcome}, value "
+            f"{other_inbound.value:g}{said})."
+        )
+        other_inbound.delete_instance()
+    moved = 0
+    for column in (Referral.source, Referral.subject, Referral.recipient):
+        moved += _move(Referral, column, keep_id, other_id)
+    result.moved["referrals"] = moved
+    # keep may now be up the chain of whoever brought them: a circle. Keep it as a note.
+    inbound = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == keep_id))
+    if inbound is not None and keep_id in referrals.chain_up(inbound.source_id):
+        result.notes_written.append(
+            f"Merged from {other_name}: brought to us by "
+            f"{contacts.name_of(inbound.source_id)} on {inbound.occurred_on}, who had "
+            "come to us through this person (a circle, so it is kept as this note)."
+        )
+        inbound.delete_instance()
+
+
+def _merge_vetting(keep_id: int, other_id: int) -> None:
+    """One vetting stays: the better informed of the two."""
+    keep_v = Vetting.get_or_none(Vetting.contact == keep_id)
+    other_v = Vetting.get_or_none(Vetting.contact == other_id)
+    if other_v is not None:
+        if keep_v is None or _informed(other_v) > _informed(keep_v):
+            if keep_v is not None:
+                keep_v.delete_instance()
+            Vetting.update(contact=keep_id).where(Vetting.contact == other_id).execute()
+        else:
+            other_v.delete_instance()
+
+
+def _merge_fields(keep: Contact, other: Contact, now) -> None:
+    """Keep's empty fields take the other's; the derived names are built again; saved."""
+    for name in _FILLED:
+        if not getattr(keep, name) and getattr(other, name):
+            setattr(keep, name, getattr(other, name))
+    if keep.organization_id is None:
+        keep.organization = other.organization_id
+    if keep.kind == "other":
+        keep.kind = other.kind
+    if keep.cadence_days is None:
+        keep.cadence_days = other.cadence_days
+    keep.is_sample = keep.is_sample and other.is_sample
+    keep.created_at = min(keep.created_at, other.created_at)
+    lines = (keep.vcard_extra or "").splitlines()
+    lines += [x for x in (other.vcard_extra or "").splitlines() if x not in lines]
+    keep.vcard_extra = "\n".join(lines)
+    org = keep.organization.name if keep.organization_id else ""
+    names = {f: getattr(keep, f) for f in contacts.NAME_DETAILS}
+    keep.display_name, keep.sort_name = contacts.display_and_sort_names(
+        contacts.ContactInput(keep.first_name, keep.last_name, org, **names)
+    )
+    keep.updated_at = now
+    keep.save()
 
 
 def _merge_details(keep_id: int, other_id: int) -> None:

@@ -213,12 +213,21 @@ class ReferralView:
     override_reason: str | None
 
 
+def _names(contact_ids) -> dict[int, str]:
+    """The shown name of each of ``contact_ids``, read from the contact table as favors,
+    follow-ups and vetting read theirs: ``contacts`` builds on this module (a contact's
+    "referred by" is an inbound referral), so this module does not import it."""
+    ids = list(contact_ids)
+    if not ids:
+        return {}  # no query: an empty IN would scan the table
+    rows = Contact.select(Contact.id, Contact.display_name).where(Contact.id.in_(ids))
+    return {r.id: r.display_name for r in rows}
+
+
 def _views(query) -> list[ReferralView]:
     rows = list(query.order_by(Referral.occurred_on.desc(), Referral.id.desc()))
     ids = {i for r in rows for i in (r.source_id, r.subject_id, r.recipient_id) if i}
-    from favorbook.services.contacts import names
-
-    name = names(list(ids))
+    name = _names(list(ids))
     return [
         ReferralView(
             r.id,
@@ -358,7 +367,6 @@ def top_sources(limit: int | None = 5) -> list[Source]:
     totals = _credits()
     if not totals:
         return []
-    from favorbook.services.contacts import names
 
     def rank(item):
         return (-item[1][2], -item[1][0])
@@ -372,7 +380,7 @@ def top_sources(limit: int | None = 5) -> list[Source]:
             items = [item for item in items if rank(item) <= last]
             _firsts.clear()
             _firsts[(id(totals), limit)] = items
-    name = names([cid for cid, _ in items])
+    name = _names([cid for cid, _ in items])
     ranked = sorted(items, key=lambda kv: (*rank(kv), name.get(kv[0], "")))
     if limit:
         ranked = ranked[:limit]
@@ -397,8 +405,6 @@ def graph(contact_id: int, *, up: int = 3, down: int = 3) -> Graph:
         levels[ancestor] = -level
     for node, level in db.execute_sql(_DOWN_SQL, (contact_id, down)):
         levels.setdefault(node, level)
-    from favorbook.services.contacts import names
-
     nodes = list(levels)
     edges = []
     for start in range(0, len(nodes), 500):
@@ -413,7 +419,7 @@ def graph(contact_id: int, *, up: int = 3, down: int = 3) -> Graph:
             )
             if src in levels
         ]
-    return Graph(contact_id, names(nodes), sorted(edges), levels)
+    return Graph(contact_id, _names(nodes), sorted(edges), levels)
 
 
 def list_referrals(kind: str | None = None, *, limit: int | None = None) -> list[ReferralView]:

@@ -92,20 +92,25 @@ def parse(text: str) -> ParsedQuery:
                     word = rest
         source = phrase if phrase is not None else word
         tokens = [t.lower() for t in _TOKEN.findall(source or "")]
-        if not tokens:
-            continue
-        kind = "phrase" if phrase is not None and len(tokens) > 1 else "words"
-        if kind == "words" and all(t.isdigit() for t in tokens):
-            last = query.terms[-1] if query.terms else None
-            if last is not None and last.column == column and last.kind == "digits":
-                last.tokens.extend(tokens)  # "+1 415 555 0100": one number in four words
-                continue
-            kind = "digits"
-        query.terms.append(Term(column, tokens, kind))
+        if tokens:
+            _add_term(query, column, tokens, phrase is not None)
     for term in query.terms:
         if term.kind == "digits" and len(term.tokens) == 1:
             term.kind = "words"
     return query
+
+
+def _add_term(query: ParsedQuery, column: str | None, tokens: list[str], quoted: bool) -> None:
+    """A phrase, words, or digits; digits right after digits of the same column join
+    them ("+1 415 555 0100": one number in four words)."""
+    kind = "phrase" if quoted and len(tokens) > 1 else "words"
+    if kind == "words" and all(t.isdigit() for t in tokens):
+        last = query.terms[-1] if query.terms else None
+        if last is not None and last.column == column and last.kind == "digits":
+            last.tokens.extend(tokens)
+            return
+        kind = "digits"
+    query.terms.append(Term(column, tokens, kind))
 
 
 @dataclass
@@ -261,24 +266,48 @@ def search_ids(
     the full-text index only says which of its ids match: one FTS lookup and a pass over
     a list of ints, never a sort or a join over the whole network.
     """
-    from favorbook.services import settings
 
     query = parse(text)
     filters = filters or ListFilter(include_archived=include_archived)
-    include_archived = include_archived or filters.include_archived
     if query.empty and text and text.strip():
         return []  # something was typed, but nothing searchable in it
+    options = _list_options(query, filters, include_archived, order, descending, on)
+    if options is None:
+        return []
+    fts = query.fts()
+    if limit:
+        return _page(fts, options, limit, ranked=order not in ORDERS)
+    sql, params = list_sql(**options)
+    ids, positions = listcache.cached(("list", sql, *params), lambda: _list(sql, params))
+    if fts:
+        ids = _matching(fts, ids, positions, ranked=order not in ORDERS)
+    return list(ids)
+
+
+def _list_options(
+    query: ParsedQuery,
+    filters: ListFilter,
+    include_archived: bool,
+    order: str | None,
+    descending: bool,
+    on: dt.date | None,
+) -> dict | None:
+    """``list_sql``'s options for the typed filters and the filter bar's; None when they
+    ask for two different values of one field (nobody is both)."""
+    from favorbook.services import settings
+
+    include_archived = include_archived or filters.include_archived
     status = query.filters.get("status") or query.filters.get("vetting")
     statuses = {s.replace("-", "_").replace(" ", "_") for s in (status, filters.vetting) if s}
     kinds = {k for k in (query.filters.get("kind"), filters.kind) if k}
     if len(statuses) > 1 or len(kinds) > 1:
-        return []  # two different values of one field: nobody is both
+        return None
     is_ = query.filters.get("is")
     due = filters.touch_due or is_ == "due"
     overdrawn = filters.overdrawn or is_ == "overdrawn"
     day = (on or dt.date.today()) if due else None
     target = settings.target_ratio() if overdrawn else None
-    options = {
+    return {
         "include_archived": include_archived,
         "archived_only": is_ == "archived",
         "kind": next(iter(kinds), None),
@@ -289,28 +318,24 @@ def search_ids(
         "order": order if order in ORDERS else None,
         "descending": descending and order in ORDERS,
     }
-    fts = query.fts()
-    if limit:
-        return _page(fts, options, limit, ranked=order not in ORDERS)
-    sql, params = list_sql(**options)
-    ids, positions = listcache.cached(("list", sql, *params), lambda: _list(sql, params))
-    if fts:
-        matches = [row[0] for row in db.execute_sql(_FTS_SQL, (fts,))]
-        if order in ORDERS or len(matches) > RANK_LIMIT:
-            if len(matches) * 8 < len(ids):  # few matches: sort them by their place
-                places = sorted(positions[cid] for cid in matches if cid in positions)
-                ids = [ids[place] for place in places]
-            else:  # most of the list: one pass over it
-                found = set(matches)
-                ids = [cid for cid in ids if cid in found]
-        else:
-            # Best match first; equal ranks keep list order (by name).
-            ranks = dict(db.execute_sql(_RANK_SQL, (fts,)))
-            ids = sorted(
-                (cid for cid in ranks if cid in positions),
-                key=lambda cid: (ranks[cid], positions[cid]),
-            )
-    return list(ids)
+
+
+def _matching(fts: str, ids: list[int], positions: dict[int, int], *, ranked: bool) -> list[int]:
+    """The ids of the list that match ``fts``: best match first when ``ranked`` (and
+    there are at most RANK_LIMIT), else in list order."""
+    matches = [row[0] for row in db.execute_sql(_FTS_SQL, (fts,))]
+    if not ranked or len(matches) > RANK_LIMIT:
+        if len(matches) * 8 < len(ids):  # few matches: sort them by their place
+            places = sorted(positions[cid] for cid in matches if cid in positions)
+            return [ids[place] for place in places]
+        found = set(matches)  # most of the list: one pass over it
+        return [cid for cid in ids if cid in found]
+    # Best match first; equal ranks keep list order (by name).
+    ranks = dict(db.execute_sql(_RANK_SQL, (fts,)))
+    return sorted(
+        (cid for cid in ranks if cid in positions),
+        key=lambda cid: (ranks[cid], positions[cid]),
+    )
 
 
 def _page(fts: str | None, options: dict, limit: int, *, ranked: bool) -> list[int]:

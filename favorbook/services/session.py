@@ -11,7 +11,7 @@ import peewee
 from favorbook import paths
 from favorbook.db import database
 from favorbook.errors import FavorbookError
-from favorbook.services import questions
+from favorbook.services import passphrases, questions
 
 
 def open_data(
@@ -20,14 +20,12 @@ def open_data(
     """Open (creating and upgrading as needed) the database in the data folder; its path.
 
     An encrypted database opens with ``passphrase``, else with the one
-    ``encryption.obtain`` finds ($FAVORBOOK_PASSPHRASE or the installed prompt);
+    ``passphrases.obtain`` finds ($FAVORBOOK_PASSPHRASE or the installed prompt);
     PassphraseNeeded / WrongPassphrase (DatabaseProblems) when none opens it.
     """
     path = paths.database_path(data_dir)
     if passphrase is None and database.needs_passphrase(path):
-        from favorbook.services import encryption
-
-        passphrase = encryption.obtain(path)
+        passphrase = passphrases.obtain(path)
     database.open_database(path, passphrase)
     try:
         questions.ensure_starter_questions()
@@ -53,9 +51,7 @@ def check(
     """The database path and what is wrong with it (empty when healthy); changes nothing."""
     path = paths.database_path(data_dir)
     if passphrase is None and database.needs_passphrase(path):
-        from favorbook.services import encryption
-
-        passphrase = encryption.obtain(path)
+        passphrase = passphrases.obtain(path)
     return path, database.check_database(path, passphrase)
 
 

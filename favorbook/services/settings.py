@@ -26,7 +26,8 @@ def get(key: str) -> Any:
     return json.loads(row.value)
 
 
-def _put(key: str, value: Any) -> None:
+def put(key: str, value: Any) -> None:
+    """Store ``value`` under ``key`` as it is: callers check it first."""
     Setting.replace(key=key, value=json.dumps(value)).execute()
 
 
@@ -41,7 +42,7 @@ def set_target_ratio(value: float | str) -> None:
         raise ValidationError("target_ratio", f"{value!r} is not a number") from None
     if not 0.1 <= number <= 100:
         raise ValidationError("target_ratio", "must be between 0.1 and 100 (4 means 4:1)")
-    _put("target_ratio", number)
+    put("target_ratio", number)
 
 
 def default_cadence_days() -> int:
@@ -55,7 +56,7 @@ def set_default_cadence_days(days: int | str) -> None:
         raise ValidationError("default_cadence_days", f"{days!r} is not a whole number") from None
     if not 1 <= number <= 3650:
         raise ValidationError("default_cadence_days", "must be between 1 and 3650 days")
-    _put("default_cadence_days", number)
+    put("default_cadence_days", number)
 
 
 def phone_region() -> str:
@@ -78,7 +79,7 @@ def set_phone_region(region: str) -> None:
     region = (region or "").strip().upper()
     if region and (len(region) != 2 or not region.isalpha()):
         raise ValidationError("phone_region", "must be a two-letter country code such as US or DE")
-    _put("phone_region", region)
+    put("phone_region", region)
 
 
 def save_preferences(

@@ -22,8 +22,8 @@ from favorbook.errors import NotFoundError, SyncError, ValidationError
 from favorbook.formats import meetings as ics
 from favorbook.services import meetings as logbook
 from favorbook.services._common import utc_now
-from favorbook.sync import accounts
-from favorbook.sync.discovery import Collection
+from favorbook.sync import accounts, inbox
+from favorbook.sync.discovery import Collection, calendar_home, list_collections
 
 FETCH_BEHIND_DAYS = 7
 """Meetings this many days back stay at hand (to log one after a long trip)."""
@@ -72,29 +72,13 @@ class UpcomingMeeting:
         }
 
 
-def _home(client, row: SyncAccount) -> str | None:
-    from urllib.parse import urlsplit
-
-    from favorbook.sync.discovery import _homes, _principal, server_url
-
-    url = server_url(row.url)
-    root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-    for candidate in (url, f"{root}/.well-known/caldav", f"{root}/"):
-        principal = _principal(client, candidate)
-        if principal:
-            return _homes(client, principal)[1]
-    return None
-
-
 def event_calendars(account: str | None = None, *, client=None) -> list[CalendarChoice]:
     """The account's calendars that take events, and which of them the rep picked."""
-    from favorbook.sync.discovery import list_collections
-
     row = accounts.the_account(account)
     own = client is None
     client = client or accounts.client_for(row)
     try:
-        home = _home(client, row)
+        home = calendar_home(client, row.url)
         found: list[Collection] = list_collections(client, home, "events") if home else []
     finally:
         if own:
@@ -246,7 +230,7 @@ def _read_source(source: str) -> str:
     if len(data) > ics.MAX_ICS_BYTES:
         raise ics.NotICalendar(source, f"it is larger than {ics.MAX_ICS_BYTES // 1_000_000} MB")
     ics.parse_calendar(data, source)  # refuses what is not iCalendar, before it is kept
-    return ics._text(data)
+    return ics.decoded(data)
 
 
 def add_ics_source(source: str) -> str:
@@ -360,8 +344,6 @@ def sync_calendars(row: SyncAccount, client, report, *, progress=None) -> None:
     """The calendar part of a sync: the phone's inbox list (``sync.inbox``), then the
     picked meetings calendars fetched again (a failure is one of the report's errors:
     the meetings fetched before stay)."""
-    from favorbook.sync import inbox
-
     inbox.sync_inbox(row, client, report)
     report.errors.extend(f"Meetings: {p}" for p in refresh_ics_sources(addresses=True))
     if not _calendars(row, MEETINGS):

@@ -113,6 +113,17 @@ def list_collections(client: DavClient, home: str, kind: str) -> list[Collection
     return sorted(out, key=lambda c: (c.name.lower(), c.url))
 
 
+def calendar_home(client: DavClient, url: str) -> str | None:
+    """The CalDAV calendar home of the account at ``url``, or None when none is found."""
+    url = server_url(url)
+    root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    for candidate in (url, f"{root}/.well-known/caldav", f"{root}/"):
+        principal = _principal(client, candidate)
+        if principal:
+            return _homes(client, principal)[1]
+    return None
+
+
 def discover_with(client: DavClient, url: str) -> Discovery:
     """Discovery through an existing client (the account's URL is ``url``)."""
     url = server_url(url)

@@ -68,8 +68,7 @@ def enable_inbox(account: str | None = None, *, client=None) -> str:
     """Turn capture on: the account's "favorbook inbox" list (created when missing); its URL."""
     from urllib.parse import urljoin
 
-    from favorbook.sync.calendars import _home
-    from favorbook.sync.discovery import list_collections
+    from favorbook.sync.discovery import calendar_home, list_collections
 
     row = accounts.the_account(account)
     have = inbox_calendar(row)
@@ -78,7 +77,7 @@ def enable_inbox(account: str | None = None, *, client=None) -> str:
     own = client is None
     client = client or accounts.client_for(row)
     try:
-        home = _home(client, row)
+        home = calendar_home(client, row.url)
         if home is None:
             raise SyncError(
                 f"Account {row.name!r}: the server offers no calendar home; favorbook cannot "

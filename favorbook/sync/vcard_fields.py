@@ -91,7 +91,7 @@ def _note_lines(text: str) -> list[str]:
     for card in vcard.card_lines(text.encode("utf-8"))[:1]:
         for line in card:
             if re.match(r"(?i)^([a-z0-9-]+\.)?NOTE[;:]", line):
-                out.append(vcard._line_text(line))
+                out.append(vcard.line_text(line))
     return out
 
 
@@ -115,9 +115,9 @@ def _phone(value: str) -> tuple[str, bool]:
 
 
 def _escape(text: str) -> str:
-    from favorbook.formats.vcard import _escape
+    from favorbook.formats.vcard import escape_value
 
-    return _escape(text)
+    return escape_value(text)
 
 
 def card_fields(text: str) -> Fields:

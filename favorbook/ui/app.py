@@ -15,17 +15,7 @@ from favorbook import __version__
 from favorbook.errors import FavorbookError
 from favorbook.render import locale_dates
 from favorbook.ui import wheel
-
-
-def resources_dir() -> Path:
-    """resources/: inside the bundle when frozen by PyInstaller, else beside the package."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
-RESOURCES = resources_dir()
+from favorbook.ui.resources import RESOURCES
 
 
 def app_icon() -> QIcon:
@@ -78,6 +68,7 @@ def start(data_dir: str | None, guard):
     """
     from favorbook import paths
     from favorbook.services import encryption, session
+    from favorbook.services.passphrases import ENV_VAR
     from favorbook.ui import backup_actions, recovery
     from favorbook.ui.single_instance import bring_to_front
 
@@ -86,7 +77,7 @@ def start(data_dir: str | None, guard):
             return 0
         passphrase = None
         if encryption.needs_passphrase(paths.database_path(data_dir)) and not os.environ.get(
-            encryption.ENV_VAR
+            ENV_VAR
         ):
             from favorbook.ui.passphrase_dialog import ask_passphrase
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts
 from favorbook.services.session import describe_error
+from favorbook.ui.folders import start_folder
 from favorbook.ui.import_dialog import Importer
 
 
@@ -90,16 +91,6 @@ def safe_file_name(text: str, fallback: str = "contact") -> str:
     """A file name made of ``text``: no path separators or characters systems refuse."""
     cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text).strip(" .")
     return " ".join(cleaned.split())[:80] or fallback
-
-
-def start_folder() -> str:
-    """Where file dialogs open: the Documents folder, or home when there is none.
-
-    A dialog given a folder that does not exist takes its last part for a file name
-    ("Documents" pre-filled as the name to save under).
-    """
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return documents if documents and Path(documents).is_dir() else str(Path.home())
 
 
 class DataActions(QObject):

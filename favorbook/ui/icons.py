@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from favorbook.ui.app import RESOURCES
+from favorbook.ui.resources import RESOURCES
 
 SIZE = 20
 

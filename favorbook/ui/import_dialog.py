@@ -53,6 +53,7 @@ from favorbook.formats.importer import (
 )
 from favorbook.services import contacts
 from favorbook.services.session import describe_error
+from favorbook.ui.folders import start_folder
 from favorbook.ui.mapping_dialog import MappingDialog
 from favorbook.ui.worker import BackgroundJob, Cancelled
 
@@ -539,8 +540,6 @@ class Importer:
     # --- what tests replace -----------------------------------------------------------
 
     def choose_files(self) -> list[str]:
-        from favorbook.ui.data_actions import start_folder
-
         paths, _ = QFileDialog.getOpenFileNames(
             self.window, self.window.tr("Import Contacts"), start_folder(), FILE_FILTERS
         )

@@ -52,7 +52,7 @@ class SmokeTest:
     def check_files(self) -> None:
         self.step = "finding the resources"
         from favorbook.db.database import MIGRATIONS_DIR
-        from favorbook.ui.app import RESOURCES
+        from favorbook.ui.resources import RESOURCES
 
         icon = RESOURCES / "icons" / "favorbook.svg"
         if not icon.is_file():

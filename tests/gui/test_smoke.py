@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from favorbook.ui import app as app_module
-from favorbook.ui import smoke
+from favorbook.ui import resources, smoke
 
 
 def run() -> tuple[int, str, str]:
@@ -35,7 +35,7 @@ def test_passes_and_says_what_it_checked(qapp, data_dir):
 
 
 def test_missing_resources_fail_with_a_message(qapp, monkeypatch, tmp_path):
-    monkeypatch.setattr(app_module, "RESOURCES", tmp_path / "nowhere")
+    monkeypatch.setattr(resources, "RESOURCES", tmp_path / "nowhere")
     code, out, err = run()
     assert code == 1
     assert err.startswith("favorbook smoke test failed while finding the resources:")
@@ -81,9 +81,9 @@ def test_offscreen_unless_told_otherwise(qapp, monkeypatch):
 
 def test_resources_are_found_inside_a_bundle(monkeypatch, tmp_path):
     monkeypatch.setattr("sys._MEIPASS", str(tmp_path), raising=False)
-    assert app_module.resources_dir() == tmp_path / "resources"
+    assert resources.resources_dir() == tmp_path / "resources"
     monkeypatch.delattr("sys._MEIPASS")
-    assert (app_module.resources_dir() / "icons" / "favorbook.svg").is_file()
+    assert (resources.resources_dir() / "icons" / "favorbook.svg").is_file()
 
 
 def test_the_application_is_named_for_the_desktop(qapp):

@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("sqlcipher3", reason="the encryption extra (sqlcipher3) is not installed")
 
-from favorbook.services import contacts, encryption, session  # noqa: E402
+from favorbook.services import contacts, encryption, passphrases, session  # noqa: E402
 from favorbook.ui import app, passphrase_dialog  # noqa: E402
 from favorbook.ui.single_instance import Claim, SingleInstance  # noqa: E402
 
@@ -13,7 +13,7 @@ PASS = "correct horse battery staple"
 
 @pytest.fixture
 def encrypted(data_dir, monkeypatch):
-    monkeypatch.delenv(encryption.ENV_VAR, raising=False)
+    monkeypatch.delenv(passphrases.ENV_VAR, raising=False)
     path = session.open_data(data_dir)
     contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
     session.close()

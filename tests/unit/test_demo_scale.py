@@ -110,7 +110,7 @@ def test_search_finds_people_by_name_company_and_email(big):
 def test_names_are_what_create_contact_stores(big):
     for c in Contact.select():
         data = contacts.ContactInput(first_name=c.first_name, last_name=c.last_name)
-        assert (c.display_name, c.sort_name) == contacts._names(data)
+        assert (c.display_name, c.sort_name) == contacts.display_and_sort_names(data)
 
 
 def test_last_interaction_and_touch_dates_follow_the_conversation_log(big):

@@ -20,7 +20,14 @@ from favorbook.errors import (  # noqa: E402
     ValidationError,
     WrongPassphrase,
 )
-from favorbook.services import backup, contacts, encryption, health, session  # noqa: E402
+from favorbook.services import (  # noqa: E402
+    backup,
+    contacts,
+    encryption,
+    health,
+    passphrases,
+    session,
+)
 
 PASS = "correct horse battery staple"
 MAGIC = b"SQLite format 3\x00"
@@ -28,10 +35,10 @@ MAGIC = b"SQLite format 3\x00"
 
 @pytest.fixture(autouse=True)
 def _no_passphrase_source(monkeypatch):
-    monkeypatch.delenv(encryption.ENV_VAR, raising=False)
-    encryption.set_prompt(None)
+    monkeypatch.delenv(passphrases.ENV_VAR, raising=False)
+    passphrases.set_prompt(None)
     yield
-    encryption.set_prompt(None)
+    passphrases.set_prompt(None)
 
 
 @pytest.fixture
@@ -73,14 +80,14 @@ def test_encrypted_file_hides_the_data_and_opens_only_with_its_passphrase(filled
 
 def test_passphrase_from_the_environment_or_the_prompt(filled, data_dir, monkeypatch):
     encryption.encrypt(filled, PASS)
-    monkeypatch.setenv(encryption.ENV_VAR, PASS)
+    monkeypatch.setenv(passphrases.ENV_VAR, PASS)
     session.open_data(data_dir)
     assert "Ottilie Wraxall" in _names()
     session.close()
 
-    monkeypatch.delenv(encryption.ENV_VAR)
+    monkeypatch.delenv(passphrases.ENV_VAR)
     asked = []
-    encryption.set_prompt(lambda path, confirm: asked.append(path) or PASS)
+    passphrases.set_prompt(lambda path, confirm: asked.append(path) or PASS)
     session.open_data(data_dir)
     assert asked == [filled]
     assert peewee_db.passphrase == PASS
@@ -197,11 +204,11 @@ def test_cli_encrypt_and_decrypt(filled, data_dir, monkeypatch, capsys):
     assert "nothing was changed" in capsys.readouterr().err
     assert not encryption.is_encrypted(filled)
 
-    monkeypatch.setenv(encryption.ENV_VAR, "short")
+    monkeypatch.setenv(passphrases.ENV_VAR, "short")
     assert cli.main(["encrypt", *args]) == cli.EXIT_USAGE
     capsys.readouterr()
 
-    monkeypatch.setenv(encryption.ENV_VAR, PASS)
+    monkeypatch.setenv(passphrases.ENV_VAR, PASS)
     assert cli.main(["encrypt", *args]) == cli.EXIT_OK
     out = capsys.readouterr()
     assert "Encrypted" in out.out and "not encrypted" in out.err
@@ -210,7 +217,7 @@ def test_cli_encrypt_and_decrypt(filled, data_dir, monkeypatch, capsys):
     capsys.readouterr()
 
     assert cli.main(["stats", *args]) == cli.EXIT_OK
-    monkeypatch.setenv(encryption.ENV_VAR, "not the passphrase")
+    monkeypatch.setenv(passphrases.ENV_VAR, "not the passphrase")
     assert cli.main(["stats", *args]) == cli.EXIT_FAIL
     err = capsys.readouterr().err
     assert f"The passphrase does not open {filled}." in err
@@ -218,12 +225,12 @@ def test_cli_encrypt_and_decrypt(filled, data_dir, monkeypatch, capsys):
     assert cli.main(["decrypt", *args]) == cli.EXIT_FAIL
     assert encryption.is_encrypted(filled)
 
-    monkeypatch.setenv(encryption.ENV_VAR, PASS)
+    monkeypatch.setenv(passphrases.ENV_VAR, PASS)
     assert cli.main(["check", *args]) == cli.EXIT_OK
     assert cli.main(["decrypt", *args]) == cli.EXIT_OK
     assert filled.read_bytes().startswith(MAGIC)
     assert cli.main(["decrypt", *args]) == cli.EXIT_FAIL
-    monkeypatch.delenv(encryption.ENV_VAR)
+    monkeypatch.delenv(passphrases.ENV_VAR)
     assert cli.main(["stats", *args]) == cli.EXIT_OK
 
 
@@ -231,7 +238,7 @@ def test_cli_encrypt_can_remove_the_plain_backups(filled, data_dir, monkeypatch,
     session.open_data(data_dir)
     older = backup.backup_now()
     session.close()
-    monkeypatch.setenv(encryption.ENV_VAR, PASS)
+    monkeypatch.setenv(passphrases.ENV_VAR, PASS)
     assert cli.main(["encrypt", "--remove-plain-backups", "--data-dir", str(data_dir)]) == 0
     assert "Deleted 2 unencrypted backup(s)" in capsys.readouterr().out
     assert not older.exists()

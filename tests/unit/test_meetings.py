@@ -123,7 +123,7 @@ def test_recurrences_zones_and_all_day_events_expand(db, ics_file):
 def test_attendees_match_by_email_then_by_name(db, make_contact, ics_file):
     karen = make_contact("Karen", "Lee", emails=[contacts.Labeled("karen@acme.example", "")])
     nomail = make_contact("Nomail", "Person")
-    settings._put("my_emails", ["rep@mine.example"])
+    settings.put("my_emails", ["rep@mine.example"])
     found, _ = calendars.upcoming(7, calendars=[(ics.read_ics(str(ics_file)), "f")])
     single = next(u for u in found if u.meeting.uid == "single-1")
     assert single.contact_ids == [karen, nomail]

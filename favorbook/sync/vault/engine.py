@@ -196,7 +196,7 @@ def _guard(arrived: list[tuple[str, int, dict]]) -> None:
     total = db.execute_sql("SELECT count(*) FROM contact").fetchone()[0]
     here = 0
     for gid in gids:
-        here += bool(merge._lid("contact", gid) is not None)
+        here += bool(merge.local_id("contact", gid) is not None)
     if here > GUARD_MIN and here > GUARD_SHARE * total:
         raise SyncGuardTripped(
             f"Your other devices deleted {here} of the {total} contacts here. Nothing was "

@@ -34,7 +34,7 @@ class Applied:
     pending_fks: list[tuple[str, object, str, str]] = field(default_factory=list)
 
 
-def _lid(table: str, gid: str):
+def local_id(table: str, gid: str):
     row = db.execute_sql(
         "SELECT lid FROM vault_gid WHERE tbl = ? AND gid = ?", (table, gid)
     ).fetchone()
@@ -52,7 +52,7 @@ def _to_local(table: str, col: str, value, applied: Applied, lid=None):
     """A travelling value as this database stores it (a global id as a local id)."""
     ref = spec.foreign_keys(table).get(col)
     if ref is not None and value is not None:
-        local = _lid(ref, value)
+        local = local_id(ref, value)
         if local is None and lid is not None:
             applied.pending_fks.append((table, lid, col, value))
         return local
@@ -61,7 +61,7 @@ def _to_local(table: str, col: str, value, applied: Applied, lid=None):
     return value
 
 
-def _current(table: str, lid, col: str):
+def stored_value(table: str, lid, col: str):
     where, args = _where(table, lid)
     row = db.execute_sql(
         f"SELECT {spec.value_sql(table, col, 'r')} FROM {table} r WHERE {where}", args
@@ -111,7 +111,7 @@ def _merge_field(table, gid, lid, col, value, hlc, base, applied: Applied) -> No
     if col not in spec.columns(table):
         return
     local = capture.field_clock(table, gid, col)
-    current = _current(table, lid, col)
+    current = stored_value(table, lid, col)
     if local is None or hlc > local[0]:
         if local is not None and base != local[0] and current != value:
             _record_conflict(table, gid, lid, col, current, value)
@@ -204,7 +204,7 @@ def _adopt(table: str, gid: str, applied: Applied) -> None:
     ).fetchall()
     for child_tbl, child_gid, change in rows:
         db.execute_sql("DELETE FROM vault_orphan WHERE tbl = ? AND gid = ?", (child_tbl, child_gid))
-        if _lid(child_tbl, child_gid) is None:
+        if local_id(child_tbl, child_gid) is None:
             apply_change(json.loads(change), applied, count=False)
 
 
@@ -231,7 +231,7 @@ def apply_change(change: list, applied: Applied, count: bool = True) -> None:
     if table not in spec.SPEC:
         return
     applied.received += count
-    lid = _lid(table, gid)
+    lid = local_id(table, gid)
     tomb = capture.clock_of(table, gid, "-")
     if op == "d":
         if lid is not None:
@@ -272,7 +272,7 @@ def finish(applied: Applied) -> None:
     from favorbook.services import search_index
 
     for table, lid, col, ref_gid in applied.pending_fks:
-        local = _lid(spec.foreign_keys(table)[col], ref_gid)
+        local = local_id(spec.foreign_keys(table)[col], ref_gid)
         if local is not None:
             where, args = _where(table, lid)
             db.execute_sql(f"UPDATE {table} SET {col} = ? WHERE {where}", (local, *args))
@@ -293,7 +293,7 @@ def restore(table: str, gid: str, field_name: str, value) -> None:
     from favorbook.errors import NotFoundError
 
     col = field_name.partition(".")[2]
-    lid = _lid(table, gid)
+    lid = local_id(table, gid)
     if lid is None or col not in spec.columns(table):
         raise NotFoundError("The row of this conflict is gone; there is nothing to restore.")
     where, args = _where(table, lid)

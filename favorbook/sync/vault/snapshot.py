@@ -40,9 +40,9 @@ def build(st: dict) -> dict:
         "SELECT tbl, gid, col, hlc, base FROM vault_clock WHERE col NOT IN ('*', '-')"
     ).fetchall()
     for table, gid, col, hlc, base in fields:
-        lid = merge._lid(table, gid)
+        lid = merge.local_id(table, gid)
         if lid is not None:
-            value = merge._current(table, lid, col)
+            value = merge.stored_value(table, lid, col)
             changes.append([table, gid, "u", col, value, hlc, base])
     for table, gid, hlc in db.execute_sql(
         "SELECT tbl, gid, hlc FROM vault_clock WHERE col = '-'"

@@ -23,13 +23,13 @@ import posixpath
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from favorbook.db.models import Contact, SyncCollection, SyncItem, db
 from favorbook.errors import FavorbookError, SyncError, SyncGuardTripped
 from favorbook.sync import conflicts as conflict_list
 from favorbook.sync import store
 from favorbook.sync import vcard_fields as vf
 from favorbook.sync.collection import Adapter, CollectionSync, Listing, Upload
 from favorbook.sync.merge import merge3, same
+from favorbook.sync.store import SyncItem
 
 BATCH = 100
 """Cards per multiget and per batch of uploads."""
@@ -68,21 +68,7 @@ class Cards(Adapter):
 
     def prepare(self) -> None:
         """Items whose contact came back (undo of a delete) point at it again."""
-        with db.atomic():
-            db.execute_sql(
-                "UPDATE sync_item SET deleted = 0, contact_id = "
-                "(SELECT c.id FROM contact c WHERE c.uid = sync_item.uid) "
-                "WHERE collection_id = ? AND contact_id IS NULL AND followup_id IS NULL "
-                "AND EXISTS (SELECT 1 FROM contact c WHERE c.uid = sync_item.uid) "
-                "AND NOT EXISTS (SELECT 1 FROM sync_item o JOIN contact c ON c.id = o.contact_id "
-                "WHERE o.collection_id = sync_item.collection_id AND c.uid = sync_item.uid)",
-                (self.coll.id,),
-            )
-            SyncItem.update(deleted=False).where(
-                (SyncItem.collection == self.coll.id)
-                & SyncItem.contact.is_null(False)
-                & (SyncItem.deleted == True)  # noqa: E712
-            ).execute()
+        store.relink_contacts(self.coll)
 
     # --- guards and backup ---------------------------------------------------------------
 
@@ -123,7 +109,6 @@ class Cards(Adapter):
             )
 
     def backup_first(self) -> None:
-        from favorbook.db.models import SyncAccount
         from favorbook.services import backup
         from favorbook.services._common import utc_now
 
@@ -136,10 +121,7 @@ class Cards(Adapter):
                 f"Account {self.account.name!r}: the backup before the first sync failed "
                 f"({exc}). Nothing was synced."
             ) from exc
-        self.account.backed_up_at = utc_now()
-        SyncAccount.update(backed_up_at=self.account.backed_up_at).where(
-            SyncAccount.id == self.account.id
-        ).execute()
+        store.update_account(self.account, backed_up_at=utc_now())
 
     # --- pull ------------------------------------------------------------------------------
 
@@ -202,12 +184,8 @@ class Cards(Adapter):
     def pull_new(self, item, href, etag, text, uid, server, by_href, by_uid) -> None:
         """A card favorbook does not have linked: link it to the contact with its UID
         (merged, server wins on differences), or make a new contact."""
-        existing = Contact.get_or_none(Contact.uid == uid) if uid else None
-        taken = existing is not None and (
-            SyncItem.select()
-            .where((SyncItem.collection == self.coll.id) & (SyncItem.contact == existing.id))
-            .exists()
-        )
+        existing = store.contact_with_uid(uid) if uid else None
+        taken = existing is not None and store.contact_linked(self.coll, existing.id)
         if item is None:
             item = SyncItem(collection=self.coll.id, uid=uid)
         item.href, item.etag, item.base_text, item.deleted = href, etag, text, False
@@ -235,11 +213,7 @@ class Cards(Adapter):
                 return
             self.report.pulled += 1
             item.dirty = False
-        if item.uid != uid and not (
-            SyncItem.select()
-            .where((SyncItem.collection == self.coll.id) & (SyncItem.uid == uid))
-            .exists()
-        ):
+        if item.uid != uid and not store.uid_taken(self.coll, uid):
             item.uid = uid
         item.save()
         by_href[href] = item
@@ -250,9 +224,9 @@ class Cards(Adapter):
         changes, and never deleted from the server (no contact, not a tombstone)."""
         if item is None:
             uid = uid or vf.card_uid(text) or href
-            item = SyncItem.get_or_none(
-                (SyncItem.collection == self.coll.id) & (SyncItem.uid == uid)
-            ) or SyncItem(collection=self.coll.id, uid=uid, contact=None)
+            item = store.item_with_uid(self.coll, uid) or SyncItem(
+                collection=self.coll.id, uid=uid, contact=None
+            )
         item.href, item.etag, item.dirty = href, etag, False
         if item.contact_id is None:
             item.base_text, item.deleted = text, False
@@ -281,14 +255,7 @@ class Cards(Adapter):
     # --- local deletes -----------------------------------------------------------------------
 
     def tombstones(self) -> list[SyncItem]:
-        return list(
-            SyncItem.select().where(
-                (SyncItem.collection == self.coll.id)
-                & SyncItem.contact.is_null()
-                & SyncItem.followup.is_null()
-                & (SyncItem.deleted == True)  # noqa: E712
-            )
-        )
+        return store.card_tombstones(self.coll)
 
     def revive(self, item: SyncItem, etag: str, text: str) -> None:
         """Deleted here, edited on the server: the edit wins, the contact comes back."""
@@ -296,47 +263,12 @@ class Cards(Adapter):
 
     # --- push ----------------------------------------------------------------------------
 
-    def new_items(self) -> None:
-        """A sync item for every active local contact not yet in the address book."""
-        linked = SyncItem.select(SyncItem.contact).where(
-            (SyncItem.collection == self.coll.id) & SyncItem.contact.is_null(False)
-        )
-        fresh = (
-            Contact.select(Contact.id, Contact.uid)
-            .where(Contact.archived_at.is_null() & Contact.id.not_in(linked))
-            .tuples()
-        )
-        taken = {
-            uid
-            for (uid,) in SyncItem.select(SyncItem.uid)
-            .where(SyncItem.collection == self.coll.id)
-            .tuples()
-        }
-        rows = [
-            {
-                "collection": self.coll.id,
-                "uid": uid,
-                "href": self.href_for(uid),
-                "contact": cid,
-                "dirty": True,
-                "base_text": "",
-            }
-            for cid, uid in fresh
-            if uid not in taken
-        ]
-        with db.atomic():
-            for start in range(0, len(rows), 500):
-                SyncItem.insert_many(rows[start : start + 500]).execute()
-
     def outgoing(self) -> list[SyncItem]:
-        self.new_items()
-        return list(
-            SyncItem.select().where(
-                (SyncItem.collection == self.coll.id)
-                & (SyncItem.dirty == True)  # noqa: E712
-                & SyncItem.contact.is_null(False)
-            )
-        )
+        """Every active contact has a card: new ones are queued (their address chosen,
+        unconfirmed); then every changed card."""
+        fresh = store.contacts_without_item(self.coll)
+        store.queue_cards(self.coll, [(cid, uid, self.href_for(uid)) for cid, uid in fresh])
+        return store.dirty_cards(self.coll)
 
     def to_send(self, batch: list[SyncItem]) -> list[Upload]:
         local = vf.local_cards([i.contact_id for i in batch])
@@ -350,8 +282,7 @@ class Cards(Adapter):
                 clean.append(item.id)
             else:
                 uploads.append(Upload(item.href, text, item, etag=item.etag, create=is_new))
-        if clean:
-            SyncItem.update(dirty=False).where(SyncItem.id.in_(clean)).execute()
+        store.mark_clean(clean)
         return uploads
 
     def recreate(self, upload: Upload) -> Upload:
@@ -360,7 +291,7 @@ class Cards(Adapter):
         return Upload(upload.href, text, upload.item, create=True)
 
     def server_copy(self, upload: Upload, etag: str, text: str) -> Upload | None:
-        item = SyncItem.get_by_id(upload.item.id)
+        item = store.item(upload.item.id)
         try:
             server = vf.card_fields(text)
         except vf.CardUnreadable:
@@ -410,9 +341,7 @@ def sync_contacts(
     allow_mass_delete: bool = False,
 ) -> None:
     """Sync the account's address book both ways (see the module docstring)."""
-    coll = SyncCollection.get_or_none(
-        (SyncCollection.account == account.id) & (SyncCollection.kind == "contacts")
-    )
+    coll = store.collection(account, "contacts")
     if coll is None:
         return
     adapter = Cards(account, allow_mass_delete)

@@ -81,17 +81,7 @@ def sync_tasks(
 
 def _collection(account):
     """The tasks collection of the account; another calendar picked: started over."""
-    from favorbook.db.models import SyncCollection, SyncItem
-
-    coll, _ = SyncCollection.get_or_create(
-        account=account.id, kind=KIND, defaults={"url": account.calendar_url}
-    )
-    if coll.url != account.calendar_url:
-        SyncItem.delete().where(SyncItem.collection == coll.id).execute()
-        coll.url = account.calendar_url
-        coll.sync_token = None
-        coll.save()
-    return coll
+    return store.collection_at(account, KIND, account.calendar_url)
 
 
 def _key(task: vtodo.Task, summary: str) -> tuple:
@@ -183,23 +173,19 @@ class Tasks(Adapter):
 
     def _create_followup(self, href, etag, text, server: vtodo.Task) -> None:
         """A follow-up another favorbook put up for a contact we have: make it here too."""
-        from favorbook.db.models import Contact, FollowUp, db
         from favorbook.services import followups
 
         if not server.contact_uid or server.due is None:
             return
-        contact = Contact.get_or_none(
-            (Contact.uid == server.contact_uid) & Contact.archived_at.is_null()
-        )
-        if contact is None or FollowUp.select().where(FollowUp.uid == server.uid).exists():
+        contact_id = store.active_contact_id(server.contact_uid)
+        if contact_id is None or store.followup_uid_taken(server.uid):
             return
         title = server.title or "Follow up"
-        with db.atomic():
-            fid = followups.add_followup(contact.id, server.due, title)
-            FollowUp.update(
-                uid=server.uid, done_at=(server.done_at or _now()) if server.done else None
-            ).where(FollowUp.id == fid).execute()
-            local = _local_followups(FollowUp.id == fid)[server.uid]
+        with store.atomic():
+            fid = followups.add_followup(contact_id, server.due, title)
+            done_at = (server.done_at or _now()) if server.done else None
+            store.update_followup(fid, uid=server.uid, done_at=done_at)
+            local = _local_followups(fid)[server.uid]
             self.locals[server.uid] = local
             self._save_item(None, local, href=href, etag=etag, base_text=text, dirty=False)
         self.report.pulled += 1
@@ -231,24 +217,19 @@ class Tasks(Adapter):
 
     def _apply(self, local: _Local, server: vtodo.Task, changes: dict) -> _Local:
         """Write the server's changes into favorbook; the local task as it is then."""
-        from favorbook.db.models import FollowUp, db
         from favorbook.services import conversations, followups
 
-        with db.atomic():
+        with store.atomic():
             if local.followup_id is not None:
                 if changes.get("title"):
-                    FollowUp.update(title=changes["title"][:500]).where(
-                        FollowUp.id == local.followup_id
-                    ).execute()
+                    store.update_followup(local.followup_id, title=changes["title"][:500])
                 if changes.get("due") is not None:
                     followups.reschedule(local.followup_id, changes["due"])
                 if "done" in changes:
                     followups.complete(local.followup_id, bool(changes["done"]))
                     if changes["done"] and server.done_at is not None:
-                        FollowUp.update(done_at=server.done_at).where(
-                            FollowUp.id == local.followup_id
-                        ).execute()
-                fresh = _local_followups(FollowUp.id == local.followup_id)
+                        store.update_followup(local.followup_id, done_at=server.done_at)
+                fresh = _local_followups(local.followup_id)
             else:
                 if changes.get("done"):
                     conversations.log_conversation(
@@ -274,8 +255,6 @@ class Tasks(Adapter):
 
     def _gone(self, item) -> None:
         """A task deleted on the server."""
-        from favorbook.db.models import FollowUp
-
         local = self.locals.get(item.uid)
         if local is None:
             self._drop(item)
@@ -285,7 +264,7 @@ class Tasks(Adapter):
             self._park(item, dirty=True)
             return
         if local.followup_id is not None and not local.task.done:
-            FollowUp.update(done_at=_now()).where(FollowUp.id == local.followup_id).execute()
+            store.update_followup(local.followup_id, done_at=_now())
             self.report.pulled += 1
         self._park(item, dirty=False)
 
@@ -408,9 +387,7 @@ class Tasks(Adapter):
 def _local_tasks() -> dict[str, _Local]:
     """Every task that should be on the server: follow-ups (open and done) and the next
     stay-in-touch day of each contact that has one; archived contacts' are left out."""
-    from favorbook.db.models import Contact
-
-    out = _local_followups(Contact.archived_at.is_null())
+    out = _local_followups()
     out.update(_local_touches(None))
     return out
 
@@ -420,57 +397,19 @@ def _label(name: str, title: str, org: str) -> str:
     return f"{name} ({role})" if role else name
 
 
-def _local_followups(where) -> dict[str, _Local]:
-    from peewee import JOIN
-
-    from favorbook.db.models import Contact, FollowUp, Organization
-
-    query = (
-        FollowUp.select(
-            FollowUp.id,
-            FollowUp.uid,
-            FollowUp.title,
-            FollowUp.due_on,
-            FollowUp.done_at,
-            Contact.id,
-            Contact.uid,
-            Contact.display_name,
-            Contact.title,
-            Organization.name,
-        )
-        .join(Contact, on=(FollowUp.contact == Contact.id))
-        .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
-        .where(where & Contact.archived_at.is_null())
-        .tuples()
-    )
+def _local_followups(followup_id: int | None = None) -> dict[str, _Local]:
     out = {}
-    for fid, uid, title, due, done_at, cid, cuid, name, ctitle, org in query:
+    for fid, uid, title, due, done_at, cid, cuid, name, ctitle, org in store.followup_rows(
+        followup_id
+    ):
         task = vtodo.followup_task(uid, title, _date(due), _datetime(done_at), cuid)
         out[uid] = _Local(task, name, _label(name, ctitle, org or ""), fid, cid)
     return out
 
 
 def _local_touches(contact_ids: list[int] | None) -> dict[str, _Local]:
-    from peewee import JOIN
-
-    from favorbook.db.models import Contact, Organization
-
-    query = (
-        Contact.select(
-            Contact.id,
-            Contact.uid,
-            Contact.display_name,
-            Contact.title,
-            Contact.touch_due_on,
-            Organization.name,
-        )
-        .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
-        .where(Contact.archived_at.is_null() & Contact.touch_due_on.is_null(False))
-    )
-    if contact_ids is not None:
-        query = query.where(Contact.id.in_(contact_ids))
     out = {}
-    for cid, cuid, name, ctitle, due, org in query.tuples():
+    for cid, cuid, name, ctitle, due, org in store.touch_rows(contact_ids):
         task = vtodo.touch_task(cuid, _date(due))
         out[task.uid] = _Local(task, name, _label(name, ctitle, org or ""), None, cid)
     return out

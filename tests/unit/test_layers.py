@@ -39,3 +39,24 @@ def test_importing_every_service_loads_no_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_sync_reaches_the_database_only_through_its_store():
+    """``sync/store.py`` is the one module of ``sync/`` that imports ``favorbook.db`` or
+    peewee (issue 18: one module through which the sync reaches the database)."""
+    offenders = []
+    for path in sorted((PACKAGE / "sync").rglob("*.py")):
+        if path.name == "store.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.name}: {n}"
+                for n in names
+                if n == "peewee" or n == "favorbook.db" or n.startswith("favorbook.db.")
+            ]
+    assert offenders == []

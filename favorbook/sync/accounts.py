@@ -13,11 +13,11 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from favorbook.db.models import SyncAccount, SyncCollection, db
 from favorbook.errors import NotFoundError, SyncError, ValidationError
 from favorbook.services._common import iso_datetime, utc_now
-from favorbook.sync import passwords
+from favorbook.sync import passwords, store
 from favorbook.sync.discovery import Collection, Discovery, server_url
+from favorbook.sync.store import SyncAccount
 
 __all__ = [
     "AccountInfo",
@@ -165,7 +165,7 @@ def add_account(
     url = server_url(url)
     password = _password(password)
     name = (name or "").strip() or _default_name(url, username)
-    if SyncAccount.select().where(SyncAccount.name == name).exists():
+    if store.account_named(name) is not None:
         raise ValidationError("name", f"there is already an account named “{name}”")
     client = DavClient(url, username, password, account=name)
     # The keyring first: when it cannot keep the password, nothing is created on the server.
@@ -186,29 +186,26 @@ def add_account(
         raise
     finally:
         client.close()
-    with db.atomic():
-        row = SyncAccount.create(
-            name=name,
-            url=url,
-            username=username,
-            addressbook_url=book_url,
-            calendar_url=cal_url,
-            created_at=utc_now(),
-        )
-        for kind, coll_url in (("contacts", book_url), ("tasks", cal_url)):
-            if coll_url:
-                SyncCollection.create(account=row.id, kind=kind, url=coll_url)
+    row = store.create_account(
+        {"contacts": book_url, "tasks": cal_url},
+        name=name,
+        url=url,
+        username=username,
+        addressbook_url=book_url,
+        calendar_url=cal_url,
+        created_at=utc_now(),
+    )
     return _info(row)
 
 
 def list_accounts() -> list[AccountInfo]:
-    return [_info(r) for r in SyncAccount.select().order_by(SyncAccount.name)]
+    return [_info(r) for r in store.accounts()]
 
 
 def account_row(name: str) -> SyncAccount:
-    row = SyncAccount.get_or_none(SyncAccount.name == name)
+    row = store.account_named(name)
     if row is None:
-        known = [a.name for a in SyncAccount.select(SyncAccount.name)]
+        known = [a.name for a in store.accounts()]
         raise NotFoundError(
             f"There is no sync account named “{name}”"
             + (
@@ -224,7 +221,7 @@ def the_account(name: str | None) -> SyncAccount:
     """The account named ``name``; with None, the only account (ValidationError if 0 or > 1)."""
     if name is not None:
         return account_row(name)
-    rows = list(SyncAccount.select().order_by(SyncAccount.name))
+    rows = store.accounts()
     if not rows:
         raise ValidationError(
             "account", "there is no sync account; add one with favorbook account add"
@@ -244,8 +241,7 @@ def get_account(name: str) -> AccountInfo:
 def remove_account(name: str) -> None:
     """Forget an account, its bookkeeping and its password; local contacts stay as they are."""
     row = account_row(name)
-    with db.atomic():
-        row.delete_instance()  # collections, items and conflicts cascade
+    store.remove_account(row)  # collections, items and conflicts cascade
     passwords.forget(row.name, row.username)
 
 
@@ -261,8 +257,7 @@ def set_interval(name: str, minutes: int | None) -> None:
             raise ValidationError(
                 "interval_minutes", f"must be from 1 to {MAX_INTERVAL_MINUTES:,} minutes"
             )
-    row.interval_minutes = minutes or None
-    row.save(only=[SyncAccount.interval_minutes])
+    store.update_account(row, interval_minutes=minutes or None)
 
 
 def client_for(row: SyncAccount, password: str | None = None):

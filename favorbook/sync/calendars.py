@@ -17,13 +17,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from favorbook.db.models import AccountCalendar, CalendarEvent, SyncAccount, db
 from favorbook.errors import NotFoundError, SyncError, ValidationError
 from favorbook.formats import meetings as ics
 from favorbook.services import meetings as logbook
 from favorbook.services._common import utc_now
-from favorbook.sync import accounts, inbox
+from favorbook.sync import accounts, inbox, store
 from favorbook.sync.discovery import Collection, calendar_home, list_collections
+from favorbook.sync.store import AccountCalendar, SyncAccount
 
 FETCH_BEHIND_DAYS = 7
 """Meetings this many days back stay at hand (to log one after a long trip)."""
@@ -89,11 +89,7 @@ def event_calendars(account: str | None = None, *, client=None) -> list[Calendar
 
 
 def _calendars(row: SyncAccount, role: str) -> list[AccountCalendar]:
-    return list(
-        AccountCalendar.select()
-        .where((AccountCalendar.account == row.id) & (AccountCalendar.role == role))
-        .order_by(AccountCalendar.name, AccountCalendar.id)
-    )
+    return store.calendars(row.id, role)
 
 
 def picked_calendars(account: str | None = None) -> list[CalendarChoice]:
@@ -105,16 +101,12 @@ def pick_calendars(account: str | None, chosen: Sequence[tuple[str, str]]) -> No
     """Read meetings from exactly these calendars ((name, url) pairs) of the account."""
     row = accounts.the_account(account)
     urls = {url for _name, url in chosen}
-    with db.atomic():
-        AccountCalendar.delete().where(
-            (AccountCalendar.account == row.id)
-            & (AccountCalendar.role == MEETINGS)
-            & AccountCalendar.url.not_in(urls or {""})
-        ).execute()
+    with store.atomic():
+        store.remove_calendars(row.id, MEETINGS, keep=urls)
         have = {c.url for c in _calendars(row, MEETINGS)}
         for name, url in chosen:
             if url not in have:
-                AccountCalendar.create(account=row.id, role=MEETINGS, url=url, name=name or url)
+                store.add_calendar(row.id, MEETINGS, url, name or url)
                 have.add(url)
 
 
@@ -149,12 +141,7 @@ def fetch_meetings(
             except SyncError as exc:
                 failures.append(str(exc))
                 continue
-            with db.atomic():
-                CalendarEvent.delete().where(CalendarEvent.calendar == cal.id).execute()
-                for href, (etag, text) in found.items():
-                    CalendarEvent.create(calendar=cal.id, href=href, etag=etag, text=text)
-                cal.fetched_at = utc_now()
-                cal.save(only=[AccountCalendar.fetched_at])
+            store.replace_events(cal, found, utc_now())
             total += len(found)
     finally:
         if own:
@@ -166,15 +153,9 @@ def fetch_meetings(
 
 def cached_calendars(account: str | None = None) -> tuple[list[tuple[object, str]], list[str]]:
     """The fetched events as calendars (one per resource) and the problems reading them."""
-    query = (
-        CalendarEvent.select(CalendarEvent.href, CalendarEvent.text, AccountCalendar.name)
-        .join(AccountCalendar)
-        .where(AccountCalendar.role == MEETINGS)
-    )
-    if account is not None:
-        query = query.where(AccountCalendar.account == accounts.the_account(account).id)
+    account_id = None if account is None else accounts.the_account(account).id
     out, problems = [], []
-    for href, text, name in query.tuples():
+    for href, text, name in store.events(MEETINGS, account_id):
         try:
             out.append((ics.parse_calendar(text, f"{name}: {href}"), name))
         except ics.NotICalendar as exc:
@@ -192,23 +173,11 @@ def _is_address(source: str) -> bool:
 def _local_sources() -> list[AccountCalendar]:
     from favorbook.services.demo_meetings import SAMPLE_URL
 
-    return list(
-        AccountCalendar.select()
-        .where(
-            AccountCalendar.account.is_null()
-            & (AccountCalendar.role == MEETINGS)
-            & (AccountCalendar.url != SAMPLE_URL)
-        )
-        .order_by(AccountCalendar.id)
-    )
+    return store.local_sources(MEETINGS, leave_out=SAMPLE_URL)
 
 
 def _store_source(cal: AccountCalendar, text: str) -> None:
-    with db.atomic():
-        CalendarEvent.delete().where(CalendarEvent.calendar == cal.id).execute()
-        CalendarEvent.create(calendar=cal.id, href=cal.url, text=text)
-        cal.fetched_at = utc_now()
-        cal.save(only=[AccountCalendar.fetched_at])
+    store.replace_events(cal, {cal.url: ("", text)}, utc_now())
 
 
 def _read_source(source: str) -> str:
@@ -247,17 +216,13 @@ def add_ics_source(source: str) -> str:
         source = os.path.abspath(os.path.expanduser(source))
     text = _read_source(source)
     name = source.rstrip("/").rsplit("/", 1)[-1] or source
-    cal = AccountCalendar.get_or_none(
-        AccountCalendar.account.is_null() & (AccountCalendar.url == source)
-    ) or AccountCalendar.create(account=None, role=MEETINGS, url=source, name=name)
+    cal = store.local_calendar(source) or store.add_calendar(None, MEETINGS, source, name)
     _store_source(cal, text)
     return name
 
 
 def remove_ics_source(source: str) -> None:
-    AccountCalendar.delete().where(
-        AccountCalendar.account.is_null() & (AccountCalendar.url == source)
-    ).execute()
+    store.remove_local_calendar(source)
 
 
 def ics_sources() -> list[str]:
@@ -290,19 +255,11 @@ def refresh_ics_sources(*, addresses: bool) -> list[str]:
 
 def accounts_with_calendars() -> list[str]:
     """The names of the accounts with meetings calendars picked."""
-    rows = (
-        SyncAccount.select(SyncAccount.name)
-        .join(AccountCalendar)
-        .where(AccountCalendar.role == MEETINGS)
-        .distinct()
-        .order_by(SyncAccount.name)
-        .tuples()
-    )
-    return [name for (name,) in rows]
+    return store.accounts_with_calendars(MEETINGS)
 
 
 def has_meeting_calendars() -> bool:
-    return AccountCalendar.select().where(AccountCalendar.role == MEETINGS).exists()
+    return store.has_calendars(MEETINGS)
 
 
 def upcoming(

@@ -11,11 +11,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from peewee import JOIN
-
-from favorbook.db.models import Contact, SyncAccount, SyncConflict, db
 from favorbook.errors import NotFoundError
 from favorbook.services._common import iso_datetime, utc_now
+from favorbook.sync import store
 
 
 @dataclass(frozen=True)
@@ -47,47 +45,15 @@ def record(account_id: int, contact_id: int | None, uid: str, field: str, local,
 
     An open conflict on the same contact and field is replaced (one per field).
     """
-    with db.atomic():
-        SyncConflict.delete().where(
-            (SyncConflict.account == account_id)
-            & (SyncConflict.uid == uid)
-            & (SyncConflict.field == field)
-            & SyncConflict.resolved_at.is_null()
-        ).execute()
-        row = SyncConflict.create(
-            account=account_id,
-            contact=contact_id,
-            uid=uid,
-            field=field,
-            local_value=json.dumps(local, ensure_ascii=False),
-            server_value=json.dumps(server, ensure_ascii=False),
-            created_at=utc_now(),
-        )
-    return row.id
+    return store.record_conflict(account_id, contact_id, uid, field, local, server).id
 
 
 def list_conflicts(account: str | None = None, include_resolved: bool = False) -> list[ConflictRow]:
     """Conflicts, newest first; of one account with ``account``; open ones unless asked."""
     from favorbook.sync.vcard_fields import LABELS, show
 
-    query = (
-        SyncConflict.select(
-            SyncConflict,
-            SyncAccount.name.alias("account_name"),
-            Contact.display_name.alias("contact_name"),
-        )
-        .join(SyncAccount, JOIN.LEFT_OUTER)  # no account: a conflict between the rep's devices
-        .switch(SyncConflict)
-        .join(Contact, JOIN.LEFT_OUTER)
-        .order_by(SyncConflict.created_at.desc(), SyncConflict.id.desc())
-        .objects()
-    )
-    if account is not None:
-        query = query.where(SyncAccount.name == account)
-    if not include_resolved:
-        query = query.where(SyncConflict.resolved_at.is_null())
     out = []
-    for c in query:
+    for c in store.conflicts(account, include_resolved):
         if c.vault_table:
             out.append(_vault_row(c))
             continue
@@ -133,8 +99,8 @@ def _vault_row(c) -> ConflictRow:
     )
 
 
-def _row(conflict_id: int) -> SyncConflict:
-    row = SyncConflict.get_or_none(SyncConflict.id == conflict_id)
+def _row(conflict_id: int):
+    row = store.conflict(conflict_id)
     if row is None:
         raise NotFoundError(f"No sync conflict with id {conflict_id}; it may have been dismissed.")
     return row
@@ -157,28 +123,21 @@ def restore_local(conflict_id: int) -> None:
     if row.vault_table:
         from favorbook.sync.vault import merge
 
-        with db.atomic():
+        with store.atomic():
             merge.restore(row.vault_table, row.vault_gid, row.field, _load(row.local_value))
-            row.resolved_at = utc_now()
-            row.save(only=[SyncConflict.resolved_at])
+            store.resolve_conflict(row, utc_now())
         return
     if row.contact_id is None:
         raise NotFoundError("The contact of this conflict is gone; there is nothing to restore.")
-    with db.atomic():
+    with store.atomic():
         vcard_fields.set_field(row.contact_id, row.field, _load(row.local_value))
-        row.resolved_at = utc_now()
-        row.save(only=[SyncConflict.resolved_at])
+        store.resolve_conflict(row, utc_now())
 
 
 def dismiss(conflict_id: int) -> None:
     """Keep the server's value and drop the conflict from the list."""
-    row = _row(conflict_id)
-    row.resolved_at = utc_now()
-    row.save(only=[SyncConflict.resolved_at])
+    store.resolve_conflict(_row(conflict_id), utc_now())
 
 
 def open_count(account: str | None = None) -> int:
-    query = SyncConflict.select().where(SyncConflict.resolved_at.is_null())
-    if account is not None:
-        query = query.join(SyncAccount).where(SyncAccount.name == account)
-    return query.count()
+    return store.open_conflicts(account)

@@ -87,9 +87,8 @@ def sync_account(
     too many contacts would be removed: ask the user, then call again with
     ``allow_mass_delete=True``.
     """
-    from favorbook.db.models import SyncAccount
     from favorbook.services._common import utc_now
-    from favorbook.sync import accounts, contacts
+    from favorbook.sync import accounts, contacts, store
 
     row = accounts.the_account(name)
     with _running_lock:
@@ -125,16 +124,13 @@ def sync_account(
         # What was done before the failure stays done (each batch is committed): the
         # report says so, next to the error.
         exc.report = report
-        SyncAccount.update(last_sync_at=utc_now(), last_result=str(exc)).where(
-            SyncAccount.id == row.id
-        ).execute()
+        store.update_account(row, last_sync_at=utc_now(), last_result=str(exc))
         raise
     finally:
         if client is not None:
             client.close()
         with _running_lock:
             _running.discard(row.name)
-    SyncAccount.update(
-        last_sync_at=utc_now(), last_result=json.dumps(report.as_json(), ensure_ascii=False)
-    ).where(SyncAccount.id == row.id).execute()
+    result = json.dumps(report.as_json(), ensure_ascii=False)
+    store.update_account(row, last_sync_at=utc_now(), last_result=result)
     return report

@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from favorbook.db.models import AccountCalendar, InboxCapture, SyncAccount, db
 from favorbook.errors import NotFoundError, SyncError, ValidationError
 from favorbook.services import captures
 from favorbook.services._common import utc_now
 from favorbook.services.dates import local_datetime_text
-from favorbook.sync import accounts
+from favorbook.sync import accounts, store
+from favorbook.sync.store import AccountCalendar, InboxCapture, SyncAccount
 
 INBOX_NAME = "favorbook inbox"
 INBOX = "inbox"
@@ -50,11 +50,8 @@ class CaptureView:
 
 
 def inbox_calendar(row: SyncAccount) -> AccountCalendar | None:
-    return (
-        AccountCalendar.select()
-        .where((AccountCalendar.account == row.id) & (AccountCalendar.role == INBOX))
-        .first()
-    )
+    found = store.calendars(row.id, INBOX)
+    return found[0] if found else None
 
 
 def is_enabled(account: str | None = None) -> bool:
@@ -94,16 +91,14 @@ def enable_inbox(account: str | None = None, *, client=None) -> str:
     finally:
         if own:
             client.close()
-    AccountCalendar.create(account=row.id, role=INBOX, url=url, name=INBOX_NAME)
+    store.add_calendar(row.id, INBOX, url, INBOX_NAME)
     return url
 
 
 def disable_inbox(account: str | None = None) -> None:
     """Stop fetching the inbox (the list on the server and the captures stay)."""
     row = accounts.the_account(account)
-    AccountCalendar.delete().where(
-        (AccountCalendar.account == row.id) & (AccountCalendar.role == INBOX)
-    ).execute()
+    store.remove_calendars(row.id, INBOX)
 
 
 def _todo(text: str):
@@ -142,16 +137,9 @@ def fetch(row: SyncAccount, client) -> tuple[int, list[str]]:
     if cal is None:
         return 0, []
     found = client.calendar_query(cal.url, None, None, "VTODO")
-    known = {
-        uid: (cid, href)
-        for cid, uid, href in InboxCapture.select(
-            InboxCapture.id, InboxCapture.uid, InboxCapture.href
-        )
-        .where(InboxCapture.account == row.id)
-        .tuples()
-    }
+    known = store.captures_known(row.id)
     added, problems = 0, []
-    with db.atomic():
+    with store.atomic():
         for href, (etag, text) in found.items():
             try:
                 todo = _todo(text)
@@ -162,9 +150,7 @@ def fetch(row: SyncAccount, client) -> tuple[int, list[str]]:
                 continue
             uid = str(todo.get("UID", "") or "") or href
             if uid in known:
-                InboxCapture.update(href=href, etag=etag).where(
-                    InboxCapture.id == known[uid][0]
-                ).execute()
+                store.update_capture(known[uid], href=href, etag=etag)
                 continue
             status = str(todo.get("STATUS", "") or "").upper()
             if status in ("COMPLETED", "CANCELLED") or todo.get("COMPLETED") is not None:
@@ -173,7 +159,7 @@ def fetch(row: SyncAccount, client) -> tuple[int, list[str]]:
             if len(body) > MAX_CAPTURE_CHARS:
                 body = body[:MAX_CAPTURE_CHARS]
                 problems.append(f"Inbox: {href} is very long; its first 20,000 characters kept")
-            InboxCapture.create(
+            store.add_capture(
                 account=row.id,
                 uid=uid,
                 href=href,
@@ -182,7 +168,7 @@ def fetch(row: SyncAccount, client) -> tuple[int, list[str]]:
                 raw=text,
                 captured_at=_when(todo),
             )
-            known[uid] = (0, href)
+            known[uid] = 0
             added += 1
     return added, problems
 
@@ -214,16 +200,7 @@ def push_completions(row: SyncAccount, client) -> tuple[int, list[str]]:
     from favorbook.sync.dav import ICAL_TYPE, PreconditionFailed
 
     done, problems = 0, []
-    todo = list(
-        InboxCapture.select()
-        .where(
-            (InboxCapture.account == row.id)
-            & (InboxCapture.status != "waiting")
-            & InboxCapture.completed_at.is_null()
-        )
-        .order_by(InboxCapture.id)
-    )
-    for capture in todo:
+    for capture in store.captures_decided(row.id):
         for _attempt in range(2):
             current = client.get(capture.href)
             if current is None:  # gone from the server: nothing left to mark
@@ -242,7 +219,7 @@ def push_completions(row: SyncAccount, client) -> tuple[int, list[str]]:
         else:
             problems.append(f"Inbox: {capture.href} kept changing; marked done next sync")
             continue
-        InboxCapture.update(completed_at=utc_now()).where(InboxCapture.id == capture.id).execute()
+        store.update_capture(capture.id, completed_at=utc_now())
         done += 1
     return done, problems
 
@@ -267,14 +244,7 @@ def sync_inbox(row: SyncAccount, client, report) -> None:
 
 def waiting(*, on: dt.date | None = None) -> list[CaptureView]:
     """The captures waiting for the rep, oldest first, each with its suggestion."""
-    rows = (
-        InboxCapture.select(
-            InboxCapture.id, InboxCapture.uid, InboxCapture.text, InboxCapture.captured_at
-        )
-        .where(InboxCapture.status == "waiting")
-        .order_by(InboxCapture.captured_at, InboxCapture.id)
-        .tuples()
-    )
+    rows = store.captures_waiting()
     out = []
     nicknames = captures.nickname_map()
     for cid, uid, text, when in rows:
@@ -286,26 +256,26 @@ def waiting(*, on: dt.date | None = None) -> list[CaptureView]:
 
 
 def waiting_count() -> int:
-    return InboxCapture.select().where(InboxCapture.status == "waiting").count()
+    return store.waiting_count()
 
 
 def _decide(capture_id: int, status: str) -> InboxCapture:
-    capture = InboxCapture.get_or_none(InboxCapture.id == capture_id)
+    capture = store.capture(capture_id)
     if capture is None:
         raise NotFoundError("That capture is not in the inbox any more.")
     if capture.status != "waiting":
         raise ValidationError("capture", f"this capture was {capture.status} already")
     capture.status = status
     capture.decided_at = utc_now()
-    capture.save(only=[InboxCapture.status, InboxCapture.decided_at])
+    store.update_capture(capture_id, status=status, decided_at=capture.decided_at)
     return capture
 
 
 def accept(capture_id: int, suggestion: captures.Suggestion | None = None) -> tuple[str, int]:
     """Write the capture's record (its suggestion, or the one given, as edited) and mark
     the capture accepted, in one transaction; the record's kind and id."""
-    with db.atomic():
-        capture = InboxCapture.get_or_none(InboxCapture.id == capture_id)
+    with store.atomic():
+        capture = store.capture(capture_id)
         if capture is None:
             raise NotFoundError("That capture is not in the inbox any more.")
         when = capture.captured_at

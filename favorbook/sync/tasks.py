@@ -1,27 +1,24 @@
-"""Follow-ups and stay-in-touch dates, both ways, with the account's CalDAV tasks calendar.
+"""Follow-ups and stay-in-touch dates, both ways, with the account's CalDAV tasks calendar:
+the tasks of ``sync.collection``.
 
-The engine (``sync.engine.sync_account``) calls ``sync_tasks`` after the contacts. One run:
+The engine (``sync.engine.sync_account``) calls ``sync_tasks`` after the contacts. The
+collection engine lists, fetches, pushes and keeps the sync token; this module says what a
+task means here:
 
-1. **Pull.** What changed on the server since the last run: the ``sync-collection`` REPORT
-   with the collection's token, or a full ETag listing where the server has no tokens or
-   forgot ours. Changed tasks are fetched (``calendar-multiget``) and merged field by field
-   (title, due day, done) against the text last synced (``sync_item.base_text``): a field
-   changed on the server is taken (the server wins where both sides changed it); a field
-   changed here stays and goes up. Completing a follow-up's task on the phone completes the
-   follow-up, moving its DUE reschedules it; completing a stay-in-touch task counts as a touch
-   (a conversation is logged, which moves the contact's next stay-in-touch day). A task
-   deleted on the server marks its follow-up done (nothing is destroyed) unless it was
-   changed here since (an edit beats a delete: it goes up again). A follow-up task that
-   another favorbook (a second laptop) put up for a contact we have becomes a follow-up here.
-2. **Push.** New follow-ups and stay-in-touch days go up with ``If-None-Match: *`` at
-   ``<calendar>/<uid>.ics`` (so a retry after a lost reply meets a 412, fetches the same task
-   and stops: never a duplicate); changed ones with ``If-Match``; a 412 means fetch, merge and
-   try once more. Deleted follow-ups (tombstones), archived contacts' tasks and dates that
-   are no longer set are deleted on the server.
-
-Every item is committed on its own, so a failure half-way (server down, 401, 5xx, timeout, a
-cut reply) loses nothing and the next run picks up where this one stopped; the token is only
-kept once every change it covers was applied.
+- **Pull.** Changed tasks are merged field by field (title, due day, done) against the text
+  last synced (``sync_item.base_text``): a field changed on the server is taken (the server
+  wins where both sides changed it); a field changed here stays and goes up. Completing a
+  follow-up's task on the phone completes the follow-up, moving its DUE reschedules it;
+  completing a stay-in-touch task counts as a touch (a conversation is logged, which moves
+  the contact's next stay-in-touch day). A task deleted on the server marks its follow-up
+  done (nothing is destroyed) unless it was changed here since (an edit beats a delete: it
+  goes up again). A follow-up task that another favorbook (a second laptop) put up for a
+  contact we have becomes a follow-up here. A task that cannot be read keeps the sync token
+  where it was, so it is read again next time.
+- **Push.** New follow-ups and stay-in-touch days go up at ``<calendar>/<uid>.ics``, changed
+  ones over their ETag; a 412 merges the server's copy and sends the result. Deleted
+  follow-ups (tombstones), archived contacts' tasks and dates that are no longer set are
+  deleted on the server.
 
 Transport: the account's ``sync.dav.DavClient`` (``requests``), the same client as the
 contacts. It sends bodies byte-exact and turns every failure into one SyncError that names the
@@ -35,18 +32,16 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
 
-from favorbook.errors import SyncError
-from favorbook.sync import vtodo
+from favorbook.sync import store, vtodo
+from favorbook.sync.collection import Adapter, CollectionSync, Upload
 
 log = logging.getLogger(__name__)
 
 KIND = "tasks"
 ICAL_TYPE = "text/calendar; charset=utf-8"
+PULL_BATCH = 50
 PUSH_BATCH = 50
-PUSH_WORKERS = 4
-"""Uploads in flight at once (servers take them in parallel)."""
 TOUCHED_SUMMARY = "Stay in touch: ticked off on another device"
 
 
@@ -80,7 +75,13 @@ def sync_tasks(
         from favorbook.sync.dav import DavClient
 
         client = DavClient(account.url, account.username, client, account=account.name)
-    _TaskSync(account, client, report, progress, cancelled).run()
+    coll = _collection(account)
+    CollectionSync(Tasks(), account, coll, client, report, progress, cancelled).run()
+
+
+def _collection(account):
+    """The tasks collection of the account; another calendar picked: started over."""
+    return store.collection_at(account, KIND, account.calendar_url)
 
 
 def _key(task: vtodo.Task, summary: str) -> tuple:
@@ -100,160 +101,48 @@ def _needs_upload(base: vtodo.Task, local: _Local, server: vtodo.Task) -> bool:
     return any(m != t and m != b for m, t, b in zip(mine, theirs, before, strict=True))
 
 
-class _TaskSync:
-    def __init__(self, account, client, report, progress, cancelled):
-        from favorbook.db.models import SyncCollection, SyncItem
+class Tasks(Adapter):
+    noun = "tasks"
+    data_kind = "tasks"
+    content_type = ICAL_TYPE
 
-        self.account = account
-        self.client = client
-        self.report = report
-        self.progress = progress
-        self.cancelled = cancelled
-        self.collection, _ = SyncCollection.get_or_create(
-            account=account.id, kind=KIND, defaults={"url": account.calendar_url}
-        )
-        if self.collection.url != account.calendar_url:  # another calendar picked: start over
-            SyncItem.delete().where(SyncItem.collection == self.collection.id).execute()
-            self.collection.url = account.calendar_url
-            self.collection.sync_token = None
-            self.collection.save()
-        self.url = (
-            account.calendar_url
-            if account.calendar_url.endswith("/")
-            else (account.calendar_url + "/")
-        )
-        self.base_path = _path(self.url)
-        items = list(SyncItem.select().where(SyncItem.collection == self.collection.id))
+    def __init__(self):
+        self.by_uid: dict[str, store.SyncItem] = {}
+        self.by_href: dict[str, store.SyncItem] = {}
+        self.locals: dict[str, _Local] = {}
+
+    @property
+    def pull_batch(self) -> int:
+        return PULL_BATCH
+
+    @property
+    def push_batch(self) -> int:
+        return PUSH_BATCH
+
+    def begin(self, listing) -> None:
+        items = store.items(self.coll)
         self.by_uid = {i.uid: i for i in items}
         self.by_href = {i.href: i for i in items if i.href}
         self.locals = _local_tasks()
-        self.handled: set[str] = set()
-        self.step = 0
-        self.total = 0
-        self.pull_failed = False
-        self.created = 0
-        self.sent = 0
-
-    # -- the run -----------------------------------------------------------------------
-
-    def run(self) -> None:
-        changed, gone, token = self._server_changes()
-        self.total = len(changed) + len(gone) + len(self.locals) + len(self.by_uid)
-        if self._stop():
-            return
-        hrefs = sorted(changed)
-        for start in range(0, len(hrefs), 50):
-            chunk = hrefs[start : start + 50]
-            fetched = self.client.multiget(self.url, chunk, kind="tasks")
-            for href in chunk:
-                if href in fetched:
-                    etag, text = fetched[href]
-                    self._pulled(href, etag, _crlf(text))
-                self._tick()
-            if self._stop():
-                return
-        for href in sorted(gone):
-            item = self.by_href.get(href)
-            if item is not None:
-                self._gone(item)
-            self._tick()
-            if self._stop():
-                return
-        self._push()
-        if token is not None and not self.pull_failed and not self.report.cancelled:
-            if self.created or self.sent:
-                token = self._token_after_own_changes(token)
-            self._set_token(token)
-        if self.progress is not None:
-            self.progress(max(self.total, 1), max(self.total, 1), "Tasks")
-
-    def _token_after_own_changes(self, token: str) -> str | None:
-        """A token that includes what this run sent, when nothing else changed meanwhile.
-
-        The token of the pull predates our uploads, and some servers (Xandikos) leave an
-        item created after a token and deleted before the next sync out of that sync's
-        delta. So ask once more: if the only changes since are ours, the newer token is
-        safe; else, after creating, none (a full listing next time sees every delete).
-        """
-        from favorbook.db.models import SyncItem
-
-        fallback = None if self.created else token
-        try:
-            changes, newer = self.client.sync_collection(self.url, token)
-        except SyncError:
-            return fallback
-        mine = {
-            i.href: i.etag
-            for i in SyncItem.select(SyncItem.href, SyncItem.etag).where(
-                (SyncItem.collection == self.collection.id) & SyncItem.href.is_null(False)
-            )
-        }
-        for href, etag in changes.items():
-            if etag is None and href not in mine:
-                continue  # our own DELETE
-            if href not in mine or not etag or etag != mine[href]:
-                return fallback
-        return newer or fallback
-
-    def _set_token(self, token: str | None) -> None:
-        from favorbook.db.models import SyncCollection
-
-        self.collection.sync_token = token
-        self.collection.save(only=[SyncCollection.sync_token])
-
-    def _stop(self) -> bool:
-        if self.cancelled is not None and self.cancelled():
-            self.report.cancelled = True
-            return True
-        return False
-
-    def _tick(self) -> None:
-        self.step += 1
-        if self.progress is not None:
-            self.progress(min(self.step, self.total), max(self.total, 1), "Tasks")
-
-    def _server_changes(self) -> tuple[dict[str, str], set[str], str | None]:
-        """({href: etag} changed or new, {href} deleted, new sync token or None)."""
-        from favorbook.db.models import SyncCollection
-        from favorbook.sync.dav import NotSupported, TokenInvalid
-
-        token = self.collection.sync_token
-        try:
-            delta, new_token = self.client.sync_collection(self.url, token)
-        except (TokenInvalid, NotSupported):
-            delta, new_token = None, None
-            if token:  # the token is no good: a full listing, and a new token next time
-                self.collection.sync_token = None
-                self.collection.save(only=[SyncCollection.sync_token])
-        if delta is not None:
-            changed = {h: e for h, e in delta.items() if e is not None}
-            gone = {h for h, e in delta.items() if e is None}
-            if not token:  # everything there is: what we know and is not listed is gone
-                gone |= {h for h in self.by_href if h not in delta}
-        else:
-            listing = self.client.list_etags(self.url)
-            changed = dict(listing)
-            gone = {h for h in self.by_href if h not in listing}
-        # Our own uploads come back in the delta; their ETag is the one we keep.
-        changed = {
-            h: e
-            for h, e in changed.items()
-            if not (h in self.by_href and e and self.by_href[h].etag == e)
-        }
-        return changed, gone, new_token
 
     # -- pull --------------------------------------------------------------------------
 
-    def _pulled(self, href: str, etag: str, text: str) -> None:
-        """A task that is new or changed on the server."""
+    def pull(self, hrefs: list[str], fetched: dict[str, tuple[str, str]]) -> None:
+        for href in hrefs:
+            if href in fetched:
+                etag, text = fetched[href]
+                self._pulled(href, etag, _crlf(text))
+
+    def _pulled(self, href: str, etag: str, text: str) -> Upload | None:
+        """A task that is new or changed on the server; what must go up (it is dirty)."""
         try:
             server = vtodo.from_ical(text)
         except ValueError:
             if vtodo.uid_of(text) is None and "BEGIN:VTODO" not in text.upper():
-                return  # an event or journal in the same calendar: not ours
-            self.report.errors.append(f"{href}: the task cannot be read; it was left as it is.")
-            self.pull_failed = True
-            return
+                return None  # an event or journal in the same calendar: not ours
+            self.error(f"{href}: the task cannot be read; it was left as it is.")
+            self.sync.incomplete = True
+            return None
         item = self.by_href.get(href) or self.by_uid.get(server.uid)
         local = self.locals.get(server.uid)
         if item is not None and item.deleted and local is None:
@@ -262,61 +151,46 @@ class _TaskSync:
             item = None
         if item is None:
             if local is not None:
-                self._adopt(href, etag, text, server, local)
-            elif server.kind == vtodo.FOLLOWUP:
+                return self._adopt(href, etag, text, server, local)
+            if server.kind == vtodo.FOLLOWUP:
                 self._create_followup(href, etag, text, server)
-            return
+            return None
         if local is None:
-            # Gone here (archived contact, no stay-in-touch day any more): the push step
-            # deletes it with the ETag we know, meets a 412 and takes the server's copy.
-            return
-        self.handled.add(item.uid)
-        self._merge(item, local, href, etag, text, server)
+            # Gone here (archived contact, no stay-in-touch day any more): the local
+            # deletes delete it with the ETag we know, meet a 412 and take the server's copy.
+            return None
+        return self._merge(item, local, href, etag, text, server)
 
-    def _adopt(self, href, etag, text, server, local: _Local) -> None:
+    def _adopt(self, href, etag, text, server, local: _Local) -> Upload | None:
         """A task of ours on the server that we have no record of (a retry after a lost
         reply, or a second favorbook): take it as the base, then what we have goes up."""
-        item = self._save_item(
-            None,
-            local,
-            href=href,
-            etag=etag,
-            base_text=text,
-            dirty=True,
-        )
-        self.handled.add(local.task.uid)
         # A stay-in-touch day is worked out on each computer from its own log: a second
         # favorbook does not overwrite the day already there until its own day moves.
         base = server
         if local.task.kind == vtodo.TOUCH:
             base = replace(local.task, summary=vtodo.summary_for(local.task, local.name))
-        self._upload_if_needed(item, local, server, text, etag, base)
+        return self._settle(None, local, href, etag, text, server, base)
 
     def _create_followup(self, href, etag, text, server: vtodo.Task) -> None:
         """A follow-up another favorbook put up for a contact we have: make it here too."""
-        from favorbook.db.models import Contact, FollowUp, db
         from favorbook.services import followups
 
         if not server.contact_uid or server.due is None:
             return
-        contact = Contact.get_or_none(
-            (Contact.uid == server.contact_uid) & Contact.archived_at.is_null()
-        )
-        if contact is None or FollowUp.select().where(FollowUp.uid == server.uid).exists():
+        contact_id = store.active_contact_id(server.contact_uid)
+        if contact_id is None or store.followup_uid_taken(server.uid):
             return
         title = server.title or "Follow up"
-        with db.atomic():
-            fid = followups.add_followup(contact.id, server.due, title)
-            FollowUp.update(
-                uid=server.uid, done_at=(server.done_at or _now()) if server.done else None
-            ).where(FollowUp.id == fid).execute()
-            local = _local_followups(FollowUp.id == fid)[server.uid]
+        with store.atomic():
+            fid = followups.add_followup(contact_id, server.due, title)
+            done_at = (server.done_at or _now()) if server.done else None
+            store.update_followup(fid, uid=server.uid, done_at=done_at)
+            local = _local_followups(fid)[server.uid]
             self.locals[server.uid] = local
             self._save_item(None, local, href=href, etag=etag, base_text=text, dirty=False)
-        self.handled.add(server.uid)
         self.report.pulled += 1
 
-    def _merge(self, item, local: _Local, href, etag, text, server: vtodo.Task) -> None:
+    def _merge(self, item, local: _Local, href, etag, text, server: vtodo.Task) -> Upload | None:
         """Three-way: what changed on the server is taken, what changed here stays."""
         base = _parse_or(item.base_text, server)
         changes = {
@@ -327,29 +201,35 @@ class _TaskSync:
         if changes:
             local = self._apply(local, server, changes)
             self.report.pulled += 1
-        item = self._save_item(item, local, href=href, etag=etag, base_text=text, dirty=True)
-        self._upload_if_needed(item, local, server, text, etag, base)
+        return self._settle(item, local, href, etag, text, server, base)
+
+    def _settle(self, item, local: _Local, href, etag, text, server, base) -> Upload | None:
+        """The server's copy becomes the base; favorbook's values the server lacks that
+        changed here since ``base`` go up (the item stays dirty until they did)."""
+        need = _needs_upload(base, local, server)
+        item = self._save_item(item, local, href=href, etag=etag, base_text=text, dirty=need)
+        if not need:
+            return None
+        new_text = vtodo.to_ical(
+            local.task, contact_name=local.name, contact_label=local.label, base=text
+        )
+        return Upload(href, new_text, item, etag=etag, local=local)
 
     def _apply(self, local: _Local, server: vtodo.Task, changes: dict) -> _Local:
         """Write the server's changes into favorbook; the local task as it is then."""
-        from favorbook.db.models import FollowUp, db
         from favorbook.services import conversations, followups
 
-        with db.atomic():
+        with store.atomic():
             if local.followup_id is not None:
                 if changes.get("title"):
-                    FollowUp.update(title=changes["title"][:500]).where(
-                        FollowUp.id == local.followup_id
-                    ).execute()
+                    store.update_followup(local.followup_id, title=changes["title"][:500])
                 if changes.get("due") is not None:
                     followups.reschedule(local.followup_id, changes["due"])
                 if "done" in changes:
                     followups.complete(local.followup_id, bool(changes["done"]))
                     if changes["done"] and server.done_at is not None:
-                        FollowUp.update(done_at=server.done_at).where(
-                            FollowUp.id == local.followup_id
-                        ).execute()
-                fresh = _local_followups(FollowUp.id == local.followup_id)
+                        store.update_followup(local.followup_id, done_at=server.done_at)
+                fresh = _local_followups(local.followup_id)
             else:
                 if changes.get("done"):
                     conversations.log_conversation(
@@ -365,70 +245,62 @@ class _TaskSync:
         self.locals[local.task.uid] = new
         return new
 
+    # -- deleted on the server ---------------------------------------------------------
+
+    def server_deleted(self, items: list[store.SyncItem]) -> None:
+        for gone in items:
+            item = self.by_href.get(gone.href)
+            if item is not None:
+                self._gone(item)
+
     def _gone(self, item) -> None:
         """A task deleted on the server."""
-        from favorbook.db.models import FollowUp, db
-
         local = self.locals.get(item.uid)
         if local is None:
-            self.handled.add(item.uid)
             self._drop(item)
             return
         if (item.dirty or item.deleted) and _changed_here(item, local):
-            # Changed here since: the edit wins, it goes up again as a new task (below).
+            # Changed here since: the edit wins, it goes up again as a new task.
             self._park(item, dirty=True)
             return
-        self.handled.add(item.uid)
-        with db.atomic():
-            if local.followup_id is not None and not local.task.done:
-                FollowUp.update(done_at=_now()).where(FollowUp.id == local.followup_id).execute()
-                self.report.pulled += 1
-            self._park(item, dirty=False)
+        if local.followup_id is not None and not local.task.done:
+            store.update_followup(local.followup_id, done_at=_now())
+            self.report.pulled += 1
+        self._park(item, dirty=False)
+
+    # -- local deletes -----------------------------------------------------------------
+
+    def tombstones(self) -> list[store.SyncItem]:
+        """Deleted follow-ups, archived contacts' tasks, dates no longer set."""
+        return [item for uid, item in self.by_uid.items() if uid not in self.locals]
+
+    def forget(self, item) -> None:
+        self._drop(item)
+
+    def revive(self, item, etag: str, text: str) -> Upload | None:
+        """Changed on the server since: an edit beats a delete. Our record goes; the
+        server's copy is taken as new (a follow-up comes back if its contact is here)."""
+        href = item.href
+        self._drop(item)
+        return self._pulled(href, etag, _crlf(text))
 
     # -- push ------------------------------------------------------------------------
 
-    def _push(self) -> None:
-        deletes, sends = [], []
-        for uid, item in list(self.by_uid.items()):
-            if uid in self.handled:
-                continue
-            local = self.locals.get(uid)
-            if local is None:
-                deletes.append(item)
-            elif item.deleted:  # deleted here and back (undo): linked again, sent if changed
-                sends.append((local, item))
-            elif item.href is None:
-                if item.dirty:
-                    sends.append((local, item))
-            elif item.dirty:
-                sends.append((local, item))
-        sends += [
-            (local, None)
-            for uid, local in self.locals.items()
-            if uid not in self.by_uid and uid not in self.handled
+    def outgoing(self) -> list[tuple[_Local, object]]:
+        sends = [
+            (self.locals[uid], item)
+            for uid, item in self.by_uid.items()
+            # deleted here and back (undo): linked again, sent if changed
+            if uid in self.locals and (item.dirty or item.deleted)
         ]
-        for item in deletes:
-            if self._stop():
-                return
-            self._delete_remote(item)
-            self._tick()
-        for start in range(0, len(sends), PUSH_BATCH):
-            if self._stop():
-                return
-            self._send(sends[start : start + PUSH_BATCH])
+        sends += [(local, None) for uid, local in self.locals.items() if uid not in self.by_uid]
+        return sends
 
-    def _send(self, batch: list[tuple[_Local, object]]) -> None:
-        """Upload a batch (the requests in parallel), then record each outcome here."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        from favorbook.db.models import db
-
-        jobs, unchanged = [], []
+    def to_send(self, batch: list[tuple[_Local, object]]) -> list[Upload]:
+        uploads, unchanged = [], []
         for local, item in batch:
             if item is None or item.href is None:
-                href = self.base_path + local.task.uid + ".ics"
-                text = vtodo.to_ical(local.task, contact_name=local.name, contact_label=local.label)
-                jobs.append((local, item, href, text, None, True))
+                uploads.append(self._new(local, item))
             elif not _changed_here(item, local):
                 unchanged.append((local, item))
             else:
@@ -438,139 +310,46 @@ class _TaskSync:
                     contact_label=local.label,
                     base=item.base_text,
                 )
-                jobs.append((local, item, item.href, text, item.etag, False))
-        if unchanged:
-            with db.atomic():
-                for local, item in unchanged:
-                    self._save_item(item, local, dirty=False)
-        if any(job[5] for job in jobs) and self.collection.sync_token is not None:
-            # Some servers (Xandikos) leave an item created after a token and deleted before
-            # the next sync out of that sync's delta: after creating, start from a full
-            # listing next time, so such a delete is seen.
-            self._set_token(None)
-        self.created += sum(1 for job in jobs if job[5])
-        self.sent += len(jobs)
-        with ThreadPoolExecutor(PUSH_WORKERS) as pool:
-            outcomes = list(pool.map(self._put, jobs))
-        fatal = None
-        with db.atomic():  # what went up is recorded, whatever failed after it
-            for job, (status, value) in zip(jobs, outcomes, strict=True):
-                local, item, href, text, _etag, _new = job
-                if status == "ok" and value:
-                    self._save_item(item, local, href=href, etag=value, base_text=text, dirty=False)
-                    self.report.pushed += 1
-        for job, (status, value) in zip(jobs, outcomes, strict=True):
-            local, item, href, text, _etag, new = job
-            if status == "ok" and not value:  # no ETag in the reply: ask for it
-                etag = (self.client.get(href) or ("", ""))[0]
-                self._save_item(item, local, href=href, etag=etag, base_text=text, dirty=False)
-                self.report.pushed += 1
-            elif status == "412":
-                if fatal is None:
-                    self._conflicted(local, item, href, new)
-            elif status == "error":
-                if _fatal(value):
-                    fatal = fatal or value
-                else:
-                    self.report.errors.append(str(value))
-            self._tick()
-        if fatal is not None:
-            raise fatal
+                uploads.append(Upload(item.href, text, item, etag=item.etag, local=local))
+        with store.atomic():
+            for local, item in unchanged:
+                self._save_item(item, local, dirty=False)
+        return uploads
 
-    def _put(self, job) -> tuple[str, object]:
-        """One upload, network only (runs in a worker thread)."""
-        from favorbook.sync.dav import PreconditionFailed
+    def _new(self, local: _Local, item) -> Upload:
+        text = vtodo.to_ical(local.task, contact_name=local.name, contact_label=local.label)
+        href = self.sync.base + local.task.uid + ".ics"
+        return Upload(href, text, item, create=True, local=local)
 
-        _local, _item, href, text, etag, new = job
-        try:
-            got = self.client.put(href, text, etag=etag, create=new, content_type=ICAL_TYPE)
-        except PreconditionFailed:
-            return "412", None
-        except SyncError as exc:
-            return "error", exc
-        return "ok", got
+    def sent(self, upload: Upload, etag: str | None) -> None:
+        values = {"href": upload.href, "etag": etag, "base_text": upload.text}
+        self._save_item(upload.item, upload.local, dirty=False, **values)
 
-    def _conflicted(self, local: _Local, item, href: str, new: bool) -> None:
-        """A 412: fetch the server's copy, merge, and try once more."""
-        got = self.client.get(href)
-        if got is None:
-            if new:
-                raise SyncError(
-                    f"Account {self.account.name!r}: {href} is both there and not there; "
-                    "sync again."
-                )
-            # Deleted there meanwhile: an edit wins, up it goes again.
-            self._park(item, dirty=True)
-            self._send([(local, item)])
-            return
-        etag, server_text = got
-        server_text = _crlf(server_text)
-        if new:
+    def recreate(self, upload: Upload) -> Upload:
+        """Deleted on the server meanwhile: an edit beats a delete, up it goes again."""
+        if upload.item is not None:
+            self._park(upload.item, dirty=True)
+        return self._new(upload.local, upload.item)
+
+    def server_copy(self, upload: Upload, etag: str, text: str) -> Upload | None:
+        text = _crlf(text)
+        if upload.create:
             # There already: our own upload whose reply was lost, or another favorbook's.
-            if item is not None:
-                self._drop(item)
-            self._pulled(href, etag, server_text)
-            return
+            if upload.item is not None:
+                self._drop(upload.item)
+            return self._pulled(upload.href, etag, text)
         try:
-            server = vtodo.from_ical(server_text)
+            server = vtodo.from_ical(text)
         except ValueError:
-            self.report.errors.append(f"{href}: the task on the server cannot be read.")
-            return
-        self._merge(item, local, href, etag, server_text, server)
-
-    def _upload_if_needed(
-        self, item, local: _Local, server: vtodo.Task, text: str, etag, base: vtodo.Task
-    ) -> None:
-        """After a merge: send what changed here and the server's copy lacks."""
-        from favorbook.sync.dav import PreconditionFailed
-
-        if not _needs_upload(base, local, server):
-            self._save_item(item, local, dirty=False)
-            return
-        new_text = vtodo.to_ical(
-            local.task, contact_name=local.name, contact_label=local.label, base=text
-        )
-        self.sent += 1
-        try:
-            new_etag = self.client.put(item.href, new_text, etag=etag, content_type=ICAL_TYPE)
-        except PreconditionFailed:
-            # Changed again meanwhile: it stays dirty and is merged next time.
-            self.report.errors.append(
-                f"{item.href}: the task changed on the server while it was merged; "
-                "it is merged again next sync."
-            )
-            return
-        if not new_etag:
-            new_etag = (self.client.get(item.href) or ("", ""))[0]
-        self._save_item(item, local, etag=new_etag, base_text=new_text, dirty=False)
-        self.report.pushed += 1
-
-    def _delete_remote(self, item) -> None:
-        from favorbook.sync.dav import PreconditionFailed
-
-        if item.href:
-            try:
-                self.client.delete(item.href, item.etag)
-            except PreconditionFailed:
-                # Changed on the server since: an edit beats a delete. Forget our record and
-                # take the server's copy as new (a follow-up comes back if its contact is here).
-                href = item.href
-                self._drop(item)
-                got = self.client.get(href)
-                if got is not None:
-                    self._pulled(href, got[0], _crlf(got[1]))
-                return
-            self.report.deleted += 1
-            self.sent += 1
-        self._drop(item)
+            self.error(f"{upload.href}: the task on the server cannot be read.")
+            return None
+        return self._merge(upload.item, upload.local, upload.href, etag, text, server)
 
     # -- bookkeeping -----------------------------------------------------------------
 
     def _save_item(self, item, local: _Local, **values):
-        from favorbook.db.models import SyncItem
-
         if item is None:
-            item = SyncItem(collection=self.collection.id, uid=local.task.uid)
+            item = store.SyncItem(collection=self.coll.id, uid=local.task.uid)
         old_href = item.href
         item.followup = local.followup_id
         item.contact = local.contact_id if local.followup_id is None else None
@@ -599,8 +378,7 @@ class _TaskSync:
         if item.href in self.by_href:
             del self.by_href[item.href]
         self.by_uid.pop(item.uid, None)
-        if item.id is not None:
-            item.delete_instance()
+        store.drop(item)
 
 
 # -- favorbook's side --------------------------------------------------------------------
@@ -609,9 +387,7 @@ class _TaskSync:
 def _local_tasks() -> dict[str, _Local]:
     """Every task that should be on the server: follow-ups (open and done) and the next
     stay-in-touch day of each contact that has one; archived contacts' are left out."""
-    from favorbook.db.models import Contact
-
-    out = _local_followups(Contact.archived_at.is_null())
+    out = _local_followups()
     out.update(_local_touches(None))
     return out
 
@@ -621,57 +397,19 @@ def _label(name: str, title: str, org: str) -> str:
     return f"{name} ({role})" if role else name
 
 
-def _local_followups(where) -> dict[str, _Local]:
-    from peewee import JOIN
-
-    from favorbook.db.models import Contact, FollowUp, Organization
-
-    query = (
-        FollowUp.select(
-            FollowUp.id,
-            FollowUp.uid,
-            FollowUp.title,
-            FollowUp.due_on,
-            FollowUp.done_at,
-            Contact.id,
-            Contact.uid,
-            Contact.display_name,
-            Contact.title,
-            Organization.name,
-        )
-        .join(Contact, on=(FollowUp.contact == Contact.id))
-        .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
-        .where(where & Contact.archived_at.is_null())
-        .tuples()
-    )
+def _local_followups(followup_id: int | None = None) -> dict[str, _Local]:
     out = {}
-    for fid, uid, title, due, done_at, cid, cuid, name, ctitle, org in query:
+    for fid, uid, title, due, done_at, cid, cuid, name, ctitle, org in store.followup_rows(
+        followup_id
+    ):
         task = vtodo.followup_task(uid, title, _date(due), _datetime(done_at), cuid)
         out[uid] = _Local(task, name, _label(name, ctitle, org or ""), fid, cid)
     return out
 
 
 def _local_touches(contact_ids: list[int] | None) -> dict[str, _Local]:
-    from peewee import JOIN
-
-    from favorbook.db.models import Contact, Organization
-
-    query = (
-        Contact.select(
-            Contact.id,
-            Contact.uid,
-            Contact.display_name,
-            Contact.title,
-            Contact.touch_due_on,
-            Organization.name,
-        )
-        .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
-        .where(Contact.archived_at.is_null() & Contact.touch_due_on.is_null(False))
-    )
-    if contact_ids is not None:
-        query = query.where(Contact.id.in_(contact_ids))
     out = {}
-    for cid, cuid, name, ctitle, due, org in query.tuples():
+    for cid, cuid, name, ctitle, due, org in store.touch_rows(contact_ids):
         task = vtodo.touch_task(cuid, _date(due))
         out[task.uid] = _Local(task, name, _label(name, ctitle, org or ""), None, cid)
     return out
@@ -688,13 +426,6 @@ def _changed_here(item, local: _Local) -> bool:
     return _key(local.task, summary) != _key(base, base.summary)
 
 
-def _fatal(exc: SyncError) -> bool:
-    """A failure every other request would meet too (network, password, server down)."""
-    from favorbook.sync.dav import AuthFailed, ServerFailed, Unreachable
-
-    return isinstance(exc, Unreachable | AuthFailed | ServerFailed)
-
-
 def _parse_or(text: str, default):
     if not text:
         return default
@@ -702,12 +433,6 @@ def _parse_or(text: str, default):
         return vtodo.from_ical(text)
     except ValueError:
         return default
-
-
-def _path(url: str) -> str:
-    from urllib.parse import unquote
-
-    return unquote(urlsplit(url).path)
 
 
 def _crlf(text: str) -> str:

@@ -239,17 +239,14 @@ def show(field: str, value: object) -> str:
 
 def local_cards(contact_ids: list[int]) -> dict[int, str]:
     """{contact id: the vCard favorbook syncs for it}, in a few queries per 500 contacts."""
-    from favorbook.db.models import ContactPhoto
     from favorbook.formats.vcard import sync_card_text
     from favorbook.services import contacts
+    from favorbook.sync import store
 
     out: dict[int, str] = {}
     for start in range(0, len(contact_ids), 500):
         chunk = contact_ids[start : start + 500]
-        photos = {
-            p.contact_id: (bytes(p.data), p.mime)
-            for p in ContactPhoto.select().where(ContactPhoto.contact.in_(chunk))
-        }
+        photos = store.photos(chunk)
         for d in contacts.details(chunk, include_private=False, skip_missing=True):
             out[d.id] = sync_card_text(d, photos.get(d.id))
     return out
@@ -305,8 +302,8 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
     A new contact takes ``uid`` (the card's UID) when no other contact has it. Raises
     ValidationError when the card cannot be stored (the caller reports it).
     """
-    from favorbook.db.models import Contact
     from favorbook.services import contacts
+    from favorbook.sync import store
 
     had_photo = contact_id is not None
     if contact_id is None:
@@ -318,8 +315,8 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
         # invent stay-in-touch days (and tasks) the device that has the contact never set.
         data.cadence_days = 0
         contact_id = contacts.create_contact(data)
-        if uid and not Contact.select().where(Contact.uid == uid).exists():
-            Contact.update(uid=uid).where(Contact.id == contact_id).execute()
+        if uid and store.contact_with_uid(uid) is None:
+            store.update_contact(contact_id, uid=uid)
     else:
         keep = contacts.get_contact(contact_id, include_private=False)
         data, photo, extra = _input(fields, keep)
@@ -331,9 +328,7 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
         with contextlib.suppress(ValidationError):  # a photo favorbook cannot keep stays out
             contacts.set_photo(contact_id, photo)
     if extra or had_photo:
-        Contact.update(vcard_extra=extra).where(
-            (Contact.id == contact_id) & (Contact.vcard_extra != extra)
-        ).execute()
+        store.set_vcard_extra(contact_id, extra)
     return contact_id
 
 

@@ -19,17 +19,7 @@ import contextlib
 import json
 import re
 
-NAME_FIELDS = (
-    "full_name",
-    "name_prefix",
-    "name_suffix",
-    "nickname",
-    "phonetic_first_name",
-    "phonetic_last_name",
-    "role",
-    "department",
-)
-"""The text fields beside first and last name (services.contacts.NAME_DETAILS)."""
+from favorbook.services.contacts import NAME_DETAILS as NAME_FIELDS
 
 FIELDS = (
     "name",

@@ -46,6 +46,7 @@ ACCENT = "#1f4e79"
 MUTED = "#5f6368"
 WARN = "#b03a2e"
 GOOD = "#2e7d32"
+AMBER = "#8f5200"  # below the target with nothing owed, as the window says it (ui/style)
 
 
 def photo_resource(contact_id: int) -> str:
@@ -147,6 +148,10 @@ class SheetData:
     ratio_text: str = NO_FAVORS
     target: float = 4.0
     overdrawn: bool = False
+    square: bool = False
+    """Every favor taken was matched by one given: below the target, but no debt."""
+    advice: str = ""
+    """What to do about a balance below the target (``favors.Balance.advice``)."""
     owed_to_me: list[IouLine] = field(default_factory=list)
     owed_to_me_total: int = 0
     i_owe: list[IouLine] = field(default_factory=list)
@@ -238,6 +243,7 @@ def _add_ledger(data: SheetData, contact_id: int) -> None:
     bal = favors.balance(contact_id)
     data.given, data.received = bal.given, bal.received
     data.ratio_text, data.target, data.overdrawn = bal.ratio_text(), bal.target, bal.overdrawn
+    data.square, data.advice = bal.square, bal.advice()
     ious = favors.open_ious(contact_id=contact_id)
     mine = [
         IouLine(short(f.description, LINE_CHARS), f.occurred_on)
@@ -375,6 +381,7 @@ p {{ margin-top: 0; margin-bottom: 3px; }}
 .h {{ font-size: 8pt; font-weight: bold; color: {ACCENT}; margin-top: 9px; margin-bottom: 2px; }}
 .warn {{ color: {WARN}; font-weight: bold; }}
 .good {{ color: {GOOD}; }}
+.amber {{ color: {AMBER}; font-weight: bold; }}
 .big {{ font-size: 15pt; font-weight: bold; }}
 ul, ol {{ margin-top: 0; margin-bottom: 2px; }}
 li {{ margin-bottom: 2px; }}
@@ -512,7 +519,7 @@ def _profile(d: SheetData) -> str:
 def _meeting(d: SheetData) -> str:
     out = []
     if d.overdrawn:
-        verdict = '<span class="warn">Overdrawn: give before you ask again</span>'
+        verdict = f'<span class="{"amber" if d.square else "warn"}">{_e(d.advice)}</span>'
     elif d.given or d.received:
         verdict = '<span class="good">In good standing</span>'
     else:
@@ -578,6 +585,9 @@ def _conversations(d: SheetData) -> str:
     if d.inbound_share is not None:
         title += f" · {round(d.inbound_share * 100)}% started by them"
     rows = []
+    # As wide as the longest day of the year in the sheet's long format ("September 28,
+    # 2026"), so no day is broken across lines inside its year.
+    width = max(112, 9 * max(len(day_text(dt.date(2026, m, 28))) for m in range(1, 13)))
     for v in d.conversations:
         how = f"{v.channel}, {v.direction.replace('_', ' ')}"
         learned = "".join(
@@ -585,7 +595,7 @@ def _conversations(d: SheetData) -> str:
         )
         rows.append(
             "<tr>"
-            f'<td width="112" valign="top"><b>{_e(day_text(v.day))}</b><br>'
+            f'<td width="{width}" valign="top"><b>{_e(day_text(v.day))}</b><br>'
             f'<span class="muted small">{_e(_ago(v.day, d.on))}<br>{_e(how)}</span></td>'
             f'<td valign="top">{_e(v.summary)}{learned}</td>'
             "</tr>"

@@ -297,6 +297,18 @@ class Balance:
         """How many more favors to give before the ratio is back at the target."""
         return max(0, math.ceil(self.target * self.received - 1e-9) - self.given)
 
+    def advice(self) -> str:
+        """What to do about a balance below the target, in the words the window uses:
+        give first. Given at least as much as taken is no debt, only not yet the trust the
+        target asks for; taken more than given is overdrawn. "" at or above the target."""
+        if not self.overdrawn:
+            return ""
+        count = self.to_give
+        more = "1 more favor" if count == 1 else f"{count} more favors"
+        if self.square:
+            return f"Give {more} before you ask again: trust grows from what you give first"
+        return f"Overdrawn: give {more} before you ask again"
+
     @property
     def square(self) -> bool:
         """Every favor taken has been matched by one given (an IOU repaid one for one)."""

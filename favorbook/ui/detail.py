@@ -19,24 +19,8 @@ def balance_advice(bal: favors.Balance) -> str:
     only not yet the trust the target asks for: said in amber. Taken more than given
     is overdrawn: said in red.
     """
-    count = bal.to_give
-    if bal.square:
-        words = (
-            tr("Give 1 more favor before you ask again: trust grows from what you give first")
-            if count == 1
-            else tr(
-                "Give %1 more favors before you ask again: trust grows from what you give first"
-            )
-        )
-        color = amber_text()
-    else:
-        words = (
-            tr("Overdrawn: give 1 more favor before you ask again")
-            if count == 1
-            else tr("Overdrawn: give %1 more favors before you ask again")
-        )
-        color = warning_red()
-    return f"<b style='color:{color}'>{escape(words.replace('%1', str(count)))}</b>"
+    color = amber_text() if bal.square else warning_red()
+    return f"<b style='color:{color}'>{escape(bal.advice())}</b>"
 
 
 def tr(text: str) -> str:

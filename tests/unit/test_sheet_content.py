@@ -97,7 +97,8 @@ def test_sheet_has_every_section(rich):
         "Introduced them to a foundry",
         "Lent us a gauge",
         "Send the castings case study",
-        "Overdrawn",
+        # 1 given, 1 received: repaid one for one, below the target but no debt (issue 15).
+        "Give 3 more favors before you ask again",
         data.questions[0].text.replace("'", "&#x27;"),
         "Winning the Hanover account",
         "Likes early calls.",
@@ -260,3 +261,32 @@ def test_balance_is_written_like_everywhere_else(make_contact):
         favors.log_favor(ann, "received", "Lunch")
     html = sheet.sheet_html([sheet.sheet_data(ann)])
     assert "2.3:1" in html and "4.0:1" not in html
+
+
+def test_the_balance_advice_is_the_windows_own(make_contact):
+    """Repaid one for one says what to do, in amber; taken more than given is overdrawn."""
+    ann = make_contact("Ann", "Lee")
+    favors.log_favor(ann, "given", "Help")
+    favors.log_favor(ann, "received", "Lunch")
+    html = sheet.sheet_html([sheet.sheet_data(ann)])
+    assert '<span class="amber">Give 3 more favors before you ask again' in html
+    assert "Overdrawn" not in html
+    favors.log_favor(ann, "received", "A lead")
+    html = sheet.sheet_html([sheet.sheet_data(ann)])
+    assert '<span class="warn">Overdrawn: give 7 more favors before you ask again' in html
+
+
+def test_the_date_column_holds_the_longest_day_whole(make_contact):
+    """No day of the last conversations is broken inside its year ("October 27, 2 026")."""
+    from favorbook.services import conversations, dates
+
+    ann = make_contact("Ann", "Lee")
+    conversations.log_conversation(ann, "inbound", "Catch-up", occurred_at=dt.date(2026, 9, 28))
+    # The long format of an English (US) locale, as the window installs it from QLocale.
+    dates.set_formats(dates.iso_day, lambda day: f"{day:%B} {day.day}, {day.year}")
+    try:
+        html = sheet.sheet_html([sheet.sheet_data(ann)])
+    finally:
+        dates.set_formats(dates.iso_day, dates.paper_day)
+    width = int(re.search(r'<td width="(\d+)" valign="top"><b>September', html).group(1))
+    assert width >= 9 * len("September\u00a028,\u00a02026")

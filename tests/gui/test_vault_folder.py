@@ -113,3 +113,84 @@ def test_the_passphrase_dialog_for_a_sync_folder_counts_wrong_tries(qtbot, tmp_p
     dialog.field.setText("right one")
     dialog.try_passphrase()
     assert dialog.passphrase() == "right one"
+
+
+# --- the window's Sync Now and the status bar ---------------------------------------------
+
+
+@pytest.fixture
+def peer(tmp_path, monkeypatch):
+    """Another device of the rep's, with two contacts, already syncing through a folder."""
+    monkeypatch.setenv("FAVORBOOK_VAULT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setattr(crypto, "KDF_COST", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+    from favorbook.services import contacts, session
+
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    session.open_data(tmp_path / "data-laptop")
+    for first in ("Ada", "Grace"):
+        contacts.create_contact(contacts.ContactInput(first_name=first, last_name="Peer"))
+    engine.turn_on_folder(str(folder), PASSPHRASE, device_name="laptop")
+    engine.sync(PASSPHRASE)
+    session.close()
+    return folder
+
+
+def _sync_now(qtbot, window) -> list:
+    seen = []
+    window.sync.synced.connect(lambda name, result: seen.append((name, result)))
+    assert window.sync.sync_now_action.isEnabled()
+    window.sync.sync_now_action.trigger()
+    qtbot.waitUntil(lambda: not window.sync.is_running() and bool(seen), timeout=20000)
+    return seen
+
+
+def test_sync_now_syncs_with_the_devices_and_says_what_came_in(peer, window, qtbot):
+    from favorbook.services import contacts
+    from favorbook.ui.sync_status import DEVICES
+
+    assert not window.sync.sync_now_action.isEnabled()  # no account, no device sync
+    assert not window.sync.device_label.isVisible()
+    engine.turn_on_folder(str(peer), PASSPHRASE, device_name="desk")
+    window.bus.changed.emit()  # what Preferences does after Sync Folder…
+    assert window.sync.sync_now_action.isEnabled()
+    assert window.sync.device_label.text() == "Your devices: not synced yet"
+    seen = _sync_now(qtbot, window)
+    assert [name for name, _ in seen] == [DEVICES]
+    report = seen[0][1]
+    assert report.changes_received > 0
+    assert contacts.count_contacts() == 2  # Ada and Grace came from the laptop
+    text = window.sync.device_label.text()
+    assert text.startswith("Your devices: synced ")
+    assert f"{report.changes_received} changes received" in text
+    assert window.sync.device_label.isVisible()
+
+
+def test_a_device_sync_whose_folder_is_gone_is_one_message(peer, window, qtbot, monkeypatch):
+    import shutil
+
+    engine.turn_on_folder(str(peer), PASSPHRASE, device_name="desk")
+    window.bus.changed.emit()
+    shutil.rmtree(peer)
+    said = []
+    monkeypatch.setattr(window.sync, "warn", lambda name, message: said.append(message))
+    seen = _sync_now(qtbot, window)
+    assert len(said) == 1 and "not there" in said[0]
+    assert isinstance(seen[0][1], crypto.VaultError)
+    assert window.sync.device_label.text().startswith("Your devices: sync failed")
+    assert "not there" in window.sync.device_label.text()
+
+
+def test_the_timer_syncs_with_the_devices_when_it_is_on(peer, window, qtbot):
+    from favorbook.ui.sync_status import DEVICES
+
+    assert not window.sync.timer.isActive()
+    engine.turn_on_folder(str(peer), PASSPHRASE, device_name="desk")
+    window.bus.changed.emit()
+    assert window.sync.timer.isActive()
+    seen = []
+    window.sync.synced.connect(lambda name, result: seen.append(name))
+    assert window.sync.tick()
+    qtbot.waitUntil(lambda: not window.sync.is_running() and bool(seen), timeout=20000)
+    assert seen == [DEVICES]
+    assert not window.sync.tick()  # synced just now: not due again yet

@@ -232,7 +232,8 @@ class SyncController(QObject):
         devices = device_outcome()
         self._devices_on = devices is not None
         self._account_count = len(infos)
-        self._conflict_count = len(conflicts.list_conflicts()) if infos else 0
+        # Conflicts come from the accounts and from the other devices ("Your devices").
+        self._conflict_count = len(conflicts.list_conflicts()) if infos or self._devices_on else 0
         self.sync_now_action.setEnabled(bool(infos) or self._devices_on)
         if infos:
             tip = _tr("Sync your contacts and follow-ups with %1").replace(
@@ -246,7 +247,9 @@ class SyncController(QObject):
             tip = _tr("Add an account in Preferences › Accounts to sync")
         self.sync_now_action.setToolTip(tip)
         self.sync_now_action.setStatusTip(tip)
-        self.conflicts_action.setEnabled(bool(infos) or self._conflict_count > 0)
+        self.conflicts_action.setEnabled(
+            bool(infos) or self._devices_on or self._conflict_count > 0
+        )
         if self._devices_on or any(i.interval_minutes for i in infos):
             if not self.timer.isActive():
                 self.timer.start()
@@ -269,6 +272,10 @@ class SyncController(QObject):
         tips = [text] + list(shown.problems if shown is not None else ())
         self.device_label.setToolTip("\n\n".join(t for t in tips if t))
         self.device_label.setProperty("failed", shown is not None and not shown.ok)
+        self._show_separator()
+
+    def _show_separator(self) -> None:
+        self.separator.setVisible(bool(self.label.text() or self.device_label.text()))
 
     def _latest(self, infos: list) -> Outcome | None:
         """The newest outcome: this session's, or the one stored with an account."""
@@ -299,7 +306,7 @@ class SyncController(QObject):
             )
             parts.append(f'<a href="conflicts">{html.escape(link)}</a>')
         self.label.setText(" · ".join(p for p in parts if p))
-        self.separator.setVisible(bool(self.label.text()))
+        self._show_separator()
         tip = text if shown != text or failed or details else ""
         self.label.setToolTip("\n\n".join(t for t in (tip, details) if t))
         self.label.setProperty("failed", failed)

@@ -155,6 +155,8 @@ def test_sync_now_syncs_with_the_devices_and_says_what_came_in(peer, window, qtb
     window.bus.changed.emit()  # what Preferences does after Sync Folder…
     assert window.sync.sync_now_action.isEnabled()
     assert window.sync.device_label.text() == "Your devices: not synced yet"
+    assert window.sync.conflicts_action.isEnabled()  # conflicts between devices show there
+    assert window.sync.separator.isVisibleTo(window)
     seen = _sync_now(qtbot, window)
     assert [name for name, _ in seen] == [DEVICES]
     report = seen[0][1]

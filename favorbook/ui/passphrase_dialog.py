@@ -43,10 +43,15 @@ class PassphraseDialog(QDialog):
         path: str | os.PathLike[str],
         parent: QWidget | None = None,
         check: Callable[[str], bool] | None = None,
+        *,
+        title: str | None = None,
+        intro: str | None = None,
+        last_try: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
-        self.setWindowTitle(self.tr("Unlock favorbook"))
+        self.setWindowTitle(title or self.tr("Unlock favorbook"))
+        self._last_try = last_try
         self._path = Path(path)
         self._check = check or (lambda text: encryption.check_passphrase(self._path, text))
         self._accepted = ""
@@ -54,7 +59,7 @@ class PassphraseDialog(QDialog):
         self.gave_up = False
 
         intro = QLabel(
-            self.tr("Your favorbook data is encrypted. Enter its passphrase to open it.")
+            intro or self.tr("Your favorbook data is encrypted. Enter its passphrase to open it.")
         )
         intro.setWordWrap(True)
         where = QLabel(str(self._path))
@@ -132,15 +137,20 @@ class PassphraseDialog(QDialog):
         else:
             self.gave_up = True
             self.message.setText(
-                self.tr(
-                    "That passphrase does not open %1 either. favorbook will close; "
-                    "start it again to try once more."
+                (
+                    self._last_try
+                    or self.tr(
+                        "That passphrase does not open %1 either. favorbook will close; "
+                        "start it again to try once more."
+                    )
                 ).replace("%1", name)
             )
             self.field.setEnabled(False)
             self.show_box.setEnabled(False)
             self.open_button.setEnabled(False)
-            self.cancel_button.setText(self.tr("Quit"))
+            self.cancel_button.setText(
+                self.tr("Quit") if self._last_try is None else self.tr("Close")
+            )
         self.message.show()
         if self.field.isEnabled():
             self.field.setFocus()

@@ -10,6 +10,8 @@ and a slow server can be left with Cancel.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
@@ -19,11 +21,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,7 +44,7 @@ from favorbook.errors import FavorbookError, SyncError, ValidationError
 from favorbook.services.session import describe_error
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.record_list import RowsTableModel, read_only_table
-from favorbook.ui.sync_status import long_result, outcome_of, short_result
+from favorbook.ui.sync_status import long_result, outcome_of, short_result, utc_naive, when_text
 from favorbook.ui.worker import BackgroundJob
 
 CREATE = "favorbook"
@@ -64,6 +68,36 @@ def server_label(url: str) -> str:
     """The server of an account URL: its host (an e-mail address stays as typed)."""
     parts = urlsplit(url)
     return parts.netloc or url
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def vault_is_new(path: str) -> bool:
+    from favorbook.sync.vault import crypto
+
+    return not (Path(path) / crypto.KEY_FILE).exists()
+
+
+def vault_opens(path: str, passphrase: str) -> bool:
+    """False only when ``path`` holds a vault key that ``passphrase`` does not open (any
+    other problem is left for turning the sync on to report in its own words)."""
+    from favorbook.sync.vault import crypto
+    from favorbook.sync.vault.folder import FolderStore
+
+    try:
+        data = FolderStore(path).read_key()
+        if data is not None:
+            crypto.unwrap(data, passphrase, path)
+    except crypto.WrongVaultPassphrase:
+        return False
+    except (OSError, crypto.VaultError):
+        return True
+    return True
 
 
 class AccountsModel(RowsTableModel):
@@ -181,14 +215,36 @@ class AccountsPage(QWidget):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # The sync of the whole database between the rep's own devices (sync/vault/).
+        self.vault_label = QLabel()
+        self.vault_label.setObjectName("vaultStatus")
+        self.vault_label.setWordWrap(True)
+        self.vault_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.vault_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.vault_button = QPushButton(self.tr("Sync &Folder…"))
+        self.vault_button.setObjectName("vaultFolder")
+        self.vault_button.setToolTip(
+            self.tr(
+                "Sync everything (favors, conversations, notes, vetting) with your other "
+                "devices through a folder that Syncthing, Nextcloud, Dropbox or a USB stick "
+                "keeps in step; end-to-end encrypted with your sync passphrase"
+            )
+        )
+        self.vault_button.clicked.connect(self.choose_vault_folder)
+        vault_row = QHBoxLayout()
+        vault_row.addWidget(self.vault_label, 1)
+        vault_row.addWidget(self.vault_button, 0, Qt.AlignmentFlag.AlignTop)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.details)
         layout.addLayout(buttons)
         layout.addLayout(interval)
+        layout.addLayout(vault_row)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._loading = False
         self.reload()
+        self.refresh_vault()
 
     # --- state --------------------------------------------------------------------------
 
@@ -267,6 +323,95 @@ class AccountsPage(QWidget):
         for name, minutes in self._intervals.items():
             accounts.set_interval(name, minutes)
         self._intervals.clear()
+
+    # --- your devices -------------------------------------------------------------------
+
+    def refresh_vault(self) -> None:
+        """Say whether the whole database syncs with the rep's other devices, and where."""
+        from favorbook.sync.vault import engine
+
+        me = engine.devices()["this_device"]
+        if me is None or not me["sync_on"] or not me["folder"]:
+            self.vault_label.setText(
+                self.tr(
+                    "Your devices: off. Choose a sync folder to have the whole network "
+                    "(favors, conversations, notes) on every device of yours."
+                )
+            )
+            return
+        when = when_text(utc_naive(_parse_time(me["last_sync_at"])))
+        self.vault_label.setText(
+            self.tr("Your devices: on, through %1, as “%2”. Last sync: %3.")
+            .replace("%1", me["folder"])
+            .replace("%2", me["name"])
+            .replace("%3", when or self.tr("not yet (File › Sync Now)"))
+        )
+
+    def choose_vault_folder(self) -> bool:
+        """Turn on the sync between devices through a folder the rep picks; True when on."""
+        from favorbook.sync.vault import engine
+        from favorbook.sync.vault import passphrase as vault_passphrase
+
+        me = engine.devices()["this_device"]
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Sync Folder"), (me or {}).get("folder") or ""
+        )
+        if not path:
+            return False
+        passphrase = vault_passphrase.from_env()  # scripts: used as it is, never asked
+        if passphrase is None:
+            stored = vault_passphrase.get()
+            if stored is not None and vault_opens(path, stored):
+                passphrase = stored
+            else:
+                passphrase = self.ask_vault_passphrase(path)
+        if not passphrase:
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            engine.turn_on_folder(path, passphrase)
+        except Exception as exc:  # noqa: BLE001 - one message, never a traceback
+            QGuiApplication.restoreOverrideCursor()
+            self.warn_vault(describe_error(exc))
+            self.refresh_vault()
+            return False
+        QGuiApplication.restoreOverrideCursor()
+        self.refresh_vault()
+        self.accountsChanged.emit()  # the window's Sync Now now has something to do
+        return True
+
+    def ask_vault_passphrase(self, path: str) -> str | None:
+        """The sync passphrase that opens the vault in ``path`` (any, for a new one)."""
+        from favorbook.ui.passphrase_dialog import PassphraseDialog
+
+        if vault_is_new(path):
+            intro = self.tr(
+                "Choose the sync passphrase for this folder. Your other devices ask for it "
+                "when they join; favorbook keeps it in the system keyring."
+            )
+        else:
+            intro = self.tr("Enter the sync passphrase you chose on your other device.")
+        dialog = PassphraseDialog(
+            path,
+            self,
+            check=lambda text: vault_opens(path, text),
+            title=self.tr("Sync Passphrase"),
+            intro=intro,
+            last_try=self.tr(
+                "That passphrase does not open the sync folder %1 either. Nothing was "
+                "changed; choose the folder again to try once more."
+            ),
+        )
+        dialog.open_button.setText(self.tr("OK"))
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.passphrase()
+            return None
+        finally:
+            dialog.deleteLater()
+
+    def warn_vault(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("Sync Folder"), message)
 
     # --- add, remove --------------------------------------------------------------------
 

@@ -12,6 +12,9 @@
   rep, and Yes reruns the sync with ``allow_mass_delete=True``.
 - Accounts with an interval are synced by a timer while the app is open: one sync at a
   time, never while another job runs or a modal dialog is open (the next tick tries again).
+- When the sync between the rep's own devices is on (Preferences › Accounts › Sync
+  Folder…), Sync Now and the timer (every DEVICE_MINUTES) run it too, after the accounts,
+  and a second status-bar label says when it last ran and what came in.
 """
 
 from __future__ import annotations
@@ -35,12 +38,23 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import SyncGuardTripped
 from favorbook.services.session import describe_error
-from favorbook.ui.sync_status import Outcome, now_utc, outcome_of, outcome_text, utc_naive
+from favorbook.ui.sync_status import (
+    DEVICES,
+    Outcome,
+    device_outcome,
+    device_text,
+    now_utc,
+    outcome_of,
+    outcome_text,
+    utc_naive,
+)
 from favorbook.ui.worker import BackgroundJob, Cancelled
 
 SHORTCUT = "Ctrl+Shift+Y"
 TICK_MS = 60_000
 """How often the timer looks for an account due for its sync."""
+DEVICE_MINUTES = 15
+"""How often the timer syncs with the rep's other devices, when that sync is on."""
 LABEL_WIDTH = 460
 """The status label is elided past this many pixels; the whole text is in its tooltip."""
 
@@ -98,6 +112,27 @@ class SyncJob(BackgroundJob):
         self.runner.cancel_requested.set()
 
 
+class DeviceSyncJob(BackgroundJob):
+    """``vault.engine.sync()`` (the whole database with the rep's other devices) on a worker
+    thread; it cannot be cancelled halfway (it is one transaction), so it has no Cancel."""
+
+    step = Signal(int, int, str)  # never emitted; the same shape as SyncJob for the controller
+
+    def __init__(self, parent: QWidget, *, allow_mass_delete: bool = False) -> None:
+        self.account = DEVICES
+        self.allow_mass_delete = allow_mass_delete
+        super().__init__(parent, _tr("Sync"), _tr("Syncing with your devices…"), self._sync)
+        self.dialog.reset()
+
+    def _sync(self, _progress: Callable[[int, int], None]):
+        from favorbook.sync.vault import engine
+
+        return engine.sync(allow_mass_delete=self.allow_mass_delete)
+
+    def _progressed(self, done: int, total: int) -> None:
+        return None
+
+
 _syncing: set[str] = set()
 
 
@@ -120,6 +155,8 @@ class SyncController(QObject):
         self._queue: list[str] = []
         self._automatic = False
         self._outcome: Outcome | None = None  # the last sync this session, newest first
+        self._device_outcome: Outcome | None = None  # the last device sync that failed here
+        self._devices_on = False
         self._attempted: dict[str, dt.datetime] = {}
         self._conflict_count = 0
         self._account_count = 0
@@ -160,7 +197,12 @@ class SyncController(QObject):
         self.separator.setFrameShadow(QFrame.Shadow.Sunken)
         self.separator.hide()
         # Left of the contact count: [progress][Cancel][Synced 14:02 · …] | [42 contacts · …]
+        self.device_label = QLabel()
+        self.device_label.setObjectName("deviceSyncStatus")
+        self.device_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.device_label.hide()
         bar.insertPermanentWidget(0, self.separator)
+        bar.insertPermanentWidget(0, self.device_label)
         bar.insertPermanentWidget(0, self.label)
         bar.insertPermanentWidget(0, self.cancel_button)
         bar.insertPermanentWidget(0, self.progress)
@@ -187,25 +229,53 @@ class SyncController(QObject):
         from favorbook.sync import conflicts
 
         infos = self._accounts()
+        devices = device_outcome()
+        self._devices_on = devices is not None
         self._account_count = len(infos)
-        self._conflict_count = len(conflicts.list_conflicts()) if infos else 0
-        self.sync_now_action.setEnabled(bool(infos))
+        # Conflicts come from the accounts and from the other devices ("Your devices").
+        self._conflict_count = len(conflicts.list_conflicts()) if infos or self._devices_on else 0
+        self.sync_now_action.setEnabled(bool(infos) or self._devices_on)
         if infos:
             tip = _tr("Sync your contacts and follow-ups with %1").replace(
                 "%1", ", ".join(i.name for i in infos)
             )
+            if self._devices_on:
+                tip += _tr(", and everything with your other devices")
+        elif self._devices_on:
+            tip = _tr("Sync everything with your other devices")
         else:
             tip = _tr("Add an account in Preferences › Accounts to sync")
         self.sync_now_action.setToolTip(tip)
         self.sync_now_action.setStatusTip(tip)
-        self.conflicts_action.setEnabled(bool(infos) or self._conflict_count > 0)
-        if any(i.interval_minutes for i in infos):
+        self.conflicts_action.setEnabled(
+            bool(infos) or self._devices_on or self._conflict_count > 0
+        )
+        if self._devices_on or any(i.interval_minutes for i in infos):
             if not self.timer.isActive():
                 self.timer.start()
         else:
             self.timer.stop()
         if not self.is_running():
             self._show_outcome(self._latest(infos))
+            self._show_devices(devices)
+
+    def _show_devices(self, stored: Outcome | None) -> None:
+        """The device sync's label: the stored last sync, or a newer failure of this session."""
+        shown = stored
+        if stored is not None and self._device_outcome is not None:
+            oldest = dt.datetime.min
+            if (self._device_outcome.when or oldest) >= (stored.when or oldest):
+                shown = self._device_outcome
+        text = device_text(shown)
+        self.device_label.setText(text)
+        self.device_label.setVisible(bool(text))
+        tips = [text] + list(shown.problems if shown is not None else ())
+        self.device_label.setToolTip("\n\n".join(t for t in tips if t))
+        self.device_label.setProperty("failed", shown is not None and not shown.ok)
+        self._show_separator()
+
+    def _show_separator(self) -> None:
+        self.separator.setVisible(bool(self.label.text() or self.device_label.text()))
 
     def _latest(self, infos: list) -> Outcome | None:
         """The newest outcome: this session's, or the one stored with an account."""
@@ -236,7 +306,7 @@ class SyncController(QObject):
             )
             parts.append(f'<a href="conflicts">{html.escape(link)}</a>')
         self.label.setText(" · ".join(p for p in parts if p))
-        self.separator.setVisible(bool(self.label.text()))
+        self._show_separator()
         tip = text if shown != text or failed or details else ""
         self.label.setToolTip("\n\n".join(t for t in (tip, details) if t))
         self.label.setProperty("failed", failed)
@@ -244,8 +314,12 @@ class SyncController(QObject):
     # --- syncing --------------------------------------------------------------------------
 
     def sync_now(self) -> bool:
-        """Sync every account, one after the other; False when nothing was started."""
-        return self._begin([i.name for i in self._accounts()], automatic=False)
+        """Sync every account, one after the other, then the rep's other devices when that
+        sync is on; False when nothing was started."""
+        names = [i.name for i in self._accounts()]
+        if device_outcome() is not None:
+            names.append(DEVICES)
+        return self._begin(names, automatic=False)
 
     def _begin(self, names: list[str], *, automatic: bool) -> bool:
         if self.is_running() or getattr(self.window, "_job", None) is not None:
@@ -269,7 +343,10 @@ class SyncController(QObject):
 
     def _start(self, name: str, *, allow_mass_delete: bool = False) -> None:
         self._attempted[name] = now_utc()
-        job = SyncJob(self.window, name, allow_mass_delete=allow_mass_delete)
+        if name == DEVICES:
+            job = DeviceSyncJob(self.window, allow_mass_delete=allow_mass_delete)
+        else:
+            job = SyncJob(self.window, name, allow_mass_delete=allow_mass_delete)
         job.step.connect(self._stepped)
         job.done.connect(lambda result, error: self._finished(job, name, result, error))
         self.job = job
@@ -278,9 +355,14 @@ class SyncController(QObject):
         self.sync_now_action.setEnabled(False)
         self.progress.setRange(0, 0)  # busy until the engine counts
         self.progress.show()
-        self.cancel_button.setEnabled(True)
-        self.cancel_button.show()
-        self._set_label(_tr("Syncing %1…").replace("%1", name))
+        if name == DEVICES:
+            self.cancel_button.hide()  # one transaction: it cannot stop halfway
+            self.device_label.setText(_tr("Syncing with your devices…"))
+            self.device_label.show()
+        else:
+            self.cancel_button.setEnabled(True)
+            self.cancel_button.show()
+            self._set_label(_tr("Syncing %1…").replace("%1", name))
         job.start()
 
     def _stepped(self, done: int, total: int, text: str) -> None:
@@ -306,6 +388,9 @@ class SyncController(QObject):
         self.progress.hide()
         self.cancel_button.hide()
         when = now_utc()
+        if name == DEVICES:
+            self._devices_finished(when, report, error)
+            return
         if isinstance(error, SyncGuardTripped):
             self._outcome = Outcome(when, name, False, describe_error(error), stopped=True)
             self.synced.emit(name, error)
@@ -335,6 +420,27 @@ class SyncController(QObject):
             self.bus.changed.emit()  # every view shows what came from the server
         self._next()
 
+    def _devices_finished(self, when: dt.datetime, report: object, error: object) -> None:
+        self._device_outcome = None
+        if isinstance(error, SyncGuardTripped):
+            self._device_outcome = Outcome(
+                when, DEVICES, False, describe_error(error), stopped=True
+            )
+            self.synced.emit(DEVICES, error)
+            if not self._automatic and self.ask_devices_guard(error):
+                self._start(DEVICES, allow_mass_delete=True)
+                return
+        elif error is not None:
+            message = describe_error(error)
+            self._device_outcome = Outcome(when, DEVICES, False, message)
+            self.synced.emit(DEVICES, error)
+            if not self._automatic:
+                self.warn(_tr("Your devices"), message)
+        else:
+            self.synced.emit(DEVICES, report)
+            self.bus.changed.emit()  # every view shows what came from the other devices
+        self._next()
+
     @staticmethod
     def _was_cancelled(job: SyncJob, report: object) -> bool:
         return bool(getattr(report, "cancelled", False)) or job.runner.cancel_requested.is_set()
@@ -346,6 +452,11 @@ class SyncController(QObject):
         if QApplication.activeModalWidget() is not None:
             return False  # a form or a question is open; the next tick tries again
         now = now_utc()
+        devices = device_outcome()
+        if devices is not None:
+            tried = [t for t in (devices.when, self._attempted.get(DEVICES)) if t]
+            if not tried or now - max(tried) >= dt.timedelta(minutes=DEVICE_MINUTES):
+                return self._begin([DEVICES], automatic=True)
         for info in self._accounts():
             if not info.interval_minutes:
                 continue
@@ -383,6 +494,21 @@ class SyncController(QObject):
             self.window,
             _tr("Sync stopped"),
             text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_devices_guard(self, error: SyncGuardTripped) -> bool:
+        """Ask whether the other devices' mass deletion may be applied here; True for Yes."""
+        answer = QMessageBox.question(
+            self.window,
+            _tr("Sync stopped"),
+            describe_error(error)
+            + "\n\n"
+            + _tr("Go on with the sync and remove %1 contacts?").replace(
+                "%1", f"{getattr(error, 'count', 0):,}"
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

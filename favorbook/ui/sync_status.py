@@ -120,3 +120,77 @@ def long_result(outcome: Outcome | None) -> str:
     if outcome.problems:
         text += "\n" + "\n".join(outcome.problems)
     return text
+
+
+DEVICES = "\0devices"
+"""The sync queue's name for the sync with the rep's other devices (sync/vault/)."""
+
+
+def device_outcome() -> Outcome | None:
+    """The last sync with the rep's other devices, read back from the database; None when
+    that sync is off."""
+    from favorbook.sync.vault import capture
+
+    st = capture.state()
+    if st is None or not st["folder"] or not capture.enabled():
+        return None
+    when = st["last_sync_at"]
+    if isinstance(when, str):
+        try:
+            when = dt.datetime.fromisoformat(when)
+        except ValueError:
+            when = None
+    try:
+        fields = json.loads(st["last_result"] or "{}")
+    except ValueError:
+        fields = {}
+    if not isinstance(fields, dict):
+        fields = {}
+    return Outcome(
+        utc_naive(when) if isinstance(when, dt.datetime) else None,
+        DEVICES,
+        True,
+        device_summary(fields) if when else "",
+        problems=tuple(str(e) for e in fields.get("errors") or ()),
+    )
+
+
+def device_summary(fields: dict) -> str:
+    """ "12 changes received" (and what was sent, the conflicts, the problems)."""
+    received = int(fields.get("changes_received") or 0)
+    sent = int(fields.get("changes_sent") or 0)
+    conflicts = int(fields.get("conflicts") or 0)
+    problems = len(fields.get("errors") or ())
+    parts = [
+        _tr("1 change received")
+        if received == 1
+        else _tr("%1 changes received").replace("%1", str(received))
+    ]
+    if sent:
+        parts.append(_tr("%1 sent").replace("%1", str(sent)))
+    if conflicts:
+        parts.append(_tr("%1 both changed, the later edit kept").replace("%1", str(conflicts)))
+    if problems:
+        parts.append(
+            _tr("1 problem") if problems == 1 else _tr("%1 problems").replace("%1", str(problems))
+        )
+    return ", ".join(parts)
+
+
+def device_text(outcome: Outcome | None) -> str:
+    """ "Your devices: synced 14:02 · 12 changes received", or the failure, or ""."""
+    if outcome is None:
+        return ""
+    if outcome.when is None and outcome.ok:
+        return _tr("Your devices: not synced yet")
+    when = when_text(outcome.when)
+    if outcome.ok:
+        head = _tr("Your devices: synced %1").replace("%1", when).strip()
+        return f"{head} · {outcome.text}" if outcome.text else head
+    if outcome.stopped:
+        return (
+            _tr("Your devices: sync stopped %1").replace("%1", when).strip()
+            + f" — {outcome.text} "
+            + _tr("Use Sync Now to decide.")
+        )
+    return _tr("Your devices: sync failed %1").replace("%1", when).strip() + f" — {outcome.text}"

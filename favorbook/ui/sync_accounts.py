@@ -166,7 +166,8 @@ class AccountsPage(QWidget):
                 "use (Nextcloud, Radicale, Fastmail, iCloud, or any standard server) to have "
                 "your contacts and follow-ups on your phone and your other computers.</p>"
                 "<p>The favor ledger, conversations, call prep, vetting and private notes "
-                "never leave this computer.</p>"
+                "never go to the account as they are: only the sync between your devices "
+                "(Sync Folder… below) carries them, encrypted on this computer first.</p>"
             )
         )
         self.empty_label.setObjectName("noAccounts")

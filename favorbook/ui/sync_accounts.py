@@ -165,9 +165,8 @@ class AccountsPage(QWidget):
                 "<p><b>No account yet.</b></p><p>Add the CardDAV/CalDAV account you already "
                 "use (Nextcloud, Radicale, Fastmail, iCloud, or any standard server) to have "
                 "your contacts and follow-ups on your phone and your other computers.</p>"
-                "<p>The favor ledger, conversations, call prep, vetting and private notes "
-                "never go to the account as they are: only the sync between your devices "
-                "(Sync Folder… below) carries them, encrypted on this computer first.</p>"
+                "<p>The ledger, conversations, vetting and private notes never go to the "
+                "account; only Sync Folder… carries them, encrypted first.</p>"
             )
         )
         self.empty_label.setObjectName("noAccounts")

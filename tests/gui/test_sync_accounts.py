@@ -56,8 +56,8 @@ def test_no_account_says_what_an_account_is_for(prefs, qtmodeltester):
     assert page.stack.currentWidget() is page.empty_label and page.empty_label.isVisible()
     assert "No account yet" in page.empty_label.text()
     # Since the sync between devices, the ledger can leave this computer, but only encrypted.
-    assert "never go to the account as they are" in page.empty_label.text()
-    assert "encrypted on this computer first" in page.empty_label.text()
+    assert "never go to the account" in page.empty_label.text()
+    assert "encrypted first" in page.empty_label.text()
     assert page.add_button.isEnabled() and not page.remove_button.isEnabled()
     assert not page.every_box.isEnabled()
     qtmodeltester.check(page.model)

@@ -38,6 +38,7 @@ from pathlib import Path
 from favorbook.errors import FavorbookError, NotAContactFile, ValidationError
 from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import (
+    FILLABLE,
     NAME_DETAILS,
     Address,
     ContactInput,
@@ -53,17 +54,6 @@ POSSIBLE = "possible duplicate"
 ADD, UPDATE, SKIP = "add", "update", "skip"
 FUZZY_CUTOFF = 92
 _COMPARED = ("first_name", "last_name", "organization", "title", "birthday")
-_FILLABLE = (
-    "first_name",
-    "last_name",
-    "title",
-    "birthday",
-    "how_met",
-    "needs",
-    "goals",
-    "offers",
-    *NAME_DETAILS,
-)
 
 
 def _address_key(a) -> str:
@@ -846,7 +836,7 @@ class _Writer:
         """The contact row's empty fields from ``data``; its names built again; the vCard
         lines it did not have added. ``have["dirty"]`` when anything changed."""
         row = have["row"]
-        for name in _FILLABLE:
+        for name in FILLABLE:
             if not row[name] and getattr(data, name):
                 row[name] = getattr(data, name)
                 have["dirty"] = True
@@ -913,7 +903,7 @@ class _Writer:
     def save_updated(self) -> None:
         from favorbook.db.models import db
 
-        columns = [*_FILLABLE, "organization_id", "kind", "display_name", "sort_name"]
+        columns = [*FILLABLE, "organization_id", "kind", "display_name", "sort_name"]
         rows = [h["row"] for h in self.current.values() if h["dirty"]]
         if not rows:
             return

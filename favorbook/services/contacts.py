@@ -114,6 +114,20 @@ NAME_DETAILS = (
 )
 """The text fields of a contact beside first and last name, one line each (cleaned as names are)."""
 
+FILLABLE = (
+    "first_name",
+    "last_name",
+    "title",
+    "birthday",
+    "how_met",
+    "needs",
+    "goals",
+    "offers",
+    *NAME_DETAILS,
+)
+"""The one-value fields an import or a merge fills in where a contact has none (never
+overwriting what it has)."""
+
 
 @dataclass
 class NoteView:

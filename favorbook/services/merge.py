@@ -39,17 +39,6 @@ from favorbook.errors import ValidationError
 from favorbook.services import contacts, referrals, search_index
 from favorbook.services._common import require, utc_now
 
-_FILLED = (
-    "first_name",
-    "last_name",
-    "title",
-    "birthday",
-    "how_met",
-    "needs",
-    "goals",
-    "offers",
-    *contacts.NAME_DETAILS,
-)
 _STATUS_RANK = {"unvetted": 0, "in_review": 1, "not_recommended": 2, "trusted": 2}
 
 
@@ -175,7 +164,7 @@ def _merge_vetting(keep_id: int, other_id: int) -> None:
 
 def _merge_fields(keep: Contact, other: Contact, now) -> None:
     """Keep's empty fields take the other's; the derived names are built again; saved."""
-    for name in _FILLED:
+    for name in contacts.FILLABLE:
         if not getattr(keep, name) and getattr(other, name):
             setattr(keep, name, getattr(other, name))
     if keep.organization_id is None:

@@ -503,7 +503,7 @@ def import_figures(folder: Path, source: Path, cards: int, args, figures: dict) 
     from PySide6.QtWidgets import QWidget
 
     from favorbook.formats import importer
-    from favorbook.services import session
+    from favorbook.services import importing, session
     from favorbook.ui.app import make_application
     from favorbook.ui.worker import BackgroundJob
 
@@ -524,8 +524,8 @@ def import_figures(folder: Path, source: Path, cards: int, args, figures: dict) 
 
         def job(progress):
             parsed = importer.read_file(source, progress=progress)
-            plan = importer.plan_import(parsed, progress=progress)
-            return importer.apply_import(plan, progress=progress)
+            plan = importing.plan_import(parsed, progress=progress)
+            return importing.apply_import(plan, progress=progress)
 
         loop = QEventLoop()
         ticks: list[float] = []

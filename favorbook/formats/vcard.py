@@ -34,7 +34,6 @@ from pathlib import Path
 
 from favorbook import __version__
 from favorbook.formats.atomic import atomic_write
-from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import (
     MAX_PHOTO_BYTES,
     Address,
@@ -42,6 +41,7 @@ from favorbook.services.contacts import (
     Labeled,
     photo_mime,
 )
+from favorbook.services.importing import PROGRESS_EVERY, ParsedFile, ParsedRecord
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)?[;:]")
 _BEGIN = "BEGIN:VCARD"

@@ -88,7 +88,7 @@ def people(make_contact):
 
 def _dialogs(people, data_folder):
     from favorbook.formats import importer
-    from favorbook.services import health
+    from favorbook.services import health, importing
     from favorbook.ui.backups_dialog import BackupsDialog
     from favorbook.ui.bus import Bus
     from favorbook.ui.data_actions import ExportOptionsDialog
@@ -119,7 +119,7 @@ def _dialogs(people, data_folder):
     )
     return {
         "import preview": lambda: ImportPreviewDialog(
-            importer.plan_import(importer.read_file(cards))
+            importing.plan_import(importer.read_file(cards))
         ),
         "csv columns": lambda: MappingDialog(str(table)),
         "sync conflicts": lambda: ConflictsDialog(Bus()),

@@ -57,7 +57,7 @@ def _mutations(names: list[str], seed: int) -> list[str]:
 def test_name_index_finds_what_scoring_every_name_finds():
     from rapidfuzz import fuzz, process, utils
 
-    from favorbook.formats.importer import FUZZY_CUTOFF, _NameIndex
+    from favorbook.services.importing import FUZZY_CUTOFF, _NameIndex
 
     names = _population(600, seed=5)
     index = _NameIndex(names)
@@ -96,7 +96,7 @@ def test_name_index_finds_what_scoring_every_name_finds():
 def test_email_check_gives_what_email_validator_gives(address):
     from email_validator import EmailNotValidError, validate_email
 
-    from favorbook.formats.importer import _EmailChecker
+    from favorbook.services.importing import _EmailChecker
 
     checker = _EmailChecker()
     try:

@@ -191,7 +191,9 @@ def machine() -> dict:
 
 def generator_hash() -> str:
     digest = hashlib.sha1()
-    for name in ("demo.py", "demo_scale.py", "search_index.py"):
+    for path in sorted((ROOT / "favorbook" / "sample").glob("*.py")):
+        digest.update(path.read_bytes())
+    for name in ("contact_store.py", "search_index.py"):
         digest.update((ROOT / "favorbook" / "services" / name).read_bytes())
     for migration in sorted((ROOT / "favorbook" / "db" / "migrations").glob("[0-9]*.py")):
         digest.update(migration.read_bytes())

@@ -294,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(args, data_dir) -> int:
-    from favorbook.services import demo, session
+    from favorbook.sample import demo
+    from favorbook.services import session
 
     path = session.open_data(data_dir)
     if args.remove:

@@ -261,6 +261,36 @@ def _insert_dicts(model, rows: list[dict]) -> None:
         )
 
 
+def insert_contacts(rows: list[dict]) -> None:
+    """Insert contact rows given by their own columns (``id``, ``uid``, the
+    CONTACT_COLUMNS they have, ``organization_id``, ``cadence_days``, ``is_sample``,
+    ``created_at``, ...; every row the same keys), in one executemany: the derived names
+    are computed here, as for any other contact. For a load that writes the rows around
+    them itself (the sample network); index them with ``reindex`` at the end."""
+    if not rows:
+        return
+    names = ("first_name", "last_name", *NAME_DETAILS)
+    columns = [*rows[0], "display_name", "sort_name"]
+    out = []
+    for row in rows:
+        data = ContactInput(**{f: row.get(f) or "" for f in names})
+        out.append((*row.values(), *display_and_sort_names(data)))
+    insert_rows("contact", columns, out)
+
+
+def set_interactions(rows: list[tuple]) -> None:
+    """(last interaction, stay-in-touch date, contact id) of contacts whose conversations
+    a load wrote itself (the date from ``touch_due``)."""
+    db.cursor().executemany(
+        "UPDATE contact SET last_interaction_at = ?, touch_due_on = ? WHERE id = ?", rows
+    )
+
+
+def reindex(contact_ids: Iterable[int]) -> None:
+    """The search index of these contacts built again, set-based, 500 at a time."""
+    search_index.index_contacts(contact_ids)
+
+
 def next_contact_id() -> int:
     return (db.execute_sql("SELECT max(id) FROM contact").fetchone()[0] or 0) + 1
 

@@ -76,7 +76,8 @@ class SmokeTest:
 
     def load_sample(self) -> int:
         self.step = "loading the sample network"
-        from favorbook.services import demo, session
+        from favorbook.sample import demo
+        from favorbook.services import session
 
         session.open_data(self.folder)
         try:

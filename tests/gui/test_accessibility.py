@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton, QWidget
 
-from favorbook.services import demo, favors, followups, referrals
+from favorbook.sample import demo
+from favorbook.services import favors, followups, referrals
 from tests.gui.helpers import show_active
 
 

@@ -2,7 +2,7 @@
 
 from PySide6.QtWidgets import QDialog
 
-from favorbook.services import demo
+from favorbook.sample import demo
 
 
 def test_a_new_target_in_preferences_shows_on_the_dashboard(window, qtbot, monkeypatch):

@@ -75,3 +75,13 @@ def test_one_contact_from_a_form_goes_through_the_store(db):
     detail = contacts.get_contact(cid)
     assert (detail.display_name, detail.organization) == ("Bo Eklund", "")
     assert contact_store.display_and_sort_names(detail) == ("Bo Eklund", "eklund, bo")
+
+
+def test_rows_a_load_writes_itself_get_the_names_a_form_would(db):
+    now = "2026-01-02 03:04:05"
+    row = {"uid": "u-1", "first_name": "Ann", "last_name": "Lee", "name_prefix": "Dr."}
+    contact_store.insert_contacts([{"id": 7, **row, "created_at": now, "updated_at": now}])
+    contact_store.reindex([7])
+    names = sqldb.execute_sql("SELECT display_name, sort_name FROM contact WHERE id = 7")
+    assert names.fetchone() == ("Dr. Ann Lee", "lee, ann")
+    assert search.search("lee")[0].id == 7

@@ -388,7 +388,7 @@ def test_generated_people_are_never_merged_into_the_sample_network(db, tmp_path)
     were taken for those contacts (one skipped as conflicting, one merged into them); now
     every card is added, and those two are possible duplicates for the user to decide."""
     from favorbook.db.models import ContactEmail, ContactPhone
-    from favorbook.services import demo
+    from favorbook.sample import demo
     from favorbook.services.contacts import details, list_ids
 
     demo.load(60)

@@ -13,7 +13,8 @@ import pytest
 
 from favorbook.formats import importer
 from favorbook.formats.vcard import write_vcards
-from favorbook.services import contacts, demo, importing, session
+from favorbook.sample import demo
+from favorbook.services import contacts, importing, session
 
 REPO = Path(__file__).parents[2]
 INTEROP = next(

@@ -61,7 +61,8 @@ def clean(text: str | None, field: str, *, max_len: int = 100_000) -> str:
     if "\x00" in text:
         raise ValidationError(field, "contains a NUL character; remove it and save again")
     try:
-        text.encode("utf-8")
+        if not text.isascii():
+            text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, from a broken paste or file
         raise ValidationError(
             field, "contains a character that is not valid text; retype that part and save again"

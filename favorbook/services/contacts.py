@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 
 from peewee import JOIN, SQL, fn
@@ -96,6 +97,11 @@ def _validate_email(value: str, index: int) -> str:
         ) from None
 
 
+_FULL_NANP = re.compile(r"\+1[2-9]\d\d[2-9]\d{6}\Z")
+"""A North American number written in E.164 (+1, area code, exchange, line): stored as
+it is, whatever the phone region, as ``phonenumbers`` would store it."""
+
+
 def phone_value(value: str, region: str | None = None) -> tuple[str, str]:
     """(what to store, a remark for the user) for a phone number as typed.
 
@@ -109,6 +115,8 @@ def phone_value(value: str, region: str | None = None) -> tuple[str, str]:
     from phonenumbers import ValidationResult
 
     value = " ".join(visible(value).split())
+    if _FULL_NANP.match(value):
+        return value, ""  # what phonenumbers makes of it, without the parsing (imports)
     region = region or settings.phone_region()
     try:
         number = phonenumbers.parse(value, region)

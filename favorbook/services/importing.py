@@ -256,15 +256,21 @@ class _NameIndex:
     def __init__(self, names: list[str]) -> None:
         from rapidfuzz import utils  # lazily: start-up speed
 
-        # Each different name once (many people share a name), in order of first use.
+        # Each different name once (many people share a name), in order of first use;
+        # a name written the same way as an earlier one is not processed again.
         first: dict[str, int] = {}
+        slot_of: dict[str, int] = {}
         self.members: list[list[int]] = []
         for i, name in enumerate(names):
-            key = self._key(utils.default_process(name))
-            if key not in first:
-                first[key] = len(self.members)
-                self.members.append([])
-            self.members[first[key]].append(i)
+            slot = slot_of.get(name)
+            if slot is None:
+                key = self._key(utils.default_process(name))
+                slot = first.get(key)
+                if slot is None:
+                    slot = first[key] = len(self.members)
+                    self.members.append([])
+                slot_of[name] = slot
+            self.members[slot].append(i)
         self.keys = list(first)
         self.grams: dict[str, list[int]] = {}
         for k, key in enumerate(self.keys):
@@ -322,68 +328,177 @@ class _NameIndex:
 
 
 class ExistingContacts:
-    """What is already in favorbook, loaded once, to match records against."""
+    """What is already in favorbook, to match records against: looked up by index for the
+    uids, emails and phones of a batch of records (``look_up``: a few queries per 500,
+    never one per record), and every name once a record has to be matched by its name.
+
+    Plain SQL and plain rows: at 100,000 contacts peewee's row objects cost seconds.
+    """
+
+    BATCH = 500
 
     def __init__(self) -> None:
+        self.by_uid: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_phone: dict[str, int] = {}
+        self.rows: dict[int, dict] = {}
+        self.looked_up: set[str] = set()  # "uid:…", "email:…", "phone:…" asked already
+        self.non_ascii_emails: list[tuple] | None = None
+        self.name_ids: list[int] = []
+        self.names: list[str] = []
+        self.names_loaded = False
+        self.with_email: set[int] = set()  # whether, not which: a name match needs no more
+        self.with_phone: set[int] = set()
+        self.fuzzy: _NameIndex | None = None
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def look_up(self, uids: list[str], emails: list[str], phones: list[str]) -> None:
+        """Find the contacts with any of these uids, emails (any case) or phones, and read
+        their rows: one query per BATCH keys of each kind, one per BATCH contacts found."""
         from favorbook.db.models import db
 
-        # Plain SQL and plain rows: at 100,000 contacts peewee's row objects cost seconds.
-        self.by_uid: dict[str, int] = {}
-        self.rows: dict[int, dict] = {}
-        columns = ("id", "uid", "display_name", "first_name", "last_name", "title", "birthday")
-        query = db.execute_sql(
-            "SELECT contact.id, contact.uid, contact.display_name, contact.first_name, "
-            "contact.last_name, contact.title, contact.birthday, organization.name "
-            "FROM contact LEFT JOIN organization ON contact.organization_id = organization.id"
-        )
-        for *values, organization in query:
-            row = dict(zip(columns, values, strict=True))
-            row["organization"] = organization or ""
-            self.rows[row["id"]] = row
-            self.by_uid[row["uid"]] = row["id"]
-        self.by_email: dict[str, int] = {}
-        self.emails_of: dict[int, set[str]] = {}
-        for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_email"):
-            self.by_email.setdefault(value.lower(), cid)
-            self.emails_of.setdefault(cid, set()).add(value.lower())
-        self.by_phone: dict[str, int] = {}
-        self.with_phone: set[int] = set()  # whether, not which: a name match needs no more
-        for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_phone"):
+        wanted = {
+            "uid": [u for u in dict.fromkeys(uids) if u and f"uid:{u}" not in self.looked_up],
+            "email": [e for e in dict.fromkeys(emails) if f"email:{e}" not in self.looked_up],
+            "phone": [p for p in dict.fromkeys(phones) if f"phone:{p}" not in self.looked_up],
+        }
+        for kind, keys in wanted.items():
+            self.looked_up.update(f"{kind}:{k}" for k in keys)
+        found: list[int] = []
+        for chunk in _chunks(wanted["uid"], self.BATCH):
+            marks = ",".join("?" * len(chunk))
+            for uid, cid in db.execute_sql(
+                f"SELECT uid, id FROM contact WHERE uid IN ({marks})", chunk
+            ):
+                self.by_uid[uid] = cid
+                found.append(cid)
+        found += self._by_email(wanted["email"])
+        # The first contact (in the order the numbers were stored) with each number.
+        hits = []
+        for chunk in _chunks(wanted["phone"], self.BATCH):
+            marks = ",".join("?" * len(chunk))
+            hits += db.execute_sql(
+                f"SELECT rowid, contact_id, value FROM contact_phone WHERE value IN ({marks})",
+                chunk,
+            ).fetchall()
+        for _rowid, cid, value in sorted(hits):
             self.by_phone.setdefault(value, cid)
-            self.with_phone.add(cid)
-        self.name_ids = list(self.rows)
-        self.names = [self.rows[i]["display_name"] for i in self.name_ids]
-        self.fuzzy: _NameIndex | None = None
+            found.append(cid)
+        self.load_rows(found)
+
+    def _by_email(self, emails: list[str]) -> list[int]:
+        """Fill by_email for these lowercased addresses: the first contact (in the order
+        the addresses were stored) with each, whatever its case. SQLite's NOCASE index
+        folds ASCII only: addresses with other letters are compared here, in Python."""
+        from favorbook.db.models import db
+
+        hits = []
+        for chunk in _chunks([e for e in emails if e.isascii()], self.BATCH):
+            marks = ",".join("?" * len(chunk))
+            hits += db.execute_sql(
+                "SELECT rowid, contact_id, value FROM contact_email"
+                f" WHERE value COLLATE NOCASE IN ({marks})",
+                chunk,
+            ).fetchall()
+        others = {e for e in emails if not e.isascii()}
+        if others:
+            if self.non_ascii_emails is None:  # read once, kept for the later batches
+                self.non_ascii_emails = db.execute_sql(
+                    "SELECT rowid, contact_id, value FROM contact_email WHERE value GLOB ?",
+                    ("*[^\x01-\x7f]*",),
+                ).fetchall()
+            hits += [row for row in self.non_ascii_emails if row[2].lower() in others]
+        wanted = set(emails)
+        found = []
+        for _rowid, cid, value in sorted(hits):
+            if value.lower() in wanted:
+                self.by_email.setdefault(value.lower(), cid)
+                found.append(cid)
+        return found
+
+    def load_rows(self, ids) -> None:
+        """Read the rows (names, organisation, title, birthday; whether they have an
+        email, a phone) of the contacts among ``ids`` not read yet."""
+        from favorbook.db.models import db
+
+        missing = [cid for cid in dict.fromkeys(ids) if cid not in self.rows]
+        columns = ("id", "uid", "display_name", "first_name", "last_name", "title", "birthday")
+        for chunk in _chunks(missing, self.BATCH):
+            marks = ",".join("?" * len(chunk))
+            query = db.execute_sql(
+                "SELECT c.id, c.uid, c.display_name, c.first_name, c.last_name, c.title,"
+                " c.birthday, o.name,"
+                " EXISTS (SELECT 1 FROM contact_email e WHERE e.contact_id = c.id),"
+                " EXISTS (SELECT 1 FROM contact_phone p WHERE p.contact_id = c.id)"
+                " FROM contact c LEFT JOIN organization o ON c.organization_id = o.id"
+                f" WHERE c.id IN ({marks})",
+                chunk,
+            )
+            for *values, organization, has_email, has_phone in query:
+                row = dict(zip(columns, values, strict=True))
+                row["organization"] = organization or ""
+                self.rows[row["id"]] = row
+                if has_email:
+                    self.with_email.add(row["id"])
+                if has_phone:
+                    self.with_phone.add(row["id"])
+
+    def _load_names(self) -> None:
+        """Every contact's name (for the fuzzy match), and who has an email or a phone."""
+        from favorbook.db.models import db
+
+        self.names_loaded = True
+        for cid, name in db.execute_sql("SELECT id, display_name FROM contact"):
+            self.name_ids.append(cid)
+            self.names.append(name)
+        self.with_email.update(
+            cid for (cid,) in db.execute_sql("SELECT DISTINCT contact_id FROM contact_email")
+        )
+        self.with_phone.update(
+            cid for (cid,) in db.execute_sql("SELECT DISTINCT contact_id FROM contact_phone")
+        )
+
+    # --- matching ---------------------------------------------------------------------------
 
     def match(self, data: ContactInput, uid: str) -> tuple[int | None, str, bool]:
         """(contact id, how it matched, whether it is only a possible duplicate)."""
+        emails = [e.value.lower() for e in data.emails]
+        phones = [p.value for p in data.phones]
+        keys = [f"uid:{uid}"] if uid else []
+        keys += [f"email:{e}" for e in emails] + [f"phone:{p}" for p in phones]
+        if any(k not in self.looked_up for k in keys):
+            self.look_up([uid], emails, phones)
         if uid and uid in self.by_uid:
             return self.by_uid[uid], "uid", False
-        for email in data.emails:
-            if email.value.lower() in self.by_email:
-                return self.by_email[email.value.lower()], "email", False
-        mine = {e.value.lower() for e in data.emails}
+        for email in emails:
+            if email in self.by_email:
+                return self.by_email[email], "email", False
+        mine = bool(emails)
         name = " ".join(p for p in (data.first_name, data.last_name) if p)
-        for phone in data.phones:
-            if phone.value in self.by_phone:
-                cid = self.by_phone[phone.value]
+        for phone in phones:
+            if phone in self.by_phone:
+                cid = self.by_phone[phone]
                 # A shared line (a switchboard, a family phone, a number given out again)
                 # under another name and another email is two people: asked, not merged.
-                if mine and self.emails_of.get(cid) and not self._similar(name, cid):
+                if mine and cid in self.with_email and not self._similar(name, cid):
                     return cid, "phone", True
                 return cid, "phone", False
-        if not name or not self.names:
+        if not name:
+            return None, "", False
+        if not self.names_loaded:
+            self._load_names()
+        if not self.names:
             return None, "", False
         if self.fuzzy is None:
             self.fuzzy = _NameIndex(self.names)
-        my_phones = bool(data.phones)
         possible = None
         for i in self.fuzzy.close_to(name):
             cid = self.name_ids[i]
             # No email or phone was shared (those matched above); if both sides have an
             # email, or both a phone, they say two people: a name alone cannot merge them,
             # not even with the same organisation (two Bruno Guptas at one company).
-            if (mine and self.emails_of.get(cid)) or (my_phones and cid in self.with_phone):
+            if (mine and cid in self.with_email) or (phones and cid in self.with_phone):
                 possible = cid if possible is None else possible
                 continue
             return cid, "name", False
@@ -399,7 +514,14 @@ class ExistingContacts:
         return bool(name) and score >= FUZZY_CUTOFF
 
     def differences(self, cid: int, data: ContactInput) -> list[str]:
+        if cid not in self.rows:
+            self.load_rows([cid])
         return _differences(data, self.rows[cid])
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _differences(data: ContactInput, theirs: dict) -> list[str]:
@@ -438,6 +560,47 @@ class _Seen:
             self.keys.setdefault(key, target)
 
 
+def _classify(plan: ImportPlan, existing: ExistingContacts, seen: _Seen, item: PlanItem) -> None:
+    """Match ``item`` against the contacts and the earlier records of its file; which of
+    its fields differ from the contact's is left to ``_compared``."""
+    data, uid, index = item.contact, item.record.uid, item.index
+    cid, how, possible = existing.match(data, uid)
+    earlier, earlier_how = seen.match(data, uid)
+    if cid is not None and how != "name" and not possible:
+        earlier = None  # the same uid, email or phone as a contact: that contact
+    elif earlier is not None:  # an exact key of this file counts more than a name
+        cid, how = None, ""
+        if earlier[0] == "db":
+            cid, how, earlier, possible = earlier[1], earlier_how, None, False
+    if cid is not None:
+        # A possible duplicate is asked in the preview; added as new unless the user
+        # says they are one.
+        item.candidate_id, item.matched_by = cid, how
+        item.status = POSSIBLE if possible else MATCHED
+        seen.remember(data, uid, ("file", index) if possible else ("db", cid))
+    elif earlier is not None:
+        first = plan.items[earlier[1]]
+        item.same_as, item.same_as_position = first.index, first.position
+        item.matched_by = earlier_how
+        item.candidate_name = shown_name(first.contact)
+        item.differences = _differences(data, first.contact.__dict__)
+        item.status = CONFLICTING if item.differences else MATCHED
+        seen.remember(data, uid, ("file", first.index))
+    else:
+        seen.remember(data, uid, ("file", index))
+
+
+def _compared(items: list[PlanItem], existing: ExistingContacts) -> None:
+    """The name and differing fields of the contact each item matched, read together."""
+    matched = [i for i in items if i.candidate_id is not None]
+    existing.load_rows([i.candidate_id for i in matched])
+    for item in matched:
+        item.candidate_name = existing.rows[item.candidate_id]["display_name"]
+        item.differences = existing.differences(item.candidate_id, item.contact)
+        if item.status == MATCHED and item.differences:
+            item.status = CONFLICTING
+
+
 @without_gc_pauses
 def plan_import(
     parsed: ParsedFile, *, progress: Callable[[int, int], None] | None = None
@@ -451,6 +614,10 @@ def plan_import(
     matched a contact is matched to that contact. ``progress(done, total)`` is called
     every 200 records and once at the end; raising from it (ImportCancelled) stops the
     planning. Planning writes nothing.
+
+    Records are planned ExistingContacts.BATCH at a time: checked, their uids, emails and
+    phones looked up together, matched in file order, then the contacts they matched
+    read together (a few queries a batch, none per record).
     """
     from favorbook.services import settings
 
@@ -462,47 +629,27 @@ def plan_import(
     total = len(parsed.records)
     if progress is not None:
         progress(0, total)
-    for index, record in enumerate(parsed.records):
-        if progress is not None and index and index % PROGRESS_EVERY == 0:
-            progress(index, total)
-        data, warnings, reason = _checked(record, region, emails)
-        warnings = [*record.warnings, *warnings]  # what the reader did, then the checks
-        if data is None:
-            plan.items.append(PlanItem(index, record, UNREADABLE, reason=reason, warnings=warnings))
-            continue
-        item = PlanItem(index, record, NEW, data, warnings=warnings)
-        cid, how, possible = existing.match(data, record.uid)
-        earlier, earlier_how = seen.match(data, record.uid)
-        if cid is not None and how != "name" and not possible:
-            earlier = None  # the same uid, email or phone as a contact: that contact
-        elif earlier is not None:  # an exact key of this file counts more than a name
-            cid, how = None, ""
-            if earlier[0] == "db":
-                cid, how, earlier, possible = earlier[1], earlier_how, None, False
-        if cid is not None and possible:
-            # Asked in the preview; added as new unless the user says they are one.
-            item.candidate_id, item.matched_by = cid, how
-            item.candidate_name = existing.rows[cid]["display_name"]
-            item.differences = existing.differences(cid, data)
-            item.status = POSSIBLE
-            seen.remember(data, record.uid, ("file", index))
-        elif cid is not None:
-            item.candidate_id, item.matched_by = cid, how
-            item.candidate_name = existing.rows[cid]["display_name"]
-            item.differences = existing.differences(cid, data)
-            item.status = CONFLICTING if item.differences else MATCHED
-            seen.remember(data, record.uid, ("db", cid))
-        elif earlier is not None:
-            first = plan.items[earlier[1]]
-            item.same_as, item.same_as_position = first.index, first.position
-            item.matched_by = earlier_how
-            item.candidate_name = shown_name(first.contact)
-            item.differences = _differences(data, first.contact.__dict__)
-            item.status = CONFLICTING if item.differences else MATCHED
-            seen.remember(data, record.uid, ("file", first.index))
-        else:
-            seen.remember(data, record.uid, ("file", index))
-        plan.items.append(item)
+    for start in range(0, total, ExistingContacts.BATCH):
+        batch = parsed.records[start : start + ExistingContacts.BATCH]
+        checked = [_checked(record, region, emails) for record in batch]
+        existing.look_up(
+            [record.uid for record in batch],
+            [e.value.lower() for data, _w, _r in checked if data for e in data.emails],
+            [p.value for data, _w, _r in checked if data for p in data.phones],
+        )
+        for index, record, (data, warnings, reason) in zip(
+            range(start, start + len(batch)), batch, checked, strict=True
+        ):
+            if progress is not None and index and index % PROGRESS_EVERY == 0:
+                progress(index, total)
+            warnings = [*record.warnings, *warnings]  # what the reader did, then the checks
+            if data is None:
+                item = PlanItem(index, record, UNREADABLE, reason=reason, warnings=warnings)
+            else:
+                item = PlanItem(index, record, NEW, data, warnings=warnings)
+                _classify(plan, existing, seen, item)
+            plan.items.append(item)
+        _compared(plan.items[start:], existing)
     if progress is not None:
         progress(total, total)
     return plan

@@ -160,3 +160,23 @@ def test_folding_is_unchanged():
         for alphabet in ("abc;:,=XYZ", "aé€😀 "):
             line = "".join(rng.choice(alphabet) for _ in range(length))
             assert _fold(line) == _slow_fold(line)
+
+
+def test_full_north_american_numbers_are_stored_as_phonenumbers_stores_them():
+    """phone_value takes +1 and ten digits as they are, without parsing: what parsing
+    them would have stored, whatever the phone region."""
+    import phonenumbers
+
+    from favorbook.services import contacts
+
+    rng = random.Random(5)
+    numbers = [
+        f"+1{rng.randint(200, 999)}{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
+        for _ in range(3000)
+    ] + ["+12015550123", "+19999999999", "+12002000000"]
+    for number in numbers:
+        for region in ("US", "DE", "JP"):
+            parsed = phonenumbers.parse(number, region)
+            assert phonenumbers.is_possible_number(parsed) or phonenumbers.is_valid_number(parsed)
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            assert contacts.phone_value(number, region) == (e164, "") == (number, "")

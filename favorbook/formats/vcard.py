@@ -1123,6 +1123,21 @@ def _plain_record(card: _PlainCard, position: str) -> ParsedRecord | None:
     return reader.finish()
 
 
+def _record(raw: _PlainCard | _RawCard, position: str, fallback: str) -> ParsedRecord:
+    """One card's record: the short way for a plain card, else the general path; a card
+    that cannot be read is a problem record (one bad card must not stop the file)."""
+    try:
+        if isinstance(raw, _PlainCard):
+            with contextlib.suppress(Exception):  # the general path says what is wrong
+                record = _plain_record(raw, position)
+                if record is not None:
+                    return record
+            raw = raw.raw()
+        return _card(raw, position, fallback)
+    except Exception as exc:  # noqa: BLE001
+        return ParsedRecord(position=position, problem=f"{position}: cannot be read ({exc})")
+
+
 def read_vcards(
     source: str | os.PathLike[str] | bytes,
     *,
@@ -1176,21 +1191,7 @@ def read_vcards(
     for number, raw in enumerate(cards, start=1):
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number, total)
-        position = f"card {number}"
-        try:
-            record = None
-            if isinstance(raw, _PlainCard):
-                with contextlib.suppress(Exception):  # the general path says what is wrong
-                    record = _plain_record(raw, position)
-            if record is None:
-                record = _card(
-                    raw.raw() if isinstance(raw, _PlainCard) else raw, position, fallback
-                )
-            parsed.records.append(record)
-        except Exception as exc:  # noqa: BLE001 - one bad card must not stop the file
-            parsed.records.append(
-                ParsedRecord(position=position, problem=f"{position}: cannot be read ({exc})")
-            )
+        parsed.records.append(_record(raw, f"card {number}", fallback))
         cards[number - 1] = None  # type: ignore[call-overload]  # free it as we go
     if progress is not None:
         progress(total, total)

@@ -484,6 +484,10 @@ class ExistingContacts:
                 if mine and cid in self.with_email and not self._similar(name, cid):
                     return cid, "phone", True
                 return cid, "phone", False
+        return self._by_name(name, mine, bool(phones))
+
+    def _by_name(self, name: str, mine: bool, my_phones: bool) -> tuple[int | None, str, bool]:
+        """The contact whose name is close to ``name`` (no email or phone was shared)."""
         if not name:
             return None, "", False
         if not self.names_loaded:
@@ -495,10 +499,10 @@ class ExistingContacts:
         possible = None
         for i in self.fuzzy.close_to(name):
             cid = self.name_ids[i]
-            # No email or phone was shared (those matched above); if both sides have an
-            # email, or both a phone, they say two people: a name alone cannot merge them,
-            # not even with the same organisation (two Bruno Guptas at one company).
-            if (mine and cid in self.with_email) or (phones and cid in self.with_phone):
+            # If both sides have an email, or both a phone, they say two people: a name
+            # alone cannot merge them, not even with the same organisation (two Bruno
+            # Guptas at one company).
+            if (mine and cid in self.with_email) or (my_phones and cid in self.with_phone):
                 possible = cid if possible is None else possible
                 continue
             return cid, "name", False

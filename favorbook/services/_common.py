@@ -52,7 +52,13 @@ def visible(text: str) -> str:
 def clean_line(text: str | None, field: str, *, max_len: int = 100_000) -> str:
     """``clean`` for a one-line field (a name, an organization, an email, a phone, a label,
     a tag...): also without the invisible characters that could make it pose as another."""
-    return clean(visible(text or ""), field, max_len=max_len)
+    if not text:
+        return ""
+    if text.isascii():  # what the general case gives, without its steps (imports)
+        stripped = text.strip()
+        if "\x00" not in stripped and len(stripped) <= max_len:
+            return stripped
+    return clean(visible(text), field, max_len=max_len)
 
 
 def clean(text: str | None, field: str, *, max_len: int = 100_000) -> str:

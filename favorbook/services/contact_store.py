@@ -250,14 +250,14 @@ def insert_rows(table: str, columns: Iterable[str], rows: list[tuple]) -> None:
 
 
 def _insert_dicts(model, rows: list[dict]) -> None:
-    """executemany insert of rows given as {field: value}; peewee's insert_many spends its
-    time building SQL."""
+    """executemany insert of rows given as {field: value as stored}, every row with the
+    same fields in the same order; peewee's insert_many spends its time building SQL."""
     if rows:
         names = list(rows[0])
         insert_rows(
             model._meta.table_name,
             [model._meta.fields[n].column_name for n in names],
-            [tuple(sql_value(r[n]) for n in names) for r in rows],
+            [tuple(r.values()) for r in rows],
         )
 
 
@@ -317,6 +317,8 @@ class ContactWriter:
 
     def __init__(self, *, bulk: bool = True, now: dt.datetime | None = None) -> None:
         self.now = now or utc_now()
+        self.now_text = sql_value(self.now)  # rows hold what is stored: no conversion per row
+        self.due: dict[int | None, str | None] = {}
         self.bulk = bulk
         self.orgs: dict[str, int] = {}
         self.tags: dict[str, int] = {}
@@ -408,10 +410,10 @@ class ContactWriter:
             "organization": self.org_id(data.organization),
             **{f: getattr(data, f) for f in CONTACT_COLUMNS[2:]},
             "cadence_days": cadence,
-            "touch_due_on": touch_due(None, self.now, cadence),
+            "touch_due_on": self._due(cadence),
             "is_sample": is_sample,
-            "created_at": self.now,
-            "updated_at": self.now,
+            "created_at": self.now_text,
+            "updated_at": self.now_text,
             "vcard_extra": vcard_extra,
         }
         self.rows["contact"].append(row)
@@ -428,15 +430,21 @@ class ContactWriter:
             have["photo"] = photo is not None
         if note:
             self.rows["note"].append(
-                {"contact": cid, "body": note, "private": False, "created_at": self.now}
+                {"contact": cid, "body": note, "private": False, "created_at": self.now_text}
             )
         if photo is not None:
             self._photo(cid, photo)
         return cid, display
 
+    def _due(self, cadence: int | None) -> str | None:
+        """The stay-in-touch date of a contact added now, as stored."""
+        if cadence not in self.due:
+            self.due[cadence] = sql_value(touch_due(None, self.now, cadence))
+        return self.due[cadence]
+
     def _photo(self, cid: int, photo: tuple[bytes, str]) -> None:
         self.rows["photo"].append(
-            {"contact": cid, "mime": photo[1], "data": photo[0], "updated_at": self.now}
+            {"contact": cid, "mime": photo[1], "data": photo[0], "updated_at": self.now_text}
         )
 
     def _children(self, cid: int, data: ContactInput, start: dict[str, int]) -> None:
@@ -533,7 +541,7 @@ class ContactWriter:
         if note and note not in have["note"]:
             have["note"].add(note)
             self.rows["note"].append(
-                {"contact": cid, "body": note, "private": False, "created_at": self.now}
+                {"contact": cid, "body": note, "private": False, "created_at": self.now_text}
             )
         if photo is not None and not have["photo"]:
             have["photo"] = True

@@ -27,11 +27,13 @@ rapidfuzz is imported inside the functions to keep start-up fast.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from favorbook.errors import FavorbookError, ValidationError
-from favorbook.services._common import without_gc_pauses
+from favorbook.services import contacts
+from favorbook.services._common import visible, without_gc_pauses
 from favorbook.services.contact_store import (
     Address,
     ContactInput,
@@ -173,9 +175,6 @@ def _checked(
 ) -> tuple[ContactInput | None, list[str], str]:
     """(normalised contact, warnings, reason it cannot be imported)."""
     from email_validator import EmailNotValidError
-
-    from favorbook.services import contacts
-    from favorbook.services._common import visible
 
     checker = emails_checker or _EmailChecker()
 
@@ -654,6 +653,7 @@ def plan_import(
                 _classify(plan, existing, seen, item)
             plan.items.append(item)
         _compared(plan.items[start:], existing)
+        time.sleep(0)  # a batch planned: let the window's thread run
     if progress is not None:
         progress(total, total)
     return plan
@@ -824,6 +824,7 @@ def apply_import(
             if done % 250 == 0:
                 writer.flush()
                 report_progress(done, total)
+                time.sleep(0)  # a chunk written: let the window's thread run
         writer.finish()
         report_progress(total, total)
     return report

@@ -349,6 +349,7 @@ class ExistingContacts:
         self.with_email: set[int] = set()  # whether, not which: a name match needs no more
         self.with_phone: set[int] = set()
         self.fuzzy: _NameIndex | None = None
+        self.close: dict[str, list[int]] = {}
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -444,24 +445,25 @@ class ExistingContacts:
                     self.with_phone.add(row["id"])
 
     def _load_names(self) -> None:
-        """Every contact's name (for the fuzzy match), and who has an email or a phone."""
+        """Every contact's name, for the fuzzy match."""
         from favorbook.db.models import db
 
         self.names_loaded = True
         for cid, name in db.execute_sql("SELECT id, display_name FROM contact"):
             self.name_ids.append(cid)
             self.names.append(name)
-        self.with_email.update(
-            cid for (cid,) in db.execute_sql("SELECT DISTINCT contact_id FROM contact_email")
-        )
-        self.with_phone.update(
-            cid for (cid,) in db.execute_sql("SELECT DISTINCT contact_id FROM contact_phone")
-        )
 
     # --- matching ---------------------------------------------------------------------------
 
     def match(self, data: ContactInput, uid: str) -> tuple[int | None, str, bool]:
         """(contact id, how it matched, whether it is only a possible duplicate)."""
+        found = self._exact(data, uid)
+        if found is not None:
+            return found
+        return self._by_name(_name(data), bool(data.emails), bool(data.phones))
+
+    def _exact(self, data: ContactInput, uid: str) -> tuple[int, str, bool] | None:
+        """The contact with the record's uid, an email or a phone of it; None if none."""
         emails = [e.value.lower() for e in data.emails]
         phones = [p.value for p in data.phones]
         keys = [f"uid:{uid}"] if uid else []
@@ -473,31 +475,46 @@ class ExistingContacts:
         for email in emails:
             if email in self.by_email:
                 return self.by_email[email], "email", False
-        mine = bool(emails)
-        name = " ".join(p for p in (data.first_name, data.last_name) if p)
         for phone in phones:
             if phone in self.by_phone:
                 cid = self.by_phone[phone]
                 # A shared line (a switchboard, a family phone, a number given out again)
                 # under another name and another email is two people: asked, not merged.
-                if mine and cid in self.with_email and not self._similar(name, cid):
+                if emails and cid in self.with_email and not self._similar(_name(data), cid):
                     return cid, "phone", True
                 return cid, "phone", False
-        return self._by_name(name, mine, bool(phones))
+        return None
+
+    def prepare_names(self, records: list[tuple[ContactInput, str]]) -> None:
+        """For the records of a batch that no uid, email or phone of theirs matches: the
+        names close to theirs, found now, and the contacts of those names read together
+        (whether they have an email or a phone), so matching asks nothing more."""
+        names = [_name(d) for d, uid in records if self._exact(d, uid) is None and _name(d)]
+        if not names:
+            return
+        found = []
+        for name in dict.fromkeys(names):
+            found += [self.name_ids[i] for i in self._close_to(name)]
+        self.load_rows(found)
+
+    def _close_to(self, name: str) -> list[int]:
+        """Indexes (in ``names``) of the up to 5 best names close to ``name``, once each."""
+        if name not in self.close:
+            if not self.names_loaded:
+                self._load_names()
+            if self.fuzzy is None:
+                self.fuzzy = _NameIndex(self.names)
+            self.close[name] = self.fuzzy.close_to(name) if self.names else []
+        return self.close[name]
 
     def _by_name(self, name: str, mine: bool, my_phones: bool) -> tuple[int | None, str, bool]:
         """The contact whose name is close to ``name`` (no email or phone was shared)."""
         if not name:
             return None, "", False
-        if not self.names_loaded:
-            self._load_names()
-        if not self.names:
-            return None, "", False
-        if self.fuzzy is None:
-            self.fuzzy = _NameIndex(self.names)
+        hits = [self.name_ids[i] for i in self._close_to(name)]
+        self.load_rows(hits)  # read already when the batch was prepared
         possible = None
-        for i in self.fuzzy.close_to(name):
-            cid = self.name_ids[i]
+        for cid in hits:
             # If both sides have an email, or both a phone, they say two people: a name
             # alone cannot merge them, not even with the same organisation (two Bruno
             # Guptas at one company).
@@ -520,6 +537,10 @@ class ExistingContacts:
         if cid not in self.rows:
             self.load_rows([cid])
         return _differences(data, self.rows[cid])
+
+
+def _name(data: ContactInput) -> str:
+    return " ".join(p for p in (data.first_name, data.last_name) if p)
 
 
 def _chunks(items: list, size: int):
@@ -639,6 +660,9 @@ def plan_import(
             [record.uid for record in batch],
             [e.value.lower() for data, _w, _r in checked if data for e in data.emails],
             [p.value for data, _w, _r in checked if data for p in data.phones],
+        )
+        existing.prepare_names(
+            [(d, r.uid) for r, (d, _w, _r) in zip(batch, checked, strict=True) if d]
         )
         for index, record, (data, warnings, reason) in zip(
             range(start, start + len(batch)), batch, checked, strict=True

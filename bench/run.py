@@ -33,9 +33,9 @@ What is measured (all wall-clock, time.perf_counter unless said):
 - sheets: render.sheet_pdf.pdf_bytes for one contact, and for ten (a meeting).
 - export: formats.vcard.write_vcards of 10,000 contacts (every tenth).
 - import: 10,000 vCards exported from another sample network (seed 2: some new
-  people, some matching by email) read, planned and applied
-  (formats.importer.read_file, plan_import, apply_import) on a BackgroundJob, as
-  File > Import runs them, into a copy of the 100k database. "responsive" is the
+  people, some matching by email) read, planned and applied (formats.importer.read_file,
+  services.importing.plan_import and apply_import) on a BackgroundJob, as File > Import
+  runs them, into a copy of the 100k database. "responsive" is the
   longest gap between ticks of a 10 ms timer on the UI thread meanwhile (the
   window counts as responsive when no gap exceeds 100 ms).
 - favorbook search process: ``python -m favorbook search --limit 20 WORD`` from spawn

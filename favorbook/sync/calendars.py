@@ -231,7 +231,7 @@ def _is_address(source: str) -> bool:
 
 
 def _local_sources() -> list[AccountCalendar]:
-    from favorbook.services.demo_meetings import SAMPLE_URL
+    from favorbook.sample.demo_meetings import SAMPLE_URL
 
     return store.local_sources(MEETINGS, leave_out=SAMPLE_URL)
 

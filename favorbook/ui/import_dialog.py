@@ -39,7 +39,9 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotAContactFile
 from favorbook.formats import csv_import, importer
-from favorbook.formats.importer import (
+from favorbook.services import contacts, importing
+from favorbook.services.changes import Change
+from favorbook.services.importing import (
     ADD,
     CONFLICTING,
     MATCHED,
@@ -51,8 +53,6 @@ from favorbook.formats.importer import (
     ImportPlan,
     ImportReport,
 )
-from favorbook.services import contacts
-from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
 from favorbook.ui.folders import start_folder
 from favorbook.ui.mapping_dialog import MappingDialog
@@ -610,7 +610,7 @@ class Importer:
                 parsed = csv_import.read_csv(path, mapping, progress=reading)
             else:
                 parsed = importer.read_file(path, progress=reading)
-            return importer.plan_import(
+            return importing.plan_import(
                 parsed, progress=lambda done, total: progress(total + done, 2 * total)
             )
 
@@ -676,7 +676,7 @@ class Importer:
             self.window,
             self.window.tr("Import"),
             self.window.tr("Importing %1…").replace("%1", Path(path).name),
-            lambda progress: importer.apply_import(plan, choices, progress),
+            lambda progress: importing.apply_import(plan, choices, progress),
         )
         self.job.done.connect(lambda report, error: self._applied(path, report, error))
         self.job.start()

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook import __version__
-from favorbook.services import contacts, demo, favors
+from favorbook.sample import demo
+from favorbook.services import contacts, favors
 from favorbook.services.changes import LEDGER, Change
 from favorbook.services.session import describe_error
 from favorbook.ui import data_actions

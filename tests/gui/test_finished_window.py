@@ -9,7 +9,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
 from favorbook.render import locale_dates
-from favorbook.services import demo
+from favorbook.sample import demo
 from favorbook.services.changes import Change
 from favorbook.ui.contact_model import CELL_MARGIN, ContactListModel
 

@@ -116,7 +116,7 @@ def test_how_to_reach_them_comes_before_the_summary(tab, make_contact):
 
 
 def test_a_sample_contact_says_so_under_its_name(tab, make_contact):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     own = make_contact("Own", "Person")
     demo.load(2, force=True)

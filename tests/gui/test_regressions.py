@@ -2,7 +2,7 @@
 
 from PySide6.QtWidgets import QDialog
 
-from favorbook.services import demo
+from favorbook.sample import demo
 from favorbook.services.changes import Change
 
 

@@ -74,7 +74,8 @@ def _sync_now(window, qtbot) -> str:
 
 def test_sync_now_against_radicale_a_phone_edit_and_a_conflict(window, radicale, qtbot):
     from favorbook.db.models import Contact
-    from favorbook.services import contacts, demo
+    from favorbook.sample import demo
+    from favorbook.services import contacts
 
     demo.load(20, seed=4)
     window.reload()
@@ -126,7 +127,8 @@ def test_sync_now_against_radicale_a_phone_edit_and_a_conflict(window, radicale,
 def test_the_guard_asks_before_archiving_half_the_network(window, radicale, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from favorbook.services import contacts, demo
+    from favorbook.sample import demo
+    from favorbook.services import contacts
 
     demo.load(20, seed=5)
     accounts.add_account(

@@ -154,7 +154,7 @@ def test_remove_sample_network_asks_then_keeps_own_contacts(
     from PySide6.QtGui import QAction, QUndoCommand
     from PySide6.QtWidgets import QMessageBox
 
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     action = window.findChild(QAction, "removeSample")
     file_actions = [a.objectName() for a in window.file_menu.actions()]

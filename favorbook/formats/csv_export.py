@@ -59,17 +59,6 @@ def _write(path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[l
     return count
 
 
-_DETAIL_HEADERS = {
-    "full_name": "Display Name",
-    "name_prefix": "Name Prefix",
-    "name_suffix": "Name Suffix",
-    "nickname": "Nickname",
-    "phonetic_first_name": "Phonetic First Name",
-    "phonetic_last_name": "Phonetic Last Name",
-    "role": "Role",
-    "department": "Department",
-}
-
 _ADDRESS_PARTS = (
     ("street", "Street"),
     ("city", "City"),
@@ -107,10 +96,11 @@ def write_contacts(
     for i in range(1, n_addresses + 1):
         header += [f"Address {i} Label"] + [f"Address {i} {name}" for _, name in _ADDRESS_PARTS]
     header += ["Tags", "Birthday", "How Met", "Referred By", "Needs", "Goals", "Offers", "Notes"]
-    # The name details a vendor card brought (services.contacts.NAME_DETAILS), as columns
+    # The name details a vendor card brought (services.contacts.DETAILS), as columns
     # only when a contact has one, so a plain export keeps its familiar shape.
-    details_kept = [f for f in contacts.NAME_DETAILS if any(getattr(d, f) for d in details)]
-    header += [_DETAIL_HEADERS[f] for f in details_kept]
+    kept = [x for x in contacts.DETAILS if any(getattr(d, x.name) for d in details)]
+    details_kept = [x.name for x in kept]
+    header += [x.csv_header for x in kept]
 
     def row(d: contacts.ContactDetail) -> list:
         cells: list = [d.first_name, d.last_name, d.organization, d.title, d.kind]

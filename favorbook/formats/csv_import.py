@@ -33,7 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from favorbook.errors import NotAContactFile
-from favorbook.services.contacts import KINDS, NAME_DETAILS, Address, ContactInput, Labeled
+from favorbook.services.contacts import (
+    DETAILS,
+    KINDS,
+    NAME_DETAILS,
+    Address,
+    ContactInput,
+    Labeled,
+)
 from favorbook.services.importing import PROGRESS_EVERY, ParsedFile, ParsedRecord
 
 # Target -> what the mapping dialog calls it. Address parts of one column group
@@ -44,13 +51,7 @@ COLUMN_TARGETS: dict[str, str] = {
     "first_name": "First name",
     "middle_name": "Middle name",
     "last_name": "Last name",
-    "name_prefix": "Name prefix (Dr., Ms.)",
-    "name_suffix": "Name suffix (Jr., PhD)",
-    "nickname": "Nickname",
-    "phonetic_first_name": "Phonetic first name",
-    "phonetic_last_name": "Phonetic last name",
-    "department": "Department",
-    "role": "Role",
+    **{d.name: d.column_choice for d in DETAILS if d.name != "full_name"},
     "organization": "Organisation",
     "title": "Job title",
     "kind": "Kind (customer, prospect, ...)",
@@ -219,23 +220,13 @@ _FIRST |= {"vorname", "prénom", "prenom", "nombre"}
 _LAST = {"last name", "lastname", "last", "family name", "familyname", "surname", "family"}
 _LAST |= {"nachname", "nom", "apellido", "apellidos"}
 _MIDDLE = {"middle name", "additional name", "middle", "second name"}
-# The name details beside first and last name (services.contacts.NAME_DETAILS).
+# The name details beside first and last name (services.contacts.DETAILS), by their
+# name and the other names CSV files give them; the name shown has columns of its own.
 _DETAILS = {
-    "name prefix": "name_prefix",
-    "prefix": "name_prefix",
-    "salutation": "name_prefix",
-    "name suffix": "name_suffix",
-    "suffix": "name_suffix",
-    "nickname": "nickname",
-    "nick name": "nickname",
-    "given name yomi": "phonetic_first_name",
-    "first name yomi": "phonetic_first_name",
-    "phonetic first name": "phonetic_first_name",
-    "family name yomi": "phonetic_last_name",
-    "last name yomi": "phonetic_last_name",
-    "phonetic last name": "phonetic_last_name",
-    "department": "department",
-    "role": "role",
+    alias: d.name
+    for d in DETAILS
+    if d.name != "full_name"
+    for alias in (d.label.lower(), *d.csv_names)
 }
 # Columns that only repeat what other columns hold (the name, the email, the address
 # parts): left out, and named in the import report when they hold anything.

@@ -106,16 +106,79 @@ class ContactInput:
     """The units of the organization ("Sales; EMEA")."""
 
 
-NAME_DETAILS = (
-    "full_name",
-    "name_prefix",
-    "name_suffix",
-    "nickname",
-    "phonetic_first_name",
-    "phonetic_last_name",
-    "role",
-    "department",
+@dataclass(frozen=True)
+class Detail:
+    """One line of text about a contact beside first and last name, and every name it goes
+    by: in the form, in Sync Conflicts, as a CSV column (written and read), as a column
+    choice when a CSV file is read.
+
+    A new one is a migration and a model column, a ``ContactInput`` field and an entry
+    here, its vCard property in ``formats.vcard``, and where the profile shows it; the
+    form, the CSV import and export, the search index and the sync's conflict list take
+    it from here.
+    """
+
+    name: str
+    """The ``ContactInput`` field and the contact column."""
+    label: str
+    """Its name in a sentence: "Name prefix"."""
+    form_label: str
+    """Its row in the contact form: "Prefix"."""
+    csv_header: str
+    """The column favorbook's CSV export writes: "Name Prefix"."""
+    csv_names: tuple[str, ...] = ()
+    """Other column names that mean it in CSV files from elsewhere (lowercase)."""
+    example: str = ""
+    """What it holds, for the CSV column choice: "Dr., Ms."."""
+    placeholder: str = ""
+    """The form field's grey hint."""
+
+    @property
+    def column_choice(self) -> str:
+        return f"{self.label} ({self.example})" if self.example else self.label
+
+
+DETAILS = (
+    Detail("full_name", "Name shown", "Shown as", "Display Name"),
+    Detail(
+        "name_prefix",
+        "Name prefix",
+        "Prefix",
+        "Name Prefix",
+        ("prefix", "salutation"),
+        "Dr., Ms.",
+        "e.g. Dr.",
+    ),
+    Detail(
+        "name_suffix", "Name suffix", "Suffix", "Name Suffix", ("suffix",), "Jr., PhD", "e.g. Jr."
+    ),
+    Detail("nickname", "Nickname", "Nickname", "Nickname", ("nick name",)),
+    Detail(
+        "phonetic_first_name",
+        "Phonetic first name",
+        "Phonetic first name",
+        "Phonetic First Name",
+        ("given name yomi", "first name yomi"),
+    ),
+    Detail(
+        "phonetic_last_name",
+        "Phonetic last name",
+        "Phonetic last name",
+        "Phonetic Last Name",
+        ("family name yomi", "last name yomi"),
+    ),
+    Detail("department", "Department", "Department", "Department"),
+    Detail(
+        "role",
+        "Role",
+        "Role",
+        "Role",
+        placeholder="Their part in a deal, e.g. decision maker",
+    ),
 )
+"""The details, in the order a contact is read."""
+
+NAME_DETAILS = tuple(d.name for d in DETAILS)
 """The text fields of a contact beside first and last name, one line each (cleaned as names are)."""
 
 FILLABLE = (

@@ -39,6 +39,7 @@ from favorbook.services._common import (
 # What a contact is made of is defined in the contact store; named here too, as every
 # caller knows them (contacts.ContactInput, contacts.Labeled, ...).
 from favorbook.services.contact_store import (  # noqa: F401
+    DETAILS,
     FILLABLE,
     NAME_DETAILS,
     Address,

@@ -19,6 +19,7 @@ import contextlib
 import json
 import re
 
+from favorbook.services.contacts import DETAILS
 from favorbook.services.contacts import NAME_DETAILS as NAME_FIELDS
 
 FIELDS = (
@@ -40,14 +41,7 @@ FIELDS = (
 
 LABELS = {
     "name": "Name",
-    "full_name": "Name shown",
-    "name_prefix": "Name prefix",
-    "name_suffix": "Name suffix",
-    "nickname": "Nickname",
-    "phonetic_first_name": "Phonetic first name",
-    "phonetic_last_name": "Phonetic last name",
-    "role": "Role",
-    "department": "Department",
+    **{d.name: d.label for d in DETAILS},
     "organization": "Organization",
     "title": "Title",
     "emails": "Emails",

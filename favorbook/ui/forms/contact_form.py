@@ -138,25 +138,15 @@ class ContactDialog(FormDialog):
 
         # What a vendor card may bring beside first and last name: rarely typed, so last.
         self._section(self.tr("More about the name and role"))
-        self.full_name = self.add_row("full_name", self.tr("Shown as"), QLineEdit())
+        for detail in contacts.DETAILS:  # one line each, from the list of details
+            edit = self.add_row(detail.name, self.tr(detail.form_label), QLineEdit())
+            if detail.placeholder:
+                edit.setPlaceholderText(self.tr(detail.placeholder))
+            setattr(self, detail.name, edit)
         self.full_name.setPlaceholderText(self.tr("The name built from the fields"))
         self.full_name.setToolTip(
             self.tr("Leave empty to show the name made of prefix, first, last name and suffix")
         )
-        self.name_prefix = self.add_row("name_prefix", self.tr("Prefix"), QLineEdit())
-        self.name_prefix.setPlaceholderText(self.tr("e.g. Dr."))
-        self.name_suffix = self.add_row("name_suffix", self.tr("Suffix"), QLineEdit())
-        self.name_suffix.setPlaceholderText(self.tr("e.g. Jr."))
-        self.nickname = self.add_row("nickname", self.tr("Nickname"), QLineEdit())
-        self.phonetic_first_name = self.add_row(
-            "phonetic_first_name", self.tr("Phonetic first name"), QLineEdit()
-        )
-        self.phonetic_last_name = self.add_row(
-            "phonetic_last_name", self.tr("Phonetic last name"), QLineEdit()
-        )
-        self.department = self.add_row("department", self.tr("Department"), QLineEdit())
-        self.role = self.add_row("role", self.tr("Role"), QLineEdit())
-        self.role.setPlaceholderText(self.tr("Their part in a deal, e.g. decision maker"))
 
         if contact_id is None:
             self.emails.add_row()

@@ -425,7 +425,12 @@ class MainWindow(QMainWindow):
         self.contacts_page.run_search()
 
     def _contact_selected(self, contact_id: int | None) -> None:
-        archived = contact_id is not None and contacts.is_archived(contact_id)
+        archived = False
+        if contact_id is not None:
+            # The list's row says it without a query (each keystroke selects a contact).
+            archived = self.contacts_page.model.is_archived(contact_id)
+            if archived is None:
+                archived = contacts.is_archived(contact_id)
         for action in (self.archive_action, self.delete_action, self.edit_contact_action):
             action.setEnabled(contact_id is not None)
         self.archive_action.setEnabled(contact_id is not None and not archived)

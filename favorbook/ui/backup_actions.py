@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import QMessageBox
 from favorbook.errors import FavorbookError
 from favorbook.services import backup, session
 from favorbook.services.session import describe_error
-from favorbook.ui.backups_dialog import BackupsDialog
+
+if TYPE_CHECKING:
+    from favorbook.ui.backups_dialog import BackupsDialog
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,8 @@ def show_backups(window) -> BackupsDialog | None:
         # Restoring swaps the database file; a job writing to it must finish first.
         _say(window, _tr("Wait for the running job to finish, then restore."))
         return None
+    from favorbook.ui.backups_dialog import BackupsDialog
+
     dialog = BackupsDialog(window.data_folder, window)
     dialog.restored.connect(lambda path: restored(window, path))
     dialog.open()
@@ -115,7 +120,7 @@ def in_background(window, work: Callable[[], object], done: Callable) -> threadi
     return thread
 
 
-BACKGROUND_ABOVE = 64 * 1024 * 1024
+BACKGROUND_ABOVE = backup.BIG_DATABASE_BYTES
 """Bytes: a bigger database is backed up at start-up on a thread of its own."""
 
 

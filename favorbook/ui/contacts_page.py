@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -238,6 +240,64 @@ class ContactsPage(QWidget):
         # window's own shortcuts must win while the cursor is in the search box.
         self.search_edit.installEventFilter(self)
         self.filters = FilterBar()
+        self._make_list()
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptySearchLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("listCountLabel")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        search_row = QHBoxLayout()
+        search_row.setSpacing(4)
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.filters.overdrawn)
+        search_row.addWidget(self.filters.touch_due)
+        left_layout.addLayout(search_row)
+        left_layout.addWidget(self.filters)
+        left_layout.addWidget(self.list_view, 1)
+        left_layout.addWidget(self.empty_label, 1)
+        left_layout.addWidget(self.count_label)
+
+        self._make_detail(left)
+
+        self.welcome = WelcomePage()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.splitter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self._make_timers()
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.search_edit.returnPressed.connect(self.run_search)
+        self.filters.changed.connect(self.run_search)
+        self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        chain = (
+            self.search_edit,
+            self.filters.kind,
+            self.filters.tag,
+            self.filters.vetting,
+            self.filters.overdrawn,
+            self.filters.touch_due,
+            self.list_view,
+        )
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self._stale_tabs: set[int] = set()
+        self._tab_builders: dict[QWidget, Callable[[], QWidget]] = {}
+        self._detail_waits_for_show = False
+        self._searched_text = ""
+        self._widths: dict[tuple, tuple] = {}
+        self._widths_font = ""
+
+    def _make_list(self) -> None:
+        """The list: its model, its row painter, and a header that fits the columns."""
         self.model = ContactListModel(self)
         self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
@@ -275,28 +335,9 @@ class ContactsPage(QWidget):
         self._user_widths: set[int] = set()
         self.list_view.resized.connect(self.fit_columns)
         self.list_view.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptySearchLabel")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.hide()
-        self.count_label = QLabel()
-        self.count_label.setObjectName("listCountLabel")
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        search_row = QHBoxLayout()
-        search_row.setSpacing(4)
-        search_row.addWidget(self.search_edit, 1)
-        search_row.addWidget(self.filters.overdrawn)
-        search_row.addWidget(self.filters.touch_due)
-        left_layout.addLayout(search_row)
-        left_layout.addWidget(self.filters)
-        left_layout.addWidget(self.list_view, 1)
-        left_layout.addWidget(self.empty_label, 1)
-        left_layout.addWidget(self.count_label)
-
+    def _make_detail(self, left: QWidget) -> None:
+        """The contact's tabs beside ``left`` (the search and the list), in a splitter."""
         self.tabs = QTabWidget()
         self.tabs.setObjectName("contactTabs")
         self.tabs.setDocumentMode(True)
@@ -326,14 +367,8 @@ class ContactsPage(QWidget):
         self.splitter.splitterMoved.connect(self._split_moved)
         self.splitter.resized.connect(self._split_resized)
 
-        self.welcome = WelcomePage()
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.welcome)
-        self.stack.addWidget(self.splitter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-
+    def _make_timers(self) -> None:
+        """The search as typing pauses, the tabs' fill, and the rest of a first page."""
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -347,26 +382,6 @@ class ContactsPage(QWidget):
         self._rest_timer.setInterval(DETAIL_DELAY_MS)
         self._rest_timer.timeout.connect(self.complete_list)
         self._rest: tuple | None = None
-        self.search_edit.textChanged.connect(self._search_timer.start)
-        self.search_edit.returnPressed.connect(self.run_search)
-        self.filters.changed.connect(self.run_search)
-        self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
-        chain = (
-            self.search_edit,
-            self.filters.kind,
-            self.filters.tag,
-            self.filters.vetting,
-            self.filters.overdrawn,
-            self.filters.touch_due,
-            self.list_view,
-        )
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
-        self._stale_tabs: set[int] = set()
-        self._detail_waits_for_show = False
-        self._searched_text = ""
-        self._widths: dict[tuple, tuple] = {}
-        self._widths_font = ""
 
     # --- the list's columns and the split -------------------------------------------
 
@@ -553,12 +568,36 @@ class ContactsPage(QWidget):
 
     # --- tabs -----------------------------------------------------------------------
 
-    def add_tab(self, widget: QWidget, title: str) -> None:
-        """Add a tab; ``widget.show_contact(id | None)`` is called when it is shown."""
+    def add_tab(self, widget: QWidget | Callable[[], QWidget], title: str) -> None:
+        """Add a tab; ``widget.show_contact(id | None)`` is called when it is shown.
+
+        ``widget`` may be a function that makes it: the tab is then built the first time
+        it is shown or asked for (``tab_widget``), not at start-up."""
+        if not isinstance(widget, QWidget):
+            build, widget = widget, QWidget()
+            self._tab_builders[widget] = build
         self.tabs.addTab(widget, title)
         self._stale_tabs.add(self.tabs.count() - 1)
         # Every tab of the contact stays in sight: the pane is never narrower than its tabs.
         self.detail_stack.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 4)
+
+    def tab_widget(self, index: int) -> QWidget:
+        """The widget of tab ``index``, built now if it was not yet."""
+        placeholder = self.tabs.widget(index)
+        build = self._tab_builders.pop(placeholder, None)
+        if build is None:
+            return placeholder
+        widget = build()
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)  # the same tab stays current: nothing changed for the user
+        try:
+            self.tabs.insertTab(index, widget, self.tabs.tabText(index))
+            self.tabs.removeTab(index + 1)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        return widget
 
     def _tab_changed(self, index: int) -> None:
         if self._detail_timer.isActive():
@@ -567,7 +606,7 @@ class ContactsPage(QWidget):
             self._show_in_tab(index)
 
     def _show_in_tab(self, index: int) -> None:
-        widget = self.tabs.widget(index)
+        widget = self.tab_widget(index)
         show = getattr(widget, "show_contact", None) or widget.set_contact
         try:
             show(self.contact_id)

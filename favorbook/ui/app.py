@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from favorbook import __version__
 from favorbook.errors import FavorbookError
@@ -71,6 +71,8 @@ def install_excepthook() -> None:
     def hook(exc_type, exc, tb):
         previous(exc_type, exc, tb)
         if QApplication.instance() is not None:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(QApplication.activeWindow(), "favorbook", user_message(exc))
 
     sys.excepthook = hook
@@ -83,14 +85,18 @@ def start(data_dir: str | None, guard):
     (the user chose Quit in the recovery dialog: 0; the database cannot be opened: 1).
     """
     from favorbook import paths
-    from favorbook.services import backup, encryption, session
+    from favorbook.services import backup, encryption, health, session
     from favorbook.services.passphrases import ENV_VAR
-    from favorbook.ui import recovery
     from favorbook.ui.single_instance import bring_to_front
 
     try:
-        if not recovery.check_at_start(data_dir):
-            return 0
+        check = health.startup_check(data_dir)
+        if not check.healthy:
+            # The recovery dialog's module (and the widgets it uses) only when needed.
+            from favorbook.ui import recovery
+
+            if not recovery.ask(check):
+                return 0
         passphrase = None
         if encryption.needs_passphrase(paths.database_path(data_dir)) and not os.environ.get(
             ENV_VAR
@@ -102,6 +108,8 @@ def start(data_dir: str | None, guard):
                 return 0  # the user gave up: nothing was opened
         path = session.open_data(data_dir, passphrase=passphrase)
     except FavorbookError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "favorbook", str(exc))
         return 1
     from favorbook.ui.main_window import MainWindow
@@ -154,6 +162,8 @@ def check_in_background(window, path: Path):
         if error is not None or not problems:
             return
         health.mark_for_full_check(path)
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(
             window,
             "favorbook",
@@ -208,7 +218,7 @@ def run(data_dir: str | None = None) -> int:
     install_excepthook()
     folder = paths.data_dir(data_dir)
     guard = SingleInstance(folder)
-    if guard.claim() is Claim.RUNNING:
+    if guard.claim(listen=False) is Claim.RUNNING:
         there = (
             "its window was brought to the front"
             if guard.answered
@@ -223,6 +233,7 @@ def run(data_dir: str | None = None) -> int:
         # On quit, while the database is still open: never blocks quitting.
         app.aboutToQuit.connect(_backup_at_quit)
         window.firstPainted.connect(lambda: _guard_wheel(app))
+        window.firstPainted.connect(guard.listen)
         if os.environ.get(FIRST_PAINT_ENV):
             _FirstPaint(window, guard)
         window.show()

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -26,6 +25,10 @@ from favorbook.ui.contacts_page import ContactsPage
 from favorbook.ui.icons import themed_icon
 from favorbook.ui.window_actions import build_menus
 from favorbook.ui.window_pages import CONTACT_TABS, PAGES
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog
 
 PREFERENCES_FALLBACK = "Ctrl+,"
 # Built after the first paint (``finish_start``), or when first asked for.
@@ -187,6 +190,7 @@ class MainWindow(QMainWindow):
         from favorbook.ui import backup_actions, data_actions, sync_actions
 
         self._update_sample_actions()
+        self._update_status()
         data_actions.install(self)
         backup_actions.install(self)
         sync_actions.install(self)
@@ -243,9 +247,9 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Re-read everything shown (after a load, import or a change of preferences)."""
         self.contacts_page.reload()
-        if self._finished:  # else finish_start does it, after the first paint
+        if self._finished:  # else finish_start does them, after the first paint
             self._update_sample_actions()
-        self._update_status()
+            self._update_status()
         self._contact_selected(self.contacts_page.contact_id)
 
     def _update_sample_actions(self) -> None:
@@ -421,6 +425,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def load_sample(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from favorbook.services import demo
         from favorbook.ui.worker import BackgroundJob
 
@@ -447,6 +453,8 @@ class MainWindow(QMainWindow):
         self._job.start()
 
     def _sample_loaded(self, count: object, error: object) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from favorbook.ui.worker import Cancelled
 
         self._job = None
@@ -460,6 +468,8 @@ class MainWindow(QMainWindow):
             self._said(self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)))
 
     def remove_sample(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from favorbook.services import demo
 
         if self._job is not None or not demo.has_sample():
@@ -507,6 +517,8 @@ class MainWindow(QMainWindow):
     # --- dialogs --------------------------------------------------------------------
 
     def show_preferences(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from favorbook.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.data_folder, self)
@@ -516,6 +528,8 @@ class MainWindow(QMainWindow):
             self._said(self.tr("Preferences saved."))
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             self.tr("About favorbook"),

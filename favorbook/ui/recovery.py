@@ -175,7 +175,12 @@ def check_at_start(data_dir) -> bool:
 
     Returns False when the user chose Quit (nothing was touched), True otherwise.
     """
-    check = health.startup_check(data_dir)
+    return ask(health.startup_check(data_dir))
+
+
+def ask(check: health.StartupCheck) -> bool:
+    """On damage found by the start-up check, ask what to do; False when the user chose
+    Quit (nothing was touched)."""
     if check.healthy:
         return True
     dialog = RecoveryDialog(check, QApplication.activeWindow())

@@ -58,7 +58,8 @@ HEAVY = (
 # contact tabs other than the list, built on first show; the import, export, backup and
 # sync commands, added just after the paint (a small database is backed up before the
 # window shows, so backup_actions may be there); the wheel guard, the migrations (a database
-# at this schema has none to run) and the sample network's code.
+# at this schema has none to run), the sample network's code, the recovery dialog (only
+# on damage) and Qt's network module (a second start is answered after the paint).
 LATER = (
     "favorbook.ui.dashboard",
     "favorbook.ui.charts",
@@ -85,6 +86,8 @@ LATER = (
     "favorbook.sync.accounts",
     "favorbook.services.demo",
     "playhouse.migrations",
+    "favorbook.ui.recovery",
+    "PySide6.QtNetwork",
 )
 _PROBE = """
 import sys

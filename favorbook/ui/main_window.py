@@ -22,7 +22,7 @@ from favorbook.services import contacts
 from favorbook.services.session import describe_error
 from favorbook.ui.bus import Bus
 from favorbook.ui.contacts_page import ContactsPage
-from favorbook.ui.icons import themed_icon
+from favorbook.ui.icons import screen_scale, themed_icon
 from favorbook.ui.window_actions import build_menus
 from favorbook.ui.window_pages import CONTACT_TABS, PAGES
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
 PREFERENCES_FALLBACK = "Ctrl+,"
+NAV_ICON_ROLE = Qt.ItemDataRole.UserRole + 7  # a page's icon name, on its navigation item
 # Built after the first paint (``finish_start``), or when first asked for.
 _LATE = ("data_actions", "sync")
 
@@ -133,7 +134,9 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(widget)
         item = QListWidgetItem(title)
         if icon:
-            item.setIcon(themed_icon(icon))
+            # Drawn for this screen now; at every scale after the first paint (finish_start).
+            item.setIcon(themed_icon(icon, scales=(screen_scale(),)))
+            item.setData(NAV_ICON_ROLE, icon)
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
         self.navigation.addItem(item)
         number = self.pages.count()
@@ -191,6 +194,10 @@ class MainWindow(QMainWindow):
 
         self._update_sample_actions()
         self._update_status()
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            if item.data(NAV_ICON_ROLE):  # sharp on any screen the window moves to
+                item.setIcon(themed_icon(item.data(NAV_ICON_ROLE)))
         data_actions.install(self)
         backup_actions.install(self)
         sync_actions.install(self)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
 PREFERENCES_FALLBACK = "Ctrl+,"
+FIRST_PAINT_LATEST_MS = 2000
+"""firstPainted comes at the latest this long after the window is shown."""
 NAV_ICON_ROLE = Qt.ItemDataRole.UserRole + 7  # a page's icon name, on its navigation item
 # Built after the first paint (``finish_start``), or when first asked for.
 _LATE = ("data_actions", "sync")
@@ -84,8 +86,10 @@ class MainWindow(QMainWindow):
         self._page_actions: list[QAction] = []
 
         # What the first paint does not need waits for it (finish_start, firstPainted).
+        self._painted = False
         self._first_paint_watched = (
             self.contacts_page.list_view.viewport(),
+            self.contacts_page.empty_label,  # every contact archived: no list to paint
             self.contacts_page.welcome,
         )
         for widget in self._first_paint_watched:
@@ -211,7 +215,20 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._first_painted)
         return super().eventFilter(watched, event)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if not self._painted:
+            # Should none of the watched widgets paint (covered by another page, say), what
+            # waits for the first paint still comes.
+            QTimer.singleShot(FIRST_PAINT_LATEST_MS, self, self._first_painted)
+
     def _first_painted(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        for widget in self._first_paint_watched:
+            widget.removeEventFilter(self)
+        self._first_paint_watched = ()
         self.finish_start()
         self.firstPainted.emit()
 

@@ -132,3 +132,17 @@ def test_the_first_paint_is_announced_once(fresh, qtbot):
     fresh.contacts_page.list_view.viewport().repaint()
     QApplication.processEvents()
     assert seen == [True]
+
+
+def test_with_every_contact_archived_the_late_commands_still_come(fresh, qtbot):
+    """No list to paint (every contact archived, the empty line shown instead): the
+    commands that wait for the first paint still join the menus."""
+    from favorbook.services import contacts
+
+    for contact_id in contacts.list_ids():
+        contacts.archive_contact(contact_id)
+    fresh.reload()
+    assert not fresh.contacts_page.list_view.isVisibleTo(fresh)
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: len(_late_names(fresh)) == 8, timeout=5000)

@@ -57,9 +57,10 @@ HEAVY = (
 # favorbook's own modules that the first paint does not need (issue 19): the pages and
 # contact tabs other than the list, built on first show; the import, export, backup and
 # sync commands, added just after the paint (a small database is backed up before the
-# window shows, so backup_actions may be there); the wheel guard, the migrations (a database
-# at this schema has none to run), the sample network's code, the recovery dialog (only
-# on damage) and Qt's network module (a second start is answered after the paint).
+# window shows, so backup_actions and its worker may be there); the wheel guard, the
+# migrations (a database at this schema has none to run), the sample network's code, the
+# recovery dialog (only on damage) and Qt's network module (a second start is answered
+# after the paint).
 LATER = (
     "favorbook.ui.dashboard",
     "favorbook.ui.charts",
@@ -81,7 +82,6 @@ LATER = (
     "favorbook.ui.backups_dialog",
     "favorbook.ui.sync_actions",
     "favorbook.ui.contact_commands",
-    "favorbook.ui.worker",
     "favorbook.ui.wheel",
     "favorbook.sync.accounts",
     "favorbook.services.demo",

@@ -255,7 +255,24 @@ def _add_sync_parsers(sub, common) -> None:
     )
 
 
+def _window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """(True, the data folder or None) when ``argv`` only opens the window (nothing, or
+    ``--data-dir DIR``): the window then starts without building every command's parser."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--data-dir" and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--data-dir=") and len(argv[0]) > 11:
+        return True, argv[0].split("=", 1)[1]
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    window, data_dir = _window_only(sys.argv[1:] if argv is None else list(argv))
+    if window:
+        from favorbook.ui.launch import launch
+
+        return launch(data_dir)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command == "search":

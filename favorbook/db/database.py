@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import peewee
-from playhouse.migrations import Runner
 
 from favorbook.db.connection import BUSY_TIMEOUT_MS, connect_file
 from favorbook.db.models import db
@@ -173,14 +172,15 @@ def needs_passphrase(path: str | os.PathLike[str]) -> bool:
     return looks_encrypted(path) and cipher_available()
 
 
-def guard(path: Path, passphrase: str | None = None) -> None:
-    """Refuse, without touching it, a file favorbook must not open or upgrade.
+def guard(path: Path, passphrase: str | None = None) -> bool:
+    """Refuse, without touching it, a file favorbook must not open or upgrade; True when
+    it is a favorbook database already at this build's schema (nothing to migrate).
 
     An encrypted file (when SQLCipher is installed) needs ``passphrase``:
     PassphraseNeeded without one, WrongPassphrase when it does not open the file.
     """
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return False
     if not needs_passphrase(path):
         passphrase = None
     elif passphrase is None:
@@ -199,6 +199,7 @@ def guard(path: Path, passphrase: str | None = None) -> None:
             f"{path} was written by a newer favorbook (schema {version}; this one knows "
             f"up to {schema_version()}). Install the newer favorbook; the file was not changed."
         )
+    return app_id == APPLICATION_ID and version == schema_version()
 
 
 def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
@@ -292,14 +293,15 @@ def open_database(path: Path, passphrase: str | None = None) -> None:
         ) from exc
     if not needs_passphrase(path):
         passphrase = None
-    guard(path, passphrase)
+    current = guard(path, passphrase)
     if not db.is_closed():
         db.close()
     db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
     db.passphrase = passphrase
     try:
         db.connect()
-        migrate()
+        if not current:  # at this schema already: no write, no migration code loaded
+            migrate()
     except db_errors() as exc:
         db.close()
         db.passphrase = None
@@ -308,6 +310,8 @@ def open_database(path: Path, passphrase: str | None = None) -> None:
 
 def migrate() -> list[str]:
     """Apply the pending numbered migrations inside one transaction; returns their names."""
+    from playhouse.migrations import Runner
+
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     with db.atomic():
         applied = runner.up()

@@ -129,6 +129,10 @@ def prune(
     return removed
 
 
+BIG_DATABASE_BYTES = 64 * 1024 * 1024
+"""Above this size a database's automatic backups are copied on a thread of their own."""
+
+
 def database_bytes() -> int:
     """The size of the open database file (0 when it is not a file on disk)."""
     try:

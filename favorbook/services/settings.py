@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from favorbook.db.models import Setting
+from favorbook.db.models import Setting, db
 from favorbook.errors import ValidationError
 
 DEFAULTS: dict[str, Any] = {
@@ -20,10 +20,12 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(key: str) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
+    # One indexed read without building a query object: the list reads the target on
+    # every page of rows it fetches (peewee's get_or_none cost 1 ms a keystroke).
+    row = db.execute_sql("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
     if row is None:
         return DEFAULTS[key]
-    return json.loads(row.value)
+    return json.loads(row[0])
 
 
 def put(key: str, value: Any) -> None:

@@ -9,12 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from favorbook import __version__
 from favorbook.errors import FavorbookError
 from favorbook.render import locale_dates
-from favorbook.ui import wheel
 from favorbook.ui.resources import RESOURCES
 
 
@@ -22,12 +21,14 @@ def app_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "favorbook.svg"))
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def make_application(argv: list[str] | None = None, *, guard_wheel: bool = True) -> QApplication:
     """The QApplication, named so settings, data and the desktop find favorbook.
 
     The desktop file name ties the window to favorbook.desktop (the taskbar icon and
     name on Wayland and in GNOME/KDE docks); the organisation and application names
     decide where QSettings and Qt's standard paths point on every platform.
+    ``guard_wheel=False`` leaves the wheel guard (``wheel.install``) to the caller: the
+    app installs it after the window's first paint.
     """
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("favorbook")
@@ -37,8 +38,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName("favorbook")
     app.setWindowIcon(app_icon())
     locale_dates.use_locale()
-    wheel.install(app)
+    if guard_wheel:
+        from favorbook.ui import wheel
+
+        wheel.install(app)
     return app
+
+
+def _backup_at_quit() -> None:
+    from favorbook.ui import backup_actions
+
+    backup_actions.backup_at_quit()
+
+
+def _guard_wheel(app: QApplication) -> None:
+    from favorbook.ui import wheel
+
+    wheel.install(app)
 
 
 def user_message(exc: BaseException) -> str:
@@ -55,6 +71,8 @@ def install_excepthook() -> None:
     def hook(exc_type, exc, tb):
         previous(exc_type, exc, tb)
         if QApplication.instance() is not None:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(QApplication.activeWindow(), "favorbook", user_message(exc))
 
     sys.excepthook = hook
@@ -67,14 +85,18 @@ def start(data_dir: str | None, guard):
     (the user chose Quit in the recovery dialog: 0; the database cannot be opened: 1).
     """
     from favorbook import paths
-    from favorbook.services import encryption, session
+    from favorbook.services import backup, encryption, health, session
     from favorbook.services.passphrases import ENV_VAR
-    from favorbook.ui import backup_actions, recovery
     from favorbook.ui.single_instance import bring_to_front
 
     try:
-        if not recovery.check_at_start(data_dir):
-            return 0
+        check = health.startup_check(data_dir)
+        if not check.healthy:
+            # The recovery dialog's module (and the widgets it uses) only when needed.
+            from favorbook.ui import recovery
+
+            if not recovery.ask(check):
+                return 0
         passphrase = None
         if encryption.needs_passphrase(paths.database_path(data_dir)) and not os.environ.get(
             ENV_VAR
@@ -86,22 +108,35 @@ def start(data_dir: str | None, guard):
                 return 0  # the user gave up: nothing was opened
         path = session.open_data(data_dir, passphrase=passphrase)
     except FavorbookError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "favorbook", str(exc))
         return 1
     from favorbook.ui.main_window import MainWindow
 
     window = MainWindow(str(path))
     guard.raise_requested.connect(lambda: bring_to_front(window))
-    # For a big database both run on threads of their own, begun once the window has had
-    # time to paint: neither holds up the window nor competes with its first paint.
+    if backup.database_bytes() <= backup.BIG_DATABASE_BYTES:
+        start_up_backup(window)  # a small database's backup is made before the window shows
+    else:
+        # What a big database's start-up backup needs is imported after the first paint.
+        window.firstPainted.connect(lambda: start_up_backup(window))
+    QTimer.singleShot(BACKGROUND_AFTER_MS, window, lambda: check_in_background(window, path))
+    return window
+
+
+def start_up_backup(window) -> None:
+    """The start-up backup: a small database's now; a big one's on a thread of its own,
+    begun once the window has had time to paint (it neither holds up the window nor
+    competes with its first paint)."""
+    from favorbook.ui import backup_actions
+
     if backup_actions.start_up_backup(window):
         QTimer.singleShot(
             BACKGROUND_AFTER_MS,
             window,
             lambda: backup_actions.automatic_backup_in_background(window),
         )
-    QTimer.singleShot(BACKGROUND_AFTER_MS, window, lambda: check_in_background(window, path))
-    return window
 
 
 BACKGROUND_AFTER_MS = 3000
@@ -127,6 +162,8 @@ def check_in_background(window, path: Path):
         if error is not None or not problems:
             return
         health.mark_for_full_check(path)
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(
             window,
             "favorbook",
@@ -177,11 +214,11 @@ def run(data_dir: str | None = None) -> int:
     from favorbook.services import session
     from favorbook.ui.single_instance import Claim, SingleInstance
 
-    app = make_application()
+    app = make_application(guard_wheel=False)
     install_excepthook()
     folder = paths.data_dir(data_dir)
     guard = SingleInstance(folder)
-    if guard.claim() is Claim.RUNNING:
+    if guard.claim(listen=False) is Claim.RUNNING:
         there = (
             "its window was brought to the front"
             if guard.answered
@@ -193,10 +230,10 @@ def run(data_dir: str | None = None) -> int:
         window = start(str(folder), guard)
         if isinstance(window, int):
             return window
-        from favorbook.ui import backup_actions
-
         # On quit, while the database is still open: never blocks quitting.
-        app.aboutToQuit.connect(backup_actions.backup_at_quit)
+        app.aboutToQuit.connect(_backup_at_quit)
+        window.firstPainted.connect(lambda: _guard_wheel(app))
+        window.firstPainted.connect(guard.listen)
         if os.environ.get(FIRST_PAINT_ENV):
             _FirstPaint(window, guard)
         window.show()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
@@ -21,8 +22,10 @@ from favorbook.errors import FavorbookError
 from favorbook.services import backup
 from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
-from favorbook.ui.backups_dialog import BackupsDialog
 from favorbook.ui.worker import BackgroundJob, in_background
+
+if TYPE_CHECKING:
+    from favorbook.ui.backups_dialog import BackupsDialog
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,8 @@ def show_backups(window) -> BackupsDialog | None:
         # Restoring swaps the database file; a job writing to it must finish first.
         _say(window, _tr("Wait for the running job to finish, then restore."))
         return None
+    from favorbook.ui.backups_dialog import BackupsDialog
+
     dialog = BackupsDialog(window.data_folder, window)
     dialog.restored.connect(lambda path: restored(window, path))
     dialog.open()
@@ -89,7 +94,7 @@ def restored(window, path: str) -> None:
     )
 
 
-BACKGROUND_ABOVE = 64 * 1024 * 1024
+BACKGROUND_ABOVE = backup.BIG_DATABASE_BYTES
 """Bytes: a bigger database is backed up at start-up on a thread of its own."""
 
 

@@ -155,6 +155,12 @@ class ContactListModel(QAbstractTableModel):
         cells = self._cells[contact_id] = Cells(found, *self._colors)
         return cells
 
+    def is_archived(self, contact_id: int) -> bool | None:
+        """Whether a listed contact is archived, as its row says; None when not listed."""
+        row = self.row_of(contact_id)
+        cells = self.cells(row) if row is not None else None
+        return cells.row.archived if cells is not None else None
+
     def _row(self, row: int) -> contacts.ContactRow | None:
         cells = self.cells(row)
         return cells.row if cells is not None else None

@@ -167,7 +167,6 @@ class Section(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.heading = QLabel(heading)
-        self.heading.setVisible(bool(heading))
         self.list = EntryList(bus)
         self.list.setObjectName(object_name + "List")
         self.list.setAccessibleName(heading or name)  # a screen reader says which list
@@ -179,6 +178,9 @@ class Section(QWidget):
         self.more.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         for widget in (self.heading, self.list, self.empty, self.more):
             layout.addWidget(widget)
+        # Only once it has a parent: a label shown with none opens as a window of its own
+        # (made after the main window, the dashboard took its focus and activation).
+        self.heading.setVisible(bool(heading))
 
     def set_heading(self, text: str) -> None:
         self.heading.setText(text)
@@ -210,6 +212,15 @@ class Dashboard(FollowsChanges, QWidget):
         self._columns = 0
         self.data: dashboard_service.Dashboard | None = None
 
+        self._make_ratio_cards()
+        self._make_list_cards(bus)
+        self._make_layout()
+        # Read on the first show, not while the window is being built: the dashboard
+        # is not the page a start shows first.
+        self.follow_changes(bus, stale=True)
+        self._reflow(self.width())
+
+    def _make_ratio_cards(self) -> None:
         # The ratio overall, in a picture and in words.
         self.ratio_card = Card(self.tr("Give : take"), "ratioCard")
         self.ratio_value = QLabel()
@@ -243,6 +254,7 @@ class Dashboard(FollowsChanges, QWidget):
         self.months_card.body.addWidget(self.months_note)
         self.months_card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
+    def _make_list_cards(self, bus: Bus) -> None:
         # Lists.
         self.ious_card = Card(self.tr("Open IOUs"), "iousCard")
         self.i_owe = Section(bus, self.tr("I owe"), self.tr("You owe nobody."), "iOwe")
@@ -300,6 +312,7 @@ class Dashboard(FollowsChanges, QWidget):
             self.sources_card,
         ]
 
+    def _make_layout(self) -> None:
         # Layout: the two ratio cards side by side, the lists in a reflowing grid.
         self.content = QWidget()
         self.content.setObjectName("dashboardContent")
@@ -326,10 +339,6 @@ class Dashboard(FollowsChanges, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
-        # Read on the first show, not while the window is being built: the dashboard
-        # is not the page a start shows first.
-        self.follow_changes(bus, stale=True)
-        self._reflow(self.width())
 
     # --- layout ------------------------------------------------------------------------
 

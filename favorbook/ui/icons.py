@@ -7,6 +7,7 @@ QIcon picks from by the screen's device pixel ratio.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
@@ -23,8 +24,15 @@ def _svg(name: str) -> str:
     return (RESOURCES / "icons" / "nav" / f"{name}.svg").read_text(encoding="utf-8")
 
 
-def themed_icon(name: str, size: int = SIZE) -> QIcon:
-    """The icon ``name`` in the text colour (the highlighted text colour when selected)."""
+def screen_scale() -> int:
+    """The pixel scale of the primary screen (1, or 2 and 3 on high-density screens)."""
+    screen = QGuiApplication.primaryScreen()
+    return max(1, math.ceil(screen.devicePixelRatio())) if screen is not None else 1
+
+
+def themed_icon(name: str, size: int = SIZE, scales: tuple[int, ...] = (1, 2, 3)) -> QIcon:
+    """The icon ``name`` in the text colour (the highlighted text colour when selected),
+    drawn at each of ``scales``."""
     palette = QGuiApplication.palette()
     icon = QIcon()
     for mode, role in (
@@ -33,7 +41,7 @@ def themed_icon(name: str, size: int = SIZE) -> QIcon:
     ):
         svg = _svg(name).replace("currentColor", palette.color(role).name())
         renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-        for scale in (1, 2, 3):
+        for scale in scales:
             pixmap = QPixmap(size * scale, size * scale)
             pixmap.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pixmap)

@@ -3,39 +3,40 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
 from favorbook import __version__
-from favorbook.sample import demo
-from favorbook.services import contacts, favors
+from favorbook.services import contacts
 from favorbook.services.changes import LEDGER, Change
 from favorbook.services.session import describe_error
-from favorbook.ui import data_actions
 from favorbook.ui.bus import Bus
-from favorbook.ui.contact_commands import (
-    ArchiveContacts,
-    DeleteContacts,
-    EditContact,
-    edit_snapshot,
-)
-from favorbook.ui.contacts_page import ContactsPage, StackedTab
-from favorbook.ui.icons import themed_icon
-from favorbook.ui.worker import BackgroundJob, Cancelled
+from favorbook.ui.contacts_page import ContactsPage
+from favorbook.ui.icons import screen_scale, themed_icon
+from favorbook.ui.window_actions import build_menus
+from favorbook.ui.window_pages import CONTACT_TABS, PAGES
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog
 
 PREFERENCES_FALLBACK = "Ctrl+,"
+FIRST_PAINT_LATEST_MS = 2000
+"""firstPainted comes at the latest this long after the window is shown."""
+NAV_ICON_ROLE = Qt.ItemDataRole.UserRole + 7  # a page's icon name, on its navigation item
+# Built after the first paint (``finish_start``), or when first asked for.
+_LATE = ("data_actions", "sync")
 
 LIST_SHOWS = Change.EVERYTHING & ~(Change.REFERRALS | Change.QUESTIONS | Change.SYNC)
 """What the contact list and its filters show: a referral, a question or an account added
@@ -43,6 +44,9 @@ leaves them as they are."""
 
 
 class MainWindow(QMainWindow):
+    firstPainted = Signal()  # noqa: N815 (Qt naming)
+    """Once, just after the contact list (or the welcome page) first painted."""
+
     def __init__(self, database_path: str = "", parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("favorbookMainWindow")
@@ -56,13 +60,17 @@ class MainWindow(QMainWindow):
         self.bus.changed.connect(self.data_changed)
         self.bus.open_contact.connect(self.open_contact)
         self.bus.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self._job: BackgroundJob | None = None
+        self._job = None
+        self._finished = False
+        self._page_builders: dict[QWidget, tuple[str, object]] = {}
 
         self.contacts_page = ContactsPage(self.bus)
         self.contacts_page.welcome.load_sample_button.clicked.connect(self.load_sample)
         self.contacts_page.welcome.new_contact_button.clicked.connect(self.new_contact)
         self.form: QDialog | None = None
         self.contacts_page.contactSelected.connect(self._contact_selected)
+        # Enter or a double click on a contact opens it for editing.
+        self.contacts_page.list_view.activated.connect(lambda _index: self.edit_contact())
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -82,10 +90,20 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.body)
         self._page_actions: list[QAction] = []
 
+        # What the first paint does not need waits for it (finish_start, firstPainted).
+        self._painted = False
+        self._first_paint_watched = (
+            self.contacts_page.list_view.viewport(),
+            self.contacts_page.empty_label,  # every contact archived: no list to paint
+            self.contacts_page.welcome,
+        )
+        for widget in self._first_paint_watched:
+            widget.installEventFilter(self)
+
         self.summary_label = QLabel()
         self.summary_label.setObjectName("summaryLabel")
         self.statusBar().addPermanentWidget(self.summary_label)
-        self._build_menus()
+        build_menus(self)
         self._build_pages()
         self.navigation.setCurrentRow(0)
         self._restore_geometry()
@@ -94,96 +112,40 @@ class MainWindow(QMainWindow):
     # --- pages ----------------------------------------------------------------------
 
     def _build_pages(self) -> None:
-        from favorbook.ui import backup_actions, sync_actions
-        from favorbook.ui.call_prep import CallPrep
-        from favorbook.ui.conversation_log import ConversationLog
-        from favorbook.ui.dashboard import Dashboard
-        from favorbook.ui.followup_list import FollowUpList
-        from favorbook.ui.ledger import LedgerView
-        from favorbook.ui.matching import MatchPanel
-        from favorbook.ui.profile import ProfileTab
-        from favorbook.ui.question_bank import QuestionBankPage
-        from favorbook.ui.referral_graph import ReferralGraph
-        from favorbook.ui.referrals_view import ReferralsTab, ReferralsVettingPage
-        from favorbook.ui.vetting_view import VettingTab
-
-        bus = self.bus
+        """The Contacts page and its tabs' titles now; every other page, and each tab's
+        content, the first time it is shown or asked for (window_pages)."""
         page = self.contacts_page
-        self.profile = ProfileTab(bus)
-        page.add_tab(self.profile, self.tr("Profile"))
-        self.contact_favors = LedgerView(bus, per_contact=True)
-        page.add_tab(self.contact_favors, self.tr("Favors"))
-        self.contact_conversations = ConversationLog(bus, per_contact=True)
-        page.add_tab(self.contact_conversations, self.tr("Conversations"))
-        self.contact_followups = FollowUpList(bus, per_contact=True)
-        page.add_tab(self.contact_followups, self.tr("Follow-ups"))
-        self.call_prep = CallPrep(bus)
-        page.add_tab(self.call_prep, self.tr("Call prep"))
-        self.referral_graph = ReferralGraph(bus)
-        self.match_panel = MatchPanel(bus)
-        self.referrals_tab = ReferralsTab(bus)
-        page.add_tab(
-            StackedTab(
-                self.referrals_tab, self.referral_graph, self.match_panel, stretches=(3, 3, 2)
-            ),
-            self.tr("Referrals"),
-        )
-        self.vetting_tab = VettingTab(bus)
-        page.add_tab(self.vetting_tab, self.tr("Vetting"))
-
+        for title, _views, build in CONTACT_TABS:
+            page.add_tab(lambda build=build: build(self), self.tr(title))
         self.add_page(page, self.tr("Contacts"), "contacts")
-        self.favors_page = LedgerView(bus)
-        self.add_page(self.favors_page, self.tr("Favors"), "favors")
-        self.conversations_page = ConversationLog(bus)
-        self.add_page(self.conversations_page, self.tr("Conversations"), "conversations")
-        self.referrals_page = ReferralsVettingPage(bus)
-        self.add_page(self.referrals_page, self.tr("Referrals & vetting"), "referrals")
-        self.followups_page = FollowUpList(bus)
-        self.add_page(self.followups_page, self.tr("Follow-ups"), "followups")
-        self.dashboard = Dashboard(bus)
-        self.add_page(self.dashboard, self.tr("Dashboard"), "dashboard")
-        self.question_bank = QuestionBankPage(bus)
-        self.add_page(self.question_bank, self.tr("Question bank"), "questions")
-        from favorbook.ui.meetings_page import MeetingsPage
+        for attr, title, icon, build in PAGES:
+            self.add_page(None, self.tr(title), icon, build=(attr, build))
 
-        self.meetings_page = MeetingsPage(bus)
-        self.add_page(self.meetings_page, self.tr("Meetings"), "meetings")
-        from favorbook.ui.inbox_page import InboxPage
+    def __getattr__(self, name: str):
+        # Only for what is not built yet: a page, a contact tab's view, the late actions.
+        if name in _PAGE_ATTRS:
+            self.page_widget(name)
+        elif name in _TAB_ATTRS:
+            self.contacts_page.tab_widget(_TAB_ATTRS[name])
+        elif name in _LATE:
+            self.finish_start()
+        else:
+            raise AttributeError(name)
+        return self.__dict__[name]
 
-        self.inbox_page = InboxPage(bus)
-        self.add_page(self.inbox_page, self.tr("Inbox"), "inbox")
-
-        lists = (
-            self.contact_favors,
-            self.contact_conversations,
-            self.contact_followups,
-            self.favors_page,
-            self.conversations_page,
-            self.followups_page,
-        )
-        for widget in lists:
-            # The window's Log menu owns these keys; the same key on a list's own
-            # action would make Qt call the shortcut ambiguous and fire neither.
-            widget.new_action.setShortcut(QKeySequence())
-        for widget in (self.favors_page, self.contact_favors):
-            widget.newFavorRequested.connect(self.log_favor)
-            widget.settleByNewFavorRequested.connect(self.log_settling_favor)
-        for widget in (self.conversations_page, self.contact_conversations):
-            widget.newConversationRequested.connect(self.log_conversation)
-        for widget in (self.followups_page, self.contact_followups):
-            widget.newFollowUpRequested.connect(self.add_followup)
-            widget.rescheduleRequested.connect(self.reschedule_followup)
-        self.call_prep.logCallRequested.connect(self.log_conversation)
-        data_actions.install(self)
-        backup_actions.install(self)
-        sync_actions.install(self)
-
-    def add_page(self, widget: QWidget, title: str, icon: str = "") -> None:
-        """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order."""
+    def add_page(self, widget: QWidget | None, title: str, icon: str = "", build=None) -> None:
+        """Add a page to the navigation; Ctrl+1, Ctrl+2, … go to the pages in order.
+        With ``build`` (its window attribute and a function of the window that makes it)
+        the page is made the first time it is shown or asked for."""
+        if widget is None:
+            widget = QWidget()
+            self._page_builders[widget] = build
         self.pages.addWidget(widget)
         item = QListWidgetItem(title)
         if icon:
-            item.setIcon(themed_icon(icon))
+            # Drawn for this screen now; at every scale after the first paint (finish_start).
+            item.setIcon(themed_icon(icon, scales=(screen_scale(),)))
+            item.setData(NAV_ICON_ROLE, icon)
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
         self.navigation.addItem(item)
         number = self.pages.count()
@@ -201,9 +163,83 @@ class MainWindow(QMainWindow):
         # The text, the icon, the gap between them, the item's padding and a little air.
         self.navigation.setFixedWidth(widest + self.navigation.iconSize().width() + 32)
 
+    def page_at(self, index: int) -> QWidget:
+        """The page at ``index`` of the navigation, built now if it was not yet."""
+        placeholder = self.pages.widget(index)
+        found = self._page_builders.pop(placeholder, None)
+        if found is None:
+            return placeholder
+        attr, build = found
+        widget = build(self)
+        self.__dict__[attr] = widget
+        current = self.pages.currentWidget() is placeholder
+        self.pages.insertWidget(index, widget)
+        if current:
+            self.pages.setCurrentWidget(widget)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        return widget
+
+    def page_widget(self, attr: str) -> QWidget:
+        """The page kept as window attribute ``attr``, built now if it was not yet."""
+        return self.page_at(1 + [p[0] for p in PAGES].index(attr))
+
+    def build_everything(self) -> None:
+        """Build every page and every contact tab now, and add the late actions (for what
+        needs all of them at once: a walk over every widget, the smoke test)."""
+        self.finish_start()
+        for index in range(self.pages.count()):
+            self.page_at(index)
+        for index in range(self.contacts_page.tabs.count()):
+            self.contacts_page.tab_widget(index)
+
+    def finish_start(self) -> None:
+        """What the first paint does not show: the import, export, backup and sync commands
+        and the sync status. Runs once, just after the first paint (or when asked for)."""
+        if self._finished:
+            return
+        self._finished = True
+        from favorbook.ui import backup_actions, data_actions, sync_actions
+
+        self._update_sample_actions()
+        self._update_status()
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            if item.data(NAV_ICON_ROLE):  # sharp on any screen the window moves to
+                item.setIcon(themed_icon(item.data(NAV_ICON_ROLE)))
+        data_actions.install(self)
+        backup_actions.install(self)
+        sync_actions.install(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Paint and watched in self._first_paint_watched:
+            for widget in self._first_paint_watched:
+                widget.removeEventFilter(self)
+            self._first_paint_watched = ()
+            # Runs once this paint is done: the list (or the welcome page) is on screen.
+            QTimer.singleShot(0, self, self._first_painted)
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if not self._painted:
+            # Should none of the watched widgets paint (covered by another page, say), what
+            # waits for the first paint still comes.
+            QTimer.singleShot(FIRST_PAINT_LATEST_MS, self, self._first_painted)
+
+    def _first_painted(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        for widget in self._first_paint_watched:
+            widget.removeEventFilter(self)
+        self._first_paint_watched = ()
+        self.finish_start()
+        self.firstPainted.emit()
+
     def page(self, object_name: str) -> QWidget | None:
         for index in range(self.pages.count()):
-            if self.pages.widget(index).objectName() == object_name:
+            if self.page_at(index).objectName() == object_name:
                 return self.pages.widget(index)
         return None
 
@@ -213,207 +249,44 @@ class MainWindow(QMainWindow):
     def _page_changed(self, row: int) -> None:
         if row < 0:
             return
+        widget = self.page_at(row)
         self.pages.setCurrentIndex(row)
-        refresh = getattr(self.pages.widget(row), "refresh", None)
-        if refresh is not None and self.pages.widget(row) is not self.contacts_page:
+        refresh = getattr(widget, "refresh", None)
+        if refresh is not None and widget is not self.contacts_page:
             refresh()
 
-    # --- menus ----------------------------------------------------------------------
+    # --- menus (window_actions) -----------------------------------------------------------
 
-    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
-        action = QAction(text, self)
-        if name:
-            action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+    def prepare_call(self) -> None:
+        self.show_contact_tab(self.call_prep)
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu(self.tr("&File"))
-        self.new_contact_action = self._action(
-            self.file_menu,
-            self.tr("&New Contact…"),
-            self.new_contact,
-            QKeySequence.StandardKey.New,
-            "newContact",
-        )
-        self.file_menu.addSeparator()
-        self.sample_action = self._action(
-            self.file_menu, self.tr("Load Sample Net&work"), self.load_sample, name="loadSample"
-        )
-        self.remove_sample_action = self._action(
-            self.file_menu,
-            self.tr("Re&move Sample Network"),
-            self.remove_sample,
-            name="removeSample",
-        )
-        self.file_menu.addSeparator()
-        self.preferences_action = self._action(
-            self.file_menu,
-            self.tr("Pre&ferences…"),
-            self.show_preferences,
-            name="preferences",
-        )
-        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
-        self.preferences_action.setShortcuts(keys or [QKeySequence(PREFERENCES_FALLBACK)])
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.file_menu.addSeparator()
-        quit_action = self._action(
-            self.file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, "quit"
-        )
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-
-        self.edit_menu = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self.bus.undo_stack.createUndoAction(self, self.tr("&Undo"))
-        self.undo_action.setObjectName("undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.bus.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setObjectName("redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.edit_menu.addAction(self.undo_action)
-        self.edit_menu.addAction(self.redo_action)
-        self.edit_menu.addSeparator()
-        self._action(
-            self.edit_menu,
-            self.tr("&Find Contact"),
-            self.focus_search,
-            QKeySequence.StandardKey.Find,
-            "find",
-        )
-
-        self.contact_menu = bar.addMenu(self.tr("&Contact"))
-        self.edit_contact_action = self._action(
-            self.contact_menu,
-            self.tr("&Edit Contact…"),
-            self.edit_contact,
-            QKeySequence("Ctrl+E"),
-            "editContact",
-        )
-        self.contact_menu.addSeparator()
-        self.log_favor_action = self._action(
-            self.contact_menu,
-            self.tr("Log a &Favor…"),
-            lambda: self.log_favor(None),
-            QKeySequence("Ctrl+Shift+F"),
-            "logFavor",
-        )
-        self.log_conversation_action = self._action(
-            self.contact_menu,
-            self.tr("Log a &Conversation…"),
-            lambda: self.log_conversation(None),
-            QKeySequence("Ctrl+Shift+L"),
-            "logConversation",
-        )
-        self.add_followup_action = self._action(
-            self.contact_menu,
-            self.tr("Add a F&ollow-up…"),
-            lambda: self.add_followup(None),
-            QKeySequence("Ctrl+Shift+U"),
-            "addFollowUp",
-        )
-        self.call_prep_action = self._action(
-            self.contact_menu,
-            self.tr("&Prepare a Call"),
-            lambda: self.show_contact_tab(self.call_prep),
-            QKeySequence("Ctrl+Shift+P"),
-            "prepareCall",
-        )
-        self.contact_menu.addSeparator()
-        self._action(
-            self.contact_menu,
-            self.tr("Record Who &Referred Them…"),
-            lambda: self._in_tab(self.referrals_tab, self.referrals_tab.record_referrer),
-            None,
-            "recordReferrer",
-        )
-        self._action(
-            self.contact_menu,
-            self.tr("Recommend &Someone to Them…"),
-            lambda: self._in_tab(self.referrals_tab, self.referrals_tab.recommend_to_them),
-            None,
-            "recommendToThem",
-        )
-        self._action(
-            self.contact_menu,
-            self.tr("Recommend &Them to…"),
-            lambda: self._in_tab(self.referrals_tab, self.referrals_tab.recommend_them),
-            None,
-            "recommendThem",
-        )
-        self._action(
-            self.contact_menu,
-            self.tr("Edit &Vetting…"),
-            lambda: self._in_tab(self.vetting_tab, self.vetting_tab.edit_vetting),
-            None,
-            "editVetting",
-        )
-        self.contact_menu.addSeparator()
-        self.archive_action = self._action(
-            self.contact_menu,
-            self.tr("&Archive"),
-            self.archive_selected,
-            QKeySequence("Ctrl+Shift+A"),
-            "archiveContact",
-        )
-        self.unarchive_action = self._action(
-            self.contact_menu,
-            self.tr("&Bring Back from Archive"),
-            self.unarchive_selected,
-            None,
-            "unarchiveContact",
-        )
-        self.delete_action = self._action(
-            self.contact_menu,
-            self.tr("&Delete"),
-            self.delete_selected,
-            QKeySequence("Ctrl+Shift+Del"),
-            "deleteContact",
-        )
-        # The Delete key deletes from the list itself, where the selection is.
-        list_delete = QAction(self.tr("Delete"), self.contacts_page.list_view)
-        list_delete.setShortcut(QKeySequence.StandardKey.Delete)
-        list_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        list_delete.triggered.connect(self.delete_selected)
-        # Enter or a double click on a contact opens it for editing.
-        self.contacts_page.list_view.activated.connect(lambda _index: self.edit_contact())
-        self.contacts_page.list_view.addAction(self.archive_action)
-        self.contacts_page.list_view.addAction(self.unarchive_action)
-        self.contacts_page.list_view.addAction(list_delete)
-
-        self.actions_menu = bar.addMenu(self.tr("&Actions"))
-        self.actions_menu.setObjectName("actionsMenu")
-        self.actions_menu.aboutToShow.connect(self._fill_actions_menu)
-
-        self.view_menu = bar.addMenu(self.tr("&View"))
-        self.go_menu = self.view_menu.addMenu(self.tr("&Go To"))
-        self.show_archived_action = self._action(
-            self.view_menu,
-            self.tr("Show &Archived Contacts"),
-            self.set_show_archived,
-            None,
-            "showArchived",
-        )
-        self.show_archived_action.setCheckable(True)
-
-        self.help_menu = bar.addMenu(self.tr("&Help"))
-        about = self._action(
-            self.help_menu, self.tr("&About favorbook"), self.show_about, name="about"
-        )
-        about.setMenuRole(QAction.MenuRole.AboutRole)
+    def run_in_view(self, view: str, method: str) -> None:
+        """Run a contact view's action for the selected contact (the view is built and
+        shown the contact first: its tab may not have been shown yet)."""
+        contact_id = self.contacts_page.contact_id
+        if contact_id is None:
+            self._said(self.tr("Select a contact first."))
+            return
+        tab = getattr(self, view)
+        tab.show_contact(contact_id)
+        getattr(tab, method)()
 
     # --- data -----------------------------------------------------------------------
 
     def reload(self) -> None:
         """Re-read everything shown (after a load, import or a change of preferences)."""
         self.contacts_page.reload()
+        if self._finished:  # else finish_start does them, after the first paint
+            self._update_sample_actions()
+            self._update_status()
+        self._contact_selected(self.contacts_page.contact_id)
+
+    def _update_sample_actions(self) -> None:
+        from favorbook.sample import demo
+
         has_contacts = self.contacts_page.stack.currentWidget() is not self.contacts_page.welcome
         self.sample_action.setEnabled(not has_contacts or demo.has_sample())
         self.remove_sample_action.setEnabled(demo.has_sample())
-        self._update_status()
-        self._contact_selected(self.contacts_page.contact_id)
 
     def data_changed(self, change: Change) -> None:
         """The list, and the status bar's give:take, follow what they show."""
@@ -435,13 +308,20 @@ class MainWindow(QMainWindow):
         self.contacts_page.run_search()
 
     def _contact_selected(self, contact_id: int | None) -> None:
-        archived = contact_id is not None and contacts.is_archived(contact_id)
+        archived = False
+        if contact_id is not None:
+            # The list's row says it without a query (each keystroke selects a contact).
+            archived = self.contacts_page.model.is_archived(contact_id)
+            if archived is None:
+                archived = contacts.is_archived(contact_id)
         for action in (self.archive_action, self.delete_action, self.edit_contact_action):
             action.setEnabled(contact_id is not None)
         self.archive_action.setEnabled(contact_id is not None and not archived)
         self.unarchive_action.setEnabled(archived)
 
     def archive_selected(self) -> None:
+        from favorbook.ui.contact_commands import ArchiveContacts
+
         ids = [i for i in self.contacts_page.selected_ids() if not contacts.is_archived(i)]
         if ids:
             command = ArchiveContacts(self.bus, ids)
@@ -449,11 +329,15 @@ class MainWindow(QMainWindow):
             self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.done_text))
 
     def unarchive_selected(self) -> None:
+        from favorbook.ui.contact_commands import ArchiveContacts
+
         ids = [i for i in self.contacts_page.selected_ids() if contacts.is_archived(i)]
         if ids:
             self.bus.undo_stack.push(ArchiveContacts(self.bus, ids, archive=False))
 
     def delete_selected(self) -> None:
+        from favorbook.ui.contact_commands import DeleteContacts
+
         ids = self.contacts_page.selected_ids()
         if ids:
             command = DeleteContacts(self.bus, ids)
@@ -497,6 +381,7 @@ class MainWindow(QMainWindow):
         self._open_form(ContactDialog(None, self), show_new, self.tr("Contact added."))
 
     def edit_contact(self) -> None:
+        from favorbook.ui.contact_commands import EditContact, edit_snapshot
         from favorbook.ui.forms.contact_form import ContactDialog
 
         contact_id = self.contacts_page.contact_id
@@ -566,16 +451,7 @@ class MainWindow(QMainWindow):
         self.show_page(self.contacts_page)
         self.contacts_page.tabs.setCurrentWidget(tab)
 
-    def _in_tab(self, tab: QWidget, slot) -> None:
-        """Run a tab's action for the selected contact (the tab may not have been shown yet)."""
-        contact_id = self.contacts_page.contact_id
-        if contact_id is None:
-            self._said(self.tr("Select a contact first."))
-            return
-        tab.show_contact(contact_id)
-        slot()
-
-    def _fill_actions_menu(self) -> None:
+    def fill_actions_menu(self) -> None:
         """The actions of what is in front (a list page, or the contact's current tab)."""
         self.actions_menu.clear()
         widget = self.pages.currentWidget()
@@ -593,6 +469,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def load_sample(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from favorbook.sample import demo
+        from favorbook.ui.worker import BackgroundJob
+
         if self._job is not None:
             return
         if demo.has_sample() and contacts.count_contacts(include_archived=True):
@@ -616,6 +497,10 @@ class MainWindow(QMainWindow):
         self._job.start()
 
     def _sample_loaded(self, count: object, error: object) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from favorbook.ui.worker import Cancelled
+
         self._job = None
         if isinstance(error, Cancelled):
             self._said(self.tr("Sample network cancelled; nothing was changed."))
@@ -627,6 +512,10 @@ class MainWindow(QMainWindow):
             self._said(self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)))
 
     def remove_sample(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from favorbook.sample import demo
+
         if self._job is not None or not demo.has_sample():
             return
         answer = QMessageBox.question(
@@ -649,6 +538,8 @@ class MainWindow(QMainWindow):
         self._said(self.tr("Removed the sample network (%1 contacts).").replace("%1", f"{count:,}"))
 
     def _update_status(self) -> None:
+        from favorbook.services import favors
+
         count = contacts.count_contacts()
         if not contacts.count_contacts(include_archived=True):
             self.summary_label.clear()
@@ -670,6 +561,8 @@ class MainWindow(QMainWindow):
     # --- dialogs --------------------------------------------------------------------
 
     def show_preferences(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from favorbook.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.data_folder, self)
@@ -680,6 +573,8 @@ class MainWindow(QMainWindow):
             self._said(self.tr("Preferences saved."))
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             self.tr("About favorbook"),
@@ -726,7 +621,8 @@ class MainWindow(QMainWindow):
         if self._job is not None and self._job.is_running():
             self._job.cancel()
             self._job.wait()
-        export = self.data_actions.export_job
+        actions = self.__dict__.get("data_actions")  # not made yet: nothing exported
+        export = actions.export_job if actions is not None else None
         if export is not None:
             export.wait()  # a file half written would be left as a temporary file
         self.save_geometry()
@@ -764,3 +660,7 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         self.contacts_page.run_search()
+
+
+_PAGE_ATTRS = frozenset(p[0] for p in PAGES)
+_TAB_ATTRS = {attr: index for index, tab in enumerate(CONTACT_TABS) for attr in tab[1]}

@@ -23,7 +23,20 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import health
-from favorbook.ui.backups_dialog import local_when, size_text
+
+
+def local_when(when) -> str:
+    # The backups window's module is imported only when damage was found: a healthy
+    # start-up never needs it.
+    from favorbook.ui.backups_dialog import local_when as when_text
+
+    return when_text(when)
+
+
+def size_text(size: int) -> str:
+    from favorbook.ui.backups_dialog import size_text as text
+
+    return text(size)
 
 
 class RecoveryDialog(QDialog):
@@ -162,7 +175,12 @@ def check_at_start(data_dir) -> bool:
 
     Returns False when the user chose Quit (nothing was touched), True otherwise.
     """
-    check = health.startup_check(data_dir)
+    return ask(health.startup_check(data_dir))
+
+
+def ask(check: health.StartupCheck) -> bool:
+    """On damage found by the start-up check, ask what to do; False when the user chose
+    Quit (nothing was touched)."""
     if check.healthy:
         return True
     dialog = RecoveryDialog(check, QApplication.activeWindow())

@@ -14,9 +14,12 @@ import getpass
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 LOCK_FILENAME = "favorbook.lock"
 RAISE_MESSAGE = b"raise\n"
@@ -55,8 +58,12 @@ class SingleInstance(QObject):
         self.server: QLocalServer | None = None
         self.answered = False  # after RUNNING: whether the running favorbook heard the knock
 
-    def claim(self) -> Claim:
-        """Take the data folder, or hand over to the favorbook that already has it."""
+    def claim(self, *, listen: bool = True) -> Claim:
+        """Take the data folder, or hand over to the favorbook that already has it.
+
+        ``listen=False`` takes the folder but leaves listening for a second start to
+        ``listen()`` (the window does it after its first paint; a second start meanwhile
+        is told this one may still be starting)."""
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
@@ -67,7 +74,8 @@ class SingleInstance(QObject):
                 self.answered = self._knock()
                 return Claim.RUNNING
             return Claim.UNGUARDED
-        self._listen()
+        if listen:
+            self.listen()
         return Claim.OWNED
 
     def release(self) -> None:
@@ -79,7 +87,12 @@ class SingleInstance(QObject):
 
     # --- the first favorbook ---------------------------------------------------------
 
-    def _listen(self) -> None:
+    def listen(self) -> None:
+        """Answer a second start on this data folder (it asks this window to come forward)."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self.server is not None or not self.lock.isLocked():
+            return
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         # A socket left by a crashed favorbook would block listen(); we hold the lock,
@@ -107,6 +120,8 @@ class SingleInstance(QObject):
 
     def _knock(self) -> bool:
         """Ask the favorbook holding the folder to show itself; whether it heard."""
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):

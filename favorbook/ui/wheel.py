@@ -39,9 +39,15 @@ class WheelGuard(QObject):
 
 
 def install(app: QApplication) -> WheelGuard:
-    """Guard every field of the application (once; the filter lives with the app)."""
+    """Guard every field of the application (once; the filter lives with the app).
+
+    Fields made before it was installed are guarded too: the window installs it after
+    its first paint, since a filter on the application sees every event of start-up."""
     guard = app.findChild(WheelGuard)
     if guard is None:
         guard = WheelGuard(app)
         app.installEventFilter(guard)
+        for widget in app.allWidgets():
+            if isinstance(widget, _FIELDS) and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return guard

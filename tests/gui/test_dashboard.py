@@ -188,3 +188,15 @@ def test_entry_model_passes_qtmodeltester(qtmodeltester, qtbot):
     qtmodeltester.check(model)
     model.set_entries([])
     qtmodeltester.check(model)
+
+
+def test_making_the_dashboard_leaves_the_window_active(window, qtbot):
+    """The dashboard is made when first shown, after the window: a section's heading
+    shown before it had a parent opened as a window of its own and took the activation
+    (the window's shortcuts then did nothing)."""
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    Dashboard(window.bus)
+    QApplication.processEvents()
+    assert QApplication.activeWindow() is window

@@ -206,3 +206,23 @@ def test_showing_a_contact_past_the_first_page_keeps_the_search(window, monkeypa
     assert page.search_edit.text() == "e"
     assert page.contact_id == last
     assert page.list_complete()
+
+
+def test_a_keystroke_runs_a_few_bounded_statements(window, qtbot):
+    """One character typed lists its first page in bounded statements: the matches'
+    page (ranked by SQLite, stopped by a LIMIT), the page's rows, and nothing that lists
+    every match or every contact (issue 19: 71,542 ids collected for one letter)."""
+    demo.load(120, seed=4)
+    window.reload()
+    page = window.contacts_page
+    page.run_search()
+    for text in ("a", "e", "ann"):
+        page.search_edit.clear()
+        page.run_search()
+        with capture_sql() as ran:
+            qtbot.keyClicks(page.search_edit, text[-1] if len(text) == 1 else text)
+            page.run_search()
+        reads = [s for s in ran.selects if "contact" in s]
+        assert 0 < len(ran.selects) <= 6, ran.selects
+        for sql in reads:
+            assert "LIMIT" in sql or " IN (" in sql and "MATCH" not in sql, sql

@@ -153,3 +153,21 @@ def test_a_window_built_over_a_network_fills_the_first_contacts_tabs_once_shown(
         win.show()
     assert shown.args == [first]
     assert contacts.name_of(first) in win.profile.browser.toPlainText()
+
+
+def test_the_wheel_guard_installed_late_guards_the_fields_made_before(qapp):
+    """The window installs the wheel guard after its first paint: the fields made before
+    it (the list's filters) take the focus by click or Tab only, as those made after."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from favorbook.ui import wheel
+
+    guard = qapp.findChild(wheel.WheelGuard)
+    if guard is not None:
+        qapp.removeEventFilter(guard)
+        guard.setParent(None)
+    combo = QComboBox()
+    assert combo.focusPolicy() == Qt.FocusPolicy.WheelFocus
+    wheel.install(qapp)
+    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus

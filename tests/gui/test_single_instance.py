@@ -107,3 +107,19 @@ def test_a_lock_left_by_a_killed_favorbook_does_not_block(guards, tmp_path):
         child.stdout.close()
     assert lock_path.exists()  # the crash left it behind
     assert guards(folder).claim() is Claim.OWNED
+
+
+def test_a_start_listens_for_a_second_one_once_its_window_painted(guards, tmp_path, qtbot):
+    """The window takes the folder at once and answers a second start only after its
+    first paint (what that needs loads then): a second start in between is refused and
+    told the first may still be starting; later ones raise it."""
+    first = guards(tmp_path / "data")
+    assert first.claim(listen=False) is Claim.OWNED
+    early = guards(tmp_path / "data")
+    assert early.claim() is Claim.RUNNING
+    assert not early.answered
+    first.listen()
+    with qtbot.waitSignal(first.raise_requested, timeout=5000):
+        later = guards(tmp_path / "data")
+        assert later.claim() is Claim.RUNNING
+    assert later.answered

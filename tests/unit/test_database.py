@@ -118,3 +118,19 @@ def test_unwritable_data_folder_gives_a_clear_message(tmp_path, capsys):
     assert main(["stats", "--data-dir", str(target)]) == 1
     err = capsys.readouterr().err
     assert "cannot create its data folder" in err
+
+
+def test_reopening_a_database_at_this_schema_runs_no_migration(db, monkeypatch):
+    """Start-up opens a database already at this build's schema without loading the
+    migrations or writing to the file (Runner.up and two PRAGMA writes ran on every start)."""
+    session.close()
+    monkeypatch.setattr(database, "migrate", lambda: pytest.fail("migrated again"))
+    session.open_data(db.parent)
+    assert peewee_db.execute_sql("PRAGMA user_version").fetchone()[0] == database.schema_version()
+
+
+def test_a_database_behind_this_schema_is_still_migrated(db):
+    peewee_db.execute_sql("PRAGMA user_version = 1")
+    session.close()
+    database.open_database(db)
+    assert peewee_db.execute_sql("PRAGMA user_version").fetchone()[0] == database.schema_version()

@@ -1,0 +1,148 @@
+"""Start-up builds what the first paint shows and nothing else (issue 19): the Contacts
+page and its list. Every other page and each contact tab is built the first time it is
+shown or asked for, and the import, export, backup and sync commands join the menus just
+after the first paint; a user sees the same window either way."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+
+from favorbook.sample import demo
+from favorbook.ui.window_actions import COMMANDS
+from favorbook.ui.window_pages import CONTACT_TABS, PAGES
+
+
+@pytest.fixture
+def fresh(db, qtbot):
+    """The window as start-up leaves it: built, not shown yet."""
+    from favorbook.ui.app import make_application
+    from favorbook.ui.main_window import MainWindow
+
+    make_application()
+    demo.load(12)
+    win = MainWindow(str(db))
+    qtbot.addWidget(win)
+    return win
+
+
+def _late_names(window) -> set[str]:
+    return {a.objectName() for a in window.findChildren(QAction)} & {
+        "importContacts",
+        "exportSheet",
+        "printSheet",
+        "mergeContact",
+        "backupNow",
+        "restoreFromBackup",
+        "syncNow",
+        "syncConflicts",
+    }
+
+
+def test_start_up_builds_the_contacts_page_and_nothing_it_does_not_show(fresh):
+    from favorbook.ui.dashboard import Dashboard
+    from favorbook.ui.profile import ProfileTab
+
+    assert fresh.pages.count() == 1 + len(PAGES)
+    assert fresh.pages.widget(0) is fresh.contacts_page
+    for attr, *_ in PAGES:
+        assert attr not in fresh.__dict__, attr
+    assert not fresh.findChildren(Dashboard)
+    assert not fresh.findChildren(ProfileTab)
+    tabs = fresh.contacts_page.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [t[0] for t in CONTACT_TABS]
+    assert _late_names(fresh) == set()
+    # Every command of the table is in its menu from the start, with its shortcut.
+    names = {a.objectName() for a in fresh.findChildren(QAction)}
+    assert {c.name for c in COMMANDS} <= names
+
+
+def test_a_page_is_built_when_first_shown(fresh, qtbot):
+    from favorbook.ui.dashboard import Dashboard
+
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    row = 1 + [p[0] for p in PAGES].index("dashboard")
+    fresh.navigation.setCurrentRow(row)
+    [dashboard] = fresh.findChildren(Dashboard)
+    assert fresh.pages.currentWidget() is dashboard is fresh.dashboard
+    assert dashboard.isVisible()
+    assert dashboard.data is not None  # refreshed as it was shown
+    assert fresh.pages.count() == 1 + len(PAGES)
+    fresh.navigation.setCurrentRow(0)
+    fresh.navigation.setCurrentRow(row)
+    assert fresh.findChildren(Dashboard) == [dashboard]  # built once
+
+
+def test_a_contact_tab_is_built_when_first_shown_and_shows_the_contact(fresh, qtbot):
+    from favorbook.ui.call_prep import CallPrep
+
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    page = fresh.contacts_page
+    page.select_row(0)
+    qtbot.waitUntil(lambda: not page.detail_pending())
+    assert not fresh.findChildren(CallPrep)
+    fresh.findChild(QAction, "prepareCall").trigger()
+    [prep] = fresh.findChildren(CallPrep)
+    assert page.tabs.currentWidget() is prep is fresh.call_prep
+    assert prep.isVisible()
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    assert titles == [t[0] for t in CONTACT_TABS]
+
+
+def test_a_menu_command_of_a_tab_not_shown_yet_runs_for_the_selected_contact(
+    fresh, qtbot, monkeypatch
+):
+    from favorbook.ui.vetting_view import VettingTab
+
+    ran = []
+    monkeypatch.setattr(VettingTab, "edit_vetting", lambda self: ran.append(self.contact_id))
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    page = fresh.contacts_page
+    page.select_row(0)
+    fresh.findChild(QAction, "editVetting").trigger()
+    assert ran == [page.contact_id]
+
+
+def test_the_late_commands_join_the_menus_after_the_first_paint(fresh, qtbot, db):
+    """The same File and Contact menus as a window built whole, once the list painted."""
+    from favorbook.ui.main_window import MainWindow
+
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: len(_late_names(fresh)) == 8)
+    whole = MainWindow(str(db))
+    qtbot.addWidget(whole)
+    whole.build_everything()
+    for menu in ("file_menu", "contact_menu", "edit_menu", "view_menu", "help_menu"):
+        texts = [a.text() for a in getattr(fresh, menu).actions()]
+        assert texts == [a.text() for a in getattr(whole, menu).actions()], menu
+    assert fresh.sample_action.isEnabled() and fresh.remove_sample_action.isEnabled()
+
+
+def test_the_first_paint_is_announced_once(fresh, qtbot):
+    seen = []
+    fresh.firstPainted.connect(lambda: seen.append(True))
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: seen == [True])
+    fresh.contacts_page.list_view.viewport().repaint()
+    QApplication.processEvents()
+    assert seen == [True]
+
+
+def test_with_every_contact_archived_the_late_commands_still_come(fresh, qtbot):
+    """No list to paint (every contact archived, the empty line shown instead): the
+    commands that wait for the first paint still join the menus."""
+    from favorbook.services import contacts
+
+    for contact_id in contacts.list_ids():
+        contacts.archive_contact(contact_id)
+    fresh.reload()
+    assert not fresh.contacts_page.list_view.isVisibleTo(fresh)
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: len(_late_names(fresh)) == 8, timeout=5000)

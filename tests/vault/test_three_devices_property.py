@@ -1,14 +1,23 @@
-"""Random work on three devices, synced in random orders through one folder, ends with
-the same rows on every device: a dump of every synced table, links as global ids."""
+"""Random work on three devices, synced in random orders through one folder (and through
+a collection on Radicale and on Xandikos), ends with the same rows on every device: a
+dump of every synced table, links as global ids."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from tests.vault.helpers import Devices
 
@@ -18,6 +27,10 @@ WORDS = ["printers", "forklifts", "golf", "tea", ""]
 
 
 class ThreeDevices(RuleBasedStateMachine):
+    SERVER = None
+    """A DavServer to sync through (its device-sync collection made anew each run); None:
+    a folder."""
+
     @initialize()
     def start(self):
         import tempfile
@@ -28,7 +41,11 @@ class ThreeDevices(RuleBasedStateMachine):
 
         self.every, snapshot.EVERY = snapshot.EVERY, 2  # snapshots too, and joins from them
         self.tmp = tempfile.TemporaryDirectory()
-        self.devices = Devices(Path(self.tmp.name), DEVICES)
+        if self.SERVER is not None:
+            from tests.vault.helpers import fresh_vault
+
+            fresh_vault(self.SERVER)
+        self.devices = Devices(Path(self.tmp.name), DEVICES, server=self.SERVER)
         with self.devices.on("A"):
             contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Seed"))
         for name in DEVICES:
@@ -173,6 +190,27 @@ ThreeDevices.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 test_three_devices_converge = ThreeDevices.TestCase
+
+
+@pytest.mark.parametrize("kind", ["radicale", "xandikos"])
+def test_three_devices_converge_through_a_server(kind, request, monkeypatch):
+    """The same machine, through the account's collection: a few runs here, more with
+    FAVORBOOK_VAULT_DAV_EXAMPLES."""
+    server = request.getfixturevalue(f"{kind}_server")
+    monkeypatch.setenv("FAVORBOOK_SYNC_PASSWORD", server.password)
+
+    class ThroughServer(ThreeDevices):
+        SERVER = server
+
+    run_state_machine_as_test(
+        ThroughServer,
+        settings=settings(
+            max_examples=int(os.environ.get("FAVORBOOK_VAULT_DAV_EXAMPLES", "3")),
+            stateful_step_count=14,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
 
 
 def _derived():

@@ -287,6 +287,11 @@ def members(client, url: str, account: str, depth: int):
     return [r for r in responses if r.href.rstrip("/") != base]
 
 
+def _under(client, home: str) -> str:
+    home = client.absolute(home)
+    return urljoin(home if home.endswith("/") else home + "/", COLLECTION + "/")
+
+
 def find_or_create(client, account_row) -> str:
     """The URL of the account's ``favorbook-vault`` collection, made when it is not there."""
     from favorbook.sync import discovery
@@ -299,8 +304,7 @@ def find_or_create(client, account_row) -> str:
             f"The server of account {account_row.name!r} offers no calendar home, where "
             "favorbook keeps the sync between your devices. Sync through a folder instead."
         )
-    home = client.absolute(home)
-    url = urljoin(home if home.endswith("/") else home + "/", COLLECTION + "/")
+    url = _under(client, home)
     if members(client, url, account_row.name, depth=0) is not None:
         return url
     from favorbook.sync.dav import PreconditionFailed, mkcol_body
@@ -319,3 +323,23 @@ def find_or_create(client, account_row) -> str:
     except SyncError:
         client.mkcol(url, COLLECTION, "journal")
     return url
+
+
+def key_file_of(name: str, password: str | None = None) -> bytes | None:
+    """The wrapped vault key in the account ``name``'s collection; None when there is none
+    yet (no collection, or an empty one): a new vault, whose passphrase is chosen now.
+    Nothing is created on the server."""
+    from favorbook.sync import accounts, discovery
+
+    row = accounts.account_row(name)
+    client = accounts.client_for(row, password)
+    try:
+        home = discovery.calendar_home(client, row.url)
+        if home is None:
+            return None
+        url = _under(client, home)
+        if members(client, url, row.name, depth=0) is None:
+            return None
+        return DavStore(client, url, row.name).read_key()
+    finally:
+        client.close()

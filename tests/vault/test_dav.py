@@ -269,3 +269,42 @@ def test_a_device_that_sent_through_a_folder_is_not_moved_to_the_account_silentl
             engine.turn_on_account("work")
         assert "already sent changes" in str(refused.value)
         assert engine.devices()["this_device"]["folder"] == str(dav_devices.folder)
+
+
+def test_an_altered_snapshot_on_the_server_is_refused_and_the_log_read_instead(
+    dav_devices, monkeypatch
+):
+    from favorbook.services import demo
+    from favorbook.sync.vault import snapshot
+
+    monkeypatch.setattr(snapshot, "EVERY", 1)
+    with dav_devices.on("A"):
+        demo.load(5, seed=6)
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    server = dav_devices.server
+    [snap] = [n for n in server_objects(server) if "-S" in n]
+    href = vault_url(server) + snap
+    data, parts = davstore.decode(server.request("GET", href).content.decode())
+    altered = bytearray(data)
+    altered[40] ^= 1
+    text = davstore.encode(snap.removesuffix(".ics"), bytes(altered), parts)
+    server.request("PUT", href, text, {"Content-Type": "text/calendar; charset=utf-8"})
+    dav_devices.join("B")
+    report = dav_devices.sync("B")
+    assert any("Snapshot" in e and "refused" in e for e in report.errors)
+    assert report.changes_received > 0
+    assert dav_devices.dump("A") == dav_devices.dump("B")
+
+
+def test_an_altered_key_on_the_server_is_one_sentence(dav_devices):
+    from favorbook.sync.vault import crypto
+
+    dav_devices.join("A")
+    server = dav_devices.server
+    href = vault_url(server) + "vault-key.ics"
+    text = davstore.encode("vault-key", b"not a key file")
+    server.request("PUT", href, text, {"Content-Type": "text/calendar; charset=utf-8"})
+    with dav_devices.on("A"), pytest.raises(crypto.VaultError) as damaged:
+        engine.sync()
+    assert "damaged" in str(damaged.value) and "favorbook-vault" in str(damaged.value)

@@ -230,6 +230,7 @@ class AccountsPage(QWidget):
             )
         )
         self.vault_account_box.clicked.connect(self._vault_account_clicked)
+        self.vault_job: BackgroundJob | None = None
         buttons.addWidget(self.vault_account_box)  # beside Add and Remove: it is per account
 
         self.details = QLabel()
@@ -392,20 +393,41 @@ class AccountsPage(QWidget):
         self.refresh_vault()
         self.accountsChanged.emit()
 
-    def turn_on_vault_account(self, name: str) -> bool:
-        """Turn on the sync between devices through account ``name``; True when on."""
+    def turn_on_vault_account(self, name: str) -> None:
+        """Turn on the sync between devices through account ``name``: the server is asked
+        on a background job (a slow one can be left with Cancel), the passphrase here;
+        ``vault_job`` is None again when it is done (on or not)."""
+        from favorbook.sync.vault import davstore
+
+        self._run_vault(
+            self.tr("Looking for your devices' collection on %1…").replace("%1", name),
+            lambda _progress: davstore.key_file_of(name),  # None: a new vault
+            lambda key_file: self._key_found(name, key_file),
+        )
+
+    def _run_vault(self, label: str, job, then) -> None:
+        self.vault_account_box.setEnabled(False)
+        self.vault_job = BackgroundJob(self, self.tr("Sync Between Devices"), label, job)
+
+        def finished(result: object, error: object, job=self.vault_job) -> None:
+            self.vault_job = None
+            self.vault_account_box.setEnabled(self.selected_name() is not None)
+            if job.runner.cancel_requested.is_set():
+                self.refresh_vault()  # the user gave up waiting: show how things stand
+                return
+            if error is not None:
+                message = describe_error(error) if isinstance(error, BaseException) else error
+                self.warn_vault(str(message))
+                self.refresh_vault()
+                return
+            then(result)
+
+        self.vault_job.done.connect(finished)
+        self.vault_job.start()
+
+    def _key_found(self, name: str, key_file: bytes | None) -> None:
         from favorbook.sync.vault import crypto, davstore, engine
         from favorbook.sync.vault import passphrase as vault_passphrase
-
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            key_file = davstore.key_file_of(name)  # None: a new vault, its passphrase chosen now
-        except Exception as exc:  # noqa: BLE001 - one message, never a traceback
-            QGuiApplication.restoreOverrideCursor()
-            self.warn_vault(describe_error(exc))
-            self.refresh_vault()
-            return False
-        QGuiApplication.restoreOverrideCursor()
 
         def opens(text: str) -> bool:
             if key_file is None:
@@ -430,8 +452,23 @@ class AccountsPage(QWidget):
                 )
         if not passphrase:
             self.refresh_vault()
-            return False
-        return self._turned_on(lambda: engine.turn_on_account(name, passphrase))
+            return
+
+        def turned_on(_state) -> None:
+            self.refresh_vault()
+            self.accountsChanged.emit()  # the window's Sync Now now has something to do
+
+        self._run_vault(
+            self.tr("Turning on the sync between your devices through %1…").replace("%1", name),
+            lambda _progress: engine.turn_on_account(name, passphrase),
+            turned_on,
+        )
+
+    def wait_for_vault_job(self) -> None:
+        """Let a running job end (Preferences is closing; its answer is not wanted)."""
+        if self.vault_job is not None and self.vault_job.is_running():
+            self.vault_job.cancel()
+            self.vault_job.thread.wait()
 
     def _turned_on(self, turn_on) -> bool:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -43,6 +43,12 @@ def radicale(request, monkeypatch, db):
     return server
 
 
+def _click(qtbot, page) -> None:
+    """Tick or untick the box, and wait for the server to have answered."""
+    page.vault_account_box.click()
+    qtbot.waitUntil(lambda: page.vault_job is None, timeout=30000)
+
+
 def _page(qtbot, data_dir):
     from favorbook.ui.preferences import PreferencesDialog
 
@@ -69,20 +75,20 @@ def test_the_account_box_turns_the_device_sync_on_and_off(both, prefs, qtbot):
     assert box.isVisible() and box.isEnabled() and not box.isChecked()
     changed = []
     page.accountsChanged.connect(lambda: changed.append(1))
-    box.click()
-    assert box.isChecked() and engine.is_on()
+    _click(qtbot, page)
+    assert box.isChecked() and engine.is_on() and box.isEnabled()
     me = engine.devices()["this_device"]
     assert me["account"] == "work" and me["folder"] is None
     assert "Your devices: on, through account “work”" in page.vault_label.text()
     assert "vault-key.ics" in server_objects(both)
     assert changed == [1]
-    box.click()
+    _click(qtbot, page)
     assert not box.isChecked() and not engine.is_on()
     assert "Your devices: off" in page.vault_label.text()
     assert changed == [1, 1]
 
 
-def test_a_new_passphrase_is_typed_twice(radicale, prefs, monkeypatch):
+def test_a_new_passphrase_is_typed_twice(radicale, prefs, monkeypatch, qtbot):
     from favorbook.sync.vault import passphrase as vault_passphrase
 
     page = prefs.accounts
@@ -96,13 +102,15 @@ def test_a_new_passphrase_is_typed_twice(radicale, prefs, monkeypatch):
         return "chosen here"
 
     monkeypatch.setattr(page, "ask_new_or_known_passphrase", ask)
-    page.vault_account_box.click()
+    _click(qtbot, page)
     assert asked == [("favorbook-vault on account “work”", True, True)]
     assert engine.is_on()
     assert engine.sync("chosen here").errors == []
 
 
-def test_joining_an_existing_vault_asks_for_its_passphrase_once(radicale, prefs, monkeypatch):
+def test_joining_an_existing_vault_asks_for_its_passphrase_once(
+    radicale, prefs, monkeypatch, qtbot
+):
     from favorbook.sync.vault import davstore
     from favorbook.sync.vault import passphrase as vault_passphrase
 
@@ -123,12 +131,12 @@ def test_joining_an_existing_vault_asks_for_its_passphrase_once(radicale, prefs,
         return "theirs"
 
     monkeypatch.setattr(page, "ask_new_or_known_passphrase", ask)
-    page.vault_account_box.click()
+    _click(qtbot, page)
     assert asked == [(False, False, True)]
     assert engine.is_on() and page.vault_account_box.isChecked()
 
 
-def test_a_wrong_passphrase_is_one_message_and_leaves_it_off(radicale, prefs, monkeypatch):
+def test_a_wrong_passphrase_is_one_message_and_leaves_it_off(radicale, prefs, monkeypatch, qtbot):
     from favorbook.sync.vault import davstore
 
     client = accounts.client_for(accounts.account_row("work"))
@@ -140,19 +148,19 @@ def test_a_wrong_passphrase_is_one_message_and_leaves_it_off(radicale, prefs, mo
     page = prefs.accounts
     said = []
     monkeypatch.setattr(page, "warn_vault", said.append)
-    page.vault_account_box.click()  # the variable's passphrase does not open it
+    _click(qtbot, page)  # the variable's passphrase does not open it
     assert len(said) == 1 and "Traceback" not in said[0] and "passphrase" in said[0].lower()
     assert not engine.is_on() and not page.vault_account_box.isChecked()
 
 
-def test_a_server_that_is_down_is_one_message(radicale, prefs, monkeypatch):
+def test_a_server_that_is_down_is_one_message(radicale, prefs, monkeypatch, qtbot):
     page = prefs.accounts
     row = accounts.account_row("work")
     row.url = "http://127.0.0.1:9/"
     row.save()
     said = []
     monkeypatch.setattr(page, "warn_vault", said.append)
-    page.vault_account_box.click()
+    _click(qtbot, page)
     assert len(said) == 1 and "cannot reach" in said[0]
     assert not engine.is_on() and not page.vault_account_box.isChecked()
 
@@ -189,3 +197,25 @@ def test_sync_now_and_the_status_bar_with_the_account(radicale, window, qtbot):
     assert [name for name, _ in seen] == ["work", DEVICES]
     assert seen[1][1].changes_sent > 0
     assert window.sync.device_label.text().startswith("Your devices: synced ")
+
+
+def test_a_slow_server_can_be_left_with_cancel(radicale, prefs, qtbot, monkeypatch):
+    """The server is asked off the UI thread; Cancel leaves it, and nothing is turned on."""
+    import threading
+
+    from favorbook.sync.vault import davstore
+
+    release = threading.Event()
+
+    def slow(name, password=None):
+        release.wait(10)
+        return None
+
+    monkeypatch.setattr(davstore, "key_file_of", slow)
+    page = prefs.accounts
+    page.vault_account_box.click()
+    assert page.vault_job is not None and not page.vault_account_box.isEnabled()
+    page.vault_job.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: page.vault_job is None, timeout=10000)
+    assert not engine.is_on() and not page.vault_account_box.isChecked()

@@ -308,3 +308,29 @@ def test_an_altered_key_on_the_server_is_one_sentence(dav_devices):
     with dav_devices.on("A"), pytest.raises(crypto.VaultError) as damaged:
         engine.sync()
     assert "damaged" in str(damaged.value) and "favorbook-vault" in str(damaged.value)
+
+
+def test_a_server_that_will_not_make_the_collection_is_one_sentence(dav_devices, monkeypatch):
+    """A server without journal calendars (iCloud), or without the right to make one,
+    refuses MKCALENDAR and MKCOL: one sentence naming the account; the sync stays off."""
+    from favorbook.errors import SyncError
+    from favorbook.sync import accounts, dav
+    from favorbook.sync.vault import crypto
+
+    original = dav.DavClient.request
+
+    def refusing(self, method, url, **kw):
+        if method in ("MKCALENDAR", "MKCOL"):
+            raise SyncError(f"Account 'work': the server does not allow {method} on {url} (403).")
+        return original(self, method, url, **kw)
+
+    with dav_devices.on("A"):
+        server = dav_devices.server
+        accounts.add_account(server.url, server.username, server.password, name="work")
+        monkeypatch.setattr(dav.DavClient, "request", refusing)
+        with pytest.raises(crypto.VaultError) as refused:
+            engine.turn_on_account("work")
+        assert str(refused.value).startswith(
+            "The server of account 'work' would not make the collection favorbook-vault"
+        )
+        assert not engine.is_on()

@@ -307,7 +307,13 @@ def find_or_create(client, account_row) -> str:
     url = _under(client, home)
     if members(client, url, account_row.name, depth=0) is not None:
         return url
-    from favorbook.sync.dav import PreconditionFailed, mkcol_body
+    from favorbook.sync.dav import (
+        AuthFailed,
+        PreconditionFailed,
+        ServerFailed,
+        Unreachable,
+        mkcol_body,
+    )
 
     # MKCALENDAR first: Xandikos keeps the component set (VJOURNAL only) from it, not from
     # an extended MKCOL, and a calendar without one would be offered as a tasks calendar.
@@ -321,7 +327,16 @@ def find_or_create(client, account_row) -> str:
     except PreconditionFailed:
         raise
     except SyncError:
-        client.mkcol(url, COLLECTION, "journal")
+        try:
+            client.mkcol(url, COLLECTION, "journal")
+        except (AuthFailed, Unreachable, ServerFailed):
+            raise
+        except SyncError as exc:
+            raise VaultError(
+                f"The server of account {account_row.name!r} would not make the collection "
+                f"{COLLECTION} (a calendar of journal entries) for the sync between your "
+                f"devices ({exc}). Sync through a folder instead."
+            ) from exc
     return url
 
 

@@ -569,7 +569,15 @@ class AccountsPage(QWidget):
                 "Remove the account %1?\n\nfavorbook forgets its password and what it "
                 "synced with it. Your contacts stay on this computer and on the server; "
                 "adding the account again syncs them up without duplicates."
-            ).replace("%1", name),
+            ).replace("%1", name)
+            + (
+                self.tr(
+                    "\n\nThe sync between your devices goes through it and stops too; "
+                    "what changes here waits until you turn it on again."
+                )
+                if vault_account() == name
+                else ""
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -600,6 +608,7 @@ class AccountsPage(QWidget):
             return False
         self._intervals.pop(name, None)
         self.reload()
+        self.refresh_vault()  # (the device sync through it stopped with it)
         self.accountsChanged.emit()
         return True
 

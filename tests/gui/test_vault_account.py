@@ -219,3 +219,22 @@ def test_a_slow_server_can_be_left_with_cancel(radicale, prefs, qtbot, monkeypat
     release.set()
     qtbot.waitUntil(lambda: page.vault_job is None, timeout=10000)
     assert not engine.is_on() and not page.vault_account_box.isChecked()
+
+
+def test_removing_the_account_says_the_device_sync_stops_too(radicale, prefs, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    page = prefs.accounts
+    _click(qtbot, page)
+    assert engine.is_on()
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert page.remove_selected()
+    assert "The sync between your devices goes through it and stops too" in asked[0]
+    assert not engine.is_on()
+    assert "Your devices: off" in page.vault_label.text()

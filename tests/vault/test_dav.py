@@ -230,15 +230,30 @@ def test_a_wrong_passphrase_and_a_new_one_through_the_account(dav_devices, monke
 
 
 def test_an_account_removed_under_the_device_sync_is_one_message(dav_devices):
-    from favorbook.sync import accounts
+    from favorbook.sync import accounts, store
     from favorbook.sync.vault import crypto
 
     dav_devices.join("A")
     with dav_devices.on("A"):
-        accounts.remove_account("work")
+        store.remove_account(accounts.account_row("work"))  # gone under the device sync
         with pytest.raises(crypto.VaultError) as gone:
             engine.sync()
         assert "account 'work'" in str(gone.value) and "no longer set up" in str(gone.value)
+
+
+def test_removing_the_account_stops_the_device_sync_through_it(dav_devices):
+    from favorbook.sync import accounts
+
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    with dav_devices.on("A"):
+        accounts.remove_account("work")
+        assert not engine.is_on() and engine.sync() is None
+        contacts.create_contact(contacts.ContactInput(first_name="Kept", last_name="Here"))
+        server = dav_devices.server
+        accounts.add_account(server.url, server.username, server.password, name="work")
+        engine.turn_on_account("work")
+        assert engine.sync().changes_sent > 0  # what changed meanwhile went out
 
 
 def test_turned_off_it_keeps_the_changes_for_when_it_is_on_again(dav_devices):

@@ -16,8 +16,7 @@ import json
 from typing import Protocol
 
 from favorbook.db.models import db
-
-SETTING = "vault_account"
+from favorbook.sync.store import VAULT_ACCOUNT_SETTING as SETTING
 
 
 class Transport(Protocol):

@@ -270,20 +270,69 @@ def test_turned_off_it_keeps_the_changes_for_when_it_is_on_again(dav_devices):
         assert len(contacts.find_by_name("Off Line")) == 1
 
 
-def test_a_device_that_sent_through_a_folder_is_not_moved_to_the_account_silently(dav_devices):
+def test_devices_move_from_a_folder_to_the_account_and_bring_the_vault(dav_devices):
+    """Each device that moves copies what the collection lacks, so a device that wrote to
+    the folder after another one moved brings that along; a new device joins there."""
     from favorbook.sync import accounts
     from favorbook.sync.vault import crypto
 
-    with dav_devices.on("A"):
-        contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
-        engine.turn_on_folder(str(dav_devices.folder))
-        engine.sync()
-        server = dav_devices.server
+    devices = dav_devices
+    server = devices.server
+    with devices.on("A"):
+        ann = contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
+    for name in ("A", "B"):
+        with devices.on(name):
+            engine.turn_on_folder(str(devices.folder), device_name=f"laptop {name}")
+    _synced(devices, "A", "B")
+    with devices.on("A"):
         accounts.add_account(server.url, server.username, server.password, name="work")
+        engine.turn_off()
+        with pytest.raises(crypto.VaultError) as off:  # from nowhere: nothing to copy
+            engine.turn_on_account("work")
+        assert "Turn the sync on there again first" in str(off.value)
+        engine.turn_on_folder(str(devices.folder))
+        engine.turn_on_account("work")
+        assert engine.devices()["this_device"]["account"] == "work"
+        favors.log_favor(ann, "given", "Sent through the account")
+    with devices.on("B"):
+        favors.log_favor(contacts.list_ids()[0], "received", "Written to the folder")
+    devices.sync("B")  # still through the folder
+    devices.sync("A")
+    with devices.on("B"):
+        accounts.add_account(server.url, server.username, server.password, name="work")
+        engine.turn_on_account("work")  # brings its folder-only object along
+    _synced(devices, "A", "B")
+    devices.dirs["C"] = devices.root / "data-C"
+    devices.join("C")
+    _synced(devices, "C")
+    assert devices.dump("A") == devices.dump("B") == devices.dump("C")
+    with devices.on("C"):
+        [(c_ann, _)] = contacts.find_by_name("Ann Lee")
+        assert (favors.balance(c_ann).given, favors.balance(c_ann).received) == (1, 1)
+
+
+def test_moving_onto_another_vault_is_refused(dav_devices):
+    from favorbook.sync import accounts
+    from favorbook.sync.vault import crypto
+    from tests.vault.helpers import PASSPHRASE
+
+    devices = dav_devices
+    server = devices.server
+    with devices.on("A"):
+        contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
+        engine.turn_on_folder(str(devices.folder))
+        engine.sync()
+        accounts.add_account(server.url, server.username, server.password, name="work")
+        client = accounts.client_for(accounts.account_row("work"))
+        try:  # another vault, with the same passphrase, made there by someone else
+            url = davstore.find_or_create(client, accounts.account_row("work"))
+            davstore.DavStore(client, url, "work").write_key(crypto.new_key_file(PASSPHRASE)[1])
+        finally:
+            client.close()
         with pytest.raises(crypto.VaultError) as refused:
             engine.turn_on_account("work")
-        assert "already sent changes" in str(refused.value)
-        assert engine.devices()["this_device"]["folder"] == str(dav_devices.folder)
+        assert "holds another vault" in str(refused.value)
+        assert engine.devices()["this_device"]["folder"] == str(devices.folder)
 
 
 def test_an_altered_snapshot_on_the_server_is_refused_and_the_log_read_instead(

@@ -111,14 +111,21 @@ def _turn_on(
     from favorbook.services import backup
 
     before = capture.state()
-    if before is not None and _written(before) and not store.names(before["device_id"]):
-        # Its numbers would start past 1 there, and the other devices wait for 1 forever.
-        raise VaultError(
-            f"This device already sent changes through another folder or account; "
-            f"{store.where()} does not hold them. Keep syncing there, or retire this "
-            "device and join with an empty database."
-        )
     passphrase = passphrase or vault_passphrase.require()
+    if before is not None:
+        new = {"folder": folder} if folder else {"account": account[0], "url": account[1]}
+        was = transport.location(before)
+        if was is not None and was != new:  # the vault moves with it, from where it was
+            _move(before, store, passphrase)
+        mine = store.names(before["device_id"])
+        if (mine[-1] if mine else 0) < _last_written(before):
+            # Its numbers would go on past a gap there, which the others wait at forever.
+            raise VaultError(
+                f"This device already sent changes through another folder or account; "
+                f"{store.where()} does not hold them all. Turn the sync on there again "
+                "first, then choose the new place (favorbook copies the vault over), or "
+                "retire this device and join with an empty database."
+            )
     _vault_key(store, passphrase, create=True)
     vault_passphrase.store(passphrase)
     if before is None or before["backed_up_at"] is None:
@@ -134,11 +141,22 @@ def _turn_on(
     return capture.state()
 
 
-def _written(st: dict) -> bool:
-    """This device wrote objects of its own somewhere (sealed ones still waiting don't count)."""
+def _move(before: dict, store: Transport, passphrase: str) -> None:
+    from favorbook.sync.vault import move
+
+    old = transport.open_transport(before)
+    try:
+        old.check()
+        move.copy_vault(old, store, passphrase)
+    finally:
+        old.close()
+
+
+def _last_written(st: dict) -> int:
+    """The number of this device's last object written to the storage (0: none yet; the
+    sealed ones still waiting in the outbox don't count)."""
     waiting = db.execute_sql("SELECT min(name) FROM vault_outbox").fetchone()[0]
-    first_unwritten = int(waiting) if waiting is not None else st["next_seq"]
-    return first_unwritten > 1
+    return (int(waiting) if waiting is not None else st["next_seq"]) - 1
 
 
 def turn_off() -> None:

@@ -7,17 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from tests.vault.helpers import Devices
 
@@ -190,27 +182,6 @@ ThreeDevices.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 test_three_devices_converge = ThreeDevices.TestCase
-
-
-@pytest.mark.parametrize("kind", ["radicale", "xandikos"])
-def test_three_devices_converge_through_a_server(kind, request, monkeypatch):
-    """The same machine, through the account's collection: a few runs here, more with
-    FAVORBOOK_VAULT_DAV_EXAMPLES."""
-    server = request.getfixturevalue(f"{kind}_server")
-    monkeypatch.setenv("FAVORBOOK_SYNC_PASSWORD", server.password)
-
-    class ThroughServer(ThreeDevices):
-        SERVER = server
-
-    run_state_machine_as_test(
-        ThroughServer,
-        settings=settings(
-            max_examples=int(os.environ.get("FAVORBOOK_VAULT_DAV_EXAMPLES", "3")),
-            stateful_step_count=14,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-        ),
-    )
 
 
 def _derived():

@@ -468,7 +468,7 @@ class AccountsPage(QWidget):
         """Let a running job end (Preferences is closing; its answer is not wanted)."""
         if self.vault_job is not None and self.vault_job.is_running():
             self.vault_job.cancel()
-            self.vault_job.thread.wait()
+            self.vault_job.wait()
 
     def _turned_on(self, turn_on) -> bool:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -184,11 +184,12 @@ def test_the_confirmation_field_says_when_the_two_differ(qtbot, tmp_path):
 
 def test_sync_now_and_the_status_bar_with_the_account(radicale, window, qtbot):
     from favorbook.services import contacts
+    from favorbook.services.changes import Change
     from favorbook.ui.sync_status import DEVICES
 
     contacts.create_contact(contacts.ContactInput(first_name="Ada", last_name="Here"))
     engine.turn_on_account("work", PASSPHRASE, device_name="desk")
-    window.bus.changed.emit()  # what Preferences does after the box is ticked
+    window.bus.changed.emit(Change.SYNC)  # what Preferences does after the box is ticked
     assert window.sync.device_label.text() == "Your devices: not synced yet"
     seen = []
     window.sync.synced.connect(lambda name, result: seen.append((name, result)))

@@ -28,6 +28,23 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     )
     folder.add_argument("path", metavar="PATH", help="the sync folder (Syncthing, Dropbox, USB)")
     folder.add_argument("--name", metavar="NAME", help="this device's name (default: host name)")
+    account = actions.add_parser(
+        "account",
+        parents=[common],
+        help="turn the sync on through a collection of its own on a sync account's server",
+        description="The whole database travels, end-to-end encrypted, in a collection named "
+        "favorbook-vault on the server of the sync account NAME (favorbook account list), "
+        "found or made beside its address book and tasks calendar.",
+    )
+    account.add_argument(
+        "account", metavar="NAME", help="the sync account (favorbook account list)"
+    )
+    account.add_argument("--name", metavar="NAME", help="this device's name (default: host name)")
+    actions.add_parser(
+        "off",
+        parents=[common],
+        help="stop syncing with your other devices (changes made meanwhile go out when on again)",
+    )
     actions.add_parser(
         "passphrase",
         parents=[common],
@@ -57,11 +74,15 @@ def _ask(prompt: str, confirm: bool = False) -> str | None:
     return first or None
 
 
-def _passphrase(new_vault: bool) -> str:
+def _passphrase(new_vault) -> str:
+    """The passphrase from the variable or keyring, else asked (twice for a new vault:
+    ``new_vault`` is a bool, or a callable saying it, called only when asking)."""
     from favorbook.errors import ValidationError
     from favorbook.sync.vault import passphrase
 
-    found = passphrase.get() or _ask("Sync passphrase: ", confirm=new_vault)
+    found = passphrase.get()
+    if not found and sys.stdin.isatty():
+        found = _ask("Sync passphrase: ", confirm=new_vault() if callable(new_vault) else new_vault)
     if not found:
         raise ValidationError(
             "passphrase",
@@ -86,6 +107,24 @@ def vault(args, data_dir) -> int:
             "Run favorbook sync to send and receive."
         )
         return EXIT_OK
+    if args.vault_command == "account":
+        from favorbook.sync.vault import davstore
+
+        secret = _passphrase(lambda: davstore.key_file_of(args.account) is None)
+        st = engine.turn_on_account(args.account, secret, args.name)
+        print(
+            f"The whole database now syncs through the account {args.account} (its collection "
+            f"{davstore.COLLECTION}) as device {st['device_name']!r}. Run favorbook sync to "
+            "send and receive."
+        )
+        return EXIT_OK
+    if args.vault_command == "off":
+        engine.turn_off()
+        print(
+            "This device no longer syncs with your other devices; what changes here waits "
+            "and goes out when you turn the sync on again (same folder or account)."
+        )
+        return EXIT_OK
     old = _passphrase(False)
     new = _ask("New sync passphrase: ", confirm=True)
     if not new:
@@ -107,9 +146,22 @@ def devices(args, data_dir) -> int:
         return EXIT_OK
     me = found["this_device"]
     if me is None:
-        print("This device does not sync with others. Turn it on: favorbook vault folder PATH")
+        print(
+            "This device does not sync with others. Turn it on: favorbook vault folder PATH, "
+            "or favorbook vault account NAME"
+        )
         return EXIT_OK
-    print(f"This device: {me['name']} ({me['id']}), last sync: {me['last_sync_at'] or 'never'}")
+    through = (
+        f"through {me['folder']}"
+        if me["folder"]
+        else f"through account {me['account']}"
+        if me["account"]
+        else "off"
+    )
+    print(
+        f"This device: {me['name']} ({me['id']}), {through}, "
+        f"last sync: {me['last_sync_at'] or 'never'}"
+    )
     if not found["devices"]:
         print("No other device seen yet.")
     for d in found["devices"]:

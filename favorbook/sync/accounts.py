@@ -239,9 +239,14 @@ def get_account(name: str) -> AccountInfo:
 
 
 def remove_account(name: str) -> None:
-    """Forget an account, its bookkeeping and its password; local contacts stay as they are."""
+    """Forget an account, its bookkeeping and its password; local contacts stay as they are.
+
+    When the sync between the rep's devices goes through it, that stops too (what changes
+    here waits, and goes out when it is turned on again)."""
     row = account_row(name)
-    store.remove_account(row)  # collections, items and conflicts cascade
+    with store.atomic():
+        store.remove_account(row)  # collections, items and conflicts cascade
+        store.unbind_vault_account(row.name)
     passwords.forget(row.name, row.username)
 
 

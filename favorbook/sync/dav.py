@@ -212,9 +212,12 @@ def mkcol_body(display_name: str, kind: str) -> bytes:
         types = "<d:collection/><card:addressbook/>"
         extra = ""
     else:
+        # "tasks": a VTODO calendar; "journal": VJOURNAL only (the device sync's objects,
+        # which phones and calendar apps do not show)
+        comp = "VJOURNAL" if kind == "journal" else "VTODO"
         types = "<d:collection/><cal:calendar/>"
         extra = (
-            '<cal:supported-calendar-component-set><cal:comp name="VTODO"/>'
+            f'<cal:supported-calendar-component-set><cal:comp name="{comp}"/>'
             "</cal:supported-calendar-component-set>"
         )
     return (
@@ -543,7 +546,8 @@ class DavClient:
         self.request("DELETE", href, headers=headers, ok=(200, 204, 404, 410))
 
     def mkcol(self, url: str, display_name: str, kind: str = "contacts") -> str:
-        """Create an address book (or VTODO calendar) at ``url`` (extended MKCOL); its URL.
+        """Create an address book (or a VTODO or VJOURNAL calendar: kind "tasks" or "journal")
+        at ``url`` (extended MKCOL); its URL.
 
         Falls back to MKCALENDAR for calendars on servers without extended MKCOL.
         """

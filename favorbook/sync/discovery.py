@@ -79,6 +79,10 @@ def _homes(client: DavClient, principal: str) -> tuple[str | None, str | None]:
     return book, cal
 
 
+VAULT_COLLECTION = "favorbook-vault"
+"""The collection of the sync between the rep's devices: never a tasks or events calendar."""
+
+
 def _name(r, url: str) -> str:
     name = (r.text(tag(DAV, "displayname")) or "").strip()
     return name or url.rstrip("/").rsplit("/", 1)[-1] or url
@@ -98,6 +102,8 @@ def list_collections(client: DavClient, home: str, kind: str) -> list[Collection
     for r in client.propfind(home, props, depth=1):
         types = r.resource_types()
         url = f"{base.scheme}://{base.netloc}{r.href}"
+        if r.href.rstrip("/").rsplit("/", 1)[-1] == VAULT_COLLECTION:
+            continue  # the sync between the rep's devices (sync/vault/davstore.py)
         if kind == "contacts" and tag(CARDDAV, "addressbook") in types:
             out.append(Collection(_name(r, url), url))
         elif kind == "tasks" and tag(CALDAV, "calendar") in types:

@@ -70,6 +70,19 @@ def remove_account(row: SyncAccount) -> None:
         row.delete_instance()  # collections, items, conflicts and calendars cascade
 
 
+VAULT_ACCOUNT_SETTING = "vault_account"
+"""The setting naming the account the sync between the rep's devices goes through
+(``sync/vault/transport.py``): {"account": name, "url": its collection}."""
+
+
+def unbind_vault_account(name: str) -> None:
+    """The sync between devices no longer goes through account ``name`` (it is removed)."""
+    db.execute_sql(
+        "DELETE FROM setting WHERE key = ? AND json_extract(value, '$.account') = ?",
+        (VAULT_ACCOUNT_SETTING, name),
+    )
+
+
 def update_account(row: SyncAccount, **values) -> None:
     """Set ``values`` on the account (and on ``row``)."""
     for name, value in values.items():

@@ -174,6 +174,7 @@ class Tasks(Adapter):
     def _create_followup(self, href, etag, text, server: vtodo.Task) -> None:
         """A follow-up another favorbook put up for a contact we have: make it here too."""
         from favorbook.services import followups
+        from favorbook.sync.vault import regid
 
         if not server.contact_uid or server.due is None:
             return
@@ -185,6 +186,7 @@ class Tasks(Adapter):
             fid = followups.add_followup(contact_id, server.due, title)
             done_at = (server.done_at or _now()) if server.done else None
             store.update_followup(fid, uid=server.uid, done_at=done_at)
+            regid.follow_uid(fid, server.uid, "followup")  # another device's same task meets it
             local = _local_followups(fid)[server.uid]
             self.locals[server.uid] = local
             self._save_item(None, local, href=href, etag=etag, base_text=text, dirty=False)

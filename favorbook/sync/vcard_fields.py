@@ -300,7 +300,10 @@ def apply(fields: Fields, contact_id: int | None = None, *, uid: str = "") -> in
         data.cadence_days = 0
         contact_id = contacts.create_contact(data)
         if uid and store.contact_with_uid(uid) is None:
+            from favorbook.sync.vault import regid
+
             store.update_contact(contact_id, uid=uid)
+            regid.follow_uid(contact_id, uid)  # so another device's same card meets it
     else:
         keep = contacts.get_contact(contact_id, include_private=False)
         data, photo, extra = _input(fields, keep)

@@ -35,7 +35,9 @@ class PassphraseDialog(QDialog):
     ``check`` tells whether a passphrase opens the file (default: the encryption
     service). ``passphrase()`` is the accepted one; ``gave_up`` is True after the
     last wrong try. objectNames: passphraseDialog, passphrase, showPassphrase,
-    passphraseMessage.
+    passphraseMessage; with ``confirm`` (a new passphrase being chosen) a second field,
+    passphraseConfirm, must say the same, else the message says they differ (no try is
+    counted for that).
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class PassphraseDialog(QDialog):
         title: str | None = None,
         intro: str | None = None,
         last_try: str | None = None,
+        confirm: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
@@ -71,6 +74,13 @@ class PassphraseDialog(QDialog):
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setPlaceholderText(self.tr("Passphrase"))
         self.field.setAccessibleName(self.tr("Passphrase"))
+        self.confirm_field: QLineEdit | None = None
+        if confirm:
+            self.confirm_field = QLineEdit()
+            self.confirm_field.setObjectName("passphraseConfirm")
+            self.confirm_field.setEchoMode(QLineEdit.EchoMode.Password)
+            self.confirm_field.setPlaceholderText(self.tr("The same passphrase again"))
+            self.confirm_field.setAccessibleName(self.tr("The same passphrase again"))
         self.show_box = QCheckBox(self.tr("Show"))
         self.show_box.setObjectName("showPassphrase")
         self.show_box.toggled.connect(self._show_toggled)
@@ -90,12 +100,16 @@ class PassphraseDialog(QDialog):
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.try_passphrase)
         self.buttons.rejected.connect(self.reject)
-        self.field.textChanged.connect(lambda text: self.open_button.setEnabled(bool(text)))
+        self.field.textChanged.connect(self._typed)
+        if self.confirm_field is not None:
+            self.confirm_field.textChanged.connect(self._typed)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(where)
         layout.addWidget(self.field)
+        if self.confirm_field is not None:
+            layout.addWidget(self.confirm_field)
         layout.addWidget(self.show_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -107,14 +121,29 @@ class PassphraseDialog(QDialog):
         """The passphrase that opened the file ('' until one did)."""
         return self._accepted
 
+    def _typed(self, *_args) -> None:
+        again = self.confirm_field is None or bool(self.confirm_field.text())
+        self.open_button.setEnabled(bool(self.field.text()) and again)
+
     def _show_toggled(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         self.field.setEchoMode(mode)
+        if self.confirm_field is not None:
+            self.confirm_field.setEchoMode(mode)
 
     def try_passphrase(self) -> None:
         """Check what was typed: accept when it opens the file, else say so and count a try."""
         text = self.field.text()
         if not text:
+            return
+        if self.confirm_field is not None and self.confirm_field.text() != text:
+            self.message.setText(
+                self.tr("The two passphrases differ. Type the same new passphrase in both fields.")
+            )
+            self.message.show()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+            self.confirm_field.clear()
+            self.confirm_field.setFocus()
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

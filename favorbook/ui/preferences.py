@@ -109,6 +109,10 @@ class PreferencesDialog(FormDialog):
     def show_accounts(self) -> None:
         self.tabs.setCurrentWidget(self.accounts)
 
+    def done(self, result: int) -> None:
+        self.accounts.wait_for_vault_job()  # no worker thread outlives the dialog
+        super().done(result)
+
     def _inputs(self) -> list[QWidget]:
         # The interval controls follow the selected account; their edits are tracked by the page.
         return [w for w in super()._inputs() if not _inside(w, self.accounts)]

@@ -77,6 +77,16 @@ def _parse_time(text: str | None) -> dt.datetime | None:
         return None
 
 
+def vault_account() -> str | None:
+    """The account the sync between devices goes through now (None: off, or a folder)."""
+    from favorbook.sync.vault import capture, transport
+
+    where = transport.location(capture.state())
+    if where is None or not capture.enabled():
+        return None
+    return where.get("account")
+
+
 def vault_is_new(path: str) -> bool:
     from favorbook.sync.vault import crypto
 
@@ -208,6 +218,20 @@ class AccountsPage(QWidget):
         interval.addWidget(self.interval_spin)
         interval.addWidget(self.interval_note)
         interval.addStretch(1)
+        # The whole database between the rep's devices through this account's server
+        # (a collection of its own there, sync/vault/davstore.py), end-to-end encrypted.
+        self.vault_account_box = QCheckBox(self.tr("Sync everything between my devices"))
+        self.vault_account_box.setObjectName("vaultAccount")
+        self.vault_account_box.setToolTip(
+            self.tr(
+                "Favors, conversations, notes and vetting travel to your other devices "
+                "through this account's server, in a collection of their own, encrypted "
+                "with your sync passphrase before they leave: the server reads nothing"
+            )
+        )
+        self.vault_account_box.clicked.connect(self._vault_account_clicked)
+        self.vault_job: BackgroundJob | None = None
+        buttons.addWidget(self.vault_account_box)  # beside Add and Remove: it is per account
 
         self.details = QLabel()
         self.details.setObjectName("accountDetails")
@@ -292,6 +316,8 @@ class AccountsPage(QWidget):
             )
         for widget in (self.every_box, self.interval_spin, self.interval_note):
             widget.setEnabled(name is not None)
+        self.vault_account_box.setEnabled(name is not None)
+        self.vault_account_box.setChecked(name is not None and vault_account() == name)
         self._loading = True
         try:
             minutes = self.interval_of(name) if name else None
@@ -331,21 +357,132 @@ class AccountsPage(QWidget):
         from favorbook.sync.vault import engine
 
         me = engine.devices()["this_device"]
-        if me is None or not me["sync_on"] or not me["folder"]:
+        name = self.selected_name()
+        self.vault_account_box.setChecked(name is not None and vault_account() == name)
+        if me is None or not me["sync_on"]:
             self.vault_label.setText(
                 self.tr(
-                    "Your devices: off. Choose a sync folder to have the whole network "
-                    "(favors, conversations, notes) on every device of yours."
+                    "Your devices: off. Tick “Sync everything between my devices” or choose a "
+                    "sync folder to have the whole network on every device of yours."
                 )
             )
             return
         when = when_text(utc_naive(_parse_time(me["last_sync_at"])))
+        where = me["folder"] or self.tr("account “%1”").replace("%1", me["account"] or "")
         self.vault_label.setText(
             self.tr("Your devices: on, through %1, as “%2”. Last sync: %3.")
-            .replace("%1", me["folder"])
+            .replace("%1", where)
             .replace("%2", me["name"])
             .replace("%3", when or self.tr("not yet (File › Sync Now)"))
         )
+
+    def _vault_account_clicked(self, checked: bool) -> None:
+        name = self.selected_name()
+        if name is None:
+            return
+        if checked:
+            self.turn_on_vault_account(name)
+        else:
+            self.turn_off_vault()
+
+    def turn_off_vault(self) -> None:
+        """Stop the sync between devices (what changes here waits for it to be on again)."""
+        from favorbook.sync.vault import engine
+
+        engine.turn_off()
+        self.refresh_vault()
+        self.accountsChanged.emit()
+
+    def turn_on_vault_account(self, name: str) -> None:
+        """Turn on the sync between devices through account ``name``: the server is asked
+        on a background job (a slow one can be left with Cancel), the passphrase here;
+        ``vault_job`` is None again when it is done (on or not)."""
+        from favorbook.sync.vault import davstore
+
+        self._run_vault(
+            self.tr("Looking for your devices' collection on %1…").replace("%1", name),
+            lambda _progress: davstore.key_file_of(name),  # None: a new vault
+            lambda key_file: self._key_found(name, key_file),
+        )
+
+    def _run_vault(self, label: str, job, then) -> None:
+        self.vault_account_box.setEnabled(False)
+        self.vault_job = BackgroundJob(self, self.tr("Sync Between Devices"), label, job)
+
+        def finished(result: object, error: object, job=self.vault_job) -> None:
+            self.vault_job = None
+            self.vault_account_box.setEnabled(self.selected_name() is not None)
+            if job.runner.cancel_requested.is_set():
+                self.refresh_vault()  # the user gave up waiting: show how things stand
+                return
+            if error is not None:
+                message = describe_error(error) if isinstance(error, BaseException) else error
+                self.warn_vault(str(message))
+                self.refresh_vault()
+                return
+            then(result)
+
+        self.vault_job.done.connect(finished)
+        self.vault_job.start()
+
+    def _key_found(self, name: str, key_file: bytes | None) -> None:
+        from favorbook.sync.vault import crypto, davstore, engine
+        from favorbook.sync.vault import passphrase as vault_passphrase
+
+        def opens(text: str) -> bool:
+            if key_file is None:
+                return True
+            try:
+                crypto.unwrap(key_file, text)
+            except crypto.WrongVaultPassphrase:
+                return False
+            except crypto.VaultError:
+                return True  # left for turning the sync on to report in its own words
+            return True
+
+        passphrase = vault_passphrase.from_env()  # scripts: used as it is, never asked
+        if passphrase is None:
+            stored = vault_passphrase.get()
+            if stored is not None and key_file is not None and opens(stored):
+                passphrase = stored
+            else:
+                where = self.tr("%1 on account “%2”").replace("%1", davstore.COLLECTION)
+                passphrase = self.ask_new_or_known_passphrase(
+                    where.replace("%2", name), key_file is None, opens
+                )
+        if not passphrase:
+            self.refresh_vault()
+            return
+
+        def turned_on(_state) -> None:
+            self.refresh_vault()
+            self.accountsChanged.emit()  # the window's Sync Now now has something to do
+
+        self._run_vault(
+            self.tr("Turning on the sync between your devices through %1…").replace("%1", name),
+            lambda _progress: engine.turn_on_account(name, passphrase),
+            turned_on,
+        )
+
+    def wait_for_vault_job(self) -> None:
+        """Let a running job end (Preferences is closing; its answer is not wanted)."""
+        if self.vault_job is not None and self.vault_job.is_running():
+            self.vault_job.cancel()
+            self.vault_job.wait()
+
+    def _turned_on(self, turn_on) -> bool:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            turn_on()
+        except Exception as exc:  # noqa: BLE001 - one message, never a traceback
+            QGuiApplication.restoreOverrideCursor()
+            self.warn_vault(describe_error(exc))
+            self.refresh_vault()
+            return False
+        QGuiApplication.restoreOverrideCursor()
+        self.refresh_vault()
+        self.accountsChanged.emit()  # the window's Sync Now now has something to do
+        return True
 
     def choose_vault_folder(self) -> bool:
         """Turn on the sync between devices through a folder the rep picks; True when on."""
@@ -367,40 +504,37 @@ class AccountsPage(QWidget):
                 passphrase = self.ask_vault_passphrase(path)
         if not passphrase:
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            engine.turn_on_folder(path, passphrase)
-        except Exception as exc:  # noqa: BLE001 - one message, never a traceback
-            QGuiApplication.restoreOverrideCursor()
-            self.warn_vault(describe_error(exc))
-            self.refresh_vault()
-            return False
-        QGuiApplication.restoreOverrideCursor()
-        self.refresh_vault()
-        self.accountsChanged.emit()  # the window's Sync Now now has something to do
-        return True
+        return self._turned_on(lambda: engine.turn_on_folder(path, passphrase))
 
     def ask_vault_passphrase(self, path: str) -> str | None:
         """The sync passphrase that opens the vault in ``path`` (any, for a new one)."""
+        return self.ask_new_or_known_passphrase(
+            path, vault_is_new(path), lambda text: vault_opens(path, text)
+        )
+
+    def ask_new_or_known_passphrase(self, where: str, new: bool, check) -> str | None:
+        """A new sync passphrase (typed twice), or the one that ``check`` says opens the
+        vault in ``where`` (a folder, or the collection on an account)."""
         from favorbook.ui.passphrase_dialog import PassphraseDialog
 
-        if vault_is_new(path):
+        if new:
             intro = self.tr(
-                "Choose the sync passphrase for this folder. Your other devices ask for it "
-                "when they join; favorbook keeps it in the system keyring."
+                "Choose the sync passphrase for your devices, and type it twice. Your other "
+                "devices ask for it when they join; favorbook keeps it in the system keyring."
             )
         else:
             intro = self.tr("Enter the sync passphrase you chose on your other device.")
         dialog = PassphraseDialog(
-            path,
+            where,
             self,
-            check=lambda text: vault_opens(path, text),
+            check=check,
             title=self.tr("Sync Passphrase"),
             intro=intro,
             last_try=self.tr(
-                "That passphrase does not open the sync folder %1 either. Nothing was "
-                "changed; choose the folder again to try once more."
+                "That passphrase does not open the vault in %1 either. Nothing was "
+                "changed; try again to have one more go."
             ),
+            confirm=new,
         )
         dialog.open_button.setText(self.tr("OK"))
         try:
@@ -435,7 +569,15 @@ class AccountsPage(QWidget):
                 "Remove the account %1?\n\nfavorbook forgets its password and what it "
                 "synced with it. Your contacts stay on this computer and on the server; "
                 "adding the account again syncs them up without duplicates."
-            ).replace("%1", name),
+            ).replace("%1", name)
+            + (
+                self.tr(
+                    "\n\nThe sync between your devices goes through it and stops too; "
+                    "what changes here waits until you turn it on again."
+                )
+                if vault_account() == name
+                else ""
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -466,6 +608,7 @@ class AccountsPage(QWidget):
             return False
         self._intervals.pop(name, None)
         self.reload()
+        self.refresh_vault()  # (the device sync through it stopped with it)
         self.accountsChanged.emit()
         return True
 

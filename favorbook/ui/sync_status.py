@@ -129,10 +129,10 @@ DEVICES = "\0devices"
 def device_outcome() -> Outcome | None:
     """The last sync with the rep's other devices, read back from the database; None when
     that sync is off."""
-    from favorbook.sync.vault import capture
+    from favorbook.sync.vault import capture, engine
 
     st = capture.state()
-    if st is None or not st["folder"] or not capture.enabled():
+    if st is None or not engine.is_on():  # (through a folder or an account)
         return None
     when = st["last_sync_at"]
     if isinstance(when, str):

@@ -18,3 +18,33 @@ def devices(tmp_path):
     from favorbook.services import session
 
     session.close()
+
+
+# The DAV servers of the contact sync's tests (one Radicale, one Xandikos per session), and
+# the closing of every DavClient's sockets a test made.
+from tests.sync.conftest import (  # noqa: E402
+    _close_sync_clients,  # noqa: F401
+    radicale_server,  # noqa: F401
+    xandikos_server,  # noqa: F401
+)
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def vault_server(request, monkeypatch):
+    """Each server in turn, as a new account has it, its password in the environment."""
+    from tests.vault.helpers import fresh_vault
+
+    server = request.getfixturevalue(f"{request.param}_server")
+    server.check_alive()
+    fresh_vault(server)
+    monkeypatch.setenv("FAVORBOOK_SYNC_PASSWORD", server.password)
+    return server
+
+
+@pytest.fixture
+def dav_devices(tmp_path, vault_server):
+    from favorbook.services import session
+    from tests.vault.helpers import Devices
+
+    yield Devices(tmp_path, server=vault_server)
+    session.close()

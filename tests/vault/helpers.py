@@ -1,4 +1,5 @@
-"""Several favorbook data folders syncing through one sync folder, in one process."""
+"""Several favorbook data folders syncing through one sync folder, or one collection on a
+DAV server (``server``: a DavServer of tests/sync/conftest.py), in one process."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import json
 from pathlib import Path
 
 PASSPHRASE = "correct horse battery staple"
+ACCOUNT = "work"
 
 
 class Devices:
-    def __init__(self, root: Path, names=("A", "B")):
+    def __init__(self, root: Path, names=("A", "B"), server=None):
         self.root = root
         self.folder = root / "sync-folder"
         self.folder.mkdir()
         self.dirs = {name: root / f"data-{name}" for name in names}
+        self.server = server
 
     @contextlib.contextmanager
     def on(self, name: str):
@@ -31,7 +34,16 @@ class Devices:
         from favorbook.sync.vault import engine
 
         with self.on(name):
-            engine.turn_on_folder(str(self.folder), PASSPHRASE, device_name=f"laptop {name}")
+            if self.server is None:
+                engine.turn_on_folder(str(self.folder), PASSPHRASE, device_name=f"laptop {name}")
+                return
+            from favorbook.sync import accounts
+
+            if not accounts.list_accounts():
+                accounts.add_account(
+                    self.server.url, self.server.username, self.server.password, name=ACCOUNT
+                )
+            engine.turn_on_account(ACCOUNT, PASSPHRASE, device_name=f"laptop {name}")
 
     def sync(self, name: str):
         from favorbook.sync.vault import engine
@@ -63,3 +75,27 @@ def dump_synced() -> dict:
         ).fetchone()[0]
         assert count == len(rows), f"{table}: a row without a global id"
     return out
+
+
+VAULT = "favorbook-vault"
+
+
+def vault_url(server) -> str:
+    """The device sync's collection on ``server`` (a DavServer)."""
+    return server.abs(f"{server.calendar_home}{VAULT}/")
+
+
+def fresh_vault(server) -> None:
+    """The server as a new account has it: one empty address book and tasks calendar, and
+    no device-sync collection (the previous test's is deleted)."""
+    response = server.request("DELETE", vault_url(server))
+    assert response.status_code in (200, 204, 404), response.text
+    server.fresh_collections()
+
+
+def server_objects(server) -> dict[str, bytes]:
+    """Every object of the device-sync collection as the server hands it out: name -> bytes."""
+    return {
+        href.rsplit("/", 1)[-1]: server.request("GET", href).content
+        for href in server.listing(vault_url(server))
+    }

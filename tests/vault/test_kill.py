@@ -61,3 +61,34 @@ def test_syncs_killed_at_random_points_resume_with_nothing_lost(tmp_path):
             ).fetchone()[0]
             == 5
         )
+
+
+def test_syncs_through_an_account_killed_at_random_points_lose_nothing(dav_devices):
+    """The same through the account's collection on Radicale and Xandikos: a kill between
+    the parts of an object, or before a head was written, is finished by the next sync."""
+    from favorbook.services import contacts, demo, favors
+
+    devices = dav_devices
+    with devices.on("A"):
+        demo.load(60, seed=3)
+    devices.join("A")
+    devices.join("B")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    rng = random.Random(17)
+    for round_ in range(4):
+        with devices.on("A"):
+            favors.log_favor(contacts.list_ids()[round_], "given", f"round {round_}")
+        for name in ("A", "B"):
+            proc = _sync(devices.dirs[name], env)
+            time.sleep(rng.uniform(0.3, 2.0))  # a random point of the sync, not a check
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+            proc.wait()
+    for name in ("A", "B", "A", "B"):
+        assert devices.sync(name).errors == []
+    assert devices.dump("A") == devices.dump("B")
+    with devices.on("B"):
+        from favorbook.db.models import db
+
+        rounds = "SELECT count(*) FROM favor WHERE description LIKE 'round %'"
+        assert db.execute_sql(rounds).fetchone()[0] == 4

@@ -1,5 +1,6 @@
-"""Random work on three devices, synced in random orders through one folder, ends with
-the same rows on every device: a dump of every synced table, links as global ids."""
+"""Random work on three devices, synced in random orders through one folder (and through
+a collection on Radicale and on Xandikos), ends with the same rows on every device: a
+dump of every synced table, links as global ids."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ WORDS = ["printers", "forklifts", "golf", "tea", ""]
 
 
 class ThreeDevices(RuleBasedStateMachine):
+    SERVER = None
+    """A DavServer to sync through (its device-sync collection made anew each run); None:
+    a folder."""
+
     @initialize()
     def start(self):
         import tempfile
@@ -28,7 +33,11 @@ class ThreeDevices(RuleBasedStateMachine):
 
         self.every, snapshot.EVERY = snapshot.EVERY, 2  # snapshots too, and joins from them
         self.tmp = tempfile.TemporaryDirectory()
-        self.devices = Devices(Path(self.tmp.name), DEVICES)
+        if self.SERVER is not None:
+            from tests.vault.helpers import fresh_vault
+
+            fresh_vault(self.SERVER)
+        self.devices = Devices(Path(self.tmp.name), DEVICES, server=self.SERVER)
         with self.devices.on("A"):
             contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Seed"))
         for name in DEVICES:

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 from favorbook.db.models import db
 from favorbook.services._common import utc_now
-from favorbook.sync.vault import capture, crypto, merge, snapshot
+from favorbook.sync.vault import capture, crypto, merge, snapshot, transport
 from favorbook.sync.vault import passphrase as vault_passphrase
 from favorbook.sync.vault.crypto import VaultError
 from favorbook.sync.vault.folder import FolderStore
+from favorbook.sync.vault.transport import Transport
 
 
 @dataclass
@@ -40,16 +41,20 @@ class VaultReport:
 
 
 def is_on() -> bool:
-    return capture.enabled()
+    """The device sync is on: changes are logged and there is a folder or account to use."""
+    return capture.enabled() and transport.location(capture.state()) is not None
 
 
-def _vault_key(store: FolderStore, passphrase: str, create: bool = False) -> bytes:
+def _vault_key(store: Transport, passphrase: str, create: bool = False) -> bytes:
     data = store.read_key()
     if data is None:
         if not create:
             raise VaultError(
-                f"The sync folder {store.where()} has no vault key file (vault.key); copy it "
-                "back from another device's sync folder."
+                f"{store.place[:1].upper()}{store.place[1:]} ({store.where()}) has no vault "
+                "key; turn the sync on again on a device that still has it."
+                if store.place != FolderStore.place
+                else f"The sync folder {store.where()} has no vault key file (vault.key); "
+                "copy it back from another device's sync folder."
             )
         key, data = crypto.new_key_file(passphrase)
         store.write_key(data)
@@ -64,44 +69,127 @@ def turn_on_folder(path: str, passphrase: str | None = None, device_name: str | 
     open the folder's vault, or makes a new one in an empty folder; it is then kept in the
     keyring. A backup of the database is made first, the first time.
     """
-    from favorbook.services import backup
-
     store = FolderStore(path)
     store.check()
+    return _turn_on(store, passphrase, device_name, folder=str(path))
+
+
+def turn_on_account(
+    name: str,
+    passphrase: str | None = None,
+    device_name: str | None = None,
+    password: str | None = None,
+):
+    """Sync the whole database through the account ``name``: a collection of its own
+    (``favorbook-vault``) on its server, found or made; otherwise as ``turn_on_folder``."""
+    from favorbook.sync import accounts
+    from favorbook.sync.vault import davstore
+
+    row = accounts.account_row(name)
+    client = accounts.client_for(row, password)
+    try:
+        url = davstore.find_or_create(client, row)
+    except BaseException:
+        client.close()
+        raise
+    store = davstore.DavStore(client, url, row.name)
+    try:
+        store.check()
+        return _turn_on(store, passphrase, device_name, account=(row.name, url))
+    finally:
+        store.close()
+
+
+def _turn_on(
+    store: Transport,
+    passphrase: str | None,
+    device_name: str | None,
+    *,
+    folder: str | None = None,
+    account: tuple[str, str] | None = None,
+):
+    from favorbook.services import backup
+
+    before = capture.state()
     passphrase = passphrase or vault_passphrase.require()
+    if before is not None:
+        new = {"folder": folder} if folder else {"account": account[0], "url": account[1]}
+        was = transport.location(before)
+        if was is not None and was != new:  # the vault moves with it, from where it was
+            _move(before, store, passphrase)
+        mine = store.names(before["device_id"])
+        if (mine[-1] if mine else 0) < _last_written(before):
+            # Its numbers would go on past a gap there, which the others wait at forever.
+            raise VaultError(
+                f"This device already sent changes through another folder or account; "
+                f"{store.where()} does not hold them all. Turn the sync on there again "
+                "first, then choose the new place (favorbook copies the vault over), or "
+                "retire this device and join with an empty database."
+            )
     _vault_key(store, passphrase, create=True)
     vault_passphrase.store(passphrase)
-    before = capture.state()
     if before is None or before["backed_up_at"] is None:
         backup.backup_now()
-    st = capture.enable(str(path), device_name)
+    capture.enable(folder, device_name)
+    transport.bind_account(*(account or (None,)))
     with db.atomic():
         db.execute_sql(
             "UPDATE vault_state SET backed_up_at = coalesce(backed_up_at, ?), "
             "joined_at = coalesce(joined_at, ?) WHERE id = 1",
             (utc_now().isoformat(" "), utc_now().isoformat(" ")),
         )
-    return st
+    return capture.state()
+
+
+def _move(before: dict, store: Transport, passphrase: str) -> None:
+    from favorbook.sync.vault import move
+
+    old = transport.open_transport(before)
+    try:
+        old.check()
+        move.copy_vault(old, store, passphrase)
+    finally:
+        old.close()
+
+
+def _last_written(st: dict) -> int:
+    """The number of this device's last object written to the storage (0: none yet; the
+    sealed ones still waiting in the outbox don't count)."""
+    waiting = db.execute_sql("SELECT min(name) FROM vault_outbox").fetchone()[0]
+    return (int(waiting) if waiting is not None else st["next_seq"]) - 1
+
+
+def turn_off() -> None:
+    """Stop syncing with the other devices (the changes made here are still logged, and
+    go out when the sync is turned on again for the same folder or account)."""
+    if capture.state() is None:
+        return
+    with db.atomic():
+        db.execute_sql("UPDATE vault_state SET folder = NULL WHERE id = 1")
+        transport.bind_account(None)
 
 
 def change_passphrase(old: str, new: str) -> None:
     """Wrap the vault key with ``new``; nothing already stored is encrypted again."""
-    st = capture.state()
-    if st is None or not st["folder"]:
+    store = transport.open_transport(capture.state())
+    if store is None:
         raise VaultError("The sync between your devices is not on; there is no passphrase.")
-    store = FolderStore(st["folder"])
-    store.check()
-    key = _vault_key(store, old)
-    store.write_key(crypto.wrap(key, new))
+    try:
+        store.check()
+        key = _vault_key(store, old)
+        store.write_key(crypto.wrap(key, new))
+    finally:
+        store.close()
     vault_passphrase.store(new)
 
 
-def _flush_outbox(store: FolderStore, device: str) -> None:
+def _flush_outbox(store: Transport, device: str) -> None:
     for name, data in db.execute_sql("SELECT name, data FROM vault_outbox ORDER BY name"):
         existing = store.get(device, int(name))
         if existing is not None and existing != bytes(data):
             raise VaultError(
-                f"The sync folder already holds change {int(name)} of this device with other "
+                f"{store.place[:1].upper()}{store.place[1:]} already holds change {int(name)} of "
+                "this device with other "
                 "content: this database is older than what it sent (restored from a backup?). "
                 "Retire this device and join again with an empty database."
             )
@@ -121,10 +209,19 @@ def sync(passphrase: str | None = None, allow_mass_delete: bool = False) -> Vaul
     delete more than a fifth (and more than 5) of the contacts here: ask, then call again
     with ``allow_mass_delete``."""
     st = capture.state()
-    if st is None or not capture.enabled() or not st["folder"]:
+    if st is None or not capture.enabled():
         return None
+    store = transport.open_transport(st)
+    if store is None:
+        return None
+    try:
+        return _sync(store, st, passphrase, allow_mass_delete)
+    finally:
+        store.close()
+
+
+def _sync(store: Transport, st: dict, passphrase: str | None, allow_mass_delete: bool):
     report = VaultReport()
-    store = FolderStore(st["folder"])
     store.check()
     key = _vault_key(store, passphrase or vault_passphrase.require())
     me = st["device_id"]
@@ -141,10 +238,11 @@ def sync(passphrase: str | None = None, allow_mass_delete: bool = False) -> Vaul
             continue
         seq = positions.get(device, 0)
         available = [n for n in store.names(device) if n > seq]
+        store.prefetch(device, available)
         for number in available:
             if number != seq + 1:
                 report.errors.append(
-                    f"Change {seq + 1} of device {device} is missing from the sync folder "
+                    f"Change {seq + 1} of device {device} is missing from {store.place} "
                     "(still being copied, or removed); its later changes wait for it."
                 )
                 break
@@ -152,7 +250,7 @@ def sync(passphrase: str | None = None, allow_mass_delete: bool = False) -> Vaul
             payload = crypto.open_sealed(key, device, "log", number, data or b"")
             if payload is None:
                 report.errors.append(
-                    f"Object {number} of device {device} in the sync folder was altered, "
+                    f"Object {number} of device {device} in {store.place} was altered, "
                     "renamed or replayed; favorbook refused it and applies nothing of that "
                     "device from there on."
                 )
@@ -211,7 +309,7 @@ def _empty() -> bool:
     return db.execute_sql("SELECT count(*) FROM contact").fetchone()[0] == 0
 
 
-def _join_from_snapshot(store: FolderStore, key: bytes, me: str, report: VaultReport) -> int:
+def _join_from_snapshot(store: Transport, key: bytes, me: str, report: VaultReport) -> int:
     """A device with an empty database starts from the newest snapshot of another one."""
     snap, problems = snapshot.newest(store, key, me)
     report.errors.extend(problems)
@@ -283,7 +381,10 @@ def devices() -> dict:
             "id": st["device_id"],
             "name": st["device_name"],
             "folder": st["folder"],
-            "sync_on": capture.enabled(),
+            "account": (transport.account_binding() or {}).get("account")
+            if not st["folder"]
+            else None,
+            "sync_on": is_on(),
             "last_sync_at": st["last_sync_at"],
         },
         "devices": others,

@@ -22,6 +22,9 @@ _DEVICE = re.compile(r"^[0-9a-f]{16}$")
 
 
 class FolderStore:
+    place = "the sync folder"
+    """The storage in messages ("missing from the sync folder")."""
+
     def __init__(self, path: str | os.PathLike[str]):
         self.root = Path(path)
 
@@ -70,6 +73,12 @@ class FolderStore:
             return (self.root / device / f"{seq:010d}").read_bytes()
         except FileNotFoundError:
             return None
+
+    def prefetch(self, device: str, numbers: list[int]) -> None:
+        """Nothing to do: a file is read when it is needed."""
+
+    def close(self) -> None:
+        """Nothing to close."""
 
     def put(self, device: str, name: str, data: bytes) -> None:
         folder = self.root / device

@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from peewee import IntegrityError
+
 from favorbook.db.models import db
 from favorbook.services._common import utc_now
 from favorbook.sync.vault import capture, spec
@@ -158,7 +160,7 @@ def _insert(table, gid, values: dict, hlc, applied: Applied) -> None:
         cursor = db.execute_sql(
             f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(row.values())
         )
-    except db.IntegrityError as exc:  # a natural key taken by another row: kept apart
+    except IntegrityError as exc:  # a natural key taken by another row: kept apart
         db.execute_sql("ROLLBACK TO vault_insert")
         db.execute_sql("RELEASE vault_insert")
         applied.skipped.append(f"{table} {gid}: {exc}")

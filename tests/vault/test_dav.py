@@ -22,7 +22,7 @@ def _synced(devices, *names):
 
 
 def test_two_devices_sync_through_the_account(dav_devices):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     with dav_devices.on("A"):
         demo.load(8, seed=3)
@@ -156,7 +156,7 @@ def test_a_missing_object_holds_back_the_later_ones(dav_devices):
 
 
 def test_a_big_object_travels_in_parts_and_a_part_lost_is_refused(dav_devices, monkeypatch):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     monkeypatch.setattr(davstore, "PART_BYTES", 3000)
     with dav_devices.on("A"):
@@ -182,7 +182,7 @@ def test_a_big_object_travels_in_parts_and_a_part_lost_is_refused(dav_devices, m
 
 def test_a_write_stopped_halfway_is_finished_by_the_next_sync(dav_devices, monkeypatch):
     """Parts written, head not (the sync was stopped): the next sync writes it, once."""
-    from favorbook.services import demo
+    from favorbook.sample import demo
     from favorbook.sync.vault.davstore import DavStore
 
     monkeypatch.setattr(davstore, "PART_BYTES", 3000)
@@ -338,7 +338,7 @@ def test_moving_onto_another_vault_is_refused(dav_devices):
 def test_an_altered_snapshot_on_the_server_is_refused_and_the_log_read_instead(
     dav_devices, monkeypatch
 ):
-    from favorbook.services import demo
+    from favorbook.sample import demo
     from favorbook.sync.vault import snapshot
 
     monkeypatch.setattr(snapshot, "EVERY", 1)

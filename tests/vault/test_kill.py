@@ -66,7 +66,8 @@ def test_syncs_killed_at_random_points_resume_with_nothing_lost(tmp_path):
 def test_syncs_through_an_account_killed_at_random_points_lose_nothing(dav_devices):
     """The same through the account's collection on Radicale and Xandikos: a kill between
     the parts of an object, or before a head was written, is finished by the next sync."""
-    from favorbook.services import contacts, demo, favors
+    from favorbook.sample import demo
+    from favorbook.services import contacts, favors
 
     devices = dav_devices
     with devices.on("A"):

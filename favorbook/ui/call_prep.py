@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
-from favorbook.services import contacts, conversations, favors, followups, questions
+from favorbook.services import questions
+from favorbook.services.briefing import Briefing, shared
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.ui.refresh import FollowsChanges
 from favorbook.ui.style import warning_red
@@ -332,7 +333,8 @@ class CallPrep(FollowsChanges, QWidget):
         ]
 
     def _fill(self, contact_id: int, keep: list[int]) -> None:
-        c = contacts.get_contact(contact_id, include_private=False)
+        b = shared(contact_id)
+        c = b.contact
         self.name_label.setText(self.tr("Call with %1").replace("%1", c.display_name))
         role = " · ".join(p for p in (c.title, c.organization) if p)
         self.role_label.setText(role)
@@ -347,19 +349,24 @@ class CallPrep(FollowsChanges, QWidget):
                 f"<i>{escape(self.tr('Their needs and goals are not known yet — ask.'))}</i>"
             )
         self.goals_label.setText("<br>".join(lines))
+        self._fill_questions(b, keep)
+        self._fill_answers(b)
+        self._fill_ious(b)
+        self._fill_followups(b)
+        self._fill_conversations(b)
 
-        suggestions = questions.suggest(contact_id)
-        for s in suggestions:
+    def _fill_questions(self, b: Briefing, keep: list[int]) -> None:
+        for s in b.suggestions:
             row = QuestionRow(s)
             row.check.setChecked(s.question_id in keep)
             row.toggled.connect(self._update_ticked)
             self.question_rows.append(row)
             self.questions_section.add(row)
-        if not suggestions:
+        if not b.suggestions:
             self.questions_section.show_empty()
 
-        answers = questions.answers_for(contact_id)
-        for a in answers[:MAX_ANSWERS]:
+    def _fill_answers(self, b: Briefing) -> None:
+        for a in b.answers[:MAX_ANSWERS]:
             said = escape(a.answer) if a.answer else f"<i>{escape(self.tr('no answer noted'))}</i>"
             self.answers_section.add(
                 text_label(
@@ -368,15 +375,16 @@ class CallPrep(FollowsChanges, QWidget):
                     rich=True,
                 )
             )
-        if len(answers) > MAX_ANSWERS:
-            more = len(answers) - MAX_ANSWERS
+        if b.answers_total > MAX_ANSWERS:
+            more = b.answers_total - MAX_ANSWERS
             self.answers_section.add(
                 muted(text_label(self.tr("… and %1 older answers").replace("%1", str(more))))
             )
-        if not answers:
+        if not b.answers_total:
             self.answers_section.show_empty()
 
-        ious = favors.open_ious(contact_id=contact_id)
+    def _fill_ious(self, b: Briefing) -> None:
+        ious = b.open_ious
         for f in ious:
             who = self.tr("They owe me") if f.direction == "given" else self.tr("I owe them")
             self.ious_section.add(
@@ -389,21 +397,21 @@ class CallPrep(FollowsChanges, QWidget):
         if not ious:
             self.ious_section.show_empty()
 
-        open_fu = followups.open_followups(contact_id=contact_id)
-        for f in open_fu:
+    def _fill_followups(self, b: Briefing) -> None:
+        for f in b.followups:
             late = (
                 f" <b style='color:{warning_red()}'>{escape(self.tr('overdue'))}</b>"
-                if f.overdue()
+                if f.overdue(b.on)
                 else ""
             )
             self.followups_section.add(
                 text_label(f"{short_date(f.due_on)}: {escape(f.title)}{late}", rich=True)
             )
-        if not open_fu:
+        if not b.followups:
             self.followups_section.show_empty()
 
-        talks = conversations.list_conversations(contact_id, limit=MAX_CONVERSATIONS)
-        for v in talks:
+    def _fill_conversations(self, b: Briefing) -> None:
+        for v in b.conversations[:MAX_CONVERSATIONS]:
             head = (
                 f"<b>{local_day_text(v.occurred_at)}</b> · {escape(self.tr(v.channel))} "
                 f"({escape(self.tr(v.direction.replace('_', ' ')))})"
@@ -419,7 +427,7 @@ class CallPrep(FollowsChanges, QWidget):
                 if text:
                     parts.append(f"<i>{escape(label)}:</i> {escape(shorten(text, 200))}")
             self.conversations_section.add(text_label("<br>".join(parts), rich=True))
-        if not talks:
+        if not b.conversations:
             self.conversations_section.show_empty()
 
     # --- slots ---------------------------------------------------------------------

@@ -139,12 +139,18 @@ def matches_for_contact(contact_id: int, *, limit: int = 5) -> list[NeedMatches]
     """For each need the contact stated (one per line), who can meet it."""
     from favorbook.services.contacts import get_contact
 
-    contact = get_contact(contact_id)
+    return matches_for_needs(get_contact(contact_id).needs, exclude=contact_id, limit=limit)
+
+
+def matches_for_needs(
+    needs: str, *, exclude: int | None = None, limit: int = 5
+) -> list[NeedMatches]:
+    """For each need in ``needs`` (one a line), who can meet it."""
     out = []
-    for line in contact.needs.splitlines():
+    for line in needs.splitlines():
         line = line.strip(" -•*\t")
         if line:
-            out.append(NeedMatches(line, matches_for_need(line, exclude=contact_id, limit=limit)))
+            out.append(NeedMatches(line, matches_for_need(line, exclude=exclude, limit=limit)))
     return out
 
 

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
-from favorbook.services import contacts, referrals, vetting
+from favorbook.services import referrals, vetting
+from favorbook.services.briefing import shared
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
@@ -193,12 +194,11 @@ class ReferralsTab(FollowsChanges, QWidget):
             self.show_contact(None)
 
     def _fill(self, contact_id: int) -> None:
-        links = referrals.for_contact(contact_id)
-        chain = referrals.chain_up(contact_id)
+        b = shared(contact_id)
+        links, chain = b.referrals, b.chain
         if links.brought_by is not None:
-            name = contacts.names(chain)
             arrow = " ← "
-            path = arrow.join(contact_link(c, name.get(c, "")) for c in chain)
+            path = arrow.join(contact_link(c, name) for c, name in chain)
             html = f"{escape(self.tr('Brought by'))} {path}"
             if len(chain) > 1:
                 html += f" <span>({escape(self.tr('nearest first'))})</span>"

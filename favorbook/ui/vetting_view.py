@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import vetting
 from favorbook.services._common import today
+from favorbook.services.briefing import shared
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
@@ -222,7 +223,7 @@ class VettingTab(FollowsChanges, QWidget):
         self.voucher_stand_in.clearEditText()
 
     def _fill(self, contact_id: int) -> None:
-        v = vetting.get(contact_id)
+        v = shared(contact_id).vetting
         self.badge.setText(f"  {self.tr(v.status_label)}  ")
         self.badge.setStyleSheet(
             f"color: white; background: {BADGE_COLOURS[v.status]}; "

@@ -1,0 +1,48 @@
+"""A contact's tabs render from one briefing: the second and later tabs shown read none of
+the facts the first one read (no query per tab for the same contact, balance, IOUs...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from favorbook.services import conversations, favors, followups, vetting
+from favorbook.ui.call_prep import CallPrep
+from favorbook.ui.matching import MatchPanel
+from favorbook.ui.profile import ProfileTab
+from favorbook.ui.referrals_view import ReferralsTab
+from favorbook.ui.vetting_view import VettingTab
+from favorbook.ui.wheel import WheelGuard
+from tests.perf_guards import assert_no_scans, capture_sql
+
+
+def test_the_tabs_of_one_contact_read_its_briefing_once(qtbot, bus, make_contact, today):
+    source = make_contact("Rosa", "Brennan")
+    ann = make_contact("Ann", "Lee", needs="castings", referred_by_id=source)
+    favors.log_favor(ann, "given", "An introduction", expectation="iou")
+    conversations.log_conversation(ann, "inbound", "A call", occurred_at=today)
+    followups.add_followup(ann, today + dt.timedelta(days=1), "Send the list")
+    vetting.set_vetting(ann, "in_review")
+    tabs = [ProfileTab(bus), CallPrep(bus), ReferralsTab(bus), VettingTab(bus), MatchPanel(bus)]
+    for tab in tabs:
+        qtbot.addWidget(tab)
+    with capture_sql() as first:
+        tabs[0].show_contact(ann)
+    assert_no_scans(first.selects)
+    with capture_sql() as rest:
+        for tab in tabs[1:]:
+            tab.show_contact(ann)
+    reads = [s for s in rest.selects if "data_version" not in s]
+    # Only what no other tab shows: the people who can meet Ann's need.
+    assert all("contact_fts" in s for s in reads), "\n".join(reads)
+
+
+def test_the_wheel_guard_leaves_other_widgets_events_alone(qapp):
+    """Every event of the application passes the wheel guard: for anything but a field it
+    answers before asking the event anything."""
+    from PySide6.QtWidgets import QLabel
+
+    class Untouchable:
+        def type(self):
+            raise AssertionError("asked for the type of an event of a label")
+
+    assert WheelGuard().eventFilter(QLabel(), Untouchable()) is False

@@ -7,7 +7,8 @@ the follow-ups still open. "Log this call…" hands the ticked questions on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -126,6 +127,24 @@ def clear_layout(layout) -> None:
             widget.deleteLater()
         elif item.layout() is not None:
             clear_layout(item.layout())
+
+
+@contextmanager
+def laid_out_once(widget: QWidget) -> Iterator[None]:
+    """Keep ``widget`` hidden while its content is refilled, and lay it out once after.
+
+    Qt lays out every layout up to the window each time a child of a visible widget is
+    shown: refilling a dozen labels of a tab on screen laid the window out a dozen times
+    (most of the time it took to open a contact's call prep or referrals).
+    """
+    if widget.isHidden():
+        yield
+        return
+    widget.hide()
+    try:
+        yield
+    finally:
+        widget.show()
 
 
 def shorten(text: str, limit: int) -> str:
@@ -372,6 +391,10 @@ class CallPrep(FollowsChanges, QWidget):
 
     def show_contact(self, contact_id: int | None) -> None:
         """Prepare a call with this contact (None: the empty state)."""
+        with laid_out_once(self.content):
+            self._show(contact_id)
+
+    def _show(self, contact_id: int | None) -> None:
         keep = self.ticked_question_ids() if contact_id == self.contact_id else []
         self.contact_id = contact_id
         self.mark_fresh()

@@ -25,6 +25,7 @@ from favorbook.services import contacts, matching, referrals
 from favorbook.services.briefing import shared
 from favorbook.services.dates import short_date
 from favorbook.ui.bus import Bus
+from favorbook.ui.call_prep import laid_out_once
 from favorbook.ui.refresh import FollowsChanges
 
 
@@ -140,6 +141,10 @@ class MatchPanel(FollowsChanges, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        with laid_out_once(self.content):
+            self._refill()
+
+    def _refill(self) -> None:
         self.mark_fresh()
         while self.list.count():
             item = self.list.takeAt(0)

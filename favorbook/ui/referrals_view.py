@@ -29,6 +29,7 @@ from favorbook.ui.call_prep import (
     Section,
     contact_link,
     fill_with_scroll,
+    laid_out_once,
     muted,
     open_contact_link,
     section_title,
@@ -150,6 +151,7 @@ class ReferralsTab(FollowsChanges, QWidget):
         inner.addLayout(self.extra_layout)
         inner.addStretch(1)
         fill_with_scroll(self, content, self.tr("Referrals"))
+        self.content = content
         self.follow_changes(bus)
         self.show_contact(None)
 
@@ -176,6 +178,10 @@ class ReferralsTab(FollowsChanges, QWidget):
     # --- filling -------------------------------------------------------------------
 
     def show_contact(self, contact_id: int | None) -> None:
+        with laid_out_once(self.content):
+            self._show(contact_id)
+
+    def _show(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
         self.mark_fresh()
         self.rows = []

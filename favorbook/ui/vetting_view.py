@@ -29,6 +29,7 @@ from favorbook.ui.call_prep import (
     Section,
     contact_link,
     fill_with_scroll,
+    laid_out_once,
     muted,
     open_contact_link,
     text_label,
@@ -153,12 +154,17 @@ class VettingTab(FollowsChanges, QWidget):
         inner.addWidget(self.details)
         inner.addStretch(1)
         fill_with_scroll(self, content, self.tr("Vetting"))
+        self.content = content
         self.follow_changes(bus)
         self.show_contact(None)
 
     # --- filling -------------------------------------------------------------------
 
     def show_contact(self, contact_id: int | None) -> None:
+        with laid_out_once(self.content):
+            self._show(contact_id)
+
+    def _show(self, contact_id: int | None) -> None:
         changed_person = contact_id != self.contact_id
         self.contact_id = contact_id
         self.mark_fresh()

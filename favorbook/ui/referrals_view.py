@@ -45,10 +45,34 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ReferralRow(QWidget):
-    """One referral: who, when, what came of it; buttons to set the outcome and mark thanks."""
+    """One referral: who, when, what came of it; buttons to set the outcome and mark thanks.
 
-    def __init__(self, view: referrals.ReferralView, html: str, tab: ReferralsTab) -> None:
+    Kept by its section and shown again for another referral (``set_view``)."""
+
+    def __init__(self, tab: ReferralsTab) -> None:
         super().__init__()
+        self.referral_id = 0
+        self.tab = tab
+        self.label = text_label(rich=True)
+        self.label.linkActivated.connect(lambda link: open_contact_link(tab.bus, link))
+        self.outcome_button = QPushButton(tab.tr("Outcome…"))
+        self.outcome_button.setObjectName("outcomeButton")
+        self.outcome_button.clicked.connect(lambda: tab.edit_outcome(self.referral_id))
+        self.thanks = QCheckBox(tab.tr("Thanks sent"))
+        self.thanks.setObjectName("thanksSent")
+        self.thanks.toggled.connect(lambda on: tab.set_thanks(self.referral_id, on))
+        buttons = QVBoxLayout()
+        buttons.setSpacing(2)
+        buttons.addWidget(self.outcome_button)
+        buttons.addWidget(self.thanks)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 2, 0, 2)
+        row.addWidget(self.label, 1)
+        row.addLayout(buttons)
+
+    def set_view(self, view: referrals.ReferralView, html: str) -> None:
+        tab = self.tab
         self.referral_id = view.id
         facts = [short_date(view.occurred_on), tab.tr(OUTCOME_LABELS.get(view.outcome, ""))]
         if view.value:
@@ -62,24 +86,10 @@ class ReferralRow(QWidget):
                 f"<br><span style='color:{warning_red()}'>{escape(tab.tr('Not vetted; override:'))}"
                 f"</span> {escape(view.override_reason)}"
             )
-        self.label = text_label(f"{html}<br><span>{meta}</span>{extra}", rich=True)
-        self.label.linkActivated.connect(lambda link: open_contact_link(tab.bus, link))
-        self.outcome_button = QPushButton(tab.tr("Outcome…"))
-        self.outcome_button.setObjectName("outcomeButton")
-        self.outcome_button.clicked.connect(lambda: tab.edit_outcome(view.id))
-        self.thanks = QCheckBox(tab.tr("Thanks sent"))
-        self.thanks.setObjectName("thanksSent")
+        self.label.setText(f"{html}<br><span>{meta}</span>{extra}")
+        blocked = self.thanks.blockSignals(True)  # shown, not toggled by the user
         self.thanks.setChecked(view.thanks_sent)
-        self.thanks.toggled.connect(lambda on: tab.set_thanks(view.id, on))
-        buttons = QVBoxLayout()
-        buttons.setSpacing(2)
-        buttons.addWidget(self.outcome_button)
-        buttons.addWidget(self.thanks)
-        buttons.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 2, 0, 2)
-        row.addWidget(self.label, 1)
-        row.addLayout(buttons)
+        self.thanks.blockSignals(blocked)
 
 
 class ReferralsTab(FollowsChanges, QWidget):
@@ -225,9 +235,9 @@ class ReferralsTab(FollowsChanges, QWidget):
             self.them_section.show_empty()
 
     def _add(self, section: Section, view: referrals.ReferralView, html: str) -> None:
-        row = ReferralRow(view, html, self)
+        row = section.reuse("referral", lambda: ReferralRow(self))
+        row.set_view(view, html)
         self.rows.append(row)
-        section.add(row)
 
     # --- actions -------------------------------------------------------------------
 

@@ -231,10 +231,12 @@ class VettingTab(FollowsChanges, QWidget):
     def _fill(self, contact_id: int) -> None:
         v = shared(contact_id).vetting
         self.badge.setText(f"  {self.tr(v.status_label)}  ")
-        self.badge.setStyleSheet(
+        sheet = (
             f"color: white; background: {BADGE_COLOURS[v.status]}; "
             "border-radius: 4px; padding: 3px 6px;"
         )
+        if self.badge.styleSheet() != sheet:  # a new style sheet styles the badge anew
+            self.badge.setStyleSheet(sheet)
         lines = []
         if v.trusted_for:
             lines.append(f"<b>{escape(self.tr('Trusted for'))}:</b> {escape(v.trusted_for)}")
@@ -272,11 +274,14 @@ class VettingTab(FollowsChanges, QWidget):
                     f"<i>{escape(self.tr('Vouched by'))}:</i> "
                     f"{contact_link(note.vouched_by_id, note.vouched_by)}"
                 )
-            label = text_label("<br>".join(parts), rich=True)
-            label.linkActivated.connect(partial(open_contact_link, self.bus))
-            self.notes_section.add(label)
+            self.notes_section.reuse("note", self._note_label).setText("<br>".join(parts))
         if not v.notes:
             self.notes_section.show_empty()
+
+    def _note_label(self) -> QLabel:
+        label = text_label(rich=True)
+        label.linkActivated.connect(partial(open_contact_link, self.bus))
+        return label
 
     # --- actions -------------------------------------------------------------------
 

@@ -46,3 +46,19 @@ def test_the_wheel_guard_leaves_other_widgets_events_alone(qapp):
             raise AssertionError("asked for the type of an event of a label")
 
     assert WheelGuard().eventFilter(QLabel(), Untouchable()) is False
+
+
+def test_the_favors_tab_reads_the_list_not_the_balance_again(qtbot, bus, make_contact):
+    from favorbook.ui.ledger import LedgerView
+
+    ann = make_contact("Ann", "Lee")
+    favors.log_favor(ann, "received", "A lead")
+    profile, ledger = ProfileTab(bus), LedgerView(bus, per_contact=True)
+    qtbot.addWidget(profile)
+    qtbot.addWidget(ledger)
+    profile.show_contact(ann)
+    with capture_sql() as ran:
+        ledger.set_contact(ann)
+        ledger.refresh()  # as when its tab is shown
+    assert not [s for s in ran.selects if "GROUP BY" in s], "\n".join(ran.selects)
+    assert "Overdrawn" in ledger.balance_label.text()

@@ -62,3 +62,33 @@ def test_the_favors_tab_reads_the_list_not_the_balance_again(qtbot, bus, make_co
         ledger.refresh()  # as when its tab is shown
     assert not [s for s in ran.selects if "GROUP BY" in s], "\n".join(ran.selects)
     assert "Overdrawn" in ledger.balance_label.text()
+
+
+def test_a_list_answers_roles_it_has_no_use_for_without_reading_its_records(qapp):
+    """A painted cell asks its model for some eight roles; background, check state and
+    decoration are answered before the record is looked up."""
+    from PySide6.QtCore import Qt
+
+    from favorbook.ui.record_list import Column, RecordTableModel
+
+    class Watched(RecordTableModel):
+        def record(self, row):
+            self.looked_up = getattr(self, "looked_up", 0) + 1
+            return super().record(row)
+
+    class Row:
+        id = 7
+
+    model = Watched([Column("name", "Name", lambda r: "Ann")])
+    model.set_records([Row()])
+    index = model.index(0, 0)
+    for role in (
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.DecorationRole,
+    ):
+        assert model.data(index, role) is None
+        assert model.data(index, role.value) is None
+    assert getattr(model, "looked_up", 0) == 0
+    assert model.data(index, Qt.ItemDataRole.DisplayRole) == "Ann"
+    assert model.data(index) == "Ann"

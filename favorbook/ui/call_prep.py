@@ -457,10 +457,9 @@ class CallPrep(FollowsChanges, QWidget):
         return row
 
     def _fill_questions(self, b: Briefing, keep: list[int]) -> None:
-        for row in self.questions_section.findChildren(QuestionRow):
-            row.check.setObjectName("")  # a row kept for later names no question
         for s in b.suggestions:
-            row = self.questions_section.reuse("question", self._new_question_row)
+            # A row stands for one question for good (kept for when it is suggested again).
+            row = self.questions_section.reuse(("question", s.question_id), self._new_question_row)
             row.set_suggestion(s, s.question_id in keep)
             self.question_rows.append(row)
         if not b.suggestions:

@@ -92,3 +92,19 @@ def test_a_list_answers_roles_it_has_no_use_for_without_reading_its_records(qapp
     assert getattr(model, "looked_up", 0) == 0
     assert model.data(index, Qt.ItemDataRole.DisplayRole) == "Ann"
     assert model.data(index) == "Ann"
+
+
+def test_the_conversations_tab_counts_what_it_loaded(qtbot, bus, make_contact, today):
+    from favorbook.ui.conversation_log import ConversationLog
+
+    ann = make_contact("Ann", "Lee")
+    conversations.log_conversation(ann, "inbound", "A call", occurred_at=today)
+    conversations.log_conversation(ann, "outbound", "A reply", occurred_at=today)
+    log = ConversationLog(bus, per_contact=True)
+    qtbot.addWidget(log)
+    log.set_contact(ann)
+    with capture_sql() as ran:
+        log.refresh()  # as when its tab is shown
+    assert len(ran.selects) == 1, "\n".join(ran.selects)
+    assert "2 conversations" in log.stats_label.text()
+    assert "<b>50%</b> started by them (1 inbound)" in log.stats_label.text()

@@ -52,6 +52,7 @@ from favorbook.formats.importer import (
     ImportReport,
 )
 from favorbook.services import contacts
+from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
 from favorbook.ui.folders import start_folder
 from favorbook.ui.mapping_dialog import MappingDialog
@@ -629,7 +630,7 @@ class Importer:
         job = self.job
         if job is not None and job.is_running():
             job.cancel()
-            job.thread.wait()
+            job.wait()
 
     def _planned(self, path: str, plan: object, error: object) -> None:
         self.job = None
@@ -698,7 +699,7 @@ class Importer:
         self.imported_any = True
         window = self.window
         window.bus.undo_stack.clear()  # the import changed rows older commands refer to
-        window.bus.changed.emit()
+        window.bus.changed.emit(Change.EVERYTHING)
         first = next(iter(report.added or report.updated), None)
         if first is not None:
             window.open_contact(first["contact_id"])

@@ -14,15 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from html import escape
 
-from favorbook.services import (
-    contacts,
-    conversations,
-    favors,
-    followups,
-    questions,
-    referrals,
-    vetting,
-)
+from favorbook.services import contacts
+from favorbook.services.briefing import Limits, briefing
 from favorbook.services.dates import local_date, long_date
 from favorbook.services.favors import NO_FAVORS, format_target
 
@@ -183,134 +176,110 @@ def _names_capped(names: list[str]) -> list[str]:
     return names[:MAX_NAMES]
 
 
+def limits(include_private: bool = False) -> Limits:
+    """How much of a person's briefing one page holds."""
+    return Limits(
+        conversations=MAX_CONVERSATIONS,
+        ious=MAX_IOUS,
+        followups=MAX_FOLLOWUPS,
+        questions=MAX_QUESTIONS,
+        answers=MAX_ANSWERS,
+        answered_only=True,
+        notes=MAX_NOTES,
+        include_private=include_private,
+        chain=MAX_CHAIN,
+        photo=True,
+    )
+
+
 def sheet_data(
     contact_id: int, *, include_private: bool = False, on: dt.date | None = None
 ) -> SheetData:
-    """Gather one person's briefing from the services; private notes only when asked for."""
-    on = on or dt.date.today()
-    c = contacts.get_contact(contact_id, include_private=include_private)
-    found = contacts.photo_of(contact_id)  # (bytes, mime) or None
-    photo = found[0] if found else None
-    data = SheetData(
+    """One person's briefing as the sheet shows it; private notes only when asked for."""
+    b = briefing(contact_id, limits(include_private), on=on)
+    c = b.contact
+    bal = b.balance
+    links = b.referrals
+    vet = b.vetting
+    return SheetData(
         contact_id=contact_id,
         name=short(c.display_name, NAME_CHARS),
         company=short(c.organization, NAME_CHARS),
         title=short(c.title, NAME_CHARS),
         kind=c.kind,
-        photo=photo or None,
+        photo=b.photo,
         initials=initials(c.display_name),
         phone=contacts.format_phone(c.phones[0].value) if c.phones else "",
         email=short(c.emails[0].value, NAME_CHARS) if c.emails else "",
         tags=list(c.tags),
         how_met=short(c.how_met, PROFILE_CHARS),
+        referred_chain=[name for _, name in b.chain],
         needs=short(c.needs, PROFILE_CHARS),
         goals=short(c.goals, PROFILE_CHARS),
         offers=short(c.offers, PROFILE_CHARS),
-        on=on,
+        given=bal.given,
+        received=bal.received,
+        ratio_text=bal.ratio_text(),
+        target=bal.target,
+        overdrawn=bal.overdrawn,
+        square=bal.square,
+        advice=bal.advice(),
+        owed_to_me=[IouLine(short(f.description, LINE_CHARS), f.occurred_on) for f in b.owed_to_me],
+        owed_to_me_total=b.owed_to_me_total,
+        i_owe=[IouLine(short(f.description, LINE_CHARS), f.occurred_on) for f in b.i_owe],
+        i_owe_total=b.i_owe_total,
+        conversation_total=b.stats.total,
+        inbound_share=b.stats.inbound_share,
+        last_talk=local_date(b.stats.last_at) if b.stats.last_at else None,
+        conversations=[_conversation_line(v) for v in b.conversations],
+        followups=[
+            FollowUpLine(f.due_on, short(f.title, LINE_CHARS), f.overdue(b.on)) for f in b.followups
+        ],
+        followups_total=b.followups_total,
+        brought=_names_capped([r.subject for r in links.brought]),
+        brought_total=len(links.brought),
+        brought_won=sum(1 for r in links.brought if r.outcome == "won"),
+        recommended_to_them=_names_capped([r.subject for r in links.recommended_to_them]),
+        recommended_them_to=_names_capped([r.recipient for r in links.recommended_them]),
+        vetting_status=vet.status,
+        vetting_label=vet.status_label,
+        trusted_for=short(vet.trusted_for, LINE_CHARS),
+        revet_on=vet.revet_on,
+        vetting_note=(
+            short(vet.notes[0].body, LINE_CHARS) if vet.notes and vet.status != "unvetted" else ""
+        ),
+        questions=[QuestionLine(s.text, s.reason) for s in b.suggestions],
+        answers=[
+            AnswerLine(short(a.question, LINE_CHARS), a.asked_on, short(a.answer, ANSWER_CHARS))
+            for a in b.answers
+        ],
+        notes=[
+            NoteLine(
+                short(n.body, NOTE_CHARS),
+                n.private,
+                local_date(n.created_at) if n.created_at else None,
+            )
+            for n in b.notes
+        ],
+        notes_total=b.notes_total,
+        on=b.on,
     )
-    chain = referrals.chain_up(contact_id)[:MAX_CHAIN]
-    names = contacts.names(chain)
-    data.referred_chain = [names.get(i, "") for i in chain]
 
-    _add_ledger(data, contact_id)
-    _add_conversations(data, contact_id)
-    _add_followups(data, contact_id, on)
-    _add_network(data, contact_id)
-    data.questions = [
-        QuestionLine(s.text, s.reason)
-        for s in questions.suggest(contact_id, on=on, limit=MAX_QUESTIONS)
-    ]
-    data.answers = [
-        AnswerLine(short(a.question, LINE_CHARS), a.asked_on, short(a.answer, ANSWER_CHARS))
-        for a in questions.answers_for(contact_id)
-        if a.answer.strip()
-    ][:MAX_ANSWERS]
 
-    data.notes_total = len(c.notes)
-    data.notes = [
-        NoteLine(
-            short(n.body, NOTE_CHARS),
-            n.private,
-            local_date(n.created_at) if n.created_at else None,
+def _conversation_line(v) -> ConversationLine:
+    """A conversation with what was learned: problems, opportunities, strategies."""
+    learned = [
+        (label, short(text, LINE_CHARS))
+        for label, text in (
+            ("Problem", v.problems),
+            ("Opportunity", v.opportunities),
+            ("Strategy", v.strategies),
         )
-        for n in c.notes[:MAX_NOTES]
+        if text.strip()
     ]
-    return data
-
-
-def _add_ledger(data: SheetData, contact_id: int) -> None:
-    """The favor balance and the open IOUs, each way."""
-    bal = favors.balance(contact_id)
-    data.given, data.received = bal.given, bal.received
-    data.ratio_text, data.target, data.overdrawn = bal.ratio_text(), bal.target, bal.overdrawn
-    data.square, data.advice = bal.square, bal.advice()
-    ious = favors.open_ious(contact_id=contact_id)
-    mine = [
-        IouLine(short(f.description, LINE_CHARS), f.occurred_on)
-        for f in ious
-        if f.direction == "given"
-    ]
-    theirs = [
-        IouLine(short(f.description, LINE_CHARS), f.occurred_on)
-        for f in ious
-        if f.direction == "received"
-    ]
-    data.owed_to_me, data.owed_to_me_total = mine[:MAX_IOUS], len(mine)
-    data.i_owe, data.i_owe_total = theirs[:MAX_IOUS], len(theirs)
-
-
-def _add_conversations(data: SheetData, contact_id: int) -> None:
-    """How often and how we talk, and the last conversations with what was learned."""
-    stats = conversations.interaction_stats(contact_id)
-    data.conversation_total, data.inbound_share = stats.total, stats.inbound_share
-    data.last_talk = local_date(stats.last_at) if stats.last_at else None
-    for v in conversations.list_conversations(contact_id, limit=MAX_CONVERSATIONS):
-        learned = [
-            (label, short(text, LINE_CHARS))
-            for label, text in (
-                ("Problem", v.problems),
-                ("Opportunity", v.opportunities),
-                ("Strategy", v.strategies),
-            )
-            if text.strip()
-        ]
-        data.conversations.append(
-            ConversationLine(
-                local_date(v.occurred_at),
-                v.channel,
-                v.direction,
-                short(v.summary, LINE_CHARS),
-                learned,
-            )
-        )
-
-
-def _add_followups(data: SheetData, contact_id: int, on: dt.date) -> None:
-    """The open follow-ups, overdue ones marked as of ``on``."""
-    open_fu = followups.open_followups(contact_id=contact_id)
-    data.followups_total = len(open_fu)
-    data.followups = [
-        FollowUpLine(f.due_on, short(f.title, LINE_CHARS), f.overdue(on))
-        for f in open_fu[:MAX_FOLLOWUPS]
-    ]
-
-
-def _add_network(data: SheetData, contact_id: int) -> None:
-    """Whom they brought or were recommended, and their vetting."""
-    links = referrals.for_contact(contact_id)
-    data.brought_total = len(links.brought)
-    data.brought_won = sum(1 for r in links.brought if r.outcome == "won")
-    data.brought = _names_capped([r.subject for r in links.brought])
-    data.recommended_to_them = _names_capped([r.subject for r in links.recommended_to_them])
-    data.recommended_them_to = _names_capped([r.recipient for r in links.recommended_them])
-
-    vet = vetting.get(contact_id)
-    data.vetting_status = vet.status
-    data.vetting_label = vet.status_label
-    data.trusted_for = short(vet.trusted_for, LINE_CHARS)
-    data.revet_on = vet.revet_on
-    if vet.notes and vet.status != "unvetted":
-        data.vetting_note = short(vet.notes[0].body, LINE_CHARS)
+    return ConversationLine(
+        local_date(v.occurred_at), v.channel, v.direction, short(v.summary, LINE_CHARS), learned
+    )
 
 
 def compact(data: SheetData, level: int) -> SheetData:

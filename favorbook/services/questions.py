@@ -144,57 +144,95 @@ class Suggestion:
 
 
 def suggest(contact_id: int, *, on: dt.date | None = None, limit: int = 5) -> list[Suggestion]:
-    """Questions worth asking this person now.
-
-    Left out: those asked in the last 90 days. Preferred: those whose answer would
-    fill something still unknown about them (goals, needs, offers, how we met), never
-    asked before, about their network when they have referred nobody yet, and getting
-    to know them while the relationship is young. At most two per purpose.
-    """
+    """Questions worth asking this person now (see ``rank``)."""
     contact = require(Contact, contact_id, "contact")
-    on = on or today()
-    last_asked = dict(
-        QuestionAsked.select(QuestionAsked.question, fn.MAX(QuestionAsked.asked_on))
-        .where(QuestionAsked.contact == contact_id)
-        .group_by(QuestionAsked.question)
-        .tuples()
-    )
     talks = Conversation.select().where(Conversation.contact == contact_id).count()
     has_referred = (
         Referral.select().where((Referral.kind == "inbound") & (Referral.source == contact_id))
     ).exists()
+    return rank(
+        {f: getattr(contact, f) for f in FILLS_LABELS},
+        last_asked(contact_id),
+        talks=talks,
+        has_referred=has_referred,
+        on=on,
+        limit=limit,
+    )
+
+
+def last_asked(contact_id: int) -> dict[int, dt.date]:
+    """question id -> the last day it was asked to this person."""
+    rows = db.execute_sql(
+        "SELECT question_id, max(asked_on) FROM question_asked WHERE contact_id = ? "
+        "GROUP BY question_id",
+        (contact_id,),
+    )
+    return {qid: as_day(day) for qid, day in rows}
+
+
+def as_day(value) -> dt.date:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def bank() -> list[tuple[int, str, str, str]]:
+    """(id, text, purpose, fills) of every question not archived, in id order."""
+    return list(
+        db.execute_sql(
+            "SELECT id, text, purpose, fills FROM question WHERE archived_at IS NULL ORDER BY id"
+        )
+    )
+
+
+def rank(
+    known: dict[str, str],
+    asked_on: dict[int, dt.date],
+    *,
+    talks: int,
+    has_referred: bool,
+    on: dt.date | None = None,
+    limit: int = 5,
+    questions: list[tuple[int, str, str, str]] | None = None,
+) -> list[Suggestion]:
+    """Questions worth asking a person now, from what is known of them.
+
+    ``known`` holds their goals, needs, offers and how we met; ``asked_on`` the last day
+    each question was asked to them; ``talks`` how many conversations were logged and
+    ``has_referred`` whether they brought anyone. Left out: those asked in the last 90
+    days. Preferred: those whose answer would fill something still unknown about them,
+    never asked before, about their network when they have referred nobody yet, and
+    getting to know them while the relationship is young. At most two per purpose.
+    """
+    on = on or today()
     scored = []
-    for q in Question.select().where(Question.archived_at.is_null()).order_by(Question.id):
-        asked = last_asked.get(q.id)
-        if isinstance(asked, str):
-            asked = dt.date.fromisoformat(asked)
+    for qid, text, purpose, fills in bank() if questions is None else questions:
+        asked = asked_on.get(qid)
         if asked is not None and (on - asked).days < RECENT_DAYS:
             continue
         score, reasons = 0, []
-        if q.fills and not (getattr(contact, q.fills) or "").strip():
+        if fills and not (known.get(fills) or "").strip():
             score += 3
-            reasons.append(f"we do not know {FILLS_LABELS.get(q.fills, q.fills)} yet")
+            reasons.append(f"we do not know {FILLS_LABELS.get(fills, fills)} yet")
         if asked is None:
             score += 2
             reasons.append("never asked")
         else:
             score += 1
             reasons.append(f"last asked {asked.isoformat()}")
-        if q.purpose == "Their network" and not has_referred:
+        if purpose == "Their network" and not has_referred:
             score += 1
             reasons.append("they have not referred anyone yet")
-        if q.purpose == "Getting to know them" and talks < 3:
+        if purpose == "Getting to know them" and talks < 3:
             score += 1
             reasons.append("the relationship is young")
-        scored.append((-score, q.id, q, "; ".join(reasons)))
+        scored.append((-score, qid, text, purpose, "; ".join(reasons)))
     scored.sort(key=lambda item: item[:2])
     out: list[Suggestion] = []
     per_purpose: dict[str, int] = {}
-    for _, _, q, reason in scored:
-        if per_purpose.get(q.purpose, 0) >= 2:
+    for _, qid, text, purpose, reason in scored:
+        if per_purpose.get(purpose, 0) >= 2:
             continue
-        per_purpose[q.purpose] = per_purpose.get(q.purpose, 0) + 1
-        out.append(Suggestion(q.id, q.text, q.purpose, reason))
+        per_purpose[purpose] = per_purpose.get(purpose, 0) + 1
+        out.append(Suggestion(qid, text, purpose, reason))
         if len(out) >= limit:
             break
     return out

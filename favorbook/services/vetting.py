@@ -63,6 +63,11 @@ class VettingView:
 
 def get(contact_id: int) -> VettingView:
     require(Contact, contact_id, "contact")
+    return read(contact_id)
+
+
+def read(contact_id: int) -> VettingView:
+    """``get`` for a contact known to exist (no check that it does)."""
     row = Vetting.get_or_none(Vetting.contact == contact_id)
     view = VettingView(contact_id)
     if row is not None:

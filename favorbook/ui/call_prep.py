@@ -7,6 +7,8 @@ the follow-ups still open. "Log this call…" hands the ticked questions on.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -23,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
-from favorbook.services import contacts, conversations, favors, followups, questions
+from favorbook.services import questions
+from favorbook.services.briefing import Briefing, shared
 from favorbook.services.changes import LEDGER, Change
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.ui.refresh import FollowsChanges
@@ -127,13 +130,37 @@ def clear_layout(layout) -> None:
             clear_layout(item.layout())
 
 
+@contextmanager
+def laid_out_once(widget: QWidget) -> Iterator[None]:
+    """Keep ``widget`` hidden while its content is refilled, and lay it out once after.
+
+    Qt lays out every layout up to the window each time a child of a visible widget is
+    shown: refilling a dozen labels of a tab on screen laid the window out a dozen times
+    (most of the time it took to open a contact's call prep or referrals).
+    """
+    if widget.isHidden():
+        yield
+        return
+    widget.hide()
+    try:
+        yield
+    finally:
+        widget.show()
+
+
 def shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class Section(QFrame):
-    """A titled block whose body is rebuilt on every refresh; says so when it is empty."""
+    """A titled block whose body is filled anew on every refresh; says so when it is empty.
+
+    The labels of ``add_text``, the empty state and the widgets of ``reuse`` are kept
+    from one filling to the next and shown again with new text: opening another contact
+    changes texts, it does not build and destroy a screenful of widgets. Widgets given to
+    ``add`` are deleted by ``clear``.
+    """
 
     def __init__(self, title: str, empty_text: str, name: str, parent=None) -> None:
         super().__init__(parent)
@@ -142,31 +169,86 @@ class Section(QFrame):
         self.empty_text = empty_text
         self.body = QVBoxLayout()
         self.body.setSpacing(6)
+        self._pools: dict[object, list[QWidget]] = {}
+        self._free: dict[object, list[QWidget]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 8)
         layout.addWidget(self.title)
         layout.addLayout(self.body)
 
     def clear(self) -> None:
-        clear_layout(self.body)
+        kept = {id(w) for pool in self._pools.values() for w in pool}
+        while self.body.count():
+            item = self.body.takeAt(0)
+            widget = item.widget()
+            if widget is not None and id(widget) in kept:
+                widget.hide()  # stays a child, out of the layout until used again
+            elif widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+            elif item.layout() is not None:
+                clear_layout(item.layout())
+        self._free = {kind: list(pool) for kind, pool in self._pools.items()}
 
     def add(self, widget: QWidget) -> QWidget:
         self.body.addWidget(widget)
         return widget
 
+    def reuse(self, kind: object, make: Callable[[], QWidget]) -> QWidget:
+        """A widget of ``kind`` kept from an earlier filling (else ``make()``), added next."""
+        free = self._free.get(kind)
+        if free:
+            widget = free.pop(0)
+        else:
+            widget = make()
+            self._pools.setdefault(kind, []).append(widget)
+        self.body.addWidget(widget)
+        widget.show()
+        return widget
+
+    def add_text(self, text: str, *, rich: bool = False, secondary: bool = False) -> QLabel:
+        """A wrapping label (``secondary``: in the muted colour) with ``text``, added next."""
+        if secondary:
+            label = self.reuse(("muted", rich), lambda: muted(text_label(rich=rich)))
+        else:
+            label = self.reuse(("text", rich), lambda: text_label(rich=rich))
+        label.setText(text)
+        return label
+
+    def show_items(self, items: list[str]) -> QLabel | None:
+        """Rich-text items one under the other, in one label (the empty state when none).
+
+        One label for the list, not one per item: each wrapping label is laid out anew
+        for every width its layout tries, and a contact's call prep had a dozen.
+        """
+        if not items:
+            self.show_empty()
+            return None
+        gap = f"<p style='margin-top:0; margin-bottom:{self.body.spacing()}px'>"
+        label = self.reuse("items", lambda: text_label(rich=True))
+        label.setText("".join(f"{gap}{item}</p>" for item in items[:-1]) + f"<p>{items[-1]}</p>")
+        return label
+
     def show_empty(self) -> QLabel:
-        label = muted(text_label(self.empty_text))
+        label = self.reuse("empty", lambda: muted(text_label(self.empty_text)))
         label.setObjectName("emptyState")
-        return self.add(label)
+        return label
 
     def texts(self) -> str:
         """Everything the section shows, as plain text (for tests and accessibility checks)."""
-        out = []
-        for label in self.findChildren(QLabel):
-            out.append(label.text())
-        for box in self.findChildren(QCheckBox):
-            out.append(box.text())
+        out = [label.text() for label in self.findChildren(QLabel) if self.is_shown(label)]
+        out += [box.text() for box in self.findChildren(QCheckBox) if self.is_shown(box)]
         return "\n".join(out)
+
+    def is_shown(self, widget: QWidget) -> bool:
+        """False for a widget put away (hidden on purpose, or inside one that is)."""
+        hidden_on_purpose = Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        while widget is not None and widget is not self:
+            if widget.isHidden() and widget.testAttribute(hidden_on_purpose):
+                return False
+            widget = widget.parentWidget()
+        return True
 
 
 class QuestionRow(QWidget):
@@ -174,29 +256,40 @@ class QuestionRow(QWidget):
 
     toggled = Signal(bool)
 
-    def __init__(self, suggestion: questions.Suggestion, parent=None) -> None:
+    def __init__(self, suggestion: questions.Suggestion | None = None, parent=None) -> None:
         super().__init__(parent)
-        self.question_id = suggestion.question_id
+        self.question_id = 0
         self.check = QCheckBox()
-        self.check.setObjectName(f"question{suggestion.question_id}")
-        self.check.setAccessibleName(suggestion.text)
         self.check.toggled.connect(self.toggled)
-        text = text_label(suggestion.text)
+        text = text_label()
         font = text.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         text.setFont(font)
-        why = muted(text_label(f"{suggestion.purpose} — {suggestion.reason}"))
-        for label in (text, why):  # clicks go to the row, which ticks the box
+        self.why = muted(text_label())
+        for label in (text, self.why):  # clicks go to the row, which ticks the box
             label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         column = QVBoxLayout()
         column.setSpacing(1)
         column.addWidget(text)
-        column.addWidget(why)
+        column.addWidget(self.why)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.check, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(column, 1)
         self.text_label = text
+        if suggestion is not None:
+            self.set_suggestion(suggestion)
+
+    def set_suggestion(self, suggestion: questions.Suggestion, ticked: bool = False) -> None:
+        """Show this question (ticked or not, without saying it was toggled)."""
+        self.question_id = suggestion.question_id
+        self.check.setObjectName(f"question{suggestion.question_id}")
+        self.check.setAccessibleName(suggestion.text)
+        self.text_label.setText(suggestion.text)
+        self.why.setText(f"{suggestion.purpose} — {suggestion.reason}")
+        blocked = self.check.blockSignals(True)
+        self.check.setChecked(ticked)
+        self.check.blockSignals(blocked)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         # A click anywhere on the question ticks it, not only on the small box.
@@ -301,6 +394,10 @@ class CallPrep(FollowsChanges, QWidget):
 
     def show_contact(self, contact_id: int | None) -> None:
         """Prepare a call with this contact (None: the empty state)."""
+        with laid_out_once(self.content):
+            self._show(contact_id)
+
+    def _show(self, contact_id: int | None) -> None:
         keep = self.ticked_question_ids() if contact_id == self.contact_id else []
         self.contact_id = contact_id
         self.mark_fresh()
@@ -335,7 +432,8 @@ class CallPrep(FollowsChanges, QWidget):
         ]
 
     def _fill(self, contact_id: int, keep: list[int]) -> None:
-        c = contacts.get_contact(contact_id, include_private=False)
+        b = shared(contact_id)
+        c = b.contact
         self.name_label.setText(self.tr("Call with %1").replace("%1", c.display_name))
         role = " · ".join(p for p in (c.title, c.organization) if p)
         self.role_label.setText(role)
@@ -350,63 +448,62 @@ class CallPrep(FollowsChanges, QWidget):
                 f"<i>{escape(self.tr('Their needs and goals are not known yet — ask.'))}</i>"
             )
         self.goals_label.setText("<br>".join(lines))
+        self._fill_questions(b, keep)
+        self._fill_answers(b)
+        self._fill_ious(b)
+        self._fill_followups(b)
+        self._fill_conversations(b)
 
-        suggestions = questions.suggest(contact_id)
-        for s in suggestions:
-            row = QuestionRow(s)
-            row.check.setChecked(s.question_id in keep)
-            row.toggled.connect(self._update_ticked)
+    def _new_question_row(self) -> QuestionRow:
+        row = QuestionRow()
+        row.toggled.connect(self._update_ticked)
+        return row
+
+    def _fill_questions(self, b: Briefing, keep: list[int]) -> None:
+        for s in b.suggestions:
+            # A row stands for one question for good (kept for when it is suggested again).
+            row = self.questions_section.reuse(("question", s.question_id), self._new_question_row)
+            row.set_suggestion(s, s.question_id in keep)
             self.question_rows.append(row)
-            self.questions_section.add(row)
-        if not suggestions:
+        if not b.suggestions:
             self.questions_section.show_empty()
 
-        answers = questions.answers_for(contact_id)
-        for a in answers[:MAX_ANSWERS]:
+    def _fill_answers(self, b: Briefing) -> None:
+        items = []
+        for a in b.answers[:MAX_ANSWERS]:
             said = escape(a.answer) if a.answer else f"<i>{escape(self.tr('no answer noted'))}</i>"
-            self.answers_section.add(
-                text_label(
-                    f"<b>{escape(a.question)}</b><br>"
-                    f"<span>{short_date(a.asked_on)}</span> — {said}",
-                    rich=True,
-                )
+            items.append(
+                f"<b>{escape(a.question)}</b><br><span>{short_date(a.asked_on)}</span> — {said}"
             )
-        if len(answers) > MAX_ANSWERS:
-            more = len(answers) - MAX_ANSWERS
-            self.answers_section.add(
-                muted(text_label(self.tr("… and %1 older answers").replace("%1", str(more))))
+        self.answers_section.show_items(items)
+        if b.answers_total > MAX_ANSWERS:
+            more = b.answers_total - MAX_ANSWERS
+            self.answers_section.add_text(
+                self.tr("… and %1 older answers").replace("%1", str(more)), secondary=True
             )
-        if not answers:
-            self.answers_section.show_empty()
 
-        ious = favors.open_ious(contact_id=contact_id)
-        for f in ious:
+    def _fill_ious(self, b: Briefing) -> None:
+        items = []
+        for f in b.open_ious:
             who = self.tr("They owe me") if f.direction == "given" else self.tr("I owe them")
-            self.ious_section.add(
-                text_label(
-                    f"<b>{escape(who)}</b>: {escape(f.description)} "
-                    f"<span>({short_date(f.occurred_on)})</span>",
-                    rich=True,
-                )
+            items.append(
+                f"<b>{escape(who)}</b>: {escape(f.description)} "
+                f"<span>({short_date(f.occurred_on)})</span>"
             )
-        if not ious:
-            self.ious_section.show_empty()
+        self.ious_section.show_items(items)
 
-        open_fu = followups.open_followups(contact_id=contact_id)
-        for f in open_fu:
-            late = (
-                f" <b style='color:{warning_red()}'>{escape(self.tr('overdue'))}</b>"
-                if f.overdue()
-                else ""
-            )
-            self.followups_section.add(
-                text_label(f"{short_date(f.due_on)}: {escape(f.title)}{late}", rich=True)
-            )
-        if not open_fu:
-            self.followups_section.show_empty()
+    def _fill_followups(self, b: Briefing) -> None:
+        late = f" <b style='color:{warning_red()}'>{escape(self.tr('overdue'))}</b>"
+        self.followups_section.show_items(
+            [
+                f"{short_date(f.due_on)}: {escape(f.title)}{late if f.overdue(b.on) else ''}"
+                for f in b.followups
+            ]
+        )
 
-        talks = conversations.list_conversations(contact_id, limit=MAX_CONVERSATIONS)
-        for v in talks:
+    def _fill_conversations(self, b: Briefing) -> None:
+        items = []
+        for v in b.conversations[:MAX_CONVERSATIONS]:
             head = (
                 f"<b>{local_day_text(v.occurred_at)}</b> · {escape(self.tr(v.channel))} "
                 f"({escape(self.tr(v.direction.replace('_', ' ')))})"
@@ -421,9 +518,8 @@ class CallPrep(FollowsChanges, QWidget):
             ):
                 if text:
                     parts.append(f"<i>{escape(label)}:</i> {escape(shorten(text, 200))}")
-            self.conversations_section.add(text_label("<br>".join(parts), rich=True))
-        if not talks:
-            self.conversations_section.show_empty()
+            items.append("<br>".join(parts))
+        self.conversations_section.show_items(items)
 
     # --- slots ---------------------------------------------------------------------
 

@@ -216,16 +216,13 @@ class ConversationLog(RecordListWidget):
         return text.replace("%1", shortcut)
 
     def after_refresh(self) -> None:
-        if self.is_page:
-            records = self.model.records()
-            total = len(records)
-            inbound = sum(1 for c in records if c.direction == "inbound")
-        elif self.contact_id is not None:
-            stats = conversations.interaction_stats(self.contact_id)
-            total, inbound = stats.total, stats.inbound
-        else:
+        if not self.is_page and self.contact_id is None:
             self.stats_label.clear()
             return
+        # Counted from the conversations just loaded (all of them, or all of the contact's).
+        records = self.model.records()
+        total = len(records)
+        inbound = sum(1 for c in records if c.direction == "inbound")
         if not total:
             self.stats_label.setText(self.tr("No conversations yet."))
             return

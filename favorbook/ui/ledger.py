@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from favorbook.errors import NotFoundError
 from favorbook.services import favors
+from favorbook.services.briefing import shared
 from favorbook.services.changes import Change
 from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.ui.detail import balance_advice
@@ -243,7 +245,7 @@ class LedgerView(RecordListWidget):
         if not self.is_page and self.contact_id is None:
             self.balance_label.clear()
             return
-        bal = favors.balance(self.contact_id)
+        bal = self._balance()
         target = favors.format_target(bal.target)
         parts = [
             self.tr("Given <b>%1</b>").replace("%1", str(bal.given)),
@@ -259,6 +261,15 @@ class LedgerView(RecordListWidget):
         if bal.overdrawn:
             text += " — " + balance_advice(bal)
         self.balance_label.setText(text)
+
+    def _balance(self) -> favors.Balance:
+        """The whole ledger's balance, or the contact's as their other tabs show it."""
+        if self.contact_id is None:
+            return favors.balance()
+        try:
+            return shared(self.contact_id).balance
+        except NotFoundError:  # deleted meanwhile: an empty ledger
+            return favors.balance(self.contact_id)
 
     def update_actions(self) -> None:
         f = self.current_record()

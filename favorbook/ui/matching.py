@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotFoundError
 from favorbook.services import contacts, matching, referrals
+from favorbook.services.briefing import shared
 from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
 from favorbook.ui.bus import Bus
+from favorbook.ui.call_prep import laid_out_once
 from favorbook.ui.refresh import FollowsChanges
 
 
@@ -142,6 +144,10 @@ class MatchPanel(FollowsChanges, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        with laid_out_once(self.content):
+            self._refill()
+
+    def _refill(self) -> None:
         self.mark_fresh()
         while self.list.count():
             item = self.list.takeAt(0)
@@ -150,15 +156,16 @@ class MatchPanel(FollowsChanges, QWidget):
                 item.widget().deleteLater()
         self.rows = []
         try:
-            name = contacts.name_of(self.contact_id) if self.contact_id is not None else ""
+            b = shared(self.contact_id) if self.contact_id is not None else None
         except NotFoundError:
-            self.contact_id = None  # deleted while this panel was hidden
+            b = self.contact_id = None  # deleted while this panel was hidden
         if self.contact_id is None:
             self.heading.setText(self.tr("Matches"))
             self._empty(self.tr("Select a contact to see who in your network can help them."))
             return
+        name = b.name
         self.heading.setText(self.tr("Who can help %1").replace("%1", name))
-        needs = matching.matches_for_contact(self.contact_id)
+        needs = matching.matches_for_needs(b.contact.needs, exclude=self.contact_id)
         if not needs:
             self._empty(
                 self.tr(
@@ -168,8 +175,7 @@ class MatchPanel(FollowsChanges, QWidget):
             )
             return
         introduced = {
-            r.subject_id: r.occurred_on
-            for r in reversed(referrals.for_contact(self.contact_id).recommended_to_them)
+            r.subject_id: r.occurred_on for r in reversed(b.referrals.recommended_to_them)
         }
         any_match = False
         nobody: list[QLabel] = []

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotFoundError, ValidationError
 from favorbook.services import contacts
+from favorbook.services.briefing import Briefing, shared
 from favorbook.services.changes import LEDGER, NETWORK, Change
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.session import describe_error
@@ -48,8 +49,31 @@ def _lines(text: str) -> str:
     return "<br>".join(escape(line) for line in text.splitlines())
 
 
-def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
-    """One contact's profile as HTML; every piece of user text escaped."""
+def profile_html(b: Briefing, tr) -> str:
+    """One contact's profile as HTML, with its at-a-glance summary; user text escaped."""
+    c = b.contact
+    rows = _reach_rows(c, tr) + _about_rows(b, tr)
+    cells = "".join(
+        f"<tr><td style='padding-right:12px'><i>{escape(label)}</i></td><td>{value}</td></tr>"
+        for label, value in rows
+    )
+    parts = [*_name_lines(c, tr), f"<table cellspacing='2'>{cells}</table>"]
+    # How to reach them comes first, right under the name: opening a contact is most often
+    # about calling or writing to them; the at-a-glance summary follows.
+    parts.append(glance_html(b))
+    for label, text in (
+        (tr("How we met"), c.how_met),
+        (tr("Their needs"), c.needs),
+        (tr("Their goals"), c.goals),
+        (tr("What they offer"), c.offers),
+    ):
+        if text:
+            parts.append(f"<h4>{escape(label)}</h4><p>{_lines(text)}</p>")
+    return "".join(parts)
+
+
+def _name_lines(c: contacts.ContactDetail, tr) -> list[str]:
+    """The name, what else they are called, and their role, kind and state."""
     parts = [f"<h2>{escape(c.display_name)}</h2>"]
     also = []
     if c.nickname:
@@ -67,61 +91,55 @@ def profile_html(c: contacts.ContactDetail, tr, glance: str = "") -> str:
     if c.sample:
         sub.append(f"<i>{escape(tr('Sample contact'))}</i>")
     parts.append(f"<p>{' · '.join(sub)}</p>")
+    return parts
 
+
+def link_url(value: str) -> str:
+    """Where a link points: as it is with its own scheme (xmpp:, skype:, mailto:), else
+    https."""
+    has_scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", value)
+    return value if "://" in value or has_scheme else f"https://{value}"
+
+
+def _reach_rows(c: contacts.ContactDetail, tr) -> list[tuple[str, str]]:
+    """(label, HTML) of each email, phone, link and address."""
     rows: list[tuple[str, str]] = []
     for e in c.emails:
         link = f"<a href='mailto:{escape(e.value, quote=True)}'>{escape(e.value)}</a>"
         rows.append((e.label or tr("email"), link))
     for p in c.phones:
-        shown = contacts.format_phone(p.value)
-        rows.append((p.label or tr("phone"), escape(shown)))
+        rows.append((p.label or tr("phone"), escape(contacts.format_phone(p.value))))
     for k in c.links:
-        # An address with its own scheme (xmpp:, skype:, mailto:) is left as it is.
-        has_scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", k.value)
-        url = k.value if "://" in k.value or has_scheme else f"https://{k.value}"
-        rows.append(
-            (k.label or tr("link"), f"<a href='{escape(url, quote=True)}'>{escape(k.value)}</a>")
-        )
+        url = escape(link_url(k.value), quote=True)
+        rows.append((k.label or tr("link"), f"<a href='{url}'>{escape(k.value)}</a>"))
     for a in c.addresses:
         rows.append((a.label or tr("address"), escape(a.one_line())))
+    return rows
+
+
+def _about_rows(b: Briefing, tr) -> list[tuple[str, str]]:
+    """(label, HTML) of their tags, birthday, who referred them and the stay-in-touch clock."""
+    c = b.contact
+    rows: list[tuple[str, str]] = []
     if c.tags:
         rows.append((tr("tags"), escape(", ".join(c.tags))))
     if c.birthday:
         rows.append((tr("birthday"), escape(birthday_text(c.birthday))))
     if c.referred_by_id:
-        rows.append(
-            (
-                tr("referred by"),
-                f"<a href='{CONTACT_SCHEME}:{c.referred_by_id}'>{escape(c.referred_by_name)}</a>",
-            )
-        )
-    if c.cadence_days:
-        touch = tr("every {0} days").format(c.cadence_days)
-        if c.touch_due_on and c.touch_due_on <= dt.date.today():
-            touch += " — " + tr("due since {0}").format(short_date(c.touch_due_on))
-        elif c.touch_due_on:
-            touch += " — " + tr("next touch due {0}").format(short_date(c.touch_due_on))
-    else:
+        link = f"<a href='{CONTACT_SCHEME}:{c.referred_by_id}'>{escape(c.referred_by_name)}</a>"
+        rows.append((tr("referred by"), link))
+    if not c.cadence_days:
         touch = tr("not tracked")
+    elif b.touch_due():
+        touch = tr("every {0} days").format(c.cadence_days)
+        touch += " — " + tr("due since {0}").format(short_date(c.touch_due_on))
+    elif c.touch_due_on:
+        touch = tr("every {0} days").format(c.cadence_days)
+        touch += " — " + tr("next touch due {0}").format(short_date(c.touch_due_on))
+    else:
+        touch = tr("every {0} days").format(c.cadence_days)
     rows.append((tr("stay in touch"), escape(touch)))
-    if rows:
-        cells = "".join(
-            f"<tr><td style='padding-right:12px'><i>{escape(label)}</i></td><td>{value}</td></tr>"
-            for label, value in rows
-        )
-        parts.append(f"<table cellspacing='2'>{cells}</table>")
-    # How to reach them comes first, right under the name: opening a contact is most often
-    # about calling or writing to them; the at-a-glance summary follows.
-    parts.append(glance)
-    for label, text in (
-        (tr("How we met"), c.how_met),
-        (tr("Their needs"), c.needs),
-        (tr("Their goals"), c.goals),
-        (tr("What they offer"), c.offers),
-    ):
-        if text:
-            parts.append(f"<h4>{escape(label)}</h4><p>{_lines(text)}</p>")
-    return "".join(parts)
+    return rows
 
 
 class ProfileTab(QWidget):
@@ -236,16 +254,16 @@ class ProfileTab(QWidget):
             self.note_list.clear()
             return
         try:
-            detail = contacts.get_contact(self.contact_id)
+            b = shared(self.contact_id)
         except NotFoundError:
             self.contact_id = None
             self.refresh()
             return
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(profile_html(detail, self.tr, glance_html(detail.id, detail)))
+        self.browser.setHtml(profile_html(b, self.tr))
         self.browser.verticalScrollBar().setValue(scroll)
         self.note_list.clear()
-        for note in detail.notes:
+        for note in b.notes:
             day = local_day_text(note.created_at)
             head = day + (f"  · {self.tr('private')}" if note.private else "")
             item = QListWidgetItem(f"{head}\n{note.body}")
@@ -253,7 +271,7 @@ class ProfileTab(QWidget):
             item.setToolTip(self.tr("Private note") if note.private else "")
             self.note_list.addItem(item)
         self.stack.setCurrentWidget(self.splitter)
-        self._collapse_notes(not detail.notes)
+        self._collapse_notes(not b.notes)
         self._update_buttons()
 
     def _collapse_notes(self, empty: bool) -> None:

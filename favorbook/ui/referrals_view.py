@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
-from favorbook.services import contacts, referrals, vetting
+from favorbook.services import referrals, vetting
+from favorbook.services.briefing import shared
 from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
@@ -29,6 +30,7 @@ from favorbook.ui.call_prep import (
     Section,
     contact_link,
     fill_with_scroll,
+    laid_out_once,
     muted,
     open_contact_link,
     section_title,
@@ -44,10 +46,34 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ReferralRow(QWidget):
-    """One referral: who, when, what came of it; buttons to set the outcome and mark thanks."""
+    """One referral: who, when, what came of it; buttons to set the outcome and mark thanks.
 
-    def __init__(self, view: referrals.ReferralView, html: str, tab: ReferralsTab) -> None:
+    Kept by its section and shown again for another referral (``set_view``)."""
+
+    def __init__(self, tab: ReferralsTab) -> None:
         super().__init__()
+        self.referral_id = 0
+        self.tab = tab
+        self.label = text_label(rich=True)
+        self.label.linkActivated.connect(lambda link: open_contact_link(tab.bus, link))
+        self.outcome_button = QPushButton(tab.tr("Outcome…"))
+        self.outcome_button.setObjectName("outcomeButton")
+        self.outcome_button.clicked.connect(lambda: tab.edit_outcome(self.referral_id))
+        self.thanks = QCheckBox(tab.tr("Thanks sent"))
+        self.thanks.setObjectName("thanksSent")
+        self.thanks.toggled.connect(lambda on: tab.set_thanks(self.referral_id, on))
+        buttons = QVBoxLayout()
+        buttons.setSpacing(2)
+        buttons.addWidget(self.outcome_button)
+        buttons.addWidget(self.thanks)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 2, 0, 2)
+        row.addWidget(self.label, 1)
+        row.addLayout(buttons)
+
+    def set_view(self, view: referrals.ReferralView, html: str) -> None:
+        tab = self.tab
         self.referral_id = view.id
         facts = [short_date(view.occurred_on), tab.tr(OUTCOME_LABELS.get(view.outcome, ""))]
         if view.value:
@@ -61,24 +87,10 @@ class ReferralRow(QWidget):
                 f"<br><span style='color:{warning_red()}'>{escape(tab.tr('Not vetted; override:'))}"
                 f"</span> {escape(view.override_reason)}"
             )
-        self.label = text_label(f"{html}<br><span>{meta}</span>{extra}", rich=True)
-        self.label.linkActivated.connect(lambda link: open_contact_link(tab.bus, link))
-        self.outcome_button = QPushButton(tab.tr("Outcome…"))
-        self.outcome_button.setObjectName("outcomeButton")
-        self.outcome_button.clicked.connect(lambda: tab.edit_outcome(view.id))
-        self.thanks = QCheckBox(tab.tr("Thanks sent"))
-        self.thanks.setObjectName("thanksSent")
+        self.label.setText(f"{html}<br><span>{meta}</span>{extra}")
+        blocked = self.thanks.blockSignals(True)  # shown, not toggled by the user
         self.thanks.setChecked(view.thanks_sent)
-        self.thanks.toggled.connect(lambda on: tab.set_thanks(view.id, on))
-        buttons = QVBoxLayout()
-        buttons.setSpacing(2)
-        buttons.addWidget(self.outcome_button)
-        buttons.addWidget(self.thanks)
-        buttons.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 2, 0, 2)
-        row.addWidget(self.label, 1)
-        row.addLayout(buttons)
+        self.thanks.blockSignals(blocked)
 
 
 class ReferralsTab(FollowsChanges, QWidget):
@@ -152,6 +164,7 @@ class ReferralsTab(FollowsChanges, QWidget):
         inner.addLayout(self.extra_layout)
         inner.addStretch(1)
         fill_with_scroll(self, content, self.tr("Referrals"))
+        self.content = content
         self.follow_changes(bus)
         self.show_contact(None)
 
@@ -178,6 +191,10 @@ class ReferralsTab(FollowsChanges, QWidget):
     # --- filling -------------------------------------------------------------------
 
     def show_contact(self, contact_id: int | None) -> None:
+        with laid_out_once(self.content):
+            self._show(contact_id)
+
+    def _show(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
         self.mark_fresh()
         self.rows = []
@@ -196,12 +213,11 @@ class ReferralsTab(FollowsChanges, QWidget):
             self.show_contact(None)
 
     def _fill(self, contact_id: int) -> None:
-        links = referrals.for_contact(contact_id)
-        chain = referrals.chain_up(contact_id)
+        b = shared(contact_id)
+        links, chain = b.referrals, b.chain
         if links.brought_by is not None:
-            name = contacts.names(chain)
             arrow = " ← "
-            path = arrow.join(contact_link(c, name.get(c, "")) for c in chain)
+            path = arrow.join(contact_link(c, name) for c, name in chain)
             html = f"{escape(self.tr('Brought by'))} {path}"
             if len(chain) > 1:
                 html += f" <span>({escape(self.tr('nearest first'))})</span>"
@@ -222,9 +238,9 @@ class ReferralsTab(FollowsChanges, QWidget):
             self.them_section.show_empty()
 
     def _add(self, section: Section, view: referrals.ReferralView, html: str) -> None:
-        row = ReferralRow(view, html, self)
+        row = section.reuse("referral", lambda: ReferralRow(self))
+        row.set_view(view, html)
         self.rows.append(row)
-        section.add(row)
 
     # --- actions -------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import vetting
 from favorbook.services._common import today
+from favorbook.services.briefing import shared
 from favorbook.services.changes import Change
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
@@ -29,6 +30,7 @@ from favorbook.ui.call_prep import (
     Section,
     contact_link,
     fill_with_scroll,
+    laid_out_once,
     muted,
     open_contact_link,
     text_label,
@@ -155,12 +157,17 @@ class VettingTab(FollowsChanges, QWidget):
         inner.addWidget(self.details)
         inner.addStretch(1)
         fill_with_scroll(self, content, self.tr("Vetting"))
+        self.content = content
         self.follow_changes(bus)
         self.show_contact(None)
 
     # --- filling -------------------------------------------------------------------
 
     def show_contact(self, contact_id: int | None) -> None:
+        with laid_out_once(self.content):
+            self._show(contact_id)
+
+    def _show(self, contact_id: int | None) -> None:
         changed_person = contact_id != self.contact_id
         self.contact_id = contact_id
         self.mark_fresh()
@@ -225,12 +232,14 @@ class VettingTab(FollowsChanges, QWidget):
         self.voucher_stand_in.clearEditText()
 
     def _fill(self, contact_id: int) -> None:
-        v = vetting.get(contact_id)
+        v = shared(contact_id).vetting
         self.badge.setText(f"  {self.tr(v.status_label)}  ")
-        self.badge.setStyleSheet(
+        sheet = (
             f"color: white; background: {BADGE_COLOURS[v.status]}; "
             "border-radius: 4px; padding: 3px 6px;"
         )
+        if self.badge.styleSheet() != sheet:  # a new style sheet styles the badge anew
+            self.badge.setStyleSheet(sheet)
         lines = []
         if v.trusted_for:
             lines.append(f"<b>{escape(self.tr('Trusted for'))}:</b> {escape(v.trusted_for)}")
@@ -268,11 +277,14 @@ class VettingTab(FollowsChanges, QWidget):
                     f"<i>{escape(self.tr('Vouched by'))}:</i> "
                     f"{contact_link(note.vouched_by_id, note.vouched_by)}"
                 )
-            label = text_label("<br>".join(parts), rich=True)
-            label.linkActivated.connect(partial(open_contact_link, self.bus))
-            self.notes_section.add(label)
+            self.notes_section.reuse("note", self._note_label).setText("<br>".join(parts))
         if not v.notes:
             self.notes_section.show_empty()
+
+    def _note_label(self) -> QLabel:
+        label = text_label(rich=True)
+        label.linkActivated.connect(partial(open_contact_link, self.bus))
+        return label
 
     # --- actions -------------------------------------------------------------------
 

@@ -20,6 +20,10 @@ _FIELDS = (QComboBox, QAbstractSpinBox)
 
 class WheelGuard(QObject):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        # Every event of the application passes here (thousands when a contact's tab is
+        # built): the cheap test first, the event's type (a Python enum) only for fields.
+        if not isinstance(watched, _FIELDS):
+            return False
         kind = event.type()
         if kind == _POLISH:
             if isinstance(watched, _FIELDS) and watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:

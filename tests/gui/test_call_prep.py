@@ -93,3 +93,32 @@ def test_ticks_survive_a_refresh_after_a_change(qtbot, prep, bus, make_contact, 
     bus.changed.emit(Change.EVERYTHING)
     assert "Call back about the order" in prep.followups_section.texts()
     assert prep.ticked_question_ids() == [row.question_id]
+
+
+def test_another_contact_changes_texts_not_widgets(prep, make_contact, today):
+    """Opening another contact refills the labels already there: no screenful of widgets
+    built and destroyed each time (what made the tab slow to open), and nothing of the
+    contact before is left showing."""
+    from PySide6.QtWidgets import QWidget
+
+    ann = _prepared(make_contact, today)
+    bo = make_contact("Bo", "Chan")
+    followups.add_followup(bo, today + dt.timedelta(days=5), "Ask Bo about the tender")
+    prep.show_contact(ann)
+    prep.show_contact(bo)
+    prep.show_contact(ann)
+    for widget in prep.findChildren(QWidget):
+        widget.setProperty("builtBefore", True)
+    for _ in range(3):
+        prep.show_contact(bo)
+        prep.show_contact(ann)
+    assert all(w.property("builtBefore") for w in prep.findChildren(QWidget))
+    prep.show_contact(bo)
+    assert "Ask Bo about the tender" in prep.followups_section.texts()
+    assert "castings price list" not in prep.followups_section.texts()
+    assert "No open IOUs" in prep.ious_section.texts()
+    assert "foundry in Tulsa" not in prep.ious_section.texts()
+    # Each list is one label, whatever its length.
+    prep.show_contact(ann)
+    ious = [w for w in prep.ious_section.findChildren(QWidget) if prep.ious_section.is_shown(w)]
+    assert len(ious) == 2  # the title and the list

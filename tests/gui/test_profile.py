@@ -128,6 +128,7 @@ def test_a_sample_contact_says_so_under_its_name(tab, make_contact):
 
 
 def test_profile_shows_name_details_and_im_links_as_they_are(db):
+    from favorbook.services.briefing import briefing
     from favorbook.ui.profile import profile_html
 
     cid = contacts.create_contact(
@@ -141,6 +142,6 @@ def test_profile_shows_name_details_and_im_links_as_they_are(db):
             links=[Labeled("xmpp:ken@jabber.example", "Jabber")],
         )
     )
-    html = profile_html(contacts.get_contact(cid), lambda s: s)
+    html = profile_html(briefing(cid), lambda s: s)
     assert "“Ken”" in html and "Decision maker" in html and "Marketing, ABC" in html
     assert "href='xmpp:ken@jabber.example'" in html

@@ -100,3 +100,16 @@ def test_contact_without_needs_has_no_matches(make_contact):
 def test_person_no_longer_trusted_drops_out(accountants):
     vetting.set_vetting(accountants["trusted"], "not_recommended")
     assert matching.matches_for_need("tax accountant") == []
+
+
+def test_the_full_text_index_leads_the_match(accountants):
+    """A need is looked up in the full-text index first; the vetting and contact rows of
+    the hits are read by key (led by the 22,000 trusted people of a large network, the
+    full-text query would run once for each of them)."""
+    from tests.perf_guards import plan
+
+    steps = plan(matching.MATCH_SQL, ('{offers trusted_for} : ("tax"*)', 0, 5))
+    scans = [s for s in steps if s.startswith("SCAN")]
+    assert scans[0].startswith("SCAN f VIRTUAL TABLE INDEX"), steps
+    assert not any(s.startswith(("SCAN v", "SCAN c")) for s in steps), steps
+    assert any(s.startswith("SEARCH v USING INTEGER PRIMARY KEY") for s in steps), steps

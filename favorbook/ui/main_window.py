@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +22,7 @@ from favorbook import __version__
 from favorbook.services import contacts
 from favorbook.services.changes import LEDGER, Change
 from favorbook.services.session import describe_error
+from favorbook.ui import qt_values
 from favorbook.ui.bus import Bus
 from favorbook.ui.contacts_page import ContactsPage
 from favorbook.ui.icons import screen_scale, themed_icon
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 PREFERENCES_FALLBACK = "Ctrl+,"
 FIRST_PAINT_LATEST_MS = 2000
 """firstPainted comes at the latest this long after the window is shown."""
-NAV_ICON_ROLE = Qt.ItemDataRole.UserRole + 7  # a page's icon name, on its navigation item
+NAV_ICON_ROLE = qt_values.USER_ROLE + 7  # a page's icon name, on its navigation item
 # Built after the first paint (``finish_start``), or when first asked for.
 _LATE = ("data_actions", "sync")
 
@@ -152,7 +154,7 @@ class MainWindow(QMainWindow):
         action = QAction(title.replace("&", "&&"), self)
         action.setObjectName(f"goToPage{number}")
         if number <= 9:
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcuts([QKeySequence(f"Ctrl+{number}")])  # see window_actions._action
         action.triggered.connect(lambda _=False, row=number - 1: self.navigation.setCurrentRow(row))
         self.go_menu.addAction(action)
         self._page_actions.append(action)
@@ -200,6 +202,8 @@ class MainWindow(QMainWindow):
             return
         self._finished = True
         from favorbook.ui import backup_actions, data_actions, sync_actions
+
+        self.contacts_page.finish_start()
 
         self._update_sample_actions()
         self._update_status()
@@ -365,7 +369,7 @@ class MainWindow(QMainWindow):
 
         dialog.accepted.connect(accepted)
         dialog.finished.connect(lambda _r: setattr(self, "form", None))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         self.form = dialog
         dialog.open()
         return dialog

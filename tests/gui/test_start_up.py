@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from favorbook.sample import demo
+from favorbook.services import search
 from favorbook.ui.window_actions import COMMANDS
 from favorbook.ui.window_pages import CONTACT_TABS, PAGES
 
@@ -146,3 +147,33 @@ def test_with_every_contact_archived_the_late_commands_still_come(fresh, qtbot):
     with qtbot.waitExposed(fresh):
         fresh.show()
     qtbot.waitUntil(lambda: len(_late_names(fresh)) == 8, timeout=5000)
+
+
+def test_the_list_paints_first_with_qt_s_own_delegate_then_the_row_painter(fresh, qtbot):
+    """Before the first paint the list has the stock delegate, titles from a header model
+    of its own and no sort arrow (each needs none of QtCore.Qt's enums); after it, the row
+    painter and the unsorted arrow state a window built whole has."""
+    from PySide6.QtCore import Qt
+
+    from favorbook.ui.contact_model import ContactRowDelegate
+
+    page = fresh.contacts_page
+    header = page.list_view.horizontalHeader()
+    assert page.delegate is None
+    assert not isinstance(page.list_view.itemDelegate(), ContactRowDelegate)
+    titles = [header.model().headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert titles == [page.model.header_text(c) for c in range(6)] and titles[0] == "Name"
+    tip = header.model().headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == page.model.header_tip(4) and tip
+    assert not header.isSortIndicatorShown()
+    painted = []
+    fresh.firstPainted.connect(lambda: painted.append(True))
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: painted == [True])
+    assert page.list_view.itemDelegate() is page.delegate
+    assert isinstance(page.delegate, ContactRowDelegate)
+    assert header.isSortIndicatorShown() and header.sortIndicatorSection() == -1
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # sorting still works
+    ids = [page.model.contact_id(r) for r in range(page.model.rowCount())]
+    assert ids == search.search_ids("", order="company", descending=True)[: len(ids)]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,7 +25,6 @@ from favorbook.services.session import describe_error
 from favorbook.ui import qt_values
 from favorbook.ui.bus import Bus
 from favorbook.ui.contacts_page import ContactsPage
-from favorbook.ui.icons import screen_scale, themed_icon
 from favorbook.ui.window_actions import build_menus
 from favorbook.ui.window_pages import CONTACT_TABS, PAGES
 
@@ -145,9 +144,15 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(widget)
         item = QListWidgetItem(title)
         if icon:
-            # Drawn for this screen now; at every scale after the first paint (finish_start).
-            item.setIcon(themed_icon(icon, scales=(screen_scale(),)))
             item.setData(NAV_ICON_ROLE, icon)
+            if self._finished:
+                from favorbook.ui.icons import themed_icon
+
+                item.setIcon(themed_icon(icon))
+            else:
+                # Drawn just after the first paint (finish_start), which does not wait for
+                # them; a blank icon keeps the titles where the icons will leave them.
+                item.setIcon(self._blank_icon())
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
         self.navigation.addItem(item)
         number = self.pages.count()
@@ -164,6 +169,15 @@ class MainWindow(QMainWindow):
         )
         # The text, the icon, the gap between them, the item's padding and a little air.
         self.navigation.setFixedWidth(widest + self.navigation.iconSize().width() + 32)
+
+    def _blank_icon(self) -> QIcon:
+        blank = self.__dict__.get("_blank")
+        if blank is None:
+            size = self.navigation.iconSize()
+            pixmap = QPixmap(size)
+            pixmap.fill(QColor(0, 0, 0, 0))
+            blank = self.__dict__["_blank"] = QIcon(pixmap)
+        return blank
 
     def page_at(self, index: int) -> QWidget:
         """The page at ``index`` of the navigation, built now if it was not yet."""
@@ -202,6 +216,7 @@ class MainWindow(QMainWindow):
             return
         self._finished = True
         from favorbook.ui import backup_actions, data_actions, sync_actions
+        from favorbook.ui.icons import themed_icon
 
         self.contacts_page.finish_start()
 

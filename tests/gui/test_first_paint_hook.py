@@ -90,6 +90,8 @@ LATER = (
     "playhouse.migrations",
     "favorbook.ui.recovery",
     "PySide6.QtNetwork",
+    "favorbook.ui.icons",  # the navigation's icons are drawn just after the paint
+    "PySide6.QtSvg",
 )
 _PROBE = """
 import enum

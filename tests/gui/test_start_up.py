@@ -177,3 +177,23 @@ def test_the_list_paints_first_with_qt_s_own_delegate_then_the_row_painter(fresh
     header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # sorting still works
     ids = [page.model.contact_id(r) for r in range(page.model.rowCount())]
     assert ids == search.search_ids("", order="company", descending=True)[: len(ids)]
+
+
+def test_the_navigation_icons_are_drawn_just_after_the_first_paint(fresh, qtbot):
+    """A blank icon of the same size holds each title in place until the paint; then each
+    page's icon is drawn (at every scale, once)."""
+    from favorbook.ui.main_window import NAV_ICON_ROLE
+
+    nav = fresh.navigation
+    items = [nav.item(row) for row in range(nav.count())]
+    assert all(item.data(NAV_ICON_ROLE) for item in items)
+    blank = {item.icon().cacheKey() for item in items}
+    assert len(blank) == 1  # one shared blank icon, nothing drawn yet
+    painted = []
+    fresh.firstPainted.connect(lambda: painted.append(True))
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: painted == [True])
+    drawn = {item.icon().cacheKey() for item in items}
+    assert len(drawn) == len(items) and not drawn & blank
+    assert all(not item.icon().isNull() for item in items)

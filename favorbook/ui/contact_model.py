@@ -180,14 +180,23 @@ class ContactListModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
 
-    # No headerData: Qt would call it with a Qt.Orientation, which builds all of
-    # QtCore.Qt's enums (qt_values). The list's header shows these titles from a model
-    # of its own (ContactsPage.header_labels).
     def header_text(self, column: int) -> str:
         return self._headers[column]
 
     def header_tip(self, column: int) -> str | None:
         return self._header_tips[column]
+
+    def headerData(self, section: int, orientation, role: int = _DISPLAY):  # noqa: N802
+        """The titles, for what reads them from the model (screen readers name the columns
+        from it). The list's header shows them from a model of its own
+        (ContactsPage.header_labels): Qt calling this passes a Qt.Orientation, which
+        builds all of QtCore.Qt's enums, so nothing calls it before the first paint."""
+        if orientation == QtCore.Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
+            if role == _DISPLAY:
+                return self._headers[section]
+            if role == _TOOLTIP:
+                return self._header_tips[section]
+        return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):

@@ -315,7 +315,27 @@ class ContactsPage(QWidget):
         self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
         self.list_view.setAccessibleName(self.tr("Contacts"))
+        rows = self.list_view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.list_view.horizontalHeader()
+        # Both headers hidden while the model is set, the titles shown from a model of
+        # their own: a header asks its model for titles and sizes at once, and Qt calling
+        # the list model's headerData passes a Qt.Orientation, which builds all of
+        # QtCore.Qt's enums before the first paint (qt_values). Screen readers still name
+        # the columns from the list model's headerData.
+        header.hide()
         self.list_view.setModel(self.model)
+        self.header_labels = QStandardItemModel(0, self.model.columnCount(), self)
+        for column in range(self.model.columnCount()):
+            item = QStandardItem(self.model.header_text(column))
+            tip = self.model.header_tip(column)
+            if tip:
+                item.setToolTip(tip)
+            self.header_labels.setHorizontalHeaderItem(column, item)
+        header.setModel(self.header_labels)
+        header.show()
         # The first page is painted by the stock delegate (in C++, asking the model for
         # each cell's roles); the row painter, faster for scrolling and typing but
         # needing QtCore.Qt's enums, takes over after the first paint (finish_start).
@@ -327,21 +347,6 @@ class ContactsPage(QWidget):
         self.list_view.setWordWrap(False)
         qt_values.set_property(self.list_view, "contextMenuPolicy", qt_values.ACTIONS_CONTEXT_MENU)
         self.list_view.setTabKeyNavigation(False)  # Tab moves on to the contact's tabs
-        rows = self.list_view.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.list_view.horizontalHeader()
-        # The header's titles come from a model of their own: Qt asking the list's model
-        # (headerData) would pass a Qt.Orientation and build all of QtCore.Qt's enums.
-        self.header_labels = QStandardItemModel(0, self.model.columnCount(), self)
-        for column in range(self.model.columnCount()):
-            item = QStandardItem(self.model.header_text(column))
-            tip = self.model.header_tip(column)
-            if tip:
-                item.setToolTip(tip)
-            self.header_labels.setHorizontalHeaderItem(column, item)
-        header.setModel(self.header_labels)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(24)
         self._set_resize_modes()

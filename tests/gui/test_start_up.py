@@ -197,3 +197,24 @@ def test_the_navigation_icons_are_drawn_just_after_the_first_paint(fresh, qtbot)
     drawn = {item.icon().cacheKey() for item in items}
     assert len(drawn) == len(items) and not drawn & blank
     assert all(not item.icon().isNull() for item in items)
+
+
+def test_screen_readers_name_the_list_s_columns(fresh, qtbot):
+    """The header shows its titles from a model of its own; the list's model still gives
+    them to whatever reads them from it, as a screen reader does."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAccessible
+
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    view = fresh.contacts_page.list_view
+    model = fresh.contacts_page.model
+    titles = [model.header_text(c) for c in range(model.columnCount())]
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == titles
+    table = QAccessible.queryAccessibleInterface(view)
+    named = [
+        table.child(i).text(QAccessible.Text.Name)
+        for i in range(table.childCount())
+        if table.child(i).role() == QAccessible.Role.ColumnHeader
+    ]
+    assert named == titles

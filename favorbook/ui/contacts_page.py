@@ -377,7 +377,8 @@ class ContactsPage(QWidget):
         self.list_view.setItemDelegate(self.delegate)
         header = self.list_view.horizontalHeader()
         if not header.isSortIndicatorShown():  # no saved header restored it
-            header.setSortIndicator(-1, QtCore.Qt.SortOrder.AscendingOrder)
+            if self._order is None:  # not sorted: no arrow (Qt's default is on the name)
+                header.setSortIndicator(-1, QtCore.Qt.SortOrder.AscendingOrder)
             header.setSortIndicatorShown(True)
 
     def _make_detail(self, left: QWidget) -> None:

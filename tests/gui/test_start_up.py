@@ -218,3 +218,18 @@ def test_screen_readers_name_the_list_s_columns(fresh, qtbot):
         if table.child(i).role() == QAccessible.Role.ColumnHeader
     ]
     assert named == titles
+
+
+def test_a_sort_chosen_before_the_first_paint_keeps_its_arrow(fresh, qtbot):
+    from PySide6.QtCore import Qt
+
+    header = fresh.contacts_page.list_view.horizontalHeader()
+    header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+    fresh.finish_start()
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        1,
+        Qt.SortOrder.AscendingOrder,
+    )
+    ids = [fresh.model.contact_id(r) for r in range(fresh.model.rowCount())]
+    assert ids == search.search_ids("", order="company")[: len(ids)]

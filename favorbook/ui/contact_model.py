@@ -8,25 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from favorbook.services import contacts
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.favors import format_ratio
+from favorbook.ui import qt_values
 from favorbook.ui.style import amber_text, warning_color
 
 BLOCK = 200
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# Plain ints, not QtCore.Qt's enums: the list paints first without touching that
+# namespace (qt_values). The model keeps Qt's default flags (enabled, selectable).
+ID_ROLE = qt_values.USER_ROLE + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_FONT = Qt.ItemDataRole.FontRole
-_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_DISPLAY = qt_values.DISPLAY_ROLE
+_TOOLTIP = qt_values.TOOLTIP_ROLE
+_FOREGROUND = qt_values.FOREGROUND_ROLE
+_FONT = qt_values.FONT_ROLE
 _TEXT = QPalette.ColorRole.Text
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
@@ -179,19 +180,22 @@ class ContactListModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.ToolTipRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._header_tips[section]
+    def header_text(self, column: int) -> str:
+        return self._headers[column]
+
+    def header_tip(self, column: int) -> str | None:
+        return self._header_tips[column]
+
+    def headerData(self, section: int, orientation, role: int = _DISPLAY):  # noqa: N802
+        """The titles, for what reads them from the model (screen readers name the columns
+        from it). The list's header shows them from a model of its own
+        (ContactsPage.header_labels): Qt calling this passes a Qt.Orientation, which
+        builds all of QtCore.Qt's enums, so nothing calls it before the first paint."""
+        if orientation == QtCore.Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
+            if role == _DISPLAY:
+                return self._headers[section]
+            if role == _TOOLTIP:
+                return self._header_tips[section]
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY):
@@ -229,9 +233,6 @@ class ContactListModel(QAbstractTableModel):
             lines.append(self.tr("Sample contact — File › Remove Sample Network takes it away"))
         return "\n".join(lines) or None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else _NO_FLAGS
-
 
 class ContactRowDelegate(QStyledItemDelegate):
     """Paints the list's cells from the model's row cache: one Python call per cell.
@@ -247,6 +248,10 @@ class ContactRowDelegate(QStyledItemDelegate):
         self._model = model
         self._features: dict = {}
         self._colors: dict[tuple[int, int], tuple] = {}
+        qt = QtCore.Qt  # made after the list's first paint (ContactsPage.finish_start)
+        self._align = qt.AlignmentFlag.AlignLeft | qt.AlignmentFlag.AlignVCenter
+        self._elide = qt.TextElideMode.ElideRight
+        self._plain = qt.TextFormat.PlainText
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:  # noqa: N802
         cells = self._model.cells(index.row())
@@ -257,7 +262,7 @@ class ContactRowDelegate(QStyledItemDelegate):
         option.text = cells.texts[column]
         features = option.features
         option.features = self._features.get(features) or self._with_display(features)
-        option.displayAlignment = _ALIGN
+        option.displayAlignment = self._align
         if cells.italic:
             option.font = self._model.italic_font()
             option.fontMetrics = self._model.italic_metrics()
@@ -293,9 +298,9 @@ class ContactRowDelegate(QStyledItemDelegate):
         prepared = cells.static.get(key)
         if prepared is None:
             metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
-            elided = metrics.elidedText(cells.texts[column], Qt.TextElideMode.ElideRight, width)
+            elided = metrics.elidedText(cells.texts[column], self._elide, width)
             static = QStaticText(elided)
-            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.setTextFormat(self._plain)
             prepared = cells.static[key] = (static, (height - metrics.height()) // 2)
         static, dy = prepared
         color = cells.colors[column]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, search, vetting
 from favorbook.services.session import describe_error
+from favorbook.ui import qt_values
 from favorbook.ui.bus import Bus
 from favorbook.ui.contact_model import CELL_MARGIN, ContactListModel, ContactRowDelegate
 
@@ -40,16 +43,25 @@ DETAIL_DELAY_MS = 120
 # it costs the same for 50 matches or 70,000); the rest of the list and its count come
 # once the typing pauses, as the first match's tabs do.
 FIRST_PAGE = 100
-NAVIGATION_KEYS = {
-    Qt.Key.Key_Up,
-    Qt.Key.Key_Down,
-    Qt.Key.Key_PageUp,
-    Qt.Key.Key_PageDown,
-    Qt.Key.Key_Home,
-    Qt.Key.Key_End,
-}
-# Ctrl+letter keys the window uses that a line edit would otherwise keep for itself.
-WINDOW_KEYS = {Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_I}
+
+
+@cache
+def navigation_keys() -> frozenset:
+    """The keys that move the list's current row (QtCore.Qt is reached after the first
+    paint only: see qt_values)."""
+    key = QtCore.Qt.Key
+    return frozenset(
+        (key.Key_Up, key.Key_Down, key.Key_PageUp, key.Key_PageDown, key.Key_Home, key.Key_End)
+    )
+
+
+@cache
+def window_keys() -> frozenset:
+    """Ctrl+letter keys the window uses that a line edit would otherwise keep for itself."""
+    key = QtCore.Qt.Key
+    return frozenset((key.Key_E, key.Key_N, key.Key_P, key.Key_I))
+
+
 # Room around a cell's text: the delegate's margins either side and a little air.
 CELL_PADDING = 2 * CELL_MARGIN + 6
 # The company column is cut before the name; below this width it stops giving way.
@@ -74,7 +86,7 @@ class WelcomePage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         title.setFont(font)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        qt_values.set_property(title, "alignment", qt_values.ALIGN_CENTER)
         text = QLabel(
             self.tr(
                 "Keep track of the people in your network, the favors you give and "
@@ -85,7 +97,7 @@ class WelcomePage(QWidget):
             )
         )
         text.setWordWrap(True)
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        qt_values.set_property(text, "alignment", qt_values.ALIGN_CENTER)
         self.new_contact_button = QPushButton(self.tr("Add a contact…"))
         self.new_contact_button.setObjectName("welcomeNewContactButton")
         self.load_sample_button = QPushButton(self.tr("Load the sample network"))
@@ -197,7 +209,7 @@ class ContactListView(QTableView):
         self.resized.emit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        self.navigating = event.key() in NAVIGATION_KEYS
+        self.navigating = event.key() in navigation_keys()
         try:
             super().keyPressEvent(event)
         finally:
@@ -243,7 +255,7 @@ class ContactsPage(QWidget):
         self._make_list()
         self.empty_label = QLabel()
         self.empty_label.setObjectName("emptySearchLabel")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        qt_values.set_property(self.empty_label, "alignment", qt_values.ALIGN_CENTER)
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
         self.count_label = QLabel()
@@ -303,30 +315,48 @@ class ContactsPage(QWidget):
         self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
         self.list_view.setAccessibleName(self.tr("Contacts"))
-        self.list_view.setModel(self.model)
-        self.delegate = ContactRowDelegate(self.model, self.list_view)
-        self.list_view.setItemDelegate(self.delegate)
-        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list_view.setAlternatingRowColors(True)
-        self.list_view.setShowGrid(False)
-        self.list_view.setWordWrap(False)
-        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.list_view.setTabKeyNavigation(False)  # Tab moves on to the contact's tabs
         rows = self.list_view.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.list_view.horizontalHeader()
+        # Both headers hidden while the model is set, the titles shown from a model of
+        # their own: a header asks its model for titles and sizes at once, and Qt calling
+        # the list model's headerData passes a Qt.Orientation, which builds all of
+        # QtCore.Qt's enums before the first paint (qt_values). Screen readers still name
+        # the columns from the list model's headerData.
+        header.hide()
+        self.list_view.setModel(self.model)
+        self.header_labels = QStandardItemModel(0, self.model.columnCount(), self)
+        for column in range(self.model.columnCount()):
+            item = QStandardItem(self.model.header_text(column))
+            tip = self.model.header_tip(column)
+            if tip:
+                item.setToolTip(tip)
+            self.header_labels.setHorizontalHeaderItem(column, item)
+        header.setModel(self.header_labels)
+        header.show()
+        # The first page is painted by the stock delegate (in C++, asking the model for
+        # each cell's roles); the row painter, faster for scrolling and typing but
+        # needing QtCore.Qt's enums, takes over after the first paint (finish_start).
+        self.delegate: ContactRowDelegate | None = None
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list_view.setAlternatingRowColors(True)
+        self.list_view.setShowGrid(False)
+        self.list_view.setWordWrap(False)
+        qt_values.set_property(self.list_view, "contextMenuPolicy", qt_values.ACTIONS_CONTEXT_MENU)
+        self.list_view.setTabKeyNavigation(False)  # Tab moves on to the contact's tabs
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(24)
         self._set_resize_modes()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # Not sorted: no arrow until a column is clicked (or a saved sort is restored).
+        # The arrow is switched on after the first paint (finish_start): until then it
+        # would point down on the name, as Qt's default says.
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort_changed)
         # Right-click on the header: which columns to show (the name is always there).
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        qt_values.set_property(header, "contextMenuPolicy", qt_values.CUSTOM_CONTEXT_MENU)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sectionResized.connect(self._section_resized)
         # Kind is hidden until the user shows it (header menu): at the default size the
@@ -337,6 +367,20 @@ class ContactsPage(QWidget):
         self.list_view.resized.connect(self.fit_columns)
         self.list_view.verticalScrollBar().valueChanged.connect(self._scrolled)
 
+    def finish_start(self) -> None:
+        """What the list's first paint does without, as it needs QtCore.Qt's enums: the
+        row painter and the sort arrow. Runs once, just after the first paint (or when
+        asked for: MainWindow.finish_start)."""
+        if self.delegate is not None:
+            return
+        self.delegate = ContactRowDelegate(self.model, self.list_view)
+        self.list_view.setItemDelegate(self.delegate)
+        header = self.list_view.horizontalHeader()
+        if not header.isSortIndicatorShown():  # no saved header restored it
+            if self._order is None:  # not sorted: no arrow (Qt's default is on the name)
+                header.setSortIndicator(-1, QtCore.Qt.SortOrder.AscendingOrder)
+            header.setSortIndicatorShown(True)
+
     def _make_detail(self, left: QWidget) -> None:
         """The contact's tabs beside ``left`` (the search and the list), in a splitter."""
         self.tabs = QTabWidget()
@@ -345,7 +389,7 @@ class ContactsPage(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.no_contact_label = QLabel(self.tr("Select a contact to see their profile."))
         self.no_contact_label.setObjectName("noContactLabel")
-        self.no_contact_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        qt_values.set_property(self.no_contact_label, "alignment", qt_values.ALIGN_CENTER)
         self.detail_stack = QStackedWidget()
         self.detail_stack.addWidget(self.no_contact_label)
         self.detail_stack.addWidget(self.tabs)
@@ -454,7 +498,7 @@ class ContactsPage(QWidget):
         for column in range(self.model.columnCount()):
             if header.isSectionHidden(column) or only not in (None, column):
                 continue
-            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            title = self.model.header_text(column)
             width = titles.horizontalAdvance(title) + 2 * margin + 8
             if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
                 width += arrow + margin
@@ -536,11 +580,11 @@ class ContactsPage(QWidget):
         header = self.list_view.horizontalHeader()
         menu = QMenu(self)
         menu.setObjectName("listColumnsMenu")
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         for column in range(self.model.columnCount()):
             if column == ContactListModel.NAME:
                 continue
-            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            title = self.model.header_text(column)
             action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))
@@ -561,8 +605,8 @@ class ContactsPage(QWidget):
         if (
             watched is self.search_edit
             and event.type() == QEvent.Type.ShortcutOverride
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            and event.key() in WINDOW_KEYS
+            and event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier
+            and event.key() in window_keys()
         ):
             return True  # not accepted: the key goes on to the window's shortcut
         return super().eventFilter(watched, event)
@@ -731,10 +775,10 @@ class ContactsPage(QWidget):
             return
         self._show_count(text, len(ids))
 
-    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+    def _sort_changed(self, column: int, order: QtCore.Qt.SortOrder) -> None:
         self.fit_columns()  # the sort arrow moved to another column
         if 0 <= column < len(SORT_KEYS):
-            wanted = SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder
+            wanted = SORT_KEYS[column], order == QtCore.Qt.SortOrder.DescendingOrder
         else:
             wanted = None, False
         # Restoring the list's saved header at start-up says the sort again; at 100,000
@@ -820,7 +864,7 @@ class ContactsPage(QWidget):
                 self.refresh_detail()
 
     def focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
 
@@ -828,7 +872,7 @@ class StackedTab(QSplitter):
     """Several views of one contact above each other (resizable); each shows the same contact."""
 
     def __init__(self, *views: QWidget, stretches: tuple[int, ...] = (), parent=None) -> None:
-        super().__init__(Qt.Orientation.Vertical, parent)
+        super().__init__(QtCore.Qt.Orientation.Vertical, parent)
         self.setChildrenCollapsible(False)
         self.views = views
         for index, view in enumerate(views):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRectF
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from favorbook.ui.resources import RESOURCES
@@ -43,7 +43,7 @@ def themed_icon(name: str, size: int = SIZE, scales: tuple[int, ...] = (1, 2, 3)
         renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
         for scale in scales:
             pixmap = QPixmap(size * scale, size * scale)
-            pixmap.fill(Qt.GlobalColor.transparent)
+            pixmap.fill(QColor(0, 0, 0, 0))  # transparent (not via QtCore.Qt: qt_values)
             painter = QPainter(pixmap)
             renderer.render(painter, QRectF(0, 0, size * scale, size * scale))
             painter.end()

@@ -7,6 +7,7 @@ X11 library is an abort with a hint buried in its log, not a message.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import re
 import sys
@@ -125,11 +126,36 @@ def import_problem(exc: ImportError) -> str:
     )
 
 
+BEFORE_QT = (
+    "favorbook.services.session",
+    "favorbook.services.health",
+    "favorbook.services.backup",
+    "favorbook.services.encryption",
+    "favorbook.services.contacts",
+    "favorbook.services.search",
+    "favorbook.services.favors",
+    "favorbook.services.vetting",
+    "favorbook.services.dates",
+    "favorbook.services.changes",
+)
+"""The Qt-free modules the window needs before its first paint (the database, the light
+check, the contact list's services), imported before PySide6: PySide6's import hook (its
+``__feature__`` support) reads the source of each module first imported after it, about
+12 ms of a cold start for the hundred modules these bring (peewee's 8,000 lines among
+them). tests/gui/test_first_paint_hook.py keeps the list to what the paint needs."""
+
+
+def import_before_qt() -> None:
+    for name in BEFORE_QT:
+        importlib.import_module(name)
+
+
 def launch(data_dir: str | None = None) -> int:
     problem = platform_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    import_before_qt()
     try:
         from favorbook.ui.app import run
     except ImportError as exc:

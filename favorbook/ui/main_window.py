@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,9 +22,9 @@ from favorbook import __version__
 from favorbook.services import contacts
 from favorbook.services.changes import LEDGER, Change
 from favorbook.services.session import describe_error
+from favorbook.ui import qt_values
 from favorbook.ui.bus import Bus
 from favorbook.ui.contacts_page import ContactsPage
-from favorbook.ui.icons import screen_scale, themed_icon
 from favorbook.ui.window_actions import build_menus
 from favorbook.ui.window_pages import CONTACT_TABS, PAGES
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 PREFERENCES_FALLBACK = "Ctrl+,"
 FIRST_PAINT_LATEST_MS = 2000
 """firstPainted comes at the latest this long after the window is shown."""
-NAV_ICON_ROLE = Qt.ItemDataRole.UserRole + 7  # a page's icon name, on its navigation item
+NAV_ICON_ROLE = qt_values.USER_ROLE + 7  # a page's icon name, on its navigation item
 # Built after the first paint (``finish_start``), or when first asked for.
 _LATE = ("data_actions", "sync")
 
@@ -143,16 +144,22 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(widget)
         item = QListWidgetItem(title)
         if icon:
-            # Drawn for this screen now; at every scale after the first paint (finish_start).
-            item.setIcon(themed_icon(icon, scales=(screen_scale(),)))
             item.setData(NAV_ICON_ROLE, icon)
+            if self._finished:
+                from favorbook.ui.icons import themed_icon
+
+                item.setIcon(themed_icon(icon))
+            else:
+                # Drawn just after the first paint (finish_start), which does not wait for
+                # them; a blank icon keeps the titles where the icons will leave them.
+                item.setIcon(self._blank_icon())
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
         self.navigation.addItem(item)
         number = self.pages.count()
         action = QAction(title.replace("&", "&&"), self)
         action.setObjectName(f"goToPage{number}")
         if number <= 9:
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcuts([QKeySequence(f"Ctrl+{number}")])  # see window_actions._action
         action.triggered.connect(lambda _=False, row=number - 1: self.navigation.setCurrentRow(row))
         self.go_menu.addAction(action)
         self._page_actions.append(action)
@@ -162,6 +169,15 @@ class MainWindow(QMainWindow):
         )
         # The text, the icon, the gap between them, the item's padding and a little air.
         self.navigation.setFixedWidth(widest + self.navigation.iconSize().width() + 32)
+
+    def _blank_icon(self) -> QIcon:
+        blank = self.__dict__.get("_blank")
+        if blank is None:
+            size = self.navigation.iconSize()
+            pixmap = QPixmap(size)
+            pixmap.fill(QColor(0, 0, 0, 0))
+            blank = self.__dict__["_blank"] = QIcon(pixmap)
+        return blank
 
     def page_at(self, index: int) -> QWidget:
         """The page at ``index`` of the navigation, built now if it was not yet."""
@@ -200,6 +216,9 @@ class MainWindow(QMainWindow):
             return
         self._finished = True
         from favorbook.ui import backup_actions, data_actions, sync_actions
+        from favorbook.ui.icons import themed_icon
+
+        self.contacts_page.finish_start()
 
         self._update_sample_actions()
         self._update_status()
@@ -365,7 +384,7 @@ class MainWindow(QMainWindow):
 
         dialog.accepted.connect(accepted)
         dialog.finished.connect(lambda _r: setattr(self, "form", None))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         self.form = dialog
         dialog.open()
         return dialog

@@ -34,7 +34,9 @@ def _channel(value: int) -> float:
 
 def luminance(color: QColor | str) -> float:
     """WCAG relative luminance of a colour, 0 (black) to 1 (white)."""
-    c = QColor(color)
+    # Not QColor(color): choosing among its overloads (one takes a Qt.GlobalColor) builds
+    # all of QtCore.Qt's enums, and this runs before the contact list's first paint.
+    c = color if isinstance(color, QColor) else QColor.fromString(color)
     return 0.2126 * _channel(c.red()) + 0.7152 * _channel(c.green()) + 0.0722 * _channel(c.blue())
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
+
+from favorbook.ui import qt_values
 
 _KEY = QKeySequence.StandardKey
 
@@ -143,10 +145,10 @@ def _action(window, command: Command) -> QAction:
         action.triggered.connect(_slot(window, command))
     action.setObjectName(command.name)
     keys = _shortcuts(command)
-    if len(keys) > 1:
+    if keys:
+        # setShortcuts with a list: setShortcut's overloads include a Qt.Key, and
+        # choosing between them builds all of QtCore.Qt's enums (qt_values).
         action.setShortcuts(keys)
-    elif keys:
-        action.setShortcut(keys[0])
     if command.role is not None:
         action.setMenuRole(command.role)
     return action
@@ -176,8 +178,8 @@ def build_menus(window, commands: tuple[Command, ...] = COMMANDS) -> dict[str, o
             view.addAction(action)
     # The Delete key deletes from the list itself, where the selection is.
     list_delete = QAction(tr("Delete"), view)
-    list_delete.setShortcut(QKeySequence.StandardKey.Delete)
-    list_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    list_delete.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete)])
+    qt_values.set_property(list_delete, "shortcutContext", qt_values.WIDGET_SHORTCUT)
     list_delete.triggered.connect(window.delete_selected)
     view.addAction(list_delete)
     return menus

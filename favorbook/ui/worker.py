@@ -20,7 +20,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from favorbook.errors import FavorbookError
@@ -77,15 +78,15 @@ class BackgroundJob(QObject):
             self.dialog = QProgressDialog(label or "", self.tr("Cancel"), 0, 0, parent)
             self.dialog.setObjectName("progressDialog")
             self.dialog.setWindowTitle(title)
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(400)
             self.dialog.setAutoClose(False)
             self.dialog.setAutoReset(False)
             self.dialog.canceled.connect(self.cancel)
         self.runner = _Runner(job)
         # Queued to this object's (the UI) thread: the runner emits from the worker.
-        self.runner.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
-        self.runner.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self.runner.progressed.connect(self._progressed, QtCore.Qt.ConnectionType.QueuedConnection)
+        self.runner.finished.connect(self._finished, QtCore.Qt.ConnectionType.QueuedConnection)
         self.thread = threading.Thread(target=self.runner.run, name="favorbook-job", daemon=True)
 
     def start(self) -> None:

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from favorbook.ui import launch
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -88,15 +90,31 @@ LATER = (
     "playhouse.migrations",
     "favorbook.ui.recovery",
     "PySide6.QtNetwork",
+    "favorbook.ui.icons",  # the navigation's icons are drawn just after the paint
+    "PySide6.QtSvg",
 )
 _PROBE = """
+import enum
 import sys
+
+made = []  # the Python enums PySide6 has built so far (it builds them on first use)
+create = enum.EnumType._create_
+
+def record(cls, class_name, *args, **kwargs):
+    made.append(class_name)
+    return create(cls, class_name, *args, **kwargs)
+
+enum.EnumType._create_ = record
 from favorbook.ui import app
 
 painted = app._FirstPaint._painted
 
 def report(self):
     print("heavy-at-first-paint", *sorted(m for m in {heavy!r} if m in sys.modules), flush=True)
+    # GlobalColor and AlignmentFlag are QtCore.Qt's own: its 128 enums, built at its
+    # first use, cost about 20 ms of a cold start (favorbook.ui.qt_values).
+    print("qt-namespace-at-first-paint", *sorted({{"GlobalColor", "AlignmentFlag"}} & set(made)))
+    print("before-qt-not-needed", *sorted(m for m in {before_qt!r} if m not in sys.modules))
     painted(self)
 
 app._FirstPaint._painted = report
@@ -117,7 +135,7 @@ def test_start_up_imports_no_heavy_module_before_the_first_paint(tmp_path):
         check=True,
         capture_output=True,
     )
-    probe = _PROBE.format(heavy=HEAVY + LATER, data=str(data))
+    probe = _PROBE.format(heavy=HEAVY + LATER, data=str(data), before_qt=launch.BEFORE_QT)
     proc = subprocess.run(
         [sys.executable, "-c", probe],
         env={**env, "FAVORBOOK_BENCH_FIRST_PAINT": "1"},
@@ -128,3 +146,25 @@ def test_start_up_imports_no_heavy_module_before_the_first_paint(tmp_path):
     assert proc.returncode == 0, proc.stderr
     line = next(x for x in proc.stdout.splitlines() if x.startswith("heavy-at-first-paint"))
     assert line.split()[1:] == []
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("qt-namespace-at-first"))
+    assert line.split()[1:] == []  # QtCore.Qt's enums are built after the paint
+    # What start-up imports before PySide6 is what the first paint needs anyway.
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("before-qt-not-needed"))
+    assert line.split()[1:] == []
+
+
+def test_what_start_up_imports_before_qt_needs_no_qt():
+    """launch imports the first paint's Qt-free modules before PySide6 (whose import hook
+    reads the source of every module imported after it): none of them may bring Qt."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = (
+        "import sys\n"
+        "from favorbook.ui import launch\n"
+        "launch.import_before_qt()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6') or m == 'shiboken6'))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from favorbook.sample import demo
+from favorbook.services import search
 from favorbook.ui.window_actions import COMMANDS
 from favorbook.ui.window_pages import CONTACT_TABS, PAGES
 
@@ -146,3 +147,89 @@ def test_with_every_contact_archived_the_late_commands_still_come(fresh, qtbot):
     with qtbot.waitExposed(fresh):
         fresh.show()
     qtbot.waitUntil(lambda: len(_late_names(fresh)) == 8, timeout=5000)
+
+
+def test_the_list_paints_first_with_qt_s_own_delegate_then_the_row_painter(fresh, qtbot):
+    """Before the first paint the list has the stock delegate, titles from a header model
+    of its own and no sort arrow (each needs none of QtCore.Qt's enums); after it, the row
+    painter and the unsorted arrow state a window built whole has."""
+    from PySide6.QtCore import Qt
+
+    from favorbook.ui.contact_model import ContactRowDelegate
+
+    page = fresh.contacts_page
+    header = page.list_view.horizontalHeader()
+    assert page.delegate is None
+    assert not isinstance(page.list_view.itemDelegate(), ContactRowDelegate)
+    titles = [header.model().headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert titles == [page.model.header_text(c) for c in range(6)] and titles[0] == "Name"
+    tip = header.model().headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == page.model.header_tip(4) and tip
+    assert not header.isSortIndicatorShown()
+    painted = []
+    fresh.firstPainted.connect(lambda: painted.append(True))
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: painted == [True])
+    assert page.list_view.itemDelegate() is page.delegate
+    assert isinstance(page.delegate, ContactRowDelegate)
+    assert header.isSortIndicatorShown() and header.sortIndicatorSection() == -1
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # sorting still works
+    ids = [page.model.contact_id(r) for r in range(page.model.rowCount())]
+    assert ids == search.search_ids("", order="company", descending=True)[: len(ids)]
+
+
+def test_the_navigation_icons_are_drawn_just_after_the_first_paint(fresh, qtbot):
+    """A blank icon of the same size holds each title in place until the paint; then each
+    page's icon is drawn (at every scale, once)."""
+    from favorbook.ui.main_window import NAV_ICON_ROLE
+
+    nav = fresh.navigation
+    items = [nav.item(row) for row in range(nav.count())]
+    assert all(item.data(NAV_ICON_ROLE) for item in items)
+    blank = {item.icon().cacheKey() for item in items}
+    assert len(blank) == 1  # one shared blank icon, nothing drawn yet
+    painted = []
+    fresh.firstPainted.connect(lambda: painted.append(True))
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    qtbot.waitUntil(lambda: painted == [True])
+    drawn = {item.icon().cacheKey() for item in items}
+    assert len(drawn) == len(items) and not drawn & blank
+    assert all(not item.icon().isNull() for item in items)
+
+
+def test_screen_readers_name_the_list_s_columns(fresh, qtbot):
+    """The header shows its titles from a model of its own; the list's model still gives
+    them to whatever reads them from it, as a screen reader does."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAccessible
+
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    view = fresh.contacts_page.list_view
+    model = fresh.contacts_page.model
+    titles = [model.header_text(c) for c in range(model.columnCount())]
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == titles
+    table = QAccessible.queryAccessibleInterface(view)
+    named = [
+        table.child(i).text(QAccessible.Text.Name)
+        for i in range(table.childCount())
+        if table.child(i).role() == QAccessible.Role.ColumnHeader
+    ]
+    assert named == titles
+
+
+def test_a_sort_chosen_before_the_first_paint_keeps_its_arrow(fresh, qtbot):
+    from PySide6.QtCore import Qt
+
+    header = fresh.contacts_page.list_view.horizontalHeader()
+    header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+    fresh.finish_start()
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        1,
+        Qt.SortOrder.AscendingOrder,
+    )
+    ids = [fresh.model.contact_id(r) for r in range(fresh.model.rowCount())]
+    assert ids == search.search_ids("", order="company")[: len(ids)]

@@ -18,8 +18,8 @@ def main(data_dir: str, pages: int = 100) -> int:
     from PySide6.QtTest import QTest
 
     from favorbook.services import session
-    from favorbook.ui.app import make_application
-    from favorbook.ui.main_window import MainWindow
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.main_window import MainWindow
 
     app = make_application()
     path = session.open_data(data_dir)

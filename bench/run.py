@@ -12,7 +12,7 @@ What is measured (all wall-clock, time.perf_counter unless said):
 
 - cold start: process start to the contact list's first finished paint. A new
   ``python -m favorbook --data-dir X`` per run with FAVORBOOK_BENCH_FIRST_PAINT=1
-  (the hook in favorbook/ui/app.py prints time.monotonic_ns() after that paint and
+  (the hook in favorbook/ui/shell/app.py prints time.monotonic_ns() after that paint and
   ends the process); measured from just before the parent spawns it. The floor is
   bench/empty_window.py, a bare QMainWindow with an empty QTableView, the same way.
   One warm-up run of each is not counted (the first start of a new database also
@@ -350,8 +350,8 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
     from PySide6.QtWidgets import QAbstractSlider, QLineEdit
 
     from favorbook.services import session
-    from favorbook.ui.app import make_application
-    from favorbook.ui.main_window import MainWindow
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.main_window import MainWindow
 
     app = make_application()
     path = session.open_data(folder)
@@ -506,8 +506,8 @@ def import_figures(folder: Path, source: Path, cards: int, args, figures: dict) 
 
     from favorbook.formats import importer
     from favorbook.services import importing, session
-    from favorbook.ui.app import make_application
-    from favorbook.ui.worker import BackgroundJob
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.worker import BackgroundJob
 
     app = make_application()
     scratch = BENCH / ".data" / "import-scratch"

@@ -270,7 +270,7 @@ def _window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
 def main(argv: Sequence[str] | None = None) -> int:
     window, data_dir = _window_only(sys.argv[1:] if argv is None else list(argv))
     if window:
-        from favorbook.ui.launch import launch
+        from favorbook.ui.shell.launch import launch
 
         return launch(data_dir)
     parser = build_parser()
@@ -285,11 +285,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke_test:
         if args.command is not None:
             parser.error("--smoke-test runs on its own, without a command")
-        from favorbook.ui.smoke import run_smoke_test
+        from favorbook.ui.shell.smoke import run_smoke_test
 
         return run_smoke_test()
     if args.command is None:
-        from favorbook.ui.launch import launch
+        from favorbook.ui.shell.launch import launch
 
         return launch(data_dir)
     from favorbook.errors import ValidationError

@@ -3,8 +3,8 @@ import pytest
 
 @pytest.fixture
 def window(db, qtbot):
-    from favorbook.ui.app import make_application
-    from favorbook.ui.main_window import MainWindow
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.main_window import MainWindow
 
     make_application()
     win = MainWindow(str(db))
@@ -12,7 +12,7 @@ def window(db, qtbot):
     with qtbot.waitExposed(win):
         win.show()
     # The window as a user has it once every page was visited: start-up builds the pages
-    # and tabs it does not show on first use (tests/gui/test_start_up.py tests that).
+    # and tabs it does not show on first use (tests/gui/shell/test_start_up.py tests that).
     win.build_everything()
     return win
 
@@ -20,7 +20,7 @@ def window(db, qtbot):
 @pytest.fixture
 def bus(db, qapp):
     """The views' message bus, on the test's own database."""
-    from favorbook.ui.bus import Bus
+    from favorbook.ui.shell.bus import Bus
 
     return Bus()
 

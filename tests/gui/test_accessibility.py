@@ -90,23 +90,23 @@ def people(make_contact):
 def _dialogs(people, data_folder):
     from favorbook.formats import importer
     from favorbook.services import health, importing
-    from favorbook.ui.backups_dialog import BackupsDialog
-    from favorbook.ui.bus import Bus
-    from favorbook.ui.data_actions import ExportOptionsDialog
+    from favorbook.ui.contacts.merge_dialog import MergeDialog
+    from favorbook.ui.data.backups_dialog import BackupsDialog
+    from favorbook.ui.data.data_actions import ExportOptionsDialog
+    from favorbook.ui.data.import_dialog import ImportPreviewDialog
+    from favorbook.ui.data.mapping_dialog import MappingDialog
     from favorbook.ui.forms.contact_form import ContactDialog
     from favorbook.ui.forms.conversation_form import ConversationDialog
     from favorbook.ui.forms.favor_form import FavorDialog
     from favorbook.ui.forms.followup_form import FollowUpDialog
     from favorbook.ui.forms.referral_form import ReferralDialog, ReferralOutcomeDialog
     from favorbook.ui.forms.vetting_form import VettingDialog
-    from favorbook.ui.import_dialog import ImportPreviewDialog
-    from favorbook.ui.mapping_dialog import MappingDialog
-    from favorbook.ui.merge_dialog import MergeDialog
-    from favorbook.ui.passphrase_dialog import PassphraseDialog
-    from favorbook.ui.preferences import PreferencesDialog
-    from favorbook.ui.recovery import RecoveryDialog
-    from favorbook.ui.sync_accounts import AddAccountDialog
-    from favorbook.ui.sync_conflicts import ConflictsDialog
+    from favorbook.ui.shell.bus import Bus
+    from favorbook.ui.shell.passphrase_dialog import PassphraseDialog
+    from favorbook.ui.shell.preferences import PreferencesDialog
+    from favorbook.ui.shell.recovery import RecoveryDialog
+    from favorbook.ui.sync.sync_accounts import AddAccountDialog
+    from favorbook.ui.sync.sync_conflicts import ConflictsDialog
 
     ann, bob, referral = people
     damaged = health.StartupCheck(Path(data_folder) / "favorbook.db", ["page 3 is damaged"])

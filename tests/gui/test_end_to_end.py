@@ -56,21 +56,24 @@ def click_save(qtbot, form) -> None:
 
 def selected_names(window) -> list[str]:
     return [
-        window.model.index(i.row(), 0).data()
-        for i in window.list_view.selectionModel().selectedRows()
+        window.contacts_page.model.index(i.row(), 0).data()
+        for i in window.contacts_page.list_view.selectionModel().selectedRows()
     ]
 
 
 def list_names(window) -> list[str]:
-    return [window.model.index(r, 0).data() for r in range(window.model.rowCount())]
+    return [
+        window.contacts_page.model.index(r, 0).data()
+        for r in range(window.contacts_page.model.rowCount())
+    ]
 
 
 def select(window, contact_id: int) -> None:
     """Click the contact's row, as a user picks a contact."""
-    view = window.list_view
-    row = window.model.row_of(contact_id)
-    view.scrollTo(window.model.index(row, 0))
-    rect = view.visualRect(window.model.index(row, 0))
+    view = window.contacts_page.list_view
+    row = window.contacts_page.model.row_of(contact_id)
+    view.scrollTo(window.contacts_page.model.index(row, 0))
+    rect = view.visualRect(window.contacts_page.model.index(row, 0))
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.contacts_page.contact_id == contact_id
 
@@ -179,7 +182,7 @@ def test_delete_key_then_ctrl_z_brings_everything_back(window, qtbot, ann):
     followups.add_followup(ann, dt.date.today() + dt.timedelta(days=3), "Send the price list")
     window.reload()
     select(window, ann)
-    qtbot.keyClick(window.list_view, Qt.Key.Key_Delete)
+    qtbot.keyClick(window.contacts_page.list_view, Qt.Key.Key_Delete)
     assert "Ann Lee" not in list_names(window)
     assert favors.list_favors() == []
     assert "Ctrl+Z" in window.statusBar().currentMessage()
@@ -214,14 +217,14 @@ def test_archive_hides_then_view_menu_shows_archived(window, qtbot, ann):
 
 
 def test_ctrl_f_then_typing_searches(window, qtbot, ann):
-    window.list_view.setFocus()
+    window.contacts_page.list_view.setFocus()
     press(qtbot, window, Qt.Key.Key_F, CTRL)
-    assert QApplication.focusWidget() is window.search_edit
+    assert QApplication.focusWidget() is window.contacts_page.search_edit
     type_here(qtbot, "acme")
     qtbot.waitUntil(lambda: list_names(window) == ["Bo Chan"], timeout=2000)
     assert window.contacts_page.count_label.text() == "1 of 2 contacts"
-    qtbot.keyClick(window.search_edit, Qt.Key.Key_A, CTRL)
-    qtbot.keyClick(window.search_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClick(window.contacts_page.search_edit, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(window.contacts_page.search_edit, Qt.Key.Key_Backspace)
     qtbot.waitUntil(lambda: len(list_names(window)) == 2, timeout=2000)
 
 
@@ -256,9 +259,9 @@ def _click_header(qtbot, view, column: int) -> None:
 
 
 def test_clicking_a_header_sorts_and_again_reverses(window, qtbot, ann):
-    from favorbook.ui.contact_model import ContactListModel
+    from favorbook.ui.contacts.contact_model import ContactListModel
 
-    view = window.list_view
+    view = window.contacts_page.list_view
     _click_header(qtbot, view, ContactListModel.COMPANY)
     assert list_names(window) == ["Bo Chan", "Ann Lee"]  # Acme Tools before Brightwave
     _click_header(qtbot, view, ContactListModel.COMPANY)
@@ -456,7 +459,7 @@ def test_add_a_follow_up_with_ctrl_shift_u(window, qtbot, ann):
 def test_sample_network_through_the_window(window, qtbot):
     demo.load(20)
     window.reload()
-    assert window.model.rowCount() == 20
+    assert window.contacts_page.model.rowCount() == 20
     assert window.contacts_page.contact_id is not None
     press(qtbot, window, Qt.Key.Key_2, CTRL)
     assert window.favors_page.model.rowCount() > 0

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from favorbook.render import locale_dates
 from favorbook.sample import demo
 from favorbook.services.changes import Change
-from favorbook.ui.contact_model import CELL_MARGIN, ContactListModel
+from favorbook.ui.contacts.contact_model import CELL_MARGIN, ContactListModel
 
 
 def settle() -> None:
@@ -29,16 +29,16 @@ def sample_window(window):
 
 
 def _visible_rows(window) -> range:
-    view = window.list_view
+    view = window.contacts_page.list_view
     first = view.rowAt(0)
     last = view.rowAt(view.viewport().height() - 1)
-    last = window.model.rowCount() - 1 if last < 0 else last
+    last = window.contacts_page.model.rowCount() - 1 if last < 0 else last
     return range(first, last + 1)
 
 
 def _cut(window, column: int) -> list[str]:
     """The texts of ``column`` in the visible rows that do not fit their cell."""
-    model, view = window.model, window.list_view
+    model, view = window.contacts_page.model, window.contacts_page.list_view
     width = view.horizontalHeader().sectionSize(column) - 2 * CELL_MARGIN
     cut = []
     for row in _visible_rows(window):
@@ -55,7 +55,7 @@ def test_names_show_whole_in_the_list(sample_window, size):
     settle()
     assert len(_visible_rows(sample_window)) > 20
     assert _cut(sample_window, ContactListModel.NAME) == []
-    view = sample_window.list_view
+    view = sample_window.contacts_page.list_view
     header = view.horizontalHeader()
     shown = sum(header.sectionSize(c) for c in range(6) if not header.isSectionHidden(c))
     assert shown <= view.viewport().width()  # no sideways scrolling to reach a column
@@ -106,12 +106,16 @@ def test_the_header_menu_hides_a_column_and_the_window_remembers(sample_window, 
     page.show_column(ContactListModel.KIND, True)
     sample_window.close()
 
-    from favorbook.ui.main_window import MainWindow
+    from favorbook.ui.shell.main_window import MainWindow
 
     again = MainWindow(sample_window.database_path)
     qtbot.addWidget(again)
-    assert again.list_view.horizontalHeader().isSectionHidden(ContactListModel.COMPANY)
-    assert not again.list_view.horizontalHeader().isSectionHidden(ContactListModel.KIND)
+    assert again.contacts_page.list_view.horizontalHeader().isSectionHidden(
+        ContactListModel.COMPANY
+    )
+    assert not again.contacts_page.list_view.horizontalHeader().isSectionHidden(
+        ContactListModel.KIND
+    )
 
 
 @pytest.fixture
@@ -124,7 +128,7 @@ def german():
 def test_dates_follow_the_locale_short_in_lists_long_on_sheets(db, german, make_contact):
     from favorbook.formats import sheet
     from favorbook.services import favors
-    from favorbook.ui.ledger import LedgerModel
+    from favorbook.ui.records.ledger import LedgerModel
 
     ann = make_contact()
     favors.log_favor(
@@ -135,7 +139,7 @@ def test_dates_follow_the_locale_short_in_lists_long_on_sheets(db, german, make_
     assert model.index(0, 0).data() == "25.07.26"
     assert sheet.day_text(dt.date(2026, 7, 25)) == "25.\u00a0Juli\u00a02026"
     assert locale_dates.edit_format() == "dd.MM.yyyy"
-    from favorbook.ui.profile import birthday_text
+    from favorbook.ui.contacts.profile import birthday_text
 
     assert birthday_text("1981-06-22") == "22.06.81"
     assert birthday_text("--06-22") == "--06-22"  # no year: as the rep typed it
@@ -163,7 +167,7 @@ def _wheel(widget, steps: int = -3) -> None:
 @pytest.fixture
 def app(qapp):
     """The application as favorbook makes it (its wheel filter included)."""
-    from favorbook.ui.app import make_application
+    from favorbook.ui.shell.app import make_application
 
     return make_application()
 
@@ -219,7 +223,7 @@ def test_settle_with_nothing_to_settle_offers_to_log_the_favor(
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from favorbook.ui.ledger import LedgerView
+    from favorbook.ui.records.ledger import LedgerView
 
     ann, iou = repaid_iou
     from tests.gui.helpers import show_active
@@ -261,11 +265,13 @@ def test_the_favor_logged_from_settle_pays_back_the_iou(window, repaid_iou):
     assert "Give 3 more favors before you ask again" in text
     from PySide6.QtGui import QColor
 
-    from favorbook.ui.style import amber_text
+    from favorbook.ui.shell.style import amber_text
 
     assert amber_text() in text
     # The list says the same in the same colour (it was the overdrawn red).
-    index = window.model.index(window.model.row_of(ann), ContactListModel.FAVORS)
+    index = window.contacts_page.model.index(
+        window.contacts_page.model.row_of(ann), ContactListModel.FAVORS
+    )
     assert index.data(Qt.ItemDataRole.ForegroundRole) == QColor(amber_text())
 
 
@@ -290,7 +296,7 @@ def _palettes():
 def test_ratio_texts_in_amber_red_and_green_meet_wcag_aa(qapp, which):
     from PySide6.QtGui import QPalette
 
-    from favorbook.ui.style import amber_text, contrast, green_text, warning_red
+    from favorbook.ui.shell.style import amber_text, contrast, green_text, warning_red
 
     palette = _palettes()[which]
     backgrounds = [
@@ -309,7 +315,7 @@ def test_ratio_texts_in_amber_red_and_green_meet_wcag_aa(qapp, which):
 
 def test_the_dashboard_ratio_is_written_in_a_readable_amber(window, make_contact):
     from favorbook.services import favors
-    from favorbook.ui.style import amber_text
+    from favorbook.ui.shell.style import amber_text
 
     ann = make_contact()
     favors.log_favor(ann, "received", "Read our proposal")
@@ -351,7 +357,7 @@ def test_file_dialogs_never_offer_documents_as_a_file_name(window, tmp_path, mon
     from PySide6.QtCore import QStandardPaths
     from PySide6.QtWidgets import QFileDialog
 
-    from favorbook.ui import data_actions
+    from favorbook.ui.data import data_actions
 
     missing = tmp_path / "Documents"  # a new account: the folder was never made
     monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _where: str(missing))
@@ -377,7 +383,7 @@ def test_file_dialogs_never_offer_documents_as_a_file_name(window, tmp_path, mon
 
 
 def test_preferences_are_as_big_as_what_they_hold(window, show_form):
-    from favorbook.ui.preferences import PreferencesDialog
+    from favorbook.ui.shell.preferences import PreferencesDialog
 
     dialog = show_form(PreferencesDialog, window.data_folder)
     hint = dialog.sizeHint()
@@ -435,8 +441,8 @@ def test_an_empty_notes_pane_leaves_the_room_to_the_profile(sample_window, make_
 
 
 def test_a_window_opened_large_gives_the_list_its_room(db, qtbot):
-    from favorbook.ui.app import make_application
-    from favorbook.ui.main_window import MainWindow
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.main_window import MainWindow
 
     make_application()
     demo.load()
@@ -451,7 +457,7 @@ def test_a_window_opened_large_gives_the_list_its_room(db, qtbot):
 
 
 def test_names_scrolled_into_view_show_whole(sample_window):
-    view = sample_window.list_view
+    view = sample_window.contacts_page.list_view
     bar = view.verticalScrollBar()
     for position in range(0, bar.maximum() + 1, max(1, bar.pageStep())):
         bar.setValue(position)
@@ -465,7 +471,7 @@ def test_names_scrolled_into_view_show_whole(sample_window):
 def test_meetings_show_days_in_the_one_format(german):
     from types import SimpleNamespace
 
-    from favorbook.ui.meetings_page import when_text
+    from favorbook.ui.calls.meetings_page import when_text
 
     start = dt.datetime(2026, 7, 25, 9, 0, tzinfo=dt.UTC)
     meeting = SimpleNamespace(

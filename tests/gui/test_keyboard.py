@@ -75,7 +75,7 @@ def _close_forms_left_open():
 
 
 def test_tab_walks_the_contacts_page_from_search_through_filters_to_the_list(sample_window, qtbot):
-    names = tab_walk(qtbot, sample_window.search_edit, 6)
+    names = tab_walk(qtbot, sample_window.contacts_page.search_edit, 6)
     assert names == [
         "contactSearch",
         "kindFilter",
@@ -88,8 +88,8 @@ def test_tab_walks_the_contacts_page_from_search_through_filters_to_the_list(sam
 
 
 def test_tab_leaves_the_contact_list_for_the_contacts_tabs(sample_window, qtbot):
-    sample_window.list_view.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.keyClick(sample_window.list_view, Qt.Key.Key_Tab)
+    sample_window.contacts_page.list_view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(sample_window.contacts_page.list_view, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is sample_window.contacts_page.tabs.tabBar()
 
 

@@ -7,7 +7,7 @@ from favorbook.services.changes import Change
 
 
 def test_a_new_target_in_preferences_shows_on_the_dashboard(window, qtbot, monkeypatch):
-    from favorbook.ui import preferences
+    from favorbook.ui.shell import preferences
 
     demo.load(20)
     window.reload()
@@ -29,7 +29,7 @@ def test_undo_a_delete_after_adding_a_contact_then_redo_deletes_the_right_one(
     window, qtbot, make_contact
 ):
     from favorbook.services import contacts
-    from favorbook.ui.contact_commands import DeleteContacts
+    from favorbook.ui.contacts.contact_commands import DeleteContacts
 
     make_contact("Ann", "Lee")
     bo = make_contact("Bo", "Chan")
@@ -51,7 +51,7 @@ def test_referrals_tab_after_its_contact_was_deleted_shows_the_next_one(
 ):
     # The graph and match panel under the Referrals tab kept the deleted contact's id and
     # reloaded it when the tab came back: "No contact with id …" escaped as a traceback.
-    from favorbook.ui.contact_commands import DeleteContacts
+    from favorbook.ui.contacts.contact_commands import DeleteContacts
 
     ann = make_contact("Ann", "Lee")
     bo = make_contact("Bo", "Chan")
@@ -74,7 +74,7 @@ def test_after_a_delete_comes_back_under_a_new_id_older_undo_steps_leave_the_new
     import dataclasses
 
     from favorbook.services import contacts
-    from favorbook.ui.contact_commands import DeleteContacts, EditContact, edit_snapshot
+    from favorbook.ui.contacts.contact_commands import DeleteContacts, EditContact, edit_snapshot
 
     bo = make_contact("Bo", "Chan")
     before = edit_snapshot(bo)

@@ -221,7 +221,7 @@ def test_opening_the_window_builds_no_command_parser(monkeypatch, argv, folder):
     """favorbook with no command (or only --data-dir) starts the window at once: building
     every command's parser cost 8 ms of each start-up (issue 19)."""
     from favorbook import cli
-    from favorbook.ui import launch
+    from favorbook.ui.shell import launch
 
     monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("built the parsers"))
     monkeypatch.setattr(launch, "launch", lambda data_dir: f"launched {data_dir}")

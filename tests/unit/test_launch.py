@@ -2,7 +2,7 @@
 
 import ctypes
 
-from favorbook.ui import launch
+from favorbook.ui.shell import launch
 
 
 def test_no_display_on_linux():

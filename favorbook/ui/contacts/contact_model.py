@@ -1,0 +1,332 @@
+"""The contact list model: a list of ids plus a cache of rows fetched a block at a time.
+
+The view asks only for the rows it paints, so a network of any size costs one
+id list and a few small queries per screenful, never a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from favorbook.services import contacts
+from favorbook.services.dates import local_day_text, short_date
+from favorbook.services.favors import format_ratio
+from favorbook.ui.shell import qt_values
+from favorbook.ui.shell.style import amber_text, warning_color
+
+BLOCK = 200
+# Plain ints, not QtCore.Qt's enums: the list paints first without touching that
+# namespace (qt_values). The model keeps Qt's default flags (enabled, selectable).
+ID_ROLE = qt_values.USER_ROLE + 1
+AnyIndex = QModelIndex | QPersistentModelIndex
+_DISPLAY = qt_values.DISPLAY_ROLE
+_TOOLTIP = qt_values.TOOLTIP_ROLE
+_FOREGROUND = qt_values.FOREGROUND_ROLE
+_FONT = qt_values.FONT_ROLE
+_TEXT = QPalette.ColorRole.Text
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_ACTIVE = QStyle.StateFlag.State_Active.value
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
+CELL_MARGIN = _MARGIN = 4
+
+
+class Cells:
+    """One list row as painted: the six texts, each cell's colour (or None), italic or not."""
+
+    __slots__ = ("colors", "italic", "row", "static", "texts")
+
+    def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor, amber: QColor) -> None:
+        today = dt.date.today()
+        self.row = row
+        self.texts = (
+            row.name,
+            row.company,
+            row.kind.capitalize(),
+            local_day_text(row.last_contact),
+            format_ratio(None, row.given, row.received, short=True),
+            short_date(row.next_followup),
+        )
+        if row.archived:
+            self.colors = (grey,) * 6
+        else:
+            self.colors = (
+                None,
+                None,
+                None,
+                None,
+                # Below the target: red when more was taken than given, else amber
+                # (square, as after an IOU repaid one for one: no debt, not yet ahead).
+                (amber if row.given >= row.received else warn) if row.overdrawn else None,
+                warn if row.next_followup and row.next_followup < today else None,
+            )
+        self.italic = row.sample
+        self.static: dict[tuple[int, int], QStaticText] = {}
+
+
+class ContactListModel(QAbstractTableModel):
+    NAME, COMPANY, KIND, LAST_CONTACT, FAVORS, NEXT_FOLLOWUP = range(6)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._ids: list[int] = []
+        self._rows: dict[int, contacts.ContactRow] = {}
+        self._cells: dict[int, Cells] = {}
+        self._colors: tuple[QColor, QColor, QColor] | None = None
+        self._positions: dict[int, int] | None = None
+        self._italic = QFont(QApplication.font())
+        self._italic.setItalic(True)
+        self._italic_metrics = QFontMetrics(self._italic)
+        self._headers = [
+            self.tr("Name"),
+            self.tr("Company"),
+            self.tr("Kind"),
+            self.tr("Last contact"),
+            self.tr("Give:take"),
+            self.tr("Follow-up"),
+        ]
+        self._header_tips = [
+            None,
+            None,
+            None,
+            self.tr("The last conversation"),
+            self.tr("Favors given to them : favors received from them"),
+            self.tr("The next open follow-up"),
+        ]
+
+    # --- filling -------------------------------------------------------------------
+
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._rows, self._cells, self._colors = {}, {}, None
+        self._positions = None
+        self.endResetModel()
+
+    def append_ids(self, ids: list[int]) -> None:
+        """Add rows after the last one (the rest of a list whose first page is shown)."""
+        if not ids:
+            return
+        start = len(self._ids)
+        self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
+        self._ids.extend(ids)
+        if self._positions is not None:
+            self._positions.update((cid, start + pos) for pos, cid in enumerate(ids))
+        self.endInsertRows()
+
+    def refresh_rows(self) -> None:
+        """Forget cached rows (after an edit) and repaint."""
+        self._rows, self._cells, self._colors = {}, {}, None
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
+            )
+
+    def contact_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, contact_id: int) -> int | None:
+        if self._positions is None:
+            self._positions = {cid: pos for pos, cid in enumerate(self._ids)}
+        return self._positions.get(contact_id)
+
+    def cells(self, row: int) -> Cells | None:
+        """What row ``row`` shows, fetched with the rows around it (None if deleted since)."""
+        contact_id = self._ids[row]
+        cells = self._cells.get(contact_id)
+        if cells is not None:
+            return cells
+        found = self._rows.get(contact_id)
+        if found is None:
+            start = max(0, row - BLOCK // 4)
+            block = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
+            self._rows.update(contacts.rows(block))
+            found = self._rows.get(contact_id)
+            if found is None:
+                return None
+        if self._colors is None:
+            grey = QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+            self._colors = (warning_color(), grey, QColor(amber_text()))
+        cells = self._cells[contact_id] = Cells(found, *self._colors)
+        return cells
+
+    def is_archived(self, contact_id: int) -> bool | None:
+        """Whether a listed contact is archived, as its row says; None when not listed."""
+        row = self.row_of(contact_id)
+        cells = self.cells(row) if row is not None else None
+        return cells.row.archived if cells is not None else None
+
+    def _row(self, row: int) -> contacts.ContactRow | None:
+        cells = self.cells(row)
+        return cells.row if cells is not None else None
+
+    def italic_font(self) -> QFont:
+        return self._italic
+
+    def italic_metrics(self) -> QFontMetrics:
+        return self._italic_metrics
+
+    # --- Qt model API --------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def header_text(self, column: int) -> str:
+        return self._headers[column]
+
+    def header_tip(self, column: int) -> str | None:
+        return self._header_tips[column]
+
+    def headerData(self, section: int, orientation, role: int = _DISPLAY):  # noqa: N802
+        """The titles, for what reads them from the model (screen readers name the columns
+        from it). The list's header shows them from a model of its own
+        (ContactsPage.header_labels): Qt calling this passes a Qt.Orientation, which
+        builds all of QtCore.Qt's enums, so nothing calls it before the first paint."""
+        if orientation == QtCore.Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
+            if role == _DISPLAY:
+                return self._headers[section]
+            if role == _TOOLTIP:
+                return self._header_tips[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT):
+            return None
+        cells = self.cells(index.row())
+        if cells is None:  # deleted since the id list was made
+            return None
+        column = index.column()
+        if role == _DISPLAY:
+            return cells.texts[column]
+        if role == _FONT:
+            return self._italic if cells.italic else None
+        if role == _FOREGROUND:
+            return cells.colors[column]
+        row = cells.row
+        lines = []
+        if column == self.FAVORS:
+            text = (
+                self.tr("Give:take %1 — favors given: %2, received: %3")
+                .replace("%1", format_ratio(None, row.given, row.received))
+                .replace("%2", str(row.given))
+                .replace("%3", str(row.received))
+            )
+            if row.overdrawn and row.given >= row.received:
+                text += " — " + self.tr("square, not yet ahead: give before you ask again")
+            elif row.overdrawn:
+                text += " — " + self.tr("overdrawn: give before you ask again")
+            lines.append(text)
+        if row.sample:
+            lines.append(self.tr("Sample contact — File › Remove Sample Network takes it away"))
+        return "\n".join(lines) or None
+
+
+class ContactRowDelegate(QStyledItemDelegate):
+    """Paints the list's cells from the model's row cache: one Python call per cell.
+
+    The stock delegate asks the model for seven roles per cell (each a call from C++
+    into Python) and shapes every text on every paint; this one reads the cached
+    ``Cells`` and draws each text from a layout made once. ``initStyleOption`` fills a
+    style option from the same cells (for size hints and anything that asks).
+    """
+
+    def __init__(self, model: ContactListModel, parent=None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._features: dict = {}
+        self._colors: dict[tuple[int, int], tuple] = {}
+        qt = QtCore.Qt  # made after the list's first paint (ContactsPage.finish_start)
+        self._align = qt.AlignmentFlag.AlignLeft | qt.AlignmentFlag.AlignVCenter
+        self._elide = qt.TextElideMode.ElideRight
+        self._plain = qt.TextFormat.PlainText
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:  # noqa: N802
+        cells = self._model.cells(index.row())
+        if cells is None:
+            return
+        column = index.column()
+        option.index = index
+        option.text = cells.texts[column]
+        features = option.features
+        option.features = self._features.get(features) or self._with_display(features)
+        option.displayAlignment = self._align
+        if cells.italic:
+            option.font = self._model.italic_font()
+            option.fontMetrics = self._model.italic_metrics()
+        color: QColor | None = cells.colors[column]
+        if color is not None:
+            palette = option.palette
+            palette.setColor(_TEXT, color)
+            option.palette = palette
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        """Background, then the cell's text laid out once (QStaticText) and kept with the
+        row: a repaint draws prepared glyphs instead of shaping and eliding each text."""
+        cells = self._model.cells(index.row())
+        if cells is None:
+            return
+        column = index.column()
+        rect = option.rect
+        palette = option.palette
+        state = option.state.value
+        colors = self._colors.get((palette.cacheKey(), state & _ACTIVE))
+        if colors is None:
+            colors = self._palette_colors(palette, state & _ACTIVE)
+        highlight, alternate, text, highlighted_text = colors
+        selected = state & _SELECTED
+        if selected:
+            painter.fillRect(rect, highlight)
+        elif option.features.value & _ALTERNATE:
+            painter.fillRect(rect, alternate)
+        width, height = rect.width() - 2 * _MARGIN, rect.height()
+        if width <= 0:
+            return
+        key = (column, width, height)
+        prepared = cells.static.get(key)
+        if prepared is None:
+            metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
+            elided = metrics.elidedText(cells.texts[column], self._elide, width)
+            static = QStaticText(elided)
+            static.setTextFormat(self._plain)
+            prepared = cells.static[key] = (static, (height - metrics.height()) // 2)
+        static, dy = prepared
+        color = cells.colors[column]
+        painter.setPen(highlighted_text if selected else color if color is not None else text)
+        if cells.italic:
+            painter.save()
+            painter.setFont(self._model.italic_font())
+            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+            painter.restore()
+        else:
+            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+
+    def _palette_colors(self, palette: QPalette, active: int) -> tuple:
+        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
+        colors = (
+            palette.brush(group, QPalette.ColorRole.Highlight),
+            palette.brush(group, QPalette.ColorRole.AlternateBase),
+            palette.color(group, QPalette.ColorRole.Text),
+            palette.color(group, QPalette.ColorRole.HighlightedText),
+        )
+        if len(self._colors) > 8:
+            self._colors.clear()
+        self._colors[(palette.cacheKey(), active)] = colors
+        return colors
+
+    def _with_display(self, features):
+        value = features | QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        self._features[features] = value
+        return value

@@ -1,0 +1,1 @@
+"""Referrals, vetting and who can meet a contact's needs."""

@@ -1,0 +1,607 @@
+"""What the ledger, conversation log and follow-up list share: a table model over
+service records and a list widget with filters, actions, an empty state and lazy refresh.
+
+The model holds the records a service returned (plain dataclasses, loaded with one
+query) and sorts and filters them in Python, so a page of tens of thousands of rows
+needs no query per row and no proxy model calling ``data()`` while it sorts. Rows are
+handed to the view in batches through ``canFetchMore``/``fetchMore``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from favorbook.errors import FavorbookError
+from favorbook.ui.shell.refresh import FollowsChanges
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# The roles as plain numbers: a Qt enum member is looked up anew on each use.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_ROLES = frozenset({_DISPLAY, ID_ROLE, _TOOLTIP, _FOREGROUND, _FONT, _ALIGNMENT})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CALM_BLUE = "#2980b9"
+AnyIndex = QModelIndex | QPersistentModelIndex
+STRETCH_MIN = 220  # width a stretching column (description, summary) should keep
+
+
+def first_line(text: str, limit: int = 160) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def without_mnemonic(text: str) -> str:
+    """``text`` without its access-key ``&`` (a doubled ``&&`` stays one ``&``)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def undo_hint() -> str:
+    """The undo shortcut as this system writes it, for confirmations."""
+    return QKeySequence(QKeySequence.StandardKey.Undo).toString(
+        QKeySequence.SequenceFormat.NativeText
+    )
+
+
+@dataclass
+class Column:
+    """One column: its header, its text, and optionally a sort key, tooltip, colour, weight."""
+
+    name: str
+    header: str
+    text: Callable[[Any], str]
+    key: Callable[[Any], Any] | None = None
+    tip: Callable[[Any], str | None] | None = None
+    color: Callable[[Any], QColor | None] | None = None
+    bold: Callable[[Any], bool] | None = None
+    right: bool = False
+    sample: str = ""  # typical widest content, to size the column; "" stretches it
+    optional: bool = False  # hidden when the list is too narrow to show it (a contact tab)
+    width: int = 0  # set by make_table from ``sample``
+
+
+def contact_column(tr: Callable[[str], str], then: Callable[[Any], Any]) -> Column:
+    """The Contact column of a list of all contacts' records: by name, then by ``then``."""
+    return Column(
+        "contact",
+        tr("Contact"),
+        lambda r: r.contact_name,
+        key=lambda r: (r.contact_name.casefold(), then(r)),
+        tip=lambda r: tr("Double-click to open %1").replace("%1", r.contact_name),
+        sample="Margaret Oyelaran-Smith",
+    )
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Records (each with an ``id``) shown through ``Column``s, sorted and filtered in memory."""
+
+    BATCH = 1000
+
+    def __init__(self, columns: list[Column], parent=None, *, id_attr: str = "id") -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self.id_attr = id_attr
+        self._all: list[Any] = []
+        self._visible: list[Any] = []
+        self._shown = 0
+        self._filter: Callable[[Any], bool] | None = None
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.pin: int | None = None
+        """A record id to keep among the fetched rows across a reset (the selection)."""
+
+    # --- filling -------------------------------------------------------------------
+
+    def set_records(
+        self, records: list[Any], predicate: Callable[[Any], bool] | None = None
+    ) -> None:
+        self.beginResetModel()
+        self._all = list(records)
+        self._filter = predicate
+        self._apply()
+        self.endResetModel()
+
+    def set_filter(self, predicate: Callable[[Any], bool] | None) -> None:
+        self.beginResetModel()
+        self._filter = predicate
+        self._apply()
+        self.endResetModel()
+
+    def _apply(self) -> None:
+        rows = [r for r in self._all if self._filter(r)] if self._filter else list(self._all)
+        if self._sort is not None:
+            column = self.columns[self._sort[0]]
+            key = column.key or column.text
+            rows.sort(key=key, reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
+        self._visible = rows
+        self._shown = min(len(rows), self.BATCH)
+        if self.pin is not None:
+            for row in range(self._shown, len(rows)):
+                if getattr(rows[row], self.id_attr) == self.pin:
+                    self._shown = row + 1
+                    break
+
+    def total_count(self) -> int:
+        """Records loaded, before the filter."""
+        return len(self._all)
+
+    def matching_count(self) -> int:
+        """Records that pass the filter, shown or still to fetch."""
+        return len(self._visible)
+
+    def records(self) -> list[Any]:
+        return list(self._all)
+
+    def record(self, row: int) -> Any | None:
+        return self._visible[row] if 0 <= row < self._shown else None
+
+    def column_named(self, name: str) -> int | None:
+        for number, column in enumerate(self.columns):
+            if column.name == name:
+                return number
+        return None
+
+    def row_of(self, record_id: int) -> int | None:
+        """The row showing ``record_id``, fetching rows up to it if needed."""
+        for row, record in enumerate(self._visible):
+            if getattr(record, self.id_attr) == record_id:
+                while self._shown <= row:
+                    self.fetchMore(QModelIndex())
+                return row
+        return None
+
+    # --- Qt model API --------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and self._shown < len(self._visible)
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid() or self._shown >= len(self._visible):
+            return
+        count = min(self.BATCH, len(self._visible) - self._shown)
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + count - 1)
+        self._shown += count
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.beginResetModel()
+        self._sort = (column, order) if 0 <= column < len(self.columns) else None
+        self._apply()
+        self.endResetModel()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].header
+        return None
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY):
+        # A painted cell asks for some eight roles: those no column answers are turned
+        # away first, before anything is looked up (each row of a contact's Favors tab
+        # cost some 60 µs a paint before).
+        if role not in _ROLES or not index.isValid():
+            return None
+        record = self.record(index.row())
+        col = index.column()
+        if record is None or not 0 <= col < len(self.columns):
+            return None
+        column = self.columns[col]
+        if role == _DISPLAY:
+            return column.text(record)
+        if role == ID_ROLE:
+            return getattr(record, self.id_attr)
+        if role == _TOOLTIP:
+            return column.tip(record) if column.tip else None
+        if role == _FOREGROUND:
+            return column.color(record) if column.color else None
+        if role == _FONT:
+            if column.bold and column.bold(record):
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == _ALIGNMENT and column.right:
+            return _RIGHT
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class RowsTableModel(QAbstractTableModel):
+    """A flat table of ``_rows`` (one record a row) under the column titles ``_headers``.
+
+    Subclasses fill both and answer ``data``.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+        self._headers: list[str] = []
+
+    def row_at(self, row: int):
+        """The record shown in ``row``, or None out of range."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+
+def read_only_table(
+    model: QAbstractItemModel, parent: QWidget | None = None, *, wrap: bool = False
+) -> QTableView:
+    """A table of read-only rows: one whole row selected at a time, no grid, no row numbers.
+
+    Rows are one line high, or as high as their wrapped text with ``wrap``.
+    """
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # read-only rows: Tab moves on, the arrows move along
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(wrap)
+    rows = view.verticalHeader()
+    rows.hide()
+    if wrap:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    else:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    return view
+
+
+def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
+    """A read-only, row-selecting, sortable table sized for ``model``'s columns."""
+    view = read_only_table(model, parent)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setMinimumSectionSize(40)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setHighlightSections(False)
+    for number, column in enumerate(model.columns):
+        if not column.sample:
+            header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+            continue
+        width = max(
+            header.fontMetrics().horizontalAdvance(column.header) + 24,  # sort arrow
+            view.fontMetrics().horizontalAdvance(column.sample),
+        )
+        column.width = width + 16
+        header.resizeSection(number, column.width)
+    view.setSortingEnabled(True)
+    return view
+
+
+class RecordListWidget(FollowsChanges, QWidget):
+    """A list page or contact tab: header widgets, a toolbar, the table or an empty message.
+
+    ``contact_id`` None makes the page for all contacts; a contact's tab is made with a
+    contact id, or with ``per_contact=True`` before one is chosen (then ``set_contact``).
+    Subclasses set ``PAGE_NAME``/``TAB_NAME`` (the view's objectName), build the model
+    in ``make_model`` and load records in ``load``. The widget reloads when the bus says
+    data changed, or on its next show while hidden.
+    """
+
+    PAGE_NAME = ""
+    TAB_NAME = ""
+
+    def list_title(self) -> str:
+        """What the list holds, for screen readers ("Favors"); subclasses say."""
+        return ""
+
+    def __init__(
+        self, bus, contact_id: int | None = None, parent=None, *, per_contact: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.bus = bus
+        self.contact_id = contact_id
+        # A contact tab made before any contact is chosen passes per_contact=True.
+        self.is_page = contact_id is None and not per_contact
+        self._quiet = False
+        self._keep: tuple[int | None, int] = (None, -1)
+        self._forget_selection = False
+
+        self.model = self.make_model()
+        self.view = make_table(self.model, self)
+        self.view.setObjectName(self.PAGE_NAME if self.is_page else self.TAB_NAME)
+        self.view.setAccessibleName(self.list_title())
+        self.empty_label = QLabel(self)
+        self.empty_label.setObjectName("emptyListLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setMargin(24)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+
+        self.header_layout = QVBoxLayout()
+        self.header_layout.setContentsMargins(0, 0, 0, 0)
+        self.toolbar: QToolBar | None = None
+        self.bar_layout = QHBoxLayout()
+        self.bar_layout.setContentsMargins(0, 0, 0, 0)
+        self.bar_layout.setSpacing(4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(self.header_layout)
+        layout.addLayout(self.bar_layout)
+        self.body_layout = QVBoxLayout()
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.body_layout.addWidget(self.stack)
+        layout.addLayout(self.body_layout, 1)
+        self.context_actions: list[QAction | None] = []
+
+        self.view.installEventFilter(self)
+        self.follow_changes(self.bus, stale=True)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.activated.connect(self._activated)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
+
+    # --- for subclasses ------------------------------------------------------------
+
+    def make_model(self) -> RecordTableModel:
+        raise NotImplementedError
+
+    def load(self) -> list[Any]:
+        """The records to show, from a service."""
+        raise NotImplementedError
+
+    def empty_text(self, filtered: bool) -> str:
+        raise NotImplementedError
+
+    def after_refresh(self) -> None:
+        """Update header figures; called after each reload."""
+
+    def update_actions(self) -> None:
+        """Enable the actions that fit the selected record."""
+
+    def selection_changed(self) -> None:
+        """The selected record changed (update a detail pane)."""
+
+    def make_filter_edit(self, name: str, page_text: str, tab_text: str) -> QLineEdit:
+        """A box that filters the rows as one types; its placeholder says what it searches."""
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setClearButtonEnabled(True)
+        edit.setPlaceholderText(page_text if self.is_page else tab_text)
+        edit.setAccessibleName(edit.placeholderText().rstrip("…"))
+        edit.textChanged.connect(self.refresh_filter)
+        return edit
+
+    def add_summary_label(self, name: str) -> QLabel:
+        """A rich-text line above the list (a balance, a share) in the header."""
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        self.header_layout.addWidget(label)
+        return label
+
+    def make_action(
+        self,
+        text: str,
+        slot: Callable[[], None],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        toolbar: bool = True,
+    ) -> QAction:
+        action = QAction(text, self)
+        plain = without_mnemonic(text)
+        action.setIconText(plain)  # keep the "…" that says a dialog follows, drop the "&"
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            tip = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{plain.rstrip('…')} ({tip})")
+        self.addAction(action)
+        if toolbar:
+            self._toolbar().addAction(action)
+        return action
+
+    def _toolbar(self) -> QToolBar:
+        """The row of action buttons; in a narrow pane the ones that do not fit go to »."""
+        if self.toolbar is None:
+            self.toolbar = QToolBar(self)
+            self.toolbar.setObjectName("listToolbar")
+            self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.toolbar.setMovable(False)
+            self.toolbar.setFloatable(False)
+            self.toolbar.setStyleSheet("QToolBar { border: none; spacing: 4px; }")
+            self.bar_layout.addWidget(self.toolbar, 100)  # before any stretch a subclass adds
+        return self.toolbar
+
+    # --- state ---------------------------------------------------------------------
+
+    def current_record(self) -> Any | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def select_id(self, record_id: int) -> bool:
+        row = self.model.row_of(record_id)
+        if row is None:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def set_contact(self, contact_id: int | None) -> None:
+        """Show another contact's records (a contact tab)."""
+        if contact_id == self.contact_id and not self.is_stale():
+            return
+        self.contact_id = contact_id
+        self._forget_selection = True
+        self.mark_stale()
+
+    def refresh(self) -> None:
+        """Reload from the services, keeping the selected record (or its row)."""
+        self.mark_fresh()
+        records = self.load() if (self.is_page or self.contact_id is not None) else []
+        self.model.set_records(records, self.filter_predicate())
+        self._update_empty()
+        self.after_refresh()
+        self.update_actions()
+
+    def refresh_filter(self) -> None:
+        self.model.set_filter(self.filter_predicate())
+        self._update_empty()
+
+    def filter_predicate(self) -> Callable[[Any], bool] | None:
+        return None
+
+    def _update_empty(self) -> None:
+        if self.model.matching_count():
+            self.stack.setCurrentWidget(self.view)
+        else:
+            self.empty_label.setText(self.empty_text(self.model.total_count() > 0))
+            self.stack.setCurrentWidget(self.empty_label)
+
+    def ignores_change(self) -> bool:
+        return self._quiet
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Hide optional columns, last first, while the fixed ones would squeeze the rest."""
+        widths = [column.width or STRETCH_MIN for column in self.model.columns]
+        needed = sum(widths)
+        available = self.view.width()
+        for number in reversed(range(len(widths))):
+            if not self.model.columns[number].optional:
+                continue
+            hide = needed > available
+            self.view.setColumnHidden(number, hide)
+            if hide:
+                needed -= widths[number]
+
+    def wrote(self, message: str) -> None:
+        """After a write of ours: reload, tell the other views, confirm in the status bar."""
+        self.refresh()
+        self._quiet = True
+        try:
+            self.bus.changed.emit(self.WRITES)
+        finally:
+            self._quiet = False
+        self.bus.message.emit(message)
+
+    def push(self, command) -> None:
+        """Run an undoable command (it emits ``changed`` and a message) and reload."""
+        self._quiet = True
+        try:
+            self.bus.undo_stack.push(command)
+        finally:
+            self._quiet = False
+        self.refresh()
+
+    def attempt(self, call: Callable[[], Any]) -> bool:
+        """Run a service call; a user-caused error becomes a message box, not a traceback."""
+        try:
+            call()
+        except FavorbookError as exc:
+            QMessageBox.warning(self, self.tr("favorbook"), str(exc))
+            return False
+        return True
+
+    # --- slots ---------------------------------------------------------------------
+
+    def _remember_selection(self) -> None:
+        if self._forget_selection:
+            self._forget_selection = False
+            self._keep = (None, -1)
+            self.model.pin = None
+            return
+        record = self.current_record()
+        rows = self.view.selectionModel().selectedRows()
+        record_id = getattr(record, self.model.id_attr) if record else None
+        self._keep = (record_id, rows[0].row() if rows else -1)
+        self.model.pin = record_id  # fetched before the reset ends, not during modelReset
+
+    def _restore_selection(self) -> None:
+        record_id, row = self._keep
+        if record_id is not None and self.select_id(record_id):
+            return
+        if row >= 0 and self.model.rowCount():
+            self.view.selectRow(min(row, self.model.rowCount() - 1))
+        else:
+            self._selection_changed()
+
+    def _selection_changed(self, *_args) -> None:
+        self.update_actions()
+        self.selection_changed()
+
+    def _context_menu(self, pos) -> None:
+        if not self.view.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        for action in self.context_actions:
+            if action is None:
+                menu.addSeparator()
+            elif action.isEnabled():
+                menu.addAction(action)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def _activated(self, index: QModelIndex) -> None:
+        record = self.model.record(index.row())
+        if record is not None and index.column() == self.model.column_named("contact"):
+            self.bus.open_contact.emit(record.contact_id)

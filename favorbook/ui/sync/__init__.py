@@ -1,0 +1,1 @@
+"""Accounts, syncing with the server and between devices, conflicts."""

@@ -1,0 +1,107 @@
+"""The contact list marks sample contacts, and warns in a red that reads on the palette."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+
+from favorbook.sample import demo
+from favorbook.services import contacts, favors
+from favorbook.ui.contacts.contact_model import ContactListModel
+from favorbook.ui.shell import style
+
+
+def test_sample_rows_are_italic_with_a_tooltip_own_rows_are_not(
+    db, qapp, qtmodeltester, make_contact
+):
+    own = make_contact("Own", "Person")
+    demo.load(5, force=True)
+    model = ContactListModel()
+    model.set_ids(contacts.list_ids())
+    qtmodeltester.check(model)
+    for row in range(model.rowCount()):
+        index = model.index(row, ContactListModel.NAME)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        tip = index.data(Qt.ItemDataRole.ToolTipRole)
+        if model.contact_id(row) == own:
+            assert font is None and tip is None
+        else:
+            assert font.italic()
+            assert "Remove Sample Network" in tip
+
+
+def test_overdrawn_balance_is_warning_red(db, qapp, make_contact):
+    ann = make_contact()
+    favors.log_favor(ann, "given", "Help")
+    favors.log_favor(ann, "received", "Lunch")
+    favors.log_favor(ann, "received", "A lead")
+    model = ContactListModel()
+    model.set_ids([ann])
+    index = model.index(0, ContactListModel.FAVORS)
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == style.warning_color()
+    assert "overdrawn" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data() == "0.5:1"
+
+
+def test_square_but_below_the_target_is_amber_not_overdrawn(db, qapp, make_contact):
+    ann = make_contact()
+    favors.log_favor(ann, "given", "Help")
+    favors.log_favor(ann, "received", "Lunch")
+    model = ContactListModel()
+    model.set_ids([ann])
+    index = model.index(0, ContactListModel.FAVORS)
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == QColor(style.amber_text())
+    assert "overdrawn" not in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data() == "1.0:1"
+
+
+def test_list_writes_the_ratio_short_and_explains_it(db, qapp, make_contact):
+    ann, bo = make_contact("Ann"), make_contact("Bo")
+    favors.log_favor(ann, "given", "Help")
+    model = ContactListModel()
+    model.set_ids([ann, bo])
+    given_only = model.index(0, ContactListModel.FAVORS)
+    assert given_only.data() == "∞"
+    assert "nothing received yet" in given_only.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(1, ContactListModel.FAVORS).data() == ""
+
+
+def _palette(base: str, text: str) -> QPalette:
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor(base))
+    palette.setColor(QPalette.ColorRole.Text, QColor(text))
+    return palette
+
+
+def test_warning_red_reads_on_light_and_dark_palettes(qapp):
+    for base, text in (("#ffffff", "#000000"), ("#f5f5f5", "#202020")):
+        light = _palette(base, text)
+        assert style.warning_red(light) == style.WARNING_RED
+        assert style.contrast(style.warning_red(light), base) >= 4.5
+    for base, text in (("#202020", "#eeeeee"), ("#353535", "#ffffff"), ("#3c3f41", "#dddddd")):
+        dark = _palette(base, text)
+        assert style.warning_red(dark) != style.WARNING_RED
+        assert style.contrast(style.warning_red(dark), base) >= 4.5
+        assert style.contrast(style.WARNING_RED, base) < 4.5  # why dark needs its own red
+
+
+def test_no_widget_spells_the_red_out_again():
+    from pathlib import Path
+
+    import favorbook.ui
+
+    root = Path(favorbook.ui.__file__).parent
+    copies = [p.name for p in root.rglob("*.py") if "#c0392b" in p.read_text(encoding="utf-8")]
+    assert copies == ["style.py"]
+
+
+def test_the_rest_of_a_list_is_added_after_its_first_page(db, qapp, qtmodeltester):
+    demo.load(12, force=True)
+    ids = contacts.list_ids()
+    model = ContactListModel()
+    model.set_ids(ids[:4])
+    assert model.row_of(ids[3]) == 3  # the lookup is built; appending extends it
+    qtmodeltester.check(model)
+    model.append_ids(ids[4:])
+    qtmodeltester.check(model)
+    assert [model.contact_id(r) for r in range(model.rowCount())] == ids
+    assert model.row_of(ids[-1]) == len(ids) - 1
+    assert model.index(len(ids) - 1, 0).data() == contacts.name_of(ids[-1])

@@ -1,0 +1,96 @@
+"""The match panel: who the rep trusts to meet a contact's needs, and Introduce."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QLabel
+
+from favorbook.services import referrals, vetting
+from favorbook.ui.network.matching import MatchPanel
+
+
+@pytest.fixture
+def panel(show_widget, bus):
+    return show_widget(MatchPanel(bus), 700, 500)
+
+
+@pytest.fixture
+def people(make_contact):
+    client = make_contact("Cora", "Client", needs="a tax accountant\na plumber for the office")
+    trusted = make_contact("Tess", "Trusted", offers="tax accounting for small firms")
+    vetting.set_vetting(trusted, "trusted", trusted_for="tax returns and accounting")
+    unvetted = make_contact("Ulf", "Unvetted", offers="tax accounting")
+    return {"client": client, "trusted": trusted, "unvetted": unvetted}
+
+
+def test_lists_trusted_matches_per_need(panel, people):
+    panel.show_contact(people["client"])
+    assert panel.objectName() == "matchPanel"
+    assert [r.match.contact_id for r in panel.rows] == [people["trusted"]]
+    row = panel.rows[0]
+    assert "Tess Trusted" in row.name.text()
+    assert row.trusted.text() == "Trusted for: tax returns and accounting"
+    assert "tax" in row.why.text() and "accounting" in row.why.text()
+    assert row.button.isEnabled()
+    # The plumbing need has nobody; it says so.
+    needs = [w.text() for w in panel.content.findChildren(type(row.name), "matchNeed")]
+    assert needs == ["Needs: a tax accountant", "Needs: a plumber for the office"]
+    assert len(panel.content.findChildren(type(row.name), "matchNone")) == 1
+    assert not panel.empty.isVisibleTo(panel)
+
+
+def test_introduce_records_a_recommendation(panel, people, qtbot, bus):
+    panel.show_contact(people["client"])
+    button = panel.rows[0].button
+    with (
+        qtbot.waitSignal(bus.changed),
+        qtbot.waitSignal(bus.message) as message,
+    ):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    made = referrals.for_contact(people["client"]).recommended_to_them
+    assert [(r.subject_id, r.recipient_id) for r in made] == [(people["trusted"], people["client"])]
+    assert "Tess Trusted" in message.args[0]
+    # Shown again, the match says it was done and offers no second introduction.
+    row = panel.rows[0]
+    assert row.button.text() == "Introduced"
+    assert not row.button.isEnabled()
+
+
+def test_clicking_a_name_opens_the_contact(panel, people, qtbot, bus):
+    panel.show_contact(people["client"])
+    with qtbot.waitSignal(bus.open_contact) as blocker:
+        panel.rows[0].name.linkActivated.emit(str(people["trusted"]))
+    assert blocker.args == [people["trusted"]]
+
+
+def test_no_needs_stated(panel, make_contact):
+    quiet = make_contact("Quinn", "Quiet")
+    panel.show_contact(quiet)
+    assert panel.rows == []
+    assert panel.empty.isVisibleTo(panel)
+    assert "no needs written down" in panel.empty.text()
+    panel.show_contact(None)
+    assert panel.empty.isVisibleTo(panel)
+
+
+def test_nobody_trusted_matches(panel, make_contact):
+    client = make_contact("Nia", "Needy", needs="a harpsichord tuner")
+    make_contact("Ivo", "Unvetted", offers="harpsichord tuning")
+    panel.show_contact(client)
+    assert panel.rows == []
+    assert panel.empty.isVisibleTo(panel)
+    assert "Nobody you trust matches" in panel.empty.text()
+    # The need is still shown, without a second "nobody" line under it.
+    assert [w.isVisibleTo(panel) for w in panel.content.findChildren(QLabel, "matchNone")] == [
+        False
+    ]
+
+
+def test_showing_another_contact_replaces_the_rows(panel, people, make_contact, qtbot):
+    panel.show_contact(people["client"])
+    other = make_contact("Otto", "Other", needs="someone for accounting")
+    panel.show_contact(other)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert [r.match.contact_id for r in panel.rows] == [people["trusted"]]
+    assert len(panel.content.findChildren(QLabel, "matchNeed")) == 1

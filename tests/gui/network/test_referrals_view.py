@@ -1,0 +1,225 @@
+"""Referral forms, one contact's referrals tab, and the page of all referrals and vetted people."""
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QDialog
+
+from favorbook.services import referrals, vetting
+from favorbook.ui.forms.referral_form import ReferralDialog, ReferralOutcomeDialog
+from favorbook.ui.network.referrals_view import (
+    ReferralsTab,
+    ReferralsVettingPage,
+    ReferralTableModel,
+    VettedTableModel,
+)
+from favorbook.ui.shell.bus import Bus
+
+
+def _dialog(qtbot, dialog):
+    """Show a form; closing it at teardown discards without asking (no modal question)."""
+    qtbot.addWidget(dialog)
+    dialog.confirm_discard = lambda: True
+    dialog.show()
+    return dialog
+
+
+def _pick(qtbot, picker, text):
+    # As if chosen from the completion list (typing would open its popup, which the
+    # offscreen platform warns about).
+    picker.setEditText(text)
+
+
+def test_inbound_referral_is_recorded(qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    dialog = _dialog(qtbot, ReferralDialog("inbound", bo))
+    assert dialog.subject.contact_id() == bo
+    _pick(qtbot, dialog.source, "Ann Lee")
+    dialog.occurred_on.setDate(QDate(2026, 3, 4))
+    qtbot.keyClicks(dialog.note, "Met at the trade fair")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    links = referrals.for_contact(bo)
+    assert links.brought_by.source_id == ann
+    assert links.brought_by.occurred_on == dt.date(2026, 3, 4)
+    assert links.brought_by.note == "Met at the trade fair"
+
+
+def test_inbound_with_unknown_name_keeps_input(qtbot, make_contact):
+    bo = make_contact("Bo", "Chan")
+    dialog = _dialog(qtbot, ReferralDialog("inbound", bo))
+    _pick(qtbot, dialog.source, "Nobody Known")
+    qtbot.keyClicks(dialog.note, "kept")
+    dialog.accept()
+    assert dialog.isVisible() and "Nobody Known" in dialog.error_label.text()
+    assert dialog.note.toPlainText() == "kept" and dialog.source.currentText() == "Nobody Known"
+
+
+def test_recommending_untrusted_needs_a_reason_and_keeps_input(qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    vetting.set_vetting(bo, "in_review")
+    dialog = _dialog(qtbot, ReferralDialog("recommend", ann))
+    assert not dialog.override_visible()
+    _pick(qtbot, dialog.subject, "Bo Chan")
+    qtbot.keyClicks(dialog.note, "Great roofer")
+    qtbot.keyClick(dialog.recipient, Qt.Key.Key_Return)  # Enter saves
+    assert dialog.isVisible()
+    assert dialog.override_visible() and dialog.focusWidget() is dialog.override_reason
+    message = dialog.error_label.text()
+    assert "Bo Chan is not vetted as trusted" in message and "nothing is lost" in message
+    assert dialog.note.toPlainText() == "Great roofer"
+    assert dialog.subject.contact_id() == bo and dialog.recipient.contact_id() == ann
+    assert referrals.for_contact(ann).recommended_to_them == []
+
+    qtbot.keyClicks(dialog.override_reason, "Fixed my own roof twice")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.LeftButton)
+    assert not dialog.isVisible()
+    [made] = referrals.for_contact(ann).recommended_to_them
+    assert made.subject_id == bo and made.override_reason == "Fixed my own roof twice"
+    assert made.note == "Great roofer"
+
+
+def test_recommending_a_trusted_person_needs_no_reason(qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    vetting.set_vetting(bo, "trusted", trusted_for="roofing")
+    dialog = _dialog(qtbot, ReferralDialog("recommend", None, subject_id=bo))
+    _pick(qtbot, dialog.recipient, "Ann Lee")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.override_visible()
+    assert referrals.for_contact(bo).recommended_them[0].recipient_id == ann
+
+
+def test_outcome_dialog_sets_value_and_thanks(qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    rid = referrals.record_inbound(ann, bo)
+    dialog = _dialog(qtbot, ReferralOutcomeDialog(rid))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("won"))
+    qtbot.keyClicks(dialog.value, "12k")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.value
+    dialog.value.setText("12000")
+    qtbot.keyClick(dialog.thanks, Qt.Key.Key_Space)
+    dialog.accept()
+    view = referrals.get_referral(rid)
+    assert (view.outcome, view.value, view.thanks_sent) == ("won", 12000.0, True)
+
+
+def test_tab_shows_links_and_actions(qtbot, make_contact):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    cy = make_contact("Cy", "Dale")
+    dee = make_contact("Dee", "Eng")
+    referrals.record_inbound(ann, bo)
+    referrals.record_inbound(bo, cy)
+    vetting.set_vetting(dee, "trusted", trusted_for="plumbing")
+    referrals.recommend(dee, bo)
+    bus = Bus()
+    tab = ReferralsTab(bus)
+    qtbot.addWidget(tab)
+    tab.resize(900, 700)
+    tab.show()
+    tab.show_contact(bo)
+    assert "Ann Lee" in tab.brought_by_section.texts()
+    assert "Cy Dale" in tab.brought_section.texts()
+    assert "Dee Eng" in tab.to_them_section.texts()
+    assert "Nobody yet" in tab.them_section.texts()
+    opened = []
+    bus.open_contact.connect(opened.append)
+    cy_row = next(r for r in tab.rows if "Cy Dale" in r.label.text())
+    cy_row.label.linkActivated.emit(f"contact:{cy}")
+    assert opened == [cy]
+
+    qtbot.mouseClick(cy_row.thanks, Qt.LeftButton, pos=QPoint(6, cy_row.thanks.height() // 2))
+    assert referrals.for_contact(bo).brought[0].thanks_sent
+
+    qtbot.mouseClick(tab.record_button, Qt.LeftButton)
+    dialog = tab.dialog
+    dialog.confirm_discard = lambda: True
+    assert dialog.isVisible() and dialog.subject.contact_id() == bo
+    _pick(qtbot, dialog.source, "Dee Eng")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "Dee Eng" in tab.brought_by_section.texts())
+    assert referrals.referred_by(bo) == dee
+
+
+def test_tab_extra_slot_and_empty_state(qtbot, db):
+    from PySide6.QtWidgets import QLabel
+
+    tab = ReferralsTab(Bus())
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.empty_label.isVisible() and not tab.record_button.isEnabled()
+    extra = QLabel("graph here")
+    tab.add_extra(extra)
+    assert extra.isVisible()
+
+
+def test_page_models_pass_qtmodeltester(qtmodeltester, make_contact, today):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    referrals.record_inbound(ann, bo)
+    vetting.set_vetting(ann, "in_review", revet_on=today - dt.timedelta(days=1))
+    vetting.set_vetting(bo, "trusted", trusted_for="tax", revet_on=today + dt.timedelta(days=30))
+    referrals.recommend(bo, ann)
+    model = ReferralTableModel()
+    model.reload()
+    assert model.rowCount() == 2
+    qtmodeltester.check(model)
+    vetted = VettedTableModel()
+    vetted.reload()
+    assert vetted.person(0).contact_id == ann and vetted.due(0) and not vetted.due(1)
+    qtmodeltester.check(vetted)
+
+
+def test_page_filters_and_opens_contacts(qtbot, make_contact, today):
+    ann = make_contact("Ann", "Lee")
+    bo = make_contact("Bo", "Chan")
+    cy = make_contact("Cy", "Dale")
+    old = referrals.record_inbound(ann, bo, occurred_on=today - dt.timedelta(days=20))
+    referrals.set_outcome(old, "won", 500)
+    referrals.record_inbound(ann, cy, occurred_on=today - dt.timedelta(days=40))
+    vetting.set_vetting(bo, "trusted", trusted_for="tax")
+    referrals.recommend(bo, cy, occurred_on=today)
+    bus = Bus()
+    page = ReferralsVettingPage(bus)
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    model = page.referral_model
+    assert [model.index(r, ReferralTableModel.SUBJECT).data() for r in range(3)] == [
+        "Bo Chan",
+        "Bo Chan",
+        "Cy Dale",
+    ]
+    qtbot.mouseClick(page.pending_first, Qt.LeftButton)
+    assert model.index(2, ReferralTableModel.OUTCOME).data() == "Won"
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("outbound"))
+    assert model.rowCount() == 1
+    opened = []
+    bus.open_contact.connect(opened.append)
+    page.referral_table.activated.emit(model.index(0, ReferralTableModel.RECIPIENT))
+    page.vetted_table.activated.emit(page.vetted_model.index(0, 0))
+    assert opened == [cy, bo]
+
+
+def test_page_empty_states(qtbot, db):
+    page = ReferralsVettingPage(Bus())
+    qtbot.addWidget(page)
+    page.show()
+    assert page.referrals_empty.isVisible() and page.vetted_empty.isVisible()
+
+
+def test_tab_actions_fit_a_half_screen_pane(qtbot, make_contact):
+    from PySide6.QtWidgets import QScrollArea
+
+    ann = make_contact("Ann", "Lee")
+    tab = ReferralsTab(Bus())
+    qtbot.addWidget(tab)
+    tab.show_contact(ann)
+    content = tab.findChild(QScrollArea).widget()
+    # The contact pane is about 570 px wide on a 1366 px screen; nothing may be cut off.
+    assert content.minimumSizeHint().width() <= 540

@@ -1,0 +1,176 @@
+"""The first window as a rep meets it: welcome, sample network, search, profile."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPushButton
+
+from favorbook.sample import demo
+from favorbook.services import favors
+from favorbook.ui.contacts.contact_model import ID_ROLE, ContactListModel
+
+
+def _names(win):
+    model = win.contacts_page.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_empty_database_welcomes_and_loads_the_sample(window, qtbot):
+    assert window.contacts_page.stack.currentWidget() is window.contacts_page.welcome
+    button = window.findChild(QPushButton, "loadSampleButton")
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.contacts_page.stack.currentWidget() is window.contacts_page.splitter,
+        timeout=10000,
+    )
+    assert window.contacts_page.model.rowCount() == 60
+    assert window.summary_label.text().startswith("60 contacts · give:take ")
+
+
+def test_contract_object_names(window):
+    demo.load(10)
+    window.reload()
+    assert window.objectName() == "favorbookMainWindow"
+    assert isinstance(window.findChild(QLineEdit, "contactSearch"), QLineEdit)
+    view = window.findChild(QAbstractItemView, "contactList")
+    assert view is not None and view.model() is window.contacts_page.model
+
+
+def test_search_as_you_type_filters_the_list(window, qtbot, make_contact):
+    make_contact("José", "Núñez", organization="Acme Tools", tags=["golf"])
+    make_contact("Ann", "Lee", organization="Brightwave")
+    window.reload()
+    assert window.contacts_page.model.rowCount() == 2
+    qtbot.keyClicks(window.contacts_page.search_edit, "jose")
+    qtbot.waitUntil(lambda: window.contacts_page.model.rowCount() == 1, timeout=2000)
+    assert _names(window) == ["José Núñez"]
+    window.contacts_page.search_edit.clear()
+    qtbot.keyClicks(window.contacts_page.search_edit, "tag:golf")
+    qtbot.waitUntil(lambda: _names(window) == ["José Núñez"], timeout=2000)
+
+
+def test_no_match_says_so(window, qtbot, make_contact):
+    make_contact("Ann", "Lee")
+    window.reload()
+    qtbot.keyClicks(window.contacts_page.search_edit, "zzzz")
+    qtbot.waitUntil(lambda: window.contacts_page.empty_label.isVisible(), timeout=2000)
+    assert "zzzz" in window.contacts_page.empty_label.text()
+    assert not window.contacts_page.list_view.isVisible()
+
+
+def test_selecting_shows_profile_and_favor_balance(window, qtbot, make_contact):
+    ann = make_contact("Ann", "Lee", organization="Brightwave", title="CTO")
+    favors.log_favor(ann, "given", "Introduced her to a recruiter")
+    favors.log_favor(ann, "given", "Sent the white paper", expectation="iou")
+    favors.log_favor(ann, "received", "Reviewed our proposal")
+    window.reload()
+    row = window.contacts_page.model.row_of(ann)
+    window.contacts_page.list_view.selectRow(row)
+    text = window.profile.browser.toPlainText()
+    assert "Ann Lee" in text
+    assert "CTO · Brightwave" in text
+    assert "2.0:1" in text  # two given, one received
+    assert "Give 2 more favors before you ask again" in text  # below the 4:1 target
+    assert "They owe me: Sent the white paper" in text
+
+
+def test_user_text_is_escaped_in_the_profile(window, make_contact):
+    cid = make_contact("<b>Bold</b>", "<img src=x>")
+    window.reload()
+    window.contacts_page.list_view.selectRow(window.contacts_page.model.row_of(cid))
+    assert "<b>Bold</b>" in window.profile.browser.toPlainText()
+
+
+def test_find_shortcut_focuses_search(window, qtbot, make_contact):
+    make_contact()
+    window.reload()
+    window.contacts_page.list_view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.contacts_page.search_edit.hasFocus, timeout=1000)
+
+
+def test_model_passes_qtmodeltester(db, qtmodeltester):
+    demo.load(30)
+    model = ContactListModel()
+    from favorbook.services import search
+
+    model.set_ids(search.search_ids(""))
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data(ID_ROLE) == model.contact_id(0)
+
+
+def test_list_asks_for_rows_in_blocks_not_one_query_per_row(db, qtbot, monkeypatch):
+    from favorbook.services import contacts, search
+
+    demo.load(600)
+    calls = []
+    real = contacts.rows
+    monkeypatch.setattr(contacts, "rows", lambda ids: calls.append(len(ids)) or real(ids))
+    model = ContactListModel()
+    model.set_ids(search.search_ids(""))
+    for r in range(model.rowCount()):
+        model.index(r, 0).data()
+    assert len(calls) <= 4  # 600 rows, 200 per block
+
+
+def test_errors_reaching_the_event_loop_are_explained():
+    import sqlite3
+
+    from favorbook.errors import ValidationError
+    from favorbook.ui.shell.app import user_message
+
+    assert user_message(ValidationError("emails", "bad")) == "emails: bad"
+    assert "locked by another program" in user_message(
+        sqlite3.OperationalError("database is locked")
+    )
+    assert "did not expect" in user_message(KeyError("x"))
+
+
+def test_profile_counts_conversations_in_words(window, make_contact):
+    from favorbook.services import conversations
+
+    ann = make_contact()
+    conversations.log_conversation(ann, "inbound", "They called about the renewal")
+    window.reload()
+    window.contacts_page.list_view.selectRow(window.contacts_page.model.row_of(ann))
+    text = window.profile.browser.toPlainText()
+    assert "1 conversation, 100% started by them" in text
+
+
+def test_a_window_built_over_a_network_fills_the_first_contacts_tabs_once_shown(db, qtbot):
+    """Start-up paints the list first: the selected contact's tabs fill after the window
+    is shown, and then show that contact."""
+    from favorbook.sample import demo
+    from favorbook.services import contacts
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.main_window import MainWindow
+
+    demo.load(12, seed=3)
+    make_application()
+    win = MainWindow(str(db))
+    qtbot.addWidget(win)
+    page = win.contacts_page
+    first = page.model.contact_id(0)
+    assert page.contact_id == first
+    assert contacts.name_of(first) not in win.profile.browser.toPlainText()
+    with qtbot.waitSignal(page.detailShown, timeout=3000) as shown:
+        win.show()
+    assert shown.args == [first]
+    assert contacts.name_of(first) in win.profile.browser.toPlainText()
+
+
+def test_the_wheel_guard_installed_late_guards_the_fields_made_before(qapp):
+    """The window installs the wheel guard after its first paint: the fields made before
+    it (the list's filters) take the focus by click or Tab only, as those made after."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from favorbook.ui.shell import wheel
+
+    guard = qapp.findChild(wheel.WheelGuard)
+    if guard is not None:
+        qapp.removeEventFilter(guard)
+        guard.setParent(None)
+    combo = QComboBox()
+    assert combo.focusPolicy() == Qt.FocusPolicy.WheelFocus
+    wheel.install(qapp)
+    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus

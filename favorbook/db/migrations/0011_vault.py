@@ -239,9 +239,10 @@ _ON = "(SELECT enabled FROM vault_flag)"
 _LOGGING = "(SELECT enabled AND NOT applying FROM vault_flag)"
 
 
-def value_sql(table: str, column: str, row: str) -> str:
-    """The SQL of ``column``'s value as it travels: a foreign key as its row's global id."""
-    _, fks, _, _, blobs = SPEC[table]
+def value_sql(table: str, column: str, row: str, spec: dict | None = None) -> str:
+    """The SQL of ``column``'s value as it travels: a foreign key as its row's global id.
+    ``spec``: a later migration's SPEC (one that adds a column that travels)."""
+    _, fks, _, _, blobs = (spec or SPEC)[table]
     if column in fks:
         return f"(SELECT gid FROM vault_gid WHERE tbl = '{fks[column]}' AND lid = {row}.{column})"
     if column in blobs:
@@ -256,11 +257,14 @@ def _when(table: str, row: str) -> str:
     return ""
 
 
-def triggers(table: str) -> list[str]:
-    columns, _, key, gid, _ = SPEC[table]
+def triggers(table: str, spec: dict | None = None) -> list[str]:
+    """The capture triggers of ``table`` (after ``DROP TRIGGER`` of the old ones, a later
+    migration that adds a column that travels makes them again from its own ``spec``)."""
+    spec = spec or SPEC
+    columns, _, key, gid, _ = spec[table]
     key_new, key_old = key.format(r="NEW"), key.format(r="OLD")
     gid_of_new = f"(SELECT gid FROM vault_gid WHERE tbl = '{table}' AND lid = {key_new})"
-    pairs = ", ".join(f"'{c}', {value_sql(table, c, 'NEW')}" for c in columns)
+    pairs = ", ".join(f"'{c}', {value_sql(table, c, 'NEW', spec)}" for c in columns)
     out = [
         f"""CREATE TRIGGER vault_{table}_insert AFTER INSERT ON {table}
         WHEN {_ON}{_when(table, "NEW")} BEGIN
@@ -286,7 +290,7 @@ def triggers(table: str) -> list[str]:
             WHEN {_LOGGING} AND OLD.{column} IS NOT NEW.{column}{_when(table, "NEW")} BEGIN
                 INSERT INTO vault_change (tbl, gid, op, col, value, at)
                 VALUES ('{table}', {gid_of_new}, 'u', '{column}',
-                        json_array({value_sql(table, column, "NEW")}), {_NOW_MS});
+                        json_array({value_sql(table, column, "NEW", spec)}), {_NOW_MS});
             END"""
         )
     return out

@@ -1,22 +1,38 @@
-"""What travels: the tables and columns of migration 0011_vault, read from it (frozen
-with that migration, so the triggers and this code agree)."""
+"""What travels: the tables and columns of the newest migration that says so, read from
+it (frozen with that migration, so the triggers and this code agree).
+
+Migration 0011_vault made the capture triggers and its ``SPEC``. A later migration that
+adds a column that travels (a new contact field) defines ``SPEC`` (0011's with the column
+added), ``PREFERENCE_KEYS`` and ``value_sql``, and makes that table's triggers again with
+0011's ``triggers(table, SPEC)``; this module then reads it instead.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import re
+from pathlib import Path
 
 from favorbook.db.database import MIGRATIONS_DIR
 
 
-def _load():
-    path = MIGRATIONS_DIR / "0011_vault.py"
-    spec = importlib.util.spec_from_file_location("favorbook_migration_0011_vault", path)
+def load_migration(path: Path):
+    spec = importlib.util.spec_from_file_location(f"favorbook_migration_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_migration = _load()
+def newest_spec_migration(folder: Path = MIGRATIONS_DIR) -> Path:
+    """The newest numbered migration in ``folder`` that defines what travels (``SPEC``)."""
+    numbered = sorted(p for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    for path in reversed(numbered):
+        if re.search(r"^SPEC\b", path.read_text(encoding="utf-8"), re.M):
+            return path
+    raise RuntimeError(f"no migration in {folder} says what travels")
+
+
+_migration = load_migration(newest_spec_migration())
 SPEC: dict = _migration.SPEC
 PREFERENCE_KEYS: tuple = _migration.PREFERENCE_KEYS
 TABLES: list[str] = list(SPEC)

@@ -350,6 +350,9 @@ class ExistingContacts:
         self.with_phone: set[int] = set()
         self.fuzzy: _NameIndex | None = None
         self.close: dict[str, list[int]] = {}
+        self.exact: dict[int, tuple[ContactInput, tuple[int, str, bool] | None]] = {}
+        """What ``_exact`` said of each record of the batch being prepared (by ``id`` of
+        its contact): worked out once in ``prepare_names``, used by ``match``."""
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -457,7 +460,8 @@ class ExistingContacts:
 
     def match(self, data: ContactInput, uid: str) -> tuple[int | None, str, bool]:
         """(contact id, how it matched, whether it is only a possible duplicate)."""
-        found = self._exact(data, uid)
+        known = self.exact.pop(id(data), None)
+        found = known[1] if known is not None and known[0] is data else self._exact(data, uid)
         if found is not None:
             return found
         return self._by_name(_name(data), bool(data.emails), bool(data.phones))
@@ -489,7 +493,8 @@ class ExistingContacts:
         """For the records of a batch that no uid, email or phone of theirs matches: the
         names close to theirs, found now, and the contacts of those names read together
         (whether they have an email or a phone), so matching asks nothing more."""
-        names = [_name(d) for d, uid in records if self._exact(d, uid) is None and _name(d)]
+        self.exact = {id(d): (d, self._exact(d, uid)) for d, uid in records}
+        names = [_name(d) for d, _found in self.exact.values() if _found is None and _name(d)]
         if not names:
             return
         found = []

@@ -306,12 +306,16 @@ class _NameIndex:
         candidates = self._candidates(key)
         if candidates is None:
             choices, where = self.keys, None
+        elif not candidates:
+            return []
         else:
-            choices, where = [self.keys[i] for i in candidates], candidates
+            choices, where = [*map(self.keys.__getitem__, candidates)], candidates
+        # The keys are processed names with their words sorted and one space between:
+        # token_sort_ratio of two keys is their plain ratio, without sorting them again.
         hits = process.extract(
             key,
             choices,
-            scorer=fuzz.token_sort_ratio,
+            scorer=fuzz.ratio,
             processor=None,
             score_cutoff=FUZZY_CUTOFF,
             limit=5,

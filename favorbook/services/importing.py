@@ -141,6 +141,8 @@ class ImportPlan:
         return out
 
 
+_INPUT_FIELDS = tuple(ContactInput.__dataclass_fields__)
+
 _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\Z")
 
 
@@ -209,30 +211,31 @@ def _checked(
                 f"{record.position}: “{item.value}” is not a phone number "
                 "(no country code?); kept in the note"
             )
-    candidate = ContactInput(
+    if unread:
+        # Never lose what the file held: values favorbook cannot store go into the note.
+        kept = "Not imported as written:\n" + "\n".join(unread)
+        if kept not in record.note:  # planning the same file twice adds it once
+            record.note = "\n\n".join(filter(None, [record.note, kept]))
+    # Emails and phones are checked above, the birthday below; the rest as create_contact
+    # checks it (one ContactInput made for it, not one per step).
+    rest = ContactInput(
         **{
-            **{f: getattr(data, f) for f in ContactInput.__dataclass_fields__},
-            "emails": emails,
-            "phones": phones,
+            **{f: getattr(data, f) for f in _INPUT_FIELDS},
+            "emails": [],
+            "phones": [],
+            "birthday": None,
             "referred_by_id": None,
             "kind": data.kind if data.kind in contacts.KINDS else "other",
             "links": [Labeled(k.value, k.label[:50]) for k in data.links],
             "addresses": [Address(**{**a.__dict__, "label": a.label[:50]}) for a in data.addresses],
         }
     )
-    if unread:
-        # Never lose what the file held: values favorbook cannot store go into the note.
-        kept = "Not imported as written:\n" + "\n".join(unread)
-        if kept not in record.note:  # planning the same file twice adds it once
-            record.note = "\n\n".join(filter(None, [record.note, kept]))
-    # Emails and phones are checked above; the rest as create_contact checks it.
-    rest = ContactInput(**{**candidate.__dict__, "emails": [], "phones": [], "birthday": None})
     try:
         checked = contacts.validated(rest)
     except ValidationError as exc:
         return None, warnings, f"{record.position}: {exc.message} ({exc.field})"
     try:
-        checked.birthday = contacts.validate_birthday(candidate.birthday)
+        checked.birthday = contacts.validate_birthday(data.birthday)
     except ValidationError:
         warnings.append(f"{record.position}: birthday “{data.birthday}” is not a date; left out")
     checked.emails, checked.phones = emails, phones
@@ -456,9 +459,9 @@ class ExistingContacts:
         from favorbook.db.models import db
 
         self.names_loaded = True
-        for cid, name in db.execute_sql("SELECT id, display_name FROM contact"):
-            self.name_ids.append(cid)
-            self.names.append(name)
+        rows = db.execute_sql("SELECT id, display_name FROM contact").fetchall()
+        self.name_ids = [cid for cid, _name in rows]
+        self.names = [name for _cid, name in rows]
 
     # --- matching ---------------------------------------------------------------------------
 

@@ -141,6 +141,8 @@ class ImportPlan:
         return out
 
 
+_INPUT_FIELDS = tuple(ContactInput.__dataclass_fields__)
+
 _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\Z")
 
 
@@ -209,30 +211,31 @@ def _checked(
                 f"{record.position}: “{item.value}” is not a phone number "
                 "(no country code?); kept in the note"
             )
-    candidate = ContactInput(
+    if unread:
+        # Never lose what the file held: values favorbook cannot store go into the note.
+        kept = "Not imported as written:\n" + "\n".join(unread)
+        if kept not in record.note:  # planning the same file twice adds it once
+            record.note = "\n\n".join(filter(None, [record.note, kept]))
+    # Emails and phones are checked above, the birthday below; the rest as create_contact
+    # checks it (one ContactInput made for it, not one per step).
+    rest = ContactInput(
         **{
-            **{f: getattr(data, f) for f in ContactInput.__dataclass_fields__},
-            "emails": emails,
-            "phones": phones,
+            **{f: getattr(data, f) for f in _INPUT_FIELDS},
+            "emails": [],
+            "phones": [],
+            "birthday": None,
             "referred_by_id": None,
             "kind": data.kind if data.kind in contacts.KINDS else "other",
             "links": [Labeled(k.value, k.label[:50]) for k in data.links],
             "addresses": [Address(**{**a.__dict__, "label": a.label[:50]}) for a in data.addresses],
         }
     )
-    if unread:
-        # Never lose what the file held: values favorbook cannot store go into the note.
-        kept = "Not imported as written:\n" + "\n".join(unread)
-        if kept not in record.note:  # planning the same file twice adds it once
-            record.note = "\n\n".join(filter(None, [record.note, kept]))
-    # Emails and phones are checked above; the rest as create_contact checks it.
-    rest = ContactInput(**{**candidate.__dict__, "emails": [], "phones": [], "birthday": None})
     try:
         checked = contacts.validated(rest)
     except ValidationError as exc:
         return None, warnings, f"{record.position}: {exc.message} ({exc.field})"
     try:
-        checked.birthday = contacts.validate_birthday(candidate.birthday)
+        checked.birthday = contacts.validate_birthday(data.birthday)
     except ValidationError:
         warnings.append(f"{record.position}: birthday “{data.birthday}” is not a date; left out")
     checked.emails, checked.phones = emails, phones
@@ -306,12 +309,16 @@ class _NameIndex:
         candidates = self._candidates(key)
         if candidates is None:
             choices, where = self.keys, None
+        elif not candidates:
+            return []
         else:
-            choices, where = [self.keys[i] for i in candidates], candidates
+            choices, where = [*map(self.keys.__getitem__, candidates)], candidates
+        # The keys are processed names with their words sorted and one space between:
+        # token_sort_ratio of two keys is their plain ratio, without sorting them again.
         hits = process.extract(
             key,
             choices,
-            scorer=fuzz.token_sort_ratio,
+            scorer=fuzz.ratio,
             processor=None,
             score_cutoff=FUZZY_CUTOFF,
             limit=5,
@@ -350,6 +357,9 @@ class ExistingContacts:
         self.with_phone: set[int] = set()
         self.fuzzy: _NameIndex | None = None
         self.close: dict[str, list[int]] = {}
+        self.exact: dict[int, tuple[ContactInput, tuple[int, str, bool] | None]] = {}
+        """What ``_exact`` said of each record of the batch being prepared (by ``id`` of
+        its contact): worked out once in ``prepare_names``, used by ``match``."""
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -449,15 +459,16 @@ class ExistingContacts:
         from favorbook.db.models import db
 
         self.names_loaded = True
-        for cid, name in db.execute_sql("SELECT id, display_name FROM contact"):
-            self.name_ids.append(cid)
-            self.names.append(name)
+        rows = db.execute_sql("SELECT id, display_name FROM contact").fetchall()
+        self.name_ids = [cid for cid, _name in rows]
+        self.names = [name for _cid, name in rows]
 
     # --- matching ---------------------------------------------------------------------------
 
     def match(self, data: ContactInput, uid: str) -> tuple[int | None, str, bool]:
         """(contact id, how it matched, whether it is only a possible duplicate)."""
-        found = self._exact(data, uid)
+        known = self.exact.pop(id(data), None)
+        found = known[1] if known is not None and known[0] is data else self._exact(data, uid)
         if found is not None:
             return found
         return self._by_name(_name(data), bool(data.emails), bool(data.phones))
@@ -489,7 +500,8 @@ class ExistingContacts:
         """For the records of a batch that no uid, email or phone of theirs matches: the
         names close to theirs, found now, and the contacts of those names read together
         (whether they have an email or a phone), so matching asks nothing more."""
-        names = [_name(d) for d, uid in records if self._exact(d, uid) is None and _name(d)]
+        self.exact = {id(d): (d, self._exact(d, uid)) for d, uid in records}
+        names = [_name(d) for d, _found in self.exact.values() if _found is None and _name(d)]
         if not names:
             return
         found = []

@@ -53,3 +53,23 @@ def test_the_names_are_read_once_and_only_when_a_record_needs_them(db, tmp_path)
         plan = importing.plan_import(parsed)
     assert plan.counts()[importing.MATCHED] == 100  # each by its uid: no name compared
     assert not [s for s in ran.selects if "SELECT id, display_name FROM contact" in s]
+
+
+def test_each_record_is_looked_up_by_its_keys_once(db, tmp_path, monkeypatch):
+    """Preparing a batch's names already found which records an email, phone or uid
+    matches: matching a record does not work it out again (nor compare its name to the
+    contact of a shared phone twice)."""
+    demo.load(200, seed=3)
+    asked: list[int] = []
+    exact = importing.ExistingContacts._exact
+
+    def counted(self, data, uid):
+        asked.append(id(data))
+        return exact(self, data, uid)
+
+    monkeypatch.setattr(importing.ExistingContacts, "_exact", counted)
+    path = tmp_path / "cards.vcf"
+    _cards(path, 60, contacts.list_ids())
+    plan = importing.plan_import(importer.read_file(path))
+    assert plan.counts()[importing.MATCHED] + plan.counts()[importing.CONFLICTING] == 20
+    assert len(asked) == len(set(asked)) == 60

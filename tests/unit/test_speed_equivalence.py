@@ -25,6 +25,18 @@ NAMES = [
     "",
     "Mary-Jane Watson",
     "Mary Jane Watson",
+    # Words the scorer would sort differently if the keys were not sorted as it sorts
+    # them: capitals, accents, digits, other scripts, other spaces and punctuation.
+    "ann\u3000LEE",
+    "Lee\tAnn",
+    "Éva Zimmer 2nd",
+    "éva zimmer II",
+    "李 小龙",
+    "小龙 李",
+    "Straße Öz",
+    "ÖZ STRASSE",
+    "Ann_Lee",
+    "Ann.Lee\u00a0Jr",
 ]
 
 

@@ -18,3 +18,14 @@ def devices(tmp_path):
     from favorbook.services import session
 
     session.close()
+
+
+@pytest.fixture(params=["one by one", "in bulk"])
+def apply_mode(request, monkeypatch):
+    """Run a test with other devices' rows applied one by one, and again through the bulk
+    path a big join takes (every batch, however small)."""
+    from favorbook.sync.vault import bulk
+
+    if request.param == "in bulk":
+        monkeypatch.setattr(bulk, "BULK_MIN", 1)
+    return request.param

@@ -18,6 +18,7 @@ def _synced(devices, *names):
         devices.sync(name)
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_the_sample_network_travels_whole_and_derived_figures_are_recomputed(devices):
     with devices.on("A"):
         demo.load(12, seed=5, on=dt.date(2026, 11, 1))
@@ -41,6 +42,7 @@ def _derived():
     ).fetchall()
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_delete_and_undo_travel(devices):
     with devices.on("A"):
         ann = contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
@@ -63,6 +65,7 @@ def test_delete_and_undo_travel(devices):
     assert devices.dump("A") == devices.dump("B")
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_a_merge_of_two_contacts_travels(devices):
     from favorbook.services import merge
 
@@ -282,6 +285,7 @@ def test_mass_deletion_from_another_device_stops_and_asks(devices):
     assert devices.dump("A") == devices.dump("B")
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_a_big_sample_network_is_logged_too(devices, monkeypatch):
     """The bulk load drops the tables' triggers for speed; the vault's stay."""
     from favorbook.services import demo_scale

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from favorbook.db.models import db
 from favorbook.services._common import utc_now
-from favorbook.sync.vault import capture, crypto, merge, snapshot
+from favorbook.sync.vault import bulk, capture, crypto, merge, snapshot
 from favorbook.sync.vault import passphrase as vault_passphrase
 from favorbook.sync.vault.crypto import VaultError
 from favorbook.sync.vault.folder import FolderStore
@@ -233,9 +233,9 @@ def _apply(arrived: list[tuple[str, int, dict]]) -> tuple[int, int]:
     with db.atomic():
         db.execute_sql("UPDATE vault_flag SET applying = 1")
         clock = capture.Clock(capture.state())
-        for change in changes:
-            clock.seen(change[5])
-            merge.apply_change(change, applied)
+        if changes:
+            clock.seen(changes[-1][5])  # the newest: cause before effect, on every device
+        bulk.apply_changes(changes, applied)
         merge.finish(applied)
         clock.save()
         now = utc_now().isoformat(" ")

@@ -170,8 +170,8 @@ def sync(passphrase: str | None = None, allow_mass_delete: bool = False) -> Vaul
         report.changes_received += received
     st = capture.state()
     if snapshot.due(store, st):
-        snap = snapshot.build(st)
-        store.put(me, snapshot.name(snap["seq"]), snapshot.seal(key, snap))
+        seq, payload = snapshot.build(st)
+        store.put(me, snapshot.name(seq), snapshot.seal(key, me, seq, payload))
     with db.atomic():
         db.execute_sql(
             "UPDATE vault_state SET last_sync_at = ?, last_result = ? WHERE id = 1",

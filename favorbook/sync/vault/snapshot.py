@@ -30,21 +30,26 @@ FORMAT = 2
 change per row, kind ``snap``) is still read."""
 
 
-def build(st: dict) -> dict:
-    """The network as this device holds it: per table the columns once and every row as
-    its global id, its insert's clock and its values (links as global ids); every
-    field's own clock with its value; every tombstone."""
-    tables = {}
-    for table in spec.TABLES:
-        cols = spec.columns(table)
-        values = ", ".join(spec.value_sql(table, c, "r") for c in cols)
-        rows = db.execute_sql(
-            f"SELECT g.gid, c.hlc, {values} FROM {table} r "
-            f"JOIN vault_gid g ON g.tbl = '{table}' AND g.lid = {spec.key_sql(table, 'r')} "
-            f"JOIN vault_clock c ON c.tbl = g.tbl AND c.gid = g.gid AND c.col = '*' "
-            f"WHERE {spec.row_filter(table, 'r')}"
-        )  # a row logged but not sealed yet has no clock: it travels in the log
-        tables[table] = {"columns": cols, "rows": [list(row) for row in rows]}
+CHUNK = 20_000
+"""Rows encoded and compressed at a time while a snapshot is written (memory stays flat)."""
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _table_rows(table: str):
+    cols = spec.columns(table)
+    values = ", ".join(spec.value_sql(table, c, "r") for c in cols)
+    return db.execute_sql(
+        f"SELECT g.gid, c.hlc, {values} FROM {table} r "
+        f"JOIN vault_gid g ON g.tbl = '{table}' AND g.lid = {spec.key_sql(table, 'r')} "
+        f"JOIN vault_clock c ON c.tbl = g.tbl AND c.gid = g.gid AND c.col = '*' "
+        f"WHERE {spec.row_filter(table, 'r')}"
+    )  # a row logged but not sealed yet has no clock: it travels in the log
+
+
+def _fields() -> list:
     fields = []
     for table, col in db.execute_sql(
         "SELECT DISTINCT tbl, col FROM vault_clock WHERE col NOT IN ('*', '-')"
@@ -61,34 +66,51 @@ def build(st: dict) -> dict:
                 (table, col),
             )
         ]
-    tombstones = [
-        list(row) for row in db.execute_sql("SELECT tbl, gid, hlc FROM vault_clock WHERE col = '-'")
-    ]
+    return fields
+
+
+def build(st: dict) -> tuple[int, bytes]:
+    """(the last log number it covers, the compressed JSON of the network as this device
+    holds it): per table the columns once and every row as its global id, its insert's
+    clock and its values (links as global ids); every field's own clock with its value;
+    every tombstone. Written a chunk of rows at a time into the compressor, so a network
+    of millions of rows never sits in memory whole."""
     positions = dict(db.execute_sql("SELECT device_id, last_seq FROM vault_peer").fetchall())
     covers = st["next_seq"] - 1
     positions[st["device_id"]] = covers
-    return {
+    head = {
         "format": FORMAT,
         "device": st["device_id"],
         "name": st["device_name"],
         "seq": covers,
         "positions": positions,
-        "tables": tables,
-        "fields": fields,
-        "tombstones": tombstones,
     }
+    out = zlib.compressobj(LEVEL)
+    parts = [out.compress(_dumps(head)[:-1].encode("utf-8") + b',"tables":{')]
+    for n, table in enumerate(spec.TABLES):
+        text = ("," if n else "") + f'"{table}":{{"columns":{_dumps(spec.columns(table))},"rows":['
+        parts.append(out.compress(text.encode("utf-8")))
+        cursor = _table_rows(table)
+        first = True
+        while rows := cursor.fetchmany(CHUNK):
+            text = _dumps(rows)[1:-1]
+            parts.append(out.compress((("" if first else ",") + text).encode("utf-8")))
+            first = False
+        parts.append(out.compress(b"]}"))
+    tombstones = [
+        list(row) for row in db.execute_sql("SELECT tbl, gid, hlc FROM vault_clock WHERE col = '-'")
+    ]
+    tail = f'}},"fields":{_dumps(_fields())},"tombstones":{_dumps(tombstones)}}}'
+    parts += [out.compress(tail.encode("utf-8")), out.flush()]
+    return covers, b"".join(parts)
 
 
 LEVEL = 6
 """zlib's level for a snapshot."""
 
 
-def seal(vault_key: bytes, snap: dict) -> bytes:
-    payload = zlib.compress(
-        json.dumps(snap, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), LEVEL
-    )
-    kind = "snap2" if snap.get("format") == FORMAT else "snap"
-    return crypto.seal(vault_key, snap["device"], kind, snap["seq"], payload)
+def seal(vault_key: bytes, device: str, seq: int, payload: bytes) -> bytes:
+    return crypto.seal(vault_key, device, "snap2", seq, payload)
 
 
 def due(store, st: dict) -> bool:

@@ -107,7 +107,8 @@ def run(results: dict | None = None, *, cards: int = 1000, repeats: int = 5) -> 
         proc, url, _log = _start_radicale(folder / "radicale")
         try:
             from favorbook.db.models import Contact
-            from favorbook.services import contacts, demo, session
+            from favorbook.sample import demo
+            from favorbook.services import contacts, session
             from favorbook.sync import accounts, engine
 
             session.open_data(folder / "data")

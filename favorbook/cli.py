@@ -294,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(args, data_dir) -> int:
-    from favorbook.services import demo, session
+    from favorbook.sample import demo
+    from favorbook.services import session
 
     path = session.open_data(data_dir)
     if args.remove:
@@ -474,7 +475,7 @@ def _import(args, data_dir) -> int:
     """Each file is one transaction; exit 2 when a file is not a contact file at all."""
     from favorbook.errors import NotAContactFile
     from favorbook.formats import importer
-    from favorbook.services import session
+    from favorbook.services import importing, session
 
     session.open_data(data_dir)
     reports, status = [], EXIT_OK
@@ -485,7 +486,7 @@ def _import(args, data_dir) -> int:
             print(f"favorbook: {exc}", file=sys.stderr)
             status = EXIT_USAGE
             continue
-        report = importer.apply_import(importer.plan_import(parsed))
+        report = importing.apply_import(importing.plan_import(parsed))
         reports.append(report)
         if not args.json:
             print(

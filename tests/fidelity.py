@@ -376,10 +376,10 @@ class Result:
 def measure(path: Path, fallback: str = "cp1252") -> Result:
     """Import ``path`` into the open (empty) database and compare, card by card."""
     from favorbook.formats import importer
-    from favorbook.services import contacts
+    from favorbook.services import contacts, importing
 
     cards = read_cards(path.read_bytes(), fallback)
-    report = importer.apply_import(importer.plan_import(importer.read_file(path)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(path)))
     where: dict[str, int] = {}
     for entry in [*report.added, *report.updated, *report.merged]:
         where[entry["position"]] = entry["contact_id"]

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from favorbook.errors import NotAContactFile
-from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import KINDS, NAME_DETAILS, Address, ContactInput, Labeled
+from favorbook.services.importing import PROGRESS_EVERY, ParsedFile, ParsedRecord
 
 # Target -> what the mapping dialog calls it. Address parts of one column group
 # (``Business Street``, ``Business City``...) make one address.

@@ -324,10 +324,10 @@ def person_input(attendee: Attendee):
 
 class AttendeeMatcher:
     """Attendees to contacts, the way the importer matches a record: the same email,
-    then a close name (see ``formats.importer``). The contacts are loaded once."""
+    then a close name (see ``services.importing``). The contacts are loaded once."""
 
     def __init__(self) -> None:
-        from favorbook.formats.importer import ExistingContacts
+        from favorbook.services.importing import ExistingContacts
 
         self._existing = ExistingContacts()
         self._cache: dict[tuple[str, str], int | None] = {}

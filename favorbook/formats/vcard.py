@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -34,7 +36,6 @@ from pathlib import Path
 
 from favorbook import __version__
 from favorbook.formats.atomic import atomic_write
-from favorbook.formats.records import PROGRESS_EVERY, ParsedFile, ParsedRecord
 from favorbook.services.contacts import (
     MAX_PHOTO_BYTES,
     Address,
@@ -42,6 +43,7 @@ from favorbook.services.contacts import (
     Labeled,
     photo_mime,
 )
+from favorbook.services.importing import PROGRESS_EVERY, ParsedFile, ParsedRecord
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)?[;:]")
 _BEGIN = "BEGIN:VCARD"
@@ -475,6 +477,8 @@ _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 
 
 def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
 
 
@@ -961,6 +965,179 @@ def _over_caps(props: list[_Prop], raw: _RawCard, position: str) -> str:
     return ""
 
 
+# --- reading: the plain cards of a plain file, without the per-line machinery -----------
+
+_EASY_FILE_BYTES = 8 * 1024 * 1024
+"""Files up to this size (some 15,000 cards without photos) are read whole and their
+plain cards taken the short way; a bigger one is read a chunk at a time, as memory
+stays bounded by the caps, not by what a file holds."""
+_EASY_LINES = 1000
+_CARD_RE = re.compile(r"^BEGIN:VCARD\n(.*?)^END:VCARD$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
+_HARD_WORDS = ("quoted-printable", "charset=", "encoding=", "base64")
+"""What only the general path reads: encodings, charsets, photos."""
+_NOT_A_PROPERTY = re.compile(r"\n(?![A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[;:]|#|\n|\Z)")
+"""The start of a line that is neither a property (as _NAME_RE starts one), a comment nor
+empty: a folded line, a stray."""
+_HEADS: dict[str, tuple[str, dict] | None] = {}
+"""A property's name and parameters by the text before its colon, parsed once: a file
+says "EMAIL;TYPE=INTERNET,WORK" ten thousand times. Read only."""
+
+
+class _TextProp(_Prop):
+    """A property of a card read from text already decoded (UTF-8, no CHARSET, no QP)."""
+
+    __slots__ = ()
+
+    def text(self) -> str:
+        return self.raw
+
+
+_EASY = {
+    **dict.fromkeys(("N", "FN", "ORG", "TITLE", "ROLE"), _CardReader._name_part),
+    "NICKNAME": _CardReader._name_reading,
+    **dict.fromkeys(("EMAIL", "TEL", "ADR", "LABEL", "URL"), _CardReader._reach),
+    **dict.fromkeys(("NOTE", "BDAY", "CATEGORIES"), _CardReader._notes_and_photo),
+    "UID": _CardReader._kept,
+    **dict.fromkeys(("X-FAVORBOOK-KIND", *_FAVORBOOK_FIELDS), _CardReader._own_and_kept),
+}
+"""The properties a plain card may hold, each with the one reader of _CardReader.read
+that takes it (every reader before it passes it by): the same record, without the
+chain of readers asked in turn."""
+_EASY_SKIPPED = {"VERSION", "PRODID", "REV"}
+"""Known properties no reader keeps anything of."""
+
+
+class _PlainCard:
+    """A card of a UTF-8 file whose every line is one whole property: no folding, no
+    encodings, no nested card (its lines, as text)."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def raw(self) -> _RawCard:
+        """The card as the general path takes it (latin-1 characters of its bytes)."""
+        unfolder = _Unfolder()
+        for line in self.lines:
+            unfolder.feed(line.encode("utf-8").decode("latin-1"))
+        return unfolder.finish()
+
+
+def _plain_cards(data: bytes | Path) -> list[_PlainCard | _RawCard] | None:
+    """The cards of a UTF-8 file (or one with a UTF-8 BOM) of at most _EASY_FILE_BYTES:
+    each plain one as a _PlainCard, any other as the general path unfolds it. None when
+    the file is no such file, or its cards are not split as the general path splits them
+    (a nested card, a BEGIN:VCARD with spaces around it, a card left open): then the
+    general path reads it all."""
+    from favorbook.formats import encoding
+
+    if isinstance(data, Path):
+        try:
+            if data.stat().st_size > _EASY_FILE_BYTES:
+                return None
+            data = data.read_bytes()
+        except OSError:
+            return None
+    elif len(data) > _EASY_FILE_BYTES:
+        return None
+    codec, skip = encoding.unicode_encoding(data[: 1 << 20])
+    if codec not in ("", "utf_8"):
+        return None
+    try:
+        text = data[skip:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    lower = text.lower()
+    found = list(_CARD_RE.finditer(text))
+    if lower.count("begin:vcard") != len(found) or lower.count("end:vcard") != len(found):
+        return None
+    # Where something only the general path reads is: a card holding one is not plain.
+    hard = [m.start() for m in _NOT_A_PROPERTY.finditer(text)]
+    for word in _HARD_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            hard.append(at)
+            at = lower.find(word, at + 1)
+    hard.sort()
+    cards: list[_PlainCard | _RawCard] = []
+    for match in found:
+        start, end = match.span(1)
+        lines = match.group(1).split("\n")
+        lines.pop()  # the end of the last line
+        if max(map(len, lines), default=0) > MAX_TEXT_CHARS:
+            return None  # the general path cuts such lines as it reads them
+        first_hard = bisect.bisect_left(hard, start - 1)
+        plain = len(lines) < _EASY_LINES and not (
+            first_hard < len(hard) and hard[first_hard] < end - 1
+        )
+        card = _PlainCard(lines)
+        cards.append(card if plain else card.raw())
+    return cards
+
+
+def _plain_head(head: str) -> tuple[str, dict] | None:
+    """(name, parameters) of a plain property's head; None for what the general path
+    reads (a group, quotes, letters beyond ASCII)."""
+    if not head.isascii() or "." in head or '"' in head:
+        return None
+    if ";" not in head and "_" not in head:
+        return head.upper(), {}
+    prop = _parse_line(head + ":")
+    if prop is None or prop.group:
+        return None
+    return prop.name, prop.params
+
+
+def _plain_record(card: _PlainCard, position: str) -> ParsedRecord | None:
+    """The record of a plain card, as _card reads it; None when the card holds what only
+    the general path takes (another property, a group, a parameter not in ASCII)."""
+    reader = _CardReader([], position, "cp1252")
+    counts = {"EMAIL": 0, "TEL": 0}
+    for line in card.lines:
+        if not line or line[0] == "#":
+            continue
+        colon = line.find(":")
+        head = line[:colon]
+        if head in _HEADS:
+            parsed = _HEADS[head]
+        else:
+            parsed = _plain_head(head) if colon > 0 else None
+            if len(_HEADS) < 10_000:
+                _HEADS[head] = parsed
+        if parsed is None:
+            return None
+        prop = _TextProp(parsed[0], "", parsed[1], line[colon + 1 :], line)
+        name = prop.name
+        read = _EASY.get(name)
+        if read is None:
+            if name in _EASY_SKIPPED:
+                continue
+            return None
+        if name in counts:
+            counts[name] += 1
+            if counts[name] > MAX_VALUES:
+                return None
+        read(reader, prop, name)
+    return reader.finish()
+
+
+def _record(raw: _PlainCard | _RawCard, position: str, fallback: str) -> ParsedRecord:
+    """One card's record: the short way for a plain card, else the general path; a card
+    that cannot be read is a problem record (one bad card must not stop the file)."""
+    try:
+        if isinstance(raw, _PlainCard):
+            with contextlib.suppress(Exception):  # the general path says what is wrong
+                record = _plain_record(raw, position)
+                if record is not None:
+                    return record
+            raw = raw.raw()
+        return _card(raw, position, fallback)
+    except Exception as exc:  # noqa: BLE001
+        return ParsedRecord(position=position, problem=f"{position}: cannot be read ({exc})")
+
+
 def read_vcards(
     source: str | os.PathLike[str] | bytes,
     *,
@@ -988,12 +1165,13 @@ def read_vcards(
     else:
         data, label = Path(source), str(source)
     parsed = ParsedFile(path=label, format="vcard")
-    cards: list[_RawCard] = []
+    cards = _plain_cards(data)
+    if cards is None:
+        cards = list(_raw_cards(_physical_lines(_text_chunks(_byte_chunks(data)))))
     sample: list[bytes] = []
     sampled = 0
-    for card in _raw_cards(_physical_lines(_text_chunks(_byte_chunks(data)))):
-        cards.append(card)
-        if sampled < encoding.SAMPLE_BYTES:
+    for card in cards:
+        if sampled < encoding.SAMPLE_BYTES and isinstance(card, _RawCard):
             for index, line in enumerate(card.lines):
                 if index not in card.sizes:
                     found = _needs_guess(line)
@@ -1013,13 +1191,7 @@ def read_vcards(
     for number, raw in enumerate(cards, start=1):
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number, total)
-        position = f"card {number}"
-        try:
-            parsed.records.append(_card(raw, position, fallback))
-        except Exception as exc:  # noqa: BLE001 - one bad card must not stop the file
-            parsed.records.append(
-                ParsedRecord(position=position, problem=f"{position}: cannot be read ({exc})")
-            )
+        parsed.records.append(_record(raw, f"card {number}", fallback))
         cards[number - 1] = None  # type: ignore[call-overload]  # free it as we go
     if progress is not None:
         progress(total, total)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 
 from peewee import JOIN, SQL, fn
@@ -23,110 +24,35 @@ from favorbook.db.models import (
     db,
 )
 from favorbook.errors import NotFoundError, ValidationError
-from favorbook.services import listcache, referrals, search_index, settings
+from favorbook.services import contact_store, listcache, referrals, search_index, settings
 from favorbook.services._common import (
     clean,
     clean_line,
     iso_date,
     iso_datetime,
-    new_uid,
     raw_rows,
     require,
     utc_now,
     visible,
 )
-from favorbook.services.dates import local_date
+
+# What a contact is made of is defined in the contact store; named here too, as every
+# caller knows them (contacts.ContactInput, contacts.Labeled, ...).
+from favorbook.services.contact_store import (  # noqa: F401
+    FILLABLE,
+    NAME_DETAILS,
+    Address,
+    ContactInput,
+    Labeled,
+    built_name,
+    child_rows,
+    display_and_sort_names,
+    shown_name,
+    touch_due,
+)
 
 KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
 MAX_CADENCE_DAYS = 3650
-
-
-@dataclass
-class Labeled:
-    """One email, phone or link with its label (work, home, mobile, ...)."""
-
-    value: str
-    label: str = ""
-
-
-@dataclass
-class Address:
-    label: str = ""
-    street: str = ""
-    city: str = ""
-    region: str = ""
-    postcode: str = ""
-    country: str = ""
-
-    def is_empty(self) -> bool:
-        return not any((self.street, self.city, self.region, self.postcode, self.country))
-
-    def one_line(self) -> str:
-        parts = [self.street, " ".join(p for p in (self.postcode, self.city) if p), self.region]
-        return ", ".join(p for p in [*parts, self.country] if p)
-
-
-@dataclass
-class ContactInput:
-    """What a contact form (or an importer) hands to create/update."""
-
-    first_name: str = ""
-    last_name: str = ""
-    organization: str = ""
-    title: str = ""
-    kind: str = "other"
-    emails: list[Labeled] = field(default_factory=list)
-    phones: list[Labeled] = field(default_factory=list)
-    addresses: list[Address] = field(default_factory=list)
-    links: list[Labeled] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    birthday: str | None = None
-    how_met: str = ""
-    referred_by_id: int | None = None
-    needs: str = ""
-    goals: str = ""
-    offers: str = ""
-    cadence_days: int | None = None
-    """Days between touches. On a new contact None takes the default cadence setting;
-    0 (or None on an update) means the contact is not on a stay-in-touch clock."""
-    full_name: str = ""
-    """The name shown, when it is not the one built from prefix, first, last and suffix
-    (a vCard's FN such as "Ann Lee (Acme)"); empty for the built one."""
-    name_prefix: str = ""
-    name_suffix: str = ""
-    nickname: str = ""
-    phonetic_first_name: str = ""
-    phonetic_last_name: str = ""
-    role: str = ""
-    department: str = ""
-    """The units of the organization ("Sales; EMEA")."""
-
-
-NAME_DETAILS = (
-    "full_name",
-    "name_prefix",
-    "name_suffix",
-    "nickname",
-    "phonetic_first_name",
-    "phonetic_last_name",
-    "role",
-    "department",
-)
-"""The text fields of a contact beside first and last name, one line each (cleaned as names are)."""
-
-FILLABLE = (
-    "first_name",
-    "last_name",
-    "title",
-    "birthday",
-    "how_met",
-    "needs",
-    "goals",
-    "offers",
-    *NAME_DETAILS,
-)
-"""The one-value fields an import or a merge fills in where a contact has none (never
-overwriting what it has)."""
 
 
 @dataclass
@@ -171,6 +97,11 @@ def _validate_email(value: str, index: int) -> str:
         ) from None
 
 
+_FULL_NANP = re.compile(r"\+1[2-9]\d\d[2-9]\d{6}\Z")
+"""A North American number written in E.164 (+1, area code, exchange, line): stored as
+it is, whatever the phone region, as ``phonenumbers`` would store it."""
+
+
 def phone_value(value: str, region: str | None = None) -> tuple[str, str]:
     """(what to store, a remark for the user) for a phone number as typed.
 
@@ -184,6 +115,8 @@ def phone_value(value: str, region: str | None = None) -> tuple[str, str]:
     from phonenumbers import ValidationResult
 
     value = " ".join(visible(value).split())
+    if _FULL_NANP.match(value):
+        return value, ""  # what phonenumbers makes of it, without the parsing (imports)
     region = region or settings.phone_region()
     try:
         number = phonenumbers.parse(value, region)
@@ -367,89 +300,6 @@ def _validated(data: ContactInput, contact_id: int | None) -> ContactInput:
 # --- writing ----------------------------------------------------------------------------
 
 
-def built_name(data: ContactInput) -> str:
-    """The name made of prefix, first name, last name and suffix ("Dr. Ann Lee Jr.")."""
-    if not (data.first_name or data.last_name):
-        return ""
-    parts = (data.name_prefix, data.first_name, data.last_name, data.name_suffix)
-    return " ".join(p for p in parts if p)
-
-
-def shown_name(data: ContactInput) -> str:
-    """The name a contact with ``data`` is shown by (in lists, previews, exports)."""
-    return display_and_sort_names(data)[0]
-
-
-def display_and_sort_names(data: ContactInput) -> tuple[str, str]:
-    """(display name, sort name) of a contact with ``data``: the stored derived columns."""
-    person = " ".join(p for p in (data.first_name, data.last_name) if p)
-    display = data.full_name or built_name(data) or data.organization
-    sort = (
-        ", ".join(p for p in (data.last_name, data.first_name) if p) if person else display
-    ).lower()
-    return display, sort
-
-
-def _organization_id(name: str) -> int | None:
-    if not name:
-        return None
-    org = Organization.get_or_none(Organization.name == name)
-    if org is None:
-        org = Organization.create(name=name, created_at=utc_now())
-    return org.id
-
-
-def child_rows(
-    contact_id: int, data: ContactInput, start: dict[str, int] | None = None
-) -> dict[str, list[dict]]:
-    """The email, phone, link and address rows of ``data`` as column values, by kind.
-
-    Positions count from ``start[kind]`` (0 by default: after what the contact has).
-    """
-    start = start or {}
-
-    def numbered(kind: str, items: list) -> enumerate:
-        return enumerate(items, start=start.get(kind, 0))
-
-    return {
-        "email": [
-            {"contact": contact_id, "label": e.label, "value": e.value, "position": pos}
-            for pos, e in numbered("email", data.emails)
-        ],
-        "phone": [
-            {"contact": contact_id, "label": p.label, "value": p.value, "position": pos}
-            for pos, p in numbered("phone", data.phones)
-        ],
-        "link": [
-            {"contact": contact_id, "label": k.label, "url": k.value, "position": pos}
-            for pos, k in numbered("link", data.links)
-        ],
-        "address": [
-            {"contact": contact_id, "position": pos, **a.__dict__}
-            for pos, a in numbered("address", data.addresses)
-        ],
-    }
-
-
-CHILD_MODELS = {
-    "email": ContactEmail,
-    "phone": ContactPhone,
-    "link": ContactLink,
-    "address": ContactAddress,
-}
-
-
-def _write_children(contact_id: int, data: ContactInput) -> None:
-    for model in (ContactEmail, ContactPhone, ContactAddress, ContactLink, ContactTag):
-        model.delete().where(model.contact == contact_id).execute()
-    for kind, rows in child_rows(contact_id, data).items():
-        for row in rows:
-            CHILD_MODELS[kind].create(**row)
-    for name in data.tags:
-        tag = Tag.get_or_none(Tag.name == name) or Tag.create(name=name)
-        ContactTag.insert(contact=contact_id, tag=tag.id).on_conflict_ignore().execute()
-
-
 def _set_referred_by(contact_id: int, source_id: int | None) -> None:
     current = Referral.get_or_none((Referral.kind == "inbound") & (Referral.subject == contact_id))
     if source_id is None:
@@ -467,74 +317,20 @@ def create_contact(data: ContactInput, *, is_sample: bool = False) -> int:
     data = _validated(data, None)
     if use_default:
         data.cadence_days = settings.default_cadence_days()
-    display, sort = display_and_sort_names(data)
-    now = utc_now()
     with db.atomic():
-        contact = Contact.create(
-            uid=new_uid(),
-            first_name=data.first_name,
-            last_name=data.last_name,
-            display_name=display,
-            sort_name=sort,
-            organization=_organization_id(data.organization),
-            title=data.title,
-            kind=data.kind,
-            birthday=data.birthday,
-            how_met=data.how_met,
-            needs=data.needs,
-            goals=data.goals,
-            offers=data.offers,
-            **{f: getattr(data, f) for f in NAME_DETAILS},
-            cadence_days=data.cadence_days,
-            touch_due_on=_touch_due(None, now, data.cadence_days),
-            is_sample=is_sample,
-            created_at=now,
-            updated_at=now,
-        )
-        _write_children(contact.id, data)
+        contact_id = contact_store.create(data, is_sample=is_sample)
         if data.referred_by_id is not None:
-            _set_referred_by(contact.id, data.referred_by_id)
-        search_index.index_contacts([contact.id])
-    return contact.id
+            _set_referred_by(contact_id, data.referred_by_id)
+    return contact_id
 
 
 def update_contact(contact_id: int, data: ContactInput) -> None:
     """Replace a contact's profile with ``data``; favors, notes and history stay."""
     contact = require(Contact, contact_id, "contact")
     data = _validated(data, contact_id)
-    display, sort = display_and_sort_names(data)
     with db.atomic():
-        contact.first_name = data.first_name
-        contact.last_name = data.last_name
-        contact.display_name = display
-        contact.sort_name = sort
-        contact.organization = _organization_id(data.organization)
-        contact.title = data.title
-        contact.kind = data.kind
-        contact.birthday = data.birthday
-        contact.how_met = data.how_met
-        contact.needs = data.needs
-        contact.goals = data.goals
-        contact.offers = data.offers
-        for name in NAME_DETAILS:
-            setattr(contact, name, getattr(data, name))
-        contact.cadence_days = data.cadence_days
-        contact.touch_due_on = _touch_due(
-            contact.last_interaction_at, contact.created_at, data.cadence_days
-        )
-        contact.updated_at = utc_now()
-        contact.save()
-        _write_children(contact_id, data)
+        contact_store.rewrite(contact, data)
         _set_referred_by(contact_id, data.referred_by_id)
-        search_index.index_contacts([contact_id])
-
-
-def _touch_due(
-    last: dt.datetime | None, created: dt.datetime, cadence: int | None
-) -> dt.date | None:
-    if not cadence:
-        return None
-    return local_date(last or created) + dt.timedelta(days=cadence)
 
 
 def refresh_interaction(contact_id: int) -> None:
@@ -550,7 +346,7 @@ def refresh_interaction(contact_id: int) -> None:
     if isinstance(last, str):
         last = dt.datetime.fromisoformat(last)
     contact.last_interaction_at = last
-    contact.touch_due_on = _touch_due(last, contact.created_at, contact.cadence_days)
+    contact.touch_due_on = touch_due(last, contact.created_at, contact.cadence_days)
     contact.save(only=[Contact.last_interaction_at, Contact.touch_due_on])
 
 

@@ -22,6 +22,7 @@ from favorbook.formats import meetings as ics
 from favorbook.services import meetings as logbook
 from favorbook.services._common import utc_now
 from favorbook.sync import accounts, inbox, store
+from favorbook.sync.collection import Adapter, CollectionSync, Source, Tally
 from favorbook.sync.discovery import Collection, calendar_home, list_collections
 from favorbook.sync.store import AccountCalendar, SyncAccount
 
@@ -110,6 +111,62 @@ def pick_calendars(account: str | None, chosen: Sequence[tuple[str, str]]) -> No
                 have.add(url)
 
 
+class Meetings(Adapter):
+    """One picked meetings calendar on the collection engine: listed by a calendar-query
+    REPORT over the window (each run lists it whole, ETags and texts in one request);
+    an event new or changed since is stored, one gone (deleted, or out of the window)
+    dropped, and nothing ever goes up."""
+
+    noun = "meetings"
+    data_kind = "tasks"  # calendar-data
+
+    def __init__(self, cal: AccountCalendar, start: dt.datetime, end: dt.datetime) -> None:
+        self.cal = cal
+        self.start, self.end = start, end
+        self.texts: dict[str, tuple[str, str]] = {}
+
+    # -- records: the calendar's stored events ------------------------------------------
+
+    def items(self) -> list:
+        return store.calendar_events(self.cal)
+
+    def unconfirmed_deletes(self) -> list:
+        return []
+
+    def save_token(self, token: str | None) -> None:
+        return None
+
+    def etags(self) -> dict[str, str]:
+        return {e.href: e.etag for e in self.items()}
+
+    # -- the server: one calendar-query gives the window's ETags and texts ---------------
+
+    def changes(self):
+        self.texts = self.client.calendar_query(self.cal.url, self.start, self.end)
+        return {href: etag for href, (etag, _text) in self.texts.items()}, None, True
+
+    def fetch(self, hrefs: list[str]) -> dict[str, tuple[str, str]]:
+        return {h: self.texts[h] for h in hrefs if h in self.texts}
+
+    def pull(self, hrefs: list[str], fetched: dict[str, tuple[str, str]]) -> None:
+        for href in hrefs:
+            if href in fetched:
+                store.put_event(self.cal, href, *fetched[href])
+                self.report.pulled += 1
+
+    def server_deleted(self, items: list) -> None:
+        store.drop_events(self.cal, [e.href for e in items])
+
+    def tombstones(self) -> list:
+        return []
+
+    def outgoing(self) -> list:
+        return []
+
+    def finished(self) -> None:
+        store.fetched(self.cal, utc_now())
+
+
 def fetch_meetings(
     account: str | None = None,
     *,
@@ -117,7 +174,8 @@ def fetch_meetings(
     on: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Fetch the events of the picked calendars into the cache; how many resources.
+    """Fetch the events of the picked calendars into the cache; how many resources each
+    calendar holds in the window now.
 
     A calendar that fails keeps what was fetched before; the error is raised after the
     others are done, naming it.
@@ -136,13 +194,15 @@ def fetch_meetings(
         for cal in cals:
             if progress:
                 progress(f"Reading meetings from {cal.name}")
+            tally = Tally()
+            adapter = Meetings(cal, start, end)
             try:
-                found = client.calendar_query(cal.url, start, end)
+                CollectionSync(adapter, row, Source(cal.url), client, tally).run()
             except SyncError as exc:
                 failures.append(str(exc))
                 continue
-            store.replace_events(cal, found, utc_now())
-            total += len(found)
+            failures.extend(tally.errors)
+            total += len(adapter.texts)
     finally:
         if own:
             client.close()
@@ -171,7 +231,7 @@ def _is_address(source: str) -> bool:
 
 
 def _local_sources() -> list[AccountCalendar]:
-    from favorbook.services.demo_meetings import SAMPLE_URL
+    from favorbook.sample.demo_meetings import SAMPLE_URL
 
     return store.local_sources(MEETINGS, leave_out=SAMPLE_URL)
 

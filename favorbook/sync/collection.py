@@ -1,9 +1,12 @@
 """One DAV collection synced both ways: the steps every kind of item takes, once.
 
-A kind (cards: ``sync.contacts``; tasks: ``sync.tasks``) is an ``Adapter``: it reads the
-server's text into favorbook (merging three ways against the text last synced), says what
-goes up and what a 412 or a delete means for its items. ``CollectionSync`` does the rest,
-the same way for every kind:
+A kind is an ``Adapter``: cards (``sync.contacts``) and tasks (``sync.tasks``), which keep
+their records in ``sync_item``, and the phone's inbox list (``sync.inbox``) and the
+meetings calendars (``sync.calendars``), which keep theirs in their own tables. An
+adapter reads the server's text into favorbook (cards and tasks merge three ways against
+the text last synced), says what goes up and what a 412 or a delete means for its items,
+and where its records and its sync token are kept. ``CollectionSync`` does the rest, the
+same way for every kind:
 
 1. **List** what changed: the ``sync-collection`` REPORT from the stored token (RFC 6578);
    a token the server forgot is dropped at once and the REPORT asked again without one; a
@@ -152,6 +155,40 @@ class Adapter:
         """Drop the record of an item gone from the server."""
         store.drop(item)
 
+    def finished(self) -> None:
+        """After a run that was not cancelled and did not fail."""
+
+    # -- where the records are kept (``sync_item``, unless the adapter says otherwise) --
+
+    def items(self) -> list:
+        """Every record of the collection: objects with ``href``, ``etag``, ``base_text``."""
+        return store.items(self.coll)
+
+    def unconfirmed_deletes(self) -> list:
+        return store.unconfirmed_deletes(self.coll)
+
+    def adopt(self, item, etag: str) -> None:
+        """An upload of ours that the listing shows arrived: its ETag."""
+        store.set_etag(item, etag)
+
+    def save_token(self, token: str | None) -> None:
+        store.set_token(self.coll, token)
+
+    def etags(self) -> dict[str, str]:
+        """{href: etag} of the records."""
+        return store.etags(self.coll)
+
+    # -- how the server is read (a sync-collection REPORT and multigets, by default) --
+
+    def changes(self) -> tuple[dict[str, str | None], str | None, bool] | None:
+        """The listing, when the adapter makes it itself (``CollectionSync.changes``'s
+        shape); None for the sync-collection REPORT from the stored token."""
+        return None
+
+    def fetch(self, hrefs: list[str]) -> dict[str, tuple[str, str]]:
+        """{href: (etag, text)} of ``hrefs`` still on the server."""
+        return self.client.multiget(self.sync.url, hrefs, kind=self.data_kind)
+
     def outgoing(self) -> list:
         """What may go up, in the adapter's own terms (``to_send`` reads a batch of it)."""
         raise NotImplementedError
@@ -188,6 +225,26 @@ def _etag(item: store.SyncItem | None) -> str | None:
 def fatal(exc: SyncError) -> bool:
     """A failure that will hit every other request too (network, password, server down)."""
     return isinstance(exc, Unreachable | AuthFailed | ServerFailed)
+
+
+@dataclass
+class Source:
+    """A collection whose records an adapter keeps in a table of its own (the inbox list, a
+    meetings calendar): its address, and no sync token (each run lists it whole)."""
+
+    url: str
+    sync_token: str | None = None
+
+
+@dataclass
+class Tally:
+    """What a run did, when it is not part of an account's sync (``engine.SyncReport``)."""
+
+    pulled: int = 0
+    pushed: int = 0
+    deleted: int = 0
+    errors: list[str] = field(default_factory=list)
+    cancelled: bool = False
 
 
 @dataclass
@@ -252,12 +309,17 @@ class CollectionSync:
                 return
             step()
         self.keep_token(listing.token)
+        if not self.report.cancelled:
+            ad.finished()
 
     # -- 1. the listing ---------------------------------------------------------------
 
     def changes(self) -> tuple[dict[str, str | None], str | None, bool]:
         """{href: etag, None when deleted}, the new token, and whether that is everything
         there is (a full listing) rather than the changes since the stored token."""
+        own = self.adapter.changes()
+        if own is not None:
+            return own
         token = self.coll.sync_token
         try:
             try:
@@ -275,7 +337,7 @@ class CollectionSync:
     def listing(self) -> Listing:
         changes, token, full = self.changes()
         present = {h: e for h, e in changes.items() if e is not None}
-        by_href = {i.href: i for i in store.items(self.coll) if i.href}
+        by_href = {i.href: i for i in self.adapter.items() if i.href}
         synced = {h: i for h, i in by_href.items() if confirmed(i)}
         if full:  # everything there is: what is not listed is gone
             deleted = set(synced) - set(present)
@@ -290,11 +352,11 @@ class CollectionSync:
         server (the run was killed before the reply was recorded): the item at their
         address is ours, so it is deleted there too, not read back as new."""
         with store.atomic():
-            for item in store.unconfirmed_deletes(self.coll):
+            for item in self.adapter.unconfirmed_deletes():
                 etag = listing.present.get(item.href)
                 if etag:
                     listing.fetch = [h for h in listing.fetch if h != item.href]
-                    store.set_etag(item, etag)
+                    self.adapter.adopt(item, etag)
 
     # -- 3. pull ----------------------------------------------------------------------
 
@@ -304,7 +366,7 @@ class CollectionSync:
             if self.cancelled():
                 return
             chunk = fetch[start : start + size]
-            fetched = self.client.multiget(self.url, chunk, kind=self.adapter.data_kind)
+            fetched = self.adapter.fetch(chunk)
             with store.atomic():
                 self.adapter.pull(chunk, fetched)
             self.progress(False, len(chunk))
@@ -442,7 +504,7 @@ class CollectionSync:
 
     def set_token(self, token: str | None) -> None:
         self.coll.sync_token = token
-        store.set_token(self.coll, token)
+        self.adapter.save_token(token)
 
     def keep_token(self, token: str | None) -> None:
         if self.report.cancelled or self.incomplete:
@@ -464,7 +526,7 @@ class CollectionSync:
             changes, newer = self.client.sync_collection(self.url, token)
         except SyncError:
             return fallback
-        mine = store.etags(self.coll)
+        mine = self.adapter.etags()
         for href, etag in changes.items():
             if etag is None and href not in mine:
                 continue  # our own DELETE

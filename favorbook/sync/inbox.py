@@ -3,11 +3,11 @@
 The rep turns it on once (``enable_inbox``): favorbook creates a VTODO calendar
 named "favorbook inbox" on the account (or takes the one already there). On the
 phone the rep writes tasks into it with any CalDAV app. Every sync
-(``sync_inbox``) first marks the captures the rep accepted or dismissed since as
-COMPLETED on the server (never deleted: the phone keeps its history), then fetches
-the list: each task not seen before becomes a waiting capture, once per UID and
-account, so nothing is ever imported twice. Completed or cancelled tasks are left
-alone.
+(``sync_inbox``) runs the list through the collection engine (``sync.collection``)
+with the ``Inbox`` adapter: each task not seen before becomes a waiting capture,
+once per UID and account, so nothing is ever imported twice (completed or cancelled
+tasks are left alone); then the captures the rep accepted or dismissed since go up
+marked COMPLETED (never deleted: the phone keeps its history).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from favorbook.services import captures
 from favorbook.services._common import utc_now
 from favorbook.services.dates import local_datetime_text
 from favorbook.sync import accounts, store
+from favorbook.sync.collection import Adapter, CollectionSync, Source, Upload
+from favorbook.sync.dav import ICAL_TYPE
 from favorbook.sync.store import AccountCalendar, InboxCapture, SyncAccount
 
 INBOX_NAME = "favorbook inbox"
@@ -131,48 +133,6 @@ def _when(todo) -> dt.datetime:
     return utc_now()
 
 
-def fetch(row: SyncAccount, client) -> tuple[int, list[str]]:
-    """New captures from the account's inbox list: (how many, problems)."""
-    cal = inbox_calendar(row)
-    if cal is None:
-        return 0, []
-    found = client.calendar_query(cal.url, None, None, "VTODO")
-    known = store.captures_known(row.id)
-    added, problems = 0, []
-    with store.atomic():
-        for href, (etag, text) in found.items():
-            try:
-                todo = _todo(text)
-            except ValidationError as exc:
-                problems.append(f"Inbox: {href} cannot be read ({exc.message}); left on the server")
-                continue
-            if todo is None:
-                continue
-            uid = str(todo.get("UID", "") or "") or href
-            if uid in known:
-                store.update_capture(known[uid], href=href, etag=etag)
-                continue
-            status = str(todo.get("STATUS", "") or "").upper()
-            if status in ("COMPLETED", "CANCELLED") or todo.get("COMPLETED") is not None:
-                continue  # done on the phone: nothing waits
-            body = _capture_text(todo)
-            if len(body) > MAX_CAPTURE_CHARS:
-                body = body[:MAX_CAPTURE_CHARS]
-                problems.append(f"Inbox: {href} is very long; its first 20,000 characters kept")
-            store.add_capture(
-                account=row.id,
-                uid=uid,
-                href=href,
-                etag=etag,
-                text=body or "(empty)",
-                raw=text,
-                captured_at=_when(todo),
-            )
-            known[uid] = 0
-            added += 1
-    return added, problems
-
-
 def _completed(text: str) -> str:
     """The task marked COMPLETED (100 %), the rest of the text as it was."""
     import icalendar
@@ -195,48 +155,141 @@ def _completed(text: str) -> str:
     return cal.to_ical().decode("utf-8") if isinstance(cal, icalendar.Calendar) else text
 
 
-def push_completions(row: SyncAccount, client) -> tuple[int, list[str]]:
-    """Mark the decided captures COMPLETED on the server; (how many, problems)."""
-    from favorbook.sync.dav import ICAL_TYPE, PreconditionFailed
+@dataclass
+class _Record:
+    """A capture as the collection engine sees it: confirmed while the server lists it."""
 
-    done, problems = 0, []
-    for capture in store.captures_decided(row.id):
-        for _attempt in range(2):
-            current = client.get(capture.href)
-            if current is None:  # gone from the server: nothing left to mark
-                break
-            etag, text = current
-            try:
-                client.put(
-                    capture.href, _completed(text), etag=etag or None, content_type=ICAL_TYPE
-                )
-                break
-            except PreconditionFailed:
-                continue  # changed on the phone meanwhile: read it again
-            except ValidationError as exc:
-                problems.append(f"Inbox: {capture.href} cannot be marked done ({exc.message})")
-                break
-        else:
-            problems.append(f"Inbox: {capture.href} kept changing; marked done next sync")
-            continue
-        store.update_capture(capture.id, completed_at=utc_now())
-        done += 1
-    return done, problems
+    id: int
+    href: str
+    etag: str
+    base_text: str = ""
+
+
+class Inbox(Adapter):
+    """The inbox list on the collection engine: new tasks become captures (once per UID),
+    decided captures go up marked COMPLETED (``If-Match``; a 412 reads the phone's newer
+    copy and marks that one), and nothing is ever created or deleted on the server."""
+
+    noun = "captures"
+    data_kind = "tasks"
+    content_type = ICAL_TYPE
+
+    def __init__(self, row: SyncAccount) -> None:
+        self.row = row
+        self.known: dict[str, int] = {}
+
+    # -- records: the account's captures ------------------------------------------------
+
+    def items(self) -> list[_Record]:
+        return [_Record(c.id, c.href, c.etag) for c in store.captures(self.row.id) if c.etag]
+
+    def unconfirmed_deletes(self) -> list:
+        return []
+
+    def save_token(self, token: str | None) -> None:
+        return None  # each run lists the list whole
+
+    def etags(self) -> dict[str, str]:
+        return {i.href: i.etag for i in self.items()}
+
+    # -- down ------------------------------------------------------------------------
+
+    def begin(self, listing) -> None:
+        self.known = store.captures_known(self.row.id)
+
+    def pull(self, hrefs: list[str], fetched: dict[str, tuple[str, str]]) -> None:
+        for href in hrefs:
+            if href in fetched:
+                self._read(href, *fetched[href])
+
+    def _read(self, href: str, etag: str, text: str) -> None:
+        try:
+            todo = _todo(text)
+        except ValidationError as exc:
+            self.error(f"Inbox: {href} cannot be read ({exc.message}); left on the server")
+            return
+        if todo is None:
+            return
+        uid = str(todo.get("UID", "") or "") or href
+        if uid in self.known:
+            store.update_capture(self.known[uid], href=href, etag=etag, raw=text)
+            return
+        status = str(todo.get("STATUS", "") or "").upper()
+        if status in ("COMPLETED", "CANCELLED") or todo.get("COMPLETED") is not None:
+            return  # done on the phone: nothing waits
+        body = _capture_text(todo)
+        if len(body) > MAX_CAPTURE_CHARS:
+            body = body[:MAX_CAPTURE_CHARS]
+            self.error(f"Inbox: {href} is very long; its first 20,000 characters kept")
+        store.add_capture(
+            account=self.row.id,
+            uid=uid,
+            href=href,
+            etag=etag,
+            text=body or "(empty)",
+            raw=text,
+            captured_at=_when(todo),
+        )
+        self.known[uid] = 0
+        self.report.pulled += 1
+
+    def server_deleted(self, items: list[_Record]) -> None:
+        """Deleted on the phone: the capture stays here; nothing is left to mark done."""
+        for item in items:
+            store.update_capture(item.id, etag="")
+            store.complete_decided(item.id, utc_now())
+
+    def tombstones(self) -> list:
+        return []
+
+    # -- up: the decided captures, marked done --------------------------------------------
+
+    def outgoing(self) -> list[InboxCapture]:
+        return store.captures_decided(self.row.id)
+
+    def to_send(self, batch: list[InboxCapture]) -> list[Upload]:
+        uploads = []
+        for capture in batch:
+            if not capture.etag:  # gone from the server: nothing left to mark
+                store.update_capture(capture.id, completed_at=utc_now())
+                continue
+            upload = self._marked(capture.href, capture.raw, capture.etag, capture)
+            if upload is not None:
+                uploads.append(upload)
+        return uploads
+
+    def _marked(self, href: str, text: str, etag: str | None, capture) -> Upload | None:
+        try:
+            done = _completed(text)
+        except ValidationError as exc:
+            self.error(f"Inbox: {href} cannot be marked done ({exc.message})")
+            return None
+        return Upload(href, done, etag=etag or None, local=capture)
+
+    def sent(self, upload: Upload, etag: str | None) -> None:
+        store.update_capture(
+            upload.local.id, completed_at=utc_now(), etag=etag or "", raw=upload.text
+        )
+
+    def recreate(self, upload: Upload) -> None:
+        """Deleted on the phone meanwhile: nothing left to mark."""
+        store.update_capture(upload.local.id, completed_at=utc_now(), etag="")
+
+    def server_copy(self, upload: Upload, etag: str, text: str) -> Upload | None:
+        """Changed on the phone meanwhile: mark its newer copy done."""
+        return self._marked(upload.href, text, etag, upload.local)
 
 
 def sync_inbox(row: SyncAccount, client, report) -> None:
-    """The inbox part of a sync: completions up, new captures down (errors in the report)."""
-    if inbox_calendar(row) is None:
+    """The inbox part of a sync: new captures down, decided ones up as done (errors in the
+    report), through the collection engine."""
+    cal = inbox_calendar(row)
+    if cal is None:
         return
     try:
-        pushed, problems = push_completions(row, client)
-        added, more = fetch(row, client)
+        CollectionSync(Inbox(row), row, Source(cal.url), client, report).run()
     except SyncError as exc:
         report.errors.append(f"Inbox: {exc}")
-        return
-    report.pushed += pushed
-    report.pulled += added
-    report.errors.extend(problems + more)
 
 
 # --- the captures waiting --------------------------------------------------------------

@@ -450,6 +450,29 @@ def replace_events(cal: AccountCalendar, events: dict[str, tuple[str, str]], whe
         cal.save(only=[AccountCalendar.fetched_at])
 
 
+def calendar_events(cal: AccountCalendar) -> list[CalendarEvent]:
+    return list(CalendarEvent.select().where(CalendarEvent.calendar == cal.id))
+
+
+def put_event(cal: AccountCalendar, href: str, etag: str, text: str) -> None:
+    """The server's copy of one event resource, new or changed."""
+    CalendarEvent.insert(calendar=cal.id, href=href, etag=etag, text=text).on_conflict(
+        conflict_target=[CalendarEvent.calendar, CalendarEvent.href],
+        update={CalendarEvent.etag: etag, CalendarEvent.text: text},
+    ).execute()
+
+
+def drop_events(cal: AccountCalendar, hrefs: list[str]) -> None:
+    CalendarEvent.delete().where(
+        (CalendarEvent.calendar == cal.id) & CalendarEvent.href.in_(hrefs)
+    ).execute()
+
+
+def fetched(cal: AccountCalendar, when) -> None:
+    cal.fetched_at = when
+    cal.save(only=[AccountCalendar.fetched_at])
+
+
 def events(role: str, account_id: int | None = None) -> list[tuple[str, str, str]]:
     """(href, text, calendar name) of the fetched events of the calendars of ``role``."""
     query = (
@@ -492,6 +515,20 @@ def add_capture(**values) -> None:
 
 def update_capture(capture_id: int, **values) -> None:
     InboxCapture.update(**values).where(InboxCapture.id == capture_id).execute()
+
+
+def captures(account_id: int) -> list[InboxCapture]:
+    """Every capture of the account."""
+    return list(InboxCapture.select().where(InboxCapture.account == account_id))
+
+
+def complete_decided(capture_id: int, when) -> None:
+    """A decided capture whose task is gone from the server: nothing is left to mark."""
+    InboxCapture.update(completed_at=when).where(
+        (InboxCapture.id == capture_id)
+        & (InboxCapture.status != "waiting")
+        & InboxCapture.completed_at.is_null()
+    ).execute()
 
 
 def captures_decided(account_id: int) -> list[InboxCapture]:

@@ -115,7 +115,7 @@ def check_in_background(window, path: Path):
     whole file first, where the recovery dialog offers the newest healthy backup. Before
     it, on the same thread, the referral credits the dashboard shows are worked out."""
     from favorbook.services import health
-    from favorbook.ui.backup_actions import in_background
+    from favorbook.ui.worker import in_background
 
     if not path.exists() or path.stat().st_size <= health.FULL_CHECK_LIMIT:
         return None

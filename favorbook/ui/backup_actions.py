@@ -10,20 +10,19 @@ logged and said in the status bar.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from favorbook.errors import FavorbookError
-from favorbook.services import backup, session
+from favorbook.services import backup
+from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
 from favorbook.ui.backups_dialog import BackupsDialog
+from favorbook.ui.worker import BackgroundJob, in_background
 
 log = logging.getLogger(__name__)
 
@@ -80,39 +79,14 @@ def restored(window, path: str) -> None:
     """A backup replaced the database: forget undo history about rows that may be gone,
     and re-read everything."""
     window.bus.undo_stack.clear()
-    window.bus.changed.emit()  # the window reloads, and every view listening with it
+    # The window reloads, and every view listening with it.
+    window.bus.changed.emit(Change.EVERYTHING)
     _say(
         window,
         _tr("Restored %1. Your data from before is kept in the backups list.").replace(
             "%1", Path(path).name
         ),
     )
-
-
-class _Reporter(QObject):
-    """Carries a background job's outcome to the UI thread (a queued signal)."""
-
-    finished = Signal(object, object)  # result, error
-
-
-def in_background(window, work: Callable[[], object], done: Callable) -> threading.Thread:
-    """Run ``work()`` on a thread of its own (with its own SQLite connection, closed at the
-    end); ``done(result, error)`` is called on the UI thread afterwards."""
-    reporter = _Reporter(window)
-    reporter.finished.connect(done)
-
-    def run() -> None:
-        result, error = None, None
-        try:
-            result = session.on_worker_thread(work)
-        except Exception as exc:  # handed to the UI thread
-            error = exc
-        with contextlib.suppress(RuntimeError):  # the window went first
-            reporter.finished.emit(result, error)
-
-    thread = threading.Thread(target=run, name="favorbook-background", daemon=True)
-    thread.start()
-    return thread
 
 
 BACKGROUND_ABOVE = 64 * 1024 * 1024
@@ -128,7 +102,7 @@ def start_up_backup(window) -> bool:
     return big
 
 
-def automatic_backup_in_background(window) -> threading.Thread | None:
+def automatic_backup_in_background(window) -> BackgroundJob | None:
     """The start-up backup when one is due, copied on a thread of its own: at 100,000
     contacts the file is 400 MB and the copy takes seconds, which the window does not wait
     for (SQLite's WAL lets the window read and write meanwhile)."""
@@ -151,12 +125,12 @@ def automatic_backup_in_background(window) -> threading.Thread | None:
             log.info("Automatic backup: %s", path)
             _backed_up_at[:] = [mark]
 
-    thread = in_background(window, backup.backup_now, done)
-    _running[:] = [thread]
-    return thread
+    job = in_background(window, backup.backup_now, done)
+    _running[:] = [job]
+    return job
 
 
-_running: list[threading.Thread] = []
+_running: list[BackgroundJob] = []
 _backed_up_at: list = []
 """The write mark of the database when this session's start-up backup began, once made."""
 
@@ -165,8 +139,8 @@ def backup_at_quit() -> Path | None:
     """The backup made on quit; for a big database (above BACKGROUND_ABOVE) not when this
     session's start-up backup holds what is in it (nobody wrote since that began): at
     400 MB that saves 3 s on quit."""
-    for thread in _running:
-        thread.join()  # a start-up backup still copying: let it finish, then compare
+    for job in _running:
+        job.wait()  # a start-up backup still copying: let it finish, then compare
     mark = backup.write_mark()
     unchanged = bool(_backed_up_at) and mark is not None and _backed_up_at[0] == mark
     if unchanged and backup.database_bytes() > BACKGROUND_ABOVE:

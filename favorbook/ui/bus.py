@@ -1,8 +1,9 @@
-"""The window's shared wiring: one signal when data changed, one to show a contact.
+"""The window's shared wiring: one signal saying what data changed, one to show a contact.
 
 Every page and form gets the same ``Bus``. A slot that wrote through a service
-emits ``changed``; pages refresh themselves from services when it fires (lazily,
-when they are next shown). ``open_contact`` asks the main window to show a
+emits ``changed`` with the ``Change`` flags of what it wrote (``services/changes.py``);
+each view refreshes itself from services only when the change meets what it shows
+(lazily, when it is next shown). ``open_contact`` asks the main window to show a
 contact on the Contacts page; ``message`` puts a line in the status bar. The
 undo stack is shared so every page can push undoable commands.
 """
@@ -14,8 +15,8 @@ from PySide6.QtGui import QUndoStack
 
 
 class Bus(QObject):
-    changed = Signal()
-    """Something was written; views showing stored data should refresh."""
+    changed = Signal(object)
+    """Something was written: the ``Change`` flags of what. Views showing it refresh."""
     open_contact = Signal(int)
     """Show this contact (by id) on the Contacts page."""
     message = Signal(str)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, conversations, favors, followups, questions
+from favorbook.services.changes import LEDGER, Change
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.ui.refresh import FollowsChanges
 from favorbook.ui.style import warning_red
@@ -206,6 +207,8 @@ class QuestionRow(QWidget):
 
 class CallPrep(FollowsChanges, QWidget):
     """Everything to have in front of you during a call with one contact."""
+
+    SHOWS = Change.CONTACTS | LEDGER | Change.QUESTIONS | Change.SETTINGS
 
     logCallRequested = Signal(int, list)  # noqa: N815 (Qt naming) - contact id, question ids
 

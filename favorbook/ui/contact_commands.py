@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QUndoCommand
 
 from favorbook.services import contacts, trash
+from favorbook.services.changes import Change
 from favorbook.ui.bus import Bus
 from favorbook.ui.record_list import undo_hint
 from favorbook.ui.undo import BusCommand
@@ -38,7 +39,7 @@ class ArchiveContacts(QUndoCommand):
     def _apply(self, archive: bool) -> None:
         for contact_id in self.ids:
             (contacts.archive_contact if archive else contacts.restore_contact)(contact_id)
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.CONTACTS)
 
     def redo(self) -> None:
         self._apply(self.archive)
@@ -118,7 +119,7 @@ class EditContact(QUndoCommand):
 
     def _apply(self, data: contacts.ContactInput) -> None:
         contacts.update_contact(self.contact_id, data)
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.CONTACTS)
         self.bus.open_contact.emit(self.contact_id)
 
     def redo(self) -> None:

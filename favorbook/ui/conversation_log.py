@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QTextBrowser
 
 from favorbook.services import conversations, followups, questions
+from favorbook.services.changes import Change
 from favorbook.services.dates import LATE_DAY, local_datetime_text, short_date
 from favorbook.ui.record_list import (
     Column,
@@ -110,6 +111,9 @@ class ConversationModel(RecordTableModel):
 
 class ConversationLog(RecordListWidget):
     """The Conversations page (``contact_id`` None) or a contact's Conversations tab."""
+
+    SHOWS = Change.CONVERSATIONS | Change.FOLLOWUPS | Change.QUESTIONS | Change.CONTACTS
+    WRITES = Change.CONVERSATIONS | Change.FOLLOWUPS
 
     PAGE_NAME = "conversationList"
     TAB_NAME = "contactConversationList"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import dashboard as dashboard_service
+from favorbook.services.changes import Change
 from favorbook.services.dashboard import Capped
 from favorbook.services.dates import short_date
 from favorbook.services.favors import format_ratio, format_target
@@ -199,6 +200,8 @@ def _day(value) -> str:
 
 class Dashboard(FollowsChanges, QWidget):
     """The overview page. ``refresh()`` reads every figure again."""
+
+    SHOWS = Change.EVERYTHING & ~Change.SYNC
 
     def __init__(self, bus: Bus, parent=None) -> None:
         super().__init__(parent)

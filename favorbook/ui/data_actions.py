@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts
+from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
 from favorbook.ui.folders import start_folder
 from favorbook.ui.import_dialog import Importer
+from favorbook.ui.worker import BackgroundJob, in_background
 
 
 class ExportOptionsDialog(QDialog):
@@ -102,6 +104,7 @@ class DataActions(QObject):
         self.importer = Importer(window)
         self.print_preview = None
         self.merge_dialog = None
+        self.export_job: BackgroundJob | None = None
         window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
@@ -154,18 +157,45 @@ class DataActions(QObject):
         self.window.statusBar().showMessage(text, 10000)
 
     def _write(self, title: str, path: str, write: Callable[[], str]) -> bool:
-        """Run ``write`` (which returns the status line); a failure names the file."""
+        """Run ``write`` (which returns the status line) here; a failure names the file."""
         try:
             said = write()
         except (OSError, FavorbookError) as exc:
-            self.warn(
-                title,
-                self.tr("Could not write %1.\n\n%2\n\nNothing was written; choose another folder.")
-                .replace("%1", path)
-                .replace("%2", describe_error(exc)),
-            )
+            self._write_failed(title, path, exc)
             return False
         self._said(said)
+        return True
+
+    def _write_failed(self, title: str, path: str, exc: Exception) -> None:
+        self.warn(
+            title,
+            self.tr("Could not write %1.\n\n%2\n\nNothing was written; choose another folder.")
+            .replace("%1", path)
+            .replace("%2", describe_error(exc)),
+        )
+
+    def _export(
+        self, title: str, path: str, work: Callable[[], object], said: Callable[[object], str]
+    ) -> None:
+        """Write a file on a worker thread (10,000 vCards take over a second), the window
+        free meanwhile; ``said(result)`` is the status line, a failure names the file."""
+
+        def done(result: object, error: object) -> None:
+            self.export_job = None
+            if isinstance(error, (OSError, FavorbookError)):
+                self._write_failed(title, path, error)
+            elif error is not None:
+                self.warn(title, describe_error(error))
+            else:
+                self._said(said(result))
+
+        self._said(self.tr("Writing %1…").replace("%1", path))
+        self.export_job = in_background(self.window, work, done)
+
+    def _export_busy(self) -> bool:
+        if self.export_job is None:
+            return False
+        self._said(self.tr("Wait for the export under way to finish."))
         return True
 
     def _chosen_contacts(self) -> list[int]:
@@ -181,6 +211,8 @@ class DataActions(QObject):
     def export_vcard(self, version: str) -> None:
         from favorbook.formats.vcard import write_vcards
 
+        if self._export_busy():
+            return
         title = self.tr("Export vCard %1").replace("%1", version)
         options = self.export_options(title, self.window.contacts_page.selected_ids())
         if options is None:
@@ -191,17 +223,18 @@ class DataActions(QObject):
         )
         if not path:
             return
-        self._write(
+        self._export(
             title,
             path,
-            lambda: self._wrote(
-                write_vcards(path, ids, version=version, include_private=private), path
-            ),
+            lambda: write_vcards(path, ids, version=version, include_private=private),
+            lambda count: self._wrote(count, path),
         )
 
     def export_contacts_csv(self) -> None:
         from favorbook.formats.csv_export import write_contacts
 
+        if self._export_busy():
+            return
         title = self.tr("Export Contacts as CSV")
         options = self.export_options(title, self.window.contacts_page.selected_ids())
         if options is None:
@@ -210,10 +243,11 @@ class DataActions(QObject):
         path = self.ask_path(title, "favorbook-contacts.csv", self.tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
-        self._write(
+        self._export(
             title,
             path,
-            lambda: self._wrote(write_contacts(path, ids, include_private=private), path),
+            lambda: write_contacts(path, ids, include_private=private),
+            lambda count: self._wrote(count, path),
         )
 
     def _wrote(self, count: int, path: str) -> str:
@@ -224,35 +258,39 @@ class DataActions(QObject):
     def export_ledger_csv(self) -> None:
         from favorbook.formats.csv_export import write_ledger
 
+        if self._export_busy():
+            return
         title = self.tr("Export Favor Ledger as CSV")
         path = self.ask_path(title, "favorbook-favors.csv", self.tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
-        self._write(
+        self._export(
             title,
             path,
-            lambda: (
-                self.tr("Wrote %1 favors to %2")
-                .replace("%1", str(write_ledger(path)))
-                .replace("%2", path)
+            lambda: write_ledger(path),
+            lambda count: (
+                self.tr("Wrote %1 favors to %2").replace("%1", str(count)).replace("%2", path)
             ),
         )
 
     def export_calendar(self) -> None:
         from favorbook.formats.ics import write_calendar
 
+        if self._export_busy():
+            return
         title = self.tr("Export Follow-ups Calendar")
         path = self.ask_path(
             title, "favorbook-follow-ups.ics", self.tr("iCalendar (*.ics);;All files (*)")
         )
         if not path:
             return
-        self._write(
+        self._export(
             title,
             path,
-            lambda: (
+            lambda: write_calendar(path),
+            lambda count: (
                 self.tr("Wrote %1 follow-ups and stay-in-touch dates to %2")
-                .replace("%1", str(write_calendar(path)))
+                .replace("%1", str(count))
                 .replace("%2", path)
             ),
         )
@@ -358,7 +396,7 @@ class DataActions(QObject):
     def _merged(self, keep_id: int, message: str) -> None:
         window = self.window
         window.bus.undo_stack.clear()  # older commands may refer to the contact now gone
-        window.bus.changed.emit()
+        window.bus.changed.emit(Change.EVERYTHING)
         window.open_contact(keep_id)
         self._said(message)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import followups
+from favorbook.services.changes import Change
 from favorbook.services.dates import LATE_DAY, local_day_text, short_date
 from favorbook.ui.record_list import (
     Column,
@@ -126,6 +127,10 @@ class TouchDueModel(RecordTableModel):
 
 class FollowUpList(RecordListWidget):
     """The Follow-ups page (``contact_id`` None) or a contact's Follow-ups tab."""
+
+    # The page also lists the contacts due for a touch: conversations and the cadence.
+    SHOWS = Change.FOLLOWUPS | Change.CONTACTS | Change.CONVERSATIONS | Change.SETTINGS
+    WRITES = Change.FOLLOWUPS
 
     PAGE_NAME = "followUpList"
     TAB_NAME = "contactFollowUpList"

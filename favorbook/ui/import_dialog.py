@@ -39,7 +39,9 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotAContactFile
 from favorbook.formats import csv_import, importer
-from favorbook.formats.importer import (
+from favorbook.services import contacts, importing
+from favorbook.services.changes import Change
+from favorbook.services.importing import (
     ADD,
     CONFLICTING,
     MATCHED,
@@ -51,7 +53,6 @@ from favorbook.formats.importer import (
     ImportPlan,
     ImportReport,
 )
-from favorbook.services import contacts
 from favorbook.services.session import describe_error
 from favorbook.ui.folders import start_folder
 from favorbook.ui.mapping_dialog import MappingDialog
@@ -609,7 +610,7 @@ class Importer:
                 parsed = csv_import.read_csv(path, mapping, progress=reading)
             else:
                 parsed = importer.read_file(path, progress=reading)
-            return importer.plan_import(
+            return importing.plan_import(
                 parsed, progress=lambda done, total: progress(total + done, 2 * total)
             )
 
@@ -629,7 +630,7 @@ class Importer:
         job = self.job
         if job is not None and job.is_running():
             job.cancel()
-            job.thread.wait()
+            job.wait()
 
     def _planned(self, path: str, plan: object, error: object) -> None:
         self.job = None
@@ -675,7 +676,7 @@ class Importer:
             self.window,
             self.window.tr("Import"),
             self.window.tr("Importing %1…").replace("%1", Path(path).name),
-            lambda progress: importer.apply_import(plan, choices, progress),
+            lambda progress: importing.apply_import(plan, choices, progress),
         )
         self.job.done.connect(lambda report, error: self._applied(path, report, error))
         self.job.start()
@@ -698,7 +699,7 @@ class Importer:
         self.imported_any = True
         window = self.window
         window.bus.undo_stack.clear()  # the import changed rows older commands refer to
-        window.bus.changed.emit()
+        window.bus.changed.emit(Change.EVERYTHING)
         first = next(iter(report.added or report.updated), None)
         if first is not None:
             window.open_contact(first["contact_id"])

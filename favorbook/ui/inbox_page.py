@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from favorbook.errors import FavorbookError
+from favorbook.services.changes import LEDGER, Change
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.record_list import Column, RecordListWidget, RecordTableModel, first_line
@@ -82,6 +83,9 @@ class CaptureModel(RecordTableModel):
 
 
 class InboxPage(RecordListWidget):
+    SHOWS = Change.SYNC | Change.CONTACTS | Change.CONVERSATIONS  # who was talked to last
+    WRITES = LEDGER | Change.SYNC
+
     PAGE_NAME = "captureList"
 
     def list_title(self) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import favors
+from favorbook.services.changes import Change
 from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.ui.detail import balance_advice
 from favorbook.ui.record_list import (
@@ -132,6 +133,9 @@ class LedgerModel(RecordTableModel):
 
 class LedgerView(RecordListWidget):
     """The Favors page (``contact_id`` None) or a contact's Favors tab."""
+
+    SHOWS = Change.FAVORS | Change.CONTACTS | Change.SETTINGS
+    WRITES = Change.FAVORS
 
     PAGE_NAME = "favorList"
     TAB_NAME = "contactFavorList"

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook import __version__
-from favorbook.services import contacts, demo, favors
+from favorbook.sample import demo
+from favorbook.services import contacts, favors
+from favorbook.services.changes import LEDGER, Change
 from favorbook.services.session import describe_error
 from favorbook.ui import data_actions
 from favorbook.ui.bus import Bus
@@ -34,6 +36,10 @@ from favorbook.ui.icons import themed_icon
 from favorbook.ui.worker import BackgroundJob, Cancelled
 
 PREFERENCES_FALLBACK = "Ctrl+,"
+
+LIST_SHOWS = Change.EVERYTHING & ~(Change.REFERRALS | Change.QUESTIONS | Change.SYNC)
+"""What the contact list and its filters show: a referral, a question or an account added
+leaves them as they are."""
 
 
 class MainWindow(QMainWindow):
@@ -409,8 +415,12 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._contact_selected(self.contacts_page.contact_id)
 
-    def data_changed(self) -> None:
-        self.reload()
+    def data_changed(self, change: Change) -> None:
+        """The list, and the status bar's give:take, follow what they show."""
+        if change & LIST_SHOWS:
+            self.reload()
+        elif change & Change.SETTINGS:
+            self._update_status()
 
     def open_contact(self, contact_id: int) -> None:
         self.show_page(self.contacts_page)
@@ -458,11 +468,13 @@ class MainWindow(QMainWindow):
             return self.contacts_page.contact_id
         return None
 
-    def _open_form(self, dialog: QDialog, saved, message: str) -> QDialog:
+    def _open_form(
+        self, dialog: QDialog, saved, message: str, changes: Change = Change.CONTACTS
+    ) -> QDialog:
         """Open a form window-modally; on Save, tell every view and say what happened."""
 
         def accepted() -> None:
-            self.bus.changed.emit()
+            self.bus.changed.emit(changes)
             self._said(message)
             if saved is not None:
                 saved(dialog)
@@ -502,14 +514,16 @@ class MainWindow(QMainWindow):
         from favorbook.ui.forms.favor_form import FavorDialog
 
         contact_id = contact_id if contact_id is not None else self._front_contact()
-        self._open_form(FavorDialog(contact_id, parent=self), None, self.tr("Favor logged."))
+        self._open_form(
+            FavorDialog(contact_id, parent=self), None, self.tr("Favor logged."), Change.FAVORS
+        )
 
     def log_settling_favor(self, contact_id: int, direction: str, iou_id: int) -> None:
         """The favor form set to pay back an open IOU (Settle with… when nothing can)."""
         from favorbook.ui.forms.favor_form import FavorDialog
 
         dialog = FavorDialog(contact_id, direction, parent=self, settles=iou_id)
-        self._open_form(dialog, None, self.tr("Favor logged; the IOU is settled."))
+        self._open_form(dialog, None, self.tr("Favor logged; the IOU is settled."), Change.FAVORS)
 
     def log_conversation(self, contact_id: object = None, question_ids: object = None) -> None:
         from favorbook.ui.forms.conversation_form import ConversationDialog
@@ -523,13 +537,19 @@ class MainWindow(QMainWindow):
             ConversationDialog(contact_id, list(question_ids or []), self),
             (lambda _d: self.call_prep.clear_ticks()) if from_call_prep else None,
             self.tr("Conversation logged."),
+            LEDGER,  # with the follow-up and the favor it may add
         )
 
     def add_followup(self, contact_id: object = None) -> None:
         from favorbook.ui.forms.followup_form import FollowUpDialog
 
         contact_id = contact_id if contact_id is not None else self._front_contact()
-        self._open_form(FollowUpDialog(contact_id, parent=self), None, self.tr("Follow-up added."))
+        self._open_form(
+            FollowUpDialog(contact_id, parent=self),
+            None,
+            self.tr("Follow-up added."),
+            Change.FOLLOWUPS,
+        )
 
     def reschedule_followup(self, followup_id: int) -> None:
         from favorbook.ui.forms.followup_form import FollowUpDialog
@@ -538,6 +558,7 @@ class MainWindow(QMainWindow):
             FollowUpDialog(followup_id=followup_id, parent=self),
             None,
             self.tr("Follow-up rescheduled."),
+            Change.FOLLOWUPS,
         )
 
     def show_contact_tab(self, tab: QWidget) -> None:
@@ -602,7 +623,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Sample network"), describe_error(error))
         else:
             self.bus.undo_stack.clear()  # the sample replaced rows older commands refer to
-            self.reload()
+            self.bus.changed.emit(Change.EVERYTHING)  # every view shows it, not the list alone
             self._said(self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)))
 
     def remove_sample(self) -> None:
@@ -624,7 +645,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Remove sample network"), describe_error(error))
             return
         self.bus.undo_stack.clear()  # older commands may refer to the rows that went
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.EVERYTHING)
         self._said(self.tr("Removed the sample network (%1 contacts).").replace("%1", f"{count:,}"))
 
     def _update_status(self) -> None:
@@ -652,9 +673,10 @@ class MainWindow(QMainWindow):
         from favorbook.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.data_folder, self)
-        dialog.accountsChanged.connect(self.bus.changed)  # added or removed at once, not on Save
+        # Accounts are added or removed at once, not on Save.
+        dialog.accountsChanged.connect(lambda: self.bus.changed.emit(Change.SYNC))
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.bus.changed.emit()  # every view shows the target or the cadence
+            self.bus.changed.emit(Change.SETTINGS)  # views show the target or the cadence
             self._said(self.tr("Preferences saved."))
 
     def show_about(self) -> None:
@@ -703,7 +725,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         if self._job is not None and self._job.is_running():
             self._job.cancel()
-            self._job.thread.wait()
+            self._job.wait()
+        export = self.data_actions.export_job
+        if export is not None:
+            export.wait()  # a file half written would be left as a temporary file
         self.save_geometry()
         super().closeEvent(event)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotFoundError
 from favorbook.services import contacts, matching, referrals
+from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
 from favorbook.ui.bus import Bus
 from favorbook.ui.refresh import FollowsChanges
@@ -96,6 +97,8 @@ class MatchRow(QFrame):
 class MatchPanel(FollowsChanges, QWidget):
     """``show_contact(id | None)``: the contact's stated needs and who in the trusted network
     can meet each one."""
+
+    SHOWS = NETWORK | Change.CONTACTS
 
     def __init__(self, bus: Bus, parent=None) -> None:
         super().__init__(parent)
@@ -231,6 +234,6 @@ class MatchPanel(FollowsChanges, QWidget):
             .replace("%1", contacts.name_of(subject_id))
             .replace("%2", contacts.name_of(self.contact_id))
         )
-        self._bus.changed.emit()
+        self._bus.changed.emit(Change.REFERRALS)
         if not self.isVisible():
             self.refresh()

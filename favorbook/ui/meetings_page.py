@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, meetings
+from favorbook.services.changes import Change
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.record_list import Column, RecordListWidget, RecordTableModel
@@ -204,6 +205,9 @@ class IcsSourceDialog(QDialog):
 
 
 class MeetingsPage(RecordListWidget):
+    SHOWS = Change.SYNC | Change.CONTACTS | Change.CONVERSATIONS | Change.SETTINGS
+    WRITES = Change.CONVERSATIONS
+
     PAGE_NAME = "meetingList"
 
     def list_title(self) -> str:

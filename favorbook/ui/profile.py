@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, NotFoundError, ValidationError
 from favorbook.services import contacts
+from favorbook.services.changes import LEDGER, NETWORK, Change
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.contact_commands import EditContact, edit_snapshot
 from favorbook.ui.contacts_page import ResizingSplitter
 from favorbook.ui.detail import glance_html
 from favorbook.ui.forms.contact_form import ContactDialog, text_box
+from favorbook.ui.refresh import on_change
 
 CONTACT_SCHEME = "favorbook-contact"
 
@@ -215,7 +217,7 @@ class ProfileTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        bus.changed.connect(self.refresh)
+        on_change(bus, Change.CONTACTS | LEDGER | NETWORK | Change.SETTINGS, self.refresh)
         self.show_contact(None)
 
     # --- showing ----------------------------------------------------------------------
@@ -297,7 +299,7 @@ class ProfileTab(QWidget):
 
     def _edited(self, contact_id: int, before) -> None:
         self.bus.undo_stack.push(EditContact(self.bus, contact_id, before))
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.CONTACTS)
         self.bus.message.emit(self.tr("Saved {0}").format(contacts.name_of(contact_id)))
 
     def add_note(self) -> None:
@@ -318,7 +320,7 @@ class ProfileTab(QWidget):
             return
         self.note_edit.clear()
         self.private_check.setChecked(False)
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.CONTACTS)
         self.bus.message.emit(self.tr("Note added"))
 
     def _note_problem(self, text: str) -> None:
@@ -345,5 +347,5 @@ class ProfileTab(QWidget):
             contacts.delete_note(note_id)
         except FavorbookError as exc:
             self.bus.message.emit(describe_error(exc))
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.CONTACTS)
         self.bus.message.emit(self.tr("Note deleted"))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import questions
+from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import muted, text_label
 from favorbook.ui.record_list import RowsTableModel, read_only_table
@@ -89,6 +90,8 @@ class QuestionBankModel(RowsTableModel):
 
 class QuestionBankPage(FollowsChanges, QWidget):
     """Browse the bank by purpose, add a question, archive one you no longer ask."""
+
+    SHOWS = Change.QUESTIONS | Change.CONVERSATIONS
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -277,7 +280,7 @@ class QuestionBankPage(FollowsChanges, QWidget):
         """Tell the other views; this page reloads itself right after."""
         self._own_change = True
         try:
-            self.bus.changed.emit()
+            self.bus.changed.emit(Change.QUESTIONS)
         finally:
             self._own_change = False
 

@@ -528,7 +528,7 @@ class RecordListWidget(FollowsChanges, QWidget):
         self.refresh()
         self._quiet = True
         try:
-            self.bus.changed.emit()
+            self.bus.changed.emit(self.WRITES)
         finally:
             self._quiet = False
         self.bus.message.emit(message)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.services import referrals
+from favorbook.services.changes import Change
 from favorbook.ui.bus import Bus
 from favorbook.ui.refresh import FollowsChanges
 
@@ -162,6 +163,8 @@ def layout(graph: referrals.Graph) -> dict[int, tuple[float, int]]:
 
 class ReferralGraph(FollowsChanges, QGraphicsView):
     """The referral chain around one contact. ``show_contact(id | None)`` redraws it."""
+
+    SHOWS = Change.REFERRALS | Change.CONTACTS
 
     def __init__(self, bus: Bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, referrals, vetting
+from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
@@ -82,6 +83,8 @@ class ReferralRow(QWidget):
 
 class ReferralsTab(FollowsChanges, QWidget):
     """One contact's referrals. ``add_extra(widget)`` embeds another view (the referral graph)."""
+
+    SHOWS = Change.REFERRALS | Change.CONTACTS
 
     # Rebuilt later: the change may come from a checkbox inside a row being rebuilt.
     DEFER_CHANGES = True
@@ -233,7 +236,7 @@ class ReferralsTab(FollowsChanges, QWidget):
     def _dialog_finished(self, result: int) -> None:
         if result == QDialog.DialogCode.Accepted:
             self.bus.message.emit(self.tr("Referral saved."))
-            self.bus.changed.emit()
+            self.bus.changed.emit(Change.REFERRALS)
             self.show_contact(self.contact_id)
 
     def record_referrer(self) -> None:
@@ -263,7 +266,7 @@ class ReferralsTab(FollowsChanges, QWidget):
         self.bus.message.emit(
             self.tr("Marked: thanks sent.") if sent else self.tr("Marked: no thanks sent yet.")
         )
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.REFERRALS)
 
 
 # --- the page of all referrals and vetted people ------------------------------------------
@@ -397,6 +400,8 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
 
 class ReferralsVettingPage(FollowsChanges, QWidget):
     """Every referral (recent first) and every vetted person (re-vet due first)."""
+
+    SHOWS = NETWORK | Change.CONTACTS
 
     def __init__(self, bus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -537,4 +542,4 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
     def _dialog_finished(self, result: int) -> None:
         if result == QDialog.DialogCode.Accepted:
             self.bus.message.emit(self.tr("Referral outcome saved."))
-            self.bus.changed.emit()
+            self.bus.changed.emit(Change.REFERRALS)

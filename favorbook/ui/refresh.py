@@ -1,18 +1,22 @@
 """Keep a view in step with the data: one place for "reload when the data changed".
 
-A view that shows data from the services reloads when the bus says the data changed while
-it is on screen, or on its next show while it is hidden (so hidden tabs cost nothing).
+A view that shows data from the services reloads when the bus says data it shows changed
+while it is on screen, or on its next show while it is hidden (so hidden tabs cost nothing).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
+
+from favorbook.services.changes import Change
 
 
 class FollowsChanges:
     """Mixin for a QWidget (put it before the Qt class): reload on ``bus.changed``.
 
-    Call ``follow_changes(bus)`` in ``__init__``. A change reloads the widget with
+    Call ``follow_changes(bus)`` in ``__init__`` and set ``SHOWS`` to the ``Change`` flags of
+    what the widget shows; a change that meets none of them is ignored. A change reloads the
+    widget with
     ``reload_view()`` (by default ``refresh()``) at once if it is visible, else on its next show.
     Set ``DEFER_CHANGES`` to reload a visible widget on the next turn of the event loop
     instead (the change may come from a control inside what is rebuilt). Override
@@ -21,6 +25,7 @@ class FollowsChanges:
     also reloads by other paths calls ``mark_fresh()`` there, so no reload stays pending.
     """
 
+    SHOWS = Change.EVERYTHING
     DEFER_CHANGES = False
     _stale = False
 
@@ -58,8 +63,8 @@ class FollowsChanges:
         self._stale = False
         self.reload_view()
 
-    def _data_changed(self) -> None:
-        if self.ignores_change():
+    def _data_changed(self, change: Change) -> None:
+        if not change & self.SHOWS or self.ignores_change():
             return
         if self.holds_change() or not self.isVisible():
             self._stale = True
@@ -72,3 +77,23 @@ class FollowsChanges:
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.refresh_if_stale()
         super().showEvent(event)
+
+
+class _ChangeFilter(QObject):
+    """Calls its owner's slot for the changes it listens to; goes with its owner, so the
+    bus never calls into a deleted widget."""
+
+    def __init__(self, owner: QObject, shows: Change, slot) -> None:
+        super().__init__(owner)
+        self.shows = shows
+        self.slot = slot
+
+    def changed(self, change: Change) -> None:
+        if change & self.shows:
+            self.slot()
+
+
+def on_change(bus, shows: Change, slot) -> None:
+    """Call ``slot()`` (a method of a QObject) whenever the bus announces a change that
+    meets ``shows``, for as long as that object lives."""
+    bus.changed.connect(_ChangeFilter(slot.__self__, shows, slot).changed)

@@ -76,7 +76,8 @@ class SmokeTest:
 
     def load_sample(self) -> int:
         self.step = "loading the sample network"
-        from favorbook.services import demo, session
+        from favorbook.sample import demo
+        from favorbook.services import session
 
         session.open_data(self.folder)
         try:
@@ -147,6 +148,7 @@ class SmokeTest:
     def exchange_files(self) -> None:
         self.step = "exporting and importing contacts"
         from favorbook.formats import ics, importer, vcard
+        from favorbook.services import importing
 
         for name in LAZY_MODULES:
             importlib.import_module(name)
@@ -154,8 +156,8 @@ class SmokeTest:
         written = vcard.write_vcards(cards)
         dates = ics.write_calendar(self.folder / "smoke.ics")
         # Reading the export back finds every card already in favorbook.
-        counts = importer.plan_import(importer.read_file(cards)).counts()
-        if counts[importer.MATCHED] != written:
+        counts = importing.plan_import(importer.read_file(cards)).counts()
+        if counts[importing.MATCHED] != written:
             raise SmokeFailure(f"{written} exported contacts read back as {counts}")
         self.say(f"{written} contacts out to vCard and back, {dates} dates to the calendar")
 

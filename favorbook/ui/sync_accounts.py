@@ -699,5 +699,5 @@ class AddAccountDialog(FormDialog):
     def done(self, result: int) -> None:
         if self._job is not None and self._job.is_running():
             self._job.cancel()
-            self._job.thread.wait()
+            self._job.wait()
         super().done(result)

@@ -37,7 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import SyncGuardTripped
+from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
+from favorbook.ui.refresh import on_change
 from favorbook.ui.sync_status import (
     DEVICES,
     Outcome,
@@ -89,8 +91,7 @@ class SyncJob(BackgroundJob):
     ) -> None:
         self.account = account
         self.allow_mass_delete = allow_mass_delete
-        super().__init__(parent, _tr("Sync"), _tr("Syncing…"), self._sync)
-        self.dialog.reset()  # the status bar shows the progress; this dialog never opens
+        super().__init__(parent, None, None, self._sync)  # the status bar shows the progress
 
     def _sync(self, _progress: Callable[[int, int], None]):
         from favorbook.sync import engine
@@ -121,8 +122,7 @@ class DeviceSyncJob(BackgroundJob):
     def __init__(self, parent: QWidget, *, allow_mass_delete: bool = False) -> None:
         self.account = DEVICES
         self.allow_mass_delete = allow_mass_delete
-        super().__init__(parent, _tr("Sync"), _tr("Syncing with your devices…"), self._sync)
-        self.dialog.reset()
+        super().__init__(parent, None, None, self._sync)
 
     def _sync(self, _progress: Callable[[int, int], None]):
         from favorbook.sync.vault import engine
@@ -211,7 +211,7 @@ class SyncController(QObject):
         self.timer.setObjectName("syncTimer")
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
-        self.bus.changed.connect(self.refresh)
+        on_change(self.bus, Change.CONTACTS | Change.FOLLOWUPS | Change.SYNC, self.refresh)
         self.refresh()
 
     # --- state ----------------------------------------------------------------------------
@@ -401,7 +401,7 @@ class SyncController(QObject):
             self._outcome = Outcome(when, name, True, done_so_far(report), cancelled=True)
             self._queue.clear()
             self.synced.emit(name, report if error is None else error)
-            self.bus.changed.emit()  # what was synced before the cancel shows
+            self.bus.changed.emit(Change.EVERYTHING)  # what was synced before the cancel shows
         elif error is not None:
             message = describe_error(error)
             before = done_so_far(getattr(error, "report", None))
@@ -409,7 +409,8 @@ class SyncController(QObject):
                 message += " " + _tr("Before it stopped: %1.").replace("%1", before)
             self._outcome = Outcome(when, name, False, message)
             self.synced.emit(name, error)
-            self.bus.changed.emit()  # batches before the failure were kept and show
+            # Batches before the failure were kept and show.
+            self.bus.changed.emit(Change.EVERYTHING)
             if not self._automatic:
                 self.warn(name, message)
         else:
@@ -417,7 +418,7 @@ class SyncController(QObject):
                 when, name, True, report.summary(), problems=tuple(report.errors or ())
             )
             self.synced.emit(name, report)
-            self.bus.changed.emit()  # every view shows what came from the server
+            self.bus.changed.emit(Change.EVERYTHING)  # every view shows what came from the server
         self._next()
 
     def _devices_finished(self, when: dt.datetime, report: object, error: object) -> None:
@@ -438,7 +439,8 @@ class SyncController(QObject):
                 self.warn(_tr("Your devices"), message)
         else:
             self.synced.emit(DEVICES, report)
-            self.bus.changed.emit()  # every view shows what came from the other devices
+            # Every view shows what came from the other devices.
+            self.bus.changed.emit(Change.EVERYTHING)
         self._next()
 
     @staticmethod

@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
+from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
 from favorbook.ui.record_list import RowsTableModel, read_only_table
+from favorbook.ui.refresh import on_change
 from favorbook.ui.sync_status import utc_naive, when_text
 
 LONG = 300
@@ -173,7 +175,7 @@ class ConflictsDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(close)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.bus.changed.connect(self.refresh)
+        on_change(self.bus, Change.CONTACTS | Change.FOLLOWUPS | Change.SYNC, self.refresh)
         self.resize(860, 420)
         self.refresh()
 
@@ -227,7 +229,8 @@ class ConflictsDialog(QDialog):
             QMessageBox.warning(self, self.windowTitle(), describe_error(exc))
         finally:
             if count:
-                self.bus.changed.emit()  # the contacts show the value kept; this list refreshes
+                # The contacts show the value kept; this list refreshes.
+                self.bus.changed.emit(Change.CONTACTS | Change.SYNC)
                 self.bus.message.emit(one if count == 1 else many.replace("%1", str(count)))
             self.refresh()
         return count

@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand
 
 from favorbook.errors import NotFoundError, ValidationError
 from favorbook.services import conversations, favors, followups
+from favorbook.services.changes import Change
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.record_list import first_line, undo_hint
@@ -40,7 +41,11 @@ class BusCommand(QUndoCommand):
     ``redo`` (the data is still as the command left it), so Undo offers the same step
     again and Redo never runs a step that was already done; a failed redo is dropped
     (the data is as before it, which loses nothing).
+
+    ``WRITES`` says what the command changes, for the views that show it.
     """
+
+    WRITES = Change.EVERYTHING
 
     def __init__(self, bus, text: str) -> None:
         super().__init__(text)
@@ -69,7 +74,7 @@ class BusCommand(QUndoCommand):
             if message:
                 self.bus.message.emit(message)
             done = True
-        self.bus.changed.emit()
+        self.bus.changed.emit(self.WRITES)
         return done
 
     def _undo_run(self, call: Callable[[], None], message: str | None) -> bool:
@@ -109,6 +114,8 @@ class BusCommand(QUndoCommand):
 
 
 class DeleteFavorCommand(BusCommand):
+    WRITES = Change.FAVORS
+
     def __init__(self, bus, favor_id: int, description: str = "") -> None:
         label = tr("Delete favor “%1”").replace("%1", first_line(description, 40))
         super().__init__(bus, label)
@@ -131,6 +138,8 @@ class DeleteFavorCommand(BusCommand):
 
 
 class DeleteConversationCommand(BusCommand):
+    WRITES = Change.CONVERSATIONS | Change.FOLLOWUPS
+
     def __init__(self, bus, conversation_id: int, summary: str = "") -> None:
         label = tr("Delete conversation “%1”").replace("%1", first_line(summary, 40))
         super().__init__(bus, label)
@@ -153,6 +162,8 @@ class DeleteConversationCommand(BusCommand):
 
 
 class CompleteFollowUpCommand(BusCommand):
+    WRITES = Change.FOLLOWUPS
+
     """Mark a follow-up done (or not done again)."""
 
     def __init__(self, bus, followup_id: int, title: str, done: bool = True) -> None:
@@ -173,6 +184,8 @@ class CompleteFollowUpCommand(BusCommand):
 
 
 class RescheduleFollowUpCommand(BusCommand):
+    WRITES = Change.FOLLOWUPS
+
     def __init__(
         self, bus, followup_id: int, title: str, old_due: dt.date, new_due: dt.date
     ) -> None:
@@ -197,6 +210,8 @@ class RescheduleFollowUpCommand(BusCommand):
 
 
 class SettleIouCommand(BusCommand):
+    WRITES = Change.FAVORS
+
     """Settle an open IOU with a favor back; undo opens it again."""
 
     def __init__(self, bus, iou_id: int, by_favor_id: int, description: str = "") -> None:
@@ -215,6 +230,8 @@ class SettleIouCommand(BusCommand):
 
 
 class WriteOffIouCommand(BusCommand):
+    WRITES = Change.FAVORS
+
     """Write off an open IOU; undo opens it again, redo writes it off on the same day."""
 
     def __init__(self, bus, iou_id: int, description: str = "") -> None:
@@ -236,6 +253,8 @@ class WriteOffIouCommand(BusCommand):
 
 
 class AcknowledgeFavorCommand(BusCommand):
+    WRITES = Change.FAVORS
+
     """Mark a favor acknowledged; undo marks it not acknowledged again."""
 
     def __init__(self, bus, favor_id: int, description: str = "") -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError, ValidationError
 from favorbook.services import vetting
 from favorbook.services._common import today
+from favorbook.services.changes import Change
 from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.call_prep import (
@@ -48,6 +49,8 @@ BADGE_COLOURS = {
 
 class VettingTab(FollowsChanges, QWidget):
     """Whether the rep can stake their name on recommending this contact, and why."""
+
+    SHOWS = Change.VETTING | Change.CONTACTS
 
     # Rebuilt later: the change may come from a control inside what is rebuilt.
     DEFER_CHANGES = True
@@ -299,7 +302,7 @@ class VettingTab(FollowsChanges, QWidget):
             return
         self._reset_note_form()
         self.bus.message.emit(self.tr("Vetting note added."))
-        self.bus.changed.emit()
+        self.bus.changed.emit(Change.VETTING)
         self.show_contact(self.contact_id)
 
     def _note_failed(self, message: str, field: str | None) -> None:
@@ -324,7 +327,7 @@ class VettingTab(FollowsChanges, QWidget):
     def _dialog_finished(self, result: int) -> None:
         if result == QDialog.DialogCode.Accepted:
             self.bus.message.emit(self.tr("Vetting saved."))
-            self.bus.changed.emit()
+            self.bus.changed.emit(Change.VETTING)
             self.show_contact(self.contact_id)
 
     def reload_view(self) -> None:

@@ -1,19 +1,26 @@
-"""Long jobs off the UI thread, with a progress dialog and Cancel.
+"""Work off the UI thread: the one way favorbook runs anything that may take long.
 
 A job is a plain function ``job(progress)`` calling a service; ``progress(done,
-total)`` updates the dialog and raises ``Cancelled`` once the user pressed
-Cancel, so the service's transaction rolls back and nothing is half done.
-The job runs on a QThread with its own SQLite connection (peewee keeps one per
-thread), which is closed when the job ends.
+total)`` updates the progress dialog (when the job has one) and raises ``Cancelled``
+once the user pressed Cancel, so the service's transaction rolls back and nothing is
+half done. The job runs on a thread of its own with its own SQLite connection (peewee
+keeps one per thread), closed when the job ends; its outcome reaches the UI thread as a
+queued signal, ``done(result, error)``.
+
+``BackgroundJob`` with a title shows a window-modal progress dialog with Cancel after
+400 ms (imports, the sample network); without one it runs silently (the start-up backup
+and check, a sync whose progress shows in the status bar). ``in_background`` is the
+silent kind in one call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from favorbook.errors import FavorbookError
@@ -44,60 +51,79 @@ class _Runner(QObject):
             result = session.on_worker_thread(self.job, self.progress)
         except Exception as exc:  # handed to the UI thread, which reports it
             error = exc
-        self.finished.emit(result, error)
-        # Leave the thread's event loop from inside it: the UI thread may be blocked
-        # in wait() (closing the window), and could not deliver a quit() then.
-        QThread.currentThread().quit()
+        with contextlib.suppress(RuntimeError):  # the window (and the job) went first
+            self.finished.emit(result, error)
 
 
 class BackgroundJob(QObject):
-    """Run ``job`` on a worker thread; ``done(result, error)`` fires on the UI thread."""
+    """Run ``job`` on a worker thread; ``done(result, error)`` fires on the UI thread.
+
+    With ``title`` and ``label`` the job has a progress dialog with Cancel; without,
+    none (``dialog`` is None). ``wait()`` blocks until the thread has ended.
+    """
 
     done = Signal(object, object)
 
     def __init__(
         self,
         parent: QWidget,
-        title: str,
-        label: str,
+        title: str | None,
+        label: str | None,
         job: Callable[[Callable[[int, int], None]], Any],
     ) -> None:
         super().__init__(parent)
-        self.dialog = QProgressDialog(label, self.tr("Cancel"), 0, 0, parent)
-        self.dialog.setObjectName("progressDialog")
-        self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(400)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.thread = QThread(self)
+        self.dialog: QProgressDialog | None = None
+        if title is not None:
+            self.dialog = QProgressDialog(label or "", self.tr("Cancel"), 0, 0, parent)
+            self.dialog.setObjectName("progressDialog")
+            self.dialog.setWindowTitle(title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(400)
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            self.dialog.canceled.connect(self.cancel)
         self.runner = _Runner(job)
-        self.runner.moveToThread(self.thread)
-        self.thread.started.connect(self.runner.run)
-        self.runner.progressed.connect(self._progressed)
-        self.runner.finished.connect(self._finished)
-        self.dialog.canceled.connect(self.cancel)
+        # Queued to this object's (the UI) thread: the runner emits from the worker.
+        self.runner.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        self.runner.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self.thread = threading.Thread(target=self.runner.run, name="favorbook-job", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
 
     def cancel(self) -> None:
         self.runner.cancel_requested.set()
-        self.dialog.setLabelText(self.tr("Cancelling…"))
+        if self.dialog is not None:
+            self.dialog.setLabelText(self.tr("Cancelling…"))
 
     def is_running(self) -> bool:
-        return self.thread.isRunning()
+        return self.thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job's thread has ended (or ``timeout`` seconds); True if it has."""
+        if self.thread.ident is not None:
+            self.thread.join(timeout)
+        return not self.thread.is_alive()
 
     def _progressed(self, done: int, total: int) -> None:
-        if self.runner.cancel_requested.is_set():
+        if self.runner.cancel_requested.is_set() or self.dialog is None:
             return
         self.dialog.setMaximum(max(total, 1))
         self.dialog.setValue(min(done, total))
 
     def _finished(self, result: object, error: object) -> None:
-        self.thread.quit()
-        self.thread.wait()
-        self.dialog.reset()
-        self.dialog.hide()
+        self.wait()  # the runner has returned: the thread ends at once
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.hide()
         self.done.emit(result, error)
         self.deleteLater()
+
+
+def in_background(parent: QWidget, work: Callable[[], object], done: Callable) -> BackgroundJob:
+    """Run ``work()`` silently on a worker thread; ``done(result, error)`` is called on the
+    UI thread afterwards. The job is returned, already started (``wait()`` joins it)."""
+    job = BackgroundJob(parent, None, None, lambda _progress: work())
+    job.done.connect(done)
+    job.start()
+    return job

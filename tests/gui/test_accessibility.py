@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton, QWidget
 
-from favorbook.services import demo, favors, followups, referrals
+from favorbook.sample import demo
+from favorbook.services import favors, followups, referrals
 from tests.gui.helpers import show_active
 
 
@@ -88,7 +89,7 @@ def people(make_contact):
 
 def _dialogs(people, data_folder):
     from favorbook.formats import importer
-    from favorbook.services import health
+    from favorbook.services import health, importing
     from favorbook.ui.backups_dialog import BackupsDialog
     from favorbook.ui.bus import Bus
     from favorbook.ui.data_actions import ExportOptionsDialog
@@ -119,7 +120,7 @@ def _dialogs(people, data_folder):
     )
     return {
         "import preview": lambda: ImportPreviewDialog(
-            importer.plan_import(importer.read_file(cards))
+            importing.plan_import(importer.read_file(cards))
         ),
         "csv columns": lambda: MappingDialog(str(table)),
         "sync conflicts": lambda: ConflictsDialog(Bus()),

@@ -207,8 +207,8 @@ def test_a_big_database_is_backed_up_on_a_thread_and_not_again_on_an_idle_quit(
     monkeypatch.setattr(backup_actions, "_backed_up_at", [])
     assert backup_actions.start_up_backup(window) is True  # left for the thread
     assert backup.list_backups() == []
-    thread = backup_actions.automatic_backup_in_background(window)
-    thread.join(30)
+    job = backup_actions.automatic_backup_in_background(window)
+    assert job.wait(30)
     qtbot.waitUntil(lambda: backup_actions._backed_up_at != [])
     assert len(backup.list_backups()) == 1
     assert backup_actions.backup_at_quit() is None  # nothing written since: not again

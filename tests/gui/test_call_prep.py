@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from favorbook.services import conversations, favors, followups, questions
+from favorbook.services.changes import Change
 from favorbook.ui.call_prep import CallPrep
 
 
@@ -89,6 +90,6 @@ def test_ticks_survive_a_refresh_after_a_change(qtbot, prep, bus, make_contact, 
     row = prep.question_rows[0]
     qtbot.mouseClick(row.check, Qt.MouseButton.LeftButton)
     followups.add_followup(ann, today, "Call back about the order")
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     assert "Call back about the order" in prep.followups_section.texts()
     assert prep.ticked_question_ids() == [row.question_id]

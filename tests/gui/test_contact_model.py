@@ -3,7 +3,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
-from favorbook.services import contacts, demo, favors
+from favorbook.sample import demo
+from favorbook.services import contacts, favors
 from favorbook.ui import style
 from favorbook.ui.contact_model import ContactListModel
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from favorbook.services import demo, favors
+from favorbook.sample import demo
+from favorbook.services import favors
 
 
 def _busiest_contact() -> int:

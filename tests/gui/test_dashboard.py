@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from favorbook.services import dashboard as dashboard_service
 from favorbook.services import favors, followups
+from favorbook.services.changes import Change
 from favorbook.ui.charts import MonthlyRatioChart, RatioGauge
 from favorbook.ui.dashboard import ID_ROLE, Dashboard, Entry, EntryModel
 from tests.unit.test_dashboard_service import build_network
@@ -152,7 +153,7 @@ def test_data_change_refreshes_when_shown(make_contact, today, make_dashboard, b
     assert page.ious_empty.isVisibleTo(page)
     ann = make_contact()
     favors.log_favor(ann, "received", "Advice on pricing", expectation="iou")
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     assert not page.ious_empty.isVisibleTo(page)
     assert [cid for cid, _ in rows(page.i_owe)] == [ann]
 

@@ -72,6 +72,11 @@ def warnings_shown(monkeypatch):
     return said
 
 
+def _exported(window, qtbot):
+    """Exports write on a worker thread: wait until the file is written and said."""
+    qtbot.waitUntil(lambda: window.data_actions.export_job is None, timeout=10000)
+
+
 def _select(window, *ids):
     view = window.list_view
     view.clearSelection()
@@ -100,10 +105,11 @@ def test_file_menu_has_the_data_commands_before_the_sample(window):
 
 
 def test_vcard_exports_all_or_the_selection_without_private_notes(
-    window, people, choose, save_to, tmp_path
+    window, people, choose, save_to, tmp_path, qtbot
 ):
     save_to["path"] = str(tmp_path / "all.vcf")
     window.data_actions.export_vcard3_action.trigger()
+    _exported(window, qtbot)
     text = (tmp_path / "all.vcf").read_text("utf-8")
     assert text.count("BEGIN:VCARD") == 3 and "VERSION:3.0" in text
     assert "Likes early calls" in text and "golf handicap" not in text
@@ -115,6 +121,7 @@ def test_vcard_exports_all_or_the_selection_without_private_notes(
     save_to["path"] = str(tmp_path / "two.vcf")
     choose["private"] = True
     window.data_actions.export_vcard4_action.trigger()
+    _exported(window, qtbot)
     text = (tmp_path / "two.vcf").read_text("utf-8")
     assert text.count("BEGIN:VCARD") == 2 and "VERSION:4.0" in text
     assert "Cy" not in text and "golf handicap" in text
@@ -124,36 +131,43 @@ def test_vcard_exports_all_or_the_selection_without_private_notes(
     choose["selected"], choose["private"] = False, False
     save_to["path"] = str(tmp_path / "all4.vcf")
     window.data_actions.export_vcard4_action.trigger()
+    _exported(window, qtbot)
     assert (tmp_path / "all4.vcf").read_text("utf-8").count("BEGIN:VCARD") == 3
 
 
-def test_csv_exports_of_contacts_ledger_and_calendar(window, people, choose, save_to, tmp_path):
+def test_csv_exports_of_contacts_ledger_and_calendar(
+    window, people, choose, save_to, tmp_path, qtbot
+):
     save_to["path"] = str(tmp_path / "c.csv")
     window.data_actions.export_csv_action.trigger()
+    _exported(window, qtbot)
     lines = (tmp_path / "c.csv").read_text("utf-8-sig").splitlines()
     assert len(lines) == 4 and "Ann" in "\n".join(lines)
 
     _select(window, people["bo"], people["cy"])
     save_to["path"] = str(tmp_path / "sel.csv")
     window.data_actions.export_csv_action.trigger()
+    _exported(window, qtbot)
     text = (tmp_path / "sel.csv").read_text("utf-8-sig")
     assert len(text.splitlines()) == 3 and "Ann" not in text
 
     save_to["path"] = str(tmp_path / "ledger.csv")
     window.data_actions.export_ledger_action.trigger()
+    _exported(window, qtbot)
     text = (tmp_path / "ledger.csv").read_text("utf-8-sig")
     assert "Intro to the plant manager" in text and "Advice on pricing" in text
     assert window.statusBar().currentMessage().startswith("Wrote 2 favors to")
 
     save_to["path"] = str(tmp_path / "f.ics")
     window.data_actions.export_ics_action.trigger()
+    _exported(window, qtbot)
     text = (tmp_path / "f.ics").read_text("utf-8")
     assert "BEGIN:VCALENDAR" in text and "Send the white paper" in text
     assert save_to["offered"][-1] == "favorbook-follow-ups.ics"
 
 
 def test_export_to_an_unwritable_folder_says_so_and_leaves_no_file(
-    window, people, choose, save_to, tmp_path, warnings_shown
+    window, people, choose, save_to, tmp_path, warnings_shown, qtbot
 ):
     folder = tmp_path / "exports"
     folder.mkdir()
@@ -163,6 +177,7 @@ def test_export_to_an_unwritable_folder_says_so_and_leaves_no_file(
     save_to["path"] = str(target)
     window.statusBar().clearMessage()
     window.data_actions.export_vcard3_action.trigger()
+    _exported(window, qtbot)
     assert len(warnings_shown) == 1 and str(target) in warnings_shown[0]
     assert not target.exists()
     assert sorted(p.name for p in folder.iterdir()) == ["not-a-folder"]
@@ -241,3 +256,32 @@ def test_the_welcome_page_offers_to_import(window, monkeypatch):
     assert button.isVisible()
     button.click()
     assert asked == [1]
+
+
+def test_an_export_writes_on_a_worker_thread_and_the_window_stays_free(
+    window, people, choose, save_to, tmp_path, qtbot, monkeypatch
+):
+    import threading
+
+    from favorbook.formats import vcard
+
+    release, threads = threading.Event(), []
+    real = vcard.write_vcards
+
+    def slow(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(vcard, "write_vcards", slow)
+    save_to["path"] = str(tmp_path / "slow.vcf")
+    window.data_actions.export_vcard3_action.trigger()
+    qtbot.waitUntil(lambda: bool(threads))
+    assert threads[0] is not threading.main_thread()
+    assert window.statusBar().currentMessage().startswith("Writing ")
+    window.data_actions.export_vcard3_action.trigger()  # a second one waits its turn
+    assert "Wait for the export" in window.statusBar().currentMessage()
+    release.set()
+    _exported(window, qtbot)
+    assert (tmp_path / "slow.vcf").read_text("utf-8").count("BEGIN:VCARD") == 3
+    assert window.statusBar().currentMessage().startswith("Wrote 3 contacts")

@@ -13,7 +13,8 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QHeaderView, QRadioButton
 
-from favorbook.services import contacts, conversations, demo, favors, followups, questions, settings
+from favorbook.sample import demo
+from favorbook.services import contacts, conversations, favors, followups, questions, settings
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -9,7 +9,8 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
 from favorbook.render import locale_dates
-from favorbook.services import demo
+from favorbook.sample import demo
+from favorbook.services.changes import Change
 from favorbook.ui.contact_model import CELL_MARGIN, ContactListModel
 
 
@@ -427,7 +428,7 @@ def test_an_empty_notes_pane_leaves_the_room_to_the_profile(sample_window, make_
     assert document_height <= browser.viewport().height()
 
     contacts.add_note(ann, "Prefers calls after four")
-    sample_window.bus.changed.emit()
+    sample_window.bus.changed.emit(Change.EVERYTHING)
     settle()
     assert profile.note_list.isVisible() and not profile.no_notes.isVisible()
     assert notes.height() > notes.minimumSizeHint().height() + 40

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox, QPushButton
 
 from favorbook.formats import importer
-from favorbook.services import contacts
+from favorbook.services import contacts, importing
 from favorbook.services.contacts import Labeled
 from favorbook.ui.import_dialog import PlanModel
 
@@ -151,7 +151,7 @@ def test_cancel_while_importing_leaves_the_database_unchanged(
         encoding="utf-8",
     )
     reached, released = threading.Event(), threading.Event()
-    real = importer.apply_import
+    real = importing.apply_import
 
     def slow_apply(plan, choices=None, progress=None):
         def hook(done, total):
@@ -162,7 +162,7 @@ def test_cancel_while_importing_leaves_the_database_unchanged(
 
         return real(plan, choices, hook)
 
-    monkeypatch.setattr(importer, "apply_import", slow_apply)
+    monkeypatch.setattr(importing, "apply_import", slow_apply)
     run = window.data_actions.importer
     run.start([str(path)])
     preview = _preview(window, qtbot)
@@ -278,7 +278,7 @@ def test_closing_the_window_during_an_import_rolls_it_back(
     )
     run = window.data_actions.importer
     reached = threading.Event()
-    real = importer.apply_import
+    real = importing.apply_import
 
     def slow_apply(plan, choices=None, progress=None):
         runner = run.job.runner
@@ -291,7 +291,7 @@ def test_closing_the_window_during_an_import_rolls_it_back(
 
         return real(plan, choices, hook)
 
-    monkeypatch.setattr(importer, "apply_import", slow_apply)
+    monkeypatch.setattr(importing, "apply_import", slow_apply)
     run.start([str(path)])
     _preview(window, qtbot).import_button.click()
     qtbot.waitUntil(reached.is_set, timeout=20000)
@@ -310,7 +310,7 @@ def test_cancel_while_reading_and_planning_changes_nothing_and_says_so(
         encoding="utf-8",
     )
     reached, released = threading.Event(), threading.Event()
-    real = importer.plan_import
+    real = importing.plan_import
 
     def slow_plan(parsed, *, progress=None):
         def hook(done, total):
@@ -321,7 +321,7 @@ def test_cancel_while_reading_and_planning_changes_nothing_and_says_so(
 
         return real(parsed, progress=hook)
 
-    monkeypatch.setattr(importer, "plan_import", slow_plan)
+    monkeypatch.setattr(importing, "plan_import", slow_plan)
     run = window.data_actions.importer
     run.start([str(path)])
     qtbot.waitUntil(reached.is_set, timeout=20000)
@@ -421,7 +421,7 @@ def test_the_preview_says_when_the_files_encoding_was_a_weak_guess(db, qtbot, tm
 
     path = tmp_path / "few.csv"
     path.write_bytes("First Name,Last Name\r\nAna,Peña\r\n".encode("cp1252"))
-    plan = importer.plan_import(importer.read_file(path))
+    plan = importing.plan_import(importer.read_file(path))
     dialog = ImportPreviewDialog(plan)
     qtbot.addWidget(dialog)
     assert "does not say its text encoding" in dialog.counts_label.text()
@@ -432,5 +432,5 @@ def test_the_preview_names_a_card_by_the_name_it_shows(db, tmp_path):
     path.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee (Acme)\r\nN:Lee;Ann;;;\r\nEND:VCARD\r\n"
     )
-    plan = importer.plan_import(importer.read_file(path))
+    plan = importing.plan_import(importer.read_file(path))
     assert PlanModel.name_of(plan.items[0]) == "Ann Lee (Acme)"

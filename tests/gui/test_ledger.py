@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog
 
 from favorbook.services import favors
+from favorbook.services.changes import Change
 from favorbook.ui.ledger import LedgerView
 from tests.gui.helpers import column_texts, show_active
 
@@ -288,11 +289,11 @@ def test_refreshes_on_bus_changed_and_lazily_when_hidden(qtbot, bus, people, tod
     ann, _, _ = people
     page = make_view(qtbot, bus)
     favors.log_favor(ann, "given", "Sent the white paper")
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     assert "Sent the white paper" in column_texts(page, "description")
     page.hide()
     favors.log_favor(ann, "given", "Lent the booth")
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     assert "Lent the booth" not in column_texts(page, "description")
     page.show()
     assert "Lent the booth" in column_texts(page, "description")

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
-from favorbook.services import contacts, demo, favors, search
+from favorbook.sample import demo
+from favorbook.services import contacts, favors, search
 from favorbook.ui import style
 from favorbook.ui.contact_model import ContactListModel, ContactRowDelegate
 from favorbook.ui.contacts_page import ContactListView

@@ -3,7 +3,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPushButton
 
-from favorbook.services import demo, favors
+from favorbook.sample import demo
+from favorbook.services import favors
 from favorbook.ui.contact_model import ID_ROLE, ContactListModel
 
 
@@ -135,7 +136,8 @@ def test_profile_counts_conversations_in_words(window, make_contact):
 def test_a_window_built_over_a_network_fills_the_first_contacts_tabs_once_shown(db, qtbot):
     """Start-up paints the list first: the selected contact's tabs fill after the window
     is shown, and then show that contact."""
-    from favorbook.services import contacts, demo
+    from favorbook.sample import demo
+    from favorbook.services import contacts
     from favorbook.ui.app import make_application
     from favorbook.ui.main_window import MainWindow
 

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 
 from favorbook.services import contacts
+from favorbook.services.changes import Change
 from favorbook.services.contacts import Labeled
 from favorbook.ui.bus import Bus
 from favorbook.ui.forms.contact_form import ContactDialog
@@ -103,7 +104,7 @@ def test_deleted_contact_falls_back_to_empty_state(tab, make_contact):
     from favorbook.db.models import Contact
 
     Contact.delete_by_id(ann)
-    tab.bus.changed.emit()
+    tab.bus.changed.emit(Change.EVERYTHING)
     assert tab.stack.currentWidget() is tab.empty
 
 
@@ -115,7 +116,7 @@ def test_how_to_reach_them_comes_before_the_summary(tab, make_contact):
 
 
 def test_a_sample_contact_says_so_under_its_name(tab, make_contact):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     own = make_contact("Own", "Person")
     demo.load(2, force=True)

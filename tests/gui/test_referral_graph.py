@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from favorbook.services import referrals
+from favorbook.services.changes import Change
 from favorbook.ui.referral_graph import NodeItem, ReferralGraph
 
 
@@ -102,5 +103,5 @@ def test_refreshes_on_a_change(graph_view, chain, bus, make_contact):
     graph_view.show_contact(chain["Gus"])
     newcomer = make_contact("New", "Comer")
     referrals.record_inbound(chain["Gus"], newcomer)
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     assert set(graph_view.node_ids()) == {chain["Gus"], newcomer}

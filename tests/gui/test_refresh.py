@@ -2,6 +2,7 @@
 
 from PySide6.QtWidgets import QWidget
 
+from favorbook.services.changes import Change
 from favorbook.ui.refresh import FollowsChanges
 
 
@@ -37,11 +38,11 @@ def shown(qtbot, view):
 
 def test_a_visible_view_reloads_at_once_and_a_hidden_one_on_its_next_show(qtbot, bus):
     view = shown(qtbot, View(bus))
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     assert view.loads == 1
     view.hide()
-    bus.changed.emit()
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
+    bus.changed.emit(Change.EVERYTHING)
     assert view.loads == 1
     view.show()
     assert view.loads == 2
@@ -59,7 +60,7 @@ def test_a_view_made_stale_loads_on_its_first_show(qtbot, bus):
 
 def test_a_reload_by_another_path_drops_the_pending_one(qtbot, bus):
     view = View(bus)
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     view.refresh()
     shown(qtbot, view)
     assert view.loads == 1
@@ -68,13 +69,13 @@ def test_a_reload_by_another_path_drops_the_pending_one(qtbot, bus):
 def test_ignored_and_held_changes(qtbot, bus):
     view = shown(qtbot, View(bus))
     view.ignoring = True
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     view.hide()
     view.show()
     assert view.loads == 0
     view.ignoring = False
     view.holding = True
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
     assert view.loads == 0
     view.hide()
     view.show()
@@ -83,8 +84,8 @@ def test_ignored_and_held_changes(qtbot, bus):
 
 def test_a_deferred_view_reloads_after_the_signal_returns(qtbot, bus):
     view = shown(qtbot, DeferredView(bus))
-    bus.changed.emit()
-    bus.changed.emit()
+    bus.changed.emit(Change.EVERYTHING)
+    bus.changed.emit(Change.EVERYTHING)
     assert view.loads == 0
     qtbot.waitUntil(lambda: view.loads == 1)
     qtbot.wait(10)
@@ -98,3 +99,34 @@ def test_mark_stale_reloads_a_visible_view_now(qtbot, bus):
     shown(qtbot, view)
     view.mark_stale()
     assert view.loads == 2
+
+
+class LedgerOnly(View):
+    SHOWS = Change.FAVORS | Change.CONTACTS
+
+
+def test_a_view_reloads_only_for_what_it_shows(qtbot, bus):
+    view = shown(qtbot, LedgerOnly(bus))
+    bus.changed.emit(Change.REFERRALS | Change.QUESTIONS)
+    view.hide()
+    bus.changed.emit(Change.VETTING)
+    view.show()
+    assert view.loads == 0  # nothing it shows changed, on screen or off
+    bus.changed.emit(Change.FAVORS)
+    assert view.loads == 1
+    bus.changed.emit(Change.EVERYTHING)
+    assert view.loads == 2
+
+
+def test_on_change_calls_its_slot_for_what_it_listens_to_while_its_widget_lives(qtbot, bus):
+    from favorbook.ui.refresh import on_change
+
+    view = View(bus)
+    on_change(bus, Change.SYNC, view.refresh)
+    bus.changed.emit(Change.FAVORS)
+    assert view.loads == 0
+    bus.changed.emit(Change.SYNC | Change.CONTACTS)
+    assert view.loads == 1
+    view.deleteLater()
+    qtbot.wait(10)
+    bus.changed.emit(Change.SYNC)  # the widget is gone: nothing calls into it

@@ -2,7 +2,8 @@
 
 from PySide6.QtWidgets import QDialog
 
-from favorbook.services import demo
+from favorbook.sample import demo
+from favorbook.services.changes import Change
 
 
 def test_a_new_target_in_preferences_shows_on_the_dashboard(window, qtbot, monkeypatch):
@@ -35,7 +36,7 @@ def test_undo_a_delete_after_adding_a_contact_then_redo_deletes_the_right_one(
     window.reload()
     window.bus.undo_stack.push(DeleteContacts(window.bus, [bo]))
     make_contact("Cy", "New")  # takes the id Bo had
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
 
     window.bus.undo_stack.undo()
     assert sorted(n for _i, n in contacts.all_names()) == ["Ann Lee", "Bo Chan", "Cy New"]

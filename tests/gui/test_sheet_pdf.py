@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor, QImage, QPageSize, QTextDocument
 from favorbook.errors import NotFoundError, ValidationError
 from favorbook.formats import sheet
 from favorbook.render import sheet_pdf
-from favorbook.services import contacts, demo, favors, followups, questions
+from favorbook.sample import demo
+from favorbook.services import contacts, favors, followups, questions
 
 PDFTOTEXT = shutil.which("pdftotext")
 needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext is not installed")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from favorbook.errors import SyncError, SyncGuardTripped
 from favorbook.services import contacts
+from favorbook.services.changes import Change
 from favorbook.sync import accounts, engine
 from tests.gui.sync_helpers import local_hhmm, make_account, report_json
 
@@ -63,14 +64,14 @@ def test_sync_now_is_in_the_file_menu_and_disabled_without_an_account(window):
 
 def test_sync_now_is_enabled_once_an_account_is_added(window):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     action = window.findChild(QAction, "syncNow")
     assert action.isEnabled() and "work" in action.toolTip()
 
 
 def test_sync_now_runs_off_the_ui_thread_and_shows_the_result(window, qtbot, fake_sync):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
 
     def pull_a_contact(name, _allow):
         contacts.create_contact(contacts.ContactInput(first_name="Pia", last_name="Server"))
@@ -94,7 +95,7 @@ def test_sync_now_runs_off_the_ui_thread_and_shows_the_result(window, qtbot, fak
 
 def test_progress_text_shows_while_syncing(window, qtbot, fake_sync):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     release = threading.Event()
 
     def wait_for_test(name, _allow):
@@ -107,7 +108,7 @@ def test_progress_text_shows_while_syncing(window, qtbot, fake_sync):
     assert window.sync.progress.maximum() == 4 and window.sync.progress.value() == 1
     qtbot.wait(600)  # longer than a BackgroundJob waits before it shows its dialog
     assert QApplication.activeModalWidget() is None  # no progress dialog in the way
-    assert not window.sync.job.dialog.isVisible()
+    assert window.sync.job.dialog is None  # the status bar shows the progress
     assert not window.sync.sync_now()  # a second sync is refused while one runs
     from favorbook.ui.sync_actions import syncing_accounts
 
@@ -120,7 +121,7 @@ def test_progress_text_shows_while_syncing(window, qtbot, fake_sync):
 
 def test_cancel_stops_the_sync_and_says_so(window, qtbot, fake_sync, monkeypatch):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     started = threading.Event()
     seen = {}
 
@@ -147,7 +148,7 @@ def test_cancel_stops_the_sync_and_says_so(window, qtbot, fake_sync, monkeypatch
 
 def test_a_failed_sync_says_so_with_the_message(window, qtbot, fake_sync, monkeypatch):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     warned = []
     monkeypatch.setattr(window.sync, "warn", lambda name, message: warned.append(message))
     fake_sync.result = SyncError("Account work: cannot reach the server. Check the connection.")
@@ -161,7 +162,7 @@ def test_a_failed_sync_says_so_with_the_message(window, qtbot, fake_sync, monkey
 
 def test_a_failed_sync_says_what_it_did_before_it_stopped(window, qtbot, fake_sync, monkeypatch):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     warned = []
     monkeypatch.setattr(window.sync, "warn", lambda name, message: warned.append(message))
     failure = SyncError("Account work: the server failed (503).")
@@ -201,7 +202,7 @@ def test_a_stored_failure_shows_after_a_restart(db, qtbot):
 
 def test_guard_asks_and_yes_reruns_allowing_the_removal(window, qtbot, fake_sync, monkeypatch):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     asked = []
 
     def first_trips(name, allow):
@@ -231,7 +232,7 @@ def test_guard_asks_and_yes_reruns_allowing_the_removal(window, qtbot, fake_sync
 
 def test_guard_no_leaves_everything_and_says_it_stopped(window, qtbot, fake_sync, monkeypatch):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     fake_sync.result = SyncGuardTripped(
         "Account work: the address book came back empty.", reason="empty", count=40, total=40
     )
@@ -253,7 +254,7 @@ def test_a_timed_sync_stopped_by_the_guard_waits_for_sync_now(
     window, qtbot, fake_sync, monkeypatch
 ):
     make_account("work", interval=15)
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     fake_sync.result = SyncGuardTripped(
         "Account work: 9 of 20 synced contacts would be removed.",
         reason="mass_delete",
@@ -271,7 +272,7 @@ def test_timer_syncs_an_account_when_its_interval_is_due(window, qtbot, fake_syn
     long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=2)
     make_account("work", interval=30, last_sync_at=long_ago, last_result=report_json())
     make_account("by-hand", last_sync_at=long_ago, last_result=report_json())
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     assert window.sync.timer.isActive()
     assert window.sync.tick()
     _wait_done(qtbot, window)
@@ -282,14 +283,14 @@ def test_timer_syncs_an_account_when_its_interval_is_due(window, qtbot, fake_syn
 
 def test_timer_is_off_without_an_interval(window):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     assert not window.sync.timer.isActive()
     assert not window.sync.tick()
 
 
 def test_timer_waits_while_a_modal_dialog_is_open(window, qtbot, fake_sync):
     make_account("work", interval=15)
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     dialog = QDialog(window)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     qtbot.addWidget(dialog)
@@ -306,7 +307,7 @@ def test_timer_waits_while_a_modal_dialog_is_open(window, qtbot, fake_sync):
 
 def test_a_timed_sync_that_fails_does_not_pop_up(window, qtbot, fake_sync, monkeypatch):
     make_account("work", interval=15)
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     monkeypatch.setattr(window.sync, "warn", lambda *a: pytest.fail("a box popped up"))
     fake_sync.result = SyncError("Account work: the server did not answer in time.")
     assert window.sync.tick()
@@ -316,7 +317,7 @@ def test_a_timed_sync_that_fails_does_not_pop_up(window, qtbot, fake_sync, monke
 
 def test_no_sync_while_another_job_runs(window, fake_sync):
     make_account("work", interval=15)
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     window._job = object()  # the sample network is loading, say
     try:
         assert not window.sync.sync_now()
@@ -329,7 +330,7 @@ def test_no_sync_while_another_job_runs(window, fake_sync):
 def test_every_account_syncs_in_turn(window, qtbot, fake_sync):
     make_account("home")
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     window.sync.sync_now()
     qtbot.waitUntil(
         lambda: len(fake_sync.calls) == 2 and not window.sync.is_running(), timeout=10000
@@ -340,8 +341,8 @@ def test_every_account_syncs_in_turn(window, qtbot, fake_sync):
 
 def test_removing_the_last_account_disables_sync_now(window):
     make_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     accounts.remove_account("work")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     assert not window.findChild(QAction, "syncNow").isEnabled()
     assert window.sync.label.text() == ""

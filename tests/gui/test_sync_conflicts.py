@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtGui import QAction
 
 from favorbook.services import contacts
+from favorbook.services.changes import Change
 from favorbook.sync import conflicts
 from tests.gui.sync_helpers import make_account
 
@@ -107,7 +108,7 @@ def test_double_click_shows_the_contact(two_conflicts, dialog, bus, qtbot):
 
 
 def test_the_window_links_to_the_conflicts_from_the_status_bar(window, two_conflicts, qtbot):
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     label = window.sync.label
     assert "2 conflicts to review" in label.text() and 'href="conflicts"' in label.text()
     label.linkActivated.emit("conflicts")

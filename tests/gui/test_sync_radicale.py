@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
+from favorbook.services.changes import Change
 from favorbook.sync import accounts, passwords
 from tests.sync.conftest import radicale_server  # noqa: F401 - the session's Radicale
 
@@ -22,7 +23,9 @@ def test_add_an_account_from_preferences_against_radicale(window, radicale, qtbo
     from favorbook.ui.preferences import PreferencesDialog
 
     prefs = PreferencesDialog(window.data_folder, window)
-    prefs.accountsChanged.connect(window.bus.changed)  # as window.show_preferences does
+    prefs.accountsChanged.connect(
+        lambda: window.bus.changed.emit(Change.SYNC)
+    )  # as the window does
     prefs.confirm_discard = lambda: True
     qtbot.addWidget(prefs)
     prefs.show()
@@ -71,7 +74,8 @@ def _sync_now(window, qtbot) -> str:
 
 def test_sync_now_against_radicale_a_phone_edit_and_a_conflict(window, radicale, qtbot):
     from favorbook.db.models import Contact
-    from favorbook.services import contacts, demo
+    from favorbook.sample import demo
+    from favorbook.services import contacts
 
     demo.load(20, seed=4)
     window.reload()
@@ -82,7 +86,7 @@ def test_sync_now_against_radicale_a_phone_edit_and_a_conflict(window, radicale,
         addressbook=radicale.addressbook_url,
         calendar=radicale.calendar_url,
     )
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
 
     text = _sync_now(window, qtbot)
     assert text.startswith("Synced ") and " sent" in text  # 20 cards and their tasks
@@ -99,7 +103,7 @@ def test_sync_now_against_radicale_a_phone_edit_and_a_conflict(window, radicale,
     data = contacts.get_contact(cid).to_input()
     data.title = "Purchasing lead"
     contacts.update_contact(cid, data)
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
 
     text = _sync_now(window, qtbot)
     assert "1 conflict to review" in text
@@ -123,7 +127,8 @@ def test_sync_now_against_radicale_a_phone_edit_and_a_conflict(window, radicale,
 def test_the_guard_asks_before_archiving_half_the_network(window, radicale, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from favorbook.services import contacts, demo
+    from favorbook.sample import demo
+    from favorbook.services import contacts
 
     demo.load(20, seed=5)
     accounts.add_account(
@@ -133,7 +138,7 @@ def test_the_guard_asks_before_archiving_half_the_network(window, radicale, qtbo
         addressbook=radicale.addressbook_url,
         calendar=radicale.calendar_url,
     )
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     _sync_now(window, qtbot)
     for href in list(radicale.listing(radicale.addressbook_url))[:10]:
         radicale.delete(href)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
+from favorbook.services.changes import Change
 from favorbook.sync.vault import crypto, engine
 
 PASSPHRASE = "correct horse battery staple"
@@ -152,7 +153,7 @@ def test_sync_now_syncs_with_the_devices_and_says_what_came_in(peer, window, qtb
     assert not window.sync.sync_now_action.isEnabled()  # no account, no device sync
     assert not window.sync.device_label.isVisible()
     engine.turn_on_folder(str(peer), PASSPHRASE, device_name="desk")
-    window.bus.changed.emit()  # what Preferences does after Sync Folder…
+    window.bus.changed.emit(Change.EVERYTHING)  # what Preferences does after Sync Folder…
     assert window.sync.sync_now_action.isEnabled()
     assert window.sync.device_label.text() == "Your devices: not synced yet"
     assert window.sync.conflicts_action.isEnabled()  # conflicts between devices show there
@@ -172,7 +173,7 @@ def test_a_device_sync_whose_folder_is_gone_is_one_message(peer, window, qtbot, 
     import shutil
 
     engine.turn_on_folder(str(peer), PASSPHRASE, device_name="desk")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     shutil.rmtree(peer)
     said = []
     monkeypatch.setattr(window.sync, "warn", lambda name, message: said.append(message))
@@ -188,7 +189,7 @@ def test_the_timer_syncs_with_the_devices_when_it_is_on(peer, window, qtbot):
 
     assert not window.sync.timer.isActive()
     engine.turn_on_folder(str(peer), PASSPHRASE, device_name="desk")
-    window.bus.changed.emit()
+    window.bus.changed.emit(Change.EVERYTHING)
     assert window.sync.timer.isActive()
     seen = []
     window.sync.synced.connect(lambda name, result: seen.append(name))

@@ -154,7 +154,7 @@ def test_remove_sample_network_asks_then_keeps_own_contacts(
     from PySide6.QtGui import QAction, QUndoCommand
     from PySide6.QtWidgets import QMessageBox
 
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     action = window.findChild(QAction, "removeSample")
     file_actions = [a.objectName() for a in window.file_menu.actions()]
@@ -204,3 +204,26 @@ def test_a_saved_edit_can_be_undone_and_redone(window, qtbot, make_contact):
     assert restored.organization == "Acme" and restored.tags == ["golf"]
     window.redo_action.trigger()
     assert contacts.get_contact(ann).organization == "Brightwave"
+
+
+def test_the_list_reloads_for_what_it_shows_and_not_for_a_referral(window, monkeypatch):
+    from favorbook.services.changes import Change
+
+    reloads = []
+    monkeypatch.setattr(window.contacts_page, "reload", lambda: reloads.append(1))
+    window.bus.changed.emit(Change.REFERRALS | Change.QUESTIONS | Change.SYNC)
+    assert reloads == []  # a referral, a question or an account is not in the list
+    window.bus.changed.emit(Change.FAVORS)  # the give:take column
+    assert reloads == [1]
+
+
+def test_a_loaded_sample_network_shows_on_every_view_not_the_list_alone(window, qtbot):
+    window.show()
+    window.show_page(window.dashboard)
+    qtbot.waitUntil(lambda: not window.dashboard.is_stale())
+    loads = []
+    real = window.dashboard.reload_view
+    window.dashboard.reload_view = lambda: (loads.append(1), real())
+    window.load_sample()
+    qtbot.waitUntil(lambda: window._job is None, timeout=20000)
+    assert loads  # the dashboard on screen read the new network

@@ -13,7 +13,8 @@ import pytest
 
 from favorbook.db.models import Contact, SyncItem
 from favorbook.errors import SyncError, SyncGuardTripped
-from favorbook.services import contacts, demo, session, trash
+from favorbook.sample import demo
+from favorbook.services import contacts, session, trash
 from favorbook.sync import accounts, conflicts, engine
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

@@ -27,7 +27,8 @@ from favorbook.db.models import (
     VettingNote,
 )
 from favorbook.errors import SyncError
-from favorbook.services import contacts, demo, followups, trash
+from favorbook.sample import demo
+from favorbook.services import contacts, followups, trash
 from favorbook.sync import conflicts
 from tests.sync.helpers import add_account, one_task, sync
 

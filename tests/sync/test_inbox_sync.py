@@ -76,3 +76,39 @@ def test_a_capture_from_the_phone_is_accepted_and_completed(dav_server, laptop, 
     assert rows[0]["suggestion"]["kind"] == "conversation"
     assert rows[0]["suggestion"]["direction"] == "outbound"
     assert rows[0]["suggestion"]["contact_id"] == meg
+
+
+def test_a_capture_edited_or_deleted_on_the_phone_before_it_is_marked_done(
+    dav_server, laptop, monkeypatch
+):
+    """The inbox runs on the collection engine: a decided capture goes up with If-Match;
+    edited on the phone meanwhile (a 412), the phone's newer copy is the one marked done;
+    deleted there meanwhile, nothing is left to mark and nothing fails."""
+    add_account(dav_server)
+    url = inbox.enable_inbox("work")
+    edited = _put(dav_server, url, "cap-e", _task("cap-e", "Call Dana back"))
+    gone = _put(dav_server, url, "cap-g", _task("cap-g", "Lunch with Bo", at="0720"))
+    assert not sync("work").errors
+    first, second = inbox.waiting()
+    inbox.dismiss(first.id)
+    inbox.dismiss(second.id)
+
+    real = inbox.Inbox.to_send
+
+    def phone_acts_first(self, batch):
+        text, etag = dav_server.get(edited)
+        dav_server.put(
+            edited, text.replace("Call Dana back", "Call Dana back on Friday"), etag=etag
+        )
+        dav_server.delete(gone)
+        return real(self, batch)
+
+    monkeypatch.setattr(inbox.Inbox, "to_send", phone_acts_first)
+    report = sync("work")
+    assert not report.errors, report.errors
+    text, _etag = dav_server.get(edited)
+    assert "STATUS:COMPLETED" in text and "Call Dana back on Friday" in text
+    assert InboxCapture.select().where(InboxCapture.completed_at.is_null()).count() == 0
+    monkeypatch.setattr(inbox.Inbox, "to_send", real)
+    again = sync("work")
+    assert again.pulled == 0 and again.pushed == 0 and not again.errors

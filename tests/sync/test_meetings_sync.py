@@ -198,3 +198,39 @@ def test_a_second_fetch_replaces_what_changed_on_the_server(dav_server, laptop, 
     sync("work")
     upcoming, _ = calendars.upcoming(7)
     assert [u.meeting.title for u in upcoming] == ["Review"]
+
+
+def test_a_fetch_reads_and_writes_only_the_events_that_changed(
+    dav_server, laptop, meetings_calendar, monkeypatch
+):
+    """The calendars run on the collection engine: an event unchanged on the server keeps
+    its stored row; a changed one is rewritten, a deleted one dropped."""
+    from favorbook.db.models import CalendarEvent
+
+    add_account(dav_server)
+    calendars.pick_calendars("work", [("Meetings", meetings_calendar)])
+    for uid, title, day in (("a", "Kickoff", 1), ("b", "Review", 2), ("c", "Retro", 3)):
+        _put(
+            dav_server,
+            meetings_calendar,
+            uid,
+            _calendar(_event(f"{uid}@test", title, _at(day, 9), _at(day, 10), KAREN)),
+        )
+    assert calendars.fetch_meetings("work") == 3
+    before = {e.href.rsplit("/", 1)[-1]: e.id for e in CalendarEvent.select()}
+    moved = _calendar(_event("b@test", "Review, moved", _at(4, 9), _at(4, 10), KAREN))
+    assert dav_server.put(f"{meetings_calendar}b.ics", moved).status_code in (200, 201, 204)
+    assert dav_server.request("DELETE", f"{meetings_calendar}c.ics").status_code in (200, 204)
+    written = []
+    from favorbook.sync import store
+
+    real = store.put_event
+    monkeypatch.setattr(
+        store, "put_event", lambda cal, href, *a: (written.append(href), real(cal, href, *a))
+    )
+    assert calendars.fetch_meetings("work") == 2
+    assert [h.rsplit("/", 1)[-1] for h in written] == ["b.ics"]
+    after = {e.href.rsplit("/", 1)[-1]: e.id for e in CalendarEvent.select()}
+    assert after == {"a.ics": before["a.ics"], "b.ics": before["b.ics"]}
+    upcoming, _ = calendars.upcoming(7)
+    assert sorted(u.meeting.title for u in upcoming) == ["Kickoff", "Review, moved"]

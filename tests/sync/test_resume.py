@@ -30,7 +30,8 @@ import pytest
 
 import favorbook
 from favorbook.db.models import Contact, FollowUp, SyncAccount
-from favorbook.services import contacts, demo, followups, session, trash
+from favorbook.sample import demo
+from favorbook.services import contacts, followups, session, trash
 from favorbook.sync import accounts, engine, tasks
 from tests.sync.conftest import PASSWORD, FaultProxy
 

@@ -20,7 +20,7 @@ def bench():
 
 @pytest.mark.parametrize("size", [1, 60])
 def test_detail_contacts_are_found_in_a_small_network(db, bench, size):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     demo.load(size)
     people = bench.detail_contacts(10)

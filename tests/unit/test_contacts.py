@@ -357,7 +357,7 @@ def test_list_rows_flag_overdrawn_against_the_target(make_contact):
 
 
 def test_list_rows_say_which_contacts_are_sample_data(make_contact):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     own = make_contact("Own", "Person")
     demo.load(3, force=True)

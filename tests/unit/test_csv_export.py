@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from favorbook.formats import csv_export, csv_import
-from favorbook.services import contacts, demo, favors
+from favorbook.sample import demo
+from favorbook.services import contacts, favors
 
 
 @pytest.fixture(autouse=True)

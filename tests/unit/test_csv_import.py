@@ -463,7 +463,7 @@ def test_a_person_at_a_company_keeps_their_name(tmp_path):
 
 
 def test_columns_set_to_ignore_in_the_mapping_are_named_in_the_report(db, tmp_path):
-    from favorbook.formats import importer
+    from favorbook.services import importing
 
     path = write(tmp_path, "Wer,Firma,Geheim,Leer\nAnn Lee,Acme,secret,\n")
     mapping = {"Wer": "full_name", "Firma": "note", "Geheim": "ignore", "Leer": "ignore"}
@@ -473,15 +473,16 @@ def test_columns_set_to_ignore_in_the_mapping_are_named_in_the_report(db, tmp_pa
         "kept in each contact's note, as favorbook has no field for them: Firma",
         "not imported (as chosen in the column mapping): Geheim",  # Leer held nothing
     ]
-    report = importer.apply_import(importer.plan_import(parsed))
+    report = importing.apply_import(importing.plan_import(parsed))
     assert [w["message"] for w in report.warnings if w["position"] == "file"] == parsed.warnings
 
 
 def test_csv_import_warns_when_it_moves_a_value_to_the_note(db, tmp_path):
     from favorbook.formats import importer
+    from favorbook.services import importing
 
     path = write(tmp_path, "First Name,E-mail Address,Mobile Phone\nAnn,ann@,call me\n")
-    report = importer.apply_import(importer.plan_import(importer.read_file(path)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(path)))
     assert [w["message"] for w in report.warnings] == [
         "line 2: “ann@” (E-mail Address) is not an email address; kept in the note",
         "line 2: “call me” (Mobile Phone) is not a phone number; kept in the note",

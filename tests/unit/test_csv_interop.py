@@ -168,15 +168,15 @@ def test_thunderbird_bare_cr_inside_quotes():
 def test_the_display_name_a_csv_gives_is_the_name_shown(db):
     """Thunderbird's Display Name ("contact number one") is what the rep knows the person
     by, as vCard's FN: kept as the name shown, beside First and Last Name."""
-    from favorbook.formats import importer
     from favorbook.services import contacts as contact_service
+    from favorbook.services import importing
 
     _parsed, contacts, _skipped = read("thunderbird-export-bare-cr.csv")
     one = contacts["contact one"].contact
     assert one.full_name == "contact number one"
     assert contact_service.shown_name(one) == "contact number one"
-    plan = importer.plan_import(read_csv(CSV_DIR / "thunderbird-export-bare-cr.csv"))
-    importer.apply_import(plan)
+    plan = importing.plan_import(read_csv(CSV_DIR / "thunderbird-export-bare-cr.csv"))
+    importing.apply_import(plan)
     shown = sorted(name for _id, name in contact_service.all_names())
     assert shown == ["contact number one", "contact number two"]
 
@@ -184,12 +184,12 @@ def test_the_display_name_a_csv_gives_is_the_name_shown(db):
 def test_a_display_name_that_is_first_and_last_adds_nothing(db, tmp_path):
     """Kept only where it says more than the parts, so a later edit of the first or last
     name still renames the contact."""
-    from favorbook.formats import importer
     from favorbook.services import contacts as contact_service
+    from favorbook.services import importing
 
     path = tmp_path / "tb.csv"
     path.write_text("First Name,Last Name,Display Name\nAnn,Lee,Ann Lee\n", encoding="utf-8")
-    importer.apply_import(importer.plan_import(read_csv(path)))
+    importing.apply_import(importing.plan_import(read_csv(path)))
     [(cid, name)] = contact_service.all_names()
     assert name == "Ann Lee" and contact_service.get_contact(cid).full_name == ""
 

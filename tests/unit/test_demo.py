@@ -4,9 +4,9 @@ to show every feature."""
 import pytest
 
 from favorbook.db.models import Contact
+from favorbook.sample import demo
 from favorbook.services import (
     contacts,
-    demo,
     favors,
     referrals,
     search,

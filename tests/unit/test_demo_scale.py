@@ -1,23 +1,22 @@
 """The bulk sample generator writes what the services would have written.
 
-It fills rows with executemany and computes derived columns itself (sort names,
-last interaction, stay-in-touch dates, settled IOUs, the search index); each test
-here recomputes one of them through the services and compares.
+It fills rows with executemany; the contacts' derived columns (names, stay-in-touch
+dates, the search index) are the contact store's to compute. What the sample decides
+itself (last interactions, settled IOUs, the counts recounted after a load without
+triggers) is recomputed here through the services and compared.
 """
 
 import pytest
 
-from favorbook.db.models import Contact, Favor
+from favorbook.db.models import Favor
 from favorbook.db.models import db as sqldb
+from favorbook.sample import demo, demo_scale
 from favorbook.services import (
     contacts,
-    demo,
-    demo_scale,
     favors,
     followups,
     referrals,
     search,
-    search_index,
     stats,
 )
 
@@ -90,14 +89,6 @@ def test_database_is_healthy(big):
     assert sqldb.execute_sql("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_search_index_is_what_the_services_build(big):
-    query = "SELECT rowid, * FROM contact_fts ORDER BY rowid"
-    written = sqldb.execute_sql(query).fetchall()
-    search_index.rebuild()
-    assert sqldb.execute_sql(query).fetchall() == written
-    assert [row[0] for row in written] == sorted(big)
-
-
 def test_search_finds_people_by_name_company_and_email(big):
     for cid in big[::37]:
         person = contacts.get_contact(cid)
@@ -105,12 +96,6 @@ def test_search_finds_people_by_name_company_and_email(big):
         assert cid in search.search_ids(f"{person.first_name} {person.last_name}")
         assert cid in search.search_ids(f'email:"{person.emails[0].value}"')
         assert cid in search.search_ids(f'org:"{person.organization}"')
-
-
-def test_names_are_what_create_contact_stores(big):
-    for c in Contact.select():
-        data = contacts.ContactInput(first_name=c.first_name, last_name=c.last_name)
-        assert (c.display_name, c.sort_name) == contacts.display_and_sort_names(data)
 
 
 def test_last_interaction_and_touch_dates_follow_the_conversation_log(big):

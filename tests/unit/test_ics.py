@@ -103,7 +103,7 @@ def test_archived_contacts_are_left_out(db, make_contact, tmp_path, today):
 
 
 def test_the_sample_network_exports_and_reads_back(db, tmp_path):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     demo.load()
     path = tmp_path / "network.ics"

@@ -6,7 +6,7 @@ import pytest
 
 from favorbook.errors import NotAContactFile
 from favorbook.formats import importer
-from favorbook.services import contacts, search
+from favorbook.services import contacts, importing, search
 
 
 def vcf(tmp_path, body: str, name="in.vcf", prefix=b"") -> str:
@@ -26,7 +26,7 @@ def card(fn: str, *lines: str) -> str:
 
 
 def run(path, choices=None):
-    return importer.apply_import(importer.plan_import(importer.read_file(path)), choices)
+    return importing.apply_import(importing.plan_import(importer.read_file(path)), choices)
 
 
 def test_sniffs_vcard_after_bom_and_blank_lines_in_any_case(db, tmp_path):
@@ -115,7 +115,7 @@ def test_classifies_new_matched_and_conflicting(db, tmp_path, make_contact):
             emails=[contacts.Labeled("dee@park.example")],
         ),
     )
-    plan = importer.plan_import(importer.read_file(vcf(tmp_path, text)))
+    plan = importing.plan_import(importer.read_file(vcf(tmp_path, text)))
     got = [(i.status, i.candidate_id, i.matched_by) for i in plan.items]
     assert got == [
         ("matched", by_email, "email"),
@@ -127,7 +127,7 @@ def test_classifies_new_matched_and_conflicting(db, tmp_path, make_contact):
         ("new", None, ""),
     ]
     assert plan.items[3].differences == ["organization", "title"]
-    assert plan.items[4].default_choice == importer.ADD
+    assert plan.items[4].default_choice == importing.ADD
     assert plan.counts() == {
         "new": 1,
         "matched": 3,
@@ -181,7 +181,7 @@ def test_conflicting_skipped_by_default_with_reason_and_choices_override(
     assert report.skipped[0]["position"] == "card 1"
     assert "Dee Park" in report.skipped[0]["reason"] and "title" in report.skipped[0]["reason"]
     assert contacts.get_contact(cid).title == "CTO"
-    report = run(path, {0: importer.ADD})
+    report = run(path, {0: importing.ADD})
     assert report.added and contacts.count_contacts() == 2
     assert contacts.get_contact(cid).title == "CTO"
 
@@ -191,7 +191,7 @@ def test_reimporting_an_export_matches_by_uid(db, tmp_path, make_contact):
 
     make_contact("Ann", "Lee")
     write_vcards(tmp_path / "all.vcf")
-    plan = importer.plan_import(importer.read_file(tmp_path / "all.vcf"))
+    plan = importing.plan_import(importer.read_file(tmp_path / "all.vcf"))
     assert [(i.status, i.matched_by) for i in plan.items] == [("matched", "uid")]
 
 
@@ -218,7 +218,7 @@ def test_cancel_rolls_everything_back(db, tmp_path, make_contact):
     keep = make_contact("Bob", "Stone", emails=[contacts.Labeled("bob@stone.example")])
     cards = [card("Bob Stone", "EMAIL:bob@stone.example", "TITLE:Buyer")]
     cards += [card(f"Person {i}", f"N:P{i};Person;;;") for i in range(600)]
-    plan = importer.plan_import(importer.read_file(vcf(tmp_path, "".join(cards))))
+    plan = importing.plan_import(importer.read_file(vcf(tmp_path, "".join(cards))))
     seen = []
 
     def progress(done, total):
@@ -227,7 +227,7 @@ def test_cancel_rolls_everything_back(db, tmp_path, make_contact):
             raise importer.ImportCancelled("cancelled")
 
     with pytest.raises(importer.ImportCancelled):
-        importer.apply_import(plan, progress=progress)
+        importing.apply_import(plan, progress=progress)
     assert seen[-1] == 500 and 0 in seen
     assert contacts.count_contacts() == 1
     assert contacts.get_contact(keep).title == ""
@@ -242,7 +242,7 @@ def test_reading_and_planning_report_progress_up_to_the_total(db, tmp_path):
     path = _big(tmp_path, 450)
     read_calls, plan_calls = [], []
     parsed = importer.read_file(path, progress=lambda done, total: read_calls.append((done, total)))
-    plan = importer.plan_import(
+    plan = importing.plan_import(
         parsed, progress=lambda done, total: plan_calls.append((done, total))
     )
     for calls in (read_calls, plan_calls):
@@ -277,7 +277,7 @@ def test_raising_from_progress_stops_reading_and_planning(db, tmp_path, stage):
         if stage == "read":
             importer.read_file(path, progress=stop)
         else:
-            importer.plan_import(importer.read_file(path), progress=stop)
+            importing.plan_import(importer.read_file(path), progress=stop)
     assert seen[-1] == 400  # it stopped there, not at the end
     assert contacts.count_contacts() == 0
 
@@ -296,12 +296,12 @@ def test_two_cards_of_one_file_with_the_same_email_become_one_contact(db, tmp_pa
             "CATEGORIES:Fair",
         ),
     )
-    plan = importer.plan_import(importer.read_file(path))
+    plan = importing.plan_import(importer.read_file(path))
     third = plan.items[2]
-    assert third.status == importer.MATCHED and third.matched_by == "email"
+    assert third.status == importing.MATCHED and third.matched_by == "email"
     assert third.same_as == 0 and third.same_as_position == "card 1"
     assert third.candidate_id is None and third.candidate_name == "Ann Lee"
-    report = importer.apply_import(plan)
+    report = importing.apply_import(plan)
     assert contacts.count_contacts() == 2
     assert [a["position"] for a in report.added] == ["card 1", "card 2"]
     ann = report.added[0]["contact_id"]
@@ -324,7 +324,7 @@ def test_duplicates_in_a_file_by_phone_and_uid_and_a_skipped_first(db, tmp_path)
         + card("Cy Abe", "N:Abe;Cy;;;", "UID:abc-1", "EMAIL:cy@example.com")
         + card("Cy Abe", "N:Abe;Cy;;;", "EMAIL:cy@example.com", "TITLE:Chief"),
     )
-    plan = importer.plan_import(importer.read_file(path))
+    plan = importing.plan_import(importer.read_file(path))
     assert [(i.status, i.same_as, i.matched_by) for i in plan.items] == [
         ("new", None, ""),
         ("matched", 0, "phone"),
@@ -333,7 +333,7 @@ def test_duplicates_in_a_file_by_phone_and_uid_and_a_skipped_first(db, tmp_path)
         ("matched", 2, "email"),  # through the email card 4 brought
     ]
     # The first Cy is skipped: the second is added in its place, the third merges into it.
-    report = importer.apply_import(plan, {2: importer.SKIP})
+    report = importing.apply_import(plan, {2: importing.SKIP})
     assert contacts.count_contacts() == 2
     assert [a["position"] for a in report.added] == ["card 1", "card 4"]
     assert [m["position"] for m in report.merged] == ["card 2", "card 5"]
@@ -347,13 +347,13 @@ def test_a_duplicate_in_the_file_with_another_name_conflicts(db, tmp_path):
         card("Ann Lee", "N:Lee;Ann;;;", "EMAIL:info@acme.example")
         + card("Bo Chan", "N:Chan;Bo;;;", "EMAIL:info@acme.example"),
     )
-    plan = importer.plan_import(importer.read_file(path))
-    assert plan.items[1].status == importer.CONFLICTING
+    plan = importing.plan_import(importer.read_file(path))
+    assert plan.items[1].status == importing.CONFLICTING
     assert plan.items[1].differences == ["first_name", "last_name"]
-    report = importer.apply_import(plan)
+    report = importing.apply_import(plan)
     assert contacts.count_contacts() == 1
     assert "card 1 in this file" in report.skipped[0]["reason"]
-    assert importer.apply_import(plan, {1: importer.ADD}).added  # the user may add it
+    assert importing.apply_import(plan, {1: importing.ADD}).added  # the user may add it
 
 
 def _generated_cards(count: int, seed: int, extra: list[str]) -> str:
@@ -388,7 +388,7 @@ def test_generated_people_are_never_merged_into_the_sample_network(db, tmp_path)
     were taken for those contacts (one skipped as conflicting, one merged into them); now
     every card is added, and those two are possible duplicates for the user to decide."""
     from favorbook.db.models import ContactEmail, ContactPhone
-    from favorbook.services import demo
+    from favorbook.sample import demo
     from favorbook.services.contacts import details, list_ids
 
     demo.load(60)
@@ -413,13 +413,13 @@ def test_generated_people_are_never_merged_into_the_sample_network(db, tmp_path)
     path = vcf(tmp_path, _generated_cards(300, 14, extra))
     emails_before, phones_before = ContactEmail.select().count(), ContactPhone.select().count()
 
-    plan = importer.plan_import(importer.read_file(path))
-    possible = [i for i in plan.items if i.status == importer.POSSIBLE]
+    plan = importing.plan_import(importer.read_file(path))
+    possible = [i for i in plan.items if i.status == importing.POSSIBLE]
     assert [(i.candidate_id, i.matched_by) for i in possible] == [
         (shared_line.id, "phone"),
         (namesake.id, "name"),
     ]
-    report = importer.apply_import(plan)
+    report = importing.apply_import(plan)
     assert len(report.added) == 302 and not report.updated and not report.skipped
     assert ContactEmail.select().count() == emails_before + 302
     assert ContactPhone.select().count() == phones_before + 302
@@ -440,10 +440,10 @@ def test_a_possible_duplicate_is_merged_when_the_user_says_so(db, tmp_path, make
         tmp_path,
         card("Bruno Gupta", "N:Gupta;Bruno;;;", "ORG:Harbor Estates", "EMAIL:bg@home.example"),
     )
-    plan = importer.plan_import(importer.read_file(path))
+    plan = importing.plan_import(importer.read_file(path))
     (item,) = plan.items
-    assert (item.status, item.candidate_id) == (importer.POSSIBLE, bruno)
-    report = importer.apply_import(plan, {item.index: importer.UPDATE})
+    assert (item.status, item.candidate_id) == (importing.POSSIBLE, bruno)
+    report = importing.apply_import(plan, {item.index: importing.UPDATE})
     assert [u["contact_id"] for u in report.updated] == [bruno] and not report.warnings
     assert {e.value for e in contacts.get_contact(bruno).emails} == {
         "bruno@harbor.example",
@@ -453,5 +453,5 @@ def test_a_possible_duplicate_is_merged_when_the_user_says_so(db, tmp_path, make
 
 def test_a_card_with_only_a_name_still_matches_by_name(db, tmp_path, make_contact):
     ann = make_contact("Ann", "Lee", emails=[contacts.Labeled("ann@example.com")])
-    plan = importer.plan_import(importer.read_file(vcf(tmp_path, card("Ann Lee", "TITLE:CFO"))))
-    assert (plan.items[0].status, plan.items[0].candidate_id) == (importer.MATCHED, ann)
+    plan = importing.plan_import(importer.read_file(vcf(tmp_path, card("Ann Lee", "TITLE:CFO"))))
+    assert (plan.items[0].status, plan.items[0].candidate_id) == (importing.MATCHED, ann)

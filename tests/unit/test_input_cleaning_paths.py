@@ -5,13 +5,13 @@ email coming from a form, a vCard, a CSV or a CardDAV server can pose as somethi
 from __future__ import annotations
 
 from favorbook.formats import importer
-from favorbook.services import contacts
+from favorbook.services import contacts, importing
 
 RLO, ZWSP, LRI, PDI = "\u202e", "\u200b", "\u2066", "\u2069"
 
 
 def _imported(path) -> contacts.ContactDetail:
-    report = importer.apply_import(importer.plan_import(importer.read_file(path)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(path)))
     (added,) = report.added
     return contacts.get_contact(added["contact_id"])
 
@@ -67,7 +67,7 @@ def test_import_keeps_a_local_number_as_typed_and_says_so(db, tmp_path):
         "TEL;TYPE=WORK:555 0199\r\nTEL;TYPE=CELL:+1 415 555 0100\r\nEND:VCARD\r\n",
         encoding="utf-8",
     )
-    report = importer.apply_import(importer.plan_import(importer.read_file(path)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(path)))
     c = contacts.get_contact(report.added[0]["contact_id"])
     assert [p.value for p in c.phones] == ["555 0199", "+14155550100"]
     (warning,) = report.warnings

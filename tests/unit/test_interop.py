@@ -13,7 +13,8 @@ import pytest
 
 from favorbook.formats import importer
 from favorbook.formats.vcard import write_vcards
-from favorbook.services import contacts, demo, session
+from favorbook.sample import demo
+from favorbook.services import contacts, importing, session
 
 REPO = Path(__file__).parents[2]
 INTEROP = next(
@@ -28,7 +29,7 @@ VCARDS = sorted((INTEROP / "vcard").glob("*.vcf")) if INTEROP.is_dir() else []
 
 
 def imported(db, path: Path):
-    report = importer.apply_import(importer.plan_import(importer.read_file(path)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(path)))
     details = [contacts.get_contact(a["contact_id"]) for a in report.added]
     return report, details
 
@@ -157,6 +158,6 @@ def test_round_trip_of_the_sample_network(db, tmp_path, version):
     assert write_vcards(out, version=version) == len(before)
     session.close()
     session.open_data(tmp_path / "fresh")
-    report = importer.apply_import(importer.plan_import(importer.read_file(out)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(out)))
     assert not report.skipped and not report.warnings
     assert snapshot() == before

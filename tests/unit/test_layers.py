@@ -8,7 +8,7 @@ import sys
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "favorbook"
-QT_FREE = ["db", "services", "formats", "sync"]
+QT_FREE = ["db", "services", "formats", "sync", "sample"]
 
 
 @pytest.mark.parametrize("layer", QT_FREE)
@@ -74,3 +74,22 @@ def test_sync_reaches_the_database_only_through_its_store():
                 if n == "peewee" or n == "favorbook.db" or n.startswith("favorbook.db.")
             ]
     assert offenders == []
+
+
+def test_the_sample_network_sits_above_the_services():
+    """``favorbook/sample/`` writes through the services (the contact store); nothing in
+    ``services/``, ``formats/`` or ``db/`` reaches up into it."""
+    offenders = []
+    for layer in ("db", "services", "formats"):
+        for path in (PACKAGE / layer).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                offenders += [
+                    f"{path.name}: {n}" for n in names if n.startswith("favorbook.sample")
+                ]
+    assert offenders == []
+    assert not list((PACKAGE / "services").glob("demo*.py"))

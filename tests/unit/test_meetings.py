@@ -228,7 +228,7 @@ def test_ten_thousand_events_and_malformed_ones(db, tmp_path, capsys):
 
 def test_the_sample_network_has_a_week_of_meetings_and_captures(db):
     from favorbook.db.models import AccountCalendar, InboxCapture
-    from favorbook.services import demo
+    from favorbook.sample import demo
     from favorbook.sync import inbox
 
     demo.load(60, seed=2)

@@ -12,10 +12,10 @@ import itertools
 
 import pytest
 
+from favorbook.sample import demo
 from favorbook.services import (
     contacts,
     conversations,
-    demo,
     favors,
     followups,
     search,

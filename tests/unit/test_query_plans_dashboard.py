@@ -63,7 +63,7 @@ def full_scans(calls: list[tuple[str, object]]) -> list[str]:
 
 @pytest.fixture
 def network(db, today):
-    from favorbook.services import demo
+    from favorbook.sample import demo
 
     demo.load(60, on=today)
 

@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from favorbook.services import contacts, demo, search
+from favorbook.sample import demo
+from favorbook.services import contacts, search
 from tests.perf_guards import capture_sql, plan
 
 TEXTS = ["", "a", "an", "ann", "tag:golf an", "kind:customer a", "is:due b", "zzzz", "e e"]

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from favorbook.db.models import db as database
-from favorbook.services import demo, search, session
+from favorbook.sample import demo
+from favorbook.services import search, session
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 COLUMNS = "name, company, emails, phones, tags, notes, goals, offers, trusted_for"

@@ -57,7 +57,7 @@ def _mutations(names: list[str], seed: int) -> list[str]:
 def test_name_index_finds_what_scoring_every_name_finds():
     from rapidfuzz import fuzz, process, utils
 
-    from favorbook.formats.importer import FUZZY_CUTOFF, _NameIndex
+    from favorbook.services.importing import FUZZY_CUTOFF, _NameIndex
 
     names = _population(600, seed=5)
     index = _NameIndex(names)
@@ -96,7 +96,7 @@ def test_name_index_finds_what_scoring_every_name_finds():
 def test_email_check_gives_what_email_validator_gives(address):
     from email_validator import EmailNotValidError, validate_email
 
-    from favorbook.formats.importer import _EmailChecker
+    from favorbook.services.importing import _EmailChecker
 
     checker = _EmailChecker()
     try:
@@ -160,3 +160,75 @@ def test_folding_is_unchanged():
         for alphabet in ("abc;:,=XYZ", "aé€😀 "):
             line = "".join(rng.choice(alphabet) for _ in range(length))
             assert _fold(line) == _slow_fold(line)
+
+
+def test_full_north_american_numbers_are_stored_as_phonenumbers_stores_them():
+    """phone_value takes +1 and ten digits as they are, without parsing: what parsing
+    them would have stored, whatever the phone region."""
+    import phonenumbers
+
+    from favorbook.services import contacts
+
+    rng = random.Random(5)
+    numbers = [
+        f"+1{rng.randint(200, 999)}{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
+        for _ in range(3000)
+    ] + ["+12015550123", "+19999999999", "+12002000000"]
+    for number in numbers:
+        for region in ("US", "DE", "JP"):
+            parsed = phonenumbers.parse(number, region)
+            assert phonenumbers.is_possible_number(parsed) or phonenumbers.is_valid_number(parsed)
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            assert contacts.phone_value(number, region) == (e164, "") == (number, "")
+
+
+def _vcard_sources(tmp_path) -> list[bytes]:
+    """vCard files of every kind at hand: the interop files of other programs, the
+    vendor cards of the tests, and an export of the sample network (plain cards)."""
+    from tests.unit import test_interop, test_vendor_cards
+
+    sources = [path.read_bytes() for path in test_interop.VCARDS]
+    for value in vars(test_vendor_cards).values():
+        if isinstance(value, str) and "BEGIN:VCARD" in value.upper():
+            sources.append(value.encode("utf-8"))
+    return sources
+
+
+def test_plain_cards_read_as_the_general_path_reads_them(db, tmp_path, monkeypatch):
+    """The short way for plain cards of a UTF-8 file gives the records the general path
+    (unfolding, per-line charsets, the chain of readers) gives, card for card."""
+    from favorbook.formats import vcard
+    from favorbook.sample import demo
+    from favorbook.services import contacts
+
+    demo.load(300, seed=8)
+    export = tmp_path / "sample.vcf"
+    vcard.write_vcards(export, contacts.list_ids())
+    odd = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Ann;;Dr.;\r\nN:Other;One;;;\r\nFN:Ann Lee\r\n"
+        "FN:Second\r\nORG:A\\;B;Sales;EMEA\r\nTITLE:Boss\\, big\r\nTITLE:Again\r\n"
+        "EMAIL;TYPE=INTERNET,HOME,PREF:ann@example.com\r\nEMAIL:mailto:b@example.com\r\n"
+        "TEL;TYPE=CELL:tel:+14155550100\r\nTEL:555 0199\r\nTEL;TYPE=fax,x-odd:+4930123456\r\n"
+        "ADR;TYPE=WORK:;;1 Main St;Springfield;IL;62701;USA\r\nLABEL;TYPE=HOME:2 Side St\r\n"
+        "URL:https://example.com\r\nNOTE:line one\\nline two\r\nNOTE:line one\\nline two\r\n"
+        "BDAY:1604-03-02\r\nBDAY:2000-01-01\r\nCATEGORIES:a\\,b,c\r\nNICKNAME:Annie,,A\r\n"
+        "ROLE:Lead\r\nUID: u-1 \r\nX-FAVORBOOK-KIND:Customer\r\nX-FAVORBOOK-NEEDS:help\r\n"
+        "#comment\r\n\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Kept Lines\r\nX_ODD:kept\r\n"
+        "item1.EMAIL:grouped@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Only Email\r\nEMAIL:only.email@example.org\r\n"
+        "END:VCARD\r\nBEGIN:VCARD\r\nN:;;;;\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Ümlaut Ökonom\r\nORG:Café\r\nTEL;TYPE=Büro:+33 1 23 45 67 89\r\n"
+        "END:VCARD\r\n"
+    )
+    sources = [export.read_bytes(), odd.encode("utf-8"), *_vcard_sources(tmp_path)]
+    plain_cards = 0
+    for data in sources:
+        quick = vcard.read_vcards(data)
+        cards = vcard._plain_cards(data)
+        plain_cards += sum(isinstance(c, vcard._PlainCard) for c in cards or ())
+        with monkeypatch.context() as m:
+            m.setattr(vcard, "_plain_cards", lambda data: None)
+            general = vcard.read_vcards(data)
+        assert quick == general
+    assert plain_cards >= 300
+    assert vcard._plain_record(vcard._plain_cards(odd.encode("utf-8"))[0], "card 1") is not None

@@ -200,6 +200,7 @@ def test_failed_export_keeps_the_old_file(db, tmp_path, make_contact, monkeypatc
 
 def test_kept_item_groups_and_own_labels_stay_apart_on_export(db, tmp_path):
     from favorbook.formats import importer
+    from favorbook.services import importing
 
     source = tmp_path / "in.vcf"
     source.write_text(
@@ -207,7 +208,7 @@ def test_kept_item_groups_and_own_labels_stay_apart_on_export(db, tmp_path):
         "item1.X-ABDATE:2010-06-01\nitem1.X-ABLabel:_$!<Anniversary>!$_\n"
         "item2.EMAIL:gil@example.com\nitem2.X-ABLabel:conference\nEND:VCARD\n"
     )
-    report = importer.apply_import(importer.plan_import(importer.read_file(source)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(source)))
     assert len(report.added) == 1
     write_vcards(tmp_path / "out.vcf")
     out = (tmp_path / "out.vcf").read_text()

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from favorbook.db.models import ALL_MODELS
 from favorbook.formats import importer
 from favorbook.formats.vcard import read_vcards
+from favorbook.services import importing
 
 PROPERTIES = [
     "FN",
@@ -92,7 +93,7 @@ def test_an_import_is_all_of_a_file_or_nothing(db, tmp_path, cards):
     path.write_bytes("\r\n".join(cards).encode("utf-8", errors="surrogatepass"))
     before = _dump()
     parsed = importer.read_file(path)
-    plan = importer.plan_import(parsed)
+    plan = importing.plan_import(parsed)
     calls = []
 
     def cancel_at_the_end(done, total):
@@ -101,7 +102,7 @@ def test_an_import_is_all_of_a_file_or_nothing(db, tmp_path, cards):
             raise importer.ImportCancelled("stop")
 
     with pytest.raises(importer.ImportCancelled):
-        importer.apply_import(plan, progress=cancel_at_the_end)
+        importing.apply_import(plan, progress=cancel_at_the_end)
     assert _dump() == before  # cancelled at the last step: nothing of it stays
-    report = importer.apply_import(plan)
+    report = importing.apply_import(plan)
     assert len(report.added) + len(report.updated) + len(report.skipped) == len(plan.items)

@@ -11,13 +11,13 @@ import pytest
 from favorbook.cli import main
 from favorbook.errors import NotAContactFile
 from favorbook.formats import importer, vcard
-from favorbook.services import contacts
+from favorbook.services import contacts, importing
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
 
 
 def run_import(path):
-    report = importer.apply_import(importer.plan_import(importer.read_file(path)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(path)))
     return report, [contacts.get_contact(a["contact_id"]) for a in report.added]
 
 
@@ -220,7 +220,7 @@ def test_the_files_uid_is_kept_and_exported_back(db, tmp_path):
     vcard.write_vcards(out)
     assert b"UID:0F1E2D3C-AAAA-4BBB-8CCC-123456789ABC\r\n" in out.read_bytes()
     # The export read back matches by UID: no duplicates.
-    report = importer.apply_import(importer.plan_import(importer.read_file(out)))
+    report = importing.apply_import(importing.plan_import(importer.read_file(out)))
     assert not report.added and len(report.updated) == 2
 
 
@@ -228,8 +228,8 @@ def test_a_uid_another_contact_has_gives_a_new_one(db, tmp_path):
     mine = contacts.get_contact(contacts.create_contact(contacts.ContactInput("Old", "One")))
     path = tmp_path / "clash.vcf"
     path.write_text(card("FN:New Person", "EMAIL:new@example.com", f"UID:{mine.uid}"))
-    plan = importer.plan_import(importer.read_file(path))
-    report = importer.apply_import(plan, {0: importer.ADD})
+    plan = importing.plan_import(importer.read_file(path))
+    report = importing.apply_import(plan, {0: importing.ADD})
     added = contacts.get_contact(report.added[0]["contact_id"])
     assert added.uid != mine.uid
 
@@ -333,14 +333,14 @@ def test_a_folded_photo_is_unfolded_once_piece_by_piece(monkeypatch):
 def test_a_huge_note_is_skipped_with_its_reason_in_bounded_memory(db, tmp_path):
     import tracemalloc
 
-    def peak_reading(size: int) -> tuple[int, importer.ImportReport]:
+    def peak_reading(size: int) -> tuple[int, importing.ImportReport]:
         path = tmp_path / f"note{size}.vcf"
         path.write_text(card("FN:Ann Lee", _folded("NOTE", "x" * size)) + card("FN:Bo Chan"))
         tracemalloc.start()
         parsed = importer.read_file(path)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        return peak, importer.apply_import(importer.plan_import(parsed))
+        return peak, importing.apply_import(importing.plan_import(parsed))
 
     small_peak, report = peak_reading(3_000_000)
     assert [a["name"] for a in report.added] == ["Bo Chan"]

@@ -25,7 +25,8 @@ def _sync(data_dir, env):
 
 
 def test_syncs_killed_at_random_points_resume_with_nothing_lost(tmp_path):
-    from favorbook.services import demo, favors
+    from favorbook.sample import demo
+    from favorbook.services import favors
 
     devices = Devices(tmp_path)
     with devices.on("A"):

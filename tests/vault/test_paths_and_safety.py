@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from favorbook.services import contacts, demo, favors, settings, trash
+from favorbook.sample import demo
+from favorbook.services import contacts, favors, settings, trash
 from favorbook.sync.vault import crypto, engine
 
 
@@ -288,7 +289,7 @@ def test_mass_deletion_from_another_device_stops_and_asks(devices):
 @pytest.mark.usefixtures("apply_mode")
 def test_a_big_sample_network_is_logged_too(devices, monkeypatch):
     """The bulk load drops the tables' triggers for speed; the vault's stay."""
-    from favorbook.services import demo_scale
+    from favorbook.sample import demo_scale
 
     monkeypatch.setattr(demo_scale, "DROP_INDEXES_FROM", 1)
     devices.join("A")

@@ -75,7 +75,7 @@ def test_the_same_field_edited_on_both_converges_with_a_conflict_listed(devices)
 def test_a_new_device_joins_from_the_newest_snapshot_plus_the_log_after_it(devices, monkeypatch):
     import datetime as dt
 
-    from favorbook.services import demo
+    from favorbook.sample import demo
     from favorbook.sync.vault import snapshot
 
     monkeypatch.setattr(snapshot, "EVERY", 2)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from favorbook.db.models import Contact, ContactTag, Organization, Tag, db
 from favorbook.errors import FavorbookError
-from favorbook.services import demo_meetings, demo_scale
+from favorbook.sample import demo_meetings, demo_scale
+from favorbook.sample.demo_words import INDUSTRIES, TAGS
 from favorbook.services._common import today, utc_now
-from favorbook.services.demo_words import INDUSTRIES, TAGS
 
 
 class SampleRefused(FavorbookError):

@@ -367,7 +367,7 @@ def refresh_interactions(contact_ids) -> None:
             last = dt.datetime.fromisoformat(last) if isinstance(last, str) else last
             if isinstance(created, str):
                 created = dt.datetime.fromisoformat(created)
-            due = _touch_due(last, created, cadence)
+            due = touch_due(last, created, cadence)
             updates.append(
                 (last.isoformat(" ") if last else None, due.isoformat() if due else None, cid)
             )

@@ -67,7 +67,8 @@ def _child(devices: Devices, name: str, point: int, where: str, in_bulk: bool) -
 
 def test_hundreds_of_syncs_killed_at_random_points_lose_and_repeat_nothing(tmp_path):
     from favorbook.db.models import db
-    from favorbook.services import contacts, demo, favors
+    from favorbook.sample import demo
+    from favorbook.services import contacts, favors
 
     devices = Devices(tmp_path, names=("A", "B", "C"))
     with devices.on("A"):

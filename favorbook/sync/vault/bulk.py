@@ -384,7 +384,7 @@ def _quiet(tables: list[str], arriving: dict[str, int]):
     holds fewer rows than arrive without its plain indexes. All back at the end, and what
     the triggers keep recounted from the rows. Inside the caller's transaction: a failure
     leaves the schema as it was."""
-    from favorbook.services import demo_scale
+    from favorbook.services import contact_store
 
     marks = ", ".join("?" * len(tables))
     found = db.execute_sql(
@@ -422,4 +422,4 @@ def _quiet(tables: list[str], arriving: dict[str, int]):
         for k, _, sql in dropped:
             if k == kind:
                 db.execute_sql(sql)
-    demo_scale.recount_derived()
+    contact_store.recount_derived()

@@ -43,10 +43,12 @@ def _table_rows(table: str):
     values = ", ".join(spec.value_sql(table, c, "r") for c in cols)
     return db.execute_sql(
         f"SELECT g.gid, c.hlc, {values} FROM {table} r "
-        f"JOIN vault_gid g ON g.tbl = '{table}' AND g.lid = {spec.key_sql(table, 'r')} "
-        f"JOIN vault_clock c ON c.tbl = g.tbl AND c.gid = g.gid AND c.col = '*' "
+        f"CROSS JOIN vault_gid g ON g.tbl = '{table}' AND g.lid = {spec.key_sql(table, 'r')} "
+        f"CROSS JOIN vault_clock c ON c.tbl = g.tbl AND c.gid = g.gid AND c.col = '*' "
         f"WHERE {spec.row_filter(table, 'r')}"
-    )  # a row logged but not sealed yet has no clock: it travels in the log
+    )  # a row logged but not sealed yet has no clock: it travels in the log. The rows
+    # in order, each one's id and clock looked up (CROSS JOIN keeps that order: started
+    # from the clocks, a link table's key, an expression, was a scan per row)
 
 
 def _fields() -> list:

@@ -242,9 +242,13 @@ def _insert_all(chosen: dict, edits: dict, maps: _Maps, applied: merge.Applied) 
         for table in spec.TABLES:
             if table in chosen:
                 inserted |= _insert_table(table, chosen[table], edits, maps, applied, later, failed)
+        links: dict[tuple, list] = {}
         for table, col, found, own in later:
             if (table, found) not in failed and (table, own) not in failed:
-                db.execute_sql(f"UPDATE {table} SET {col} = ? WHERE id = ?", (found, own))
+                links.setdefault((table, col), []).append((found, own))
+        for (table, col), pairs in links.items():
+            pairs.sort(key=lambda p: p[1])
+            db.cursor().executemany(f"UPDATE {table} SET {col} = ? WHERE id = ?", pairs)
     applied.received += sum(len(rows) for rows in chosen.values())
     applied.received += sum(len(e) for e in edits.values())
     _mark_contact_sync(applied.contacts)

@@ -235,20 +235,12 @@ def _insert_all(chosen: dict, edits: dict, maps: _Maps, applied: merge.Applied) 
             maps.local(table).update(
                 zip((r[0] for r in rows), range(start + 1, 1 << 62), strict=False)
             )
-    later: list = []
     failed: set = set()
     inserted: set = set()
     with _quiet(list(chosen), {t: len(rows) for t, rows in chosen.items()}):
         for table in spec.TABLES:
             if table in chosen:
-                inserted |= _insert_table(table, chosen[table], edits, maps, applied, later, failed)
-        links: dict[tuple, list] = {}
-        for table, col, found, own in later:
-            if (table, found) not in failed and (table, own) not in failed:
-                links.setdefault((table, col), []).append((found, own))
-        for (table, col), pairs in links.items():
-            pairs.sort(key=lambda p: p[1])
-            db.cursor().executemany(f"UPDATE {table} SET {col} = ? WHERE id = ?", pairs)
+                inserted |= _insert_table(table, chosen[table], edits, maps, applied, failed)
     applied.received += sum(len(rows) for rows in chosen.values())
     applied.received += sum(len(e) for e in edits.values())
     _mark_contact_sync(applied.contacts)
@@ -287,12 +279,12 @@ def _columns(table: str, rows: list, edits: dict, maps: _Maps, applied, later: l
             for n, (v, f) in enumerate(zip(given, found, strict=True))
             if f is None and v is not None
         ]
-        if ref == table and own is not None:
-            for n in [n for n, f in enumerate(found) if f is not None and f > own[n]]:
-                # a link to a row of this table written later: set once both are in
-                # (SQLite would otherwise look for rows linking to each new row meanwhile)
-                later.append((table, col, found[n], own[n]))
-                found[n] = None
+        if ref == table and own:  # links within the batch, by row number
+            later += [
+                (n, f - own[0])
+                for n, f in enumerate(found)
+                if f is not None and 0 <= f - own[0] < len(own) and f - own[0] != n
+            ]
         columns[i] = found
     for i in shape.blobs:
         columns[i] = [bytes.fromhex(v) if v is not None else None for v in columns[i]]
@@ -304,9 +296,29 @@ def _columns(table: str, rows: list, edits: dict, maps: _Maps, applied, later: l
     return gids, hlcs, keys, columns
 
 
-def _insert_table(table, rows, edits, maps, applied, later, failed) -> set:
+def _parents_first(count: int, links: list) -> list[int]:
+    """Row numbers in an order where the row a row links to (an IOU and the later favor that
+    settled it) is written before it: with a link to a row not yet written, SQLite looks
+    for the rows linking to every row written meanwhile (no index: a scan each)."""
+    target = dict(links)
+    placed = [False] * count
+    order = []
+    for n in range(count):
+        chain, on_chain, m = [], set(), n
+        while m is not None and not placed[m] and m not in on_chain:
+            chain.append(m)
+            on_chain.add(m)
+            m = target.get(m)
+        for m in reversed(chain):
+            placed[m] = True
+            order.append(m)
+    return order
+
+
+def _insert_table(table, rows, edits, maps, applied, failed) -> set:
     shape = _SHAPES[table]
-    gids, hlcs, keys, columns = _columns(table, rows, edits, maps, applied, later)
+    links: list = []
+    gids, hlcs, keys, columns = _columns(table, rows, edits, maps, applied, links)
     names = [*shape.cols, *(["id"] if shape.own_id else [])]
     sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     values = (
@@ -315,7 +327,8 @@ def _insert_table(table, rows, edits, maps, applied, later, failed) -> set:
     kept = range(len(values))
     try:
         db.execute_sql("SAVEPOINT vault_bulk")
-        db.cursor().executemany(sql, values)
+        order = _parents_first(len(values), links) if links else range(len(values))
+        db.cursor().executemany(sql, (values[n] for n in order))
         db.execute_sql("RELEASE vault_bulk")
     except db.IntegrityError:  # a natural key taken by another row: these one by one
         db.execute_sql("ROLLBACK TO vault_bulk")

@@ -30,13 +30,16 @@ test: $(STAMP)
 # The crash test at length: 2,000 SIGKILLs of a writing favorbook (the suite runs 200);
 # then sync of 1,000 cards through Radicale and Xandikos between two data folders; then
 # 200 `favorbook sync` runs SIGKILLed at random points, each finished by the next, 100
-# against Radicale and 100 against Xandikos (the suite runs 6, against Radicale).
+# against Radicale and 100 against Xandikos (the suite runs 6, against Radicale); then
+# 2,000 syncs between devices through a folder SIGKILLed at random points (the suite 200).
 soak: $(STAMP)
 	FAVORBOOK_KILLS=$${FAVORBOOK_KILLS:-2000} $(PY) -m pytest -s tests/durability $(PYTEST_ARGS)
 	FAVORBOOK_SOAK=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m soak tests/sync $(PYTEST_ARGS)
 	FAVORBOOK_SYNC_KILLS=$${FAVORBOOK_SYNC_KILLS:-100} FAVORBOOK_SYNC_KILL_SERVERS=radicale,xandikos \
 		QT_QPA_PLATFORM=offscreen \
 		$(PY) -m pytest tests/sync/test_resume.py $(PYTEST_ARGS)
+	FAVORBOOK_VAULT_KILLS=$${FAVORBOOK_VAULT_KILLS:-2000} QT_QPA_PLATFORM=offscreen \
+		$(PY) -m pytest tests/vault/test_kill_many.py $(PYTEST_ARGS)
 
 # Beside ruff: no function of cyclomatic complexity above 25 or longer than 120 lines
 # (tests/code_limits.py over radon's figures; radon's grade E alone would allow 30).

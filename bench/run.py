@@ -50,6 +50,10 @@ What is measured (all wall-clock, time.perf_counter unless said):
   the main window, pages down 100 times and opens the dashboard.
 - sync: if bench/sync_bench.py exists and radicale is importable, its
   ``run(results)`` adds its own figures to results["figures"].
+- vault: the sync between the rep's devices (bench/vault_bench.py): joining a new device
+  to this network through a folder, a sync of 10 changes (sending, receiving), the size
+  of the stored objects per 100,000 contacts; device A with the sync on is made once
+  and kept in bench/.data/vault-N/.
 """
 
 from __future__ import annotations
@@ -102,6 +106,9 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "khard list, N cards": ("(the peer)", None),
     "export 10,000 vCards": ("<= 2 s", 2000),
     "peak RSS, 100k loaded": ("<= 250 MB", None),
+    "vault: join N contacts, folder": ("<= 60 s", None),
+    "vault: sync of 10 changes, sending": ("<= 1 s", 1000),
+    "vault: sync of 10 changes, receiving": ("<= 1 s", 1000),
 }
 
 # figure name -> (its peer measured in the same run, the largest p95 ratio that passes or
@@ -661,7 +668,7 @@ def add_sync_figures(results: dict, figures: dict) -> None:
 def _key(name: str) -> str:
     """A figure's name with its count of cards as N ("import 10,000 vCards" -> "import N
     vCards"), as TARGETS and PEERS name it."""
-    return name if name in TARGETS else re.sub(r"\d[\d,]*(?= (?:vCards|cards))", "N", name)
+    return name if name in TARGETS else re.sub(r"\d[\d,]*(?= (?:vCards|cards|contacts))", "N", name)
 
 
 def judge(figures: dict) -> None:
@@ -747,13 +754,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated parts: cold,gui,cli,import,rss,sync (default: all)",
+        help="comma-separated parts: cold,gui,cli,import,rss,sync,vault (default: all)",
     )
     parser.add_argument("--out", default=str(BENCH / "results.json"))
     args = parser.parse_args(argv)
     if args.contacts < 1:
         parser.error("--contacts must be 1 or more")
-    every = {"cold", "gui", "cli", "import", "rss", "sync"}
+    every = {"cold", "gui", "cli", "import", "rss", "sync", "vault"}
     parts = set(args.only.split(",")) if args.only else every
 
     started = time.perf_counter()
@@ -803,6 +810,20 @@ def main(argv: list[str] | None = None) -> int:
             add_sync_figures(results, figures)
         else:
             log("sync: radicale is not installed; skipped.")
+
+    if "vault" in parts:
+        sys.path.insert(0, str(BENCH))
+        import vault_bench  # type: ignore[import-not-found]
+
+        log("vault …")
+        vault_bench.run(
+            data,
+            BENCH / ".data" / f"vault-{args.contacts}",
+            figures,
+            contacts=args.contacts,
+            repeats=min(args.runs, 5),
+            log=log,
+        )
 
     judge(figures)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]

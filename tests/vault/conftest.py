@@ -48,3 +48,14 @@ def dav_devices(tmp_path, vault_server):
 
     yield Devices(tmp_path, server=vault_server)
     session.close()
+
+
+@pytest.fixture(params=["one by one", "in bulk"])
+def apply_mode(request, monkeypatch):
+    """Run a test with other devices' rows applied one by one, and again through the bulk
+    path a big join takes (every batch, however small)."""
+    from favorbook.sync.vault import bulk
+
+    if request.param == "in bulk":
+        monkeypatch.setattr(bulk, "BULK_MIN", 1)
+    return request.param

@@ -184,18 +184,44 @@ ThreeDevices.TestCase.settings = settings(
 test_three_devices_converge = ThreeDevices.TestCase
 
 
+class ThreeDevicesInBulk(ThreeDevices):
+    """The same, every batch applied through the bulk path (a join of a big network):
+    its new rows at once, the rest one by one; the outcome must not differ."""
+
+    @initialize()
+    def start(self):
+        from favorbook.sync.vault import bulk
+
+        self.bulk_min, bulk.BULK_MIN = bulk.BULK_MIN, 1
+        super().start()
+
+    def teardown(self):
+        from favorbook.sync.vault import bulk
+
+        try:
+            super().teardown()
+        finally:
+            bulk.BULK_MIN = getattr(self, "bulk_min", bulk.BULK_MIN)
+
+
+ThreeDevicesInBulk.TestCase.settings = ThreeDevices.TestCase.settings
+test_three_devices_converge_in_bulk = ThreeDevicesInBulk.TestCase
+
+
 def _derived():
     """What is never shipped but recomputed: counts, last contact, next touch, next
     follow-up, and the search index's rows."""
     from favorbook.db.models import db
 
+    index = db.execute_sql(
+        "SELECT c.uid, f.name, f.tags, f.notes FROM contact_fts f "
+        "JOIN contact c ON c.id = f.rowid ORDER BY c.uid"
+    ).fetchall()
     return (
         db.execute_sql(
             "SELECT uid, last_interaction_at, touch_due_on, favors_given, favors_received, "
             "next_followup_on FROM contact ORDER BY uid"
         ).fetchall(),
-        db.execute_sql(
-            "SELECT c.uid, f.name, f.tags, f.notes FROM contact_fts f "
-            "JOIN contact c ON c.id = f.rowid ORDER BY c.uid"
-        ).fetchall(),
+        # the words each contact is found by; their order follows local row ids
+        [(uid, *(" ".join(sorted(text.split())) for text in rest)) for uid, *rest in index],
     )

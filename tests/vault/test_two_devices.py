@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from favorbook.services import contacts, favors
 
 
@@ -9,6 +11,7 @@ def _make(first, last, **kw):
     return contacts.create_contact(contacts.ContactInput(first_name=first, last_name=last, **kw))
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_a_favor_logged_on_b_shows_on_a_with_its_balance(devices):
     with devices.on("A"):
         ann = _make("Ann", "Lee", tags=["golf"], how_met="At the fair", organization="Acme")
@@ -34,6 +37,7 @@ def test_a_favor_logged_on_b_shows_on_a_with_its_balance(devices):
     assert devices.dump("A") == devices.dump("B")
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_the_same_field_edited_on_both_converges_with_a_conflict_listed(devices):
     from favorbook.sync import conflicts
 
@@ -67,6 +71,7 @@ def test_the_same_field_edited_on_both_converges_with_a_conflict_listed(devices)
     assert ("contact.needs", "Printers") in listed
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_a_new_device_joins_from_the_newest_snapshot_plus_the_log_after_it(devices, monkeypatch):
     import datetime as dt
 
@@ -137,6 +142,7 @@ def test_a_conflict_restored_on_one_device_travels_to_the_other(devices):
     assert devices.dump("A") == devices.dump("B")
 
 
+@pytest.mark.usefixtures("apply_mode")
 def test_devices_that_already_hold_the_same_contacts_merge_without_duplicates(devices):
     """Two laptops that both got Ann and Bo from the contact sync (the same card uids)."""
     from favorbook.db.models import Contact

@@ -154,30 +154,113 @@ def clear_clocks(table: str, gid: str, keep: str) -> None:
 # --- sealing --------------------------------------------------------------------------
 
 
-def _fill_foreign_keys(table: str, gid: str, values: dict) -> dict:
+class _Clocks:
+    """The field clocks of the rows a seal touches, read once, changed in memory, written
+    back at the end with two executemany (a first sync seals millions of changes)."""
+
+    def __init__(self):
+        self.known: dict[tuple, dict] = {}
+        for tbl, gid, col, hlc, base in db.execute_sql(
+            # the logged rows first (CROSS JOIN keeps that order): a look-up each
+            "SELECT c.tbl, c.gid, c.col, c.hlc, c.base FROM "
+            "(SELECT DISTINCT tbl, gid FROM vault_change) v CROSS JOIN vault_clock c "
+            "ON c.tbl = v.tbl AND c.gid = v.gid"
+        ):
+            self.known.setdefault((tbl, gid), {})[col] = (hlc, base)
+        self.stored = set(self.known)  # rows with clocks in the database
+        self.touched: set = set()
+
+    def get(self, table: str, gid: str, col: str):
+        return self.known.get((table, gid), {}).get(col)
+
+    def field(self, table: str, gid: str, col: str):
+        row = self.known.get((table, gid), {})
+        return row.get(col) or row.get("*")
+
+    def set(self, table: str, gid: str, col: str, hlc: str, base=None, only=False) -> None:
+        key = (table, gid)
+        if only:
+            self.known[key] = {}
+        self.known.setdefault(key, {})[col] = (hlc, base)
+        self.touched.add(key)
+
+    def save(self) -> None:
+        gone = sorted(self.touched & self.stored)
+        db.cursor().executemany("DELETE FROM vault_clock WHERE tbl = ? AND gid = ?", gone)
+        rows = sorted(
+            (tbl, gid, col, hlc, base)
+            for tbl, gid in self.touched
+            for col, (hlc, base) in self.known[(tbl, gid)].items()
+        )
+        db.cursor().executemany(
+            "INSERT OR REPLACE INTO vault_clock (tbl, gid, col, hlc, base) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def _fill_foreign_keys(inserts: list[tuple[str, str, dict]]) -> None:
     """An insert logged before its parent (undo restores rows in any order under deferred
-    foreign keys) names the parent as null: read it again from the row as it is now."""
-    fks = spec.foreign_keys(table)
-    if not any(values.get(c) is None for c in fks):
-        return values
-    lid = db.execute_sql(
-        "SELECT lid FROM vault_gid WHERE tbl = ? AND gid = ?", (table, gid)
-    ).fetchone()
-    if lid is None:
-        return values
-    now = db.execute_sql(
-        f"SELECT {spec.row_json_sql(table, 'r')} FROM {table} r "
-        f"WHERE {spec.key_sql(table, 'r')} = ?",
-        (lid[0],),
-    ).fetchone()
-    if now is None:
-        return values
-    current = json.loads(now[0])
-    return {**values, **{c: current.get(c) for c in fks if values.get(c) is None}}
+    foreign keys) names the parent as null: read those links again from the rows as they
+    are now, 500 rows a query."""
+    wanted: dict[str, list] = {}
+    for table, gid, values in inserts:
+        if any(values.get(c) is None for c in spec.foreign_keys(table)):
+            wanted.setdefault(table, []).append((gid, values))
+    for table, items in wanted.items():
+        fks = list(spec.foreign_keys(table))
+        picks = ", ".join(spec.value_sql(table, c, "r") for c in fks)
+        for start in range(0, len(items), 500):
+            chunk = dict(items[start : start + 500])
+            found = db.execute_sql(
+                f"SELECT g.gid, {picks} FROM vault_gid g JOIN {table} r "
+                f"ON {spec.key_sql(table, 'r')} = g.lid WHERE g.tbl = '{table}' "
+                f"AND g.gid IN ({', '.join('?' * len(chunk))})",
+                list(chunk),
+            )
+            for gid, *now in found:
+                values = chunk[gid]
+                for col, value in zip(fks, now, strict=True):
+                    if values.get(col) is None:
+                        values[col] = value
 
 
 def pending_count() -> int:
     return db.execute_sql("SELECT count(*) FROM vault_change").fetchone()[0]
+
+
+def _stamp(rows: list, clock: Clock, clocks: _Clocks) -> list:
+    """The logged rows as changes with their clocks (and the field clocks moved on)."""
+    changes = []
+    for _, table, gid, op, col, value, at in rows:
+        if gid is None or table not in spec.SPEC:
+            continue
+        if op == "i" and clocks.get(table, gid, "*") is not None:
+            # The row was there already (INSERT OR REPLACE of a setting): its fields
+            # travel as edits, each with the value it replaced as its base.
+            for col_name, new_value in value.items():
+                if col_name == spec.KEY_COLUMN.get(table):
+                    continue  # what names the row never changes
+                hlc = clock.tick(at)
+                before = clocks.field(table, gid, col_name)
+                base = before[0] if before else None
+                clocks.set(table, gid, col_name, hlc, base)
+                changes.append([table, gid, "u", col_name, new_value, hlc, base])
+            continue
+        hlc = clock.tick(at)
+        base = None
+        if op == "i":
+            data = value
+            clocks.set(table, gid, "*", hlc, only=True)
+        elif op == "u":
+            data = value[0]
+            before = clocks.field(table, gid, col)
+            base = before[0] if before else None
+            clocks.set(table, gid, col, hlc, base)
+        else:
+            data = None
+            clocks.set(table, gid, "-", hlc, only=True)
+        changes.append([table, gid, op, col, data, hlc, base])
+    return changes
 
 
 def seal_pending(vault_key: bytes) -> int:
@@ -189,45 +272,18 @@ def seal_pending(vault_key: bytes) -> int:
     with db.atomic():
         st = state()
         clock = Clock(st)
-        rows = db.execute_sql(
-            "SELECT seq, tbl, gid, op, col, value, at FROM vault_change ORDER BY seq"
-        ).fetchall()
+        rows = [
+            (seq, tbl, gid, op, col, json.loads(value) if value is not None else None, at)
+            for seq, tbl, gid, op, col, value, at in db.execute_sql(
+                "SELECT seq, tbl, gid, op, col, value, at FROM vault_change ORDER BY seq"
+            )
+        ]
         if not rows:
             return 0
-        changes = []
-        for _, table, gid, op, col, value, at in rows:
-            if gid is None or table not in spec.SPEC:
-                continue
-            if op == "i" and clock_of(table, gid, "*") is not None:
-                # The row was there already (INSERT OR REPLACE of a setting): its fields
-                # travel as edits, each with the value it replaced as its base.
-                values = _fill_foreign_keys(table, gid, json.loads(value))
-                for col_name, new_value in values.items():
-                    if col_name == spec.KEY_COLUMN.get(table):
-                        continue  # what names the row never changes
-                    hlc = clock.tick(at)
-                    before = field_clock(table, gid, col_name)
-                    set_clock(table, gid, col_name, hlc, before[0] if before else None)
-                    changes.append(
-                        [table, gid, "u", col_name, new_value, hlc, before[0] if before else None]
-                    )
-                continue
-            hlc = clock.tick(at)
-            base = None
-            if op == "i":
-                data = _fill_foreign_keys(table, gid, json.loads(value))
-                set_clock(table, gid, "*", hlc)
-                clear_clocks(table, gid, "*")
-            elif op == "u":
-                data = json.loads(value)[0]
-                before = field_clock(table, gid, col)
-                base = before[0] if before else None
-                set_clock(table, gid, col, hlc, base)
-            else:
-                data = None
-                set_clock(table, gid, "-", hlc)
-                clear_clocks(table, gid, "-")
-            changes.append([table, gid, op, col, data, hlc, base])
+        _fill_foreign_keys([(r[1], r[2], r[5]) for r in rows if r[3] == "i" and r[1] in spec.SPEC])
+        clocks = _Clocks()
+        changes = _stamp(rows, clock, clocks)
+        clocks.save()
         seq = st["next_seq"]
         for start in range(0, len(changes), BATCH_CHANGES):
             part = changes[start : start + BATCH_CHANGES]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from favorbook.db.models import db
 from favorbook.services._common import utc_now
-from favorbook.sync.vault import capture, crypto, merge, snapshot, transport
+from favorbook.sync.vault import bulk, capture, crypto, merge, snapshot, transport
 from favorbook.sync.vault import passphrase as vault_passphrase
 from favorbook.sync.vault.crypto import VaultError
 from favorbook.sync.vault.folder import FolderStore
@@ -198,6 +198,42 @@ def _flush_outbox(store: Transport, device: str) -> None:
             db.execute_sql("DELETE FROM vault_outbox WHERE name = ?", (name,))
 
 
+HEAD = "HEAD"
+"""A device's sealed note of the last object it wrote (kind ``head``): the others tell a
+folder that lost that device's newest objects from one that has them all."""
+
+
+def _write_head(store: FolderStore, key: bytes, me: str) -> None:
+    last = capture.state()["next_seq"] - 1
+    if last < 1:
+        return
+    payload = json.dumps({"device": me, "last": last}).encode()
+    data = store.get_head(me) if hasattr(store, "get_head") else None
+    if data is not None and crypto.open_sealed(key, me, "head", 0, data) == payload:
+        return
+    store.put(me, HEAD, crypto.seal(key, me, "head", 0, payload))
+
+
+def _truncated(store, key: bytes, device: str, seq: int, stored: list[int]) -> list[str]:
+    """A device's newest objects gone from the folder (rolled back, truncated): what this
+    device already read of it, or what its head says it wrote, is not all there."""
+    top = stored[-1] if stored else 0
+    last = seq
+    data = store.get_head(device) if hasattr(store, "get_head") else None
+    payload = crypto.open_sealed(key, device, "head", 0, data) if data else None
+    if payload is not None:
+        head = json.loads(payload)
+        if head.get("device") == device:
+            last = max(last, int(head.get("last", 0)))
+    if top >= last:
+        return []
+    return [
+        f"Changes {top + 1} to {last} of device {device} are missing from the sync folder "
+        "(still being copied, or removed: the folder may have been restored from an older "
+        "copy); what is there was applied, the rest is waited for."
+    ]
+
+
 def _peer_positions() -> dict[str, int]:
     return dict(db.execute_sql("SELECT device_id, last_seq FROM vault_peer").fetchall())
 
@@ -228,6 +264,7 @@ def _sync(store: Transport, st: dict, passphrase: str | None, allow_mass_delete:
 
     report.changes_sent = capture.seal_pending(key)
     _flush_outbox(store, me)
+    _write_head(store, key, me)
 
     if not _peer_positions() and _empty():
         report.changes_received += _join_from_snapshot(store, key, me, report)
@@ -237,7 +274,9 @@ def _sync(store: Transport, st: dict, passphrase: str | None, allow_mass_delete:
         if device == me:
             continue
         seq = positions.get(device, 0)
-        available = [n for n in store.names(device) if n > seq]
+        stored = store.names(device)
+        report.errors += _truncated(store, key, device, seq, stored)
+        available = [n for n in stored if n > seq]
         store.prefetch(device, available)
         for number in available:
             if number != seq + 1:
@@ -268,8 +307,8 @@ def _sync(store: Transport, st: dict, passphrase: str | None, allow_mass_delete:
         report.changes_received += received
     st = capture.state()
     if snapshot.due(store, st):
-        snap = snapshot.build(st)
-        store.put(me, snapshot.name(snap["seq"]), snapshot.seal(key, snap))
+        seq, payload = snapshot.build(st)
+        store.put(me, snapshot.name(seq), snapshot.seal(key, me, seq, payload))
     with db.atomic():
         db.execute_sql(
             "UPDATE vault_state SET last_sync_at = ?, last_result = ? WHERE id = 1",
@@ -331,9 +370,9 @@ def _apply(arrived: list[tuple[str, int, dict]]) -> tuple[int, int]:
     with db.atomic():
         db.execute_sql("UPDATE vault_flag SET applying = 1")
         clock = capture.Clock(capture.state())
-        for change in changes:
-            clock.seen(change[5])
-            merge.apply_change(change, applied)
+        if changes:
+            clock.seen(changes[-1][5])  # the newest: cause before effect, on every device
+        bulk.apply_changes(changes, applied)
         merge.finish(applied)
         clock.save()
         now = utc_now().isoformat(" ")

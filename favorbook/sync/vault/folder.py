@@ -68,6 +68,13 @@ class FolderStore:
         except FileNotFoundError:
             return None
 
+    def get_head(self, device: str) -> bytes | None:
+        """The device's sealed note of the last object it wrote (``HEAD``), if any."""
+        try:
+            return (self.root / device / "HEAD").read_bytes()
+        except FileNotFoundError:
+            return None
+
     def get(self, device: str, seq: int) -> bytes | None:
         try:
             return (self.root / device / f"{seq:010d}").read_bytes()

@@ -181,7 +181,7 @@ def _insert(table, gid, values: dict, hlc, applied: Applied) -> None:
     capture.set_clock(table, gid, "*", hlc)
     capture.clear_clocks(table, gid, "*")
     applied.contacts.add(_contact_of(table, lid))
-    _adopt(table, gid, applied)
+    adopt(table, gid, applied)
 
 
 def _orphan(table: str, gid: str, parent_tbl: str, parent_gid: str, values: dict, hlc: str):
@@ -198,7 +198,7 @@ def _orphan(table: str, gid: str, parent_tbl: str, parent_gid: str, values: dict
     )
 
 
-def _adopt(table: str, gid: str, applied: Applied) -> None:
+def adopt(table: str, gid: str, applied: Applied) -> None:
     """Rows made on another device under this row while it was deleted here: back too."""
     rows = db.execute_sql(
         "SELECT tbl, gid, change FROM vault_orphan WHERE parent_tbl = ? AND parent_gid = ?",
@@ -206,13 +206,44 @@ def _adopt(table: str, gid: str, applied: Applied) -> None:
     ).fetchall()
     for child_tbl, child_gid, change in rows:
         db.execute_sql("DELETE FROM vault_orphan WHERE tbl = ? AND gid = ?", (child_tbl, child_gid))
-        if local_id(child_tbl, child_gid) is None:
+        if child_tbl.endswith(FIELDS):  # its own edits made after a delete it had not seen
+            for edit in json.loads(change):
+                apply_change(edit, applied, count=False)
+        elif local_id(child_tbl, child_gid) is None:
             apply_change(json.loads(change), applied, count=False)
 
 
-def _keep_newer_children(table: str, lid, gid: str, hlc: str) -> None:
-    """Before a delete from another device: the rows under it made after that delete (so
-    that device never saw them) wait as orphans, in case an undo brings the row back."""
+FIELDS = "#fields"
+"""``vault_orphan.tbl`` suffix of a row's field edits kept across a delete (see below)."""
+
+
+def _keep_newer_fields(table: str, lid, gid: str, hlc: str) -> None:
+    """Before a delete from another device: the fields edited here after it (that device
+    never saw those edits) are kept, so that if an undo brings the row back they are
+    applied over it again, here as on the devices that get the edits after the undo."""
+    edits = [
+        [table, gid, "u", col, stored_value(table, lid, col), at, base]
+        for col, at, base in db.execute_sql(
+            "SELECT col, hlc, base FROM vault_clock WHERE tbl = ? AND gid = ? "
+            "AND col NOT IN ('*', '-') AND hlc > ?",
+            (table, gid, hlc),
+        ).fetchall()
+        if col in spec.columns(table)
+    ]
+    if edits:
+        db.execute_sql(
+            "INSERT OR REPLACE INTO vault_orphan (tbl, gid, parent_tbl, parent_gid, change) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (table + FIELDS, gid, table, gid, json.dumps(edits, ensure_ascii=False)),
+        )
+
+
+def _keep_children(table: str, lid, gid: str) -> None:
+    """Before a delete from another device: the rows under it that are still here wait as
+    orphans, in case an undo brings the row back. The rows that device knew were deleted
+    with it there, and their own deletes (logged as it cascaded) arrive as tombstones that
+    win over these; those it never saw (made here or elsewhere at the same time, or
+    after) come back with the row, as they did on the device that undid."""
     for child, (_, fks, _, _, _) in spec.SPEC.items():
         for col, ref in fks.items():
             if ref != table or (child, col) not in spec.NOT_NULL_FKS:
@@ -221,8 +252,8 @@ def _keep_newer_children(table: str, lid, gid: str, hlc: str) -> None:
                 f"SELECT g.gid, {spec.row_json_sql(child, 'r')}, c.hlc FROM {child} r "
                 f"JOIN vault_gid g ON g.tbl = '{child}' AND g.lid = {spec.key_sql(child, 'r')} "
                 f"JOIN vault_clock c ON c.tbl = g.tbl AND c.gid = g.gid AND c.col = '*' "
-                f"WHERE r.{col} = ? AND c.hlc > ?",
-                (lid, hlc),
+                f"WHERE r.{col} = ?",
+                (lid,),
             ).fetchall()
             for child_gid, data, born in rows:
                 _orphan(child, child_gid, table, gid, json.loads(data), born)
@@ -241,10 +272,12 @@ def apply_change(change: list, applied: Applied, count: bool = True) -> None:
             if born is not None and born[0] > hlc:
                 return  # put back (undo) after this delete
             applied.contacts.add(_contact_of(table, lid))
-            _keep_newer_children(table, lid, gid, hlc)
+            _keep_children(table, lid, gid)
+            _keep_newer_fields(table, lid, gid, hlc)
             where, args = _where(table, lid)
             db.execute_sql(f"DELETE FROM {table} WHERE {where}", args)
             db.execute_sql("DELETE FROM vault_gid WHERE tbl = ? AND gid = ?", (table, gid))
+        db.execute_sql("DELETE FROM vault_orphan WHERE tbl = ? AND gid = ?", (table, gid))
         if tomb is None or tomb[0] < hlc:
             capture.set_clock(table, gid, "-", hlc)
             capture.clear_clocks(table, gid, "-")
@@ -262,10 +295,15 @@ def apply_change(change: list, applied: Applied, count: bool = True) -> None:
         else:
             for c, v in value.items():
                 _merge_field(table, gid, lid, c, v, hlc, None, applied)
-            _adopt(table, gid, applied)
+            adopt(table, gid, applied)
         return
     if lid is not None:
         _merge_field(table, gid, lid, col, value, hlc, base, applied)
+
+
+REINDEX_FROM = 5000
+"""Contacts touched from which the whole search index is built again (one statement)
+instead of indexing them 500 at a time."""
 
 
 def finish(applied: Applied) -> None:
@@ -278,16 +316,21 @@ def finish(applied: Applied) -> None:
         if local is not None:
             where, args = _where(table, lid)
             db.execute_sql(f"UPDATE {table} SET {col} = ? WHERE {where}", (local, *args))
-    ids = sorted(
-        cid
-        for cid in applied.contacts
-        if cid is not None
-        and db.execute_sql("SELECT 1 FROM contact WHERE id = ?", (cid,)).fetchone()
-    )
-    for cid in ids:
-        contact_service.refresh_interaction(cid)
-    gone = [c for c in applied.contacts if c is not None and c not in ids]
-    search_index.index_contacts(ids + gone)
+    touched = sorted(c for c in applied.contacts if c is not None)
+    ids = []
+    for start in range(0, len(touched), 500):
+        chunk = touched[start : start + 500]
+        ids += [
+            row[0]
+            for row in db.execute_sql(
+                f"SELECT id FROM contact WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+        ]
+    contact_service.refresh_interactions(ids)
+    if len(touched) >= REINDEX_FROM:
+        search_index.rebuild()
+    else:
+        search_index.index_contacts(touched)
 
 
 def restore(table: str, gid: str, field_name: str, value) -> None:

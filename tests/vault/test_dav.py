@@ -43,7 +43,8 @@ def test_two_devices_sync_through_the_account(dav_devices):
         assert other["name"] == "laptop B" and other["objects_read"] >= 1
     names = set(server_objects(dav_devices.server))
     assert "vault-key.ics" in names
-    assert all(re.fullmatch(r"[0-9a-f]{16}-S?[0-9]{10}\.ics", n) for n in names - {"vault-key.ics"})
+    entry = r"[0-9a-f]{16}-(S?[0-9]{10}|HEAD)\.ics"  # an object, a snapshot, a device's head
+    assert all(re.fullmatch(entry, n) for n in names - {"vault-key.ics"})
 
 
 def test_the_vault_collection_is_no_tasks_calendar_for_the_contact_sync(dav_devices):
@@ -96,8 +97,8 @@ def _three_log_objects(devices):
             favors.log_favor(ann, "given", what)
         devices.sync("A")
     server = devices.server
-    names = sorted(n for n in server_objects(server) if n != "vault-key.ics")
-    assert len(names) == 3
+    names = sorted(n for n in server_objects(server) if re.search(r"-[0-9]{10}\.ics$", n))
+    assert len(names) == 3  # the log objects (beside the key and the device's head)
     return [vault_url(server) + n for n in names]
 
 
@@ -398,3 +399,15 @@ def test_a_server_that_will_not_make_the_collection_is_one_sentence(dav_devices,
             "The server of account 'work' would not make the collection favorbook-vault"
         )
         assert not engine.is_on()
+
+
+def test_a_devices_newest_object_gone_from_the_server_is_noticed(dav_devices):
+    """Each device keeps a sealed head on the server too: another device sees that the
+    newest objects it names are missing (a rolled-back collection), not only gaps."""
+    server = dav_devices.server
+    first, second, third = _three_log_objects(dav_devices)
+    assert server.request("DELETE", third).status_code in (200, 204)
+    dav_devices.join("B")
+    report = dav_devices.sync("B")
+    assert any("Changes 3 to 3 of device" in e and "missing" in e for e in report.errors)
+    assert [f["description"] for f in dav_devices.dump("B")["favor"].values()] == ["First"]

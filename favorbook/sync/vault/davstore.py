@@ -200,6 +200,10 @@ class DavStore:
     def get_snapshot(self, device: str, seq: int) -> bytes | None:
         return self._fetch(f"{device}-S{seq:010d}")
 
+    def get_head(self, device: str) -> bytes | None:
+        """The device's sealed note of the last object it wrote (``<device>-HEAD``)."""
+        return self._fetch(f"{device}-HEAD")
+
     def prefetch(self, device: str, numbers: list[int]) -> None:
         stems = [f"{device}-{n:010d}" for n in numbers]
         stems = [s for s in stems if s not in self._fetched and s + ".ics" in self._list()]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 NAMES = [
     "Ann Lee",
@@ -244,3 +246,121 @@ def test_plain_cards_read_as_the_general_path_reads_them(db, tmp_path, monkeypat
         assert quick == general
     assert plain_cards >= 300
     assert vcard._plain_record(vcard._plain_cards(odd.encode("utf-8"))[0], "card 1") is not None
+
+
+_PLAIN_HEADS = [
+    "FN",
+    "fn",
+    "N",
+    "ORG",
+    "TITLE",
+    "ROLE",
+    "NICKNAME",
+    "EMAIL",
+    "EMAIL;TYPE=INTERNET,WORK",
+    "email;type=home;type=pref",
+    "TEL;TYPE=CELL",
+    "TEL;CELL;PREF",
+    "TEL;TYPE=fax,x-odd",
+    "ADR;TYPE=WORK",
+    "LABEL;TYPE=HOME",
+    "URL;TYPE=blog",
+    "NOTE",
+    "BDAY",
+    "CATEGORIES",
+    "UID",
+    "VERSION",
+    "PRODID",
+    "REV",
+    "X-FAVORBOOK-KIND",
+    "X-FAVORBOOK-NEEDS",
+    "x_favorbook_goals",
+]
+_ODD_LINES = [
+    # What the short way leaves to the general path: the same records either way.
+    "item1.EMAIL:a@b.c",
+    "item1.X-ABLabel:_$!<HomePage>!$_",
+    "NOTE;ENCODING=QUOTED-PRINTABLE:caf=C3=A9=",
+    "NOTE;CHARSET=UTF-8:x",
+    "NOTE;X-A=quoted-printable:a=",
+    'ADR;LABEL="a;b":;;1 Main St',
+    "TEL;TYPE=Büro:+33 1 23 45 67 89",
+    "X-CUSTOM:kept",
+    "X-MS-TEL:+1 415 555 0100",
+    "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ",
+    "#comment: here",
+    "#",
+    "-X:y",
+    "",
+    " folded",
+    "\tfolded",
+    "no colon",
+    ":x",
+    "BEGIN:VCARD",
+    "end:vcard",
+    "BEGIN:VCARD ",
+    "begın:vcard",
+    "END:VCARD\r\nEND:VCARD",
+]
+_PLAIN_VALUES = [
+    "Lee;Ann;;Dr.;",
+    ";;;;",
+    "Lee\\;Smith;Ann;B.;;Jr.",
+    "Acme\\, Inc.;Sales;EMEA",
+    "ann@example.com",
+    "mailto:Ann@Example.com",
+    "MAILTO:x@example.com",
+    " spaced@example.com ",
+    "tel:+14155550100",
+    "TEL:+14155550100",
+    "+1 415 555 0100",
+    "1604-03-02",
+    "--0314",
+    "1975-03-14T00:00:00Z",
+    "not-a-date",
+    ";;1 Main St;Springfield;IL;62701;USA",
+    "PO 1;ext;;;;;",
+    "golf\\,vip,,tennis",
+    "line one\\nline two\\, three\\\\",
+    "Customer",
+    "",
+    " ",
+    "Zoë Ðurić 李",
+    "a=",
+    "u-1",
+]
+_PLAIN_LINE = st.tuples(
+    st.sampled_from(_PLAIN_HEADS),
+    st.one_of(st.sampled_from(_PLAIN_VALUES), st.text(max_size=12)),
+).map(lambda hv: f"{hv[0]}:{hv[1]}")
+_PLAIN_CARD = st.tuples(
+    st.lists(_PLAIN_LINE, max_size=14),
+    st.one_of(
+        st.just([]), st.just([]), st.just([]), st.lists(st.sampled_from(_ODD_LINES), max_size=2)
+    ),
+    st.randoms(use_true_random=False),
+).map(lambda c: _shuffled(c[0] + c[1], c[2]))
+
+
+def _shuffled(lines: list[str], rng) -> str:
+    rng.shuffle(lines)
+    return "\r\n".join(["BEGIN:VCARD", "VERSION:3.0", *lines, "END:VCARD"])
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(cards=st.lists(_PLAIN_CARD, min_size=1, max_size=4), between=st.sampled_from(["", "\n"]))
+def test_any_card_of_a_utf8_file_reads_as_the_general_path_reads_it(cards, between):
+    """Cards of plain properties in every combination, with what the short way must leave
+    to the general path (a folded line, a group, an encoding, another property, a stray,
+    a boundary in another case) mixed in now and then: the same records card for card."""
+    from favorbook.formats import vcard
+
+    data = (between + "\r\n").join(cards).encode("utf-8", errors="surrogatepass")
+    quick = vcard.read_vcards(data)
+    general_reader = vcard._plain_cards
+    try:
+        vcard._plain_cards = lambda data: None
+        general = vcard.read_vcards(data)
+    finally:
+        vcard._plain_cards = general_reader
+    assert quick == general

@@ -364,3 +364,51 @@ def test_any_card_of_a_utf8_file_reads_as_the_general_path_reads_it(cards, betwe
     finally:
         vcard._plain_cards = general_reader
     assert quick == general
+
+
+def test_an_import_indexes_what_the_tables_give(db, tmp_path):
+    """The search index rows an import (or a new contact's form) writes from what it
+    added, not read back, are the rows the index's own query builds from the tables: tags
+    in the index's order, the stored case of an organisation or tag that was there
+    before, phones in every form, a contact of the file filled in by a later card."""
+    from favorbook.db.models import db as database
+    from favorbook.formats import importer, vcard
+    from favorbook.sample import demo
+    from favorbook.services import contacts, importing, search_index
+    from tests.unit import test_interop
+
+    demo.load(120, seed=4)
+    export = tmp_path / "sample.vcf"
+    vcard.write_vcards(export, contacts.list_ids()[::3])
+    with database.atomic():
+        database.execute_sql("DELETE FROM contact")
+        database.execute_sql("DELETE FROM contact_fts")
+    contacts.create_contact(
+        contacts.ContactInput(first_name="Old", organization="ACME corp", tags=["VIP", "golf"])
+    )
+    contacts.create_contact(  # the form's way: one contact, names looked up as they come
+        contacts.ContactInput(first_name="Form", organization="acme CORP", tags=["vip", "B", "a"])
+    )
+    odd = tmp_path / "odd.vcf"
+    odd.write_text(
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\nORG:acme Corp;Sales\r\nTITLE:Boss\r\n"
+        "EMAIL:ann@example.com\r\nTEL:555 0199\r\nTEL:(415) 555-0100\r\nTEL:+14155550101\r\n"
+        "CATEGORIES:vip,Zeta,alpha,Golf,beta\r\nNOTE:first\\nnote\r\nNICKNAME:Annie\r\n"
+        "X-FAVORBOOK-HOW-MET:at a fair\r\nX-FAVORBOOK-NEEDS:leads\r\n"
+        "X-FAVORBOOK-GOALS:grow\r\nX-FAVORBOOK-OFFERS:advice\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:ann@example.com\r\nEMAIL:ann2@example.com\r\n"
+        "CATEGORIES:new\r\nNOTE:second\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Ünïcode Ørg\r\nORG:Ørg\r\nCATEGORIES:Öl,oz,Ab\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Bo Chan\r\nORG:acme CORP\r\nTEL:555 0123\r\n"
+        "CATEGORIES:vip,Zeta,alpha,Golf,beta\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    for path in [export, odd, *test_interop.VCARDS]:
+        plan = importing.plan_import(importer.read_file(path))
+        importing.apply_import(plan, {i.index: importing.UPDATE for i in plan.items if i.same_as})
+    stored = database.execute_sql(
+        f"SELECT rowid, {', '.join(search_index.COLUMNS)} FROM contact_fts ORDER BY rowid"
+    ).fetchall()
+    built = database.execute_sql(f"{search_index._ROW_SQL} ORDER BY c.id").fetchall()
+    assert len(stored) > 50
+    assert stored == built

@@ -349,12 +349,14 @@ class ExistingContacts:
         self.by_phone: dict[str, int] = {}
         self.rows: dict[int, dict] = {}
         self.looked_up: set[str] = set()  # "uid:…", "email:…", "phone:…" asked already
-        self.non_ascii_emails: list[tuple] | None = None
+        self.non_ascii_emails: dict[str, list[tuple]] | None = None
+        """The stored addresses with letters beyond ASCII, by their lower case."""
         self.name_ids: list[int] = []
         self.names: list[str] = []
         self.names_loaded = False
         self.with_email: set[int] = set()  # whether, not which: a name match needs no more
         self.with_phone: set[int] = set()
+        self.flagged: set[int] = set()  # contacts whose with_email/with_phone are known
         self.fuzzy: _NameIndex | None = None
         self.close: dict[str, list[int]] = {}
         self.exact: dict[int, tuple[ContactInput, tuple[int, str, bool] | None]] = {}
@@ -414,11 +416,14 @@ class ExistingContacts:
         others = {e for e in emails if not e.isascii()}
         if others:
             if self.non_ascii_emails is None:  # read once, kept for the later batches
-                self.non_ascii_emails = db.execute_sql(
+                self.non_ascii_emails = {}
+                for row in db.execute_sql(
                     "SELECT rowid, contact_id, value FROM contact_email WHERE value GLOB ?",
                     ("*[^\x01-\x7f]*",),
-                ).fetchall()
-            hits += [row for row in self.non_ascii_emails if row[2].lower() in others]
+                ):
+                    self.non_ascii_emails.setdefault(row[2].lower(), []).append(row)
+            for email in others:
+                hits += self.non_ascii_emails.get(email, ())
         wanted = set(emails)
         found = []
         for _rowid, cid, value in sorted(hits):
@@ -449,10 +454,32 @@ class ExistingContacts:
                 row = dict(zip(columns, values, strict=True))
                 row["organization"] = organization or ""
                 self.rows[row["id"]] = row
+                self.flagged.add(row["id"])
                 if has_email:
                     self.with_email.add(row["id"])
                 if has_phone:
                     self.with_phone.add(row["id"])
+
+    def load_flags(self, ids) -> None:
+        """Learn whether the contacts among ``ids`` have an email, a phone (all a name
+        match asks of the contacts it finds), without reading their rows."""
+        from favorbook.db.models import db
+
+        missing = [cid for cid in dict.fromkeys(ids) if cid not in self.flagged]
+        for chunk in _chunks(missing, self.BATCH):
+            marks = ",".join("?" * len(chunk))
+            for cid, has_email, has_phone in db.execute_sql(
+                "SELECT c.id,"
+                " EXISTS (SELECT 1 FROM contact_email e WHERE e.contact_id = c.id),"
+                " EXISTS (SELECT 1 FROM contact_phone p WHERE p.contact_id = c.id)"
+                f" FROM contact c WHERE c.id IN ({marks})",
+                chunk,
+            ):
+                self.flagged.add(cid)
+                if has_email:
+                    self.with_email.add(cid)
+                if has_phone:
+                    self.with_phone.add(cid)
 
     def _load_names(self) -> None:
         """Every contact's name, for the fuzzy match."""
@@ -498,8 +525,9 @@ class ExistingContacts:
 
     def prepare_names(self, records: list[tuple[ContactInput, str]]) -> None:
         """For the records of a batch that no uid, email or phone of theirs matches: the
-        names close to theirs, found now, and the contacts of those names read together
-        (whether they have an email or a phone), so matching asks nothing more."""
+        names close to theirs, found now, and whether the contacts of those names have an
+        email or a phone learnt together (not their rows: only the one a record matches is
+        read, with the others of its batch), so matching asks nothing more."""
         self.exact = {id(d): (d, self._exact(d, uid)) for d, uid in records}
         names = [_name(d) for d, _found in self.exact.values() if _found is None and _name(d)]
         if not names:
@@ -507,7 +535,7 @@ class ExistingContacts:
         found = []
         for name in dict.fromkeys(names):
             found += [self.name_ids[i] for i in self._close_to(name)]
-        self.load_rows(found)
+        self.load_flags(found)
 
     def _close_to(self, name: str) -> list[int]:
         """Indexes (in ``names``) of the up to 5 best names close to ``name``, once each."""
@@ -524,7 +552,7 @@ class ExistingContacts:
         if not name:
             return None, "", False
         hits = [self.name_ids[i] for i in self._close_to(name)]
-        self.load_rows(hits)  # read already when the batch was prepared
+        self.load_flags(hits)  # learnt already when the batch was prepared
         possible = None
         for cid in hits:
             # If both sides have an email, or both a phone, they say two people: a name

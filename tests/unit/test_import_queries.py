@@ -73,3 +73,32 @@ def test_each_record_is_looked_up_by_its_keys_once(db, tmp_path, monkeypatch):
     plan = importing.plan_import(importer.read_file(path))
     assert plan.counts()[importing.MATCHED] + plan.counts()[importing.CONFLICTING] == 20
     assert len(asked) == len(set(asked)) == 60
+
+
+def test_only_the_rows_of_matched_contacts_are_read(db, tmp_path, monkeypatch):
+    """A name like many people's finds them all, but of those only whether they have an
+    email or a phone is asked: the rows read are those of the contacts records matched
+    (by uid, email or phone, and the one a name chose)."""
+    for i in range(40):  # forty people of one name, some with an email
+        emails = [contacts.Labeled(f"ann{i}@example.com")] if i % 2 else []
+        contacts.create_contact(contacts.ContactInput("Ann", "Lee", emails=emails))
+    read: list[int] = []
+    load_rows = importing.ExistingContacts.load_rows
+
+    def counted(self, ids):
+        missing = [cid for cid in dict.fromkeys(ids) if cid not in self.rows]
+        read.extend(missing)
+        return load_rows(self, ids)
+
+    monkeypatch.setattr(importing.ExistingContacts, "load_rows", counted)
+    path = tmp_path / "anns.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:other@example.org\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Anne Lee\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:ann3@example.com\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    plan = importing.plan_import(importer.read_file(path))
+    assert [i.matched_by for i in plan.items] == ["name", "name", "email"]
+    assert sorted(set(read)) == sorted({i.candidate_id for i in plan.items})
+    assert len(set(read)) <= 3

@@ -367,7 +367,8 @@ class ExistingContacts:
 
     def look_up(self, uids: list[str], emails: list[str], phones: list[str]) -> None:
         """Find the contacts with any of these uids, emails (any case) or phones, and read
-        their rows: one query per BATCH keys of each kind, one per BATCH contacts found."""
+        the rows of the first with each (the one a record is matched to by it): one query
+        per BATCH keys of each kind, one per BATCH contacts found."""
         from favorbook.db.models import db
 
         wanted = {
@@ -395,8 +396,9 @@ class ExistingContacts:
                 chunk,
             ).fetchall()
         for _rowid, cid, value in sorted(hits):
-            self.by_phone.setdefault(value, cid)
-            found.append(cid)
+            if value not in self.by_phone:  # the others with the number are not asked about
+                self.by_phone[value] = cid
+                found.append(cid)
         self.load_rows(found)
 
     def _by_email(self, emails: list[str]) -> list[int]:
@@ -427,8 +429,9 @@ class ExistingContacts:
         wanted = set(emails)
         found = []
         for _rowid, cid, value in sorted(hits):
-            if value.lower() in wanted:
-                self.by_email.setdefault(value.lower(), cid)
+            key = value.lower()
+            if key in wanted and key not in self.by_email:
+                self.by_email[key] = cid
                 found.append(cid)
         return found
 

@@ -76,12 +76,22 @@ def test_each_record_is_looked_up_by_its_keys_once(db, tmp_path, monkeypatch):
 
 
 def test_only_the_rows_of_matched_contacts_are_read(db, tmp_path, monkeypatch):
-    """A name like many people's finds them all, but of those only whether they have an
-    email or a phone is asked: the rows read are those of the contacts records matched
-    (by uid, email or phone, and the one a name chose)."""
+    """A name like many people's finds them all, an email or a phone several people share
+    finds them all, but the rows read are those of the contacts records matched (the
+    first with the email or phone, the one a name chose); of the others of the name only
+    whether they have an email or a phone is asked."""
     for i in range(40):  # forty people of one name, some with an email
         emails = [contacts.Labeled(f"ann{i}@example.com")] if i % 2 else []
         contacts.create_contact(contacts.ContactInput("Ann", "Lee", emails=emails))
+    for i in range(20):  # twenty people of one switchboard and one shared address
+        contacts.create_contact(
+            contacts.ContactInput(
+                f"Staff{i}",
+                "Office",
+                emails=[contacts.Labeled("desk@example.net")],
+                phones=[contacts.Labeled("+14155550100")],
+            )
+        )
     read: list[int] = []
     load_rows = importing.ExistingContacts.load_rows
 
@@ -95,10 +105,12 @@ def test_only_the_rows_of_matched_contacts_are_read(db, tmp_path, monkeypatch):
     path.write_text(
         "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:other@example.org\r\nEND:VCARD\r\n"
         "BEGIN:VCARD\r\nFN:Anne Lee\r\nEND:VCARD\r\n"
-        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:ann3@example.com\r\nEND:VCARD\r\n",
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:ann3@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Staff3 Office\r\nEMAIL:Desk@example.net\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Someone Else\r\nTEL:+1 415 555 0100\r\nEND:VCARD\r\n",
         encoding="utf-8",
     )
     plan = importing.plan_import(importer.read_file(path))
-    assert [i.matched_by for i in plan.items] == ["name", "name", "email"]
+    assert [i.matched_by for i in plan.items] == ["name", "name", "email", "email", "phone"]
     assert sorted(set(read)) == sorted({i.candidate_id for i in plan.items})
-    assert len(set(read)) <= 3
+    assert len(set(read)) <= 4

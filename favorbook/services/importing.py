@@ -26,7 +26,9 @@ rapidfuzz is imported inside the functions to keep start-up fast.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -824,6 +826,44 @@ def _add(writer: ContactWriter, item: PlanItem, default_cadence: int | None, tra
     )
 
 
+BACKGROUND_CHECKPOINT = 1000
+"""Records from which an import leaves copying its writes from the log into the database
+file to a thread of its own (see ``_checkpoint_afterwards``)."""
+
+
+@contextlib.contextmanager
+def _checkpoint_afterwards(records: int):
+    """Around a transaction of ``records`` records: SQLite's checkpoint (the pages the
+    write-ahead log holds copied into the database file, and synced) is not run by the
+    commit, on the thread waited for, but after it by a thread of its own, for a big import:
+    at 100,000 contacts 10,000 cards touch some 13,000 pages, a third of a second to copy
+    and sync. Readers and writers go on meanwhile (a passive checkpoint); the log is as
+    safe as the database file."""
+    from favorbook.db.models import db
+
+    if records < BACKGROUND_CHECKPOINT:
+        yield
+        return
+    (limit,) = db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()
+    db.execute_sql("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA wal_autocheckpoint = {int(limit)}")
+    if limit > 0:
+        threading.Thread(target=_checkpoint, name="favorbook checkpoint", daemon=True).start()
+
+
+def _checkpoint() -> None:
+    """A passive checkpoint on a connection of this thread's own; if it cannot run (the
+    database closed meanwhile), the next commit's automatic one does the work."""
+    from favorbook.db import database
+    from favorbook.db.models import db
+
+    with contextlib.suppress(Exception):
+        database.on_this_thread(db.execute_sql, "PRAGMA wal_checkpoint(PASSIVE)")
+
+
 def apply_import(
     plan: ImportPlan,
     choices: dict[int, str] | None = None,
@@ -846,7 +886,7 @@ def apply_import(
     went_into: dict[int, int] = {}  # record index -> the contact it was added to or updated
     first_of_many = {item.same_as for item in plan.items if item.same_as is not None}
     default_cadence = settings.default_cadence_days()
-    with db.atomic():
+    with _checkpoint_afterwards(total), db.atomic():
         writer = ContactWriter()
         writer.preload(_to_update(plan, choices))
         writer.check_uids(item.record.uid.strip() for item in plan.items)

@@ -114,3 +114,41 @@ def test_only_the_rows_of_matched_contacts_are_read(db, tmp_path, monkeypatch):
     assert [i.matched_by for i in plan.items] == ["name", "name", "email", "email", "phone"]
     assert sorted(set(read)) == sorted({i.candidate_id for i in plan.items})
     assert len(set(read)) <= 4
+
+
+def test_a_big_import_leaves_the_checkpoint_to_a_thread_of_its_own(db, tmp_path, monkeypatch):
+    """The import's commit does not copy the write-ahead log into the database file (the
+    window would wait for it): a thread does, afterwards; the automatic checkpoint is
+    back as it was for the writes that follow."""
+    import threading
+    from pathlib import Path
+
+    from favorbook.db.models import db as database
+
+    database.execute_sql("PRAGMA wal_autocheckpoint = 1")  # any commit would checkpoint
+    real_thread = threading.Thread
+    started = []
+
+    class Recorded:
+        def __init__(self, target, name, daemon):
+            started.append(target)
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(importing, "BACKGROUND_CHECKPOINT", 50)
+    monkeypatch.setattr(importing.threading, "Thread", Recorded)
+    path = tmp_path / "cards.vcf"
+    _cards(path, 300, [])
+    plan = importing.plan_import(importer.read_file(path))
+    size = Path(db).stat().st_size
+    importing.apply_import(plan)
+    assert contacts.count_contacts() == 300
+    assert Path(db).stat().st_size == size  # the pages are in the log alone
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1
+    assert len(started) == 1
+    thread = real_thread(target=started[0])
+    thread.start()
+    thread.join()
+    assert Path(db).stat().st_size > size
+    assert contacts.count_contacts() == 300

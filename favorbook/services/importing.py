@@ -30,6 +30,7 @@ import contextlib
 import re
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -143,8 +144,6 @@ class ImportPlan:
         return out
 
 
-_INPUT_FIELDS = tuple(ContactInput.__dataclass_fields__)
-
 _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\Z")
 
 
@@ -220,17 +219,17 @@ def _checked(
             record.note = "\n\n".join(filter(None, [record.note, kept]))
     # Emails and phones are checked above, the birthday below; the rest as create_contact
     # checks it (one ContactInput made for it, not one per step).
-    rest = ContactInput(
-        **{
-            **{f: getattr(data, f) for f in _INPUT_FIELDS},
-            "emails": [],
-            "phones": [],
-            "birthday": None,
-            "referred_by_id": None,
-            "kind": data.kind if data.kind in contacts.KINDS else "other",
-            "links": [Labeled(k.value, k.label[:50]) for k in data.links],
-            "addresses": [Address(**{**a.__dict__, "label": a.label[:50]}) for a in data.addresses],
-        }
+    # (A copy of its fields: a ContactInput has no more than them, set as given.)
+    rest = object.__new__(ContactInput)
+    rest.__dict__.update(data.__dict__)
+    rest.__dict__.update(
+        emails=[],
+        phones=[],
+        birthday=None,
+        referred_by_id=None,
+        kind=data.kind if data.kind in contacts.KINDS else "other",
+        links=[Labeled(k.value, k.label[:50]) for k in data.links],
+        addresses=[Address(**{**a.__dict__, "label": a.label[:50]}) for a in data.addresses],
     )
     try:
         checked = contacts.validated(rest)
@@ -276,10 +275,12 @@ class _NameIndex:
                 slot_of[name] = slot
             self.members[slot].append(i)
         self.keys = list(first)
-        self.grams: dict[str, list[int]] = {}
+        grams: defaultdict[str, list[int]] = defaultdict(list)
+        q = self.Q
         for k, key in enumerate(self.keys):
-            for gram in {key[j : j + self.Q] for j in range(len(key) - self.Q + 1)}:
-                self.grams.setdefault(gram, []).append(k)
+            for gram in {key[j : j + q] for j in range(len(key) - q + 1)}:
+                grams[gram].append(k)
+        self.grams = dict(grams)
 
     @staticmethod
     def _key(processed: str) -> str:
@@ -326,11 +327,12 @@ class _NameIndex:
             limit=5,
         )
         # Back from names to people, best first and in list order among equals: what
-        # scoring every person's name would have given.
+        # scoring every person's name would have given. Each name's people are in list
+        # order already, so the best five are among the first five of each.
         people = sorted(
             (-score, i)
             for _choice, score, k in hits
-            for i in self.members[k if where is None else where[k]]
+            for i in self.members[k if where is None else where[k]][:5]
         )
         return [i for _score, i in people[:5]]
 

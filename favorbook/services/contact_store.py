@@ -11,7 +11,8 @@ columns, and how each is recomputed:
 - ``touch_due_on``: the last interaction (or the creation) plus the cadence
   (``touch_due``), by every write, and again when a conversation is logged;
 - the search index (``contact_fts``): the contacts a write touched, indexed once at its
-  end with one set-based statement per 500 (``search_index.index_contacts``);
+  end: those it added from what it added (``search_index.text_row``, one executemany),
+  the others with one set-based statement per 500 (``search_index.index_contacts``);
 - the list's favor counts and next follow-up, and the dashboard's monthly tally: kept by
   the ledger's triggers; ``recount_derived`` sets them from the rows after a load that
   ran without them.

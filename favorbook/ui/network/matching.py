@@ -28,6 +28,7 @@ from favorbook.services.dates import short_date
 from favorbook.ui.calls.call_prep import laid_out_once
 from favorbook.ui.shell.bus import Bus
 from favorbook.ui.shell.refresh import FollowsChanges
+from favorbook.ui.shell.wrap_label import WrapLabel
 
 
 def _muted(label: QLabel) -> QLabel:
@@ -50,12 +51,10 @@ class MatchRow(QFrame):
         font = self.name.font()
         font.setBold(True)
         self.name.setFont(font)
-        self.trusted = QLabel(self.tr("Trusted for: %1").replace("%1", match.trusted_for))
+        self.trusted = WrapLabel(self.tr("Trusted for: %1").replace("%1", match.trusted_for))
         self.trusted.setObjectName("matchTrustedFor")
-        self.trusted.setWordWrap(True)
-        self.why = _muted(QLabel(self._why(need, match)))
+        self.why = _muted(WrapLabel(self._why(need, match)))
         self.why.setObjectName("matchWhy")
-        self.why.setWordWrap(True)
         self.button = QPushButton(self.tr("Introduce"))
         self.button.setObjectName("introduceButton")
         self.button.setProperty("contactId", match.contact_id)
@@ -109,16 +108,14 @@ class MatchPanel(FollowsChanges, QWidget):
         self.contact_id: int | None = None
         self.rows: list[MatchRow] = []
 
-        self.heading = QLabel()
+        self.heading = WrapLabel()
         self.heading.setObjectName("matchHeading")
-        self.heading.setWordWrap(True)
         font = self.heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.heading.setFont(font)
-        self.empty = _muted(QLabel())
+        self.empty = _muted(WrapLabel())
         self.empty.setObjectName("matchEmpty")
-        self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self.content = QWidget()
@@ -180,17 +177,15 @@ class MatchPanel(FollowsChanges, QWidget):
         any_match = False
         nobody: list[QLabel] = []
         for need in needs:
-            title = QLabel(self.tr("Needs: %1").replace("%1", need.need))
+            title = WrapLabel(self.tr("Needs: %1").replace("%1", need.need))
             title.setObjectName("matchNeed")
-            title.setWordWrap(True)
             font = title.font()
             font.setBold(True)
             title.setFont(font)
             self.list.addWidget(title)
             if not need.matches:
-                none = _muted(QLabel(self.tr("Nobody you trust matches this need yet.")))
+                none = _muted(WrapLabel(self.tr("Nobody you trust matches this need yet.")))
                 none.setObjectName("matchNone")
-                none.setWordWrap(True)
                 self.list.addWidget(none)
                 nobody.append(none)
             for match in need.matches:

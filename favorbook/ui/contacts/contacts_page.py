@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, search, vetting
+from favorbook.services._common import settle_heap
 from favorbook.services.session import describe_error
 from favorbook.ui.contacts.contact_model import CELL_MARGIN, ContactListModel, ContactRowDelegate
 from favorbook.ui.shell import qt_values
@@ -373,6 +374,7 @@ class ContactsPage(QWidget):
         asked for: MainWindow.finish_start)."""
         if self.delegate is not None:
             return
+        settle_heap()  # start-up is over: what it built is not looked through again
         self.delegate = ContactRowDelegate(self.model, self.list_view)
         self.list_view.setItemDelegate(self.delegate)
         header = self.list_view.horizontalHeader()

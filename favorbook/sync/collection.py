@@ -70,8 +70,9 @@ PUSH_WORKERS = 4
 BULK_MIN = 100
 """New items from which a first upload into an empty collection goes up in one request
 (below it, one by one takes a few seconds at most)."""
-BULK_MAX_BYTES = 50_000_000
-"""At most this much in that one request (Radicale takes up to 100 MB); the rest one by one."""
+BULK_MAX_BYTES = 25_000_000
+"""At most this much in that one request (Radicale takes up to 100 MB, and parses it all in
+memory); the rest one by one."""
 BULK_SECONDS_PER_ITEM = 0.1
 """How long the server may take per item of that request (and of the listing after it),
 on top of the client's timeout: it writes each item, and then its history, to disk."""

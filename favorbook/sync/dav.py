@@ -131,41 +131,22 @@ class DavResponse:
 
 
 LIVE_PROPS = frozenset(
-    [
-        tag(DAV, n)
-        for n in (
-            "getetag",
-            "getlastmodified",
-            "getcontenttype",
-            "getcontentlength",
-            "resourcetype",
-            "owner",
-            "current-user-principal",
-            "current-user-privilege-set",
-            "supported-report-set",
-            "principal-collection-set",
-            "principal-URL",
-            "sync-token",
-            "creationdate",
-            "lockdiscovery",
-            "supportedlock",
-            "quota-used-bytes",
-            "quota-available-bytes",
-            "add-member",
-            "acl",
+    tag(ns, name)
+    for ns, names in (
+        (
+            DAV,
+            "getetag getlastmodified getcontenttype getcontentlength resourcetype owner "
+            "current-user-principal current-user-privilege-set supported-report-set "
+            "principal-collection-set principal-URL sync-token creationdate lockdiscovery "
+            "supportedlock quota-used-bytes quota-available-bytes add-member acl "
             "supported-privilege-set",
-        )
-    ]
-    + [tag(CS, "getctag"), tag(RADICALE, "version")]
-    + [tag(CARDDAV, n) for n in ("supported-address-data", "max-resource-size")]
-    + [
-        tag(CALDAV, n)
-        for n in (
-            "supported-calendar-data",
-            "max-resource-size",
-            "calendar-user-address-set",
-        )
-    ]
+        ),
+        (CS, "getctag"),
+        (RADICALE, "version"),
+        (CARDDAV, "supported-address-data max-resource-size"),
+        (CALDAV, "supported-calendar-data max-resource-size calendar-user-address-set"),
+    )
+    for name in names.split()
 )
 """Properties a server works out itself: never written back after a collection is replaced."""
 
@@ -699,8 +680,8 @@ class DavClient:
             code = _status_code(status.text)
             if code >= 300:
                 raise SyncError(
-                    f"{self._who()}: the server did not take back the name and properties of "
-                    f"{url} ({code}); the next sync tries again."
+                    f"{self._who()}: the server did not take back the name or color of "
+                    f"{url} ({code}); if they are missing, set them again on the server."
                 )
 
 

@@ -7,17 +7,20 @@ id list and a few small queries per screenful, never a query per row.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from favorbook.services import contacts
 from favorbook.services.dates import local_day_text, short_date
-from favorbook.services.favors import format_ratio
+from favorbook.services.terms import format_ratio
 from favorbook.ui.shell import qt_values
 from favorbook.ui.shell.style import amber_text, warning_color
+
+if TYPE_CHECKING:
+    from favorbook.db.listing import ContactRow
 
 BLOCK = 200
 # Plain ints, not QtCore.Qt's enums: the list paints first without touching that
@@ -40,7 +43,7 @@ class Cells:
 
     __slots__ = ("colors", "italic", "row", "static", "texts")
 
-    def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor, amber: QColor) -> None:
+    def __init__(self, row: ContactRow, warn: QColor, grey: QColor, amber: QColor) -> None:
         today = dt.date.today()
         self.row = row
         self.texts = (
@@ -74,7 +77,7 @@ class ContactListModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._ids: list[int] = []
-        self._rows: dict[int, contacts.ContactRow] = {}
+        self._rows: dict[int, ContactRow] = {}
         self._cells: dict[int, Cells] = {}
         self._colors: tuple[QColor, QColor, QColor] | None = None
         self._positions: dict[int, int] | None = None
@@ -100,10 +103,11 @@ class ContactListModel(QAbstractTableModel):
 
     # --- filling -------------------------------------------------------------------
 
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: list[int], rows: dict[int, ContactRow] | None = None) -> None:
+        """List ``ids``; ``rows`` are theirs when already read (the first page's)."""
         self.beginResetModel()
         self._ids = list(ids)
-        self._rows, self._cells, self._colors = {}, {}, None
+        self._rows, self._cells, self._colors = dict(rows or {}), {}, None
         self._positions = None
         self.endResetModel()
 
@@ -144,6 +148,8 @@ class ContactListModel(QAbstractTableModel):
         if found is None:
             start = max(0, row - BLOCK // 4)
             block = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
+            from favorbook.services import contacts  # loaded after the first paint
+
             self._rows.update(contacts.rows(block))
             found = self._rows.get(contact_id)
             if found is None:
@@ -162,7 +168,7 @@ class ContactListModel(QAbstractTableModel):
         cells = self.cells(row) if row is not None else None
         return cells.row.archived if cells is not None else None
 
-    def _row(self, row: int) -> contacts.ContactRow | None:
+    def _row(self, row: int) -> ContactRow | None:
         cells = self.cells(row)
         return cells.row if cells is not None else None
 

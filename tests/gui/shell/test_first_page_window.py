@@ -1,0 +1,144 @@
+"""The window painted from the database's first page (issue 19): before the services are
+loaded it shows what a window built through them shows; just after the first paint the
+database is opened for them and the list is completed through them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from favorbook.db.first_page import open_first_page
+from favorbook.sample import demo
+from favorbook.services import contacts, search
+from favorbook.ui.contacts.contacts_page import FIRST_PAGE
+
+
+@pytest.fixture
+def network(db):
+    demo.load(130)  # more than a page
+    for contact_id in contacts.list_ids()[::9]:
+        contacts.archive_contact(contact_id)
+    return db
+
+
+def _windows(path, qtbot):
+    """(built from the first page, built through the services), neither shown yet; the
+    first one's ``opened`` list records when it asked for the database (already open
+    here: the db fixture opened it)."""
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.main_window import MainWindow
+
+    make_application()
+    page = open_first_page(path)
+    assert page is not None
+    opened: list[bool] = []
+    first = MainWindow(str(path), first_page=page, open_data=lambda: opened.append(True))
+    normal = MainWindow(str(path))
+    for window in (first, normal):
+        qtbot.addWidget(window)
+    first.opened = opened
+    return first, normal
+
+
+def _listed(window) -> list[tuple]:
+    model = window.contacts_page.model
+    out = []
+    for row in range(model.rowCount()):
+        cells = model.cells(row)
+        out.append((model.contact_id(row), cells.texts, cells.italic, cells.colors))
+    return out
+
+
+def _painted(window, qtbot) -> None:
+    seen = []
+    window.firstPainted.connect(lambda: seen.append(True))
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(lambda: seen == [True])
+
+
+def _save_sort(path, qtbot, column: int, order) -> None:
+    from favorbook.ui.shell.main_window import MainWindow
+
+    window = MainWindow(str(path))
+    qtbot.addWidget(window)
+    window.finish_start()
+    window.contacts_page.list_view.horizontalHeader().setSortIndicator(column, order)
+    window.save_geometry()
+
+
+@pytest.mark.parametrize(
+    ("column", "order"),
+    [(None, None), (1, Qt.SortOrder.DescendingOrder), (4, Qt.SortOrder.AscendingOrder)],
+)
+def test_before_the_services_the_list_shows_what_they_would(network, qtbot, column, order):
+    if column is not None:
+        _save_sort(network, qtbot, column, order)
+    first, normal = _windows(network, qtbot)
+    page = first.contacts_page
+    assert page.first_page is not None and first.opened == []
+    assert page.model.rowCount() == FIRST_PAGE
+    assert _listed(first) == _listed(normal)[:FIRST_PAGE]
+    assert page.contact_id == normal.contacts_page.contact_id
+    assert page.count_label.text() == ""  # the count waits for the rest, as on the normal start
+    assert first.archive_action.isEnabled() == normal.archive_action.isEnabled()
+    _painted(first, qtbot)
+    # Just after the paint: the database opened for the services, the tags, the whole list.
+    assert first.opened == [True] and page.first_page is None
+    tags = [page.filters.tag.itemText(i) for i in range(page.filters.tag.count())]
+    normal_tags = normal.contacts_page.filters.tag
+    assert tags == [normal_tags.itemText(i) for i in range(normal_tags.count())]
+    assert len(tags) > 1
+    qtbot.waitUntil(page.list_complete)
+    key = search.search_ids("", order=page._order, descending=page._descending)
+    assert [page.model.contact_id(r) for r in range(page.model.rowCount())] == key
+    assert len(key) == contacts.count_contacts() > FIRST_PAGE
+    assert page.count_label.text() == f"{len(key):,} contacts"
+    header = page.list_view.horizontalHeader()
+    if column is not None:
+        assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (column, order)
+
+
+def test_a_short_list_shows_its_count_at_the_first_paint(db, make_contact, qtbot):
+    for i in range(5):
+        make_contact(f"Person{i}", "Short")
+    contacts.archive_contact(make_contact("Gone", "Archived"))
+    first, normal = _windows(db, qtbot)
+    assert first.contacts_page.count_label.text() == "5 contacts"
+    assert first.contacts_page.count_label.text() == normal.contacts_page.count_label.text()
+    assert _listed(first) == _listed(normal)
+
+
+def test_an_empty_network_shows_the_welcome_page(db, qtbot):
+    first, normal = _windows(db, qtbot)
+    for window in (first, normal):
+        page = window.contacts_page
+        assert page.stack.currentWidget() is page.welcome
+    _painted(first, qtbot)
+    assert first.opened == [True]
+
+
+def test_with_every_contact_archived_the_list_says_so(db, make_contact, qtbot):
+    for i in range(3):
+        contacts.archive_contact(make_contact(f"Person{i}", "Archived"))
+    first, normal = _windows(db, qtbot)
+    for window in (first, normal):
+        page = window.contacts_page
+        assert page.stack.currentWidget() is page.splitter
+        assert page.empty_label.text() == "No contact matches these filters."
+        assert page.model.rowCount() == 0
+
+
+def test_a_command_before_the_first_paint_opens_the_database_first(network, qtbot):
+    first, _normal = _windows(network, qtbot)
+    assert first.opened == []
+    first.findChild(QAction, "find").trigger()
+    assert first.opened == [True]
+    assert first.contacts_page.first_page is None
+
+
+def test_the_tabs_filled_before_the_paint_open_the_database_first(network, qtbot):
+    first, _normal = _windows(network, qtbot)
+    first.contacts_page.refresh_detail()  # as the tabs' timer would, should it come first
+    assert first.opened == [True]

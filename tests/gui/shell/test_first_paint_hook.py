@@ -97,6 +97,7 @@ LATER = (
     "peewee",
     "playhouse",
     "favorbook.db.models",
+    "hashlib",  # the single-instance socket's name, worked out when it first listens
 )
 # The only modules of favorbook.services the first paint may import: words and figures
 # the list shows, and the change flags, none of which reads the database.

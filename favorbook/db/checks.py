@@ -14,7 +14,9 @@ from favorbook.db import database
 from favorbook.db.connection import connect_file
 
 
-def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> list[str]:
+def quick_check(
+    path: str | os.PathLike[str], passphrase: str | None = None, *, conn=None
+) -> list[str]:
     """Problems PRAGMA quick_check finds in the file (empty when healthy or absent).
 
     Read-only: the file is not changed. A file that is not SQLite at all is a problem too;
@@ -22,8 +24,19 @@ def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> 
     error) is not damage, and opening the database reports it.
     An encrypted database is checked with ``passphrase``; without one it cannot be
     read yet, which is not damage (opening it asks for the passphrase and checks it);
-    a wrong passphrase raises WrongPassphrase.
+    a wrong passphrase raises WrongPassphrase. ``conn``: a read-only connection to the
+    file to check it through (left open), instead of one of its own.
     """
+    return _checked(path, passphrase, conn, _quick_problems)
+
+
+def _quick_problems(conn, _path: Path) -> list[str]:
+    return [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
+
+
+def _checked(path: str | os.PathLike[str], passphrase: str | None, conn, find) -> list[str]:
+    """``find(conn, path)`` through ``conn`` or a read-only connection of its own; an error
+    is a problem only when it is SQLite's own corruption error."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return []
@@ -32,11 +45,14 @@ def quick_check(path: str | os.PathLike[str], passphrase: str | None = None) -> 
     elif passphrase is None:
         return []
     try:
-        conn = connect_file(path, passphrase, readonly=True, timeout=5)
+        own = conn is None
+        if own:
+            conn = connect_file(path, passphrase, readonly=True, timeout=5)
         try:
-            return [row[0] for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
+            return find(conn, path)
         finally:
-            conn.close()
+            if own:
+                conn.close()
     except database.db_errors() as exc:
         if not database.is_damage(exc):
             # Locked by another favorbook, unreadable for this user, a disk error: not
@@ -61,49 +77,39 @@ def mark_for_full_check(path: str | os.PathLike[str]) -> None:
         check_marker(Path(path)).touch()
 
 
-def light_check(path: str | os.PathLike[str], passphrase: str | None = None) -> list[str]:
+def light_check(
+    path: str | os.PathLike[str], passphrase: str | None = None, *, conn=None
+) -> list[str]:
     """What can be found wrong without reading the whole file: the header, the schema, a
     file shorter than its page count says, and the first and last rows of every table.
-    Read-only, like ``quick_check``."""
-    path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        return []
-    if not database.needs_passphrase(path):
-        passphrase = None
-    elif passphrase is None:
-        return []
-    try:
-        conn = connect_file(path, passphrase, readonly=True, timeout=5)
-        try:
-            tables = conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-                "AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'"
-            ).fetchall()
-            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-            pages = conn.execute("PRAGMA page_count").fetchone()[0]
-            wal = path.with_name(path.name + "-wal")
-            in_wal = wal.exists() and wal.stat().st_size > 0
-            if not in_wal and path.stat().st_size < page_size * pages:
-                return [f"{path} is shorter than it should be: it was cut off."]
-            for name, sql in tables:
-                quoted = '"' + name.replace('"', '""') + '"'
-                conn.execute(f"SELECT * FROM {quoted} LIMIT 1").fetchall()
-                if "WITHOUT ROWID" not in sql.upper():
-                    conn.execute(f"SELECT * FROM {quoted} ORDER BY rowid DESC LIMIT 1").fetchall()
-        finally:
-            conn.close()
-    except database.db_errors() as exc:
-        if not database.is_damage(exc):
-            return []  # not damage, as in quick_check
-        return [f"{path} cannot be read: {exc}"]
+    Read-only, like ``quick_check`` (and ``conn`` as there)."""
+    return _checked(path, passphrase, conn, _light_problems)
+
+
+def _light_problems(conn, path: Path) -> list[str]:
+    tables = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+        "AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    wal = path.with_name(path.name + "-wal")
+    in_wal = wal.exists() and wal.stat().st_size > 0
+    if not in_wal and path.stat().st_size < page_size * pages:
+        return [f"{path} is shorter than it should be: it was cut off."]
+    for name, sql in tables:
+        quoted = '"' + name.replace('"', '""') + '"'
+        conn.execute(f"SELECT * FROM {quoted} LIMIT 1").fetchall()
+        if "WITHOUT ROWID" not in sql.upper():
+            conn.execute(f"SELECT * FROM {quoted} ORDER BY rowid DESC LIMIT 1").fetchall()
     return []
 
 
 def startup_problems(
-    path: Path, passphrase: str | None = None, *, full_limit: int = FULL_CHECK_LIMIT
+    path: Path, passphrase: str | None = None, *, full_limit: int = FULL_CHECK_LIMIT, conn=None
 ) -> tuple[list[str], bool]:
     """What the start-up check finds in ``path`` and whether it checked the whole file: a
     file up to ``full_limit`` bytes, or one marked by ``mark_for_full_check``, gets PRAGMA
-    quick_check; a bigger one the light check."""
+    quick_check; a bigger one the light check (through ``conn`` when given)."""
     full = not path.exists() or path.stat().st_size <= full_limit or check_marker(path).exists()
-    return (quick_check if full else light_check)(path, passphrase), full
+    return (quick_check if full else light_check)(path, passphrase, conn=conn), full

@@ -74,13 +74,15 @@ def open_first_page(path: str | os.PathLike[str]) -> FirstPage | None:
             return None  # damage was seen: the normal start checks the whole file
     except OSError:
         return None
-    problems, _full = checks.startup_problems(path)
-    if problems:
-        return None  # the normal start offers the newest healthy backup
     try:
         conn = connect_file(path, readonly=True)
     except sqlite3.Error:
         return None
+    # The check reads through the same connection: SQLite reads the schema once.
+    problems, _full = checks.startup_problems(path, conn=conn)
+    if problems:
+        conn.close()
+        return None  # the normal start offers the newest healthy backup
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -31,6 +31,7 @@ _DISPLAY = qt_values.DISPLAY_ROLE
 _TOOLTIP = qt_values.TOOLTIP_ROLE
 _FOREGROUND = qt_values.FOREGROUND_ROLE
 _FONT = qt_values.FONT_ROLE
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, ID_ROLE))  # what data() answers
 _TEXT = QPalette.ColorRole.Text
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
@@ -205,13 +206,16 @@ class ContactListModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY):
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # The role first: the stock delegate that paints the first page asks each cell for
+        # seven roles, most of which the list leaves to Qt (no call back into C++ for them).
+        if role not in _ROLES:
+            return None
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._ids):
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()]
-        if role not in (_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT):
-            return None
-        cells = self.cells(index.row())
+            return self._ids[row]
+        cells = self.cells(row)
         if cells is None:  # deleted since the id list was made
             return None
         column = index.column()

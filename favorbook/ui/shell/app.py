@@ -148,11 +148,8 @@ def start_from_first_page(data_dir: str, guard):
         except FavorbookError as exc:
             # Locked or changed since the first page was read: said as the normal start
             # says it, and favorbook stops there (nothing was written).
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.critical(window, "favorbook", str(exc))
-            guard.release()
-            os._exit(1)
+            give_up(window, guard, str(exc))
+            return
         QTimer.singleShot(BACKGROUND_AFTER_MS, window, lambda: check_in_background(window, path))
 
     from favorbook.ui.shell.main_window import MainWindow
@@ -163,6 +160,16 @@ def start_from_first_page(data_dir: str, guard):
     # window on the normal start): nothing can have been changed before it.
     window.firstPainted.connect(lambda: start_up_backup(window))
     return window
+
+
+def give_up(window, guard, message: str) -> None:
+    """Say why the database cannot be opened after all, and end favorbook (the window was
+    shown from the first page; nothing was written)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(window, "favorbook", message)
+    guard.release()
+    os._exit(1)
 
 
 def start_up_backup(window) -> None:

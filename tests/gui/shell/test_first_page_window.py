@@ -142,3 +142,70 @@ def test_the_tabs_filled_before_the_paint_open_the_database_first(network, qtbot
     first, _normal = _windows(network, qtbot)
     first.contacts_page.refresh_detail()  # as the tabs' timer would, should it come first
     assert first.opened == [True]
+
+
+def test_a_database_that_cannot_be_opened_after_the_paint_is_said_and_ends_favorbook(
+    network, data_dir, qtbot, monkeypatch
+):
+    """Locked by another program between the first page and the opening: the message the
+    normal start gives, then favorbook ends (nothing was written)."""
+    from favorbook.errors import DatabaseLockedError
+    from favorbook.services import session
+    from favorbook.ui.shell import app
+    from favorbook.ui.shell.single_instance import Claim, SingleInstance
+
+    class Ended(Exception):
+        pass
+
+    said = []
+
+    def give_up(window, guard, message):
+        said.append(message)
+        raise Ended
+
+    def locked(*_args, **_kwargs):
+        raise DatabaseLockedError(f"The database {network} is locked by another program.")
+
+    app.make_application()
+    session.close()
+    guard = SingleInstance(data_dir)
+    assert guard.claim(listen=False) is Claim.OWNED
+    try:
+        window = app.start_from_first_page(str(data_dir), guard)
+        qtbot.addWidget(window)
+        assert window.contacts_page.model.rowCount() == FIRST_PAGE
+        monkeypatch.setattr(app, "give_up", give_up)
+        monkeypatch.setattr(session, "open_data", locked)
+        with pytest.raises(Ended):
+            window.ensure_data()
+        # favorbook would have ended here: the rest of the list never comes.
+        window.contacts_page._rest_timer.stop()
+    finally:
+        guard.release()
+    assert said == [f"The database {network} is locked by another program."]
+
+
+@pytest.mark.parametrize("case", ["new", "encrypted", "damaged"])
+def test_the_normal_start_opens_what_the_first_page_does_not_read(data_dir, qtbot, case):
+    from favorbook.services import session
+    from favorbook.ui.shell import app
+    from favorbook.ui.shell.single_instance import Claim, SingleInstance
+
+    app.make_application()
+    if case != "new":
+        path = session.open_data(data_dir)
+        demo.load(20)
+        session.close()
+        data = bytearray(path.read_bytes())
+        if case == "encrypted":
+            data[:16] = bytes(16)
+        else:
+            middle = len(data) // 2
+            data[middle - 8192 : middle + 8192] = b"\xa5" * 16384
+        path.write_bytes(bytes(data))
+    guard = SingleInstance(data_dir)
+    assert guard.claim(listen=False) is Claim.OWNED
+    try:
+        assert app.start_from_first_page(str(data_dir), guard) is None
+    finally:
+        guard.release()

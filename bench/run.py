@@ -106,6 +106,7 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "khard list, N cards": ("(the peer)", None),
     "export 10,000 vCards": ("<= 2 s", 2000),
     "peak RSS, 100k loaded": ("<= 250 MB", None),
+    "sync: first, N contacts": ("<= 60 s", 60_000),
     "vault: join N contacts, folder": ("<= 60 s", None),
     "vault: sync of 10 changes, sending": ("<= 1 s", 1000),
     "vault: sync of 10 changes, receiving": ("<= 1 s", 1000),
@@ -661,8 +662,9 @@ def add_sync_figures(results: dict, figures: dict) -> None:
                 "median": round(results[median] * 1000, 1),
                 "p95": round(results[p95] * 1000, 1),
                 "runs": runs or results.get("sync_repeats", 1),
-                "target": "(no target)",
             }
+            if _key(name) not in TARGETS:
+                figures[name]["target"] = "(no target)"
 
 
 def _key(name: str) -> str:

@@ -299,7 +299,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     passphrases.set_prompt(passphrases.terminal_prompt)
 
     try:
-        return COMMANDS[args.command](args, data_dir)
+        code = COMMANDS[args.command](args, data_dir)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (`favorbook search x | head -1`): nothing went wrong.
+        _stop_writing_stdout()
+        return EXIT_OK
     except Exception as exc:  # the user gets one line, never a traceback
         print(f"favorbook: {describe_error(exc)}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, ValidationError) else EXIT_FAIL
@@ -308,6 +314,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         session.close()
         passphrases.set_prompt(None)
+
+
+def _stop_writing_stdout() -> None:
+    """Point standard output at the null device, so that what is still buffered does not
+    fail again when Python flushes it on the way out."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file behind stdout (a buffer)
+        import io
+
+        sys.stdout = io.StringIO()
 
 
 def _demo(args, data_dir) -> int:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import contextlib
 import datetime as dt
 import itertools
@@ -971,45 +970,159 @@ _EASY_FILE_BYTES = 8 * 1024 * 1024
 """Files up to this size (some 15,000 cards without photos) are read whole and their
 plain cards taken the short way; a bigger one is read a chunk at a time, as memory
 stays bounded by the caps, not by what a file holds."""
-_EASY_LINES = 1000
-_CARD_RE = re.compile(r"^BEGIN:VCARD\n(.*?)^END:VCARD$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
-_HARD_WORDS = ("quoted-printable", "charset=", "encoding=", "base64")
-"""What only the general path reads: encodings, charsets, photos."""
-_NOT_A_PROPERTY = re.compile(r"\n(?![A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[;:]|#|\n|\Z)")
-"""The start of a line that is neither a property (as _NAME_RE starts one), a comment nor
-empty: a folded line, a stray."""
-_HEADS: dict[str, tuple[str, dict] | None] = {}
-"""A property's name and parameters by the text before its colon, parsed once: a file
-says "EMAIL;TYPE=INTERNET,WORK" ten thousand times. Read only."""
+_HARD_HEAD = re.compile(r"(?i)quoted-printable|charset|encoding|base64|[^\x21-\x7e]|[\".]")
+"""What in a property's head only the general path reads: an encoding or a charset (or
+the words the unfolder looks for in a head), quotes, a group, spaces, letters beyond
+ASCII."""
+_HEADS: dict[str, tuple[str, str] | None] = {}
+"""A plain property's name and label by the text before its colon, worked out once: a
+file says "EMAIL;TYPE=INTERNET,WORK" ten thousand times. None for a head only the general
+path reads. Read only, but for adding to it."""
+_COMMENT = ("#", "")
 
 
-class _TextProp(_Prop):
-    """A property of a card read from text already decoded (UTF-8, no CHARSET, no QP)."""
-
-    __slots__ = ()
-
-    def text(self) -> str:
-        return self.raw
+def _text_of(value: str) -> str:
+    """A property's value unescaped and stripped, as _CardReader takes most of them."""
+    return (_unescape(value) if "\\" in value else value).strip()
 
 
-_EASY = {
-    **dict.fromkeys(("N", "FN", "ORG", "TITLE", "ROLE"), _CardReader._name_part),
-    "NICKNAME": _CardReader._name_reading,
-    **dict.fromkeys(("EMAIL", "TEL", "ADR", "LABEL", "URL"), _CardReader._reach),
-    **dict.fromkeys(("NOTE", "BDAY", "CATEGORIES"), _CardReader._notes_and_photo),
-    "UID": _CardReader._kept,
-    **dict.fromkeys(("X-FAVORBOOK-KIND", *_FAVORBOOK_FIELDS), _CardReader._own_and_kept),
+def _plain_email(r: _CardReader, value: str, label: str) -> None:
+    value = _text_of(value)
+    if value[:7].lower() == "mailto:":
+        value = value[7:]
+    if value:
+        r.data.emails.append(Labeled(value, label))
+
+
+def _plain_tel(r: _CardReader, value: str, label: str) -> None:
+    value = _text_of(value)
+    if value[:4].lower() == "tel:":
+        value = value[4:]
+    if value:
+        r.data.phones.append(Labeled(value, label))
+
+
+def _plain_n(r: _CardReader, value: str, label: str) -> None:
+    if not r.has_n:
+        family, given, additional, prefix, suffix = [*_split(value, ";"), "", "", "", ""][:5]
+        data = r.data
+        data.first_name = f"{given} {additional}" if given and additional else given or additional
+        data.last_name, data.name_prefix, data.name_suffix = family, prefix, suffix
+        r.has_n = bool(data.first_name or family)
+
+
+def _plain_fn(r: _CardReader, value: str, label: str) -> None:
+    if not r.fn:
+        r.fn = _text_of(value)
+
+
+def _plain_org(r: _CardReader, value: str, label: str) -> None:
+    if not r.data.organization:
+        units = [u for u in _split(value, ";") if u]
+        if units:
+            r.data.organization = units[0]
+            r.data.department = "; ".join(units[1:])
+
+
+def _plain_once(field: str) -> Callable[[_CardReader, str, str], None]:
+    """The reader of a one-line field the first value of a card fills (TITLE, ROLE)."""
+
+    def read(r: _CardReader, value: str, label: str) -> None:
+        if not getattr(r.data, field):
+            setattr(r.data, field, _text_of(value))
+
+    return read
+
+
+def _plain_last(field: str) -> Callable[[_CardReader, str, str], None]:
+    """The reader of a field the last value of a card fills (favorbook's own fields)."""
+
+    def read(r: _CardReader, value: str, label: str) -> None:
+        setattr(r.data, field, _text_of(value))
+
+    return read
+
+
+def _plain_nickname(r: _CardReader, value: str, label: str) -> None:
+    if not r.data.nickname:
+        r.data.nickname = ", ".join(v for v in _split(value, ",") if v)
+
+
+def _plain_adr(r: _CardReader, value: str, label: str) -> None:
+    po, ext, street, city, region, postcode, country = [*_split(value, ";"), *[""] * 7][:7]
+    street = "\n".join(x for x in (po, ext, street) if x)
+    address = Address(label, street, city, region, postcode, country)
+    if not address.is_empty():
+        r.data.addresses.append(address)
+
+
+def _plain_label(r: _CardReader, value: str, label: str) -> None:
+    text = _text_of(value)
+    if text:
+        r.labels.append(Address(label, street=text))
+
+
+def _plain_url(r: _CardReader, value: str, label: str) -> None:
+    value = _text_of(value)
+    if value:
+        r.data.links.append(Labeled(value, label))
+
+
+def _plain_note(r: _CardReader, value: str, label: str) -> None:
+    value = _text_of(value)
+    if value:
+        r.notes.append(value)
+
+
+def _plain_bday(r: _CardReader, value: str, label: str) -> None:
+    if r.data.birthday is None:
+        r.data.birthday = _birthday(value)
+
+
+def _plain_categories(r: _CardReader, value: str, label: str) -> None:
+    tags = (t.strip() for v in _split(value, ",") for t in v.split(","))
+    r.data.tags.extend(t for t in tags if t)
+
+
+def _plain_uid(r: _CardReader, value: str, label: str) -> None:
+    r.record.uid = _text_of(value)
+
+
+def _plain_kind(r: _CardReader, value: str, label: str) -> None:
+    r.data.kind = _text_of(value).lower() or "other"
+
+
+def _plain_skipped(r: _CardReader, value: str, label: str) -> None:
+    pass
+
+
+_PLAIN = {
+    "EMAIL": _plain_email,
+    "TEL": _plain_tel,
+    "N": _plain_n,
+    "FN": _plain_fn,
+    "ORG": _plain_org,
+    "TITLE": _plain_once("title"),
+    "ROLE": _plain_once("role"),
+    "NICKNAME": _plain_nickname,
+    "ADR": _plain_adr,
+    "LABEL": _plain_label,
+    "URL": _plain_url,
+    "NOTE": _plain_note,
+    "BDAY": _plain_bday,
+    "CATEGORIES": _plain_categories,
+    "UID": _plain_uid,
+    "X-FAVORBOOK-KIND": _plain_kind,
+    **{name: _plain_last(field) for name, field in _FAVORBOOK_FIELDS.items()},
+    **dict.fromkeys(("VERSION", "PRODID", "REV", "#"), _plain_skipped),
 }
-"""The properties a plain card may hold, each with the one reader of _CardReader.read
-that takes it (every reader before it passes it by): the same record, without the
-chain of readers asked in turn."""
-_EASY_SKIPPED = {"VERSION", "PRODID", "REV"}
-"""Known properties no reader keeps anything of."""
+"""The properties a plain card may hold, each read as _CardReader reads it (the same
+record), from the text after the colon and the label its head gives; "#" is a comment."""
 
 
 class _PlainCard:
-    """A card of a UTF-8 file whose every line is one whole property: no folding, no
-    encodings, no nested card (its lines, as text)."""
+    """A card of a UTF-8 file, as text lines: read the short way when each of its lines
+    is one whole plain property (``_plain_record``), else the general path's way."""
 
     __slots__ = ("lines",)
 
@@ -1024,12 +1137,9 @@ class _PlainCard:
         return unfolder.finish()
 
 
-def _plain_cards(data: bytes | Path) -> list[_PlainCard | _RawCard] | None:
-    """The cards of a UTF-8 file (or one with a UTF-8 BOM) of at most _EASY_FILE_BYTES:
-    each plain one as a _PlainCard, any other as the general path unfolds it. None when
-    the file is no such file, or its cards are not split as the general path splits them
-    (a nested card, a BEGIN:VCARD with spaces around it, a card left open): then the
-    general path reads it all."""
+def _utf8_text(data: bytes | Path) -> str | None:
+    """The text of a UTF-8 file (or one with a UTF-8 BOM) of at most _EASY_FILE_BYTES,
+    line ends made LF as the general path makes them; None for any other."""
     from favorbook.formats import encoding
 
     if isinstance(data, Path):
@@ -1048,94 +1158,114 @@ def _plain_cards(data: bytes | Path) -> list[_PlainCard | _RawCard] | None:
         text = data[skip:].decode("utf-8")
     except UnicodeDecodeError:
         return None
-    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-    lower = text.lower()
-    found = list(_CARD_RE.finditer(text))
-    if lower.count("begin:vcard") != len(found) or lower.count("end:vcard") != len(found):
+    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _plain_cards(data: bytes | Path) -> list[_PlainCard] | None:
+    """The cards of a UTF-8 file of at most _EASY_FILE_BYTES, as text lines. None when the
+    file is no such file, or its cards are not split as the general path splits them (a
+    nested card, a BEGIN:VCARD in another case or with spaces around it, a card left
+    open, a line longer than a field holds): then the general path reads it all."""
+    text = _utf8_text(data)
+    if text is None:
         return None
-    # Where something only the general path reads is: a card holding one is not plain.
-    hard = [m.start() for m in _NOT_A_PROPERTY.finditer(text)]
-    for word in _HARD_WORDS:
-        at = lower.find(word)
-        while at >= 0:
-            hard.append(at)
-            at = lower.find(word, at + 1)
-    hard.sort()
-    cards: list[_PlainCard | _RawCard] = []
-    for match in found:
-        start, end = match.span(1)
-        lines = match.group(1).split("\n")
-        lines.pop()  # the end of the last line
-        if max(map(len, lines), default=0) > MAX_TEXT_CHARS:
-            return None  # the general path cuts such lines as it reads them
-        first_hard = bisect.bisect_left(hard, start - 1)
-        plain = len(lines) < _EASY_LINES and not (
-            first_hard < len(hard) and hard[first_hard] < end - 1
-        )
-        card = _PlainCard(lines)
-        cards.append(card if plain else card.raw())
+    lines = text.split("\n")
+    if max(map(len, lines), default=0) > MAX_TEXT_CHARS:
+        return None  # the general path cuts such lines as it reads them
+    cards: list[_PlainCard] = []
+    at = 0
+    with contextlib.suppress(ValueError):  # no more cards
+        while True:
+            begin = lines.index(_BEGIN, at)
+            at = lines.index(_END, begin + 1)
+            cards.append(_PlainCard(lines[begin + 1 : at]))
+            at += 1
+    # Each card began and ended by such a line, and no other line says BEGIN:VCARD or
+    # END:VCARD in any case (as the general path reads them: "begın" is "BEGIN" to it).
+    if "\u0131" in text:
+        folded = text.upper()
+        begins, ends = folded.count(_BEGIN), folded.count(_END)
+    else:  # the same count, ASCII letters alone changing case
+        upper = text.encode("utf-8").upper()
+        begins, ends = upper.count(b"BEGIN:VCARD"), upper.count(b"END:VCARD")
+    if begins != len(cards) or ends != len(cards):
+        return None
     return cards
 
 
-def _plain_head(head: str) -> tuple[str, dict] | None:
-    """(name, parameters) of a plain property's head; None for what the general path
-    reads (a group, quotes, letters beyond ASCII)."""
-    if not head.isascii() or "." in head or '"' in head:
+def _plain_head(head: str) -> tuple[str, str] | None:
+    """(name, label) of a plain property's head; None for what the general path reads
+    (another property, a group, quotes, an encoding or charset, letters beyond ASCII)."""
+    if head[:1] == "#":
+        return _COMMENT
+    if not head[:1].isalpha() or _HARD_HEAD.search(head) or not _SIMPLE_LINE.match(head + ":"):
         return None
-    if ";" not in head and "_" not in head:
-        return head.upper(), {}
     prop = _parse_line(head + ":")
-    if prop is None or prop.group:
+    if prop is None or prop.group or prop.name not in _PLAIN:
         return None
-    return prop.name, prop.params
+    return prop.name, _label(prop, {})
 
 
 def _plain_record(card: _PlainCard, position: str) -> ParsedRecord | None:
     """The record of a plain card, as _card reads it; None when the card holds what only
-    the general path takes (another property, a group, a parameter not in ASCII)."""
+    the general path takes (another property, a folded line, a group, an encoding)."""
+    lines = card.lines
+    if len(lines) > MAX_VALUES:
+        return None  # it may hold more emails or phones than a card keeps: the general path counts
     reader = _CardReader([], position, "cp1252")
-    counts = {"EMAIL": 0, "TEL": 0}
-    for line in card.lines:
-        if not line or line[0] == "#":
-            continue
+    heads = _HEADS
+    for line in lines:
         colon = line.find(":")
-        head = line[:colon]
-        if head in _HEADS:
-            parsed = _HEADS[head]
-        else:
-            parsed = _plain_head(head) if colon > 0 else None
-            if len(_HEADS) < 10_000:
-                _HEADS[head] = parsed
-        if parsed is None:
-            return None
-        prop = _TextProp(parsed[0], "", parsed[1], line[colon + 1 :], line)
-        name = prop.name
-        read = _EASY.get(name)
-        if read is None:
-            if name in _EASY_SKIPPED:
+        if colon <= 0:
+            if not line or line[0] == "#":
                 continue
             return None
-        if name in counts:
-            counts[name] += 1
-            if counts[name] > MAX_VALUES:
+        head = line[:colon]
+        info = heads.get(head)
+        if info is None:
+            if head in heads:
                 return None
-        read(reader, prop, name)
+            info = _plain_head(head)
+            if len(heads) < 10_000:
+                heads[head] = info
+            if info is None:
+                return None
+        name, label = info
+        _PLAIN[name](reader, line[colon + 1 :], label)
     return reader.finish()
 
 
-def _record(raw: _PlainCard | _RawCard, position: str, fallback: str) -> ParsedRecord:
-    """One card's record: the short way for a plain card, else the general path; a card
-    that cannot be read is a problem record (one bad card must not stop the file)."""
+def _record(raw: _RawCard, position: str, fallback: str) -> ParsedRecord:
+    """One card's record by the general path; a card that cannot be read is a problem
+    record (one bad card must not stop the file)."""
     try:
-        if isinstance(raw, _PlainCard):
-            with contextlib.suppress(Exception):  # the general path says what is wrong
-                record = _plain_record(raw, position)
-                if record is not None:
-                    return record
-            raw = raw.raw()
         return _card(raw, position, fallback)
     except Exception as exc:  # noqa: BLE001
         return ParsedRecord(position=position, problem=f"{position}: cannot be read ({exc})")
+
+
+def _file_code_page(cards: list, parsed: ParsedFile, label: str) -> str:
+    """The code page for 8-bit text without a CHARSET that is not UTF-8, guessed from
+    what the general path's cards hold of it (cp1252 when they hold none); a weak guess
+    is a warning of ``parsed``."""
+    from favorbook.formats import encoding
+
+    sample: list[bytes] = []
+    sampled = 0
+    for card in cards:
+        if sampled < encoding.SAMPLE_BYTES and isinstance(card, _RawCard):
+            for index, line in enumerate(card.lines):
+                if index not in card.sizes:
+                    found = _needs_guess(line)
+                    if found:
+                        sample.append(found)
+                        sampled += len(found) + 1
+    if not sample:
+        return "cp1252"
+    guess = encoding.guess(b"\n".join(sample))
+    if guess.weak:
+        parsed.warnings.append(guess.warning(Path(label).name if label else "the file"))
+    return guess.encoding
 
 
 def read_vcards(
@@ -1153,11 +1283,14 @@ def read_vcards(
     read in the code page guessed for the whole file (``formats.encoding``); a weak
     guess is a warning of the ParsedFile.
 
+    A UTF-8 file of at most _EASY_FILE_BYTES is read whole, and each of its cards whose
+    every line is one plain property (what real exports hold) is read the short way, by
+    a property's name and the label of its head worked out once per file: the same
+    record as the general path gives (tests/unit/test_speed_equivalence.py).
+
     ``progress(done, total)`` is called every 200 cards and once at the end; raising
     from it (ImportCancelled) stops the reading.
     """
-    from favorbook.formats import encoding
-
     if isinstance(source, bytes):
         data, label = source, path_label or "<data>"
     elif isinstance(source, str) and ("\n" in source or _BEGIN in source[:4096].upper()):
@@ -1165,34 +1298,28 @@ def read_vcards(
     else:
         data, label = Path(source), str(source)
     parsed = ParsedFile(path=label, format="vcard")
-    cards = _plain_cards(data)
+    cards: list = _plain_cards(data)  # type: ignore[assignment]
     if cards is None:
         cards = list(_raw_cards(_physical_lines(_text_chunks(_byte_chunks(data)))))
-    sample: list[bytes] = []
-    sampled = 0
-    for card in cards:
-        if sampled < encoding.SAMPLE_BYTES and isinstance(card, _RawCard):
-            for index, line in enumerate(card.lines):
-                if index not in card.sizes:
-                    found = _needs_guess(line)
-                    if found:
-                        sample.append(found)
-                        sampled += len(found) + 1
-    fallback = "cp1252"
-    if sample:
-        guess = encoding.guess(b"\n".join(sample))
-        fallback = guess.encoding
-        name = Path(label).name if label else "the file"
-        if guess.weak:
-            parsed.warnings.append(guess.warning(name))
+    records: list = [None] * len(cards)
+    for index, card in enumerate(cards):
+        if isinstance(card, _PlainCard):
+            try:
+                records[index] = _plain_record(card, f"card {index + 1}")
+            except Exception:  # noqa: BLE001 - the general path says what is wrong
+                records[index] = None
+            cards[index] = None if records[index] is not None else card.raw()
+    fallback = _file_code_page(cards, parsed, label)
     total = len(cards)
     if progress is not None:
         progress(0, total)
     for number, raw in enumerate(cards, start=1):
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number, total)
-        parsed.records.append(_record(raw, f"card {number}", fallback))
-        cards[number - 1] = None  # type: ignore[call-overload]  # free it as we go
+        if raw is not None:
+            records[number - 1] = _record(raw, f"card {number}", fallback)
+            cards[number - 1] = None  # free it as we go
+    parsed.records = records
     if progress is not None:
         progress(total, total)
     return parsed

@@ -7,6 +7,7 @@ and read "3 Mar 2026" on sheets, as without Qt.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from PySide6.QtCore import QDate, QLocale
@@ -24,9 +25,13 @@ def day_formats(locale: QLocale) -> tuple[dates.DayFormat, dates.DayFormat]:
         r"^\W*dddd\W*|\W*dddd\W*$", "", locale.dateFormat(QLocale.FormatType.LongFormat)
     )
 
+    # Remembered: a contact's tabs and lists show hundreds of dates, each repaint asks
+    # again, and QLocale takes some 20 µs a day.
+    @functools.lru_cache(maxsize=4096)
     def short(day: dt.date) -> str:
         return locale.toString(QDate(day.year, day.month, day.day), short_pattern)
 
+    @functools.lru_cache(maxsize=1024)
     def long(day: dt.date) -> str:
         return locale.toString(QDate(day.year, day.month, day.day), long_pattern)
 

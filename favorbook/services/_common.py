@@ -7,6 +7,8 @@ import functools
 import gc
 import re
 import uuid
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from favorbook.errors import NotFoundError, ValidationError
 
@@ -153,6 +155,65 @@ def raw_rows(query):
     return db.execute_sql(sql, params)
 
 
+_UNMADE = object()
+_prepared: dict[Hashable, tuple[str, list, list[tuple[int, int]]] | None] = {}
+
+
+def _stand_in(position: int, value: int | str, round_: int) -> int | str:
+    """A parameter value no real call passes, of ``value``'s type."""
+    if isinstance(value, str):
+        return f"\x00favorbook-argument-{round_}-{position}\x00"
+    return -(10**15) - 1000 * round_ - position
+
+
+def _prepare(build: Callable[..., Any], args: tuple) -> tuple[str, list, list] | None:
+    """``build``'s SQL and parameters made with stand-ins for ``args`` and where each goes;
+    None unless two makings with other stand-ins differ exactly where they were put."""
+    made = []
+    for round_ in (1, 2):
+        stand_ins = [_stand_in(n, a, round_) for n, a in enumerate(args)]
+        sql, params = build(*stand_ins).sql()
+        slots = [
+            (n, stand_ins.index(p))
+            for n, p in enumerate(params)
+            if type(p) in (int, str) and p in stand_ins
+        ]
+        made.append((sql, list(params), slots))
+    (sql, params, slots), (sql2, params2, slots2) = made
+    differ = [n for n, (a, b) in enumerate(zip(params, params2, strict=True)) if a != b]
+    if (
+        sql != sql2
+        or slots != slots2
+        or differ != [n for n, _ in slots]
+        or {i for _, i in slots} != set(range(len(args)))
+    ):
+        return None
+    return sql, params, slots
+
+
+def prepared_rows(key: Hashable, build: Callable[..., Any], *args: int | str):
+    """``raw_rows(build(*args))`` with peewee making the SQL once, kept under ``key``.
+
+    Making the SQL of a query costs peewee far more than SQLite takes to run a small one
+    (opening a contact: 24 queries, 0.4 ms in SQLite, 3 ms in peewee). ``build`` must give
+    the same statement for any ``args`` (integers or strings that only become parameters,
+    nothing else read when it runs, such as today's date); one whose parameters do not
+    hold each argument as given (checked by making it twice) is made anew on every call.
+    """
+    from favorbook.db.models import db
+
+    made = _prepared.get(key, _UNMADE)
+    if made is _UNMADE:
+        made = _prepared[key] = _prepare(build, args)
+    if made is None:
+        return raw_rows(build(*args))
+    sql, params, slots = made
+    params = list(params)
+    for n, i in slots:
+        params[n] = args[i]
+    return db.execute_sql(sql, params)
+
+
 def iso_date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -177,6 +238,31 @@ def not_archived(contact_model):
     from peewee import SQL, NodeList
 
     return NodeList((SQL("+"), contact_model.archived_at), glue="").is_null()
+
+
+# Young objects collected after this many allocations (Python's default is 700): opening a
+# contact makes tens of thousands of short-lived ones, and each collection also promotes
+# survivors toward the full collection that walks the whole heap.
+YOUNG_COLLECTION = 20_000
+_heap_settled = False
+
+
+def settle_heap() -> None:
+    """After start-up (once a process): freeze what start-up built and collect the young less
+    often, so the collector stops walking it.
+
+    What the first paint needed (modules, the window, its widgets' wrappers) lives until
+    the window closes; at 100,000 contacts a full collection walked it all, 35-50 ms in the
+    middle of opening a contact every score of opens. Frozen objects are still freed by
+    reference counting; only cycles among them wait for the process to end.
+    """
+    global _heap_settled
+    if _heap_settled:
+        return
+    _heap_settled = True
+    gc.freeze()
+    young, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(YOUNG_COLLECTION, young), older, oldest)
 
 
 def without_gc_pauses(function):

@@ -11,7 +11,8 @@ columns, and how each is recomputed:
 - ``touch_due_on``: the last interaction (or the creation) plus the cadence
   (``touch_due``), by every write, and again when a conversation is logged;
 - the search index (``contact_fts``): the contacts a write touched, indexed once at its
-  end with one set-based statement per 500 (``search_index.index_contacts``);
+  end: those it added from what it added (``search_index.text_row``, one executemany),
+  the others with one set-based statement per 500 (``search_index.index_contacts``);
 - the list's favor counts and next follow-up, and the dashboard's monthly tally: kept by
   the ledger's triggers; ``recount_derived`` sets them from the rows after a load that
   ran without them.
@@ -385,19 +386,24 @@ class ContactWriter:
         self.bulk = bulk
         self.orgs: dict[str, int] = {}
         self.tags: dict[str, int] = {}
+        self.names: dict[tuple[str, int], str] = {}
+        """("organization" or "tag", id) -> the name stored, for the search index."""
         if bulk:
-            self.orgs = {
-                n.casefold(): i
-                for i, n in db.execute_sql("SELECT id, name FROM organization").fetchall()
-            }
-            self.tags = {
-                n.casefold(): i for i, n in db.execute_sql("SELECT id, name FROM tag").fetchall()
-            }
+            for kind, table, names in (
+                ("organization", "organization", self.orgs),
+                ("tag", "tag", self.tags),
+            ):
+                for i, n in db.execute_sql(f"SELECT id, name FROM {table}").fetchall():
+                    names[n.casefold()] = i
+                    self.names[kind, i] = n
         self.next_id = next_contact_id()
         self.taken_uids: set[str] = set()
         self.checked_uids: set[str] = set()
         self.current: dict[int, dict] = {}
         self.touched: dict[int, None] = {}
+        self.fresh: dict[int, tuple] = {}
+        """The search index rows of contacts added here and not filled in since: written
+        from what was added, not read back (``search_index.text_row``)."""
         self.rows: dict[str, list[dict]] = {k: [] for k in ("contact", *PARTS)}
 
     # --- names of organisations and tags, and uids ---------------------------------------
@@ -408,14 +414,18 @@ class ContactWriter:
         key = name.casefold()
         if key not in self.orgs:
             found = None if self.bulk else Organization.get_or_none(Organization.name == name)
-            self.orgs[key] = (found or Organization.create(name=name, created_at=self.now)).id
+            org = found or Organization.create(name=name, created_at=self.now)
+            self.orgs[key] = org.id
+            self.names["organization", org.id] = org.name
         return self.orgs[key]
 
     def tag_id(self, name: str) -> int:
         key = name.casefold()
         if key not in self.tags:
             found = None if self.bulk else Tag.get_or_none(Tag.name == name)
-            self.tags[key] = (found or Tag.create(name=name)).id
+            tag = found or Tag.create(name=name)
+            self.tags[key] = tag.id
+            self.names["tag", tag.id] = tag.name
         return self.tags[key]
 
     def check_uids(self, uids: Iterable[str]) -> None:
@@ -497,6 +507,15 @@ class ContactWriter:
             )
         if photo is not None:
             self._photo(cid, photo)
+        self.fresh[cid] = search_index.text_row(
+            cid,
+            row,
+            organization=self.names.get(("organization", row["organization"]), ""),
+            emails=[e.value for e in data.emails],
+            phones=[p.value for p in data.phones],
+            tags=[self.names["tag", t] for t in dict.fromkeys(map(self.tag_id, data.tags))],
+            notes=[note] if note else [],
+        )
         return cid, display
 
     def _due(self, cadence: int | None) -> str | None:
@@ -554,6 +573,7 @@ class ContactWriter:
         emails, phones, addresses, links, tags, note and photo it does not have; never
         erase or replace. Returns the name it is shown by."""
         have = self.current[cid]
+        self.fresh.pop(cid, None)  # indexed from the tables at the end
         self._fill_row(have, data, vcard_extra)
         self._add_new_parts(cid, have, data, note, photo)
         self.touched[cid] = None
@@ -653,8 +673,11 @@ class ContactWriter:
         """Write what is queued and the filled-in rows, then index every contact touched."""
         self.flush()
         self._save_filled()
-        search_index.index_contacts(self.touched)
+        fresh = [self.fresh[cid] for cid in self.touched if cid in self.fresh]
+        search_index.index_rows(fresh)
+        search_index.index_contacts(cid for cid in self.touched if cid not in self.fresh)
         self.touched = {}
+        self.fresh = {}
 
 
 # --- one contact ----------------------------------------------------------------------------

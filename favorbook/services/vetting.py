@@ -12,6 +12,7 @@ from favorbook.services._common import (
     as_date,
     choice,
     clean,
+    iso_date,
     not_archived,
     require,
     today,
@@ -67,32 +68,38 @@ def get(contact_id: int) -> VettingView:
     return read(contact_id)
 
 
+_READ_SQL = (
+    "SELECT status, keeps_promises, quality_of_work, shares_principles, references_checked,"
+    " trusted_for, revet_on FROM vetting WHERE contact_id = ?"
+)
+# Who vouched, by the name they have now (or as written when not a contact), newest first.
+_NOTES_SQL = (
+    "SELECT n.id, n.noted_on, n.body, n.evidence, n.vouched_by_id, n.vouched_by_name,"
+    " c.display_name FROM vetting_note n LEFT JOIN contact c ON c.id = n.vouched_by_id"
+    " WHERE n.contact_id = ? ORDER BY n.noted_on DESC, n.id DESC"
+)
+
+
 def read(contact_id: int) -> VettingView:
-    """``get`` for a contact known to exist (no check that it does)."""
-    row = Vetting.get_or_none(Vetting.contact == contact_id)
+    """``get`` for a contact known to exist (no check that it does); two queries, as
+    opening a contact reads it."""
     view = VettingView(contact_id)
-    if row is not None:
-        view.status = row.status
-        view.criteria = {c: bool(getattr(row, c)) for c in CRITERIA}
-        view.trusted_for = row.trusted_for
-        view.revet_on = row.revet_on
-    query = (
-        VettingNote.select()
-        .where(VettingNote.contact == contact_id)
-        .order_by(VettingNote.noted_on.desc(), VettingNote.id.desc())
-    )
-    names = {}
-    for note in query:
-        if note.vouched_by_id and note.vouched_by_id not in names:
-            names[note.vouched_by_id] = Contact.get_by_id(note.vouched_by_id).display_name
+    for status, *flags, trusted_for, revet_on in db.execute_sql(_READ_SQL, (contact_id,)):
+        view.status = status
+        view.criteria = {c: bool(flag) for c, flag in zip(CRITERIA, flags, strict=True)}
+        view.trusted_for = trusted_for
+        view.revet_on = iso_date(revet_on)
+    for note_id, noted_on, body, evidence, vouched_by_id, written, name in db.execute_sql(
+        _NOTES_SQL, (contact_id,)
+    ):
         view.notes.append(
             VettingNoteView(
-                note.id,
-                note.noted_on,
-                note.body,
-                note.evidence,
-                note.vouched_by_id,
-                names.get(note.vouched_by_id, note.vouched_by_name),
+                note_id,
+                iso_date(noted_on),
+                body,
+                evidence,
+                vouched_by_id,
+                name if vouched_by_id and name is not None else written,
             )
         )
     return view

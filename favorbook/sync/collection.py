@@ -21,7 +21,10 @@ same way for every kind:
    ``If-None-Match: *`` (a retry after a lost reply meets a 412 and finds its own item:
    never a duplicate), changes with ``If-Match``; the outcomes of a batch are recorded in
    one transaction. A 412 fetches the server's copy, merges it (the adapter) and sends once
-   more; a copy gone meanwhile goes up again as new.
+   more; a copy gone meanwhile goes up again as new. The first upload of many new items
+   (``BULK_MIN``) into a collection the listing showed empty goes up in one request where
+   the server can take a whole collection at once (Radicale; see ``push_bulk`` for why
+   that is safe); elsewhere, or when it is refused, one by one as above.
 7. **The sync token** is stored last, and only when the run was not cancelled and every
    change it covers was read.
 
@@ -43,6 +46,8 @@ when its upload did arrive, the listing shows it and its record takes the listed
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -57,10 +62,22 @@ from favorbook.sync.dav import (
     TokenInvalid,
     Unreachable,
     norm_href,
+    props_xml,
 )
 
 PUSH_WORKERS = 4
 """Requests in flight at once while sending (servers take them in parallel)."""
+BULK_MIN = 100
+"""New items from which a first upload into an empty collection goes up in one request
+(below it, one by one takes a few seconds at most)."""
+BULK_MAX_BYTES = 25_000_000
+"""At most this much in that one request (Radicale takes up to 100 MB, and parses it all in
+memory); the rest one by one."""
+BULK_SECONDS_PER_ITEM = 0.1
+"""How long the server may take per item of that request (and of the listing after it),
+on top of the client's timeout: it writes each item, and then its history, to disk."""
+_SAFE_UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]{0,200}")
+"""UIDs that Radicale files under ``<uid><suffix>`` (so the address is known beforehand)."""
 
 
 @dataclass
@@ -211,6 +228,20 @@ class Adapter:
         over it (``If-Match: etag``), or None when nothing is left to send."""
         raise NotImplementedError
 
+    # -- a first upload in one request (``CollectionSync.push_bulk``) ----------------------
+
+    bulk_suffix = ""
+    """How this kind's item addresses end (".vcf"); "" for a kind never sent in bulk."""
+
+    def bulk_part(self, upload: Upload, uid: str) -> str | None:
+        """What of ``upload`` goes into the one request (its text, or the component), or
+        None when it must go up on its own (its UID is not ``uid``, more than one item)."""
+        return None
+
+    def bulk_body(self, parts: list[str]) -> bytes:
+        """The one request's body: every part, as a whole collection."""
+        raise NotImplementedError
+
 
 def confirmed(item: store.SyncItem) -> bool:
     """Whether the server confirmed having this item: an upload answered (an ETag, or the
@@ -266,6 +297,11 @@ class CollectionSync:
     """Changes of this run's own sent to the server (uploads and deletes)."""
     incomplete: bool = False
     """A change the listing covers was not read: the token is not kept."""
+    token_base: str | None = None
+    """The token the run's own changes are checked against at the end: the listing's, or
+    the one read right after a whole-collection upload."""
+    was_empty: bool = False
+    """The listing was full and the server held nothing (and nothing was synced before)."""
     url: str = field(init=False)
     base: str = field(init=False)
     """The collection's path (unquoted, with a trailing slash): where new items go."""
@@ -297,7 +333,11 @@ class CollectionSync:
     def run(self) -> None:
         ad = self.adapter
         ad.prepare()
+        if ad.bulk_suffix:
+            self.restore_props()
         listing = self.listing()
+        self.token_base = listing.token
+        self.was_empty = listing.full and not listing.present and not listing.synced
         ad.check(listing)
         self.adopt_uploads(listing)
         ad.begin(listing)
@@ -308,7 +348,7 @@ class CollectionSync:
             if self.cancelled():
                 return
             step()
-        self.keep_token(listing.token)
+        self.keep_token(self.token_base)
         if not self.report.cancelled:
             ad.finished()
 
@@ -420,12 +460,143 @@ class CollectionSync:
         self.total += len(todo)
         self.progress(True)
         size = self.adapter.push_batch
-        for start in range(0, len(todo), size):
+        first = 0
+        if self.adapter.bulk_suffix and self.was_empty and len(todo) >= BULK_MIN:
+            first = self.push_first(todo, size)
+        for start in range(first, len(todo), size):
             if self.cancelled():
                 return
             chunk = todo[start : start + size]
             self.send(self.adapter.to_send(chunk))
             self.progress(True, len(chunk))
+
+    def push_first(self, todo: list, size: int) -> int:
+        """The first upload into an empty collection: as many batches as fit go up in one
+        request (``push_bulk``), what it did not take one by one; how many of ``todo``
+        are done."""
+        uploads: list[Upload] = []
+        done = volume = 0
+        while done < len(todo) and volume < BULK_MAX_BYTES:
+            batch = self.adapter.to_send(todo[done : done + size])
+            uploads += batch
+            volume += sum(len(u.text) for u in batch)
+            done += len(todo[done : done + size])
+        rest = self.push_bulk(uploads)
+        self.progress(True, done - len(rest))
+        for start in range(0, len(rest), size):
+            if self.cancelled():
+                return len(todo)
+            chunk = rest[start : start + size]
+            self.send(chunk)
+            self.progress(True, len(chunk))
+        return done
+
+    def bulk_parts(self, uploads: list[Upload]) -> tuple[list[Upload], list[str], list[Upload]]:
+        """The uploads that may go up in one request, their parts, and the others: new
+        items at ``<collection>/<uid><suffix>`` with a plain UID (the address the server
+        gives them is then that one), each UID once."""
+        suffix = self.adapter.bulk_suffix
+        chosen, parts, rest, seen = [], [], [], set()
+        for upload in uploads:
+            name = posixpath.basename(upload.href)
+            uid = name[: -len(suffix)] if name.endswith(suffix) else ""
+            part = None
+            if (
+                upload.create
+                and upload.href == self.base + name
+                and _SAFE_UID.fullmatch(uid)
+                and not uid.lower().endswith(suffix)
+                and uid not in seen
+            ):
+                part = self.adapter.bulk_part(upload, uid)
+            if part is None:
+                rest.append(upload)
+                continue
+            seen.add(uid)
+            chosen.append(upload)
+            parts.append(part)
+        return chosen, parts, rest
+
+    def push_bulk(self, uploads: list[Upload]) -> list[Upload]:
+        """Send new items into an empty collection in one request; what is left to send one
+        by one (all of them when the server cannot, or the collection is not empty).
+
+        Only on Radicale, whose PUT of a collection replaces it whole (items and
+        properties): so only when one PROPFIND shows it holds nothing, and with that
+        PROPFIND's collection ETag in ``If-Match`` (Radicale checks it under its write lock
+        right before replacing). An item a phone adds meanwhile changes that ETag: the PUT
+        meets a 412 and nothing is replaced; the items go up one by one (``If-None-Match``,
+        never overwriting). The properties (name, color, description, which components a
+        calendar takes) are kept here before the PUT and written back after it, also on
+        the next sync when this one stops in between. Then one listing gives each item's
+        ETag, and the sync token that the next sync starts from.
+        """
+        chosen, parts, rest = self.bulk_parts(uploads)
+        if len(chosen) < BULK_MIN:
+            return uploads
+        try:
+            state = self.client.collection_state(self.url)
+        except SyncError as exc:
+            if fatal(exc):
+                raise
+            return uploads
+        if not state.radicale or state.members or not state.etag:
+            return uploads
+        body = self.adapter.bulk_body(parts)
+        timeout = self.client.timeout + BULK_SECONDS_PER_ITEM * len(chosen)
+        store.set_props_to_restore(self.coll, props_xml(state.props))
+        self.before_sending(chosen)
+        try:
+            self.client.put_collection(
+                self.url,
+                body,
+                etag=state.etag,
+                content_type=self.adapter.content_type,
+                timeout=timeout,
+            )
+        except SyncError as exc:
+            if fatal(exc):
+                raise  # it may have been done: the properties are written back next time
+            store.set_props_to_restore(self.coll, None)  # refused (412 too): nothing done
+            return uploads
+        self.restore_props()
+        return self.confirm_bulk(chosen, timeout) + rest
+
+    def confirm_bulk(self, chosen: list[Upload], timeout: float) -> list[Upload]:
+        """After the whole-collection PUT: one listing; every item listed at its address is
+        confirmed with its ETag; those not listed go up one by one. Its token is where the
+        next sync starts when the collection holds nothing but what was sent."""
+        try:
+            changes, token = self.client.sync_collection(self.url, None, timeout=timeout)
+        except NotSupported:
+            changes, token = dict(self.client.list_etags(self.url)), None
+        left = []
+        with store.atomic():
+            for upload in chosen:
+                etag = changes.get(upload.href)
+                if etag:
+                    self.adapter.sent(upload, etag)
+                    self.report.pushed += 1
+                else:
+                    left.append(upload)
+        ours = {u.href for u in chosen}
+        if token and not left and all(h in ours and e for h, e in changes.items()):
+            self.token_base = token
+        return left
+
+    def restore_props(self) -> None:
+        """Write back the properties of a collection replaced whole (see ``push_bulk``)."""
+        props = store.props_to_restore(self.coll)
+        if props is None:
+            return
+        try:
+            if props:
+                self.client.proppatch(self.url, props)
+        except SyncError as exc:
+            if fatal(exc):
+                raise
+            self.error(str(exc))
+        store.set_props_to_restore(self.coll, None)
 
     def before_sending(self, uploads: list[Upload]) -> None:
         created = sum(1 for u in uploads if u.create)

@@ -285,6 +285,21 @@ class Cards(Adapter):
         store.mark_clean(clean)
         return uploads
 
+    # --- a first upload in one request -----------------------------------------------------
+
+    bulk_suffix = ".vcf"
+
+    def bulk_part(self, upload: Upload, uid: str) -> str | None:
+        """The card itself, when it is one card with that UID."""
+        text = upload.text
+        if text.upper().count("BEGIN:VCARD") != 1 or vf.card_uid(text) != uid:
+            return None
+        return text if text.endswith("\n") else text + "\r\n"
+
+    def bulk_body(self, parts: list[str]) -> bytes:
+        """The cards one after the other (an address book as one vCard file)."""
+        return "".join(parts).encode("utf-8")
+
     def recreate(self, upload: Upload) -> Upload:
         """Deleted on the server meanwhile: an edit beats a delete."""
         text = vf.local_card(upload.item.contact_id)

@@ -27,6 +27,7 @@ DAV = "DAV:"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
 CALDAV = "urn:ietf:params:xml:ns:caldav"
 CS = "http://calendarserver.org/ns/"
+RADICALE = "http://radicale.org/ns/"
 NAMESPACES = {"d": DAV, "card": CARDDAV, "cal": CALDAV, "cs": CS}
 VCARD_TYPE = "text/vcard; charset=utf-8"
 ICAL_TYPE = "text/calendar; charset=utf-8"
@@ -129,6 +130,41 @@ class DavResponse:
         return [h.text.strip() for h in el.iter(tag(DAV, "href")) if h.text and h.text.strip()]
 
 
+LIVE_PROPS = frozenset(
+    tag(ns, name)
+    for ns, names in (
+        (
+            DAV,
+            "getetag getlastmodified getcontenttype getcontentlength resourcetype owner "
+            "current-user-principal current-user-privilege-set supported-report-set "
+            "principal-collection-set principal-URL sync-token creationdate lockdiscovery "
+            "supportedlock quota-used-bytes quota-available-bytes add-member acl "
+            "supported-privilege-set",
+        ),
+        (CS, "getctag"),
+        (RADICALE, "version"),
+        (CARDDAV, "supported-address-data max-resource-size"),
+        (CALDAV, "supported-calendar-data max-resource-size calendar-user-address-set"),
+    )
+    for name in names.split()
+)
+"""Properties a server works out itself: never written back after a collection is replaced."""
+
+
+@dataclass
+class CollectionState:
+    """A collection as one PROPFIND (Depth 1, allprop) saw it."""
+
+    etag: str | None
+    """The collection's own ETag (on Radicale: a hash of its members and properties)."""
+    members: int
+    """How many items it holds."""
+    props: list[ET.Element]
+    """Its properties that are not worked out by the server (displayname, color, ...)."""
+    radicale: bool
+    """Whether the server says it is Radicale (a ``RADICALE:version`` property)."""
+
+
 def _status_code(text: str | None) -> int:
     # "HTTP/1.1 404 Not Found"
     parts = (text or "").split()
@@ -228,6 +264,24 @@ def mkcol_body(display_name: str, kind: str) -> bytes:
     ).encode()
 
 
+ALLPROP_BODY = (
+    f'<?xml version="1.0" encoding="utf-8"?>\n<d:propfind {_XMLNS}><d:allprop/></d:propfind>'
+).encode()
+
+
+def proppatch_body(props_xml: str) -> bytes:
+    """A PROPPATCH setting ``props_xml`` (serialized property elements)."""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<d:propertyupdate {_XMLNS}>'
+        f"<d:set><d:prop>{props_xml}</d:prop></d:set></d:propertyupdate>"
+    ).encode()
+
+
+def props_xml(props: list[ET.Element]) -> str:
+    """Property elements as text (each with its namespace), for ``proppatch_body``."""
+    return "".join(ET.tostring(p, encoding="unicode") for p in props)
+
+
 def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -292,8 +346,10 @@ class DavClient:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
         ok: tuple[int, ...] = (200, 201, 204, 207),
+        timeout: float | None = None,
     ):
-        """Send one request; the response when its status is in ``ok``, else SyncError."""
+        """Send one request; the response when its status is in ``ok``, else SyncError.
+        ``timeout`` (seconds): this request's own, longer than the client's (a bulk one)."""
         import requests
 
         url = check_url(self.absolute(url), self.account)
@@ -304,7 +360,7 @@ class DavClient:
                     url,
                     data=body,
                     headers=headers or {},
-                    timeout=self.timeout,
+                    timeout=timeout or self.timeout,
                     allow_redirects=method in ("GET", "PROPFIND"),
                 )
                 # 423 Locked: the server is busy with another write to the same collection
@@ -398,12 +454,13 @@ class DavClient:
         return {p.strip().lower() for p in resp.headers.get("DAV", "").split(",") if p.strip()}
 
     def sync_collection(
-        self, url: str, token: str | None
+        self, url: str, token: str | None, *, timeout: float | None = None
     ) -> tuple[dict[str, str | None], str | None]:
         """Changes since ``token`` (None: everything): {href: etag, None when deleted}, new token.
 
         TokenInvalid when the server refuses the token; NotSupported when it has no
-        sync-collection REPORT.
+        sync-collection REPORT. ``timeout``: longer than the client's (after a bulk upload,
+        the server may work out the history of every item first).
         """
         import requests
 
@@ -414,7 +471,7 @@ class DavClient:
                 check_url(full, self.account),
                 data=sync_collection_body(token),
                 headers={"Depth": "1", "Content-Type": XML_TYPE},
-                timeout=self.timeout,
+                timeout=timeout or self.timeout,
             )
         except requests.exceptions.RequestException as exc:
             # (asking again with request() could succeed and return a bare response)
@@ -565,6 +622,67 @@ class DavClient:
             )
             self.request("MKCALENDAR", url, body=cal, headers=headers, ok=(200, 201))
         return self.absolute(url)
+
+    # --- a whole collection at once (Radicale) ------------------------------------------
+
+    def collection_state(self, url: str) -> CollectionState:
+        """The collection's ETag, members and properties, in one PROPFIND (Depth 1)."""
+        full = self.absolute(url)
+        resp = self.request(
+            "PROPFIND",
+            full,
+            body=ALLPROP_BODY,
+            headers={"Depth": "1", "Content-Type": XML_TYPE},
+            ok=(207,),
+        )
+        base = norm_href(full, full).rstrip("/")
+        own, members = None, 0
+        for r in self._multistatus(resp, resp.url)[0]:
+            if r.href.rstrip("/") == base:
+                own = r
+            elif r.status != 404:
+                members += 1
+        if own is None:
+            raise SyncError(f"{self._who()}: {full} did not describe itself; is it a collection?")
+        props = [el for name, el in own.props.items() if name not in LIVE_PROPS]
+        return CollectionState(
+            own.etag or None, members, props, tag(RADICALE, "version") in own.props
+        )
+
+    def put_collection(
+        self, url: str, body: bytes, *, etag: str, content_type: str, timeout: float
+    ) -> None:
+        """Replace the whole collection at ``url`` by the items of ``body`` (Radicale's
+        PUT of a collection), only if it is still as it was (``If-Match: etag``).
+
+        PreconditionFailed when it changed meanwhile. The collection's properties other
+        than its type are gone afterwards: ``proppatch`` them back.
+        """
+        headers = {"Content-Type": content_type, "If-Match": etag}
+        self.request("PUT", url, body=body, headers=headers, ok=(200, 201, 204), timeout=timeout)
+
+    def proppatch(self, url: str, props: str) -> None:
+        """Set the properties ``props`` (serialized elements, see ``props_xml``) on ``url``."""
+        resp = self.request(
+            "PROPPATCH",
+            url,
+            body=proppatch_body(props),
+            headers={"Content-Type": XML_TYPE},
+            ok=(200, 207),
+        )
+        if resp.status_code != 207:
+            return
+        try:
+            root = ET.fromstring(resp.content)
+        except ET.ParseError:
+            return
+        for status in root.iter(tag(DAV, "status")):
+            code = _status_code(status.text)
+            if code >= 300:
+                raise SyncError(
+                    f"{self._who()}: the server did not take back the name or color of "
+                    f"{url} ({code}); if they are missing, set them again on the server."
+                )
 
 
 def _short(exc: BaseException) -> str:

@@ -29,6 +29,7 @@ from favorbook.db.models import (
     FollowUp,
     InboxCapture,
     Organization,
+    Setting,
     SyncAccount,
     SyncCollection,
     SyncConflict,
@@ -113,6 +114,26 @@ def collection_at(account: SyncAccount, kind: str, url: str) -> SyncCollection:
 
 def set_token(coll: SyncCollection, token: str | None) -> None:
     SyncCollection.update(sync_token=token).where(SyncCollection.id == coll.id).execute()
+
+
+def _props_key(coll: SyncCollection) -> str:
+    return f"sync_props_to_restore:{coll.id}"
+
+
+def props_to_restore(coll: SyncCollection) -> str | None:
+    """The properties (name, color, ...) the collection had before favorbook replaced it
+    whole and that the server has not confirmed taking back yet (XML), or None."""
+    row = Setting.get_or_none(Setting.key == _props_key(coll))
+    return None if row is None else row.value
+
+
+def set_props_to_restore(coll: SyncCollection, props: str | None) -> None:
+    """Remember (None: forget) the properties to write back after a whole-collection upload.
+    A local setting of this computer's (it does not travel between the rep's devices)."""
+    if props is None:
+        Setting.delete().where(Setting.key == _props_key(coll)).execute()
+    else:
+        Setting.insert(key=_props_key(coll), value=props).on_conflict_replace().execute()
 
 
 # --- items -----------------------------------------------------------------------------

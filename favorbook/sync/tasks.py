@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -327,6 +328,23 @@ class Tasks(Adapter):
         values = {"href": upload.href, "etag": etag, "base_text": upload.text}
         self._save_item(upload.item, upload.local, dirty=False, **values)
 
+    # -- a first upload in one request --------------------------------------------------
+
+    bulk_suffix = ".ics"
+
+    def bulk_part(self, upload: Upload, uid: str) -> str | None:
+        """The VTODO of the upload, when it holds one VTODO with that UID and nothing else
+        (no time zone: the server files the components of one request by their UID)."""
+        match = _ONE_VTODO.fullmatch(upload.text)
+        if match is None or _uid_line(match.group("todo")) != uid:
+            return None
+        return match.group("todo")
+
+    def bulk_body(self, parts: list[str]) -> bytes:
+        """One calendar with every VTODO."""
+        head = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{vtodo.PRODID}\r\n"
+        return (head + "".join(parts) + "END:VCALENDAR\r\n").encode("utf-8")
+
     def recreate(self, upload: Upload) -> Upload:
         """Deleted on the server meanwhile: an edit beats a delete, up it goes again."""
         if upload.item is not None:
@@ -435,6 +453,21 @@ def _parse_or(text: str, default):
         return vtodo.from_ical(text)
     except ValueError:
         return default
+
+
+_ONE_VTODO = re.compile(
+    r"BEGIN:VCALENDAR\r\n(?:(?!BEGIN:)[^\r\n]*\r\n)*?"
+    r"(?P<todo>BEGIN:VTODO\r\n(?:(?!BEGIN:VTODO|BEGIN:VCALENDAR|END:VTODO)[^\r\n]*\r\n)*"
+    r"END:VTODO\r\n)"
+    r"(?:(?!BEGIN:)[^\r\n]*\r\n)*?END:VCALENDAR\r\n"
+)
+"""A calendar text holding exactly one VTODO (its alarms inside it) and no other component."""
+
+
+def _uid_line(todo: str) -> str | None:
+    """The UID of a VTODO's text, when its line is plain (not folded, no parameters)."""
+    found = re.findall(r"(?m)^UID:([^\r\n]*)\r\n(?![ \t])", todo)
+    return found[0] if len(found) == 1 else None
 
 
 def _crlf(text: str) -> str:

@@ -408,7 +408,18 @@ def dav_server(request) -> DavServer:
 # ---------------------------------------------------------------------------------------------
 # The fault-injecting proxy
 
-FAULTS = ("401", "412", "423", "503", "hang", "truncate", "lose_reply", "kill", "kill_before")
+FAULTS = (
+    "401",
+    "403",
+    "412",
+    "423",
+    "503",
+    "hang",
+    "truncate",
+    "lose_reply",
+    "kill",
+    "kill_before",
+)
 _HOP_HEADERS = {
     "connection",
     "keep-alive",
@@ -443,6 +454,7 @@ class FaultProxy:
     the next matching request:
 
     - ``"401"``: answer 401 with a Basic challenge, without forwarding.
+    - ``"403"``: answer 403 Forbidden (a server that does not allow it), without forwarding.
     - ``"412"``: answer 412 Precondition Failed, without forwarding (use ``method="PUT"``).
     - ``"423"``: answer 423 Locked (a server busy with another write), without forwarding.
     - ``"503"``: answer 503 Service Unavailable, without forwarding.
@@ -646,7 +658,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             owner.requests.append((self.command, self.path, fault))
             self._reply(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="favorbook test"'})
             return
-        if fault in ("412", "423", "503"):
+        if fault in ("403", "412", "423", "503"):
             owner.requests.append((self.command, self.path, fault))
             self._reply(int(fault), fault.encode())
             return

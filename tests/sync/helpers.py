@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 ACCOUNT = "work"
 
@@ -72,3 +73,27 @@ def one_task(server, uid: str) -> tuple[str, str, str]:
         if f"UID:{uid}" in text.replace("\r\n ", ""):
             return href, text, etag
     raise AssertionError(f"no task {uid} on the server")
+
+
+def collection_props(server, url: str) -> dict[str, str]:
+    """The collection's name, its components (a calendar) and its color, as a phone reads them."""
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:" '
+        'xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:I="http://apple.com/ns/ical/">'
+        "<D:prop><D:displayname/><C:supported-calendar-component-set/><I:calendar-color/>"
+        "</D:prop></D:propfind>"
+    )
+    r = server.request(
+        "PROPFIND", url, body, {"Depth": "0", "Content-Type": "application/xml; charset=utf-8"}
+    )
+    assert r.status_code == 207, r.text
+    root = ElementTree.fromstring(r.content)
+    out = {}
+    for propstat in root.iter("{DAV:}propstat"):
+        if " 200 " not in (propstat.findtext("{DAV:}status") or ""):
+            continue
+        for prop in propstat.find("{DAV:}prop"):
+            name = prop.tag.rpartition("}")[2]
+            comps = sorted(c.get("name") for c in prop)
+            out[name] = ",".join(comps) if comps else (prop.text or "")
+    return out

@@ -34,6 +34,7 @@ from favorbook.sample import demo
 from favorbook.services import contacts, followups, session, trash
 from favorbook.sync import accounts, engine, tasks
 from tests.sync.conftest import PASSWORD, FaultProxy
+from tests.sync.helpers import collection_props
 
 KILLS = int(os.environ.get("FAVORBOOK_SYNC_KILLS", "6"))
 SEED = int(os.environ.get("FAVORBOOK_SYNC_KILL_SEED", "1"))
@@ -101,8 +102,9 @@ _SMALL_BATCHES = (
 )
 
 
-def _killed_sync(folder: Path, proxy: FaultProxy, fault: dict, why: str) -> None:
-    """`favorbook sync` in a subprocess, SIGKILLed where ``fault`` says."""
+def _killed_sync(folder: Path, proxy: FaultProxy, fault: dict, why: str, prelude: str = "") -> None:
+    """`favorbook sync` in a subprocess, SIGKILLed where ``fault`` says (``prelude``: Python
+    run before it)."""
     env = dict(os.environ)
     root = str(Path(favorbook.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
@@ -110,7 +112,8 @@ def _killed_sync(folder: Path, proxy: FaultProxy, fault: dict, why: str) -> None
     proxy.inject(**fault)
     victim: list[subprocess.Popen] = []
     proxy.on_kill = lambda: victim and victim[0].send_signal(signal.SIGKILL)
-    argv = [sys.executable, "-c", _SMALL_BATCHES, "sync", "--json", "--data-dir", str(folder)]
+    code = prelude + _SMALL_BATCHES
+    argv = [sys.executable, "-c", code, "sync", "--json", "--data-dir", str(folder)]
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     victim.append(proc)
     out, err = proc.communicate(timeout=600)
@@ -252,6 +255,41 @@ def test_a_sync_killed_anywhere_is_finished_by_the_next(case, tmp_path, server, 
         # The phone's card arrives with the next sync, as a contact of its own.
         people = {**people, "phone-card-1": ("Pat Phone", "", None)}
     _finish_and_check(folder, server, people, todo, why, server_tasks)
+
+
+# A first sync into empty collections sends each in one request (Radicale): killed on the
+# way, before or after the server replaced the collection, before its name and properties
+# were written back, or before the items' ETags were read.
+_BULK_KILLS = {
+    "put": ("kill", "PUT", "addressbook", 0),
+    "put_before": ("kill_before", "PUT", "addressbook", 0),
+    "proppatch": ("kill_before", "PROPPATCH", "calendar", 0),
+    "listing": ("kill", "REPORT", "calendar", 1),
+}
+
+
+@pytest.mark.parametrize("point", list(_BULK_KILLS))
+def test_a_first_sync_in_one_request_killed_is_finished_by_the_next(point, tmp_path, server, proxy):
+    if server.kind != "radicale":
+        pytest.skip("only Radicale takes a whole collection in one request")
+    folder = tmp_path / "data"
+    before = {
+        url: collection_props(server, url) for url in (server.addressbook_url, server.calendar_url)
+    }
+    _setup(folder, proxy, server, SEED)
+    try:
+        people, todo, _ = _local_state()
+    finally:
+        session.close()
+    kind, method, which, after = _BULK_KILLS[point]
+    url = server.addressbook_url if which == "addressbook" else server.calendar_url
+    fault = {"kind": kind, "method": method, "path": _path(url), "after": after}
+    why = f"first sync in one request, killed at {fault}"
+    _killed_sync(
+        folder, proxy, fault, why, prelude="import favorbook.sync.collection as b; b.BULK_MIN = 5; "
+    )
+    _finish_and_check(folder, server, people, todo, why)
+    assert {url: collection_props(server, url) for url in before} == before, why
 
 
 def test_a_failed_sync_reports_what_it_did_before_the_failure(tmp_path, server, proxy, capsys):

@@ -92,6 +92,26 @@ def test_search_never_errors(query, capsys):
     assert isinstance(json.loads(capsys.readouterr().out), list)
 
 
+class _ReaderGone:
+    """Standard output whose reader has stopped reading (`favorbook search a | head -1`)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("argv", [["search", ""], ["stats"], ["search", "", "--json"]])
+def test_a_reader_that_stops_reading_is_not_an_error(argv, capsys, monkeypatch):
+    main(["demo", "--contacts", "10"])
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdout", _ReaderGone())
+    assert main(argv) == 0
+    assert capsys.readouterr().err == ""
+    print("standard output goes nowhere now, without failing")
+
+
 @pytest.mark.parametrize("argv", [["search"], ["search", ""], ["search", "   "]])
 def test_an_empty_search_lists_contacts_up_to_the_limit(argv, capsys):
     main(["demo", "--contacts", "10"])

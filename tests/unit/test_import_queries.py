@@ -73,3 +73,82 @@ def test_each_record_is_looked_up_by_its_keys_once(db, tmp_path, monkeypatch):
     plan = importing.plan_import(importer.read_file(path))
     assert plan.counts()[importing.MATCHED] + plan.counts()[importing.CONFLICTING] == 20
     assert len(asked) == len(set(asked)) == 60
+
+
+def test_only_the_rows_of_matched_contacts_are_read(db, tmp_path, monkeypatch):
+    """A name like many people's finds them all, an email or a phone several people share
+    finds them all, but the rows read are those of the contacts records matched (the
+    first with the email or phone, the one a name chose); of the others of the name only
+    whether they have an email or a phone is asked."""
+    for i in range(40):  # forty people of one name, some with an email
+        emails = [contacts.Labeled(f"ann{i}@example.com")] if i % 2 else []
+        contacts.create_contact(contacts.ContactInput("Ann", "Lee", emails=emails))
+    for i in range(20):  # twenty people of one switchboard and one shared address
+        contacts.create_contact(
+            contacts.ContactInput(
+                f"Staff{i}",
+                "Office",
+                emails=[contacts.Labeled("desk@example.net")],
+                phones=[contacts.Labeled("+14155550100")],
+            )
+        )
+    read: list[int] = []
+    load_rows = importing.ExistingContacts.load_rows
+
+    def counted(self, ids):
+        missing = [cid for cid in dict.fromkeys(ids) if cid not in self.rows]
+        read.extend(missing)
+        return load_rows(self, ids)
+
+    monkeypatch.setattr(importing.ExistingContacts, "load_rows", counted)
+    path = tmp_path / "anns.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:other@example.org\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Anne Lee\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:ann3@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Staff3 Office\r\nEMAIL:Desk@example.net\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Someone Else\r\nTEL:+1 415 555 0100\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    plan = importing.plan_import(importer.read_file(path))
+    assert [i.matched_by for i in plan.items] == ["name", "name", "email", "email", "phone"]
+    assert sorted(set(read)) == sorted({i.candidate_id for i in plan.items})
+    assert len(set(read)) <= 4
+
+
+def test_a_big_import_leaves_the_checkpoint_to_a_thread_of_its_own(db, tmp_path, monkeypatch):
+    """The import's commit does not copy the write-ahead log into the database file (the
+    window would wait for it): a thread does, afterwards; the automatic checkpoint is
+    back as it was for the writes that follow."""
+    import threading
+    from pathlib import Path
+
+    from favorbook.db.models import db as database
+
+    database.execute_sql("PRAGMA wal_autocheckpoint = 1")  # any commit would checkpoint
+    real_thread = threading.Thread
+    started = []
+
+    class Recorded:
+        def __init__(self, target, name, daemon):
+            started.append(target)
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(importing, "BACKGROUND_CHECKPOINT", 50)
+    monkeypatch.setattr(importing.threading, "Thread", Recorded)
+    path = tmp_path / "cards.vcf"
+    _cards(path, 300, [])
+    plan = importing.plan_import(importer.read_file(path))
+    size = Path(db).stat().st_size
+    importing.apply_import(plan)
+    assert contacts.count_contacts() == 300
+    assert Path(db).stat().st_size == size  # the pages are in the log alone
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1
+    assert len(started) == 1
+    thread = real_thread(target=started[0])
+    thread.start()
+    thread.join()
+    assert Path(db).stat().st_size > size
+    assert contacts.count_contacts() == 300

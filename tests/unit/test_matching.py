@@ -113,3 +113,45 @@ def test_the_full_text_index_leads_the_match(accountants):
     assert scans[0].startswith("SCAN f VIRTUAL TABLE INDEX"), steps
     assert not any(s.startswith(("SCAN v", "SCAN c")) for s in steps), steps
     assert any(s.startswith("SEARCH v USING INTEGER PRIMARY KEY") for s in steps), steps
+
+
+@pytest.fixture
+def tied(make_contact):
+    """Eight trusted people offering the same (one score), two of them archived."""
+    ids = {}
+    for first in ("Abe", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal"):
+        ids[first] = make_contact(first, "Tied", offers="tax accounting")
+        vetting.set_vetting(ids[first], "trusted", trusted_for="numbers")
+    ids["Best"] = make_contact("Zed", "Best", offers="tax accounting tax accounting")
+    vetting.set_vetting(ids["Best"], "trusted", trusted_for="tax")
+    return ids
+
+
+def _every_match(need: str, exclude: int = 0, limit: int = 10) -> list[matching.Match]:
+    expr = (
+        "{offers trusted_for} : (" + " OR ".join(f'"{t}"*' for t in matching.need_terms(need)) + ")"
+    )
+    rows = matching.db.execute_sql(matching.MATCH_SQL, (expr, exclude, limit))
+    return [matching.Match(*row) for row in rows]
+
+
+@pytest.mark.parametrize("archived", [(), ("Abe", "Bo"), ("Best",), ("Best", "Abe", "Cy", "Ed")])
+@pytest.mark.parametrize("limit", [1, 3, 5, 9, 12])
+def test_the_best_matches_are_those_of_the_whole_list(tied, archived, limit):
+    for first in archived:
+        contacts.archive_contact(tied[first])
+    for exclude in (0, tied["Cy"]):
+        got = matching.matches_for_need("tax accountant", exclude=exclude, limit=limit)
+        assert got == _every_match("tax accountant", exclude, limit)
+
+
+def test_only_the_best_scoring_are_looked_up_in_one_query(tied):
+    from tests.perf_guards import capture_sql
+
+    with capture_sql() as ran:
+        got = matching.matches_for_need("tax accountant", limit=3)
+    assert [m.name for m in got] == ["Zed Best", "Abe Tied", "Bo Tied"]
+    # One query, which looks up only those scoring as well as the third best: not every
+    # trusted person a common word brings (thousands at 100,000 contacts).
+    assert len(ran.selects) == 1, ran.selects
+    assert "cut AS (SELECT score FROM hits ORDER BY score LIMIT 1 OFFSET 2)" in ran.selects[0]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 NAMES = [
     "Ann Lee",
@@ -244,3 +246,169 @@ def test_plain_cards_read_as_the_general_path_reads_them(db, tmp_path, monkeypat
         assert quick == general
     assert plain_cards >= 300
     assert vcard._plain_record(vcard._plain_cards(odd.encode("utf-8"))[0], "card 1") is not None
+
+
+_PLAIN_HEADS = [
+    "FN",
+    "fn",
+    "N",
+    "ORG",
+    "TITLE",
+    "ROLE",
+    "NICKNAME",
+    "EMAIL",
+    "EMAIL;TYPE=INTERNET,WORK",
+    "email;type=home;type=pref",
+    "TEL;TYPE=CELL",
+    "TEL;CELL;PREF",
+    "TEL;TYPE=fax,x-odd",
+    "ADR;TYPE=WORK",
+    "LABEL;TYPE=HOME",
+    "URL;TYPE=blog",
+    "NOTE",
+    "BDAY",
+    "CATEGORIES",
+    "UID",
+    "VERSION",
+    "PRODID",
+    "REV",
+    "X-FAVORBOOK-KIND",
+    "X-FAVORBOOK-NEEDS",
+    "x_favorbook_goals",
+]
+_ODD_LINES = [
+    # What the short way leaves to the general path: the same records either way.
+    "item1.EMAIL:a@b.c",
+    "item1.X-ABLabel:_$!<HomePage>!$_",
+    "NOTE;ENCODING=QUOTED-PRINTABLE:caf=C3=A9=",
+    "NOTE;CHARSET=UTF-8:x",
+    "NOTE;X-A=quoted-printable:a=",
+    'ADR;LABEL="a;b":;;1 Main St',
+    "TEL;TYPE=Büro:+33 1 23 45 67 89",
+    "X-CUSTOM:kept",
+    "X-MS-TEL:+1 415 555 0100",
+    "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ",
+    "#comment: here",
+    "#",
+    "-X:y",
+    "",
+    " folded",
+    "\tfolded",
+    "no colon",
+    ":x",
+    "BEGIN:VCARD",
+    "end:vcard",
+    "BEGIN:VCARD ",
+    "begın:vcard",
+    "END:VCARD\r\nEND:VCARD",
+]
+_PLAIN_VALUES = [
+    "Lee;Ann;;Dr.;",
+    ";;;;",
+    "Lee\\;Smith;Ann;B.;;Jr.",
+    "Acme\\, Inc.;Sales;EMEA",
+    "ann@example.com",
+    "mailto:Ann@Example.com",
+    "MAILTO:x@example.com",
+    " spaced@example.com ",
+    "tel:+14155550100",
+    "TEL:+14155550100",
+    "+1 415 555 0100",
+    "1604-03-02",
+    "--0314",
+    "1975-03-14T00:00:00Z",
+    "not-a-date",
+    ";;1 Main St;Springfield;IL;62701;USA",
+    "PO 1;ext;;;;;",
+    "golf\\,vip,,tennis",
+    "line one\\nline two\\, three\\\\",
+    "Customer",
+    "",
+    " ",
+    "Zoë Ðurić 李",
+    "a=",
+    "u-1",
+]
+_PLAIN_LINE = st.tuples(
+    st.sampled_from(_PLAIN_HEADS),
+    st.one_of(st.sampled_from(_PLAIN_VALUES), st.text(max_size=12)),
+).map(lambda hv: f"{hv[0]}:{hv[1]}")
+_PLAIN_CARD = st.tuples(
+    st.lists(_PLAIN_LINE, max_size=14),
+    st.one_of(
+        st.just([]), st.just([]), st.just([]), st.lists(st.sampled_from(_ODD_LINES), max_size=2)
+    ),
+    st.randoms(use_true_random=False),
+).map(lambda c: _shuffled(c[0] + c[1], c[2]))
+
+
+def _shuffled(lines: list[str], rng) -> str:
+    rng.shuffle(lines)
+    return "\r\n".join(["BEGIN:VCARD", "VERSION:3.0", *lines, "END:VCARD"])
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(cards=st.lists(_PLAIN_CARD, min_size=1, max_size=4), between=st.sampled_from(["", "\n"]))
+def test_any_card_of_a_utf8_file_reads_as_the_general_path_reads_it(cards, between):
+    """Cards of plain properties in every combination, with what the short way must leave
+    to the general path (a folded line, a group, an encoding, another property, a stray,
+    a boundary in another case) mixed in now and then: the same records card for card."""
+    from favorbook.formats import vcard
+
+    data = (between + "\r\n").join(cards).encode("utf-8", errors="surrogatepass")
+    quick = vcard.read_vcards(data)
+    general_reader = vcard._plain_cards
+    try:
+        vcard._plain_cards = lambda data: None
+        general = vcard.read_vcards(data)
+    finally:
+        vcard._plain_cards = general_reader
+    assert quick == general
+
+
+def test_an_import_indexes_what_the_tables_give(db, tmp_path):
+    """The search index rows an import (or a new contact's form) writes from what it
+    added, not read back, are the rows the index's own query builds from the tables: tags
+    in the index's order, the stored case of an organisation or tag that was there
+    before, phones in every form, a contact of the file filled in by a later card."""
+    from favorbook.db.models import db as database
+    from favorbook.formats import importer, vcard
+    from favorbook.sample import demo
+    from favorbook.services import contacts, importing, search_index
+    from tests.unit import test_interop
+
+    demo.load(120, seed=4)
+    export = tmp_path / "sample.vcf"
+    vcard.write_vcards(export, contacts.list_ids()[::3])
+    with database.atomic():
+        database.execute_sql("DELETE FROM contact")
+        database.execute_sql("DELETE FROM contact_fts")
+    contacts.create_contact(
+        contacts.ContactInput(first_name="Old", organization="ACME corp", tags=["VIP", "golf"])
+    )
+    contacts.create_contact(  # the form's way: one contact, names looked up as they come
+        contacts.ContactInput(first_name="Form", organization="acme CORP", tags=["vip", "B", "a"])
+    )
+    odd = tmp_path / "odd.vcf"
+    odd.write_text(
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\nORG:acme Corp;Sales\r\nTITLE:Boss\r\n"
+        "EMAIL:ann@example.com\r\nTEL:555 0199\r\nTEL:(415) 555-0100\r\nTEL:+14155550101\r\n"
+        "CATEGORIES:vip,Zeta,alpha,Golf,beta\r\nNOTE:first\\nnote\r\nNICKNAME:Annie\r\n"
+        "X-FAVORBOOK-HOW-MET:at a fair\r\nX-FAVORBOOK-NEEDS:leads\r\n"
+        "X-FAVORBOOK-GOALS:grow\r\nX-FAVORBOOK-OFFERS:advice\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Ann Lee\r\nEMAIL:ann@example.com\r\nEMAIL:ann2@example.com\r\n"
+        "CATEGORIES:new\r\nNOTE:second\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Ünïcode Ørg\r\nORG:Ørg\r\nCATEGORIES:Öl,oz,Ab\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nFN:Bo Chan\r\nORG:acme CORP\r\nTEL:555 0123\r\n"
+        "CATEGORIES:vip,Zeta,alpha,Golf,beta\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    for path in [export, odd, *test_interop.VCARDS]:
+        plan = importing.plan_import(importer.read_file(path))
+        importing.apply_import(plan, {i.index: importing.UPDATE for i in plan.items if i.same_as})
+    stored = database.execute_sql(
+        f"SELECT rowid, {', '.join(search_index.COLUMNS)} FROM contact_fts ORDER BY rowid"
+    ).fetchall()
+    built = database.execute_sql(f"{search_index._ROW_SQL} ORDER BY c.id").fetchall()
+    assert len(stored) > 50
+    assert stored == built

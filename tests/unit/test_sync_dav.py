@@ -142,3 +142,40 @@ def test_an_address_book_removed_on_the_server_says_to_add_the_account_again():
     client, _ = _client(_Response(404))
     with pytest.raises(SyncError, match="add it again"):
         client.sync_collection(BOOK, "t1")
+
+
+_STATE = b"""<?xml version="1.0"?>
+<d:multistatus xmlns:d="DAV:" xmlns:r="http://radicale.org/ns/"
+    xmlns:i="http://apple.com/ns/ical/" xmlns:cs="http://calendarserver.org/ns/"
+    xmlns:c="urn:ietf:params:xml:ns:caldav">
+<d:response><d:href>/rep/book/</d:href><d:propstat><d:prop>
+  <d:getetag>"abc"</d:getetag><d:displayname>Work</d:displayname>
+  <i:calendar-color>#112233</i:calendar-color><cs:getctag>"abc"</cs:getctag>
+  <r:version>3.5</r:version><d:sync-token>http://radicale.org/ns/sync/1</d:sync-token>
+  <c:supported-calendar-component-set><c:comp name="VTODO"/></c:supported-calendar-component-set>
+  <d:resourcetype><d:collection/></d:resourcetype>
+</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
+</d:multistatus>"""
+
+
+def test_a_collection_is_seen_whole_and_replaced_only_if_unchanged():
+    """The state says empty, Radicale, its ETag, and the properties to write back (not the
+    ones the server works out); the PUT of the whole collection is conditional on the ETag."""
+    client, session = _client(_Response(207, _STATE), _Response(201), _Response(207, b""))
+    state = client.collection_state(BOOK)
+    assert (state.etag, state.members, state.radicale) == ('"abc"', 0, True)
+    kept = dav.props_xml(state.props)
+    assert {p.tag.rpartition("}")[2] for p in state.props} == {
+        "displayname",
+        "calendar-color",
+        "supported-calendar-component-set",
+    }
+    client.put_collection(BOOK, CARD.encode(), etag=state.etag, content_type=dav.VCARD_TYPE,
+                          timeout=99)  # fmt: skip
+    method, url, body, headers = session.sent[1]
+    assert (method, url, body) == ("PUT", BOOK, CARD.encode())
+    assert headers["If-Match"] == '"abc"' and "If-None-Match" not in headers
+    client.proppatch(BOOK, kept)
+    method, _, body, _ = session.sent[2]
+    assert method == "PROPPATCH" and b"#112233" in body and b'name="VTODO"' in body
+    assert b"getctag" not in body and b"sync-token" not in body

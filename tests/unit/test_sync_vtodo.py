@@ -204,3 +204,28 @@ def test_text_without_a_task_is_refused():
         vtodo.from_ical("not a calendar at all")
     assert vtodo.uid_of(event) is None
     assert vtodo.uid_of(PHONE_TASK) == "f-1"
+
+
+def test_only_a_calendar_of_one_plain_vtodo_goes_into_a_whole_collection_upload():
+    """The server files the components of one whole-collection request by UID: a text with
+    a time zone or a second component goes up on its own; an alarm inside the VTODO is fine."""
+    from favorbook.sync.collection import Upload
+    from favorbook.sync.tasks import Tasks
+
+    task = vtodo.followup_task("f-1", "Call back", dt.date(2026, 5, 4), None, "c-1")
+    text = vtodo.to_ical(task, contact_name="Ann Lee")
+    tasks = Tasks()
+    part = tasks.bulk_part(Upload("/cal/f-1.ics", text, create=True), "f-1")
+    assert part is not None and part.startswith("BEGIN:VTODO\r\n") and "UID:f-1\r\n" in part
+    assert tasks.bulk_part(Upload("/cal/f-1.ics", text, create=True), "f-2") is None
+    alarm = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT1H\r\nEND:VALARM\r\n"
+    with_alarm = text.replace("END:VTODO", alarm + "END:VTODO")
+    assert alarm in tasks.bulk_part(Upload("/cal/f-1.ics", with_alarm, create=True), "f-1")
+    zone = "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nEND:VTIMEZONE\r\n"
+    with_zone = text.replace("BEGIN:VTODO", zone + "BEGIN:VTODO")
+    assert tasks.bulk_part(Upload("/cal/f-1.ics", with_zone, create=True), "f-1") is None
+    two = text.replace("END:VCALENDAR", part + "END:VCALENDAR")
+    assert tasks.bulk_part(Upload("/cal/f-1.ics", two, create=True), "f-1") is None
+    body = tasks.bulk_body([part, part.replace("f-1", "f-2")]).decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert body.count("BEGIN:VTODO") == 2

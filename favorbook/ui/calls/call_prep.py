@@ -31,6 +31,7 @@ from favorbook.services.changes import LEDGER, Change
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.style import warning_red
+from favorbook.ui.shell.wrap_label import WrapLabel
 
 MAX_ANSWERS = 6
 MAX_CONVERSATIONS = 3
@@ -41,8 +42,7 @@ MAX_CONVERSATIONS = 3
 
 def text_label(text: str = "", *, rich: bool = False, parent: QWidget | None = None) -> QLabel:
     """A wrapping, selectable label; plain text unless ``rich``."""
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
+    label = WrapLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(
         Qt.TextInteractionFlag.TextSelectableByMouse
@@ -62,23 +62,21 @@ def muted(label: QLabel) -> QLabel:
 
 
 def section_title(text: str) -> QLabel:
-    label = QLabel(text)
+    label = WrapLabel(text)
     label.setObjectName("sectionTitle")
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.15)
     label.setFont(font)
-    label.setWordWrap(True)
     return label
 
 
 def heading(text: str) -> QLabel:
-    label = QLabel(text)
+    label = WrapLabel(text)
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.6)
     label.setFont(font)
-    label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
 

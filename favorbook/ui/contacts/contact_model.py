@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from favorbook.db.listing import ContactRow
 
 BLOCK = 200
+"""Rows read at once while the list scrolls into rows not read yet (a few pages ahead)."""
+JUMP = 96
+"""Rows read around a row the list jumps to (a contact opened from far away): a screenful
+above it and two below, what the list shows and sizes its columns by, wherever the row
+lands on screen. Each row read is a lookup of its own in the contact table: 200 of them
+took 7 ms (33 ms at worst) of opening a contact at 100,000."""
 # Plain ints, not QtCore.Qt's enums: the list paints first without touching that
 # namespace (qt_values). The model keeps Qt's default flags (enabled, selectable).
 ID_ROLE = qt_values.USER_ROLE + 1
@@ -147,8 +153,11 @@ class ContactListModel(QAbstractTableModel):
             return cells
         found = self._rows.get(contact_id)
         if found is None:
-            start = max(0, row - BLOCK // 4)
-            block = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
+            if not self._rows or self._next_to_read(row):  # a list shown, or scrolled on
+                start, size = max(0, row - BLOCK // 4), BLOCK
+            else:
+                start, size = max(0, row - JUMP // 3), JUMP
+            block = [i for i in self._ids[start : start + size] if i not in self._rows]
             from favorbook.services import contacts  # loaded after the first paint
 
             self._rows.update(contacts.rows(block))
@@ -162,6 +171,13 @@ class ContactListModel(QAbstractTableModel):
             self._colors = (warning_color(), grey, QColor(amber_text()))
         cells = self._cells[contact_id] = Cells(found, *self._colors)
         return cells
+
+    def _next_to_read(self, row: int) -> bool:
+        """A row beside ``row`` was read already."""
+        return any(
+            0 <= near < len(self._ids) and self._ids[near] in self._rows
+            for near in (row - 1, row + 1)
+        )
 
     def is_archived(self, contact_id: int) -> bool | None:
         """Whether a listed contact is archived, as its row says; None when not listed."""

@@ -404,6 +404,9 @@ class ContactsPage(QWidget):
         asked for: MainWindow.finish_start)."""
         if self.delegate is not None:
             return
+        from favorbook.services._common import settle_heap
+
+        settle_heap()  # start-up is over: what it built is not looked through again
         self.delegate = ContactRowDelegate(self.model, self.list_view)
         self.list_view.setItemDelegate(self.delegate)
         header = self.list_view.horizontalHeader()

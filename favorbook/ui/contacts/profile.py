@@ -33,6 +33,7 @@ from favorbook.ui.contacts.contacts_page import ResizingSplitter
 from favorbook.ui.contacts.detail import glance_html
 from favorbook.ui.forms.contact_form import ContactDialog, text_box
 from favorbook.ui.shell.refresh import on_change
+from favorbook.ui.shell.wrap_label import WrapLabel
 
 CONTACT_SCHEME = "favorbook-contact"
 
@@ -151,10 +152,9 @@ class ProfileTab(QWidget):
         self.bus = bus
         self.contact_id: int | None = None
 
-        self.empty = QLabel(self.tr("Select a contact to see their profile."))
+        self.empty = WrapLabel(self.tr("Select a contact to see their profile."))
         self.empty.setObjectName("profileEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
         self.empty.setEnabled(False)
 
         self.browser = QTextBrowser()
@@ -200,9 +200,8 @@ class ProfileTab(QWidget):
         self.note_edit.setAccessibleName(self.tr("New note"))
         self.note_edit.setPlaceholderText(self.tr("Write a note…"))
         notes_layout.addWidget(self.note_edit)
-        self.note_error = QLabel()
+        self.note_error = WrapLabel()
         self.note_error.setObjectName("noteError")
-        self.note_error.setWordWrap(True)
         self.note_error.setStyleSheet("color: #b3261e;")
         self.note_error.hide()
         notes_layout.addWidget(self.note_error)

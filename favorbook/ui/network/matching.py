@@ -28,6 +28,7 @@ from favorbook.services.dates import short_date
 from favorbook.ui.calls.call_prep import laid_out_once
 from favorbook.ui.shell.bus import Bus
 from favorbook.ui.shell.refresh import FollowsChanges
+from favorbook.ui.shell.wrap_label import WrapLabel
 
 
 def _muted(label: QLabel) -> QLabel:
@@ -38,26 +39,43 @@ def _muted(label: QLabel) -> QLabel:
 class MatchRow(QFrame):
     """One trusted person who can meet a need: who, trusted for what, why, and Introduce."""
 
-    def __init__(self, match: matching.Match, need: str, introduced_on, parent=None) -> None:
+    def __init__(
+        self, match: matching.Match | None = None, need: str = "", introduced_on=None, parent=None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("matchRow")
-        self.match = match
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.name = QLabel(f'<a href="{match.contact_id}">{escape(match.name)}</a>')
+        self.name = QLabel()
         self.name.setObjectName("matchName")
         self.name.setTextFormat(Qt.TextFormat.RichText)
-        self.name.setToolTip(self.tr("Open %1").replace("%1", match.name))
         font = self.name.font()
         font.setBold(True)
         self.name.setFont(font)
-        self.trusted = QLabel(self.tr("Trusted for: %1").replace("%1", match.trusted_for))
+        self.trusted = WrapLabel()
         self.trusted.setObjectName("matchTrustedFor")
-        self.trusted.setWordWrap(True)
-        self.why = _muted(QLabel(self._why(need, match)))
+        self.why = _muted(WrapLabel())
         self.why.setObjectName("matchWhy")
-        self.why.setWordWrap(True)
-        self.button = QPushButton(self.tr("Introduce"))
+        self.button = QPushButton()
         self.button.setObjectName("introduceButton")
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.name)
+        text.addWidget(self.trusted)
+        text.addWidget(self.why)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 8, 10, 8)
+        row.addLayout(text, 1)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+        if match is not None:
+            self.show_match(match, need, introduced_on)
+
+    def show_match(self, match: matching.Match, need: str, introduced_on) -> None:
+        """Show this match (a row is kept from one contact to the next, filled anew)."""
+        self.match = match
+        self.name.setText(f'<a href="{match.contact_id}">{escape(match.name)}</a>')
+        self.name.setToolTip(self.tr("Open %1").replace("%1", match.name))
+        self.trusted.setText(self.tr("Trusted for: %1").replace("%1", match.trusted_for))
+        self.why.setText(self._why(need, match))
         self.button.setProperty("contactId", match.contact_id)
         if introduced_on is not None:
             self.button.setText(self.tr("Introduced"))
@@ -68,18 +86,11 @@ class MatchRow(QFrame):
                 )
             )
         else:
+            self.button.setText(self.tr("Introduce"))
+            self.button.setEnabled(True)
             self.button.setToolTip(
                 self.tr("Record that you recommended %1 to this contact.").replace("%1", match.name)
             )
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.name)
-        text.addWidget(self.trusted)
-        text.addWidget(self.why)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 8, 10, 8)
-        row.addLayout(text, 1)
-        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
 
     def _why(self, need: str, match: matching.Match) -> str:
         parts = []
@@ -108,17 +119,17 @@ class MatchPanel(FollowsChanges, QWidget):
         self._bus = bus
         self.contact_id: int | None = None
         self.rows: list[MatchRow] = []
+        self._titles: list[QLabel] = []
+        self._nones: list[QLabel] = []
 
-        self.heading = QLabel()
+        self.heading = WrapLabel()
         self.heading.setObjectName("matchHeading")
-        self.heading.setWordWrap(True)
         font = self.heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.heading.setFont(font)
-        self.empty = _muted(QLabel())
+        self.empty = _muted(WrapLabel())
         self.empty.setObjectName("matchEmpty")
-        self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self.content = QWidget()
@@ -149,12 +160,22 @@ class MatchPanel(FollowsChanges, QWidget):
 
     def _refill(self) -> None:
         self.mark_fresh()
+        # The rows, need titles and "nobody" lines shown are kept and filled anew (opening
+        # another contact builds no widgets unless it shows more of them); what is left
+        # over goes at the end.
+        kept = {"row": list(self.rows), "title": self._titles, "none": self._nones}
+        self.rows, self._titles, self._nones = [], [], []
         while self.list.count():
-            item = self.list.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
-        self.rows = []
+            self.list.takeAt(0)
+        try:
+            self._fill_needs(kept)
+        finally:
+            for widget in (w for pool in kept.values() for w in pool):
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+
+    def _fill_needs(self, kept: dict[str, list[QWidget]]) -> None:
         try:
             b = shared(self.contact_id) if self.contact_id is not None else None
         except NotFoundError:
@@ -178,34 +199,22 @@ class MatchPanel(FollowsChanges, QWidget):
             r.subject_id: r.occurred_on for r in reversed(b.referrals.recommended_to_them)
         }
         any_match = False
-        nobody: list[QLabel] = []
         for need in needs:
-            title = QLabel(self.tr("Needs: %1").replace("%1", need.need))
-            title.setObjectName("matchNeed")
-            title.setWordWrap(True)
-            font = title.font()
-            font.setBold(True)
-            title.setFont(font)
-            self.list.addWidget(title)
+            title = kept["title"].pop(0) if kept["title"] else self._new_title()
+            title.setText(self.tr("Needs: %1").replace("%1", need.need))
+            self._titles.append(self._add(title))
             if not need.matches:
-                none = _muted(QLabel(self.tr("Nobody you trust matches this need yet.")))
-                none.setObjectName("matchNone")
-                none.setWordWrap(True)
-                self.list.addWidget(none)
-                nobody.append(none)
+                none = kept["none"].pop(0) if kept["none"] else self._new_none()
+                self._nones.append(self._add(none))
             for match in need.matches:
                 any_match = True
-                row = MatchRow(match, need.need, introduced.get(match.contact_id))
-                row.name.linkActivated.connect(self._open)
-                row.button.clicked.connect(
-                    lambda _checked=False, m=match: self.introduce(m.contact_id)
-                )
-                self.list.addWidget(row)
-                self.rows.append(row)
+                row = kept["row"].pop(0) if kept["row"] else self._new_row()
+                row.show_match(match, need.need, introduced.get(match.contact_id))
+                self.rows.append(self._add(row))
             self.list.addSpacing(8)
         self.list.addStretch(1)
         if not any_match:  # one message for all needs, not one a need
-            for label in nobody:
+            for label in self._nones:
                 label.hide()
         self.empty.setVisible(not any_match)
         self.empty.setText(
@@ -215,6 +224,30 @@ class MatchPanel(FollowsChanges, QWidget):
             ).replace("%1", name)
         )
         self.scroll.show()
+
+    def _add(self, widget: QWidget) -> QWidget:
+        self.list.addWidget(widget)
+        widget.show()
+        return widget
+
+    def _new_title(self) -> QLabel:
+        title = WrapLabel()
+        title.setObjectName("matchNeed")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        return title
+
+    def _new_none(self) -> QLabel:
+        none = _muted(WrapLabel(self.tr("Nobody you trust matches this need yet.")))
+        none.setObjectName("matchNone")
+        return none
+
+    def _new_row(self) -> MatchRow:
+        row = MatchRow()
+        row.name.linkActivated.connect(self._open)
+        row.button.clicked.connect(lambda _checked=False, r=row: self.introduce(r.match.contact_id))
+        return row
 
     def _empty(self, text: str) -> None:
         self.empty.setText(text)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError
 from favorbook.ui.shell.refresh import FollowsChanges
+from favorbook.ui.shell.wrap_label import WrapLabel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # The roles as plain numbers: a Qt enum member is looked up anew on each use.
@@ -362,10 +363,9 @@ class RecordListWidget(FollowsChanges, QWidget):
         self.view = make_table(self.model, self)
         self.view.setObjectName(self.PAGE_NAME if self.is_page else self.TAB_NAME)
         self.view.setAccessibleName(self.list_title())
-        self.empty_label = QLabel(self)
+        self.empty_label = WrapLabel(parent=self)
         self.empty_label.setObjectName("emptyListLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
         self.empty_label.setMargin(24)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
@@ -428,9 +428,8 @@ class RecordListWidget(FollowsChanges, QWidget):
 
     def add_summary_label(self, name: str) -> QLabel:
         """A rich-text line above the list (a balance, a share) in the header."""
-        label = QLabel()
+        label = WrapLabel()
         label.setObjectName(name)
-        label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         self.header_layout.addWidget(label)
         return label

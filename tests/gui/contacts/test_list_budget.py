@@ -226,3 +226,33 @@ def test_a_keystroke_runs_a_few_bounded_statements(window, qtbot):
         assert 0 < len(ran.selects) <= 6, ran.selects
         for sql in reads:
             assert "LIMIT" in sql or " IN (" in sql and "MATCH" not in sql, sql
+
+
+def test_a_jump_far_down_the_list_reads_the_rows_around_it_not_a_block(db, show_widget):
+    from favorbook.ui.contacts.contact_model import BLOCK, JUMP
+
+    demo.load(900)
+    model = ContactListModel()
+    model.set_ids(search.search_ids(""))
+    view = _view(show_widget, model)  # the top of the list, read a block at a time
+    read: list[int] = []
+    real = contacts.rows
+
+    def rows(ids):
+        read.append(len(ids))
+        return real(ids)
+
+    contacts.rows, saved = rows, contacts.rows
+    try:
+        view.scrollTo(model.index(330, 0))  # a contact opened from far away
+        view.viewport().repaint()
+        assert read == [JUMP], read  # what the screen shows, not a block: 1 lookup a row
+        read.clear()
+        for row in range(340, 900, 10):  # scrolling on past the rows read reads ahead
+            view.scrollTo(model.index(row, 0))
+            view.viewport().repaint()
+            if read:
+                break
+        assert read and JUMP < read[0] <= BLOCK, read
+    finally:
+        contacts.rows = saved

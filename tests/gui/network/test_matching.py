@@ -94,3 +94,18 @@ def test_showing_another_contact_replaces_the_rows(panel, people, make_contact, 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert [r.match.contact_id for r in panel.rows] == [people["trusted"]]
     assert len(panel.content.findChildren(QLabel, "matchNeed")) == 1
+
+
+def test_another_contact_reuses_the_rows_shown_and_drops_the_rest(panel, people, make_contact):
+    panel.show_contact(people["client"])
+    row, titles = panel.rows[0], panel.content.findChildren(QLabel, "matchNeed")
+    other = make_contact("Otto", "Other", needs="someone for accounting")
+    panel.show_contact(other)
+    assert panel.rows == [row]  # filled anew, not built again
+    assert row.match.contact_id == people["trusted"] and row.why.text()
+    kept = panel.content.findChildren(QLabel, "matchNeed")
+    assert kept == titles[:1] and kept[0].text() == "Needs: someone for accounting"
+    assert panel.content.findChildren(QLabel, "matchNone") == []  # Otto's need has a match
+    panel.show_contact(people["client"])
+    assert len(panel.content.findChildren(QLabel, "matchNeed")) == 2
+    assert [w.isVisibleTo(panel) for w in panel.content.findChildren(QLabel, "matchNone")] == [True]

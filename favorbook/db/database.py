@@ -1,4 +1,8 @@
-"""Opening, checking and upgrading the favorbook database."""
+"""Opening, checking and upgrading the favorbook database.
+
+Imports no peewee itself: what reads a file before the models are needed (the start-up
+checks, the window's first page) uses it without them; opening the database for the
+services loads the models."""
 
 from __future__ import annotations
 
@@ -10,10 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import peewee
-
 from favorbook.db.connection import BUSY_TIMEOUT_MS, connect_file
-from favorbook.db.models import db
 from favorbook.errors import (
     ChangeRefused,
     DamagedDatabaseError,
@@ -125,7 +126,10 @@ def _locked(exc: BaseException) -> bool:
 
 def db_errors() -> tuple[type[BaseException], ...]:
     """The database error classes of every driver in use (sqlite3, peewee, SQLCipher)."""
-    found: tuple[type[BaseException], ...] = (sqlite3.DatabaseError, peewee.DatabaseError)
+    found: tuple[type[BaseException], ...] = (sqlite3.DatabaseError,)
+    peewee = sys.modules.get("peewee")  # none of its errors exist before it is imported
+    if peewee is not None:
+        found += (peewee.DatabaseError,)
     cipher = sys.modules.get("sqlcipher3.dbapi2")
     if cipher is not None:
         found += (cipher.DatabaseError,)
@@ -209,7 +213,10 @@ def explain(exc: Exception, path: Path | str | None = None) -> DatabaseProblem:
     the user to a backup; a refused change (a constraint), a lock, a full disk or any
     other error says what failed, and that nothing was changed.
     """
-    path = path or db.database
+    if path is None:
+        from favorbook.db.models import db
+
+        path = db.database
     text = str(exc)
     # On some errors (disk full, ...) SQLite rolls the transaction back itself; the ROLLBACK
     # peewee then sends fails too and hides the real cause, which is in the error's context.
@@ -294,6 +301,8 @@ def open_database(path: Path, passphrase: str | None = None) -> None:
     if not needs_passphrase(path):
         passphrase = None
     current = guard(path, passphrase)
+    from favorbook.db.models import db
+
     if not db.is_closed():
         db.close()
     db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -312,6 +321,8 @@ def migrate() -> list[str]:
     """Apply the pending numbered migrations inside one transaction; returns their names."""
     from playhouse.migrations import Runner
 
+    from favorbook.db.models import db
+
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     with db.atomic():
         applied = runner.up()
@@ -324,6 +335,8 @@ def write_mark() -> tuple[int, int]:
     """Changes whenever anyone writes to the open database: this connection's count of
     changed rows (``total_changes``) and SQLite's ``data_version`` (which counts the
     commits of other connections)."""
+    from favorbook.db.models import db
+
     return db.connection().total_changes, db.execute_sql("PRAGMA data_version").fetchone()[0]
 
 
@@ -331,6 +344,8 @@ def on_this_thread(work: Callable[..., T], *args) -> T:
     """``work(*args)`` on a thread other than the one that opened the database, with a
     connection of this thread's own (peewee keeps one per thread), opened first and
     closed afterwards, whatever happens."""
+    from favorbook.db.models import db
+
     try:
         db.connect(reuse_if_open=True)
         return work(*args)
@@ -340,6 +355,10 @@ def on_this_thread(work: Callable[..., T], *args) -> T:
 
 
 def close_database() -> None:
+    models = sys.modules.get("favorbook.db.models")
+    if models is None:  # never imported: nothing was opened
+        return
+    db = models.db
     if db.database and not db.is_closed():
         db.close()
     db.passphrase = None

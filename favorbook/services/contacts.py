@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, SQL, fn
 
+from favorbook.db import listing
+from favorbook.db.listing import ContactRow
 from favorbook.db.models import (
     Contact,
     ContactAddress,
@@ -24,7 +26,7 @@ from favorbook.db.models import (
     db,
 )
 from favorbook.errors import NotFoundError, ValidationError
-from favorbook.services import contact_store, listcache, referrals, search_index, settings
+from favorbook.services import contact_store, listcache, referrals, search_index, settings, terms
 from favorbook.services._common import (
     clean,
     clean_line,
@@ -52,7 +54,7 @@ from favorbook.services.contact_store import (  # noqa: F401
     touch_due,
 )
 
-KINDS = ("customer", "prospect", "partner", "vendor", "peer", "other")
+KINDS = terms.KINDS
 MAX_CADENCE_DAYS = 3650
 
 
@@ -658,11 +660,7 @@ def all_tags() -> list[str]:
 
 def count_contacts(*, include_archived: bool = False, include_sample: bool = True) -> int:
     """How many contacts; counted once per change of the data (see listcache)."""
-    sql = "SELECT count(*) FROM contact WHERE 1"
-    if not include_archived:
-        sql += " AND archived_at IS NULL"
-    if not include_sample:
-        sql += " AND NOT is_sample"
+    sql = listing.count_sql(include_archived=include_archived, include_sample=include_sample)
     return listcache.cached(("count", sql), lambda: db.execute_sql(sql).fetchone()[0])
 
 
@@ -729,24 +727,6 @@ def find_by_name(text: str) -> list[tuple[int, str]]:
     return [(r.id, r.display_name) for r in rows]
 
 
-@dataclass
-class ContactRow:
-    """One line of the contact list."""
-
-    id: int
-    name: str
-    company: str
-    kind: str
-    last_contact: dt.datetime | None
-    given: int
-    received: int
-    next_followup: dt.date | None
-    archived: bool
-    overdrawn: bool = False
-    sample: bool = False
-    """Part of the sample network (File › Remove Sample Network takes it away)."""
-
-
 def list_ids(
     *,
     include_archived: bool = False,
@@ -764,46 +744,8 @@ def list_ids(
     return [row[0] for row in query.order_by(Contact.sort_name, Contact.id).tuples()]
 
 
-_ROWS_SQL = (
-    "SELECT c.id, c.display_name, o.name, c.kind, c.last_interaction_at, c.archived_at,"
-    " c.is_sample, c.favors_given, c.favors_received, c.next_followup_on"
-    " FROM contact c LEFT JOIN organization o ON o.id = c.organization_id"
-    " WHERE c.id IN ({marks})"
-)
-
-
 def rows(contact_ids: list[int]) -> dict[int, ContactRow]:
     """List rows for a batch of ids in one query (never one per row): the favor counts and
     the next follow-up are columns of the contact kept by triggers (migration 0004)."""
-    out: dict[int, ContactRow] = {}
     target = settings.target_ratio() if contact_ids else 0.0
-    when = Contact.last_interaction_at.python_value
-    for start in range(0, len(contact_ids), 500):
-        chunk = contact_ids[start : start + 500]
-        query = _ROWS_SQL.format(marks=",".join("?" * len(chunk)))
-        for (
-            cid,
-            name,
-            company,
-            kind,
-            last,
-            archived,
-            sample,
-            given,
-            received,
-            nxt,
-        ) in db.execute_sql(query, chunk):
-            out[cid] = ContactRow(
-                cid,
-                name,
-                company or "",
-                kind,
-                when(last),
-                given,
-                received,
-                dt.date.fromisoformat(nxt) if nxt else None,
-                archived is not None,
-                overdrawn=received > 0 and given < target * received,
-                sample=bool(sample),
-            )
-    return out
+    return listing.list_rows(db.execute_sql, contact_ids, target)

@@ -23,6 +23,7 @@ from favorbook.services._common import (
     today,
     utc_now,
 )
+from favorbook.services.terms import NO_FAVORS, NOTHING_RECEIVED, format_ratio  # noqa: F401
 
 DIRECTIONS = ("given", "received")
 EXPECTATIONS = ("pay_forward", "iou")
@@ -351,26 +352,6 @@ class Balance:
 
     def ratio_text(self) -> str:
         return format_ratio(self.ratio, self.given, self.received)
-
-
-NOTHING_RECEIVED = "nothing received yet"
-NO_FAVORS = "no favors yet"
-
-
-def format_ratio(ratio: float | None, given: int, received: int, *, short: bool = False) -> str:
-    """The one way favorbook writes a give:take ratio: "2.3:1", one decimal.
-
-    With nothing received there is no ratio: "nothing received yet" when something was
-    given, "no favors yet" when neither way has a favor. ``short`` is for narrow table
-    columns: "∞" and "" instead of the words. ``ratio`` may be None, then it is computed
-    from the counts.
-    """
-    if received <= 0:
-        if short:
-            return "∞" if given > 0 else ""
-        return NOTHING_RECEIVED if given > 0 else NO_FAVORS
-    value = given / received if ratio is None else ratio
-    return f"{value:.1f}:1"
 
 
 def format_target(target: float) -> str:

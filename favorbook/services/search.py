@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
+from favorbook.db.listing import ORDERS, RANK_SQL, list_sql
 from favorbook.db.models import Contact, Organization, db
 from favorbook.services import listcache
 
@@ -37,7 +38,6 @@ FIELD_COLUMNS = {
 SQL_FILTERS = ("kind", "is", "status", "vetting")
 _TOKEN = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"?|(\S+)')
-_WEIGHTS = "10.0, 5.0, 4.0, 4.0, 3.0, 1.0, 1.0, 1.0, 1.0"
 
 
 @dataclass
@@ -138,30 +138,12 @@ class ListFilter:
         return bool(self.kind or self.tag or self.vetting or self.overdrawn or self.touch_due)
 
 
-# Sort keys the list's column headers offer, as SQL over contact c (and organization o).
-# Every one reads columns of the contact row (the favor counts and the next follow-up
-# are kept by triggers, see migration 0004), never an aggregate over the ledger.
-_RATIO = (
-    "CASE WHEN c.favors_received = 0 THEN 1e18 ELSE 1.0 * c.favors_given / c.favors_received END"
-)
-ORDERS = {
-    "name": "c.sort_name",
-    "company": "o.name IS NULL, o.name COLLATE NOCASE",
-    "kind": "c.kind",
-    "last_contact": "c.last_interaction_at IS NULL, c.last_interaction_at",
-    # The give:take ratio the column shows; nothing received sorts above any ratio,
-    # and contacts with no favors at all come last (no commas: _ordered splits on them).
-    "balance": (f"(CASE WHEN c.favors_given + c.favors_received > 0 THEN 1 END) IS NULL, {_RATIO}"),
-    "next_followup": "c.next_followup_on IS NULL, c.next_followup_on",
-}
 # Above this many matches typed text is shown in list order instead of best match first:
 # ranking costs a few microseconds a match, and a thousand best matches are as many as
 # anyone reads.
 RANK_LIMIT = 1000
 _FTS_SQL = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?"
 _FIRST_MATCHES_SQL = _FTS_SQL + " ORDER BY rowid LIMIT ?"
-_MATCH_WHERE = "c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)"
-_PROBE_WHERE = "EXISTS (SELECT 1 FROM contact_fts WHERE contact_fts MATCH ? AND rowid = c.id)"
 # Asking the index whether one contact matches costs about as much as collecting 170
 # matches (measured at 100,000 contacts); a page is probed for when that comes cheaper.
 PROBE_COST = 170
@@ -175,107 +157,6 @@ _PROBE_UNSAFE = (
     "touch_due_on",
     "overdrawn_target",
 )
-_RANK_SQL = (
-    f"SELECT rowid, bm25(contact_fts, {_WEIGHTS}) AS score FROM contact_fts"
-    " WHERE contact_fts MATCH ?"
-)
-
-
-def _ordered(sql_order: str, descending: bool) -> str:
-    """Reverse each part of an ORDER BY, keeping "IS NULL" parts (blanks last) as they are."""
-    if not descending:
-        return sql_order
-    parts = [p.strip() for p in sql_order.split(",")]
-    return ", ".join(p if p.endswith("IS NULL") else p + " DESC" for p in parts)
-
-
-def list_sql(
-    *,
-    include_archived: bool = False,
-    archived_only: bool = False,
-    kind: str | None = None,
-    vetting_status: str | None = None,
-    tag: str | None = None,
-    touch_due_on: dt.date | None = None,
-    overdrawn_target: float | None = None,
-    order: str | None = None,
-    descending: bool = False,
-    match: str | None = None,
-    ranked: bool = False,
-    probe: bool = False,
-    ids: list[int] | None = None,
-    limit: int | None = None,
-) -> tuple[str, list]:
-    """The SQL of the list's ids (filtered and sorted) and its parameters.
-
-    ``match`` (an FTS5 expression) keeps the contacts the full-text index finds, and
-    ``limit`` stops after that many: SQLite then walks the list's index in order and
-    stops at the page's end, without sorting or collecting the whole list in Python.
-    ``ranked`` (with ``match``, and no ``order``) lists best match first, ties in list
-    order: SQLite ranks the matches and sorts them, nothing is collected in Python.
-    ``probe`` asks the full-text index about each contact as the list is walked instead
-    of collecting every match first: sooner for a term most contacts match. ``ids``
-    keeps only those contacts.
-    """
-    where, params = [], []
-    ranked = ranked and bool(match) and order not in ORDERS
-    if archived_only:
-        where.append("c.archived_at IS NOT NULL")
-    elif not include_archived:
-        where.append("c.archived_at IS NULL")
-    if kind:
-        where.append("c.kind = ?")
-        params.append(kind)
-    joins = ""
-    if vetting_status:
-        if vetting_status == "unvetted":
-            joins += " LEFT JOIN vetting v ON v.contact_id = c.id"
-            where.append("(v.status IS NULL OR v.status = 'unvetted')")
-        else:
-            joins += " JOIN vetting v ON v.contact_id = c.id"
-            where.append("v.status = ?")
-            params.append(vetting_status)
-    if tag:
-        where.append(
-            "c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
-            " WHERE t.name = ?)"
-        )
-        params.append(tag)
-    if touch_due_on is not None:
-        where.append("c.touch_due_on IS NOT NULL AND c.touch_due_on <= ?")
-        params.append(touch_due_on.isoformat())
-    if overdrawn_target is not None:
-        where.append("c.favors_received > 0 AND c.favors_given < ? * c.favors_received")
-        params.append(overdrawn_target)
-    if ids is not None:
-        where.append(f"c.id IN ({','.join('?' * len(ids))})" if ids else "0")
-        params.extend(ids)
-    if match and not ranked:
-        where.append(_PROBE_WHERE if probe else _MATCH_WHERE)
-        params.append(match)
-    if order == "company":
-        joins += " LEFT JOIN organization o ON o.id = c.organization_id"
-    if ranked:
-        # The only join with a parameter: it comes before the WHERE clause's.
-        joins = f" JOIN ({_RANK_SQL}) AS r ON r.rowid = c.id" + joins
-        params.insert(0, match)
-    # A few given contacts are read by their ids, never by walking the list's index.
-    table = "contact c NOT INDEXED" if ids is not None else "contact c"
-    sql = f"SELECT c.id FROM {table}{joins}"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    if ranked:
-        sql += " ORDER BY r.score, c.sort_name, c.id"
-    elif order in ORDERS and order != "name":
-        sql += f" ORDER BY {_ordered(ORDERS[order], descending)}, c.sort_name, c.id"
-    else:
-        sql += (
-            " ORDER BY c.sort_name DESC, c.id DESC" if descending else " ORDER BY c.sort_name, c.id"
-        )
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return sql, params
 
 
 def search_ids(
@@ -368,7 +249,7 @@ def _matching(fts: str, ids: list[int], positions: dict[int, int], *, ranked: bo
         found = set(matches)  # most of the list: one pass over it
         return [cid for cid in ids if cid in found]
     # Best match first; equal ranks keep list order (by name).
-    ranks = dict(db.execute_sql(_RANK_SQL, (fts,)))
+    ranks = dict(db.execute_sql(RANK_SQL, (fts,)))
     return sorted(
         (cid for cid in ranks if cid in positions),
         key=lambda cid: (ranks[cid], positions[cid]),
@@ -402,7 +283,7 @@ def _best_first(fts: str, options: dict, limit: int) -> list[int] | None:
     contact beyond them could still belong on the page (a tie at its end, or too many of
     them filtered out): the caller then ranks them all."""
     wanted = 2 * limit + 10
-    scored = db.execute_sql(_RANK_SQL + " ORDER BY score LIMIT ?", (fts, wanted + 1)).fetchall()
+    scored = db.execute_sql(RANK_SQL + " ORDER BY score LIMIT ?", (fts, wanted + 1)).fetchall()
     if not scored:
         return []
     beyond = scored[wanted][1] if len(scored) > wanted else None

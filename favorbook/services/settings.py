@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from favorbook.db.listing import DEFAULT_TARGET_RATIO
 from favorbook.db.models import Setting, db
 from favorbook.errors import ValidationError
 
 DEFAULTS: dict[str, Any] = {
-    "target_ratio": 4.0,
+    "target_ratio": DEFAULT_TARGET_RATIO,
     "default_cadence_days": 90,
     "phone_region": "",
     # the rep's own email addresses, left out of meeting attendees (services.meetings)

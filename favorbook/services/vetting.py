@@ -18,8 +18,9 @@ from favorbook.services._common import (
     today,
     utc_now,
 )
+from favorbook.services.terms import VETTING_STATUSES
 
-STATUSES = ("unvetted", "in_review", "trusted", "not_recommended")
+STATUSES = VETTING_STATUSES
 STATUS_LABELS = {
     "unvetted": "Unvetted",
     "in_review": "In review",

@@ -25,7 +25,7 @@ def test_missing_xcb_cursor_names_the_package(monkeypatch):
             raise OSError(name)
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(launch.ctypes, "CDLL", fake_cdll)
+    monkeypatch.setattr(ctypes, "CDLL", fake_cdll)
     problem = launch.platform_problem({"DISPLAY": ":0"}, "linux")
     assert problem is not None
     assert "libxcb-cursor.so.0" in problem
@@ -33,7 +33,7 @@ def test_missing_xcb_cursor_names_the_package(monkeypatch):
 
 
 def test_wayland_needs_no_xcb_libraries(monkeypatch):
-    monkeypatch.setattr(launch.ctypes, "CDLL", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    monkeypatch.setattr(ctypes, "CDLL", lambda *a, **k: (_ for _ in ()).throw(OSError()))
     assert launch.platform_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
 
 
@@ -45,7 +45,7 @@ def test_pyside_import_failure_is_explained():
 
 def test_unreachable_display_is_named(monkeypatch):
     monkeypatch.setattr(launch, "display_reachable", lambda display: False)
-    monkeypatch.setattr(launch.ctypes, "CDLL", lambda *a, **k: object())
+    monkeypatch.setattr(ctypes, "CDLL", lambda *a, **k: object())
     problem = launch.platform_problem({"DISPLAY": ":98"}, "linux")
     assert "no X server answers at DISPLAY=:98" in problem
 

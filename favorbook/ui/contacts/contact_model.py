@@ -7,17 +7,20 @@ id list and a few small queries per screenful, never a query per row.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from favorbook.services import contacts
 from favorbook.services.dates import local_day_text, short_date
-from favorbook.services.favors import format_ratio
+from favorbook.services.terms import format_ratio
 from favorbook.ui.shell import qt_values
 from favorbook.ui.shell.style import amber_text, warning_color
+
+if TYPE_CHECKING:
+    from favorbook.db.listing import ContactRow
 
 BLOCK = 200
 """Rows read at once while the list scrolls into rows not read yet (a few pages ahead)."""
@@ -34,6 +37,7 @@ _DISPLAY = qt_values.DISPLAY_ROLE
 _TOOLTIP = qt_values.TOOLTIP_ROLE
 _FOREGROUND = qt_values.FOREGROUND_ROLE
 _FONT = qt_values.FONT_ROLE
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, ID_ROLE))  # what data() answers
 _TEXT = QPalette.ColorRole.Text
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
@@ -46,7 +50,7 @@ class Cells:
 
     __slots__ = ("colors", "italic", "row", "static", "texts")
 
-    def __init__(self, row: contacts.ContactRow, warn: QColor, grey: QColor, amber: QColor) -> None:
+    def __init__(self, row: ContactRow, warn: QColor, grey: QColor, amber: QColor) -> None:
         today = dt.date.today()
         self.row = row
         self.texts = (
@@ -80,7 +84,7 @@ class ContactListModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._ids: list[int] = []
-        self._rows: dict[int, contacts.ContactRow] = {}
+        self._rows: dict[int, ContactRow] = {}
         self._cells: dict[int, Cells] = {}
         self._colors: tuple[QColor, QColor, QColor] | None = None
         self._positions: dict[int, int] | None = None
@@ -106,10 +110,11 @@ class ContactListModel(QAbstractTableModel):
 
     # --- filling -------------------------------------------------------------------
 
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: list[int], rows: dict[int, ContactRow] | None = None) -> None:
+        """List ``ids``; ``rows`` are theirs when already read (the first page's)."""
         self.beginResetModel()
         self._ids = list(ids)
-        self._rows, self._cells, self._colors = {}, {}, None
+        self._rows, self._cells, self._colors = dict(rows or {}), {}, None
         self._positions = None
         self.endResetModel()
 
@@ -153,6 +158,8 @@ class ContactListModel(QAbstractTableModel):
             else:
                 start, size = max(0, row - JUMP // 3), JUMP
             block = [i for i in self._ids[start : start + size] if i not in self._rows]
+            from favorbook.services import contacts  # loaded after the first paint
+
             self._rows.update(contacts.rows(block))
             found = self._rows.get(contact_id)
             if found is None:
@@ -178,7 +185,7 @@ class ContactListModel(QAbstractTableModel):
         cells = self.cells(row) if row is not None else None
         return cells.row.archived if cells is not None else None
 
-    def _row(self, row: int) -> contacts.ContactRow | None:
+    def _row(self, row: int) -> ContactRow | None:
         cells = self.cells(row)
         return cells.row if cells is not None else None
 
@@ -215,13 +222,16 @@ class ContactListModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY):
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # The role first: the stock delegate that paints the first page asks each cell for
+        # seven roles, most of which the list leaves to Qt (no call back into C++ for them).
+        if role not in _ROLES:
+            return None
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._ids):
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()]
-        if role not in (_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT):
-            return None
-        cells = self.cells(index.row())
+            return self._ids[row]
+        cells = self.cells(row)
         if cells is None:  # deleted since the id list was made
             return None
         column = index.column()

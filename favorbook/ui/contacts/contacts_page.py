@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QTimer, Signal
@@ -27,12 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
-from favorbook.services import contacts, search, vetting
-from favorbook.services._common import settle_heap
-from favorbook.services.session import describe_error
+from favorbook.services import terms
 from favorbook.ui.contacts.contact_model import CELL_MARGIN, ContactListModel, ContactRowDelegate
 from favorbook.ui.shell import qt_values
 from favorbook.ui.shell.bus import Bus
+
+if TYPE_CHECKING:
+    from favorbook.db.first_page import FirstPage
+    from favorbook.services import search
+
+# The services (and peewee under them) load just after the first paint: until then the
+# list is read through a FirstPage (see ContactsPage.first_page), and this module names
+# them only inside the methods that run afterwards.
 
 # 0: the search runs as soon as the keys already typed are handled (a burst of queued
 # keys is one search); a keystroke costs a lookup in the full-text index, not a scan.
@@ -137,14 +144,14 @@ class FilterBar(QWidget):
         self.kind = QComboBox()
         self.kind.setObjectName("kindFilter")
         self.kind.addItem(self.tr("All kinds"), None)
-        for kind in contacts.KINDS:
+        for kind in terms.KINDS:
             self.kind.addItem(self.tr(kind.capitalize()), kind)
         self.tag = QComboBox()
         self.tag.setObjectName("tagFilter")
         self.vetting = QComboBox()
         self.vetting.setObjectName("vettingFilter")
         self.vetting.addItem(self.tr("Any vetting"), None)
-        for status in vetting.STATUSES:
+        for status in terms.VETTING_STATUSES:
             self.vetting.addItem(self.tr(status.replace("_", " ").capitalize()), status)
         self.overdrawn = QPushButton(self.tr("Overdrawn"))
         self.overdrawn.setObjectName("overdrawnFilter")
@@ -167,9 +174,12 @@ class FilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.kind, self.tag, self.vetting):
             layout.addWidget(widget, 1)
-        self.reload_tags()
+        # The tags themselves come with the list (ContactsPage.reload), from the database.
+        self.tag.addItem(self.tr("All tags"), None)
 
     def reload_tags(self) -> None:
+        from favorbook.services import contacts
+
         current = self.tag.currentData()
         self.tag.blockSignals(True)
         self.tag.clear()
@@ -182,7 +192,20 @@ class FilterBar(QWidget):
         if current and index < 0:
             self.changed.emit()
 
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (as ``value().active``, read from the widgets)."""
+        return bool(
+            self.kind.currentData()
+            or self.tag.currentData()
+            or self.vetting.currentData()
+            or self.overdrawn.isChecked()
+            or self.touch_due.isChecked()
+        )
+
     def value(self, include_archived: bool = False) -> search.ListFilter:
+        from favorbook.services import search
+
         return search.ListFilter(
             kind=self.kind.currentData(),
             tag=self.tag.currentData(),
@@ -309,6 +332,13 @@ class ContactsPage(QWidget):
         self._searched_text = ""
         self._widths: dict[tuple, tuple] = {}
         self._widths_font = ""
+        self.first_page: FirstPage | None = None
+        """Set by the window until the services can read the database (just after the
+        first paint): the list's first page is read through it meanwhile."""
+        self.need_data: Callable[[], None] | None = None
+        """Opens the database for the services when it is not yet (the window's)."""
+        self._tags_waiting = False
+        self._listed = False  # reload() has listed the contacts at least once
 
     def _make_list(self) -> None:
         """The list: its model, its row painter, and a header that fits the columns."""
@@ -374,6 +404,8 @@ class ContactsPage(QWidget):
         asked for: MainWindow.finish_start)."""
         if self.delegate is not None:
             return
+        from favorbook.services._common import settle_heap
+
         settle_heap()  # start-up is over: what it built is not looked through again
         self.delegate = ContactRowDelegate(self.model, self.list_view)
         self.list_view.setItemDelegate(self.delegate)
@@ -653,11 +685,14 @@ class ContactsPage(QWidget):
             self._show_in_tab(index)
 
     def _show_in_tab(self, index: int) -> None:
+        self.ensure_data()
         widget = self.tab_widget(index)
         show = getattr(widget, "show_contact", None) or widget.set_contact
         try:
             show(self.contact_id)
         except FavorbookError as exc:
+            from favorbook.services.session import describe_error
+
             self.bus.message.emit(describe_error(exc))
         self._stale_tabs.discard(index)
 
@@ -676,13 +711,39 @@ class ContactsPage(QWidget):
 
     # --- list -----------------------------------------------------------------------
 
+    def ensure_data(self) -> None:
+        """Have the database open for the services (nothing to do once it is)."""
+        if self.need_data is not None:
+            self.need_data()
+
+    def data_opened(self) -> None:
+        """The services read the database from now on: the first page's reader goes, and
+        what waited for them (the tags to filter by) comes."""
+        first, self.first_page = self.first_page, None
+        if first is not None:
+            first.close()
+        if self._tags_waiting:
+            self._tags_waiting = False
+            self.filters.reload_tags()
+
     def reload(self) -> None:
         """Welcome page on an empty network, else the list (keeping search and selection)."""
+        self._listed = True
         # One row read, not a count of every contact (at 100,000 contacts 3 ms of start-up).
-        has_contacts = bool(search.search_ids("", limit=1, include_archived=True))
+        first = self.first_page
+        if first is not None:
+            has_contacts = bool(first.ids(include_archived=True, limit=1))
+        else:
+            self.ensure_data()
+            from favorbook.services import search
+
+            has_contacts = bool(search.search_ids("", limit=1, include_archived=True))
         self.stack.setCurrentWidget(self.splitter if has_contacts else self.welcome)
         if has_contacts:
-            self.filters.reload_tags()
+            if first is None:
+                self.filters.reload_tags()
+            else:
+                self._tags_waiting = True  # the combo shows "All tags" until then
             self.run_search()
         else:
             self.select_contact(None)
@@ -695,27 +756,41 @@ class ContactsPage(QWidget):
         # A keystroke changes only which contacts are listed; anything else (a change of
         # the data, a filter, a sort) may change what the selected contact's tabs show.
         typed, self._searched_text = text != self._searched_text, text
-        options = {
-            "filters": self.filters.value(self.show_archived),
-            "order": self._order,
-            "descending": self._descending,
-        }
         # Typing (or listing with nothing selected yet, as at start-up) lists the first
         # page now and the rest when it pauses; any other change lists everything at
         # once, so the selected contact keeps its row.
         paged = typed or self.contact_id is None
-        ids = search.search_ids(text, limit=FIRST_PAGE if paged else None, **options)
-        self.model.set_ids(ids)
+        first = self.first_page if paged and not text and not self.filters.active else None
+        options = None
+        if first is not None:
+            # Before the services: the same page, read with the same SQL (db.first_page).
+            ids = first.ids(
+                include_archived=self.show_archived,
+                order=self._order,
+                descending=self._descending,
+                limit=FIRST_PAGE,
+            )
+            self.model.set_ids(ids, first.rows(ids))
+        else:
+            self.ensure_data()
+            from favorbook.services import search
+
+            options = self._search_options()
+            ids = search.search_ids(text, limit=FIRST_PAGE if paged else None, **options)
+            self.model.set_ids(ids)
         if not self._split_chosen:
             self.default_split()
         self.fit_columns()
-        if paged and len(ids) == FIRST_PAGE:
+        more = paged and len(ids) == FIRST_PAGE
+        if more or first is not None:
+            # The rest of the list; a first page is listed again through the services,
+            # which keep it when they find the same (complete_list).
             self._rest = (text, options)
             self._rest_timer.start()
-        if self._rest is None or self._shown:
+        if not more or self._shown:
             # Before the window first shows, the count waits for the rest of the list (it
             # counts them), which comes after the first paint.
-            self._show_count(text, len(ids), more=self._rest is not None)
+            self._show_count(text, len(ids), more=more)
         if ids:
             self.empty_label.hide()
             self.list_view.show()
@@ -738,9 +813,22 @@ class ContactsPage(QWidget):
             self.empty_label.show()
             self.select_contact(None)
 
+    def _search_options(self) -> dict:
+        return {
+            "filters": self.filters.value(self.show_archived),
+            "order": self._order,
+            "descending": self._descending,
+        }
+
     def _show_count(self, text: str, shown: int, *, more: bool = False) -> None:
-        filtered = bool(text.strip()) or self.filters.value().active
-        total = contacts.count_contacts(include_archived=self.show_archived)
+        filtered = bool(text.strip()) or self.filters.active
+        if self.first_page is not None:
+            total = self.first_page.count(include_archived=self.show_archived)
+        else:
+            self.ensure_data()
+            from favorbook.services import contacts
+
+            total = contacts.count_contacts(include_archived=self.show_archived)
         if more and filtered:
             self.count_label.setText(
                 self.tr("%1+ of %2 contacts")
@@ -767,8 +855,11 @@ class ContactsPage(QWidget):
         self._rest_timer.stop()
         if self._rest is None:
             return
+        self.ensure_data()
+        from favorbook.services import search
+
         (text, options), self._rest = self._rest, None
-        ids = search.search_ids(text, **options)
+        ids = search.search_ids(text, **(options or self._search_options()))
         shown = self.model.rowCount()
         if ids[:shown] == [self.model.contact_id(row) for row in range(shown)]:
             self.model.append_ids(ids[shown:])
@@ -788,7 +879,10 @@ class ContactsPage(QWidget):
         if wanted == (self._order, self._descending):
             return
         self._order, self._descending = wanted
-        self.run_search()
+        # A saved header is restored before the first listing (reload), which lists in
+        # its order: listing here too would list them twice, the second time all of them.
+        if self._listed:
+            self.run_search()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         current = self.list_view.selectionModel().currentIndex()
@@ -855,6 +949,8 @@ class ContactsPage(QWidget):
             self.filters.blockSignals(True)
             self.filters.clear()
             self.filters.blockSignals(False)
+            from favorbook.services import contacts
+
             if contacts.is_archived(contact_id):
                 self.show_archived = True
             self.run_search()

@@ -125,6 +125,53 @@ def start(data_dir: str | None, guard):
     return window
 
 
+def start_from_first_page(data_dir: str, guard):
+    """The window painted from the database's first page, before peewee, the models and
+    the services are imported; they load, and the database is opened for them, just after
+    the first paint (``MainWindow.ensure_data``). None when the database needs the normal
+    start (``start``): new, encrypted, damaged, locked, at another schema, or marked for
+    the full check (``db.first_page``)."""
+    from favorbook import paths
+    from favorbook.db.first_page import open_first_page
+    from favorbook.ui.shell.single_instance import bring_to_front
+
+    page = open_first_page(paths.database_path(data_dir))
+    if page is None:
+        return None
+    window = None
+
+    def open_data() -> None:
+        from favorbook.services import session
+
+        try:
+            path = session.open_data(data_dir)
+        except FavorbookError as exc:
+            # Locked or changed since the first page was read: said as the normal start
+            # says it, and favorbook stops there (nothing was written).
+            give_up(window, guard, str(exc))
+            return
+        QTimer.singleShot(BACKGROUND_AFTER_MS, window, lambda: check_in_background(window, path))
+
+    from favorbook.ui.shell.main_window import MainWindow
+
+    window = MainWindow(str(page.path), first_page=page, open_data=open_data)
+    guard.raise_requested.connect(lambda: bring_to_front(window))
+    # Made just after the paint for every size (a small database's backup comes before the
+    # window on the normal start): nothing can have been changed before it.
+    window.firstPainted.connect(lambda: start_up_backup(window))
+    return window
+
+
+def give_up(window, guard, message: str) -> None:
+    """Say why the database cannot be opened after all, and end favorbook (the window was
+    shown from the first page; nothing was written)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(window, "favorbook", message)
+    guard.release()
+    os._exit(1)
+
+
 def start_up_backup(window) -> None:
     """The start-up backup: a small database's now; a big one's on a thread of its own,
     begun once the window has had time to paint (it neither holds up the window nor
@@ -211,7 +258,6 @@ class _FirstPaint(QObject):
 
 def run(data_dir: str | None = None) -> int:
     from favorbook import paths
-    from favorbook.services import session
     from favorbook.ui.shell.single_instance import Claim, SingleInstance
 
     app = make_application(guard_wheel=False)
@@ -227,11 +273,12 @@ def run(data_dir: str | None = None) -> int:
         print(f"favorbook is already running on {folder}; {there}.", file=sys.stderr)
         return 0
     try:
-        window = start(str(folder), guard)
+        window = start_from_first_page(str(folder), guard) or start(str(folder), guard)
         if isinstance(window, int):
             return window
-        # On quit, while the database is still open: never blocks quitting.
-        app.aboutToQuit.connect(_backup_at_quit)
+        # On quit, while the database is still open: never blocks quitting (nor runs when
+        # the window closed before the database was opened: nothing was changed).
+        app.aboutToQuit.connect(lambda: window.data_open and _backup_at_quit())
         window.firstPainted.connect(lambda: _guard_wheel(app))
         window.firstPainted.connect(guard.listen)
         if os.environ.get(FIRST_PAINT_ENV):
@@ -240,6 +287,8 @@ def run(data_dir: str | None = None) -> int:
         try:
             return app.exec()
         finally:
-            session.close()
+            from favorbook.db import database
+
+            database.close_database()
     finally:
         guard.release()

@@ -6,7 +6,6 @@ X11 library is an abort with a hint buried in its log, not a message.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import os
 import re
@@ -56,6 +55,8 @@ def _install_hint(packages: list[tuple[str, str]]) -> str:
 
 def display_reachable(display: str) -> bool:
     """Whether an X server answers at ``display`` (asked through libxcb, as Qt would)."""
+    import ctypes
+
     xcb = ctypes.CDLL("libxcb.so.1")
     xcb.xcb_connect.restype = ctypes.c_void_p
     xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
@@ -89,6 +90,8 @@ def platform_problem(env: dict[str, str] | None = None, platform: str | None = N
         )
     if wayland:
         return None
+    import ctypes  # only here: an offscreen or Wayland start does not load it
+
     missing = []
     for lib, packages in XCB_LIBRARIES.items():
         try:
@@ -127,22 +130,17 @@ def import_problem(exc: ImportError) -> str:
 
 
 BEFORE_QT = (
-    "favorbook.services.session",
-    "favorbook.services.health",
-    "favorbook.services.backup",
-    "favorbook.services.encryption",
-    "favorbook.services.contacts",
-    "favorbook.services.search",
-    "favorbook.services.favors",
-    "favorbook.services.vetting",
+    "favorbook.db.first_page",
+    "favorbook.services.terms",
     "favorbook.services.dates",
     "favorbook.services.changes",
 )
-"""The Qt-free modules the window needs before its first paint (the database, the light
-check, the contact list's services), imported before PySide6: PySide6's import hook (its
-``__feature__`` support) reads the source of each module first imported after it, about
-12 ms of a cold start for the hundred modules these bring (peewee's 8,000 lines among
-them). tests/gui/shell/test_first_paint_hook.py keeps the list to what the paint needs."""
+"""The Qt-free modules the window needs before its first paint (the first page's reader
+with the start-up check, the few words and figures the list shows), imported before
+PySide6: PySide6's import hook (its ``__feature__`` support) reads the source of each
+module first imported after it. Peewee, the models and the services load after the
+paint (app.start_from_first_page). tests/gui/shell/test_first_paint_hook.py keeps the
+list to what the paint needs."""
 
 
 def import_before_qt() -> None:

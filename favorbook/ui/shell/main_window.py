@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook import __version__
-from favorbook.services import contacts
 from favorbook.services.changes import LEDGER, Change
-from favorbook.services.session import describe_error
 from favorbook.ui.contacts.contacts_page import ContactsPage
 from favorbook.ui.shell import qt_values
 from favorbook.ui.shell.bus import Bus
@@ -29,8 +27,15 @@ from favorbook.ui.shell.window_actions import build_menus
 from favorbook.ui.shell.window_pages import CONTACT_TABS, PAGES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QDialog
+
+    from favorbook.db.first_page import FirstPage
+
+# The services (favorbook.services.contacts, session, ...) are imported where they are
+# used: a window built from the first page (app.run) paints before they are loaded.
 
 PREFERENCES_FALLBACK = "Ctrl+,"
 FIRST_PAINT_LATEST_MS = 2000
@@ -48,7 +53,17 @@ class MainWindow(QMainWindow):
     firstPainted = Signal()  # noqa: N815 (Qt naming)
     """Once, just after the contact list (or the welcome page) first painted."""
 
-    def __init__(self, database_path: str = "", parent=None) -> None:
+    def __init__(
+        self,
+        database_path: str = "",
+        parent=None,
+        *,
+        first_page: FirstPage | None = None,
+        open_data: Callable[[], None] | None = None,
+    ) -> None:
+        """``first_page`` lists the first contacts before the services can (the database
+        not yet opened for them); ``open_data`` opens it, once, just after the first
+        paint or when something needs the services before (``ensure_data``)."""
         super().__init__(parent)
         self.setObjectName("favorbookMainWindow")
         self.setWindowTitle("favorbook")
@@ -64,8 +79,11 @@ class MainWindow(QMainWindow):
         self._job = None
         self._finished = False
         self._page_builders: dict[QWidget, tuple[str, object]] = {}
+        self._open_data = open_data
 
         self.contacts_page = ContactsPage(self.bus)
+        self.contacts_page.first_page = first_page
+        self.contacts_page.need_data = self.ensure_data
         self.contacts_page.welcome.load_sample_button.clicked.connect(self.load_sample)
         self.contacts_page.welcome.new_contact_button.clicked.connect(self.new_contact)
         self.form: QDialog | None = None
@@ -124,6 +142,8 @@ class MainWindow(QMainWindow):
 
     def __getattr__(self, name: str):
         # Only for what is not built yet: a page, a contact tab's view, the late actions.
+        if name in _PAGE_ATTRS or name in _TAB_ATTRS:
+            self.ensure_data()
         if name in _PAGE_ATTRS:
             self.page_widget(name)
         elif name in _TAB_ATTRS:
@@ -182,9 +202,10 @@ class MainWindow(QMainWindow):
     def page_at(self, index: int) -> QWidget:
         """The page at ``index`` of the navigation, built now if it was not yet."""
         placeholder = self.pages.widget(index)
-        found = self._page_builders.pop(placeholder, None)
-        if found is None:
+        if placeholder not in self._page_builders:
             return placeholder
+        self.ensure_data()
+        found = self._page_builders.pop(placeholder)
         attr, build = found
         widget = build(self)
         self.__dict__[attr] = widget
@@ -214,6 +235,7 @@ class MainWindow(QMainWindow):
         and the sync status. Runs once, just after the first paint (or when asked for)."""
         if self._finished:
             return
+        self.ensure_data()
         self._finished = True
         from favorbook.ui.data import backup_actions, data_actions
         from favorbook.ui.shell.icons import themed_icon
@@ -230,6 +252,20 @@ class MainWindow(QMainWindow):
         data_actions.install(self)
         backup_actions.install(self)
         sync_actions.install(self)
+
+    def ensure_data(self) -> None:
+        """Open the database for the services when the window was built before they could
+        read it (``open_data``); nothing to do once it is open."""
+        opener, self._open_data = self._open_data, None
+        if opener is not None:
+            opener()
+            self.contacts_page.data_opened()
+
+    @property
+    def data_open(self) -> bool:
+        """Whether the services can read the database (always, unless built from a first
+        page and not opened yet)."""
+        return self._open_data is None
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if event.type() == QEvent.Type.Paint and watched in self._first_paint_watched:
@@ -333,6 +369,8 @@ class MainWindow(QMainWindow):
             # The list's row says it without a query (each keystroke selects a contact).
             archived = self.contacts_page.model.is_archived(contact_id)
             if archived is None:
+                from favorbook.services import contacts
+
                 archived = contacts.is_archived(contact_id)
         for action in (self.archive_action, self.delete_action, self.edit_contact_action):
             action.setEnabled(contact_id is not None)
@@ -340,6 +378,7 @@ class MainWindow(QMainWindow):
         self.unarchive_action.setEnabled(archived)
 
     def archive_selected(self) -> None:
+        from favorbook.services import contacts
         from favorbook.ui.contacts.contact_commands import ArchiveContacts
 
         ids = [i for i in self.contacts_page.selected_ids() if not contacts.is_archived(i)]
@@ -349,6 +388,7 @@ class MainWindow(QMainWindow):
             self._said(self.tr("%1 — Ctrl+Z to undo").replace("%1", command.done_text))
 
     def unarchive_selected(self) -> None:
+        from favorbook.services import contacts
         from favorbook.ui.contacts.contact_commands import ArchiveContacts
 
         ids = [i for i in self.contacts_page.selected_ids() if contacts.is_archived(i)]
@@ -492,6 +532,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         from favorbook.sample import demo
+        from favorbook.services import contacts
         from favorbook.ui.shell.worker import BackgroundJob
 
         if self._job is not None:
@@ -519,6 +560,7 @@ class MainWindow(QMainWindow):
     def _sample_loaded(self, count: object, error: object) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        from favorbook.services.session import describe_error
         from favorbook.ui.shell.worker import Cancelled
 
         self._job = None
@@ -551,6 +593,8 @@ class MainWindow(QMainWindow):
         try:
             count = demo.remove_sample()
         except Exception as error:  # noqa: BLE001 - shown to the user, nothing was changed
+            from favorbook.services.session import describe_error
+
             QMessageBox.warning(self, self.tr("Remove sample network"), describe_error(error))
             return
         self.bus.undo_stack.clear()  # older commands may refer to the rows that went
@@ -558,7 +602,7 @@ class MainWindow(QMainWindow):
         self._said(self.tr("Removed the sample network (%1 contacts).").replace("%1", f"{count:,}"))
 
     def _update_status(self) -> None:
-        from favorbook.services import favors
+        from favorbook.services import contacts, favors
 
         count = contacts.count_contacts()
         if not contacts.count_contacts(include_archived=True):

@@ -10,9 +10,8 @@ that crashed names a process that is gone, and is taken over.
 from __future__ import annotations
 
 import enum
-import getpass
-import hashlib
 import os
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,9 @@ CONNECT_TIMEOUT_MS = 1000
 
 def server_name(data_dir: str | os.PathLike[str]) -> str:
     """The local socket name for a data folder: per user, from the folder's resolved path."""
+    import getpass
+    import hashlib
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers): the uid still tells users apart
@@ -54,9 +56,14 @@ class SingleInstance(QObject):
         # Never stale by age (a favorbook left open for days still owns its data); only
         # when the process named in the lock is gone.
         self.lock.setStaleLockTime(0)
-        self.name = server_name(self.data_dir)
         self.server: QLocalServer | None = None
         self.answered = False  # after RUNNING: whether the running favorbook heard the knock
+
+    @cached_property
+    def name(self) -> str:
+        """The local socket's name (worked out when first listened or knocked on: hashlib
+        and the user's name are not needed before the window's first paint)."""
+        return server_name(self.data_dir)
 
     def claim(self, *, listen: bool = True) -> Claim:
         """Take the data folder, or hand over to the favorbook that already has it.

@@ -125,13 +125,29 @@ def _shortcuts(command: Command) -> list[QKeySequence]:
 
 
 def _slot(window, command: Command):
+    # Each command may need the services: a window built from the first page (app.run)
+    # opens the database for them first, should a command come before that.
     if command.view:
         # The view may not be built yet: it is made (and shown the contact) when run.
-        return lambda _checked=False: window.run_in_view(command.view, command.handler)
+        def run(_checked=False) -> None:
+            window.ensure_data()
+            window.run_in_view(command.view, command.handler)
+
+        return run
     method = getattr(window, command.handler)
     if command.checkable:
-        return method
-    return lambda _checked=False: method()
+
+        def toggle(checked: bool) -> None:
+            window.ensure_data()
+            method(checked)
+
+        return toggle
+
+    def call(_checked=False) -> None:
+        window.ensure_data()
+        method()
+
+    return call
 
 
 def _action(window, command: Command) -> QAction:
@@ -180,6 +196,6 @@ def build_menus(window, commands: tuple[Command, ...] = COMMANDS) -> dict[str, o
     list_delete = QAction(tr("Delete"), view)
     list_delete.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete)])
     qt_values.set_property(list_delete, "shortcutContext", qt_values.WIDGET_SHORTCUT)
-    list_delete.triggered.connect(window.delete_selected)
+    list_delete.triggered.connect(_slot(window, Command("", "", "", "delete_selected")))
     view.addAction(list_delete)
     return menus

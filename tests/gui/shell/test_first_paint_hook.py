@@ -92,6 +92,19 @@ LATER = (
     "PySide6.QtNetwork",
     "favorbook.ui.shell.icons",  # the navigation's icons are drawn just after the paint
     "PySide6.QtSvg",
+    # The list paints from the database's first page (db.first_page, with the standard
+    # library's sqlite3); peewee, the models and the services load after the paint.
+    "peewee",
+    "playhouse",
+    "favorbook.db.models",
+    "hashlib",  # the single-instance socket's name, worked out when it first listens
+)
+# The only modules of favorbook.services the first paint may import: words and figures
+# the list shows, and the change flags, none of which reads the database.
+PAINT_SERVICES = (
+    "favorbook.services.changes",
+    "favorbook.services.dates",
+    "favorbook.services.terms",
 )
 _PROBE = """
 import enum
@@ -115,6 +128,10 @@ def report(self):
     # first use, cost about 20 ms of a cold start (favorbook.ui.shell.qt_values).
     print("qt-namespace-at-first-paint", *sorted({{"GlobalColor", "AlignmentFlag"}} & set(made)))
     print("before-qt-not-needed", *sorted(m for m in {before_qt!r} if m not in sys.modules))
+    print("services-at-first-paint", *sorted(
+        m for m in sys.modules
+        if m.startswith("favorbook.services.") and m not in {paint_services!r}
+    ))
     painted(self)
 
 app._FirstPaint._painted = report
@@ -126,7 +143,8 @@ main(["--data-dir", {data!r}])
 def test_start_up_imports_no_heavy_module_before_the_first_paint(tmp_path):
     """A contact with phones, tags and notes is shown at start, as a rep's would be; what
     the profile needs (phone formatting) loads after the list has painted, and so does
-    every part of favorbook the list does not show (LATER)."""
+    every part of favorbook the list does not show (LATER): the list paints before peewee,
+    the models and the services (but PAINT_SERVICES) are imported."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     data = tmp_path / "data"
     subprocess.run(
@@ -135,7 +153,12 @@ def test_start_up_imports_no_heavy_module_before_the_first_paint(tmp_path):
         check=True,
         capture_output=True,
     )
-    probe = _PROBE.format(heavy=HEAVY + LATER, data=str(data), before_qt=launch.BEFORE_QT)
+    probe = _PROBE.format(
+        heavy=HEAVY + LATER,
+        data=str(data),
+        before_qt=launch.BEFORE_QT,
+        paint_services=PAINT_SERVICES,
+    )
     proc = subprocess.run(
         [sys.executable, "-c", probe],
         env={**env, "FAVORBOOK_BENCH_FIRST_PAINT": "1"},
@@ -150,6 +173,8 @@ def test_start_up_imports_no_heavy_module_before_the_first_paint(tmp_path):
     assert line.split()[1:] == []  # QtCore.Qt's enums are built after the paint
     # What start-up imports before PySide6 is what the first paint needs anyway.
     line = next(x for x in proc.stdout.splitlines() if x.startswith("before-qt-not-needed"))
+    assert line.split()[1:] == []
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("services-at-first-paint"))
     assert line.split()[1:] == []
 
 

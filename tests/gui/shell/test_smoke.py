@@ -44,7 +44,7 @@ def test_missing_resources_fail_with_a_message(qapp, monkeypatch, tmp_path):
 
 
 def test_a_failing_sheet_export_fails_the_test_and_lets_go_of_the_data(qapp, monkeypatch):
-    from favorbook.db.database import db
+    from favorbook.db.models import db
     from favorbook.render import sheet_pdf
 
     def broken(path, contact_ids, **kw):

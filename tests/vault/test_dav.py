@@ -5,6 +5,7 @@ nothing in clear, and what is altered, swapped or replayed there is refused."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 
@@ -411,3 +412,68 @@ def test_a_devices_newest_object_gone_from_the_server_is_noticed(dav_devices):
     report = dav_devices.sync("B")
     assert any("Changes 3 to 3 of device" in e and "missing" in e for e in report.errors)
     assert [f["description"] for f in dav_devices.dump("B")["favor"].values()] == ["First"]
+
+
+def test_the_parts_of_an_object_come_at_once_whole_and_a_swapped_part_is_refused(
+    dav_devices, monkeypatch
+):
+    """An object in many parts is fetched with its parts in flight together: the same
+    bytes come back, and parts swapped on the server fail the object's check."""
+    from favorbook.sample import demo
+    from favorbook.sync.dav import DavClient
+    from favorbook.sync.vault.davstore import DavStore
+
+    monkeypatch.setattr(davstore, "PART_BYTES", 2000)
+    server = dav_devices.server
+    store = DavStore(
+        DavClient(server.url, server.username, server.password), vault_url(dav_devices.server), "x"
+    )
+    with dav_devices.on("A"):
+        demo.load(6, seed=4)
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    data = bytes(range(256)) * 40  # 10,240 bytes: 6 parts
+    fake = "0123456789abcdef"
+    try:
+        store.put(fake, "0000000001", data)
+        names = sorted(n for n in server_objects(server) if n.startswith(fake))
+        assert len(names) == 6, names
+        threads = set()
+        entry = DavStore._entry
+
+        def seen(self, name):
+            threads.add(threading.get_ident())
+            return entry(self, name)
+
+        monkeypatch.setattr(DavStore, "_entry", seen)
+        assert DavStore(store.client, store.url, "x").get(fake, 1) == data
+        assert len(threads) > 1  # the parts were in flight together
+        monkeypatch.setattr(DavStore, "_entry", entry)
+        for name in names:
+            server.request("DELETE", vault_url(server) + name)
+    finally:
+        store.close()
+    dav_devices.join("B")
+    before = dav_devices.dump("B")
+    with dav_devices.on("A"):
+        device = engine.devices()["this_device"]["id"]
+    twins = sorted(n for n in server_objects(server) if n.startswith(f"{device}-0000000001."))
+    assert len(twins) >= 3, twins  # the head and two parts or more
+    first, second = (vault_url(server) + p for p in twins[:2])
+    kept = {h: server.request("GET", h).content for h in (first, second)}
+
+    def put(href, text):
+        own = href.rsplit("/", 1)[-1].removesuffix(".ics").encode()
+        text = re.sub(rb"UID:[^\r\n]*", b"UID:" + own, text)
+        r = server.request("PUT", href, text, {"Content-Type": "text/calendar; charset=utf-8"})
+        assert r.status_code in (200, 201, 204), r.text
+
+    put(first, kept[second])
+    put(second, kept[first])
+    report = dav_devices.sync("B")
+    assert report.changes_received == 0 and "refused" in report.errors[0]
+    assert dav_devices.dump("B") == before
+    put(first, kept[first])
+    put(second, kept[second])
+    assert dav_devices.sync("B").errors == []
+    assert dav_devices.dump("A") == dav_devices.dump("B")

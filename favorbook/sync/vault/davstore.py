@@ -174,22 +174,33 @@ class DavStore:
             return None
         return decode(found[1]) or (b"", 1)  # not ours: fails its check, is refused
 
+    def _listed_parts(self, stem: str) -> list[str]:
+        """The entries ``<stem>.2``, ``<stem>.3`` ... the listing holds, in order."""
+        listing, out = self._list(), []
+        while f"{stem}.{len(out) + 2}.ics" in listing:
+            out.append(f"{stem}.{len(out) + 2}")
+        return out
+
     def _fetch(self, stem: str) -> bytes | None:
+        """An object's bytes, its parts fetched at once (the listing names them); None when
+        it is not there; bytes that fail its check when a part is missing or not ours."""
         if stem in self._fetched:
             return self._fetched.pop(stem)
         if stem + ".ics" not in self._list():
             return None
-        head = self._entry(stem)
-        if head is None:
+        names = [stem, *self._listed_parts(stem)]
+        if len(names) == 1:
+            entries = [self._entry(stem)]
+        else:
+            with ThreadPoolExecutor(min(GET_WORKERS, len(names))) as pool:
+                entries = list(pool.map(self._entry, names))
+        if entries[0] is None:
             return None
-        data, parts = head
-        pieces = [data]
-        for k in range(2, parts + 1):
-            part = self._entry(f"{stem}.{k}")
-            if part is None:
-                return b""  # a part is missing: the whole fails its check
-            pieces.append(part[0])
-        return b"".join(pieces)
+        data, parts = entries[0]
+        rest = entries[1:parts]
+        if len(rest) < parts - 1 or any(part is None for part in rest):
+            return b""  # a part is missing: the whole fails its check
+        return b"".join([data, *(part[0] for part in rest)])
 
     def read_key(self) -> bytes | None:
         return self._fetch(KEY_NAME)

@@ -477,3 +477,35 @@ def test_the_parts_of_an_object_come_at_once_whole_and_a_swapped_part_is_refused
     put(second, kept[second])
     assert dav_devices.sync("B").errors == []
     assert dav_devices.dump("A") == dav_devices.dump("B")
+
+
+def test_a_sync_lists_the_collection_without_etags_and_the_key_still_changes_guarded(
+    dav_devices, monkeypatch
+):
+    """A server may read every entry whole to give its ETag (Radicale does): the listing a
+    sync starts with asks for none; the key file, the one entry rewritten, still goes with
+    the ETag it had (If-Match)."""
+    from favorbook.sample import demo
+    from favorbook.sync.dav import DavClient
+
+    with dav_devices.on("A"):
+        demo.load(4, seed=2)
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    dav_devices.join("B")
+    sent = []
+    request = DavClient.request
+
+    def record(self, method, url, *, body=None, headers=None, **kw):
+        sent.append((method, url, body or b"", dict(headers or {})))
+        return request(self, method, url, body=body, headers=headers, **kw)
+
+    monkeypatch.setattr(DavClient, "request", record)
+    assert dav_devices.sync("B").changes_received > 0
+    listings = [b for m, u, b, h in sent if m == "PROPFIND" and h.get("Depth") == "1"]
+    assert listings and not any(b"getetag" in b for b in listings)
+    sent.clear()
+    with dav_devices.on("B"):
+        engine.change_passphrase("correct horse battery staple", "another one")
+    [put] = [h for m, u, b, h in sent if m == "PUT" and u.endswith("vault-key.ics")]
+    assert put.get("If-Match")

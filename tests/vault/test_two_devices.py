@@ -223,3 +223,43 @@ def test_the_name_details_an_import_brought_travel(devices):
         view = contacts.get_contact(ken)
         assert (view.nickname, view.department, view.name_prefix) == ("Kenny", "Sales", "")
     assert devices.dump("A") == devices.dump("B")
+
+
+def test_a_join_applies_with_the_cycle_collector_off_and_turns_it_back_on(devices, monkeypatch):
+    """Tens of millions of objects a big join makes, none in a cycle: the collector stays
+    off while they are applied (it went over them again and again), on again after, also
+    when the sync fails."""
+    import gc
+
+    from favorbook.sample import demo
+    from favorbook.sync.vault import bulk, snapshot
+
+    monkeypatch.setattr(snapshot, "EVERY", 1)
+    with devices.on("A"):
+        demo.load(5, seed=2)
+    devices.join("A")
+    devices.sync("A")
+    seen = []
+    apply = bulk.apply_snapshot
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return apply(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "apply_snapshot", watched)
+    devices.join("B")
+    assert gc.isenabled()
+    assert devices.sync("B").errors == []
+    assert seen == [False] and gc.isenabled()
+    assert devices.dump("A") == devices.dump("B")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("stopped")
+
+    with devices.on("A"):
+        _make("Cy", "Ng")
+    devices.sync("A")
+    monkeypatch.setattr(bulk, "apply_changes", broken)
+    with pytest.raises(RuntimeError):
+        devices.sync("B")
+    assert gc.isenabled()

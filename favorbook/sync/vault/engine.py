@@ -251,7 +251,8 @@ def sync(passphrase: str | None = None, allow_mass_delete: bool = False) -> Vaul
     if store is None:
         return None
     try:
-        return _sync(store, st, passphrase, allow_mass_delete)
+        with bulk.without_gc():
+            return _sync(store, st, passphrase, allow_mass_delete)
     finally:
         store.close()
 

@@ -509,3 +509,14 @@ def test_a_sync_lists_the_collection_without_etags_and_the_key_still_changes_gua
         engine.change_passphrase("correct horse battery staple", "another one")
     [put] = [h for m, u, b, h in sent if m == "PUT" and u.endswith("vault-key.ics")]
     assert put.get("If-Match")
+
+
+def test_an_entry_refolded_by_the_server_decodes_the_same():
+    """A server may hand an entry back folded otherwise (tabs, bare line feeds)."""
+    import os
+
+    data = os.urandom(200_000)
+    text = davstore.encode("x", data, 2)
+    assert davstore.decode(text) == (data, 2)
+    assert davstore.decode(text.replace("\r\n ", "\r\n\t")) == (data, 2)
+    assert davstore.decode(text.replace("\r\n", "\n")) == (data, 2)

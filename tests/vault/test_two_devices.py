@@ -263,3 +263,45 @@ def test_a_join_applies_with_the_cycle_collector_off_and_turns_it_back_on(device
     with pytest.raises(RuntimeError):
         devices.sync("B")
     assert gc.isenabled()
+
+
+def test_a_join_writes_the_snapshot_without_the_log_and_puts_the_log_back(devices, monkeypatch):
+    """The snapshot goes into the empty database with a rollback journal (its pages
+    written once, not into the write-ahead log and again at the checkpoint); the WAL is
+    back after. With another connection open on the database, the WAL stays."""
+    import sqlite3
+
+    from favorbook.db.models import db
+    from favorbook.sample import demo
+    from favorbook.sync.vault import bulk, snapshot
+
+    monkeypatch.setattr(snapshot, "EVERY", 1)
+    with devices.on("A"):
+        demo.load(5, seed=2)
+    devices.join("A")
+    devices.sync("A")
+    modes = []
+    apply = bulk.apply_snapshot
+
+    def watched(*args, **kwargs):
+        modes.append(db.execute_sql("PRAGMA journal_mode").fetchone()[0])
+        return apply(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "apply_snapshot", watched)
+    devices.join("B")
+    assert devices.sync("B").errors == []
+    assert modes == ["delete"]
+    with devices.on("B"):
+        assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert devices.dump("A") == devices.dump("B")
+
+    devices.dirs["C"] = devices.root / "data-C"
+    devices.join("C")
+    other = sqlite3.connect(devices.dirs["C"] / "favorbook.db")
+    try:
+        other.execute("SELECT count(*) FROM contact").fetchone()
+        assert devices.sync("C").errors == []
+    finally:
+        other.close()
+    assert modes[-1] == "wal"
+    assert devices.dump("A") == devices.dump("C")

@@ -520,3 +520,30 @@ def test_an_entry_refolded_by_the_server_decodes_the_same():
     assert davstore.decode(text) == (data, 2)
     assert davstore.decode(text.replace("\r\n ", "\r\n\t")) == (data, 2)
     assert davstore.decode(text.replace("\r\n", "\n")) == (data, 2)
+
+
+def test_a_sync_rewrites_its_head_with_one_put(dav_devices, monkeypatch):
+    """The head, read at the start of a sync, is written again with the ETag it was read
+    with: one PUT, not a create refused and a read again first."""
+    from favorbook.sync.dav import DavClient
+
+    with dav_devices.on("A"):
+        ann = contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    with dav_devices.on("A"):
+        favors.log_favor(ann, "given", "A lead")
+    sent = []
+    request = DavClient.request
+
+    def record(self, method, url, **kw):
+        sent.append((method, url.rsplit("/", 1)[-1]))
+        return request(self, method, url, **kw)
+
+    monkeypatch.setattr(DavClient, "request", record)
+    assert dav_devices.sync("A").changes_sent > 0
+    heads = [(m, n) for m, n in sent if n.endswith("-HEAD.ics")]
+    assert heads == [("GET", heads[0][1]), ("PUT", heads[0][1])], sent
+    dav_devices.join("B")
+    assert dav_devices.sync("B").errors == []
+    assert dav_devices.dump("A") == dav_devices.dump("B")

@@ -174,6 +174,8 @@ class DavStore:
         found = self.client.get(self.url + name + ".ics")
         if found is None:
             return None
+        if found[0] and name + ".ics" in self._list():
+            self._list()[name + ".ics"] = found[0]  # its ETag, should it be replaced
         return decode(found[1]) or (b"", 1)  # not ours: fails its check, is refused
 
     def _listed_parts(self, stem: str) -> list[str]:
@@ -215,7 +217,10 @@ class DavStore:
 
     def get_head(self, device: str) -> bytes | None:
         """The device's sealed note of the last object it wrote (``<device>-HEAD``)."""
-        return self._fetch(f"{device}-HEAD")
+        data = self._fetch(f"{device}-HEAD")
+        if data is not None:  # kept: this device's own is written again next (``put``)
+            self._fetched[f"{device}-HEAD"] = data
+        return data
 
     def prefetch(self, device: str, numbers: list[int]) -> None:
         stems = [f"{device}-{n:010d}" for n in numbers]
@@ -264,13 +269,17 @@ class DavStore:
     def put(self, device: str, name: str, data: bytes) -> None:
         stem = f"{device}-{name}"
         pieces = [data[i : i + PART_BYTES] for i in range(0, len(data), PART_BYTES)] or [b""]
-        if stem + ".ics" in self._list() and self._fetch(stem) == data:
+        listed = stem + ".ics" in self._list()
+        if listed and self._fetch(stem) == data:
             return  # written before a sync was stopped: nothing to do
-        # (Only a snapshot can be there with other bytes, a log object is checked by the
-        # engine first: an older one of this device's own under the same number, replaced.)
+        # (Only a snapshot or the head can be there with other bytes, a log object is
+        # checked by the engine first: an older one of this device's own, replaced.)
         for k in range(len(pieces), 1, -1):
             self._put_own(f"{stem}.{k}", encode(f"{stem}.{k}", pieces[k - 1]))
-        self._put_own(stem, encode(stem, pieces[0], len(pieces)))
+        if listed:  # with the ETag it was just read with
+            self._put(stem, encode(stem, pieces[0], len(pieces)), replace=True)
+        else:
+            self._put_own(stem, encode(stem, pieces[0], len(pieces)))
 
     def _put_own(self, name: str, text: str) -> None:
         """Create the entry; one of this device's own left by a stopped sync is replaced."""

@@ -384,8 +384,9 @@ def _rollback_journal():
     try:
         yield
     finally:
-        if switched:
-            db.execute_sql("PRAGMA journal_mode = WAL")
+        if switched:  # (should that fail, the next start of favorbook puts the WAL back)
+            with contextlib.suppress(peewee.OperationalError):
+                db.execute_sql("PRAGMA journal_mode = WAL")
 
 
 def _apply(arrived: list[tuple[str, int, dict]]) -> tuple[int, int]:

@@ -155,7 +155,10 @@ def apply_changes(changes: list, applied: merge.Applied) -> None:
                 candidates.setdefault(table, []).append(raw)
                 where[key] = pos
         seen.add(key)
-    chosen = _choose(candidates, deleted, maps)
+    # (Fewer new rows than BULK_MIN: no bulk, and no reading every global id and clock of
+    # their tables to choose, half a second at 100,000 contacts for a sync of 10 changes.)
+    few = sum(len(rows) for rows in candidates.values()) < BULK_MIN
+    chosen = {} if few else _choose(candidates, deleted, maps)
     if sum(len(rows) for rows in chosen.values()) < BULK_MIN:
         for change in changes:
             merge.apply_change(as_change(change), applied)
@@ -197,7 +200,8 @@ def apply_snapshot(tables: dict, fields: list, tombstones: list, applied: merge.
                 is not None
             ]
     deleted = {(t, gid) for t, gid, _ in tombstones}
-    chosen = _choose(candidates, deleted, maps)
+    few = sum(len(rows) for rows in candidates.values()) < BULK_MIN
+    chosen = {} if few else _choose(candidates, deleted, maps)
     if sum(len(rows) for rows in chosen.values()) < BULK_MIN:
         chosen = {}
     overlay = not db.execute_sql(  # an edit may close an open conflict: those one by one

@@ -51,9 +51,10 @@ What is measured (all wall-clock, time.perf_counter unless said):
 - sync: if bench/sync_bench.py exists and radicale is importable, its
   ``run(results)`` adds its own figures to results["figures"].
 - vault: the sync between the rep's devices (bench/vault_bench.py): joining a new device
-  to this network through a folder, a sync of 10 changes (sending, receiving), the size
-  of the stored objects per 100,000 contacts; device A with the sync on is made once
-  and kept in bench/.data/vault-N/.
+  to this network through a folder and through an account on a local Radicale, a sync of
+  10 changes (sending, receiving) through each, the size of the stored objects (folder,
+  server) per 100,000 contacts; device A with the sync on is made once for each and kept
+  in bench/.data/vault-N/ (with the Radicale's collections).
 """
 
 from __future__ import annotations
@@ -110,6 +111,9 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "vault: join N contacts, folder": ("<= 60 s", None),
     "vault: sync of 10 changes, sending": ("<= 1 s", 1000),
     "vault: sync of 10 changes, receiving": ("<= 1 s", 1000),
+    "vault: join N contacts, Radicale": ("<= 60 s", None),
+    "vault: sync of 10 changes, sending, Radicale": ("<= 1 s", 1000),
+    "vault: sync of 10 changes, receiving, Radicale": ("<= 1 s", 1000),
 }
 
 # figure name -> (its peer measured in the same run, the largest p95 ratio that passes or

@@ -18,6 +18,7 @@ stopped by its process id at the end, whatever happens.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import socket
@@ -83,6 +84,18 @@ def _stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def radicale(folder: Path):
+    """A local Radicale over ``folder`` (its collections kept there between runs), on a free
+    port: yields its URL; stopped by its process id at the end, whatever happens. The user
+    is ``USER`` with ``PASSWORD``."""
+    proc, url, _log = _start_radicale(folder)
+    try:
+        yield url
+    finally:
+        _stop(proc)
 
 
 def _p95(values: list[float]) -> float:

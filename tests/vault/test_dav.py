@@ -5,6 +5,7 @@ nothing in clear, and what is altered, swapped or replayed there is refused."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 
@@ -411,3 +412,138 @@ def test_a_devices_newest_object_gone_from_the_server_is_noticed(dav_devices):
     report = dav_devices.sync("B")
     assert any("Changes 3 to 3 of device" in e and "missing" in e for e in report.errors)
     assert [f["description"] for f in dav_devices.dump("B")["favor"].values()] == ["First"]
+
+
+def test_the_parts_of_an_object_come_at_once_whole_and_a_swapped_part_is_refused(
+    dav_devices, monkeypatch
+):
+    """An object in many parts is fetched with its parts in flight together: the same
+    bytes come back, and parts swapped on the server fail the object's check."""
+    from favorbook.sample import demo
+    from favorbook.sync.dav import DavClient
+    from favorbook.sync.vault.davstore import DavStore
+
+    monkeypatch.setattr(davstore, "PART_BYTES", 2000)
+    server = dav_devices.server
+    store = DavStore(
+        DavClient(server.url, server.username, server.password), vault_url(dav_devices.server), "x"
+    )
+    with dav_devices.on("A"):
+        demo.load(6, seed=4)
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    data = bytes(range(256)) * 40  # 10,240 bytes: 6 parts
+    fake = "0123456789abcdef"
+    try:
+        store.put(fake, "0000000001", data)
+        names = sorted(n for n in server_objects(server) if n.startswith(fake))
+        assert len(names) == 6, names
+        threads = set()
+        entry = DavStore._entry
+
+        def seen(self, name):
+            threads.add(threading.get_ident())
+            return entry(self, name)
+
+        monkeypatch.setattr(DavStore, "_entry", seen)
+        assert DavStore(store.client, store.url, "x").get(fake, 1) == data
+        assert len(threads) > 1  # the parts were in flight together
+        monkeypatch.setattr(DavStore, "_entry", entry)
+        for name in names:
+            server.request("DELETE", vault_url(server) + name)
+    finally:
+        store.close()
+    dav_devices.join("B")
+    before = dav_devices.dump("B")
+    with dav_devices.on("A"):
+        device = engine.devices()["this_device"]["id"]
+    twins = sorted(n for n in server_objects(server) if n.startswith(f"{device}-0000000001."))
+    assert len(twins) >= 3, twins  # the head and two parts or more
+    first, second = (vault_url(server) + p for p in twins[:2])
+    kept = {h: server.request("GET", h).content for h in (first, second)}
+
+    def put(href, text):
+        own = href.rsplit("/", 1)[-1].removesuffix(".ics").encode()
+        text = re.sub(rb"UID:[^\r\n]*", b"UID:" + own, text)
+        r = server.request("PUT", href, text, {"Content-Type": "text/calendar; charset=utf-8"})
+        assert r.status_code in (200, 201, 204), r.text
+
+    put(first, kept[second])
+    put(second, kept[first])
+    report = dav_devices.sync("B")
+    assert report.changes_received == 0 and "refused" in report.errors[0]
+    assert dav_devices.dump("B") == before
+    put(first, kept[first])
+    put(second, kept[second])
+    assert dav_devices.sync("B").errors == []
+    assert dav_devices.dump("A") == dav_devices.dump("B")
+
+
+def test_a_sync_lists_the_collection_without_etags_and_the_key_still_changes_guarded(
+    dav_devices, monkeypatch
+):
+    """A server may read every entry whole to give its ETag (Radicale does): the listing a
+    sync starts with asks for none; the key file, the one entry rewritten, still goes with
+    the ETag it had (If-Match)."""
+    from favorbook.sample import demo
+    from favorbook.sync.dav import DavClient
+
+    with dav_devices.on("A"):
+        demo.load(4, seed=2)
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    dav_devices.join("B")
+    sent = []
+    request = DavClient.request
+
+    def record(self, method, url, *, body=None, headers=None, **kw):
+        sent.append((method, url, body or b"", dict(headers or {})))
+        return request(self, method, url, body=body, headers=headers, **kw)
+
+    monkeypatch.setattr(DavClient, "request", record)
+    assert dav_devices.sync("B").changes_received > 0
+    listings = [b for m, u, b, h in sent if m == "PROPFIND" and h.get("Depth") == "1"]
+    assert listings and not any(b"getetag" in b for b in listings)
+    sent.clear()
+    with dav_devices.on("B"):
+        engine.change_passphrase("correct horse battery staple", "another one")
+    [put] = [h for m, u, b, h in sent if m == "PUT" and u.endswith("vault-key.ics")]
+    assert put.get("If-Match")
+
+
+def test_an_entry_refolded_by_the_server_decodes_the_same():
+    """A server may hand an entry back folded otherwise (tabs, bare line feeds)."""
+    import os
+
+    data = os.urandom(200_000)
+    text = davstore.encode("x", data, 2)
+    assert davstore.decode(text) == (data, 2)
+    assert davstore.decode(text.replace("\r\n ", "\r\n\t")) == (data, 2)
+    assert davstore.decode(text.replace("\r\n", "\n")) == (data, 2)
+
+
+def test_a_sync_rewrites_its_head_with_one_put(dav_devices, monkeypatch):
+    """The head, read at the start of a sync, is written again with the ETag it was read
+    with: one PUT, not a create refused and a read again first."""
+    from favorbook.sync.dav import DavClient
+
+    with dav_devices.on("A"):
+        ann = contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
+    dav_devices.join("A")
+    dav_devices.sync("A")
+    with dav_devices.on("A"):
+        favors.log_favor(ann, "given", "A lead")
+    sent = []
+    request = DavClient.request
+
+    def record(self, method, url, **kw):
+        sent.append((method, url.rsplit("/", 1)[-1]))
+        return request(self, method, url, **kw)
+
+    monkeypatch.setattr(DavClient, "request", record)
+    assert dav_devices.sync("A").changes_sent > 0
+    heads = [(m, n) for m, n in sent if n.endswith("-HEAD.ics")]
+    assert heads == [("GET", heads[0][1]), ("PUT", heads[0][1])], sent
+    dav_devices.join("B")
+    assert dav_devices.sync("B").errors == []
+    assert dav_devices.dump("A") == dav_devices.dump("B")

@@ -225,20 +225,27 @@ def test_the_name_details_an_import_brought_travel(devices):
     assert devices.dump("A") == devices.dump("B")
 
 
-def test_a_join_applies_with_the_cycle_collector_off_and_turns_it_back_on(devices, monkeypatch):
-    """Tens of millions of objects a big join makes, none in a cycle: the collector stays
-    off while they are applied (it went over them again and again), on again after, also
-    when the sync fails."""
-    import gc
-
+def _a_with_a_snapshot(devices, monkeypatch) -> None:
+    """Device A with a few sample contacts, synced, its changes in a snapshot."""
     from favorbook.sample import demo
-    from favorbook.sync.vault import bulk, snapshot
+    from favorbook.sync.vault import snapshot
 
     monkeypatch.setattr(snapshot, "EVERY", 1)
     with devices.on("A"):
         demo.load(5, seed=2)
     devices.join("A")
     devices.sync("A")
+
+
+def test_a_join_applies_with_the_cycle_collector_off_and_turns_it_back_on(devices, monkeypatch):
+    """Tens of millions of objects a big join makes, none in a cycle: the collector stays
+    off while they are applied (it went over them again and again), on again after, also
+    when the sync fails."""
+    import gc
+
+    from favorbook.sync.vault import bulk
+
+    _a_with_a_snapshot(devices, monkeypatch)
     seen = []
     apply = bulk.apply_snapshot
 
@@ -272,14 +279,9 @@ def test_a_join_writes_the_snapshot_without_the_log_and_puts_the_log_back(device
     import sqlite3
 
     from favorbook.db.models import db
-    from favorbook.sample import demo
-    from favorbook.sync.vault import bulk, snapshot
+    from favorbook.sync.vault import bulk
 
-    monkeypatch.setattr(snapshot, "EVERY", 1)
-    with devices.on("A"):
-        demo.load(5, seed=2)
-    devices.join("A")
-    devices.sync("A")
+    _a_with_a_snapshot(devices, monkeypatch)
     modes = []
     apply = bulk.apply_snapshot
 

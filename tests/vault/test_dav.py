@@ -411,6 +411,8 @@ def test_a_devices_newest_object_gone_from_the_server_is_noticed(dav_devices):
     dav_devices.join("B")
     report = dav_devices.sync("B")
     assert any("Changes 3 to 3 of device" in e and "missing" in e for e in report.errors)
+    assert not any("folder" in e for e in report.errors), report.errors  # it is a server
+    assert any("the collection favorbook-vault of account" in e for e in report.errors)
     assert [f["description"] for f in dav_devices.dump("B")["favor"].values()] == ["First"]
 
 

@@ -326,6 +326,7 @@ def test_a_devices_newest_objects_dropped_from_the_folder_are_noticed(devices):
     newest.unlink()
     report = devices.sync("B")
     assert any("missing" in e and "Changes 2 to 2" in e for e in report.errors), report.errors
+    assert any("the sync folder" in e for e in report.errors), report.errors
     with devices.on("B"):
         assert len(contacts.find_by_name("Ann Lee")) == 1  # what is there is applied
         assert contacts.find_by_name("Bo Li") == []

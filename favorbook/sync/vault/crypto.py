@@ -99,8 +99,8 @@ def unwrap(key_file: bytes, passphrase: str, where: str = "the sync folder") -> 
         salt, blob = _unb64(kdf["salt"]), _unb64(doc["wrapped"])
     except (ValueError, KeyError, TypeError) as exc:
         raise VaultError(
-            f"The vault key file in {where} is damaged or not favorbook's; "
-            "restore it from another device's sync folder."
+            f"The vault key file in {where} is damaged or not favorbook's; restore it from "
+            "another device's copy, or turn the sync on again on a device that still has it."
         ) from exc
     try:
         return _aesgcm(_kdf(passphrase, salt, cost)).decrypt(blob[:12], blob[12:], _WRAP_AAD)

@@ -229,9 +229,9 @@ def _truncated(store, key: bytes, device: str, seq: int, stored: list[int]) -> l
     if top >= last:
         return []
     return [
-        f"Changes {top + 1} to {last} of device {device} are missing from the sync folder "
-        "(still being copied, or removed: the folder may have been restored from an older "
-        "copy); what is there was applied, the rest is waited for."
+        f"Changes {top + 1} to {last} of device {device} are missing from {store.place} "
+        "(still being copied, or removed: it may have been restored from an older copy); "
+        "what is there was applied, the rest is waited for."
     ]
 
 

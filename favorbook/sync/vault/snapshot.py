@@ -138,7 +138,7 @@ def newest(store, vault_key: bytes, me: str) -> tuple[dict | None, list[str]]:
             payload = crypto.open_sealed(vault_key, device, "snap", taken[-1], data)
         if payload is None:
             problems.append(
-                f"Snapshot {taken[-1]} of device {device} in the sync folder was altered or "
+                f"Snapshot {taken[-1]} of device {device} in {store.place} was altered or "
                 "replaced; favorbook refused it and reads that device's log instead."
             )
             continue

@@ -94,9 +94,10 @@ class SyncError(FavorbookError):
 class SyncGuardTripped(SyncError):
     """A sync stopped before changing anything because it looked dangerous.
 
-    ``reason`` is "empty" (a collection that had items came back empty) or
+    ``reason`` is "empty" (a collection that had items came back empty),
     "mass_delete" (more than the allowed share of synced contacts would be archived
-    or deleted); ``count`` of ``total`` synced items are concerned. Rerun with
+    or deleted) or "tasks" (that share of the synced tasks gone from the server, which
+    would mark their follow-ups done); ``count`` of ``total`` synced items are concerned. Rerun with
     ``allow_mass_delete=True`` once the user agrees.
     """
 

@@ -112,7 +112,14 @@ def sync_account(
             if cancelled is not None and cancelled():
                 report.cancelled = True
             else:
-                tasks.sync_tasks(row, client, report, progress=progress, cancelled=cancelled)
+                tasks.sync_tasks(
+                    row,
+                    client,
+                    report,
+                    progress=progress,
+                    cancelled=cancelled,
+                    allow_mass_delete=allow_mass_delete,
+                )
         if not report.cancelled:
             from favorbook.sync import calendars
 

@@ -63,11 +63,16 @@ def sync_tasks(
     report,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    allow_mass_delete: bool = False,
 ) -> None:
     """Sync the account's tasks calendar both ways; counts go into ``report``.
 
     ``client_or_password``: the ``sync.dav.DavClient`` of the account, or its password.
-    Raises SyncError when the server fails (what was done so far is kept).
+    Raises SyncError when the server fails (what was done so far is kept), and
+    SyncGuardTripped (reason "tasks", before any change to the follow-ups) when more than
+    a fifth (and more than 5) of the synced tasks are gone from the server, unless
+    ``allow_mass_delete``: a calendar emptied or replaced on the server would otherwise
+    mark every follow-up done here.
     """
     if not account.calendar_url:
         return
@@ -77,7 +82,8 @@ def sync_tasks(
 
         client = DavClient(account.url, account.username, client, account=account.name)
     coll = _collection(account)
-    CollectionSync(Tasks(), account, coll, client, report, progress, cancelled).run()
+    adapter = Tasks(allow_mass_delete)
+    CollectionSync(adapter, account, coll, client, report, progress, cancelled).run()
 
 
 def _collection(account):
@@ -107,7 +113,8 @@ class Tasks(Adapter):
     data_kind = "tasks"
     content_type = ICAL_TYPE
 
-    def __init__(self):
+    def __init__(self, allow_mass_delete: bool = False):
+        self.allow_mass_delete = allow_mass_delete
         self.by_uid: dict[str, store.SyncItem] = {}
         self.by_href: dict[str, store.SyncItem] = {}
         self.locals: dict[str, _Local] = {}
@@ -119,6 +126,24 @@ class Tasks(Adapter):
     @property
     def push_batch(self) -> int:
         return PUSH_BATCH
+
+    def check(self, listing) -> None:
+        """Stop before any change when the server lost many of the synced tasks at once."""
+        from favorbook.errors import SyncGuardTripped
+        from favorbook.sync.contacts import GUARD_MIN, GUARD_SHARE
+
+        total, count = len(listing.synced), len(listing.gone)
+        if self.allow_mass_delete or count <= GUARD_MIN or count <= GUARD_SHARE * total:
+            return
+        raise SyncGuardTripped(
+            f"The tasks calendar of account {self.sync.account.name!r} no longer holds "
+            f"{count} of the {total} tasks synced with it; syncing would mark their "
+            "follow-ups done. The follow-ups were not changed. If the tasks were removed "
+            "on purpose, sync again and allow it; else check the server.",
+            reason="tasks",
+            count=count,
+            total=total,
+        )
 
     def begin(self, listing) -> None:
         items = store.items(self.coll)

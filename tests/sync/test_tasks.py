@@ -155,6 +155,32 @@ def test_deletes_both_ways(dav_server, laptop):
     assert vtodos(dav_server) == {}
 
 
+def test_a_tasks_calendar_emptied_on_the_server_stops_before_closing_follow_ups(dav_server, laptop):
+    """The address book's guard, for tasks: a calendar emptied or replaced on the server
+    would mark every follow-up done here. The sync stops and asks; allowed, it goes on."""
+    import pytest
+
+    from favorbook.errors import SyncGuardTripped
+    from tests.sync.helpers import sync
+
+    ann = _contact()
+    ids = [followups.add_followup(ann, DUE, f"Step {n}") for n in range(10)]
+    add_account(dav_server)
+    sync()
+    for n, fid in enumerate(ids[:8]):
+        href, _text, etag = one_task(dav_server, FollowUp.get_by_id(fid).uid)
+        assert dav_server.delete(href, etag=etag).status_code in (200, 204), n
+
+    with pytest.raises(SyncGuardTripped) as tripped:
+        sync()
+    assert (tripped.value.reason, tripped.value.count, tripped.value.total) == ("tasks", 8, 10)
+    assert "tasks calendar" in str(tripped.value) and "not changed" in str(tripped.value)
+    assert not any(followups.get_followup(fid).done for fid in ids)
+
+    sync(allow_mass_delete=True)
+    assert [followups.get_followup(fid).done for fid in ids] == [True] * 8 + [False] * 2
+
+
 def test_ticking_off_a_stay_in_touch_task_counts_as_a_touch(dav_server, laptop):
     bo = _contact("Bo", "Diaz", cadence=30)
     Contact.update(touch_due_on=dt.date.today() - dt.timedelta(days=2)).where(

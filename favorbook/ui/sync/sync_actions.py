@@ -473,7 +473,15 @@ class SyncController(QObject):
     def ask_guard(self, name: str, error: SyncGuardTripped) -> bool:
         """Ask whether a sync that tripped a guard may go on; True for Yes."""
         count, total = getattr(error, "count", 0), getattr(error, "total", 0)
-        if getattr(error, "reason", "") == "empty":
+        reason = getattr(error, "reason", "")
+        question = _tr("Go on with the sync and remove %1 contacts?")
+        if reason == "tasks":
+            why = _tr(
+                "%3 of the %2 tasks synced with account %1 are gone from its tasks "
+                "calendar. Going on marks their follow-ups done here (you can reopen them)."
+            )
+            question = _tr("Go on with the sync and mark %1 follow-ups done?")
+        elif reason == "empty":
             why = _tr(
                 "The server's collection of account %1 came back empty, though it held "
                 "%2 contacts at the last sync. If they were removed on purpose, going on "
@@ -490,7 +498,7 @@ class SyncController(QObject):
             + "\n\n"
             + describe_error(error)
             + "\n\n"
-            + _tr("Go on with the sync and remove %1 contacts?").replace("%1", f"{count:,}")
+            + question.replace("%1", f"{count:,}")
         )
         answer = QMessageBox.question(
             self.window,

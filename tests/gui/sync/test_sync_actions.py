@@ -233,6 +233,27 @@ def test_guard_asks_and_yes_reruns_allowing_the_removal(window, qtbot, fake_sync
     assert window.sync.label.text().startswith("Synced ")
 
 
+def test_the_tasks_guard_asks_about_follow_ups_not_contacts(window, qtbot, fake_sync, monkeypatch):
+    make_account("work")
+    window.bus.changed.emit(Change.EVERYTHING)
+    fake_sync.result = SyncGuardTripped(
+        "The tasks calendar of account 'work' no longer holds 8 of the 10 tasks synced.",
+        reason="tasks",
+        count=8,
+        total=10,
+    )
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.No,
+    )
+    window.sync.sync_now()
+    _wait_done(qtbot, window)
+    assert "8 of the 10 tasks" in asked[0] and "mark 8 follow-ups done" in asked[0]
+    assert "contacts" not in asked[0]
+
+
 def test_guard_no_leaves_everything_and_says_it_stopped(window, qtbot, fake_sync, monkeypatch):
     make_account("work")
     window.bus.changed.emit(Change.EVERYTHING)

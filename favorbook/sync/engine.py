@@ -99,27 +99,14 @@ def sync_account(
     client = None
     try:
         client = accounts.client_for(row)
-        contacts.sync_contacts(
-            row,
-            client,
-            report,
-            progress=progress,
-            cancelled=cancelled,
-            allow_mass_delete=allow_mass_delete,
-        )
+        how = {"progress": progress, "cancelled": cancelled, "allow_mass_delete": allow_mass_delete}
+        contacts.sync_contacts(row, client, report, **how)
         tasks = _tasks_module()
         if tasks is not None and row.calendar_url and not report.cancelled:
             if cancelled is not None and cancelled():
                 report.cancelled = True
             else:
-                tasks.sync_tasks(
-                    row,
-                    client,
-                    report,
-                    progress=progress,
-                    cancelled=cancelled,
-                    allow_mass_delete=allow_mass_delete,
-                )
+                tasks.sync_tasks(row, client, report, **how)
         if not report.cancelled:
             from favorbook.sync import calendars
 

@@ -203,10 +203,18 @@ def test_a_stored_failure_shows_after_a_restart(db, qtbot):
     )
 
 
+def _answer(monkeypatch, button) -> list[str]:
+    """Answer the sync's questions with ``button``; the texts asked, in a list."""
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kw: asked.append(args[2]) or button
+    )
+    return asked
+
+
 def test_guard_asks_and_yes_reruns_allowing_the_removal(window, qtbot, fake_sync, monkeypatch):
     make_account("work")
     window.bus.changed.emit(Change.EVERYTHING)
-    asked = []
 
     def first_trips(name, allow):
         if not allow:
@@ -219,11 +227,7 @@ def test_guard_asks_and_yes_reruns_allowing_the_removal(window, qtbot, fake_sync
         return engine.SyncReport(account=name, deleted=12)
 
     fake_sync.result = first_trips
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.Yes,
-    )
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Yes)
     window.sync.sync_now()
     qtbot.waitUntil(
         lambda: len(fake_sync.calls) == 2 and not window.sync.is_running(), timeout=10000
@@ -242,12 +246,7 @@ def test_the_tasks_guard_asks_about_follow_ups_not_contacts(window, qtbot, fake_
         count=8,
         total=10,
     )
-    asked = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.No,
-    )
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.No)
     window.sync.sync_now()
     _wait_done(qtbot, window)
     assert "8 of the 10 tasks" in asked[0] and "mark 8 follow-ups done" in asked[0]
@@ -260,12 +259,7 @@ def test_guard_no_leaves_everything_and_says_it_stopped(window, qtbot, fake_sync
     fake_sync.result = SyncGuardTripped(
         "Account work: the address book came back empty.", reason="empty", count=40, total=40
     )
-    asked = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.No,
-    )
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.No)
     window.sync.sync_now()
     _wait_done(qtbot, window)
     assert len(fake_sync.calls) == 1

@@ -49,6 +49,7 @@ from favorbook.ui.sync.sync_status import (
     now_utc,
     outcome_of,
     outcome_text,
+    peers_text,
     utc_naive,
 )
 
@@ -269,7 +270,7 @@ class SyncController(QObject):
         text = device_text(shown)
         self.device_label.setText(text)
         self.device_label.setVisible(bool(text))
-        tips = [text] + list(shown.problems if shown is not None else ())
+        tips = [text, peers_text(stored)] + list(shown.problems if shown is not None else ())
         self.device_label.setToolTip("\n\n".join(t for t in tips if t))
         self.device_label.setProperty("failed", shown is not None and not shown.ok)
         self._show_separator()

@@ -36,6 +36,8 @@ class Outcome:
     """A guard stopped it before any change (it waits for the rep's answer)."""
     problems: tuple[str, ...] = ()
     """Items the sync could not do (the report's errors), for the tooltip."""
+    peers: tuple[str, ...] = ()
+    """The rep's other devices, one line each with their last change seen here."""
 
 
 def utc_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -152,6 +154,7 @@ def device_outcome() -> Outcome | None:
         True,
         device_summary(fields) if when else "",
         problems=tuple(str(e) for e in fields.get("errors") or ()),
+        peers=tuple(peer_line(d) for d in engine.devices()["devices"]),
     )
 
 
@@ -175,6 +178,26 @@ def device_summary(fields: dict) -> str:
             _tr("1 problem") if problems == 1 else _tr("%1 problems").replace("%1", str(problems))
         )
     return ", ".join(parts)
+
+
+def peer_line(device: dict) -> str:
+    """ "laptop (a4b858cf): last change 14:02", for the status bar's tooltip."""
+    name = f"{device.get('name') or '?'} ({str(device.get('id') or '')[:8]})"
+    try:
+        changed = dt.datetime.fromisoformat(device.get("last_change_at") or "")
+    except ValueError:
+        return _tr("%1: nothing received yet").replace("%1", name)
+    when = when_text(utc_naive(changed))
+    return _tr("%1: last change %2").replace("%1", name).replace("%2", when)
+
+
+def peers_text(outcome: Outcome | None) -> str:
+    """The other devices, for the tooltip: one line each, or that none has synced yet."""
+    if outcome is None:
+        return ""
+    if not outcome.peers:
+        return _tr("No other device has synced through it yet.")
+    return "\n".join([_tr("Your other devices:"), *outcome.peers])
 
 
 def device_text(outcome: Outcome | None) -> str:

@@ -156,6 +156,7 @@ def test_sync_now_syncs_with_the_devices_and_says_what_came_in(peer, window, qtb
     window.bus.changed.emit(Change.EVERYTHING)  # what Preferences does after Sync Folder…
     assert window.sync.sync_now_action.isEnabled()
     assert window.sync.device_label.text() == "Your devices: not synced yet"
+    assert "No other device has synced" in window.sync.device_label.toolTip()
     assert window.sync.conflicts_action.isEnabled()  # conflicts between devices show there
     assert window.sync.separator.isVisibleTo(window)
     seen = _sync_now(qtbot, window)
@@ -167,6 +168,10 @@ def test_sync_now_syncs_with_the_devices_and_says_what_came_in(peer, window, qtb
     assert text.startswith("Your devices: synced ")
     assert f"{report.changes_received} changes received" in text
     assert window.sync.device_label.isVisible()
+    tip = window.sync.device_label.toolTip()  # each other device, with its last change
+    assert "Your other devices:" in tip
+    lines = tip.splitlines()
+    assert any(line.startswith("laptop (") and ": last change " in line for line in lines)
 
 
 def test_a_device_sync_whose_folder_is_gone_is_one_message(peer, window, qtbot, monkeypatch):

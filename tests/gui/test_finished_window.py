@@ -293,10 +293,16 @@ def _palettes():
 
 
 @pytest.mark.parametrize("which", ["light", "dark"])
-def test_ratio_texts_in_amber_red_and_green_meet_wcag_aa(qapp, which):
+def test_ratio_texts_in_amber_red_green_and_blue_meet_wcag_aa(qapp, which):
     from PySide6.QtGui import QPalette
 
-    from favorbook.ui.shell.style import amber_text, contrast, green_text, warning_red
+    from favorbook.ui.shell.style import (
+        amber_text,
+        blue_text,
+        contrast,
+        green_text,
+        warning_red,
+    )
 
     palette = _palettes()[which]
     backgrounds = [
@@ -307,7 +313,12 @@ def test_ratio_texts_in_amber_red_and_green_meet_wcag_aa(qapp, which):
             QPalette.ColorRole.AlternateBase,
         )
     ]
-    for color in (amber_text(palette), warning_red(palette), green_text(palette)):
+    for color in (
+        amber_text(palette),
+        warning_red(palette),
+        green_text(palette),
+        blue_text(palette),
+    ):
         for background in backgrounds:
             ratio = contrast(color, background)
             assert ratio >= 4.5, f"{color} on {background.name()}: {ratio:.2f}:1"

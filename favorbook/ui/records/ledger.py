@@ -21,7 +21,6 @@ from favorbook.services.changes import Change
 from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.ui.contacts.detail import balance_advice
 from favorbook.ui.records.record_list import (
-    CALM_BLUE,
     Column,
     RecordListWidget,
     RecordTableModel,
@@ -34,7 +33,7 @@ from favorbook.ui.records.undo import (
     SettleIouCommand,
     WriteOffIouCommand,
 )
-from favorbook.ui.shell.style import green_text, warning_color
+from favorbook.ui.shell.style import blue_text, green_text, warning_color
 
 NEW_FAVOR_SHORTCUT = "Ctrl+Shift+F"
 
@@ -67,7 +66,7 @@ class LedgerModel(RecordTableModel):
                 tr("Direction"),
                 lambda f: self._arrows.get(f.direction, f.direction),
                 key=lambda f: (f.direction, f.occurred_on, f.id),
-                color=lambda f: QColor(green_text() if f.direction == "given" else CALM_BLUE),
+                color=lambda f: QColor(green_text() if f.direction == "given" else blue_text()),
                 sample="← Received",
             ),
             Column(

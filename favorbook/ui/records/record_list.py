@@ -50,7 +50,6 @@ _FONT = Qt.ItemDataRole.FontRole.value
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _ROLES = frozenset({_DISPLAY, ID_ROLE, _TOOLTIP, _FOREGROUND, _FONT, _ALIGNMENT})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CALM_BLUE = "#2980b9"
 AnyIndex = QModelIndex | QPersistentModelIndex
 STRETCH_MIN = 220  # width a stretching column (description, summary) should keep
 

@@ -25,6 +25,10 @@ GREEN_TEXT = "#1d7442"
 """Green text on a light palette (5.0:1 against #efefef)."""
 GREEN_TEXT_ON_DARK = "#5fd393"
 """Green text on a dark palette (8.7:1 against #202020, 5.7:1 against #3c3f41)."""
+BLUE_TEXT = "#1c6598"
+"""Calm blue text (a favor received) on a light palette (5.4:1 against #efefef)."""
+BLUE_TEXT_ON_DARK = "#6cb4e4"
+"""Calm blue text on a dark palette (7.2:1 against #202020, 4.7:1 against #3c3f41)."""
 
 
 def _channel(value: int) -> float:
@@ -72,3 +76,8 @@ def amber_text(palette: QPalette | None = None) -> str:
 def green_text(palette: QPalette | None = None) -> str:
     """Green for text ("at the target", "in good standing"), readable on the palette."""
     return GREEN_TEXT_ON_DARK if is_dark(palette) else GREEN_TEXT
+
+
+def blue_text(palette: QPalette | None = None) -> str:
+    """Calm blue for text (a favor received), readable on the palette."""
+    return BLUE_TEXT_ON_DARK if is_dark(palette) else BLUE_TEXT

@@ -65,6 +65,17 @@ from favorbook.sync.dav import (
     props_xml,
 )
 
+GUARD_SHARE = 0.2
+GUARD_MIN = 5
+"""A sync stops and asks before removing more than GUARD_SHARE (and more than GUARD_MIN)
+of what it synced: contacts, tasks, or contacts deleted on the rep's other devices."""
+
+
+def too_many_removed(count: int, total: int) -> bool:
+    """Whether removing ``count`` of ``total`` synced items needs the rep's yes first."""
+    return count > GUARD_MIN and count > GUARD_SHARE * total
+
+
 PUSH_WORKERS = 4
 """Requests in flight at once while sending (servers take them in parallel)."""
 BULK_MIN = 100

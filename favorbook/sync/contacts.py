@@ -27,14 +27,18 @@ from favorbook.errors import FavorbookError, SyncError, SyncGuardTripped
 from favorbook.sync import conflicts as conflict_list
 from favorbook.sync import store
 from favorbook.sync import vcard_fields as vf
-from favorbook.sync.collection import Adapter, CollectionSync, Listing, Upload
+from favorbook.sync.collection import (
+    Adapter,
+    CollectionSync,
+    Listing,
+    Upload,
+    too_many_removed,
+)
 from favorbook.sync.merge import merge3, same
 from favorbook.sync.store import SyncItem
 
 BATCH = 100
 """Cards per multiget and per batch of uploads."""
-GUARD_SHARE = 0.2
-GUARD_MIN = 5
 
 
 class Cards(Adapter):
@@ -98,7 +102,7 @@ class Cards(Adapter):
             if i.contact_id is None or not edited_since_base(i, local_cards.get(i.contact_id))
         ]
         count = len(archive) + len(tombstones)
-        if count > GUARD_MIN and count > GUARD_SHARE * total:
+        if too_many_removed(count, total):
             raise SyncGuardTripped(
                 f"Syncing account {name!r} would remove {count} of {total} synced contacts "
                 "(on this computer or on the server). Nothing was changed. Sync again and "

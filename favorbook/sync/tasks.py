@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from favorbook.sync import store, vtodo
-from favorbook.sync.collection import Adapter, CollectionSync, Upload
+from favorbook.sync.collection import Adapter, CollectionSync, Upload, too_many_removed
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +130,9 @@ class Tasks(Adapter):
     def check(self, listing) -> None:
         """Stop before any change when the server lost many of the synced tasks at once."""
         from favorbook.errors import SyncGuardTripped
-        from favorbook.sync.contacts import GUARD_MIN, GUARD_SHARE
 
         total, count = len(listing.synced), len(listing.gone)
-        if self.allow_mass_delete or count <= GUARD_MIN or count <= GUARD_SHARE * total:
+        if self.allow_mass_delete or not too_many_removed(count, total):
             return
         raise SyncGuardTripped(
             f"The tasks calendar of account {self.sync.account.name!r} no longer holds "

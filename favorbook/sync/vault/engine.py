@@ -322,7 +322,7 @@ def _sync(store: Transport, st: dict, passphrase: str | None, allow_mass_delete:
 def _guard(arrived: list[tuple[str, int, dict]]) -> None:
     """The contact sync's guard against mass deletion, for deletes from other devices."""
     from favorbook.errors import SyncGuardTripped
-    from favorbook.sync.contacts import GUARD_MIN, GUARD_SHARE
+    from favorbook.sync.collection import GUARD_MIN, too_many_removed
 
     gids = {
         c[1]
@@ -336,7 +336,7 @@ def _guard(arrived: list[tuple[str, int, dict]]) -> None:
     here = 0
     for gid in gids:
         here += bool(merge.local_id("contact", gid) is not None)
-    if here > GUARD_MIN and here > GUARD_SHARE * total:
+    if too_many_removed(here, total):
         raise SyncGuardTripped(
             f"Your other devices deleted {here} of the {total} contacts here. Nothing was "
             "changed on this device. Sync again and allow it if that is what you want.",

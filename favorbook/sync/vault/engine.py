@@ -423,12 +423,9 @@ def _hlc_time(hlc: str) -> str | None:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat(timespec="seconds")
 
 
-def devices() -> dict:
-    """This device and the others seen, with the last change received from each."""
-    st = capture.state()
-    if st is None:
-        return {"this_device": None, "devices": []}
-    others = [
+def peers() -> list[dict]:
+    """The other devices seen, with the last change received from each."""
+    return [
         {
             "id": device_id,
             "name": name,
@@ -441,6 +438,13 @@ def devices() -> dict:
             "FROM vault_peer ORDER BY device_name, device_id"
         )
     ]
+
+
+def devices() -> dict:
+    """This device and the others seen, with the last change received from each."""
+    st = capture.state()
+    if st is None:
+        return {"this_device": None, "devices": []}
     return {
         "this_device": {
             "id": st["device_id"],
@@ -452,5 +456,5 @@ def devices() -> dict:
             "sync_on": is_on(),
             "last_sync_at": st["last_sync_at"],
         },
-        "devices": others,
+        "devices": peers(),
     }

@@ -154,7 +154,7 @@ def device_outcome() -> Outcome | None:
         True,
         device_summary(fields) if when else "",
         problems=tuple(str(e) for e in fields.get("errors") or ()),
-        peers=tuple(peer_line(d) for d in engine.devices()["devices"]),
+        peers=tuple(peer_line(d) for d in engine.peers()),
     )
 
 

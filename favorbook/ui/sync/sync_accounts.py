@@ -181,8 +181,9 @@ class AccountsPage(QWidget):
                 "<p><b>No account yet.</b></p><p>Add the CardDAV/CalDAV account you already "
                 "use (Nextcloud, Radicale, Fastmail, iCloud, or any standard server) to have "
                 "your contacts and follow-ups on your phone and your other computers.</p>"
-                "<p>The ledger, conversations, vetting and private notes never go to the "
-                "account; only Sync Folder… carries them, encrypted first.</p>"
+                "<p>The ledger, conversations, vetting and private notes reach your other "
+                "devices only when you turn on the sync between them (per account, or "
+                "through Sync Folder…), encrypted with your sync passphrase first.</p>"
             )
         )
         self.empty_label.setObjectName("noAccounts")
@@ -261,9 +262,16 @@ class AccountsPage(QWidget):
             )
         )
         self.vault_button.clicked.connect(self.choose_vault_folder)
+        self.devices_button = QPushButton(self.tr("Your &Devices…"))
+        self.devices_button.setObjectName("vaultDevices")
+        self.devices_button.setToolTip(
+            self.tr("This device and your other devices, with their last change; the passphrase")
+        )
+        self.devices_button.clicked.connect(self.show_devices)
         vault_row = QHBoxLayout()
         vault_row.addWidget(self.vault_label, 1)
         vault_row.addWidget(self.vault_button, 0, Qt.AlignmentFlag.AlignTop)
+        vault_row.addWidget(self.devices_button, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
@@ -381,6 +389,16 @@ class AccountsPage(QWidget):
             .replace("%2", me["name"])
             .replace("%3", when or self.tr("not yet (File › Sync Now)"))
         )
+
+    def show_devices(self):
+        """Your Devices…: this device, the others seen, and changing the passphrase."""
+        from favorbook.ui.sync.devices_dialog import DevicesDialog
+
+        dialog = DevicesDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self.refresh_vault)
+        dialog.open()
+        return dialog
 
     def _vault_account_clicked(self, checked: bool) -> None:
         name = self.selected_name()

@@ -55,9 +55,12 @@ def test_no_account_says_what_an_account_is_for(prefs, qtmodeltester):
     page = dialog.accounts
     assert page.stack.currentWidget() is page.empty_label and page.empty_label.isVisible()
     assert "No account yet" in page.empty_label.text()
-    # Since the sync between devices, the ledger can leave this computer, but only encrypted.
-    assert "never go to the account" in page.empty_label.text()
-    assert "encrypted first" in page.empty_label.text()
+    # The ledger leaves this computer only when the sync between devices is on (through an
+    # account too, since its collection of its own), and only encrypted.
+    text = page.empty_label.text()
+    assert "never go to the account" not in text
+    assert "only when you turn on the sync between them" in text
+    assert "encrypted with your sync passphrase first" in text
     assert page.add_button.isEnabled() and not page.remove_button.isEnabled()
     assert not page.every_box.isEnabled()
     qtmodeltester.check(page.model)

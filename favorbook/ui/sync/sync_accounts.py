@@ -220,11 +220,18 @@ class AccountsPage(QWidget):
         self.interval_note = QLabel(self.tr("while favorbook is open"))
         self.every_box.toggled.connect(self._interval_edited)
         self.interval_spin.valueChanged.connect(self._interval_edited)
+        self.devices_button = QPushButton(self.tr("Your &Devices…"))
+        self.devices_button.setObjectName("vaultDevices")
+        self.devices_button.setToolTip(
+            self.tr("This device and your other devices, with their last change; the passphrase")
+        )
+        self.devices_button.clicked.connect(self.show_devices)
         interval = QHBoxLayout()
         interval.addWidget(self.every_box)
         interval.addWidget(self.interval_spin)
         interval.addWidget(self.interval_note)
         interval.addStretch(1)
+        interval.addWidget(self.devices_button)  # (under the device sync's checkbox)
         # The whole database between the rep's devices through this account's server
         # (a collection of its own there, sync/vault/davstore.py), end-to-end encrypted.
         self.vault_account_box = QCheckBox(self.tr("Sync everything between my devices"))
@@ -262,16 +269,9 @@ class AccountsPage(QWidget):
             )
         )
         self.vault_button.clicked.connect(self.choose_vault_folder)
-        self.devices_button = QPushButton(self.tr("Your &Devices…"))
-        self.devices_button.setObjectName("vaultDevices")
-        self.devices_button.setToolTip(
-            self.tr("This device and your other devices, with their last change; the passphrase")
-        )
-        self.devices_button.clicked.connect(self.show_devices)
         vault_row = QHBoxLayout()
         vault_row.addWidget(self.vault_label, 1)
         vault_row.addWidget(self.vault_button, 0, Qt.AlignmentFlag.AlignTop)
-        vault_row.addWidget(self.devices_button, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)

@@ -6,9 +6,11 @@ one."""
 
 from __future__ import annotations
 
+import json
+
 from favorbook.services import contacts, favors
 from favorbook.sync.vault import davstore, snapshot
-from tests.vault.helpers import server_objects
+from tests.vault.helpers import home_url, server_objects
 from tests.vault.legacy_dav import LegacyDavStore
 
 
@@ -154,3 +156,42 @@ def test_a_device_of_the_older_layout_the_others_never_read_is_read_once_it_upgr
     with devices.on("A"):
         [(bo, _)] = contacts.find_by_name("Bo Old")
         assert favors.balance(bo).received == 1
+
+
+def test_an_altered_start_hides_nothing_unnoticed(dav_devices, monkeypatch):
+    """``START`` (not sealed: it says where a device's older objects are) altered on the
+    server: a huge ``below`` is held to the device's first object in its own collection;
+    one that hides the older objects makes them missing, said so, nothing applied past
+    them."""
+    devices, server = dav_devices, dav_devices.server
+    with monkeypatch.context() as older:
+        older.setattr(davstore, "DavStore", LegacyDavStore)
+        with devices.on("A"):
+            contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
+        devices.join("A")
+        assert devices.sync("A").errors == []
+        with devices.on("A"):
+            favors.log_favor(_ann(), "given", "in the older layout")
+        assert devices.sync("A").errors == []
+    with devices.on("A"):
+        favors.log_favor(_ann(), "given", "in A's own collection")
+    assert devices.sync("A").errors == []
+    [start] = [n for n in server_objects(server) if n.endswith("/START.ics")]
+    href = home_url(server) + start
+
+    def put_start(doc):
+        text = davstore.encode("START", json.dumps(doc).encode())
+        r = server.request("PUT", href, text, {"Content-Type": "text/calendar; charset=utf-8"})
+        assert r.status_code in (200, 201, 204), r.text
+
+    put_start({"below": 10**12, "snapshots": []})
+    devices.join("B")
+    assert devices.sync("B").errors == []
+    assert devices.dump("A") == devices.dump("B")
+    put_start({"below": 1, "snapshots": []})
+    devices.dirs["C"] = devices.root / "data-C"
+    devices.join("C")
+    report = devices.sync("C")
+    assert any("Change 1 of device" in e and "missing" in e for e in report.errors), report.errors
+    with devices.on("C"):
+        assert contacts.find_by_name("Ann Lee") == []  # nothing of A's applied past the gap

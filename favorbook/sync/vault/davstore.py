@@ -63,6 +63,8 @@ INLINE_BYTES = 64 * 1024
 one (a first sync's, an import's) and every snapshot into its ``-data`` collection, with
 a stub in the small one."""
 HEAD_NAME, START_NAME = "HEAD", "START"
+MAX_OLDER = 1_000_000
+"""At most this many objects of a device are looked for in the older layout."""
 _DATA, _PARTS, _IN = "X-FAVORBOOK-DATA", "X-FAVORBOOK-PARTS", "X-FAVORBOOK-IN"
 _STAMP = "20000101T000000Z"
 _HEAD = re.compile(r"^([0-9a-f]{16})-(S?)([0-9]{10})\.ics$")
@@ -369,11 +371,22 @@ class DavStore:
                 own.listing = {}
             found = own.fetch(START_NAME)
             if found is not None:
+                # (Not sealed: it says where objects are, as their names do. Altered, it can
+                # only make some unseen or missing, which their own checks and the head tell;
+                # it is held to what can be true: below the device's first object here.)
+                first = min(
+                    (
+                        int(m.group(2))
+                        for n in own.listing or {}
+                        if (m := _OWN.match(n)) and not m.group(1)
+                    ),
+                    default=MAX_OLDER,
+                )
                 try:
                     doc = json.loads(found[0])
                     info = {
-                        "below": int(doc["below"]),
-                        "snapshots": [int(n) for n in doc["snapshots"]],
+                        "below": max(1, min(int(doc["below"]), first, MAX_OLDER)),
+                        "snapshots": [int(n) for n in doc["snapshots"][:MAX_OLDER]],
                     }
                 except (ValueError, KeyError, TypeError):
                     info = {"below": 1, "snapshots": []}  # altered: its older objects unseen

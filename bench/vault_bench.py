@@ -74,14 +74,18 @@ def folder_size(folder: Path) -> dict:
 
 
 def server_size(work: Path) -> dict:
-    """What Radicale's folder of the vault's collection holds: MiB of the entries, of it the
-    snapshots', how many entries, and MiB of Radicale's own cache beside them."""
-    entries = list(_collection(work).glob("*.ics"))
+    """What Radicale's folders of the vault's collections hold: MiB of the entries, of it
+    the snapshots', how many entries (and collections), and MiB of Radicale's own cache
+    beside them."""
+    folders = _collections(work)
+    entries = [p for folder in folders for p in folder.glob("*.ics")]
+    snaps = [p for p in entries if p.name.startswith("S") or "-S" in p.name]
     return {
         "mib": round(sum(p.stat().st_size for p in entries) / 2**20, 1),
-        "snap_mib": round(sum(p.stat().st_size for p in entries if "-S" in p.name) / 2**20, 1),
+        "snap_mib": round(sum(p.stat().st_size for p in snaps) / 2**20, 1),
         "objects": len(entries),
-        "cache_mib": _size_mib(_collection(work) / ".Radicale.cache"),
+        "collections": len(folders),
+        "cache_mib": round(sum(_size_mib(f / ".Radicale.cache") for f in folders), 1),
     }
 
 
@@ -154,10 +158,24 @@ def prepare(data: Path, work: Path, log=print) -> dict:
 
 
 def _collection(work: Path) -> Path:
-    """Radicale's folder of the vault's collection (its entries, and its cache)."""
+    """Radicale's folder of the vault's collection (the key, the older layout's entries)."""
     from favorbook.sync.vault.davstore import COLLECTION
 
     return work / "radicale" / "collections" / "collection-root" / ACCOUNT / COLLECTION
+
+
+def _collections(work: Path) -> list[Path]:
+    """Radicale's folders of every collection of the vault (each device's own beside it)."""
+    home = _collection(work).parent
+    return sorted(p for p in home.glob(_collection(work).name + "*") if p.is_dir())
+
+
+def _snapshots_on_server(work: Path, device: str) -> int:
+    """How many snapshots of ``device`` the server lists (either layout)."""
+    own = _collection(work).parent / f"{_collection(work).name}-{device}"
+    return len(list(own.glob("S??????????.ics"))) + len(
+        list(_collection(work).glob(f"{device}-S??????????.ics"))
+    )
 
 
 def _dav_meta(data: Path, work: Path, log) -> dict | None:
@@ -172,6 +190,9 @@ def _dav_meta(data: Path, work: Path, log) -> dict | None:
             for entry in _collection(work).glob("*.ics"):
                 if not entry.name.startswith(keep):
                     entry.unlink()
+            for folder in _collections(work):
+                if folder != _collection(work) and meta["device"] not in folder.name:
+                    shutil.rmtree(folder)
             log(f"Reusing {work / 'A-dav'} (device A with the sync on through Radicale).")
             return meta
     shutil.rmtree(work / "radicale", ignore_errors=True)
@@ -389,9 +410,7 @@ def run_dav(data: Path, work: Path, figures: dict, *, contacts: int, repeats: in
         log(f"vault: joining {n} contacts through Radicale …")
         result = _join(work / "B-dav", url=url)
         _join_figure(figures, f"vault: join {n} contacts, Radicale", result, log)
-        snapshots = lambda: len(  # noqa: E731
-            list(_collection(work).glob(f"{meta['device']}-S??????????.ics"))
-        )
+        snapshots = lambda: _snapshots_on_server(work, meta["device"])  # noqa: E731
         _ten_figures(
             figures,
             ", Radicale",
@@ -401,8 +420,9 @@ def run_dav(data: Path, work: Path, figures: dict, *, contacts: int, repeats: in
     figures["vault: stored on the server"] = {
         **_figure([size["mib"] * 100_000 / contacts], "MiB"),
         "entries": size["objects"],
-        "note": f"{size['mib']} MiB in {size['objects']:,} entries ({size['snap_mib']} MiB of "
-        f"it the snapshot) in Radicale's collection for {n} contacts after the first sync, "
+        "note": f"{size['mib']} MiB in {size['objects']:,} entries of "
+        f"{size.get('collections', 1)} collections ({size['snap_mib']} MiB of "
+        f"it the snapshot) on Radicale for {n} contacts after the first sync, "
         f"per 100,000 contacts; Radicale's own cache beside them: {size['cache_mib']} MiB",
     }
 

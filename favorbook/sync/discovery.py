@@ -80,7 +80,8 @@ def _homes(client: DavClient, principal: str) -> tuple[str | None, str | None]:
 
 
 VAULT_COLLECTION = "favorbook-vault"
-"""The collection of the sync between the rep's devices: never a tasks or events calendar."""
+"""The collections of the sync between the rep's devices (this one, and each device's
+``favorbook-vault-...``): never a tasks or events calendar."""
 
 
 def _name(r, url: str) -> str:
@@ -102,7 +103,8 @@ def list_collections(client: DavClient, home: str, kind: str) -> list[Collection
     for r in client.propfind(home, props, depth=1):
         types = r.resource_types()
         url = f"{base.scheme}://{base.netloc}{r.href}"
-        if r.href.rstrip("/").rsplit("/", 1)[-1] == VAULT_COLLECTION:
+        last = r.href.rstrip("/").rsplit("/", 1)[-1]
+        if last == VAULT_COLLECTION or last.startswith(VAULT_COLLECTION + "-"):
             continue  # the sync between the rep's devices (sync/vault/davstore.py)
         if kind == "contacts" and tag(CARDDAV, "addressbook") in types:
             out.append(Collection(_name(r, url), url))

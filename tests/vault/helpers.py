@@ -81,21 +81,43 @@ VAULT = "favorbook-vault"
 
 
 def vault_url(server) -> str:
-    """The device sync's collection on ``server`` (a DavServer)."""
+    """The device sync's collection on ``server`` (a DavServer): the key, and the objects
+    of the older layout."""
     return server.abs(f"{server.calendar_home}{VAULT}/")
+
+
+def home_url(server) -> str:
+    """The calendar home, where the device sync's collections are (``server_objects``'
+    names are relative to it)."""
+    return server.abs(server.calendar_home)
+
+
+def vault_collections(server) -> list[str]:
+    """The URLs of every collection of the device sync on ``server``."""
+    return sorted(
+        server.abs(href)
+        for href in server.listing(server.calendar_home)
+        if href.endswith("/") and href.rstrip("/").rsplit("/", 1)[-1].startswith(VAULT)
+    )
 
 
 def fresh_vault(server) -> None:
     """The server as a new account has it: one empty address book and tasks calendar, and
-    no device-sync collection (the previous test's is deleted)."""
-    response = server.request("DELETE", vault_url(server))
-    assert response.status_code in (200, 204, 404), response.text
+    no device-sync collection (the previous test's are deleted)."""
+    for url in [vault_url(server), *vault_collections(server)]:
+        response = server.request("DELETE", url)
+        assert response.status_code in (200, 204, 404), response.text
     server.fresh_collections()
 
 
 def server_objects(server) -> dict[str, bytes]:
-    """Every object of the device-sync collection as the server hands it out: name -> bytes."""
-    return {
-        href.rsplit("/", 1)[-1]: server.request("GET", href).content
-        for href in server.listing(vault_url(server))
-    }
+    """Every object of the device sync's collections as the server hands it out: its path
+    under the calendar home ("favorbook-vault/vault-key.ics", "favorbook-vault-<device
+    id>/0000000001.ics" ...) -> bytes."""
+    home = home_url(server)
+    out = {}
+    for collection in vault_collections(server):
+        for href in server.listing(collection):
+            url = server.abs(href)
+            out[url.removeprefix(home)] = server.request("GET", href).content
+    return out

@@ -11,7 +11,7 @@ import pytest
 
 from favorbook.services import contacts, favors
 from favorbook.sync.vault import davstore, engine
-from tests.vault.helpers import server_objects, vault_url
+from tests.vault.helpers import home_url, server_objects, vault_url
 from tests.vault.test_paths_and_safety import SECRETS
 
 
@@ -43,9 +43,14 @@ def test_two_devices_sync_through_the_account(dav_devices):
         [other] = seen["devices"]
         assert other["name"] == "laptop B" and other["objects_read"] >= 1
     names = set(server_objects(dav_devices.server))
-    assert "vault-key.ics" in names
-    entry = r"[0-9a-f]{16}-(S?[0-9]{10}|HEAD)\.ics"  # an object, a snapshot, a device's head
-    assert all(re.fullmatch(entry, n) for n in names - {"vault-key.ics"})
+    assert "favorbook-vault/vault-key.ics" in names  # the key alone there; and each device's
+    own = r"favorbook-vault-[0-9a-f]{16}/(S?[0-9]{10}|HEAD|START)\.ics"  # objects, stubs
+    data = r"favorbook-vault-[0-9a-f]{16}-data/S?[0-9]{10}(\.[0-9]+)?\.ics"  # big ones
+    assert all(
+        re.fullmatch(own, n) or re.fullmatch(data, n)
+        for n in names - {"favorbook-vault/vault-key.ics"}
+    ), names
+    assert len({n.split("/")[0] for n in names if re.fullmatch(own, n)}) == 2  # A and B
 
 
 def test_the_vault_collection_is_no_tasks_calendar_for_the_contact_sync(dav_devices):
@@ -98,9 +103,9 @@ def _three_log_objects(devices):
             favors.log_favor(ann, "given", what)
         devices.sync("A")
     server = devices.server
-    names = sorted(n for n in server_objects(server) if re.search(r"-[0-9]{10}\.ics$", n))
+    names = sorted(n for n in server_objects(server) if re.search(r"/[0-9]{10}\.ics$", n))
     assert len(names) == 3  # the log objects (beside the key and the device's head)
-    return [vault_url(server) + n for n in names]
+    return [home_url(server) + n for n in names]
 
 
 def test_altered_swapped_or_replayed_objects_on_the_server_are_refused(dav_devices):
@@ -171,7 +176,7 @@ def test_a_big_object_travels_in_parts_and_a_part_lost_is_refused(dav_devices, m
     assert parts, names
     dav_devices.join("B")
     before = dav_devices.dump("B")
-    lost = vault_url(server) + parts[0]
+    lost = home_url(server) + parts[0]
     kept = server.request("GET", lost).content
     server.request("DELETE", lost)
     report = dav_devices.sync("B")
@@ -185,23 +190,23 @@ def test_a_big_object_travels_in_parts_and_a_part_lost_is_refused(dav_devices, m
 def test_a_write_stopped_halfway_is_finished_by_the_next_sync(dav_devices, monkeypatch):
     """Parts written, head not (the sync was stopped): the next sync writes it, once."""
     from favorbook.sample import demo
-    from favorbook.sync.vault.davstore import DavStore
+    from favorbook.sync.vault.davstore import _Collection as Collection
 
     monkeypatch.setattr(davstore, "PART_BYTES", 3000)
     with dav_devices.on("A"):
         demo.load(6, seed=4)
     dav_devices.join("A")
-    original = DavStore._put_own
+    original = Collection.put_own
 
     def stop_at_a_head(self, name, text):
-        if "." not in name:
+        if "." not in name and name != "START":
             raise KeyboardInterrupt  # the process stopped here
         original(self, name, text)
 
-    monkeypatch.setattr(DavStore, "_put_own", stop_at_a_head)
+    monkeypatch.setattr(Collection, "put_own", stop_at_a_head)
     with pytest.raises(KeyboardInterrupt):
         dav_devices.sync("A")
-    monkeypatch.setattr(DavStore, "_put_own", original)
+    monkeypatch.setattr(Collection, "put_own", original)
     assert dav_devices.sync("A").errors == []
     dav_devices.join("B")
     assert dav_devices.sync("B").errors == []
@@ -349,12 +354,12 @@ def test_an_altered_snapshot_on_the_server_is_refused_and_the_log_read_instead(
     dav_devices.join("A")
     dav_devices.sync("A")
     server = dav_devices.server
-    [snap] = [n for n in server_objects(server) if "-S" in n]
-    href = vault_url(server) + snap
+    [snap] = [n for n in server_objects(server) if "-data/S" in n]  # (its stub beside A's log)
+    href = home_url(server) + snap
     data, parts = davstore.decode(server.request("GET", href).content.decode())
     altered = bytearray(data)
     altered[40] ^= 1
-    text = davstore.encode(snap.removesuffix(".ics"), bytes(altered), parts)
+    text = davstore.encode(snap.rsplit("/", 1)[-1].removesuffix(".ics"), bytes(altered), parts)
     server.request("PUT", href, text, {"Content-Type": "text/calendar; charset=utf-8"})
     dav_devices.join("B")
     report = dav_devices.sync("B")
@@ -424,6 +429,7 @@ def test_the_parts_of_an_object_come_at_once_whole_and_a_swapped_part_is_refused
     from favorbook.sample import demo
     from favorbook.sync.dav import DavClient
     from favorbook.sync.vault.davstore import DavStore
+    from favorbook.sync.vault.davstore import _Collection as Collection
 
     monkeypatch.setattr(davstore, "PART_BYTES", 2000)
     server = dav_devices.server
@@ -438,30 +444,34 @@ def test_the_parts_of_an_object_come_at_once_whole_and_a_swapped_part_is_refused
     fake = "0123456789abcdef"
     try:
         store.put(fake, "0000000001", data)
-        names = sorted(n for n in server_objects(server) if n.startswith(fake))
+        names = sorted(
+            n for n in server_objects(server) if n.startswith(f"favorbook-vault-{fake}/0")
+        )
         assert len(names) == 6, names
         threads = set()
-        entry = DavStore._entry
+        entry = Collection.entry
 
         def seen(self, name):
             threads.add(threading.get_ident())
             return entry(self, name)
 
-        monkeypatch.setattr(DavStore, "_entry", seen)
+        monkeypatch.setattr(Collection, "entry", seen)
         assert DavStore(store.client, store.url, "x").get(fake, 1) == data
         assert len(threads) > 1  # the parts were in flight together
-        monkeypatch.setattr(DavStore, "_entry", entry)
-        for name in names:
-            server.request("DELETE", vault_url(server) + name)
+        monkeypatch.setattr(Collection, "entry", entry)
+        for suffix in ("", "-data"):
+            server.request("DELETE", f"{home_url(server)}favorbook-vault-{fake}{suffix}/")
     finally:
         store.close()
     dav_devices.join("B")
     before = dav_devices.dump("B")
     with dav_devices.on("A"):
         device = engine.devices()["this_device"]["id"]
-    twins = sorted(n for n in server_objects(server) if n.startswith(f"{device}-0000000001."))
+    twins = sorted(
+        n for n in server_objects(server) if n.startswith(f"favorbook-vault-{device}/0000000001.")
+    )
     assert len(twins) >= 3, twins  # the head and two parts or more
-    first, second = (vault_url(server) + p for p in twins[:2])
+    first, second = (home_url(server) + p for p in twins[:2])
     kept = {h: server.request("GET", h).content for h in (first, second)}
 
     def put(href, text):
@@ -544,7 +554,7 @@ def test_a_sync_rewrites_its_head_with_one_put(dav_devices, monkeypatch):
 
     monkeypatch.setattr(DavClient, "request", record)
     assert dav_devices.sync("A").changes_sent > 0
-    heads = [(m, n) for m, n in sent if n.endswith("-HEAD.ics")]
+    heads = [(m, n) for m, n in sent if n == "HEAD.ics"]
     assert heads == [("GET", heads[0][1]), ("PUT", heads[0][1])], sent
     dav_devices.join("B")
     assert dav_devices.sync("B").errors == []

@@ -8,6 +8,11 @@ after the n-th SQL statement of the sync, or inside the write of a file to the s
 folder. Some rounds apply in bulk (as a big join does), and a third device joins from the
 snapshot partway, its first syncs killed too. ``FAVORBOOK_VAULT_KILLS`` sets the number of
 kills (200 in the suite, 2,000 in ``make soak``).
+
+The same through an account on Radicale, killed after the n-th statement or the n-th HTTP
+request, from a vault made in the older layout (every object in ``favorbook-vault/``): the
+devices' moves to collections of their own are killed too. ``FAVORBOOK_VAULT_DAV_KILLS``
+(60 in the suite).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from tests.vault.helpers import PASSPHRASE, Devices
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork and SIGKILL")
 
 KILLS = int(os.environ.get("FAVORBOOK_VAULT_KILLS", "200"))
+DAV_KILLS = int(os.environ.get("FAVORBOOK_VAULT_DAV_KILLS", "60"))
 
 
 def _killed_sync(devices: Devices, name: str, point: int, where: str, in_bulk: bool) -> bool:
@@ -60,13 +66,16 @@ def _child(devices: Devices, name: str, point: int, where: str, in_bulk: bool) -
     session.open_data(devices.dirs[name])
     if where == "sql":
         db.execute_sql = die_at_point(db.execute_sql)
+    elif where == "http":  # before the n-th request to the server goes out
+        from favorbook.sync import dav
+
+        dav.DavClient.request = die_at_point(dav.DavClient.request)
     else:  # between writing a file of the sync folder and moving it into place
         folder.os.replace = die_at_point(folder.os.replace)
     engine.sync(PASSPHRASE)
 
 
 def test_hundreds_of_syncs_killed_at_random_points_lose_and_repeat_nothing(tmp_path):
-    from favorbook.db.models import db
     from favorbook.sample import demo
     from favorbook.services import contacts, favors
 
@@ -95,6 +104,13 @@ def test_hundreds_of_syncs_killed_at_random_points_lose_and_repeat_nothing(tmp_p
         most = 4 if where == "file" else (800 if rng.random() < 0.1 else 50)
         point = rng.randint(1, most)
         kills += _killed_sync(devices, name, point, where, in_bulk=rng.random() < 0.3)
+    _all_there(devices, logged, kills, rounds)
+
+
+def _all_there(devices: Devices, logged: int, kills: int, rounds: int) -> None:
+    """Synced to the end: the same network everywhere, every favor logged there once."""
+    from favorbook.db.models import db
+
     for _ in range(2):
         for name in ("A", "B", "C"):
             assert devices.sync(name).errors == []
@@ -106,3 +122,46 @@ def test_hundreds_of_syncs_killed_at_random_points_lose_and_repeat_nothing(tmp_p
             "GROUP BY description"
         ).fetchall()
     assert len(made) == logged and all(n == 1 for _, n in made), (logged, kills)
+
+
+def test_syncs_through_radicale_killed_at_random_points_lose_and_repeat_nothing(
+    tmp_path, radicale_server, monkeypatch
+):
+    from favorbook.sample import demo
+    from favorbook.services import contacts, favors
+    from favorbook.sync.vault import davstore, snapshot
+    from tests.vault.helpers import fresh_vault
+    from tests.vault.legacy_dav import LegacyDavStore
+
+    fresh_vault(radicale_server)
+    monkeypatch.setenv("FAVORBOOK_SYNC_PASSWORD", radicale_server.password)
+    monkeypatch.setattr(snapshot, "EVERY", 4)  # snapshots often, in the -data collection
+    monkeypatch.setattr(davstore, "INLINE_BYTES", 1500)  # stubs and big objects too
+    monkeypatch.setattr(davstore, "PART_BYTES", 6000)  # and objects in parts
+    devices = Devices(tmp_path, names=("A", "B", "C"), server=radicale_server)
+    with devices.on("A"):
+        demo.load(12, seed=7, on=dt.date(2026, 11, 1))
+    with monkeypatch.context() as older:  # the vault made by the older favorbook
+        older.setattr(davstore, "DavStore", LegacyDavStore)
+        devices.join("A")
+        devices.join("B")
+        for name in ("A", "B", "A"):
+            assert devices.sync(name).errors == []
+    rng = random.Random(1620)
+    kills = logged = rounds = 0
+    joined_c = False
+    while kills < DAV_KILLS:
+        rounds += 1
+        name = rng.choice(["A", "B", "C"] if joined_c else ["A", "B"])
+        with devices.on(name):
+            ids = contacts.list_ids()
+            if ids:
+                favors.log_favor(rng.choice(ids), "given", f"kill round {rounds} on {name}")
+                logged += 1
+        if not joined_c and kills >= DAV_KILLS // 3:
+            devices.join("C")  # its first syncs, from the snapshot, are killed too
+            joined_c, name = True, "C"
+        where = "http" if rng.random() < 0.6 else "sql"
+        point = rng.randint(1, 40 if where == "http" else 60)
+        kills += _killed_sync(devices, name, point, where, in_bulk=rng.random() < 0.3)
+    _all_there(devices, logged, kills, rounds)

@@ -194,7 +194,8 @@ def _flush_outbox(store: Transport, device: str) -> None:
                 "content: this database is older than what it sent (restored from a backup?). "
                 "Retire this device and join again with an empty database."
             )
-        store.put(device, name, bytes(data))
+        if existing is None:  # (there already: written before a sync was stopped)
+            store.put(device, name, bytes(data))
         with db.atomic():
             db.execute_sql("DELETE FROM vault_outbox WHERE name = ?", (name,))
 
@@ -263,6 +264,8 @@ def _sync(store: Transport, st: dict, passphrase: str | None, allow_mass_delete:
     store.check()
     key = _vault_key(store, passphrase or vault_passphrase.require())
     me = st["device_id"]
+    known = _peer_positions()
+    store.begin(me, known, joining=not known and _empty())
 
     report.changes_sent = capture.seal_pending(key)
     _flush_outbox(store, me)
@@ -288,7 +291,13 @@ def _sync(store: Transport, st: dict, passphrase: str | None, allow_mass_delete:
                 )
                 break
             data = store.get(device, number)
-            payload = crypto.open_sealed(key, device, "log", number, data or b"")
+            if data is None:
+                report.errors.append(
+                    f"Change {number} of device {device} is missing from {store.place} "
+                    "(still being copied, or removed); its later changes wait for it."
+                )
+                break
+            payload = crypto.open_sealed(key, device, "log", number, data)
             if payload is None:
                 report.errors.append(
                     f"Object {number} of device {device} in {store.place} was altered, "

@@ -47,6 +47,9 @@ class FolderStore:
     def write_key(self, data: bytes) -> None:
         _atomic_write(self.root / KEY_FILE, data)
 
+    def begin(self, me: str, positions: dict[str, int], joining: bool = False) -> None:
+        """Nothing to do: the folder is read as it is, a device's folder made when needed."""
+
     def devices(self) -> list[str]:
         return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _DEVICE.match(p.name))
 

@@ -35,6 +35,10 @@ class Transport(Protocol):
 
     def write_key(self, data: bytes) -> None: ...
 
+    def begin(self, me: str, positions: dict[str, int], joining: bool = False) -> None:
+        """A sync of device ``me`` starts: the devices it read from so far, and how far
+        (``positions``), or that it is joining (a storage may then look at less)."""
+
     def devices(self) -> list[str]:
         """The ids of the devices that wrote objects there."""
 

@@ -80,7 +80,7 @@ def test_the_account_box_turns_the_device_sync_on_and_off(both, prefs, qtbot):
     me = engine.devices()["this_device"]
     assert me["account"] == "work" and me["folder"] is None
     assert "Your devices: on, through account “work”" in page.vault_label.text()
-    assert "vault-key.ics" in server_objects(both)
+    assert "favorbook-vault/vault-key.ics" in server_objects(both)
     assert changed == [1]
     _click(qtbot, page)
     assert not box.isChecked() and not engine.is_on()

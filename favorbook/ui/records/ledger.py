@@ -104,8 +104,11 @@ class LedgerModel(RecordTableModel):
                 "status",
                 tr("Status"),
                 self.status_text,
+                tip=self.status_text,  # whole, when a narrow tab cuts it
                 color=lambda f: warning_color() if f.is_open_iou else None,
                 sample="Open IOU · acknowledged",
+                # The description matters more: in a contact's tab the status gives way.
+                least="Acknowledged",
             ),
         ]
         self.columns = columns

@@ -85,7 +85,11 @@ class Column:
     right: bool = False
     sample: str = ""  # typical widest content, to size the column; "" stretches it
     optional: bool = False  # hidden when the list is too narrow to show it (a contact tab)
+    least: str = ""
+    """The shortest text it keeps whole when the list is narrow: the column gives way, down
+    to this, before a stretching column is squeezed below ``STRETCH_MIN``."""
     width: int = 0  # set by make_table from ``sample``
+    least_width: int = 0  # set by make_table from ``least``
 
 
 def contact_column(tr: Callable[[str], str], then: Callable[[Any], Any]) -> Column:
@@ -324,6 +328,10 @@ def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
             view.fontMetrics().horizontalAdvance(column.sample),
         )
         column.width = width + 16
+        if column.least:
+            column.least_width = min(
+                view.fontMetrics().horizontalAdvance(column.least) + 16, column.width
+            )
         header.resizeSection(number, column.width)
     view.setSortingEnabled(True)
     return view
@@ -521,7 +529,9 @@ class RecordListWidget(FollowsChanges, QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:
-        """Hide optional columns, last first, while the fixed ones would squeeze the rest."""
+        """Hide optional columns, last first, while the fixed ones would squeeze the rest;
+        then a column that gives way (``Column.least``) narrows, as far as its least
+        width, until the stretching ones have ``STRETCH_MIN`` each."""
         widths = [column.width or STRETCH_MIN for column in self.model.columns]
         needed = sum(widths)
         available = self.view.width()
@@ -532,6 +542,28 @@ class RecordListWidget(FollowsChanges, QWidget):
             self.view.setColumnHidden(number, hide)
             if hide:
                 needed -= widths[number]
+        giving = [
+            n
+            for n, c in enumerate(self.model.columns)
+            if c.least_width and not self.view.isColumnHidden(n)
+        ]
+        if not giving:
+            return
+        # The room the columns share: inside the frame, beside a scroll bar (reserved, so
+        # the widths stay put when one appears).
+        room = (
+            available
+            - 2 * self.view.frameWidth()
+            - self.view.verticalScrollBar().sizeHint().width()
+        )
+        short = max(needed - room, 0)
+        header = self.view.horizontalHeader()
+        for number in giving:
+            column = self.model.columns[number]
+            width = max(column.width - short, column.least_width)
+            short -= column.width - width
+            if header.sectionSize(number) != width:
+                header.resizeSection(number, width)
 
     def wrote(self, message: str) -> None:
         """After a write of ours: reload, tell the other views, confirm in the status bar."""

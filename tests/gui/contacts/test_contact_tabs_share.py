@@ -37,8 +37,8 @@ def test_the_tabs_of_one_contact_read_its_briefing_once(qtbot, bus, make_contact
 
 
 def test_the_wheel_guard_leaves_other_widgets_events_alone(qapp):
-    """Every event of the application passes the wheel guard: for anything but a field it
-    answers before asking the event anything."""
+    """The wheel guard watches windows only; given anything else it answers before
+    asking the event anything."""
     from PySide6.QtWidgets import QLabel
 
     class Untouchable:

@@ -368,3 +368,29 @@ def test_delete_in_the_filter_box_edits_the_text_not_the_ledger(qtbot, bus, peop
     qtbot.keyClick(page.filter_edit, Qt.Key.Key_Delete)
     assert page.filter_edit.text() == "art"
     assert len(favors.list_favors()) == 3
+
+
+def test_a_narrow_favors_tab_gives_the_description_the_room_not_the_status(
+    qtbot, bus, make_contact
+):
+    """In a contact's tab at its usual width the description was cut ("Sent me the Tower
+    Properti…") while the status kept room for "Open IOU · acknowledged": the status
+    gives way first, and says itself whole in its tooltip."""
+    from favorbook.ui.records.record_list import STRETCH_MIN
+
+    ann = make_contact("Ann", "Lee")
+    iou = favors.log_favor(ann, "received", "Sent me the Tower Properties lead", expectation="iou")
+    favors.set_acknowledged(iou)
+    tab = show_active(qtbot, LedgerView(bus, ann), 550, 600)
+    header = tab.view.horizontalHeader()
+    description = tab.model.column_named("description")
+    status = tab.model.column_named("status")
+    assert header.sectionSize(description) >= STRETCH_MIN
+    text = tab.model.index(0, description).data()
+    assert tab.view.fontMetrics().horizontalAdvance(text) < header.sectionSize(description) - 8
+    assert header.sectionSize(status) < tab.model.columns[status].width
+    assert tab.model.index(0, status).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Open IOU · acknowledged"
+    )
+    tab.resize(1100, 600)  # room for both: the status whole again
+    qtbot.waitUntil(lambda: header.sectionSize(status) == tab.model.columns[status].width)

@@ -333,3 +333,40 @@ def test_a_few_changes_are_applied_without_reading_every_global_id(devices, monk
     assert report.errors == [] and report.changes_received > 0
     assert read == []
     assert devices.dump("A") == devices.dump("B")
+
+
+def test_a_join_writes_global_ids_without_their_index_and_makes_it_again(devices, monkeypatch):
+    """While a snapshot's rows go in at once, ``vault_gid`` has no index by global id (one
+    sort at the end instead of placing random ids one by one); after, the index is back,
+    unique, and the network is the same."""
+    import peewee
+
+    from favorbook.db.models import db
+    from favorbook.sync.vault import bulk
+
+    monkeypatch.setattr(bulk, "BULK_MIN", 1)
+    _a_with_a_snapshot(devices, monkeypatch)
+    seen = []
+    insert = bulk._insert_table
+
+    def watched(*args, **kwargs):
+        seen.append(_has_index("vault_gid_gid"))
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_insert_table", watched)
+    devices.join("B")
+    assert devices.sync("B").errors == []
+    assert seen and not any(seen)
+    with devices.on("B"):
+        assert _has_index("vault_gid_gid")
+        gid = db.execute_sql("SELECT gid FROM vault_gid WHERE tbl = 'contact' LIMIT 1").fetchone()
+        with pytest.raises(peewee.IntegrityError):
+            db.execute_sql("INSERT INTO vault_gid (tbl, lid, gid) VALUES ('contact', -1, ?)", gid)
+    assert devices.dump("A") == devices.dump("B")
+
+
+def _has_index(name: str) -> bool:
+    from favorbook.db.models import db
+
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+    return db.execute_sql(sql, (name,)).fetchone() is not None

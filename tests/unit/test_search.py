@@ -294,4 +294,4 @@ def test_a_rebuild_merges_no_segments_meanwhile_and_keeps_the_index_setting(peop
     row = db.execute_sql("SELECT v FROM contact_fts_config WHERE k = 'automerge'").fetchone()
     assert row[0] == search_index.AUTOMERGE_DEFAULT
     assert [search.search_ids(w) for w in ("grace", "golf", "compiler", "415")] == before
-    assert before[0] == [people["grace"]]
+    assert people["grace"] in before[0]

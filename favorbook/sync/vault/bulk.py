@@ -24,12 +24,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import operator
+import sqlite3
+
+import peewee
 
 from favorbook.db.models import db
 from favorbook.sync.vault import merge, spec
 
 BULK_MIN = 2000
 """Rows that can go in at once from which a batch is written in bulk (below: one by one)."""
+
+TAKEN = (sqlite3.IntegrityError, peewee.IntegrityError)
+"""A natural key taken: raised by the cursor's ``executemany`` as sqlite3's, by
+``db.execute_sql`` as peewee's (the database object has no ``IntegrityError``)."""
 
 CACHE_KIB = 256 * 1024
 """SQLite's page cache while a bulk insert runs (the usual 16 MB thrashes on global ids)."""
@@ -340,7 +347,7 @@ def _insert_table(table, rows, edits, maps, applied, failed) -> _Went:
         order = _parents_first(len(values), links) if links else range(len(values))
         db.cursor().executemany(sql, (values[n] for n in order))
         db.execute_sql("RELEASE vault_bulk")
-    except db.IntegrityError:  # a natural key taken by another row: these one by one
+    except TAKEN:  # a natural key taken by another row: these one by one
         db.execute_sql("ROLLBACK TO vault_bulk")
         db.execute_sql("RELEASE vault_bulk")
         kept = _one_by_one(table, sql, values, gids, keys, maps, applied, failed)
@@ -395,7 +402,7 @@ def _one_by_one(table, sql, values, gids, keys, maps, applied, failed) -> list:
         db.execute_sql("SAVEPOINT vault_row")
         try:
             db.execute_sql(sql, row)
-        except db.IntegrityError as exc:
+        except TAKEN as exc:
             db.execute_sql("ROLLBACK TO vault_row")
             applied.skipped.append(f"{table} {gids[n]}: {exc}")
             maps.local(table).pop(gids[n], None)

@@ -268,3 +268,30 @@ def test_list_filters_and_orders(db, make_contact, today):
     assert search_ids("", order="next_followup", descending=True) == [ann, cy, bo]
     assert search_ids("a", order="name") == search_ids("a", order="name")
     assert search_ids("customer", filters=ListFilter(kind="prospect")) == []
+
+
+def test_a_rebuild_merges_no_segments_meanwhile_and_keeps_the_index_setting(people, monkeypatch):
+    """Rebuilding the whole index (after a join) inserts with FTS5's merging off, its one
+    'optimize' merging everything at the end; the table's own setting is back after, and
+    every contact is found as before."""
+    from favorbook.db.models import db
+    from favorbook.services import search_index
+
+    before = [search.search_ids(w) for w in ("grace", "golf", "compiler", "415")]
+    seen = []
+    execute = db.execute_sql
+
+    def watched(sql, *args, **kwargs):
+        if sql.startswith(search_index._INSERT):
+            row = execute("SELECT v FROM contact_fts_config WHERE k = 'automerge'").fetchone()
+            seen.append(row[0] if row else None)
+        return execute(sql, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", watched)
+    search_index.rebuild()
+    monkeypatch.undo()
+    assert seen == [0]
+    row = db.execute_sql("SELECT v FROM contact_fts_config WHERE k = 'automerge'").fetchone()
+    assert row[0] == search_index.AUTOMERGE_DEFAULT
+    assert [search.search_ids(w) for w in ("grace", "golf", "compiler", "415")] == before
+    assert people["grace"] in before[0]

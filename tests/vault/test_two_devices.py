@@ -333,3 +333,78 @@ def test_a_few_changes_are_applied_without_reading_every_global_id(devices, monk
     assert report.errors == [] and report.changes_received > 0
     assert read == []
     assert devices.dump("A") == devices.dump("B")
+
+
+def test_a_join_writes_global_ids_without_their_index_and_makes_it_again(devices, monkeypatch):
+    """While a snapshot's rows go in at once, ``vault_gid`` has no index by global id (one
+    sort at the end instead of placing random ids one by one); after, the index is back,
+    unique, and the network is the same."""
+    import peewee
+
+    from favorbook.db.models import db
+    from favorbook.sync.vault import bulk
+
+    monkeypatch.setattr(bulk, "BULK_MIN", 1)
+    _a_with_a_snapshot(devices, monkeypatch)
+    seen = []
+    insert = bulk._insert_table
+
+    def watched(*args, **kwargs):
+        seen.append(_has_index("vault_gid_gid"))
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_insert_table", watched)
+    devices.join("B")
+    assert devices.sync("B").errors == []
+    assert seen and not any(seen)
+    with devices.on("B"):
+        assert _has_index("vault_gid_gid")
+        gid = db.execute_sql("SELECT gid FROM vault_gid WHERE tbl = 'contact' LIMIT 1").fetchone()
+        with pytest.raises(peewee.IntegrityError):
+            db.execute_sql("INSERT INTO vault_gid (tbl, lid, gid) VALUES ('contact', -1, ?)", gid)
+    assert devices.dump("A") == devices.dump("B")
+
+
+def _has_index(name: str) -> bool:
+    from favorbook.db.models import db
+
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+    return db.execute_sql(sql, (name,)).fetchone() is not None
+
+
+def test_a_row_whose_natural_key_is_taken_is_kept_apart_and_the_rest_go_in_at_once(devices):
+    """A contact arriving in bulk whose uid another contact here already holds (under
+    another global id): the batch goes in one by one, that row is reported as skipped,
+    every other row goes in (the bulk path fell over on the error itself before)."""
+    import json
+
+    from favorbook.db.models import db
+    from favorbook.sync.vault import bulk, merge, spec
+
+    with devices.on("A"):
+        ann = _make("Ann", "Lee")
+    devices.join("A")
+    with devices.on("A"):
+        row = db.execute_sql(
+            f"SELECT {spec.row_json_sql('contact', 'r')} FROM contact r WHERE id = ?", (ann,)
+        ).fetchone()[0]
+        values = json.loads(row)
+        db.execute_sql("UPDATE contact SET uid = 'taken' WHERE id = ?", (ann,))
+        changes = [
+            ["contact", f"new-{n}", "i", None, {**values, "uid": f"new-{n}"}, f"{n:013d}", None]
+            for n in range(3)
+        ]
+        changes.append(["contact", "taken", "i", None, {**values, "uid": "taken"}, "9", None])
+        applied = merge.Applied()
+        with db.atomic():
+            db.execute_sql("UPDATE vault_flag SET applying = 1")
+            before = bulk.BULK_MIN
+            bulk.BULK_MIN = 1
+            try:
+                bulk.apply_changes(changes, applied)
+            finally:
+                bulk.BULK_MIN = before
+            db.execute_sql("UPDATE vault_flag SET applying = 0")
+        assert [s.split(":")[0] for s in applied.skipped] == ["contact taken"]
+        uids = {u for (u,) in db.execute_sql("SELECT uid FROM contact")}
+        assert uids == {"taken", "new-0", "new-1", "new-2"}

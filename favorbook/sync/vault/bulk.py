@@ -24,12 +24,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import operator
+import sqlite3
+
+import peewee
 
 from favorbook.db.models import db
 from favorbook.sync.vault import merge, spec
 
 BULK_MIN = 2000
 """Rows that can go in at once from which a batch is written in bulk (below: one by one)."""
+
+TAKEN = (sqlite3.IntegrityError, peewee.IntegrityError)
+"""A natural key taken: raised by the cursor's ``executemany`` as sqlite3's, by
+``db.execute_sql`` as peewee's (the database object has no ``IntegrityError``)."""
 
 CACHE_KIB = 256 * 1024
 """SQLite's page cache while a bulk insert runs (the usual 16 MB thrashes on global ids)."""
@@ -340,31 +347,35 @@ def _insert_table(table, rows, edits, maps, applied, failed) -> _Went:
         order = _parents_first(len(values), links) if links else range(len(values))
         db.cursor().executemany(sql, (values[n] for n in order))
         db.execute_sql("RELEASE vault_bulk")
-    except db.IntegrityError:  # a natural key taken by another row: these one by one
+    except TAKEN:  # a natural key taken by another row: these one by one
         db.execute_sql("ROLLBACK TO vault_bulk")
         db.execute_sql("RELEASE vault_bulk")
         kept = _one_by_one(table, sql, values, gids, keys, maps, applied, failed)
-    ids = [(table, keys[n], gids[n]) for n in kept]
+    ids = [(keys[n], gids[n]) for n in kept]
     if not shape.own_id:  # (local ids given in row order ascend already)
         ids.sort()
     db.cursor().executemany(
-        "INSERT OR REPLACE INTO vault_gid (tbl, lid, gid) VALUES (?, ?, ?)", ids
+        f"INSERT OR REPLACE INTO vault_gid (tbl, lid, gid) VALUES ('{table}', ?, ?)", ids
     )
     del ids
-    clocks = [(table, gids[n], "*", hlcs[n], None) for n in kept]
-    for n in kept if edits else ():
-        clocks += [
-            (table, gids[n], col, hlc, base)
-            for col, _, hlc, base in edits.get((table, gids[n]), ())
-            if col in shape.index
-        ]
-    # One table: by global id (and column, when fields came too); a string key is sorted
-    # twice as fast as a pair.
-    clocks.sort(key=operator.itemgetter(1, 2) if edits else operator.itemgetter(1))
-    db.cursor().executemany(
-        "INSERT OR REPLACE INTO vault_clock (tbl, gid, col, hlc, base) VALUES (?, ?, ?, ?, ?)",
-        clocks,
-    )
+    if edits:
+        clocks = [(table, gids[n], "*", hlcs[n], None) for n in kept]
+        for n in kept:
+            clocks += [
+                (table, gids[n], col, hlc, base)
+                for col, _, hlc, base in edits.get((table, gids[n]), ())
+                if col in shape.index
+            ]
+        clocks.sort(key=operator.itemgetter(1, 2))  # by global id and column
+        sql = "INSERT OR REPLACE INTO vault_clock (tbl, gid, col, hlc, base) VALUES (?, ?, ?, ?, ?)"
+    else:  # the inserts' clocks alone, by global id: the table and column written once in
+        # the statement, two values bound per row instead of five
+        clocks = sorted((gids[n], hlcs[n]) for n in kept)
+        sql = (
+            "INSERT OR REPLACE INTO vault_clock (tbl, gid, col, hlc, base) "
+            f"VALUES ('{table}', ?, '*', ?, NULL)"
+        )
+    db.cursor().executemany(sql, clocks)
     if "contact_id" in shape.index:
         contact_ids = columns[shape.index["contact_id"]]
         applied.contacts.update(contact_ids[n] for n in kept)
@@ -391,7 +402,7 @@ def _one_by_one(table, sql, values, gids, keys, maps, applied, failed) -> list:
         db.execute_sql("SAVEPOINT vault_row")
         try:
             db.execute_sql(sql, row)
-        except db.IntegrityError as exc:
+        except TAKEN as exc:
             db.execute_sql("ROLLBACK TO vault_row")
             applied.skipped.append(f"{table} {gids[n]}: {exc}")
             maps.local(table).pop(gids[n], None)
@@ -437,6 +448,20 @@ def without_gc():
             gc.enable()
 
 
+GID_INDEX = "vault_gid_gid"
+GID_INDEX_SQL = "CREATE UNIQUE INDEX vault_gid_gid ON vault_gid(tbl, gid)"
+"""The global ids' index by global id (migration 0011): dropped while more rows arrive in
+bulk than ``vault_gid`` holds, made again after in one sort (a third of its inserts' time
+went into placing random global ids one by one). The rows going in at once have global
+ids this device does not hold, each once, so nothing is replaced meanwhile."""
+
+
+def _fewer(table: str, than: int) -> bool:
+    """``table`` holds fewer rows than ``than`` (counting no further)."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)"
+    return db.execute_sql(sql, (than,)).fetchone()[0] < than
+
+
 @contextlib.contextmanager
 def _quiet(tables: list[str], arriving: dict[str, int]):
     """The tables' own triggers dropped and the vault's off while rows go in; a table that
@@ -451,20 +476,15 @@ def _quiet(tables: list[str], arriving: dict[str, int]):
         f" AND sql IS NOT NULL AND tbl_name IN ({marks})",
         tables,
     ).fetchall()
-    small = {
-        t
-        for t in tables
-        if db.execute_sql(
-            f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT ?)", (arriving[t],)
-        ).fetchone()[0]
-        < arriving[t]
-    }
+    small = {t for t in tables if _fewer(t, arriving[t])}
     dropped = [
         (kind, name, sql)
         for kind, name, table, sql in found
         if (kind == "trigger" and not name.startswith("vault_"))
         or (kind == "index" and table in small and not sql.upper().startswith("CREATE UNIQUE"))
     ]
+    if _fewer("vault_gid", sum(arriving.values())):  # looked up by global id again after
+        dropped.append(("index", GID_INDEX, GID_INDEX_SQL))
     for kind, name, _ in dropped:
         db.execute_sql(f'DROP {kind.upper()} "{name}"')
     cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]

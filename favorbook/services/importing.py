@@ -27,6 +27,7 @@ rapidfuzz is imported inside the functions to keep start-up fast.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 import time
@@ -35,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from favorbook.errors import FavorbookError, ValidationError
-from favorbook.services import contacts
+from favorbook.services import contacts, search_index
 from favorbook.services._common import visible, without_gc_pauses
 from favorbook.services.contact_store import (
     Address,
@@ -830,7 +831,8 @@ def _add(writer: ContactWriter, item: PlanItem, default_cadence: int | None, tra
 
 BACKGROUND_CHECKPOINT = 1000
 """Records from which an import leaves copying its writes from the log into the database
-file to a thread of its own (see ``_checkpoint_afterwards``)."""
+file, and merging the search index's segments, to a thread of its own (see
+``_checkpoint_afterwards``)."""
 
 
 @contextlib.contextmanager
@@ -840,7 +842,8 @@ def _checkpoint_afterwards(records: int):
     commit, on the thread waited for, but after it by a thread of its own, for a big import:
     at 100,000 contacts 10,000 cards touch some 13,000 pages, a third of a second to copy
     and sync. Readers and writers go on meanwhile (a passive checkpoint); the log is as
-    safe as the database file."""
+    safe as the database file. The same thread first merges the search index's segments
+    the transaction left unmerged (``_index_merged_afterwards``)."""
     from favorbook.db.models import db
 
     if records < BACKGROUND_CHECKPOINT:
@@ -852,18 +855,31 @@ def _checkpoint_afterwards(records: int):
         yield
     finally:
         db.execute_sql(f"PRAGMA wal_autocheckpoint = {int(limit)}")
-    if limit > 0:
-        threading.Thread(target=_checkpoint, name="favorbook checkpoint", daemon=True).start()
+    afterwards = functools.partial(_afterwards, checkpoint=limit > 0)
+    threading.Thread(target=afterwards, name="favorbook checkpoint", daemon=True).start()
 
 
-def _checkpoint() -> None:
-    """A passive checkpoint on a connection of this thread's own; if it cannot run (the
-    database closed meanwhile), the next commit's automatic one does the work."""
+def _index_merged_afterwards(records: int):
+    """Inside the transaction of ``records`` records: for a big import, the search index's
+    segments are merged afterwards (``search_index.merges_left_for_later``), by the thread
+    ``_checkpoint_afterwards`` starts."""
+    if records < BACKGROUND_CHECKPOINT:
+        return contextlib.nullcontext()
+    return search_index.merges_left_for_later()
+
+
+def _afterwards(checkpoint: bool = True) -> None:
+    """The search index's segments merged, then a passive checkpoint, on a connection of
+    this thread's own; if they cannot run (the database closed meanwhile), the next writes
+    merge as they go and the next commit's automatic checkpoint does the copying."""
     from favorbook.db import database
     from favorbook.db.models import db
 
     with contextlib.suppress(Exception):
-        database.on_this_thread(db.execute_sql, "PRAGMA wal_checkpoint(PASSIVE)")
+        database.on_this_thread(search_index.merge_segments)
+    if checkpoint:
+        with contextlib.suppress(Exception):
+            database.on_this_thread(db.execute_sql, "PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def apply_import(
@@ -888,7 +904,7 @@ def apply_import(
     went_into: dict[int, int] = {}  # record index -> the contact it was added to or updated
     first_of_many = {item.same_as for item in plan.items if item.same_as is not None}
     default_cadence = settings.default_cadence_days()
-    with _checkpoint_afterwards(total), db.atomic():
+    with _checkpoint_afterwards(total), db.atomic(), _index_merged_afterwards(total):
         writer = ContactWriter()
         writer.preload(_to_update(plan, choices))
         writer.check_uids(item.record.uid.strip() for item in plan.items)

@@ -154,12 +154,16 @@ class _EmailChecker:
     so 10,000 addresses at a few hundred domains cost a few hundred full checks."""
 
     def __init__(self) -> None:
+        from email_validator import EmailNotValidError, validate_email
+
         self.domains: dict[str, str | None] = {}
+        self.error = EmailNotValidError
+        """What ``normalized`` raises for what is no address."""
+        self._validate = validate_email  # imported once, not once an address
 
     def normalized(self, value: str) -> str:
         """The address as email_validator normalises it; EmailNotValidError if it is none."""
-        from email_validator import validate_email
-
+        validate_email = self._validate
         local, at, domain = value.rpartition("@")
         if not (at and len(local) <= 64 and len(value) <= 254 and _DOT_ATOM.match(local)):
             return validate_email(value, check_deliverability=False).normalized
@@ -178,8 +182,6 @@ def _checked(
     record: ParsedRecord, region: str, emails_checker: _EmailChecker | None = None
 ) -> tuple[ContactInput | None, list[str], str]:
     """(normalised contact, warnings, reason it cannot be imported)."""
-    from email_validator import EmailNotValidError
-
     checker = emails_checker or _EmailChecker()
 
     data = record.contact
@@ -196,7 +198,7 @@ def _checked(
             # As contacts.validated cleans them (invisible characters out), then checked.
             value = checker.normalized(visible(item.value).strip())
             emails.append(Labeled(value, visible(item.label).strip()[:50]))
-        except EmailNotValidError:
+        except checker.error:
             unread.append(f"{item.label or 'email'}: {item.value}")
             warnings.append(
                 f"{record.position}: “{item.value}” is not an email address; kept in the note"
@@ -262,19 +264,16 @@ class _NameIndex:
 
         # Each different name once (many people share a name), in order of first use;
         # a name written the same way as an earlier one is not processed again.
+        process = utils.default_process
         first: dict[str, int] = {}
         slot_of: dict[str, int] = {}
-        self.members: list[list[int]] = []
-        for i, name in enumerate(names):
-            slot = slot_of.get(name)
-            if slot is None:
-                key = self._key(utils.default_process(name))
-                slot = first.get(key)
-                if slot is None:
-                    slot = first[key] = len(self.members)
-                    self.members.append([])
-                slot_of[name] = slot
-            self.members[slot].append(i)
+        for name in dict.fromkeys(names):
+            key = " ".join(sorted(process(name).split()))
+            slot_of[name] = first.setdefault(key, len(first))
+        self.members: list[list[int]] = [[] for _ in first]
+        members = self.members
+        for i, slot in enumerate(map(slot_of.__getitem__, names)):
+            members[slot].append(i)
         self.keys = list(first)
         grams: defaultdict[str, list[int]] = defaultdict(list)
         q = self.Q

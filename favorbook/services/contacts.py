@@ -114,12 +114,12 @@ def phone_value(value: str, region: str | None = None) -> tuple[str, str]:
     code) is stored as typed, with a remark saying so: its E.164 form (``+15550199``)
     would be no real number. Anything else raises ValidationError naming ``phones``.
     """
-    import phonenumbers
-    from phonenumbers import ValidationResult
-
     value = " ".join(visible(value).split())
     if _FULL_NANP.match(value):
         return value, ""  # what phonenumbers makes of it, without the parsing (imports)
+    import phonenumbers
+    from phonenumbers import ValidationResult
+
     region = region or settings.phone_region()
     try:
         number = phonenumbers.parse(value, region)

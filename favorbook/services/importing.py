@@ -27,6 +27,7 @@ rapidfuzz is imported inside the functions to keep start-up fast.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 import time
@@ -35,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from favorbook.errors import FavorbookError, ValidationError
-from favorbook.services import contacts
+from favorbook.services import contacts, search_index
 from favorbook.services._common import visible, without_gc_pauses
 from favorbook.services.contact_store import (
     Address,
@@ -153,12 +154,16 @@ class _EmailChecker:
     so 10,000 addresses at a few hundred domains cost a few hundred full checks."""
 
     def __init__(self) -> None:
+        from email_validator import EmailNotValidError, validate_email
+
         self.domains: dict[str, str | None] = {}
+        self.error = EmailNotValidError
+        """What ``normalized`` raises for what is no address."""
+        self._validate = validate_email  # imported once, not once an address
 
     def normalized(self, value: str) -> str:
         """The address as email_validator normalises it; EmailNotValidError if it is none."""
-        from email_validator import validate_email
-
+        validate_email = self._validate
         local, at, domain = value.rpartition("@")
         if not (at and len(local) <= 64 and len(value) <= 254 and _DOT_ATOM.match(local)):
             return validate_email(value, check_deliverability=False).normalized
@@ -177,8 +182,6 @@ def _checked(
     record: ParsedRecord, region: str, emails_checker: _EmailChecker | None = None
 ) -> tuple[ContactInput | None, list[str], str]:
     """(normalised contact, warnings, reason it cannot be imported)."""
-    from email_validator import EmailNotValidError
-
     checker = emails_checker or _EmailChecker()
 
     data = record.contact
@@ -195,7 +198,7 @@ def _checked(
             # As contacts.validated cleans them (invisible characters out), then checked.
             value = checker.normalized(visible(item.value).strip())
             emails.append(Labeled(value, visible(item.label).strip()[:50]))
-        except EmailNotValidError:
+        except checker.error:
             unread.append(f"{item.label or 'email'}: {item.value}")
             warnings.append(
                 f"{record.position}: “{item.value}” is not an email address; kept in the note"
@@ -261,19 +264,16 @@ class _NameIndex:
 
         # Each different name once (many people share a name), in order of first use;
         # a name written the same way as an earlier one is not processed again.
+        process = utils.default_process
         first: dict[str, int] = {}
         slot_of: dict[str, int] = {}
-        self.members: list[list[int]] = []
-        for i, name in enumerate(names):
-            slot = slot_of.get(name)
-            if slot is None:
-                key = self._key(utils.default_process(name))
-                slot = first.get(key)
-                if slot is None:
-                    slot = first[key] = len(self.members)
-                    self.members.append([])
-                slot_of[name] = slot
-            self.members[slot].append(i)
+        for name in dict.fromkeys(names):
+            key = " ".join(sorted(process(name).split()))
+            slot_of[name] = first.setdefault(key, len(first))
+        self.members: list[list[int]] = [[] for _ in first]
+        members = self.members
+        for i, slot in enumerate(map(slot_of.__getitem__, names)):
+            members[slot].append(i)
         self.keys = list(first)
         grams: defaultdict[str, list[int]] = defaultdict(list)
         q = self.Q
@@ -423,9 +423,11 @@ class ExistingContacts:
         if others:
             if self.non_ascii_emails is None:  # read once, kept for the later batches
                 self.non_ascii_emails = {}
+                # More bytes than characters: a letter beyond ASCII (5x faster than GLOB
+                # '*[^\x01-\x7f]*'; a NUL, which no address has, ends length() too).
                 for row in db.execute_sql(
-                    "SELECT rowid, contact_id, value FROM contact_email WHERE value GLOB ?",
-                    ("*[^\x01-\x7f]*",),
+                    "SELECT rowid, contact_id, value FROM contact_email"
+                    " WHERE length(value) != length(CAST(value AS BLOB))"
                 ):
                     self.non_ascii_emails.setdefault(row[2].lower(), []).append(row)
             for email in others:
@@ -830,7 +832,8 @@ def _add(writer: ContactWriter, item: PlanItem, default_cadence: int | None, tra
 
 BACKGROUND_CHECKPOINT = 1000
 """Records from which an import leaves copying its writes from the log into the database
-file to a thread of its own (see ``_checkpoint_afterwards``)."""
+file, and merging the search index's segments, to a thread of its own (see
+``_checkpoint_afterwards``)."""
 
 
 @contextlib.contextmanager
@@ -840,7 +843,8 @@ def _checkpoint_afterwards(records: int):
     commit, on the thread waited for, but after it by a thread of its own, for a big import:
     at 100,000 contacts 10,000 cards touch some 13,000 pages, a third of a second to copy
     and sync. Readers and writers go on meanwhile (a passive checkpoint); the log is as
-    safe as the database file."""
+    safe as the database file. The same thread first merges the search index's segments
+    the transaction left unmerged (``_index_merged_afterwards``)."""
     from favorbook.db.models import db
 
     if records < BACKGROUND_CHECKPOINT:
@@ -852,18 +856,31 @@ def _checkpoint_afterwards(records: int):
         yield
     finally:
         db.execute_sql(f"PRAGMA wal_autocheckpoint = {int(limit)}")
-    if limit > 0:
-        threading.Thread(target=_checkpoint, name="favorbook checkpoint", daemon=True).start()
+    afterwards = functools.partial(_afterwards, checkpoint=limit > 0)
+    threading.Thread(target=afterwards, name="favorbook checkpoint", daemon=True).start()
 
 
-def _checkpoint() -> None:
-    """A passive checkpoint on a connection of this thread's own; if it cannot run (the
-    database closed meanwhile), the next commit's automatic one does the work."""
+def _index_merged_afterwards(records: int):
+    """Inside the transaction of ``records`` records: for a big import, the search index's
+    segments are merged afterwards (``search_index.merges_left_for_later``), by the thread
+    ``_checkpoint_afterwards`` starts."""
+    if records < BACKGROUND_CHECKPOINT:
+        return contextlib.nullcontext()
+    return search_index.merges_left_for_later()
+
+
+def _afterwards(checkpoint: bool = True) -> None:
+    """The search index's segments merged, then a passive checkpoint, on a connection of
+    this thread's own; if they cannot run (the database closed meanwhile), the next writes
+    merge as they go and the next commit's automatic checkpoint does the copying."""
     from favorbook.db import database
     from favorbook.db.models import db
 
     with contextlib.suppress(Exception):
-        database.on_this_thread(db.execute_sql, "PRAGMA wal_checkpoint(PASSIVE)")
+        database.on_this_thread(search_index.merge_segments)
+    if checkpoint:
+        with contextlib.suppress(Exception):
+            database.on_this_thread(db.execute_sql, "PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def apply_import(
@@ -888,7 +905,7 @@ def apply_import(
     went_into: dict[int, int] = {}  # record index -> the contact it was added to or updated
     first_of_many = {item.same_as for item in plan.items if item.same_as is not None}
     default_cadence = settings.default_cadence_days()
-    with _checkpoint_afterwards(total), db.atomic():
+    with _checkpoint_afterwards(total), db.atomic(), _index_merged_afterwards(total):
         writer = ContactWriter()
         writer.preload(_to_update(plan, choices))
         writer.check_uids(item.record.uid.strip() for item in plan.items)

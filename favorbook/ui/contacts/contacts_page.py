@@ -470,16 +470,37 @@ class ContactsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(ContactListModel.NAME, QHeaderView.ResizeMode.Stretch)
 
-    def restore_header(self, state) -> None:
-        """The saved header (hidden columns, sort); widths are fitted to the content again."""
+    def restore_header(self, state, descending: bool | None = None) -> None:
+        """The saved header (hidden columns, sort); widths are fitted to the content again.
+
+        It is restored before the first paint, when QtCore.Qt's enums are not built yet
+        (qt_values): the header's sortIndicatorChanged carries a Qt.SortOrder, which
+        PySide6 cannot hand to Python then, so the slot is off while the state goes in
+        and the sort is taken from the header's column and ``descending``, saved beside
+        it (``sort_descending``). Without it (a window.ini of an older favorbook) the
+        header is asked, which builds those enums (~14 ms) before the paint, once."""
         header = self.list_view.horizontalHeader()
         self._fitting = True
+        header.sortIndicatorChanged.disconnect(self._sort_changed)
         try:
             header.restoreState(state)
         finally:
+            header.sortIndicatorChanged.connect(self._sort_changed)
             self._fitting = False
         self._set_resize_modes()
         self.fit_columns()
+        column = header.sortIndicatorSection()
+        if not header.isSortIndicatorShown() or not 0 <= column < len(SORT_KEYS):
+            self._sort_by(None, False)
+            return
+        if descending is None:
+            descending = header.sortIndicatorOrder() == QtCore.Qt.SortOrder.DescendingOrder
+        self._sort_by(SORT_KEYS[column], descending)
+
+    @property
+    def sort_descending(self) -> bool:
+        """Whether the list is sorted down (saved beside the header: restore_header)."""
+        return self._descending
 
     def restore_split(self, state) -> None:
         if self.splitter.restoreState(state):
@@ -871,9 +892,12 @@ class ContactsPage(QWidget):
     def _sort_changed(self, column: int, order: QtCore.Qt.SortOrder) -> None:
         self.fit_columns()  # the sort arrow moved to another column
         if 0 <= column < len(SORT_KEYS):
-            wanted = SORT_KEYS[column], order == QtCore.Qt.SortOrder.DescendingOrder
+            self._sort_by(SORT_KEYS[column], order == QtCore.Qt.SortOrder.DescendingOrder)
         else:
-            wanted = None, False
+            self._sort_by(None, False)
+
+    def _sort_by(self, key: str | None, descending: bool) -> None:
+        wanted = key, descending
         # Restoring the list's saved header at start-up says the sort again; at 100,000
         # contacts listing them a second time for the same order cost 0.3 s of start-up.
         if wanted == (self._order, self._descending):

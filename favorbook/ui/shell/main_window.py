@@ -665,11 +665,17 @@ class MainWindow(QMainWindow):
             ("geometry", self.restoreGeometry),
             ("state", self.restoreState),
             ("contactSplitter", self.contacts_page.restore_split),
-            ("listHeader", self.contacts_page.restore_header),
+            ("listHeader", self._restore_list_header),
         ):
             value = settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
+
+    def _restore_list_header(self, state: QByteArray) -> None:
+        descending = self._settings().value("listDescending")  # "true"/"false" in the file
+        if descending is not None:
+            descending = str(descending).lower() == "true"
+        self.contacts_page.restore_header(state, descending)
 
     def save_geometry(self) -> None:
         settings = self._settings()
@@ -679,6 +685,7 @@ class MainWindow(QMainWindow):
         settings.setValue("state", self.saveState())
         settings.setValue("contactSplitter", self.contacts_page.splitter.saveState())
         settings.setValue("listHeader", self.contacts_page.list_view.horizontalHeader().saveState())
+        settings.setValue("listDescending", self.contacts_page.sort_descending)
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from favorbook.errors import FavorbookError
 from favorbook.services.changes import LEDGER, Change
-from favorbook.services.dates import short_date
+from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.records.record_list import Column, RecordListWidget, RecordTableModel, first_line
 
@@ -46,7 +46,7 @@ class CaptureModel(RecordTableModel):
                 tr("Captured"),
                 lambda r: r.view.when_text,
                 key=lambda r: (r.view.captured_at, r.id),
-                sample="2026-12-31 23:59",
+                sample=short_date(LATE_DAY) + " 23:59",
             ),
             Column(
                 "text",
@@ -65,7 +65,7 @@ class CaptureModel(RecordTableModel):
                 "suggestion",
                 tr("Suggested record"),
                 lambda r: self.kind_text(r.view.suggestion),
-                sample="Follow-up on 2026-12-31   ",
+                sample=tr("Follow-up on %1").replace("%1", short_date(LATE_DAY)) + "   ",
             ),
         ]
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 from favorbook.services import contacts, meetings
 from favorbook.services.changes import Change
-from favorbook.services.dates import short_date
+from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.records.record_list import Column, RecordListWidget, RecordTableModel
 from favorbook.ui.shell.style import warning_color
@@ -73,6 +73,13 @@ def when_text(meeting, on: dt.date | None = None) -> str:
     return f"{label} {start:%H:%M}–{end:%H:%M}"
 
 
+def when_sample() -> str:
+    """The widest When for sizing its column: the widest weekday, a wide day in the
+    rep's date format (as ``when_text`` writes it) and two times."""
+    names = [QLocale().dayName(d, QLocale.FormatType.ShortFormat) for d in range(1, 8)]
+    return f"{max(names, key=len)} {short_date(LATE_DAY)} 16:00–17:00  "
+
+
 def sheet_name(meeting) -> str:
     from favorbook.ui.data.data_actions import safe_file_name
 
@@ -90,7 +97,7 @@ class MeetingModel(RecordTableModel):
                 tr("When"),
                 lambda r: when_text(r.meeting),
                 key=lambda r: (r.meeting.start.astimezone(dt.UTC), r.id),
-                sample="Wed 09 Dec 16:00–17:00  ",
+                sample=when_sample(),
             ),
             Column(
                 "title",

@@ -231,3 +231,26 @@ def test_preferences_keep_the_reps_own_addresses(db, show_form):
     dialog.accept()
     assert "not an email address" in dialog.error_label.text()
     assert settings.target_ratio() == 4.0, "nothing saved while one value is wrong"
+
+
+def test_the_when_column_shows_a_later_day_whole(window, db):
+    """A meeting days ahead is listed with its weekday, the date in the rep's format and
+    its times: the column is sized for that, not cut to "Mon 2026-12-07 12:00–1…"."""
+    acct = SyncAccount.create(
+        name="w", url="https://dav.example.com/", username="r", created_at=NOW
+    )
+    cal = AccountCalendar.create(account=acct, role="meetings", url="https://x/c/", name="Work")
+    for ahead in range(1, 8):  # every weekday
+        day = dt.date.today() + dt.timedelta(days=ahead)
+        start = dt.datetime.combine(day, dt.time(12)).astimezone(dt.UTC)
+        end = start + dt.timedelta(hours=1)
+        text = _ics(f"m{ahead}@x", f"Lunch {ahead}", start, end, ("Bo Diaz", "bo@d.example"))
+        CalendarEvent.create(calendar=cal, href=f"/c/m{ahead}.ics", text=text)
+    page = _page(window)
+    window.resize(1280, 800)
+    column = [c.name for c in page.model.columns].index("when")
+    texts = column_texts(page, "when")
+    assert len(texts) == 7
+    metrics = page.view.fontMetrics()
+    room = page.view.horizontalHeader().sectionSize(column) - 8  # the cell's margins
+    assert [t for t in texts if metrics.horizontalAdvance(t) > room] == []

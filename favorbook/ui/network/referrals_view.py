@@ -405,12 +405,17 @@ class VettedTableModel(RowsTableModel):
         return None
 
 
-def _table(model: QAbstractTableModel, name: str) -> QTableView:
+def _table(model: QAbstractTableModel, name: str, stretch: int | None = None) -> QTableView:
+    """Columns sized to their content; the room left goes to column ``stretch`` (the
+    one holding free text), or to the last one."""
     table = read_only_table(model)
     table.setObjectName(name)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -461,7 +466,9 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         top_layout.addWidget(self.referrals_empty)
 
         self.vetted_model = VettedTableModel(self)
-        self.vetted_table = _table(self.vetted_model, "vettedTable")
+        self.vetted_table = _table(
+            self.vetted_model, "vettedTable", stretch=VettedTableModel.TRUSTED_FOR
+        )
         self.vetted_table.setAccessibleName(self.tr("Vetted people"))
         self.vetted_empty = muted(
             text_label(

@@ -223,3 +223,20 @@ def test_tab_actions_fit_a_half_screen_pane(qtbot, make_contact):
     content = tab.findChild(QScrollArea).widget()
     # The contact pane is about 570 px wide on a 1366 px screen; nothing may be cut off.
     assert content.minimumSizeHint().width() <= 540
+
+
+def test_what_a_person_is_trusted_for_gets_the_room(qtbot, make_contact, today):
+    """The vetted list's free text (trusted for) takes the room the other columns leave,
+    rather than the re-vet day after it; a long one shows whole on a wide page."""
+    ann = make_contact("Ann", "Lee")
+    long_text = "hard-to-find replacement parts for CNC lathes and milling machines"
+    vetting.set_vetting(ann, "trusted", trusted_for=long_text, revet_on=today)
+    page = ReferralsVettingPage(Bus())
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    header = page.vetted_table.horizontalHeader()
+    trusted = header.sectionSize(VettedTableModel.TRUSTED_FOR)
+    assert trusted > header.sectionSize(VettedTableModel.REVET)
+    assert page.vetted_table.fontMetrics().horizontalAdvance(long_text) < trusted - 8

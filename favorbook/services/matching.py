@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from favorbook.db.models import db
+from favorbook.services import listcache
 
 STOPWORDS = frozenset(
     [
@@ -105,7 +106,7 @@ def need_terms(text: str) -> list[str]:
     return list(seen)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Match:
     contact_id: int
     name: str
@@ -114,17 +115,31 @@ class Match:
 
 
 def matches_for_need(need: str, *, exclude: int | None = None, limit: int = 10) -> list[Match]:
-    """Trusted, active people whose offers or trusted-for text meet ``need``, best first."""
+    """Trusted, active people whose offers or trusted-for text meet ``need``, best first.
+
+    The answer for the need's words is kept until the data changes (``listcache``): the
+    same need stated by other contacts (or their tabs shown again) asks the index once.
+    It is found for everybody, one more than ``limit``, and ``exclude`` left out after:
+    leaving one person out changes nobody's score, so the rest keep their order.
+    """
     terms = need_terms(need)
     if not terms:
         return []
+    best = _kept.cached(("need", tuple(terms), limit + 1), lambda: _best(terms, limit + 1))
+    return [m for m in best if m.contact_id != exclude][:limit]
+
+
+_kept = listcache.Kept(64)
+
+
+def _best(terms: list[str], limit: int) -> tuple[Match, ...]:
     expr = "{offers trusted_for} : (" + " OR ".join(f'"{t}"*' for t in terms) + ")"
-    rows = db.execute_sql(BEST_SQL, (expr, exclude or 0, limit - 1, limit)).fetchall()
+    rows = db.execute_sql(BEST_SQL, (expr, 0, limit - 1, limit)).fetchall()
     if len(rows) < limit:
         # Fewer than asked: either that is all there is, or archived people were among the
         # best scores; the whole list says which.
-        rows = db.execute_sql(MATCH_SQL, (expr, exclude or 0, limit)).fetchall()
-    return [Match(*row) for row in rows]
+        rows = db.execute_sql(MATCH_SQL, (expr, 0, limit)).fetchall()
+    return tuple(Match(*row) for row in rows)
 
 
 MATCH_SQL = (

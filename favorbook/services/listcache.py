@@ -41,6 +41,14 @@ class Kept:
         self._entries[key] = value
         return value
 
+    def holds(self, key: tuple) -> bool:
+        """Whether the value of ``key`` is kept and still up to date."""
+        return (
+            key in self._entries
+            and self._conn is db.connection()
+            and self._version == database.write_mark()
+        )
+
     def clear(self) -> None:
         self._conn, self._version, self._entries = None, None, {}
 

@@ -204,3 +204,48 @@ def test_matches_are_never_changed_through_an_answer_given(accountants):
     with pytest.raises(AttributeError):
         match.name = "Someone Else"
     assert matching.matches_for_need("a tax accountant")[0].name == "Tina Accountant"
+
+
+def test_matches_found_ahead_are_taken_without_asking_the_index_again(accountants, make_contact):
+    """Opening a contact starts finding who can meet their needs on another thread; the
+    match panel then takes that answer: the same as found here, no index query here."""
+    from tests.perf_guards import capture_sql
+
+    cleo = make_contact("Cleo", needs="a tax accountant\na plumber for emergencies")
+    jobs = matching.find_ahead(cleo)
+    assert len(jobs) == 2
+    for job in jobs:
+        job.result()
+    with capture_sql() as ran:
+        found = matching.matches_for_contact(cleo)
+    assert _index_reads(ran) == [], ran.selects
+    assert [[m.contact_id for m in n.matches] for n in found] == [
+        [accountants["trusted"]],
+        [accountants["plumber"]],
+    ]
+    for need in found:
+        assert need.matches == _every_match(need.need, cleo, 5)
+
+
+def test_matches_found_ahead_are_dropped_by_a_change_made_since(accountants, make_contact):
+    cleo = make_contact("Cleo", needs="a tax accountant")
+    for job in matching.find_ahead(cleo):
+        job.result()
+    vetting.set_vetting(accountants["in_review"], "trusted", trusted_for="tax returns")
+    (need,) = matching.matches_for_contact(cleo)
+    assert {m.contact_id for m in need.matches} == {
+        accountants["trusted"],
+        accountants["in_review"],
+    }
+
+
+def test_nothing_is_found_ahead_inside_a_transaction(accountants, make_contact):
+    """Another connection would not see what the transaction changed."""
+    from favorbook.db.models import db
+
+    cleo = make_contact("Cleo", needs="a tax accountant")
+    with db.atomic():
+        vetting.set_vetting(accountants["in_review"], "trusted", trusted_for="tax returns")
+        assert matching.find_ahead(cleo) == []
+        (need,) = matching.matches_for_contact(cleo)
+    assert len(need.matches) == 2

@@ -703,6 +703,11 @@ class ContactsPage(QWidget):
         self._stale_tabs = set(range(self.tabs.count()))
         if self.contact_id is not None and self.tabs.count():
             self._show_in_tab(self.tabs.currentIndex())
+            from favorbook.services import matching
+
+            # Who can meet the contact's needs (the Referrals tab) is found meanwhile on
+            # another core: the slowest part of the tabs, and all in SQLite.
+            matching.find_ahead(self.contact_id)
         self.detailShown.emit(self.contact_id)
 
     def detail_pending(self) -> bool:

@@ -16,6 +16,7 @@ from favorbook.services._common import (
     choice,
     clean,
     iso_datetime,
+    prepared_rows,
     raw_rows,
     require,
     utc_now,
@@ -108,10 +109,7 @@ def delete_conversation(conversation_id: int) -> None:
         contacts.refresh_interaction(conversation.contact_id)
 
 
-def list_conversations(
-    contact_id: int | None = None, *, limit: int | None = None
-) -> list[ConversationView]:
-    """The log, newest first; one person's when ``contact_id`` is given."""
+def _log(contact_id: int | None = None, limit: int = 0):
     query = Conversation.select(
         Conversation.id,
         Conversation.contact,
@@ -127,11 +125,22 @@ def list_conversations(
     if contact_id is not None:
         query = query.where(Conversation.contact == contact_id)
     query = query.order_by(Conversation.occurred_at.desc(), Conversation.id.desc())
-    if limit:
-        query = query.limit(limit)
+    return query.limit(limit) if limit else query
+
+
+def list_conversations(
+    contact_id: int | None = None, *, limit: int | None = None
+) -> list[ConversationView]:
+    """The log, newest first; one person's when ``contact_id`` is given."""
+    if contact_id is None:
+        rows = raw_rows(_log(limit=limit or 0))
+    elif limit:  # a contact's briefing, its tab: the SQL made once
+        rows = prepared_rows("conversations.last_of", _log, contact_id, limit)
+    else:
+        rows = prepared_rows("conversations.of", _log, contact_id)
     return [
         ConversationView(cid, contact, name, iso_datetime(when), *rest)
-        for cid, contact, name, when, *rest in raw_rows(query)
+        for cid, contact, name, when, *rest in rows
     ]
 
 
@@ -147,17 +156,16 @@ class InteractionStats:
         return round(self.inbound / self.total, 2) if self.total else None
 
 
+def _stats_of(contact_id: int):
+    return Conversation.select(
+        fn.COUNT(Conversation.id),
+        fn.COALESCE(fn.SUM((Conversation.direction == "inbound").cast("INTEGER")), 0),
+        fn.MAX(Conversation.occurred_at),
+    ).where(Conversation.contact == contact_id)
+
+
 def interaction_stats(contact_id: int) -> InteractionStats:
-    total, inbound, last = (
-        Conversation.select(
-            fn.COUNT(Conversation.id),
-            fn.COALESCE(fn.SUM((Conversation.direction == "inbound").cast("INTEGER")), 0),
-            fn.MAX(Conversation.occurred_at),
-        )
-        .where(Conversation.contact == contact_id)
-        .tuples()
-        .get()
-    )
+    (total, inbound, last), *_ = prepared_rows("conversations.stats_of", _stats_of, contact_id)
     if isinstance(last, str):
         last = dt.datetime.fromisoformat(last)
     return InteractionStats(total, inbound, last)

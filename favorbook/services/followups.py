@@ -13,6 +13,7 @@ from favorbook.services._common import (
     iso_date,
     new_uid,
     not_archived,
+    prepared_rows,
     raw_rows,
     require,
     today,
@@ -67,9 +68,8 @@ def reschedule(followup_id: int, due_on: dt.date | str) -> None:
     row.save(only=[FollowUp.due_on])
 
 
-def views(query) -> list[FollowUpView]:
-    """The FollowUpView rows of a FollowUp query (its own order and limit kept)."""
-    query = query.select(
+def _viewed(query):
+    return query.select(
         FollowUp.id,
         FollowUp.contact,
         Contact.display_name,
@@ -77,16 +77,21 @@ def views(query) -> list[FollowUpView]:
         FollowUp.title,
         FollowUp.done_at.is_null(False),
     ).join(Contact, on=(FollowUp.contact == Contact.id))
+
+
+def _view_rows(rows) -> list[FollowUpView]:
     return [
         FollowUpView(fid, contact_id, name, iso_date(due_on), title, bool(done))
-        for fid, contact_id, name, due_on, title, done in raw_rows(query)
+        for fid, contact_id, name, due_on, title, done in rows
     ]
 
 
-def open_followups(
-    *, contact_id: int | None = None, until: dt.date | None = None
-) -> list[FollowUpView]:
-    """Open follow-ups, earliest first; only those due by ``until`` when given."""
+def views(query) -> list[FollowUpView]:
+    """The FollowUpView rows of a FollowUp query (its own order and limit kept)."""
+    return _view_rows(raw_rows(_viewed(query)))
+
+
+def _open(contact_id: int | None = None, until: dt.date | None = None):
     query = FollowUp.select().where(FollowUp.done_at.is_null())
     if contact_id is not None:
         query = query.where(FollowUp.contact == contact_id)
@@ -94,7 +99,17 @@ def open_followups(
         query = query.where(not_archived(Contact))
     if until is not None:
         query = query.where(FollowUp.due_on <= until)
-    return views(query.order_by(FollowUp.due_on, FollowUp.id))
+    return query.order_by(FollowUp.due_on, FollowUp.id)
+
+
+def open_followups(
+    *, contact_id: int | None = None, until: dt.date | None = None
+) -> list[FollowUpView]:
+    """Open follow-ups, earliest first; only those due by ``until`` when given."""
+    if contact_id is not None and until is None:  # a contact's briefing: the SQL made once
+        rows = prepared_rows("followups.open_of", lambda cid: _viewed(_open(cid)), contact_id)
+        return _view_rows(rows)
+    return views(_open(contact_id, until))
 
 
 def overdue(on: dt.date | None = None) -> list[FollowUpView]:
@@ -160,6 +175,18 @@ def list_followups(
     """
     if state not in STATES:
         raise ValidationError("state", f"must be one of {', '.join(STATES)} (got {state!r})")
+    if contact_id is not None and conversation_id is None and state != "overdue":
+        # A contact's Follow-ups tab: the SQL made once (overdue depends on the day).
+        rows = prepared_rows(
+            ("followups.of", state),
+            lambda cid: _viewed(_listed(state, cid, None, None)),
+            contact_id,
+        )
+        return _view_rows(rows)
+    return views(_listed(state, contact_id, conversation_id, on))
+
+
+def _listed(state: str, contact_id: int | None, conversation_id: int | None, on):
     query = FollowUp.select()
     if contact_id is not None:
         query = query.where(FollowUp.contact == contact_id)
@@ -173,8 +200,8 @@ def list_followups(
         query = query.where(FollowUp.due_on < (on or today()))
     if state == "done":
         query = query.where(FollowUp.done_at.is_null(False))
-        return views(query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc()))
-    return views(query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id))
+        return query.order_by(FollowUp.due_on.desc(), FollowUp.id.desc())
+    return query.order_by(FollowUp.done_at.is_null(False), FollowUp.due_on, FollowUp.id)
 
 
 def get_followup(followup_id: int) -> FollowUpView:

@@ -15,27 +15,51 @@ from favorbook.db.models import db
 
 SIZE = 16
 
-_conn = None
-_version: tuple[int, int] | None = None
-_entries: dict[tuple, Any] = {}
+
+class Kept:
+    """Values kept until the data changes (any write, see above): at most ``size`` of
+    them, the oldest dropped first. One per kind of value, so that many small answers
+    (a need's matches) never push out a big one (the contact list's ids)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._conn = None
+        self._version: tuple[int, int] | None = None
+        self._entries: dict[tuple, Any] = {}
+
+    def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, or its value from before if the data has not changed since."""
+        conn = db.connection()
+        version = database.write_mark()
+        if conn is not self._conn or version != self._version:
+            self._conn, self._version, self._entries = conn, version, {}
+        if key in self._entries:
+            return self._entries[key]
+        value = compute()
+        if len(self._entries) >= self.size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = value
+        return value
+
+    def holds(self, key: tuple) -> bool:
+        """Whether the value of ``key`` is kept and still up to date."""
+        return (
+            key in self._entries
+            and self._conn is db.connection()
+            and self._version == database.write_mark()
+        )
+
+    def clear(self) -> None:
+        self._conn, self._version, self._entries = None, None, {}
+
+
+_lists = Kept(SIZE)
 
 
 def cached(key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, or its value from before if the data has not changed since."""
-    global _conn, _version, _entries
-    conn = db.connection()
-    version = database.write_mark()
-    if conn is not _conn or version != _version:
-        _conn, _version, _entries = conn, version, {}
-    if key in _entries:
-        return _entries[key]
-    value = compute()
-    if len(_entries) >= SIZE:
-        _entries.pop(next(iter(_entries)))
-    _entries[key] = value
-    return value
+    return _lists.cached(key, compute)
 
 
 def clear() -> None:
-    global _conn, _version, _entries
-    _conn, _version, _entries = None, None, {}
+    _lists.clear()

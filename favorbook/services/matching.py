@@ -9,9 +9,12 @@ of them, best match first.
 from __future__ import annotations
 
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from favorbook.db import database
 from favorbook.db.models import db
+from favorbook.services import listcache
 
 STOPWORDS = frozenset(
     [
@@ -105,7 +108,7 @@ def need_terms(text: str) -> list[str]:
     return list(seen)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Match:
     contact_id: int
     name: str
@@ -114,17 +117,97 @@ class Match:
 
 
 def matches_for_need(need: str, *, exclude: int | None = None, limit: int = 10) -> list[Match]:
-    """Trusted, active people whose offers or trusted-for text meet ``need``, best first."""
+    """Trusted, active people whose offers or trusted-for text meet ``need``, best first.
+
+    The answer for the need's words is kept until the data changes (``listcache``): the
+    same need stated by other contacts (or their tabs shown again) asks the index once.
+    It is found for everybody, one more than ``limit``, and ``exclude`` left out after:
+    leaving one person out changes nobody's score, so the rest keep their order.
+    """
     terms = need_terms(need)
     if not terms:
         return []
+    key = ("need", tuple(terms), limit + 1)
+    best = _kept.cached(key, lambda: _found_ahead(key) or _best(terms, limit + 1))
+    return [m for m in best if m.contact_id != exclude][:limit]
+
+
+_kept = listcache.Kept(64)
+_ahead: dict[tuple, tuple[object, tuple[int, int], Future]] = {}
+_AHEAD_KEPT = 16
+_pool: ThreadPoolExecutor | None = None
+
+
+def find_ahead(contact_id: int, *, limit: int = 5) -> list[Future]:
+    """Start finding who can meet each need of ``contact_id`` on a thread of its own (with
+    its own connection), while the screen shows the rest of the contact: the full-text
+    query runs in SQLite, outside Python's lock, on the other core. ``matches_for_need``
+    takes the answer if nothing was written since it was asked, else finds it anew.
+
+    Not inside a transaction (another connection would not see its changes), nor for an
+    encrypted database (a connection of its own costs the key's derivation). Returns the
+    jobs started (tests wait for them)."""
+    global _pool
+    if db.in_transaction() or getattr(db, "passphrase", None):
+        return []
+    row = db.execute_sql("SELECT needs FROM contact WHERE id = ?", (contact_id,)).fetchone()
+    keys = [("need", tuple(t), limit + 1) for t in map(need_terms, _lines(row[0] if row else ""))]
+    keys = [k for k in dict.fromkeys(keys) if k[1] and k not in _ahead and not _kept.holds(k)]
+    if not keys:
+        return []
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="favorbook-match")
+    conn, mark = db.connection(), database.write_mark()
+    jobs = []
+    for key in keys:
+        while len(_ahead) >= _AHEAD_KEPT:
+            _ahead.pop(next(iter(_ahead)))[2].cancel()
+        job = _pool.submit(_best_ahead, conn, list(key[1]), key[2])
+        _ahead[key] = (conn, mark, job)
+        jobs.append(job)
+    return jobs
+
+
+_worker_for: list = [None]  # the connection of the thread that asked, when the worker's opened
+
+
+def _best_ahead(asker, terms: list[str], limit: int) -> tuple[Match, ...]:
+    """``_best`` on the worker thread, on a connection of its own kept open from one job to
+    the next (its page cache warm: a new one read the index from the files each time, at
+    twice the cost), opened anew when the asking connection is another one (a database
+    opened since)."""
+    if _worker_for[0] is not asker or db.is_closed():
+        if not db.is_closed():
+            db.close()  # this thread's connection, to the database opened before
+        _worker_for[0] = None
+        db.connect()
+        _worker_for[0] = asker
+    return _best(terms, limit)
+
+
+def _found_ahead(key: tuple) -> tuple[Match, ...] | None:
+    """The answer ``find_ahead`` found for ``key``, if it is still the answer: asked on
+    this connection with nothing written since. A job not started yet is called off."""
+    found = _ahead.pop(key, None)
+    if found is None:
+        return None
+    conn, mark, job = found
+    if job.cancel() or conn is not db.connection() or mark != database.write_mark():
+        return None
+    try:
+        return job.result(timeout=0.5)
+    except Exception:  # noqa: BLE001 - the database closed meanwhile, a timeout: find it here
+        return None
+
+
+def _best(terms: list[str], limit: int) -> tuple[Match, ...]:
     expr = "{offers trusted_for} : (" + " OR ".join(f'"{t}"*' for t in terms) + ")"
-    rows = db.execute_sql(BEST_SQL, (expr, exclude or 0, limit - 1, limit)).fetchall()
+    rows = db.execute_sql(BEST_SQL, (expr, 0, limit - 1, limit)).fetchall()
     if len(rows) < limit:
         # Fewer than asked: either that is all there is, or archived people were among the
         # best scores; the whole list says which.
-        rows = db.execute_sql(MATCH_SQL, (expr, exclude or 0, limit)).fetchall()
-    return [Match(*row) for row in rows]
+        rows = db.execute_sql(MATCH_SQL, (expr, 0, limit)).fetchall()
+    return tuple(Match(*row) for row in rows)
 
 
 MATCH_SQL = (
@@ -179,12 +262,15 @@ def matches_for_needs(
     needs: str, *, exclude: int | None = None, limit: int = 5
 ) -> list[NeedMatches]:
     """For each need in ``needs`` (one a line), who can meet it."""
-    out = []
-    for line in needs.splitlines():
-        line = line.strip(" -•*\t")
-        if line:
-            out.append(NeedMatches(line, matches_for_need(line, exclude=exclude, limit=limit)))
-    return out
+    return [
+        NeedMatches(line, matches_for_need(line, exclude=exclude, limit=limit))
+        for line in _lines(needs)
+    ]
+
+
+def _lines(needs: str) -> list[str]:
+    """The needs of a profile's text, one a line, without list marks."""
+    return [line for line in (raw.strip(" -•*\t") for raw in needs.splitlines()) if line]
 
 
 def matched_words(need: str, text: str) -> list[str]:

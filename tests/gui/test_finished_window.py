@@ -474,3 +474,43 @@ def test_meetings_show_days_in_the_one_format(german):
         all_day=True,
     )
     assert when_text(meeting, on=dt.date(2026, 7, 21)).endswith("25.07.26, all day")
+
+
+def test_a_scroll_measures_the_names_it_brings_not_every_column(window, monkeypatch):
+    """Scrolling (as opening a contact far down the list does) checks only whether a longer
+    name came into view: the other columns' texts are not measured for that."""
+    demo.load(400)
+    window.resize(1280, 800)
+    window.reload()
+    settle()
+    page = window.contacts_page
+    view = page.list_view
+    measured: list[str] = []
+
+    class Counting:
+        def __init__(self, real):
+            self.real = real
+
+        def horizontalAdvance(self, text):  # noqa: N802 (Qt naming)
+            measured.append(text)
+            return self.real.horizontalAdvance(text)
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    plain, italic = Counting(view.fontMetrics()), Counting(page.model.italic_metrics())
+    monkeypatch.setattr(view, "fontMetrics", lambda: plain)  # sample contacts are in italics
+    monkeypatch.setattr(page.model, "italic_metrics", lambda: italic)
+    fits: list[bool] = []
+    monkeypatch.setattr(page, "fit_columns", lambda: fits.append(True))  # sizes every column
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    rows = [page.model.cells(r) for r in page._sample_rows()]  # noqa: SLF001
+    names = {c.texts[ContactListModel.NAME] for c in rows if c is not None}
+    assert measured, "nothing new was measured"
+    assert set(measured) <= names, set(measured) - names
+    monkeypatch.undo()
+    if fits:
+        page.fit_columns()
+    settle()
+    assert _cut(window, ContactListModel.NAME) == []

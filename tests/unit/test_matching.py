@@ -154,4 +154,98 @@ def test_only_the_best_scoring_are_looked_up_in_one_query(tied):
     # One query, which looks up only those scoring as well as the third best: not every
     # trusted person a common word brings (thousands at 100,000 contacts).
     assert len(ran.selects) == 1, ran.selects
-    assert "cut AS (SELECT score FROM hits ORDER BY score LIMIT 1 OFFSET 2)" in ran.selects[0]
+    # The fourth best too: the answer is kept for anyone with the need, and the one who
+    # states it is left out of it afterwards (see the tests below).
+    assert "cut AS (SELECT score FROM hits ORDER BY score LIMIT 1 OFFSET 3)" in ran.selects[0]
+
+
+def _index_reads(ran) -> list[str]:
+    return [s for s in ran.selects if "contact_fts" in s]
+
+
+def test_a_need_asked_again_reads_the_index_once(accountants, make_contact):
+    """Contacts stating the same need (or one contact's tabs shown again) share one answer:
+    the index is asked once until the data changes, whoever is left out of it."""
+    from tests.perf_guards import capture_sql
+
+    me, cleo, dan = accountants["trusted"], make_contact("Cleo"), make_contact("Dan")
+    first = matching.matches_for_need("a tax accountant", exclude=cleo)
+    with capture_sql() as ran:
+        again = matching.matches_for_need("tax accountants!", exclude=dan)
+        without_me = matching.matches_for_need("a tax accountant", exclude=me)
+    assert _index_reads(ran) == [], ran.selects
+    assert [m.contact_id for m in first] == [m.contact_id for m in again] == [me]
+    assert without_me == []
+
+
+def test_a_kept_answer_follows_the_vetting_and_the_profile(accountants, make_contact):
+    """The answer kept for a need is dropped by any change: a newly trusted person shows
+    at once, one no longer trusted goes, an edited offer moves a person in or out."""
+    need = "a tax accountant"
+    assert [m.contact_id for m in matching.matches_for_need(need)] == [accountants["trusted"]]
+    vetting.set_vetting(accountants["in_review"], "trusted", trusted_for="tax returns")
+    found = {m.contact_id for m in matching.matches_for_need(need)}
+    assert found == {accountants["trusted"], accountants["in_review"]}
+    vetting.set_vetting(accountants["trusted"], "not_recommended")
+    assert [m.contact_id for m in matching.matches_for_need(need)] == [accountants["in_review"]]
+    pete = accountants["plumber"]
+    data = contacts.get_contact(pete).to_input()
+    data.offers = "tax accounting and emergency plumbing"
+    contacts.update_contact(pete, data)
+    found = {m.contact_id for m in matching.matches_for_need(need)}
+    assert found == {accountants["in_review"], pete}
+    contacts.archive_contact(pete)
+    assert [m.contact_id for m in matching.matches_for_need(need)] == [accountants["in_review"]]
+
+
+def test_matches_are_never_changed_through_an_answer_given(accountants):
+    """The answer is shared by whoever asks next: what it holds cannot be changed."""
+    (match,) = matching.matches_for_need("a tax accountant")
+    with pytest.raises(AttributeError):
+        match.name = "Someone Else"
+    assert matching.matches_for_need("a tax accountant")[0].name == "Tina Accountant"
+
+
+def test_matches_found_ahead_are_taken_without_asking_the_index_again(accountants, make_contact):
+    """Opening a contact starts finding who can meet their needs on another thread; the
+    match panel then takes that answer: the same as found here, no index query here."""
+    from tests.perf_guards import capture_sql
+
+    cleo = make_contact("Cleo", needs="a tax accountant\na plumber for emergencies")
+    jobs = matching.find_ahead(cleo)
+    assert len(jobs) == 2
+    for job in jobs:
+        job.result()
+    with capture_sql() as ran:
+        found = matching.matches_for_contact(cleo)
+    assert _index_reads(ran) == [], ran.selects
+    assert [[m.contact_id for m in n.matches] for n in found] == [
+        [accountants["trusted"]],
+        [accountants["plumber"]],
+    ]
+    for need in found:
+        assert need.matches == _every_match(need.need, cleo, 5)
+
+
+def test_matches_found_ahead_are_dropped_by_a_change_made_since(accountants, make_contact):
+    cleo = make_contact("Cleo", needs="a tax accountant")
+    for job in matching.find_ahead(cleo):
+        job.result()
+    vetting.set_vetting(accountants["in_review"], "trusted", trusted_for="tax returns")
+    (need,) = matching.matches_for_contact(cleo)
+    assert {m.contact_id for m in need.matches} == {
+        accountants["trusted"],
+        accountants["in_review"],
+    }
+
+
+def test_nothing_is_found_ahead_inside_a_transaction(accountants, make_contact):
+    """Another connection would not see what the transaction changed."""
+    from favorbook.db.models import db
+
+    cleo = make_contact("Cleo", needs="a tax accountant")
+    with db.atomic():
+        vetting.set_vetting(accountants["in_review"], "trusted", trusted_for="tax returns")
+        assert matching.find_ahead(cleo) == []
+        (need,) = matching.matches_for_contact(cleo)
+    assert len(need.matches) == 2

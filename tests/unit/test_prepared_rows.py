@@ -60,6 +60,40 @@ def test_a_briefing_leaves_peewee_little_sql_to_write(make_contact, sql_made):
     briefing(ann)  # the first one makes the prepared statements
     sql_made.clear()
     briefing(bob)
-    # The details, favors, referrals and vetting: prepared or plain SQL; what is left is
-    # three small queries (conversations, their count, follow-ups).
-    assert len(sql_made) <= 4, sql_made
+    # Every query prepared or plain SQL: peewee writes none (it took ~1.5 ms a contact for
+    # the conversations, their count and the follow-ups).
+    assert sql_made == []
+
+
+def test_the_lists_of_a_contact_s_tabs_leave_peewee_no_sql_to_write(make_contact, sql_made, today):
+    """The Favors, Conversations and Follow-ups tabs of a contact: their lists' SQL made
+    once, the same rows as before for each contact and state."""
+    from favorbook.services import conversations, followups
+
+    ann, bob = make_contact("Ann", "Lee"), make_contact("Bob", "Ray")
+    for who in (ann, bob):
+        conversations.log_conversation(who, "inbound", "A call", occurred_at=today)
+        done = followups.add_followup(who, today, "Call back")
+        followups.complete(done)
+        followups.add_followup(who, today, "Send the list")
+
+    def lists(who):
+        return (
+            favors.list_favors(who),
+            conversations.list_conversations(who),
+            conversations.list_conversations(who, limit=3),
+            conversations.interaction_stats(who),
+            *(followups.list_followups(state, contact_id=who) for state in ("open", "done", "all")),
+        )
+
+    first = lists(ann)
+    sql_made.clear()
+    second = lists(bob)
+    assert sql_made == []
+    assert [[v.title for v in got] for got in second[4:]] == [
+        ["Send the list"],
+        ["Call back"],
+        ["Send the list", "Call back"],
+    ]
+    assert [v.contact_id for v in second[1]] == [bob] and second[3].total == 1
+    assert [v.contact_id for v in first[1]] == [ann]

@@ -548,7 +548,7 @@ class ContactsPage(QWidget):
         bold.setBold(True)  # some styles set the titles (or the current column's) in bold
         titles = QFontMetrics(bold)
         rows = [c for c in (self.model.cells(r) for r in self._sample_rows()) if c is not None]
-        widths = self._text_widths(rows, plain, italic)
+        widths = self._text_widths(rows, plain, italic, only)
         needed = {}
         for column in range(self.model.columnCount()):
             if header.isSectionHidden(column) or only not in (None, column):
@@ -560,10 +560,13 @@ class ContactsPage(QWidget):
             needed[column] = max([width, *(w[column] + CELL_PADDING for w in widths)])
         return needed
 
-    def _text_widths(self, rows: list, plain: QFontMetrics, italic: QFontMetrics) -> list[tuple]:
-        """Each row's texts measured, from a cache kept while the font stays the same: a
-        keystroke sizes the columns several times over the same rows (measuring them
-        every time cost 8 ms a keystroke at 100,000 contacts)."""
+    def _text_widths(
+        self, rows: list, plain: QFontMetrics, italic: QFontMetrics, only: int | None = None
+    ) -> list[tuple]:
+        """Each row's texts measured (``only``: that column's text alone, the others 0), from
+        a cache kept while the font stays the same: a keystroke sizes the columns several
+        times over the same rows (measuring them every time cost 8 ms a keystroke at
+        100,000 contacts), and a scroll asks for the name column alone."""
         font = self.list_view.font().key()
         if font != self._widths_font or len(self._widths) > WIDTHS_KEPT:
             self._widths, self._widths_font = {}, font
@@ -571,9 +574,14 @@ class ContactsPage(QWidget):
         for cells in rows:
             key = (cells.texts, cells.italic)
             found = self._widths.get(key)
+            if found is None and only is not None:
+                key = (cells.texts, cells.italic, only)
+                found = self._widths.get(key)
             if found is None:
-                metrics = italic if cells.italic else plain
-                found = self._widths[key] = tuple(metrics.horizontalAdvance(t) for t in cells.texts)
+                measure = (italic if cells.italic else plain).horizontalAdvance
+                found = self._widths[key] = tuple(
+                    measure(t) if only in (None, i) else 0 for i, t in enumerate(cells.texts)
+                )
             out.append(found)
         return out
 
@@ -724,6 +732,11 @@ class ContactsPage(QWidget):
         self._stale_tabs = set(range(self.tabs.count()))
         if self.contact_id is not None and self.tabs.count():
             self._show_in_tab(self.tabs.currentIndex())
+            from favorbook.services import matching
+
+            # Who can meet the contact's needs (the Referrals tab) is found meanwhile on
+            # another core: the slowest part of the tabs, and all in SQLite.
+            matching.find_ahead(self.contact_id)
         self.detailShown.emit(self.contact_id)
 
     def detail_pending(self) -> bool:

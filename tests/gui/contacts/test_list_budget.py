@@ -256,3 +256,24 @@ def test_a_jump_far_down_the_list_reads_the_rows_around_it_not_a_block(db, show_
         assert read and JUMP < read[0] <= BLOCK, read
     finally:
         contacts.rows = saved
+
+
+def test_opening_a_contact_finds_who_can_meet_their_needs_meanwhile(window, qtbot, monkeypatch):
+    """The Referrals tab's matches are the slowest part of a contact's tabs: opening the
+    contact starts finding them on another thread, whichever tab is shown."""
+    from favorbook.services import matching
+
+    started: list[int] = []
+    real = matching.find_ahead
+    monkeypatch.setattr(
+        matching, "find_ahead", lambda cid, **kw: started.append(cid) or real(cid, **kw)
+    )
+    demo.load(20)
+    window.reload()
+    page = window.contacts_page
+    page.tabs.setCurrentWidget(window.contact_favors)
+    started.clear()  # the contact shown after the reload
+    page.select_row(4)
+    assert started == [page.model.contact_id(4)]
+    page.tabs.setCurrentWidget(window.referrals_tab.parentWidget())
+    assert window.match_panel.contact_id == started[0]

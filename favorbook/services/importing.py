@@ -44,6 +44,7 @@ from favorbook.services.contact_store import (
     ContactWriter,
     Labeled,
     shown_name,
+    vault_inserts_uncaptured_while_off,
 )
 
 # --- what a reader yields ------------------------------------------------------------------
@@ -869,6 +870,18 @@ def _index_merged_afterwards(records: int):
     return search_index.merges_left_for_later()
 
 
+UNCAPTURED_FROM = 500
+"""Records from which an import sets the vault's idle insert triggers aside for its
+transaction (``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is
+left as it is (the window's connection reads it again after any change of it)."""
+
+
+def _uncaptured(records: int):
+    if records < UNCAPTURED_FROM:
+        return contextlib.nullcontext()
+    return vault_inserts_uncaptured_while_off()
+
+
 def _afterwards(checkpoint: bool = True) -> None:
     """The search index's segments merged, then a passive checkpoint, on a connection of
     this thread's own; if they cannot run (the database closed meanwhile), the next writes
@@ -905,7 +918,12 @@ def apply_import(
     went_into: dict[int, int] = {}  # record index -> the contact it was added to or updated
     first_of_many = {item.same_as for item in plan.items if item.same_as is not None}
     default_cadence = settings.default_cadence_days()
-    with _checkpoint_afterwards(total), db.atomic(), _index_merged_afterwards(total):
+    with (
+        _checkpoint_afterwards(total),
+        db.atomic(),
+        _index_merged_afterwards(total),
+        _uncaptured(total),
+    ):
         writer = ContactWriter()
         writer.preload(_to_update(plan, choices))
         writer.check_uids(item.record.uid.strip() for item in plan.items)

@@ -315,3 +315,19 @@ def test_a_cancelled_big_import_keeps_the_vault_triggers(db, tmp_path, monkeypat
         raise AssertionError("not cancelled")
     assert contacts.count_contacts() == 0
     assert _vault_insert_triggers() == before
+
+
+def test_the_index_rows_of_an_import_go_in_after_every_old_one_is_out(db, tmp_path):
+    """FTS5 writes the terms it holds in memory out as a segment when a row is deleted
+    between inserts: the imported contacts' old index rows (none, for new ones) are all
+    deleted first, then theirs inserted, not 500 of each in turn."""
+    path = tmp_path / "cards.vcf"
+    _cards(path, 1200, [])
+    plan = importing.plan_import(importer.read_file(path))
+    with capture_sql() as ran:
+        importing.apply_import(plan)
+    fts = [s for s in ran if s.startswith(("DELETE FROM contact_fts", "INSERT INTO contact_fts("))]
+    inserts = [i for i, s in enumerate(fts) if s.startswith("INSERT INTO contact_fts(rowid")]
+    deletes = [i for i, s in enumerate(fts) if s.startswith("DELETE FROM contact_fts")]
+    assert len(inserts) == 1200 and len(deletes) == 3
+    assert max(deletes) < min(inserts)

@@ -276,6 +276,8 @@ class _NameIndex:
         for i, slot in enumerate(map(slot_of.__getitem__, names)):
             members[slot].append(i)
         self.keys = list(first)
+        self.slot = first
+        """Each key's index in ``keys``."""
         grams: defaultdict[str, list[int]] = defaultdict(list)
         q = self.Q
         for k, key in enumerate(self.keys):
@@ -310,6 +312,11 @@ class _NameIndex:
         from rapidfuzz import fuzz, process, utils
 
         key = self._key(utils.default_process(name))
+        same = self.members[self.slot[key]] if key in self.slot else ()
+        if len(same) >= 5:
+            # Five people with this very name score 100, every other name less: they are
+            # the best five, in list order, whatever else is close.
+            return same[:5]
         candidates = self._candidates(key)
         if candidates is None:
             choices, where = self.keys, None

@@ -44,6 +44,7 @@ from favorbook.services.contact_store import (
     ContactWriter,
     Labeled,
     shown_name,
+    vault_inserts_uncaptured_while_off,
 )
 
 # --- what a reader yields ------------------------------------------------------------------
@@ -275,6 +276,8 @@ class _NameIndex:
         for i, slot in enumerate(map(slot_of.__getitem__, names)):
             members[slot].append(i)
         self.keys = list(first)
+        self.slot = first
+        """Each key's index in ``keys``."""
         grams: defaultdict[str, list[int]] = defaultdict(list)
         q = self.Q
         for k, key in enumerate(self.keys):
@@ -309,6 +312,11 @@ class _NameIndex:
         from rapidfuzz import fuzz, process, utils
 
         key = self._key(utils.default_process(name))
+        same = self.members[self.slot[key]] if key in self.slot else ()
+        if len(same) >= 5:
+            # Five people with this very name score 100, every other name less: they are
+            # the best five, in list order, whatever else is close.
+            return same[:5]
         candidates = self._candidates(key)
         if candidates is None:
             choices, where = self.keys, None
@@ -869,6 +877,18 @@ def _index_merged_afterwards(records: int):
     return search_index.merges_left_for_later()
 
 
+UNCAPTURED_FROM = 500
+"""Records from which an import sets the vault's idle insert triggers aside for its
+transaction (``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is
+left as it is (the window's connection reads it again after any change of it)."""
+
+
+def _uncaptured(records: int):
+    if records < UNCAPTURED_FROM:
+        return contextlib.nullcontext()
+    return vault_inserts_uncaptured_while_off()
+
+
 def _afterwards(checkpoint: bool = True) -> None:
     """The search index's segments merged, then a passive checkpoint, on a connection of
     this thread's own; if they cannot run (the database closed meanwhile), the next writes
@@ -905,7 +925,12 @@ def apply_import(
     went_into: dict[int, int] = {}  # record index -> the contact it was added to or updated
     first_of_many = {item.same_as for item in plan.items if item.same_as is not None}
     default_cadence = settings.default_cadence_days()
-    with _checkpoint_afterwards(total), db.atomic(), _index_merged_afterwards(total):
+    with (
+        _checkpoint_afterwards(total),
+        db.atomic(),
+        _index_merged_afterwards(total),
+        _uncaptured(total),
+    ):
         writer = ContactWriter()
         writer.preload(_to_update(plan, choices))
         writer.check_uids(item.record.uid.strip() for item in plan.items)

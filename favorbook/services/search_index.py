@@ -105,12 +105,18 @@ def text_row(
 
 def index_rows(rows: list[tuple]) -> None:
     """(Re)index contacts by rows ``text_row`` made; call inside the transaction that
-    wrote them."""
+    wrote them.
+
+    Every old row goes first, then the new ones in one executemany: FTS5 keeps the terms
+    of the rows inserted in memory until they fill its buffer, unless a row is deleted
+    or inserted below the last one inserted; deleting between inserts wrote the buffer
+    out as a segment of its own every 500 rows (a tenth of an import's writes)."""
     for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
+        chunk = [r[0] for r in rows[start : start + 500]]
         marks = ",".join("?" * len(chunk))
-        db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", [r[0] for r in chunk])
-        db.cursor().executemany(f"{_INSERT}VALUES ({','.join('?' * 10)})", chunk)
+        db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", chunk)
+    if rows:
+        db.cursor().executemany(f"{_INSERT}VALUES ({','.join('?' * 10)})", rows)
 
 
 AUTOMERGE = 4

@@ -242,3 +242,92 @@ def test_an_address_with_letters_beyond_ascii_matches_in_any_case(db, tmp_path):
         (None, ""),
     ]
     assert not [s for s in ran if "GLOB" in s]
+
+
+def _vault_insert_triggers() -> list[tuple]:
+    from favorbook.db.models import db as database
+
+    return database.execute_sql(
+        "SELECT name, tbl_name, sql FROM sqlite_master"
+        " WHERE type = 'trigger' AND name GLOB 'vault_*_insert' ORDER BY name"
+    ).fetchall()
+
+
+def test_a_big_import_runs_no_idle_vault_trigger(db, tmp_path, monkeypatch):
+    """The vault off, its insert triggers log nothing but SQLite runs them for every row
+    (a fifth of an import's writes at 100,000 contacts): a big import sets those of the
+    tables it writes aside for its transaction, and the schema is as it was after it."""
+    from favorbook.db.models import db as database
+    from favorbook.services import contact_store
+
+    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
+    before = _vault_insert_triggers()
+    assert {t for _n, t, _s in before} >= set(contact_store.WRITTEN_TABLES)
+    during = []
+    flush = contact_store.ContactWriter.flush
+
+    def watched(self):
+        during.append({t for _n, t, _s in _vault_insert_triggers()})
+        flush(self)
+
+    monkeypatch.setattr(contact_store.ContactWriter, "flush", watched)
+    path = tmp_path / "cards.vcf"
+    _cards(path, 300, [])
+    importing.apply_import(importing.plan_import(importer.read_file(path)))
+    assert contacts.count_contacts() == 300
+    assert during and all(not (tables & set(contact_store.WRITTEN_TABLES)) for tables in during)
+    assert _vault_insert_triggers() == before
+    assert database.execute_sql("SELECT count(*) FROM vault_change").fetchone()[0] == 0
+
+
+def test_a_big_import_with_the_vault_on_is_captured(db, tmp_path, monkeypatch):
+    from favorbook.db.models import db as database
+
+    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
+    database.execute_sql("UPDATE vault_flag SET enabled = 1")
+    path = tmp_path / "cards.vcf"
+    _cards(path, 300, [])
+    importing.apply_import(importing.plan_import(importer.read_file(path)))
+    logged = database.execute_sql(
+        "SELECT tbl, count(*) FROM vault_change WHERE op = 'i' GROUP BY tbl"
+    ).fetchall()
+    assert {"contact": 300, "contact_email": 300, "contact_phone": 300}.items() <= dict(
+        logged
+    ).items()
+
+
+def test_a_cancelled_big_import_keeps_the_vault_triggers(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
+    before = _vault_insert_triggers()
+    path = tmp_path / "cards.vcf"
+    _cards(path, 600, [])
+    plan = importing.plan_import(importer.read_file(path))
+
+    def cancel(done, total):
+        if done >= 250:
+            raise importing.ImportCancelled("cancelled")
+
+    try:
+        importing.apply_import(plan, progress=cancel)
+    except importing.ImportCancelled:
+        pass
+    else:
+        raise AssertionError("not cancelled")
+    assert contacts.count_contacts() == 0
+    assert _vault_insert_triggers() == before
+
+
+def test_the_index_rows_of_an_import_go_in_after_every_old_one_is_out(db, tmp_path):
+    """FTS5 writes the terms it holds in memory out as a segment when a row is deleted
+    between inserts: the imported contacts' old index rows (none, for new ones) are all
+    deleted first, then theirs inserted, not 500 of each in turn."""
+    path = tmp_path / "cards.vcf"
+    _cards(path, 1200, [])
+    plan = importing.plan_import(importer.read_file(path))
+    with capture_sql() as ran:
+        importing.apply_import(plan)
+    fts = [s for s in ran if s.startswith(("DELETE FROM contact_fts", "INSERT INTO contact_fts("))]
+    inserts = [i for i, s in enumerate(fts) if s.startswith("INSERT INTO contact_fts(rowid")]
+    deletes = [i for i, s in enumerate(fts) if s.startswith("DELETE FROM contact_fts")]
+    assert len(inserts) == 1200 and len(deletes) == 3
+    assert max(deletes) < min(inserts)

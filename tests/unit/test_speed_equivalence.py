@@ -88,6 +88,25 @@ def test_name_index_finds_what_scoring_every_name_finds():
         assert index.close_to(query) == [i for _name, _score, i in everyone], query
 
 
+def test_a_name_five_people_have_is_not_scored_against_the_others(monkeypatch):
+    """Five people with the very name score 100 and every other name less: they are
+    the best five, found without scoring any name (the same five as scoring all)."""
+    from rapidfuzz import process
+
+    from favorbook.services.importing import _NameIndex
+
+    names = ["Ann Lee", "Anne Lee", "ann  lee", "Lee Ann", "ANN LEE", "Ann Lee", "Ann Lee"]
+    index = _NameIndex(names)
+    assert index.close_to("Anne Lee") == [1, 0, 2, 3, 4]  # scored: four, then one less
+    scored = []
+    monkeypatch.setattr(process, "extract", lambda *a, **k: scored.append(a) or [])
+    assert index.close_to("Ann Lee") == [0, 2, 3, 4, 5]
+    assert index.close_to("lee ann") == [0, 2, 3, 4, 5]
+    assert not scored
+    assert index.close_to("Anne Lee") == []  # (one person: scored as before)
+    assert len(scored) == 1
+
+
 @pytest.mark.parametrize(
     "address",
     [

@@ -14,9 +14,10 @@ What is measured (all wall-clock, time.perf_counter unless said):
   ``python -m favorbook --data-dir X`` per run with FAVORBOOK_BENCH_FIRST_PAINT=1
   (the hook in favorbook/ui/shell/app.py prints time.monotonic_ns() after that paint and
   ends the process); measured from just before the parent spawns it. The floor is
-  bench/empty_window.py, a bare QMainWindow with an empty QTableView, the same way.
-  One warm-up run of each is not counted (the first start of a new database also
-  makes its first automatic backup).
+  bench/empty_window.py, a bare QMainWindow with an empty QTableView, the same way,
+  started in turn with favorbook (window, favorbook, window, …) so that the machine's
+  load weighs on both alike. One warm-up run of each is not counted (the first start
+  of a new database also makes its first automatic backup).
 - search: one keystroke into contactSearch (QTest.keyClick) with 0, 1, 2 or 5
   characters already typed, then what the 60 ms debounce timer would start
   (ContactsPage.run_search, called at once: the debounce is UI policy and is NOT
@@ -39,8 +40,8 @@ What is measured (all wall-clock, time.perf_counter unless said):
   longest gap between ticks of a 10 ms timer on the UI thread meanwhile (the
   window counts as responsive when no gap exceeds 100 ms).
 - favorbook search process: ``python -m favorbook search --limit 20 WORD`` from spawn
-  to exit, on this network and on one of 1,000 contacts (built beside it), words
-  alternating between names and single letters.
+  to exit, on this network and on one of 1,000 contacts (built beside it), in turn,
+  words alternating between names and single letters.
 - peers: each figure that has one (PEERS) is also printed as a ratio of its p95 to the
   peer's, measured in the same run: cold start to the bare window, the import to
   parsing the same file with ``vobject.readComponents``, the CLI search to itself at
@@ -167,6 +168,30 @@ def repeat(
     return samples
 
 
+def paired(
+    peer: Callable[[int], float | None],
+    run: Callable[[int], float | None],
+    runs: int,
+    budget_s: float,
+) -> tuple[list[float], list[float]]:
+    """A figure and its peer measured in turn (peer, figure, peer, figure …), each with
+    one uncounted warm-up, so that a change in the machine's load during the run weighs
+    on both alike and their ratio stays fair. Up to ``runs`` pairs or ``budget_s``."""
+    peer(-1)
+    run(-1)
+    peers: list[float] = []
+    samples: list[float] = []
+    start = time.perf_counter()
+    for i in range(runs):
+        for call, into in ((peer, peers), (run, samples)):
+            t0 = time.perf_counter()
+            got = call(i)
+            into.append(got if got is not None else (time.perf_counter() - t0) * 1000)
+        if time.perf_counter() - start > budget_s:
+            break
+    return peers, samples
+
+
 # --- the machine --------------------------------------------------------------------------
 
 
@@ -286,11 +311,13 @@ def cold_start(folder: Path, runs: int, budget: float) -> tuple[list[float], lis
     env.update(PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen", FAVORBOOK_BENCH_FIRST_PAINT="1")
     app = [sys.executable, "-m", "favorbook", "--data-dir", str(folder)]
     empty = [sys.executable, str(BENCH / "empty_window.py")]
-    log("Cold start, empty window …")
-    floor = repeat(lambda i: first_paint_ms(empty, env, 60), runs, budget / 4)
-    log("Cold start, favorbook on the big network …")
-    full = repeat(lambda i: first_paint_ms(app, env, 600), runs, budget)
-    return floor, full
+    log("Cold start, an empty window and favorbook on the big network in turn …")
+    return paired(
+        lambda i: first_paint_ms(empty, env, 60),
+        lambda i: first_paint_ms(app, env, 600),
+        runs,
+        budget,
+    )
 
 
 def peak_rss_mb(folder: Path, runs: int) -> list[float]:
@@ -633,10 +660,10 @@ def search_process_figures(folder: Path, contacts: int, runs: int, figures: dict
     small = folder if contacts == 1000 else BENCH / ".data" / "network-1000"
     if small != folder:
         network(small, 1000, seed=1)
-    log("favorbook search process, 1,000 contacts …")
-    figures["favorbook search process, 1,000 contacts"] = summary(repeat(timed(small), runs, 60))
-    log(f"favorbook search process, {contacts:,} contacts …")
-    figures["favorbook search process"] = summary(repeat(timed(folder), runs, 60))
+    log(f"favorbook search process, 1,000 and {contacts:,} contacts in turn …")
+    peers, samples = paired(timed(small), timed(folder), runs, 120)
+    figures["favorbook search process, 1,000 contacts"] = summary(peers)
+    figures["favorbook search process"] = summary(samples)
 
 
 def import_source(contacts: int) -> Path:
@@ -754,7 +781,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=20, help="runs per figure (at most)")
     parser.add_argument("--budget", type=float, default=20, help="seconds per figure (about)")
-    parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument("--cold-runs", type=int, default=15)
     parser.add_argument("--import-runs", type=int, default=3)
     parser.add_argument("--rss-runs", type=int, default=1)
     parser.add_argument(
@@ -794,7 +821,7 @@ def main(argv: list[str] | None = None) -> int:
             log("khard list: khard is not installed; skipped.")
         gui_figures(data, args, figures)
     if "cli" in parts:
-        search_process_figures(data, args.contacts, min(args.runs, 10), figures)
+        search_process_figures(data, args.contacts, args.runs, figures)
     if "import" in parts:
         source = import_source(cards)
         vobject_figure(source, args.import_runs, figures)

@@ -263,6 +263,7 @@ def settle_heap() -> None:
     gc.freeze()
     young, older, oldest = gc.get_threshold()
     gc.set_threshold(max(YOUNG_COLLECTION, young), older, oldest)
+    gc.enable()  # the window's start (ui.shell.launch) runs without it until its first paint
 
 
 def without_gc_pauses(function):

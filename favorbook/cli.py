@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from favorbook import __version__
 from favorbook.cli_args import EXIT_FAIL, EXIT_OK, EXIT_USAGE, whole_number
+from favorbook.services.terms import counted
 
 
 def _common() -> argparse.ArgumentParser:
@@ -339,7 +340,7 @@ def _demo(args, data_dir) -> int:
     if args.remove:
         n = demo.remove_sample()
         if n:
-            print(f"Removed the sample network ({n} contacts) from {path}.")
+            print(f"Removed the sample network ({counted(n, 'contact')}) from {path}.")
         else:
             print(f"There is no sample network in {path}.")
         return EXIT_OK
@@ -369,7 +370,7 @@ def _demo(args, data_dir) -> int:
         return EXIT_USAGE
     if interactive:
         print(file=sys.stderr)
-    print(f"Added a sample network of {n} contacts to {path}.")
+    print(f"Added a sample network of {counted(n, 'contact')} to {path}.")
     return EXIT_OK
 
 
@@ -505,7 +506,7 @@ def _sheet(args, data_dir) -> int:
     sheet_pdf.ensure_application()
     pages = sheet_pdf.write_pdf(args.out, ids, include_private=args.include_private)
     private = " (with private notes)" if args.include_private else ""
-    print(f"Wrote {pages} page{'s' if pages != 1 else ''}{private} to {args.out}.")
+    print(f"Wrote {counted(pages, 'page')}{private} to {args.out}.")
     return EXIT_OK
 
 
@@ -555,14 +556,14 @@ def _export(args, data_dir) -> int:
         n = vcard.write_vcards(
             args.out, version=args.vcard_version, include_private=args.include_private
         )
-        print(f"Wrote {n} contacts to {args.out} (vCard {args.vcard_version}).")
+        print(f"Wrote {counted(n, 'contact')} to {args.out} (vCard {args.vcard_version}).")
         return EXIT_OK
     if args.format == "csv":
         from favorbook.formats.csv_export import write_contacts
 
         n = write_contacts(args.out, include_private=args.include_private)
         private = " (with private notes)" if args.include_private else ""
-        print(f"Wrote {n} contacts{private} to {args.out}.")
+        print(f"Wrote {counted(n, 'contact')}{private} to {args.out}.")
         return EXIT_OK
     from favorbook.formats.ics import write_calendar
 
@@ -573,7 +574,7 @@ def _export(args, data_dir) -> int:
             file=sys.stderr,
         )
     n = write_calendar(args.out)
-    print(f"Wrote {n} dates to {args.out}.")
+    print(f"Wrote {counted(n, 'date')} to {args.out}.")
     return EXIT_OK
 
 

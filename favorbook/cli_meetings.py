@@ -12,6 +12,7 @@ import json
 import sys
 
 from favorbook.cli_args import EXIT_OK, EXIT_USAGE, whole_number
+from favorbook.services.terms import counted
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -159,9 +160,12 @@ def meeting_sheet(args) -> int:
         args.out, ids, include_private=args.include_private, occasion=occasion
     )
     left = len([c for c in chosen.contact_ids if c is None])
-    unmatched = f"; {left} attendee(s) are not contacts" if left else ""
+    unmatched = ""
+    if left:
+        verb = "is not a contact" if left == 1 else "are not contacts"
+        unmatched = f"; {counted(left, 'attendee')} {verb}"
     print(
-        f"Wrote {pages} page{'s' if pages != 1 else ''} for {len(ids)} attendee(s) of "
+        f"Wrote {counted(pages, 'page')} for {counted(len(ids), 'attendee')} of "
         f"“{chosen.meeting.title}” to {args.out}{unmatched}."
     )
     return EXIT_OK

@@ -18,6 +18,7 @@ from favorbook.services import contacts
 from favorbook.services.briefing import Limits, briefing
 from favorbook.services.dates import local_date, long_date
 from favorbook.services.favors import NO_FAVORS, format_target
+from favorbook.services.terms import counted
 
 # How much of each section fits on one page beside the others.
 MAX_CONVERSATIONS = 3
@@ -382,7 +383,7 @@ def _ago(day: dt.date, on: dt.date) -> str:
     if days < 1:
         return "today"
     if days < 14:
-        return f"{days} day{'s' if days != 1 else ''} ago"
+        return f"{counted(days, 'day')} ago"
     if days < 60:
         return f"{days // 7} weeks ago"
     if days < 730:

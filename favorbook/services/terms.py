@@ -14,6 +14,12 @@ NOTHING_RECEIVED = "nothing received yet"
 NO_FAVORS = "no favors yet"
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """The one way favorbook writes a count with its noun: "1 favor", "2,400 favors" (the
+    singular for exactly one; ``many`` where adding an s is not the plural)."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 def format_ratio(ratio: float | None, given: int, received: int, *, short: bool = False) -> str:
     """The one way favorbook writes a give:take ratio: "2.3:1", one decimal.
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from favorbook.errors import SyncError, SyncGuardTripped
+from favorbook.services.terms import counted
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -54,9 +55,9 @@ class SyncReport:
         if self.deleted:
             parts.append(f"{self.deleted} removed")
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
+            parts.append(counted(self.conflicts, "conflict"))
         if self.errors:
-            parts.append(f"{len(self.errors)} problem{'s' if len(self.errors) != 1 else ''}")
+            parts.append(counted(len(self.errors), "problem"))
         if self.cancelled:
             parts.append("cancelled")
         return ", ".join(parts) if parts else "up to date"

@@ -177,7 +177,7 @@ def test_the_rep_picks_calendars_and_sees_the_right_meetings(
         "sheet", "--data-dir", str(laptop.data_dir), "--meeting", "weekly@test", "--out", str(out)
     )
     assert result.returncode == 0, result.stderr
-    assert "for 2 attendee(s)" in result.stdout
+    assert "for 2 attendees of" in result.stdout
     assert out.read_bytes().startswith(b"%PDF")
 
 

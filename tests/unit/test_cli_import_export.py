@@ -56,7 +56,7 @@ def test_export_vcf_both_versions(db, tmp_path, make_contact, capsys):
         assert main(args) == 0
         text = out.read_text()
         assert f"VERSION:{version}" in text and "ann@example.com" in text
-    assert "Wrote 1 contacts" in capsys.readouterr().out
+    assert "Wrote 1 contact to" in capsys.readouterr().out
 
 
 def test_export_csv_and_ics_write_their_files(db, tmp_path, make_contact, today):

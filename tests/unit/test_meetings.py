@@ -192,7 +192,7 @@ def test_cli_meeting_sheet(db, make_contact, ics_file, tmp_path, capsys, data_di
     args = ["--meeting", "single-1", "--ics", str(ics_file), "--out", str(out)]
     result = run("--data-dir", str(data_dir), "sheet", *args)
     assert result.returncode == 0, result.stderr
-    assert "2 pages for 2 attendee(s)" in result.stdout
+    assert "2 pages for 2 attendees of" in result.stdout
     assert out.read_bytes().startswith(b"%PDF")
     other = tmp_path / "x.pdf"
     assert main(["sheet", "--meeting", "nope", "--ics", str(ics_file), "--out", str(other)]) == 2

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from favorbook.db.models import db
 from favorbook.services._common import utc_now
+from favorbook.services.terms import counted
 from favorbook.sync.vault import bulk, capture, crypto, merge, snapshot, transport
 from favorbook.sync.vault import passphrase as vault_passphrase
 from favorbook.sync.vault.crypto import VaultError
@@ -33,11 +34,14 @@ class VaultReport:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"{self.changes_sent} changes sent", f"{self.changes_received} received"]
+        parts = [
+            f"{counted(self.changes_sent, 'change')} sent",
+            f"{self.changes_received} received",
+        ]
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
+            parts.append(counted(self.conflicts, "conflict"))
         if self.errors:
-            parts.append(f"{len(self.errors)} problem{'s' if len(self.errors) != 1 else ''}")
+            parts.append(counted(len(self.errors), "problem"))
         return ", ".join(parts)
 
 

@@ -19,6 +19,7 @@ from favorbook.errors import FavorbookError
 from favorbook.services.changes import LEDGER, Change
 from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.services.session import describe_error
+from favorbook.services.terms import counted
 from favorbook.ui.records.record_list import Column, RecordListWidget, RecordTableModel, first_line
 
 
@@ -155,7 +156,9 @@ class InboxPage(RecordListWidget):
         self.turn_on_button.setVisible(not on)
         n = self.model.total_count()
         self.summary.setText(
-            self.tr("%1 captures waiting · Enter accepts, Delete dismisses").replace("%1", str(n))
+            self.tr("%1 waiting · Enter accepts, Delete dismisses").replace(
+                "%1", counted(n, self.tr("capture"), self.tr("captures"))
+            )
             if n
             else ""
         )

@@ -37,6 +37,7 @@ from favorbook.services import contacts, meetings
 from favorbook.services.changes import Change
 from favorbook.services.dates import LATE_DAY, short_date
 from favorbook.services.session import describe_error
+from favorbook.services.terms import counted
 from favorbook.ui.records.record_list import Column, RecordListWidget, RecordTableModel
 from favorbook.ui.shell.style import warning_color
 
@@ -288,13 +289,15 @@ class MeetingsPage(RecordListWidget):
         rows = self.model.records()
         to_log = sum(1 for r in rows if MeetingModel._to_log(r))
         ahead = sum(1 for r in rows if r.meeting.day >= dt.date.today())
-        text = self.tr("%1 meetings today and in the next 7 days").replace("%1", str(ahead))
+        text = self.tr("%1 today and in the next 7 days").replace(
+            "%1", counted(ahead, self.tr("meeting"), self.tr("meetings"))
+        )
         if to_log:
             text += " · " + self.tr("%1 ended and not logged yet").replace("%1", str(to_log))
         if self.problems:
             tip = "\n".join(self.problems[:20])
-            text += " · " + self.tr("%1 events could not be read").replace(
-                "%1", str(len(self.problems))
+            text += " · " + self.tr("%1 could not be read").replace(
+                "%1", counted(len(self.problems), self.tr("event"), self.tr("events"))
             )
             self.summary.setToolTip(tip)
         else:
@@ -401,8 +404,8 @@ class MeetingsPage(RecordListWidget):
             return
         self.last_written = path
         self.bus.message.emit(
-            self.tr("Wrote the meeting sheet (%1 pages) to %2")
-            .replace("%1", str(pages))
+            self.tr("Wrote the meeting sheet (%1) to %2")
+            .replace("%1", counted(pages, self.tr("page"), self.tr("pages")))
             .replace("%2", path)
         )
 
@@ -426,8 +429,10 @@ class MeetingsPage(RecordListWidget):
         if failed:
             QMessageBox.warning(self, self.tr("Tomorrow's sheets"), "\n".join(failed))
         self.bus.message.emit(
-            self.tr("Wrote %1 meeting sheets to %2")
-            .replace("%1", str(len(written)))
+            self.tr("Wrote %1 to %2")
+            .replace(
+                "%1", counted(len(written), self.tr("meeting sheet"), self.tr("meeting sheets"))
+            )
             .replace("%2", folder)
         )
 

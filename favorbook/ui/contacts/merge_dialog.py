@@ -21,6 +21,7 @@ from favorbook.errors import FavorbookError
 from favorbook.services import contacts, conversations, favors, followups
 from favorbook.services.merge import merge_contacts
 from favorbook.services.session import describe_error
+from favorbook.services.terms import counted
 from favorbook.ui.forms.pickers import ContactPicker
 
 
@@ -182,10 +183,10 @@ class MergeDialog(QDialog):
             return
         moved = sum(result.moved.values())
         message = (
-            self.tr("Merged %1 into %2 (%3 records moved).")
+            self.tr("Merged %1 into %2 (%3 moved).")
             .replace("%1", gone)
             .replace("%2", kept)
-            .replace("%3", str(moved))
+            .replace("%3", counted(moved, self.tr("record"), self.tr("records")))
         )
         self.merged.emit(keep, message)
         super().accept()

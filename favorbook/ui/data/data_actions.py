@@ -34,6 +34,7 @@ from favorbook.errors import FavorbookError
 from favorbook.services import contacts
 from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
+from favorbook.services.terms import counted
 from favorbook.ui.data.import_dialog import Importer
 from favorbook.ui.shell.folders import start_folder
 from favorbook.ui.shell.worker import BackgroundJob, in_background
@@ -269,7 +270,9 @@ class DataActions(QObject):
             path,
             lambda: write_ledger(path),
             lambda count: (
-                self.tr("Wrote %1 favors to %2").replace("%1", str(count)).replace("%2", path)
+                self.tr("Wrote %1 to %2")
+                .replace("%1", counted(count, self.tr("favor"), self.tr("favors")))
+                .replace("%2", path)
             ),
         )
 
@@ -289,8 +292,15 @@ class DataActions(QObject):
             path,
             lambda: write_calendar(path),
             lambda count: (
-                self.tr("Wrote %1 follow-ups and stay-in-touch dates to %2")
-                .replace("%1", str(count))
+                self.tr("Wrote %1 to %2")
+                .replace(
+                    "%1",
+                    counted(
+                        count,
+                        self.tr("follow-up or stay-in-touch date"),
+                        self.tr("follow-ups and stay-in-touch dates"),
+                    ),
+                )
                 .replace("%2", path)
             ),
         )
@@ -331,8 +341,9 @@ class DataActions(QObject):
                     "%1", contacts.name_of(ids[0])
                 )
             else:
-                text = self.tr("Wrote a meeting sheet of %1 people (%3 pages) to %2")
-                text = text.replace("%1", str(len(ids))).replace("%3", str(pages))
+                text = self.tr("Wrote a meeting sheet of %1 people (%3) to %2")
+                text = text.replace("%1", str(len(ids)))
+                text = text.replace("%3", counted(pages, self.tr("page"), self.tr("pages")))
             return text.replace("%2", path)
 
         self._write(title, path, write)

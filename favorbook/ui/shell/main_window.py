@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from favorbook import __version__
 from favorbook.services.changes import LEDGER, Change
+from favorbook.services.terms import counted
 from favorbook.ui.contacts.contacts_page import ContactsPage
 from favorbook.ui.shell import qt_values
 from favorbook.ui.shell.bus import Bus
@@ -571,7 +572,11 @@ class MainWindow(QMainWindow):
         else:
             self.bus.undo_stack.clear()  # the sample replaced rows older commands refer to
             self.bus.changed.emit(Change.EVERYTHING)  # every view shows it, not the list alone
-            self._said(self.tr("Loaded a sample network of %1 contacts.").replace("%1", str(count)))
+            self._said(
+                self.tr("Loaded a sample network of %1.").replace(
+                    "%1", counted(count, self.tr("contact"), self.tr("contacts"))
+                )
+            )
 
     def remove_sample(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -599,7 +604,11 @@ class MainWindow(QMainWindow):
             return
         self.bus.undo_stack.clear()  # older commands may refer to the rows that went
         self.bus.changed.emit(Change.EVERYTHING)
-        self._said(self.tr("Removed the sample network (%1 contacts).").replace("%1", f"{count:,}"))
+        self._said(
+            self.tr("Removed the sample network (%1).").replace(
+                "%1", counted(count, self.tr("contact"), self.tr("contacts"))
+            )
+        )
 
     def _update_status(self) -> None:
         from favorbook.services import contacts, favors

@@ -63,9 +63,11 @@ def test_enter_accepts_and_delete_dismisses(window, captured, qtbot, qtmodeltest
         "Send Margaret the price list tomorrow",
         "Nothing worth keeping",
     ]
+    assert page.summary.text().startswith("2 captures waiting")
     page.view.selectRow(1)
     qtbot.keyClick(page.view, Qt.Key.Key_Delete)
     assert _status() == ["accepted", "waiting", "dismissed"]
+    assert page.summary.text().startswith("1 capture waiting ·")
 
 
 def test_edit_opens_the_usual_form_and_saving_accepts(window, captured, qtbot):

@@ -168,6 +168,14 @@ def test_csv_exports_of_contacts_ledger_and_calendar(
     assert save_to["offered"][-1] == "favorbook-follow-ups.ics"
 
 
+def test_one_favor_written_is_said_in_the_singular(window, make_contact, save_to, tmp_path, qtbot):
+    favors.log_favor(make_contact("Ann", "Lee"), "given", "Intro to the plant manager")
+    save_to["path"] = str(tmp_path / "ledger.csv")
+    window.data_actions.export_ledger_action.trigger()
+    _exported(window, qtbot)
+    assert window.statusBar().currentMessage() == f"Wrote 1 favor to {save_to['path']}"
+
+
 def test_export_to_an_unwritable_folder_says_so_and_leaves_no_file(
     window, people, choose, save_to, tmp_path, warnings_shown, qtbot
 ):

@@ -397,6 +397,34 @@ def vault_inserts_uncaptured_while_off() -> Iterator[None]:
         db.execute_sql(sql)
 
 
+@contextlib.contextmanager
+def sync_marks_set_aside_while_unsynced() -> Iterator[None]:
+    """Inside the transaction of a bulk write: while no contact is on a sync server (no
+    sync item names one), the triggers that mark a contact's sync item changed when an
+    email, phone, address, link, tag or photo is added to it are dropped, and made again
+    from their own SQL at the end. With no item to mark they change nothing, but SQLite
+    runs each one for every row: at 100,000 contacts some 35 ms of the 110 ms that
+    writing the emails and phones of 10,000 imported contacts cost. While a contact
+    syncs they stay. On an error nothing is made again: the transaction's rollback
+    brings them back."""
+    synced = db.execute_sql("SELECT 1 FROM sync_item WHERE contact_id IS NOT NULL LIMIT 1")
+    marks = ",".join("?" * len(WRITTEN_TABLES))
+    found = (
+        []
+        if synced.fetchone()
+        else db.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            f" AND name GLOB 'sync_dirty_*_insert' AND tbl_name IN ({marks}) ORDER BY name",
+            WRITTEN_TABLES,
+        ).fetchall()
+    )
+    for name, _sql in found:
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in found:
+        db.execute_sql(sql)
+
+
 def next_contact_id() -> int:
     return (db.execute_sql("SELECT max(id) FROM contact").fetchone()[0] or 0) + 1
 

@@ -44,6 +44,7 @@ from favorbook.services.contact_store import (
     ContactWriter,
     Labeled,
     shown_name,
+    sync_marks_set_aside_while_unsynced,
     vault_inserts_uncaptured_while_off,
 )
 
@@ -878,15 +879,21 @@ def _index_merged_afterwards(records: int):
 
 
 UNCAPTURED_FROM = 500
-"""Records from which an import sets the vault's idle insert triggers aside for its
-transaction (``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is
-left as it is (the window's connection reads it again after any change of it)."""
+"""Records from which an import sets the vault's idle insert triggers (and, while no
+contact syncs, the sync items' insert marks) aside for its transaction
+(``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is left as
+it is (the window's connection reads it again after any change of it)."""
 
 
+@contextlib.contextmanager
 def _uncaptured(records: int):
+    """Also the sync items' change marks on inserts, while no contact syncs
+    (``contact_store.sync_marks_set_aside_while_unsynced``)."""
     if records < UNCAPTURED_FROM:
-        return contextlib.nullcontext()
-    return vault_inserts_uncaptured_while_off()
+        yield
+        return
+    with vault_inserts_uncaptured_while_off(), sync_marks_set_aside_while_unsynced():
+        yield
 
 
 def _afterwards(checkpoint: bool = True) -> None:

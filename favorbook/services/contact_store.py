@@ -227,6 +227,15 @@ _TABLES = {
 }
 
 
+_CHILD_COLUMNS = {
+    "email": ("contact_id", "label", "value", "position"),
+    "phone": ("contact_id", "label", "value", "position"),
+    "link": ("contact_id", "label", "url", "position"),
+    "address": ("contact_id", "position", *Address.__dataclass_fields__),
+}
+"""The columns of ContactWriter's queued child rows (tuples), in ``child_rows``' order."""
+
+
 def built_name(data: ContactInput) -> str:
     """The name made of prefix, first name, last name and suffix ("Dr. Ann Lee Jr.")."""
     if not (data.first_name or data.last_name):
@@ -397,6 +406,34 @@ def vault_inserts_uncaptured_while_off() -> Iterator[None]:
         db.execute_sql(sql)
 
 
+@contextlib.contextmanager
+def sync_marks_set_aside_while_unsynced() -> Iterator[None]:
+    """Inside the transaction of a bulk write: while no contact is on a sync server (no
+    sync item names one), the triggers that mark a contact's sync item changed when an
+    email, phone, address, link, tag or photo is added to it are dropped, and made again
+    from their own SQL at the end. With no item to mark they change nothing, but SQLite
+    runs each one for every row: at 100,000 contacts some 35 ms of the 110 ms that
+    writing the emails and phones of 10,000 imported contacts cost. While a contact
+    syncs they stay. On an error nothing is made again: the transaction's rollback
+    brings them back."""
+    synced = db.execute_sql("SELECT 1 FROM sync_item WHERE contact_id IS NOT NULL LIMIT 1")
+    marks = ",".join("?" * len(WRITTEN_TABLES))
+    found = (
+        []
+        if synced.fetchone()
+        else db.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            f" AND name GLOB 'sync_dirty_*_insert' AND tbl_name IN ({marks}) ORDER BY name",
+            WRITTEN_TABLES,
+        ).fetchall()
+    )
+    for name, _sql in found:
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in found:
+        db.execute_sql(sql)
+
+
 def next_contact_id() -> int:
     return (db.execute_sql("SELECT max(id) FROM contact").fetchone()[0] or 0) + 1
 
@@ -446,7 +483,7 @@ class ContactWriter:
         self.fresh: dict[int, tuple] = {}
         """The search index rows of contacts added here and not filled in since: written
         from what was added, not read back (``search_index.text_row``)."""
-        self.rows: dict[str, list[dict]] = {k: [] for k in ("contact", *PARTS)}
+        self.rows: dict[str, list] = {k: [] for k in ("contact", *PARTS)}
 
     # --- names of organisations and tags, and uids ---------------------------------------
 
@@ -572,10 +609,21 @@ class ContactWriter:
         )
 
     def _children(self, cid: int, data: ContactInput, start: dict[str, int]) -> None:
-        for kind, rows in child_rows(cid, data, start).items():
-            self.rows[kind].extend(rows)
-        for name in data.tags:
-            self.rows["tag"].append({"contact": cid, "tag": self.tag_id(name)})
+        """Queue the email, phone, link, address and tag rows of ``data`` as tuples in
+        the order of _CHILD_COLUMNS (those of ``child_rows``, made without a dict each:
+        a new contact's rows are a third of what queueing it cost)."""
+        rows = self.rows
+        if start:
+            for kind, dicts in child_rows(cid, data, start).items():
+                rows[kind] += [tuple(d.values()) for d in dicts]
+        else:
+            rows["email"] += [(cid, e.label, e.value, i) for i, e in enumerate(data.emails)]
+            rows["phone"] += [(cid, p.label, p.value, i) for i, p in enumerate(data.phones)]
+            rows["link"] += [(cid, k.label, k.value, i) for i, k in enumerate(data.links)]
+            rows["address"] += [
+                (cid, i, *a.__dict__.values()) for i, a in enumerate(data.addresses)
+            ]
+        rows["tag"] += [(cid, self.tag_id(name)) for name in data.tags]
 
     # --- filling in ----------------------------------------------------------------------
 
@@ -679,12 +727,15 @@ class ContactWriter:
     def flush(self) -> None:
         """Write the queued rows: one executemany per table."""
         for key, model in _TABLES.items():
-            _insert_dicts(model, self.rows[key])
+            if key in _CHILD_COLUMNS:
+                insert_rows(model._meta.table_name, _CHILD_COLUMNS[key], self.rows[key])
+            else:
+                _insert_dicts(model, self.rows[key])
             self.rows[key] = []
         if self.rows["tag"]:
             db.cursor().executemany(
                 "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)",
-                [(r["contact"], r["tag"]) for r in self.rows["tag"]],
+                self.rows["tag"],
             )
             self.rows["tag"] = []
 

@@ -44,6 +44,7 @@ from favorbook.services.contact_store import (
     ContactWriter,
     Labeled,
     shown_name,
+    sync_marks_set_aside_while_unsynced,
     vault_inserts_uncaptured_while_off,
 )
 
@@ -451,22 +452,39 @@ class ExistingContacts:
 
     def load_rows(self, ids) -> None:
         """Read the rows (names, organisation, title, birthday; whether they have an
-        email, a phone) of the contacts among ``ids`` not read yet."""
+        email, a phone) of the contacts among ``ids`` not read yet. Whether they have an
+        email or a phone is asked only of those a name match did not ask it of already
+        (most of the rows read: a possible duplicate's)."""
+        missing = [cid for cid in dict.fromkeys(ids) if cid not in self.rows]
+        flagged = self.flagged
+        self._read_rows([cid for cid in missing if cid in flagged], flags=False)
+        self._read_rows([cid for cid in missing if cid not in flagged], flags=True)
+
+    def _read_rows(self, ids: list[int], *, flags: bool) -> None:
         from favorbook.db.models import db
 
-        missing = [cid for cid in dict.fromkeys(ids) if cid not in self.rows]
         columns = ("id", "uid", "display_name", "first_name", "last_name", "title", "birthday")
-        for chunk in _chunks(missing, self.BATCH):
+        asked = (
+            ", EXISTS (SELECT 1 FROM contact_email e WHERE e.contact_id = c.id),"
+            " EXISTS (SELECT 1 FROM contact_phone p WHERE p.contact_id = c.id)"
+            if flags
+            else ""
+        )
+        for chunk in _chunks(ids, self.BATCH):
             marks = ",".join("?" * len(chunk))
             query = db.execute_sql(
                 "SELECT c.id, c.uid, c.display_name, c.first_name, c.last_name, c.title,"
-                " c.birthday, o.name,"
-                " EXISTS (SELECT 1 FROM contact_email e WHERE e.contact_id = c.id),"
-                " EXISTS (SELECT 1 FROM contact_phone p WHERE p.contact_id = c.id)"
+                f" c.birthday, o.name{asked}"
                 " FROM contact c LEFT JOIN organization o ON c.organization_id = o.id"
                 f" WHERE c.id IN ({marks})",
                 chunk,
             )
+            if not flags:
+                for *values, organization in query:
+                    row = dict(zip(columns, values, strict=True))
+                    row["organization"] = organization or ""
+                    self.rows[row["id"]] = row
+                continue
             for *values, organization, has_email, has_phone in query:
                 row = dict(zip(columns, values, strict=True))
                 row["organization"] = organization or ""
@@ -878,15 +896,21 @@ def _index_merged_afterwards(records: int):
 
 
 UNCAPTURED_FROM = 500
-"""Records from which an import sets the vault's idle insert triggers aside for its
-transaction (``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is
-left as it is (the window's connection reads it again after any change of it)."""
+"""Records from which an import sets the vault's idle insert triggers (and, while no
+contact syncs, the sync items' insert marks) aside for its transaction
+(``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is left as
+it is (the window's connection reads it again after any change of it)."""
 
 
+@contextlib.contextmanager
 def _uncaptured(records: int):
+    """Also the sync items' change marks on inserts, while no contact syncs
+    (``contact_store.sync_marks_set_aside_while_unsynced``)."""
     if records < UNCAPTURED_FROM:
-        return contextlib.nullcontext()
-    return vault_inserts_uncaptured_while_off()
+        yield
+        return
+    with vault_inserts_uncaptured_while_off(), sync_marks_set_aside_while_unsynced():
+        yield
 
 
 def _afterwards(checkpoint: bool = True) -> None:

@@ -116,6 +116,29 @@ def test_only_the_rows_of_matched_contacts_are_read(db, tmp_path, monkeypatch):
     assert len(set(read)) <= 4
 
 
+def test_whether_a_contact_has_an_email_or_a_phone_is_asked_once(db, tmp_path):
+    """A name match learns whether the people of the name have an email or a phone; the
+    row of the one a record matched is then read without asking it again (most rows
+    read at 100,000 contacts are such a possible duplicate's)."""
+    for i in range(8):
+        emails = [contacts.Labeled(f"bo{i}@example.com")] if i % 2 else []
+        contacts.create_contact(contacts.ContactInput(f"Bo{i}", "Chen", emails=emails))
+    path = tmp_path / "bos.vcf"
+    path.write_text(
+        "".join(
+            f"BEGIN:VCARD\r\nFN:Bo{i} Chen\r\nEMAIL:bo{i}@example.org\r\nEND:VCARD\r\n"
+            for i in range(8)
+        ),
+        encoding="utf-8",
+    )
+    parsed = importer.read_file(path)
+    with capture_sql() as ran:
+        plan = importing.plan_import(parsed)
+    assert [i.status for i in plan.items] == [importing.MATCHED, importing.POSSIBLE] * 4
+    asked = [s for s in ran.selects if "EXISTS (SELECT 1 FROM contact_email" in s]
+    assert len(asked) == 1  # the name's people, once; not again with the rows
+
+
 def test_a_big_import_leaves_the_checkpoint_to_a_thread_of_its_own(db, tmp_path, monkeypatch):
     """The import's commit does not copy the write-ahead log into the database file (the
     window would wait for it): a thread does, afterwards; the automatic checkpoint is
@@ -331,3 +354,105 @@ def test_the_index_rows_of_an_import_go_in_after_every_old_one_is_out(db, tmp_pa
     deletes = [i for i, s in enumerate(fts) if s.startswith("DELETE FROM contact_fts")]
     assert len(inserts) == 1200 and len(deletes) == 3
     assert max(deletes) < min(inserts)
+
+
+def _sync_insert_triggers() -> list[tuple]:
+    from favorbook.db.models import db as database
+
+    return database.execute_sql(
+        "SELECT name, tbl_name, sql FROM sqlite_master"
+        " WHERE type = 'trigger' AND name GLOB 'sync_dirty_*_insert' ORDER BY name"
+    ).fetchall()
+
+
+def _synced(cid: int) -> None:
+    """``cid`` on a sync server, its item sent as it is (not dirty)."""
+    from favorbook.db.models import db as database
+
+    database.execute_sql(
+        "INSERT INTO sync_account (name, url, username, created_at) VALUES ('a', 'u', 'n', 'x')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_collection (account_id, kind, url) VALUES (1, 'contacts', 'c')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_item (collection_id, uid, contact_id, dirty) VALUES (1, 'x', ?, 0)",
+        (cid,),
+    )
+
+
+def _flush_watched(monkeypatch) -> list[set]:
+    """The tables with a sync insert trigger at each flush of the writer."""
+    from favorbook.services import contact_store
+
+    during: list[set] = []
+    flush = contact_store.ContactWriter.flush
+
+    def watched(self):
+        during.append({t for _n, t, _s in _sync_insert_triggers()})
+        flush(self)
+
+    monkeypatch.setattr(contact_store.ContactWriter, "flush", watched)
+    return during
+
+
+def test_a_big_import_runs_no_idle_sync_trigger_while_no_contact_syncs(db, tmp_path, monkeypatch):
+    """No contact on a sync server: the triggers marking a contact's sync item changed
+    when an email, phone... is added to it have no item to mark, yet SQLite runs them
+    for every row. A big import sets them aside for its transaction; the schema is as it
+    was after it, and after a cancelled one."""
+    from favorbook.services import contact_store
+
+    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
+    before = _sync_insert_triggers()
+    assert {t for _n, t, _s in before} >= {"contact_email", "contact_phone", "contact_address"}
+    during = _flush_watched(monkeypatch)
+    path = tmp_path / "cards.vcf"
+    _cards(path, 300, [])
+    importing.apply_import(importing.plan_import(importer.read_file(path)))
+    assert contacts.count_contacts() == 300
+    written = set(contact_store.WRITTEN_TABLES)
+    assert during and all(not (tables & written) for tables in during)
+    assert _sync_insert_triggers() == before
+
+    _cards(path, 600, [])
+    plan = importing.plan_import(importer.read_file(path))
+
+    def cancel(done, total):
+        if done >= 250:
+            raise importing.ImportCancelled("cancelled")
+
+    try:
+        importing.apply_import(plan, progress=cancel)
+    except importing.ImportCancelled:
+        pass
+    else:
+        raise AssertionError("not cancelled")
+    assert _sync_insert_triggers() == before
+
+
+def test_a_big_import_marks_a_synced_contact_it_fills_in(db, tmp_path, monkeypatch):
+    """A contact that syncs keeps the triggers: an email an import adds to it marks its
+    sync item, to be sent again."""
+    from favorbook.db.models import db as database
+    from favorbook.services.contacts import ContactInput, Labeled
+
+    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
+    cid = contacts.create_contact(
+        ContactInput(first_name="Ada", last_name="Byron", phones=[Labeled("+14155550100")])
+    )
+    _synced(cid)
+    before = _sync_insert_triggers()
+    during = _flush_watched(monkeypatch)
+    path = tmp_path / "cards.vcf"
+    _cards(path, 300, [])
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Byron\r\nTEL:+14155550100\r\n"
+        "EMAIL:ada@example.org\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    report = importing.apply_import(importing.plan_import(importer.read_file(path)))
+    assert [u["contact_id"] for u in report.updated] == [cid]
+    assert during and all(tables == {t for _n, t, _s in before} for tables in during)
+    assert database.execute_sql("SELECT dirty FROM sync_item").fetchone()[0] == 1

@@ -431,3 +431,35 @@ def test_an_import_indexes_what_the_tables_give(db, tmp_path):
     built = database.execute_sql(f"{search_index._ROW_SQL} ORDER BY c.id").fetchall()
     assert len(stored) > 50
     assert stored == built
+
+
+def test_a_new_contacts_rows_are_queued_as_child_rows_gives_them(db):
+    """ContactWriter queues a new contact's emails, phones, links, addresses and tags as
+    tuples, not a dict each: the same values, for the same columns, as ``child_rows``
+    (and as a contact filled in, which goes through it) gives."""
+    from favorbook.services import contact_store
+    from favorbook.services.contact_store import Address, ContactInput, Labeled
+
+    data = ContactInput(
+        first_name="Ann",
+        last_name="Lee",
+        emails=[Labeled("ann@example.com", "work"), Labeled("a@lee.example", "")],
+        phones=[Labeled("+14155550100", "cell")],
+        links=[Labeled("https://lee.example", "site")],
+        addresses=[Address("home", "1 Main St", "Springfield", "IL", "62701", "US")],
+        tags=["vip", "golf"],
+    )
+    writer = contact_store.ContactWriter()
+    cid, _name = writer.add(data, cadence=None)
+    for kind, dicts in contact_store.child_rows(cid, data).items():
+        table = contact_store._TABLES[kind]
+        columns = [table._meta.fields[k].column_name for k in dicts[0]]
+        assert list(contact_store._CHILD_COLUMNS[kind]) == columns
+        assert writer.rows[kind] == [tuple(d.values()) for d in dicts]
+    assert writer.rows["tag"] == [(cid, writer.tag_id("vip")), (cid, writer.tag_id("golf"))]
+    writer.finish()
+    stored = contact_store.Contact.get_by_id(cid)
+    assert [e.value for e in stored.emails.order_by(contact_store.ContactEmail.position)] == [
+        "ann@example.com",
+        "a@lee.example",
+    ]

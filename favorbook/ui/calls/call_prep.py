@@ -103,7 +103,20 @@ def scroll_area(content: QWidget, name: str) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(content)
+    painted_once(scroll)
     return scroll
+
+
+def painted_once(scroll: QScrollArea) -> None:
+    """Let the page behind show through ``scroll``'s viewport and content (the same colour
+    they filled themselves with), so a tab is painted once when it is shown.
+
+    Filling their own background made them opaque, and Qt painted an opaque widget that
+    was shown on its own first, then again with the page around it: every label of a
+    contact's call prep, referrals and vetting was drawn twice each time the tab came up.
+    """
+    scroll.viewport().setAutoFillBackground(False)
+    scroll.widget().setAutoFillBackground(False)
 
 
 def fill_with_scroll(owner: QWidget, content: QWidget, name: str) -> QScrollArea:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -92,6 +92,20 @@ def open_contact_link(bus, link: str) -> None:
     """Open the contact a ``contact_link`` names (other links are ignored)."""
     if link.startswith("contact:"):
         bus.open_contact.emit(int(link.split(":", 1)[1]))
+
+
+class WrappingPage(QWidget):
+    """What a ``scroll_area`` scrolls: text wrapping to the area's width.
+
+    Its size hint is its layout's, without the height its text takes when wrapped at the
+    hint's width. The scroll area gives it its own width and asks the height for that;
+    the hint's height served nobody, yet finding it laid every label out again at a width
+    none of them ever has (as wide as each would like), each time a contact was shown.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
 
 
 def scroll_area(content: QWidget, name: str) -> QScrollArea:
@@ -365,7 +379,7 @@ class CallPrep(FollowsChanges, QWidget):
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
 
-        self.content = QWidget()
+        self.content = WrappingPage()
         self.content.setObjectName("callPrepContent")
         inner = QVBoxLayout(self.content)
         inner.setContentsMargins(16, 12, 16, 12)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from favorbook.services import conversations, favors, followups, questions
 from favorbook.services.changes import Change
@@ -165,3 +166,28 @@ def test_bringing_the_tab_up_paints_each_label_once(qtbot, bus, make_contact, to
         painted.clear()
         tabs.setCurrentIndex(0)
         qtbot.wait(20)
+
+
+def test_the_pages_size_hint_lays_no_label_out(show_widget, bus, make_contact, today, monkeypatch):
+    """The scroll area gives the call prep's page its own width and asks the height for
+    that; the page's size hint needs no label laid out (it laid every label out again, at
+    the width each would like, each time a contact was shown)."""
+    from favorbook.ui.shell.wrap_label import WrapLabel
+
+    asked: list[int] = []
+    height_for_width = WrapLabel.heightForWidth
+
+    def heights(label, width):
+        asked.append(width)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    prep = show_widget(CallPrep(bus), 540, 600)
+    prep.show_contact(_prepared(make_contact, today))
+    QApplication.processEvents()
+    assert asked  # the labels are laid out for the page's width
+    asked.clear()
+    prep.content.layout().invalidate()
+    hint = prep.content.sizeHint()
+    assert asked == []
+    assert hint.width() == prep.content.layout().sizeHint().width()

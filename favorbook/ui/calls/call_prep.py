@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -94,6 +94,20 @@ def open_contact_link(bus, link: str) -> None:
         bus.open_contact.emit(int(link.split(":", 1)[1]))
 
 
+class WrappingPage(QWidget):
+    """What a ``scroll_area`` scrolls: text wrapping to the area's width.
+
+    Its size hint is its layout's, without the height its text takes when wrapped at the
+    hint's width. The scroll area gives it its own width and asks the height for that;
+    the hint's height served nobody, yet finding it laid every label out again at a width
+    none of them ever has (as wide as each would like), each time a contact was shown.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
+
+
 def scroll_area(content: QWidget, name: str) -> QScrollArea:
     """A frameless area scrolling ``content`` up and down; never sideways (text wraps).
     ``name`` is what a screen reader calls it."""
@@ -103,7 +117,20 @@ def scroll_area(content: QWidget, name: str) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(content)
+    painted_once(scroll)
     return scroll
+
+
+def painted_once(scroll: QScrollArea) -> None:
+    """Let the page behind show through ``scroll``'s viewport and content (the same colour
+    they filled themselves with), so a tab is painted once when it is shown.
+
+    Filling their own background made them opaque, and Qt painted an opaque widget that
+    was shown on its own first, then again with the page around it: every label of a
+    contact's call prep, referrals and vetting was drawn twice each time the tab came up.
+    """
+    scroll.viewport().setAutoFillBackground(False)
+    scroll.widget().setAutoFillBackground(False)
 
 
 def fill_with_scroll(owner: QWidget, content: QWidget, name: str) -> QScrollArea:
@@ -352,7 +379,7 @@ class CallPrep(FollowsChanges, QWidget):
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
 
-        self.content = QWidget()
+        self.content = WrappingPage()
         self.content.setObjectName("callPrepContent")
         inner = QVBoxLayout(self.content)
         inner.setContentsMargins(16, 12, 16, 12)

@@ -25,7 +25,7 @@ from favorbook.services import contacts, matching, referrals
 from favorbook.services.briefing import shared
 from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
-from favorbook.ui.calls.call_prep import laid_out_once
+from favorbook.ui.calls.call_prep import laid_out_once, painted_once
 from favorbook.ui.shell.bus import Bus
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.wrap_label import WrapLabel
@@ -141,6 +141,7 @@ class MatchPanel(FollowsChanges, QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.content)
+        painted_once(self.scroll)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.empty)

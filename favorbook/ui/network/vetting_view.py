@@ -28,6 +28,7 @@ from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.calls.call_prep import (
     Section,
+    WrappingPage,
     contact_link,
     fill_with_scroll,
     laid_out_once,
@@ -150,7 +151,7 @@ class VettingTab(FollowsChanges, QWidget):
         details.addWidget(self.notes_section)
         details.addWidget(self.add_section)
 
-        content = QWidget()
+        content = WrappingPage()
         inner = QVBoxLayout(content)
         inner.setContentsMargins(12, 8, 12, 8)
         inner.addWidget(self.empty_label)

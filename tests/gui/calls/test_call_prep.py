@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from favorbook.services import conversations, favors, followups, questions
 from favorbook.services.changes import Change
@@ -122,3 +123,71 @@ def test_another_contact_changes_texts_not_widgets(prep, make_contact, today):
     prep.show_contact(ann)
     ious = [w for w in prep.ious_section.findChildren(QWidget) if prep.ious_section.is_shown(w)]
     assert len(ious) == 2  # the title and the list
+
+
+def test_bringing_the_tab_up_paints_each_label_once(qtbot, bus, make_contact, today):
+    """Switching to a contact's call prep draws its labels once, not first on their own
+    and again with the page around them (as when its scroll area filled its background)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+
+    tabs = QTabWidget()
+    tabs.addTab(QWidget(), "Profile")
+    prep = CallPrep(bus)
+    tabs.addTab(prep, "Call prep")
+    qtbot.addWidget(tabs)
+    tabs.resize(900, 700)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    prep.show_contact(_prepared(make_contact, today))
+    tabs.setCurrentIndex(1)  # laid out once at the tab's size
+    qtbot.wait(20)
+    tabs.setCurrentIndex(0)
+    qtbot.wait(20)
+
+    painted: dict[int, int] = {}
+
+    class CountPaints(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                painted[id(watched)] = painted.get(id(watched), 0) + 1
+            return False
+
+    counter = CountPaints()
+    labels = [label for label in prep.content.findChildren(QLabel) if label.isVisibleTo(prep)]
+    assert len(labels) > 10
+    for label in labels:
+        label.installEventFilter(counter)
+    for _ in range(2):
+        tabs.setCurrentIndex(1)
+        qtbot.waitUntil(lambda: all(id(label) in painted for label in labels))
+        qtbot.wait(20)
+        assert set(painted.values()) == {1}
+        painted.clear()
+        tabs.setCurrentIndex(0)
+        qtbot.wait(20)
+
+
+def test_the_pages_size_hint_lays_no_label_out(show_widget, bus, make_contact, today, monkeypatch):
+    """The scroll area gives the call prep's page its own width and asks the height for
+    that; the page's size hint needs no label laid out (it laid every label out again, at
+    the width each would like, each time a contact was shown)."""
+    from favorbook.ui.shell.wrap_label import WrapLabel
+
+    asked: list[int] = []
+    height_for_width = WrapLabel.heightForWidth
+
+    def heights(label, width):
+        asked.append(width)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    prep = show_widget(CallPrep(bus), 540, 600)
+    prep.show_contact(_prepared(make_contact, today))
+    QApplication.processEvents()
+    assert asked  # the labels are laid out for the page's width
+    asked.clear()
+    prep.content.layout().invalidate()
+    hint = prep.content.sizeHint()
+    assert asked == []
+    assert hint.width() == prep.content.layout().sizeHint().width()

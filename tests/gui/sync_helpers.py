@@ -40,6 +40,15 @@ def report_json(**counts) -> str:
     return json.dumps(fields)
 
 
+def earlier_today(minutes: int = 5) -> dt.datetime:
+    """A naive UTC time some minutes ago, yet today where the tests run: in the first
+    minutes after local midnight, midnight itself (the status bar shows an earlier day's
+    sync with its date, not as HH:MM; the tests that wanted HH:MM failed then)."""
+    now = dt.datetime.now().astimezone()
+    when = max(now - dt.timedelta(minutes=minutes), now.replace(hour=0, minute=0, second=0))
+    return when.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def local_hhmm(when: dt.datetime) -> str:
     """A naive UTC time as the status bar shows it today."""
     return when.replace(tzinfo=dt.UTC).astimezone().strftime("%H:%M")

@@ -11,12 +11,12 @@ from favorbook.services import contacts
 from favorbook.sync import calendars
 from tests.sync.helpers import add_account, sync
 
-TODAY = dt.date.today()
 UTC = dt.UTC
 
 
 def _at(offset: int, hour: int, tz=UTC) -> dt.datetime:
-    return dt.datetime.combine(TODAY + dt.timedelta(days=offset), dt.time(hour), tzinfo=tz)
+    on = dt.date.today() + dt.timedelta(days=offset)  # when the test runs, not when collected
+    return dt.datetime.combine(on, dt.time(hour), tzinfo=tz)
 
 
 def _calendar(*events) -> str:
@@ -117,8 +117,8 @@ def test_the_rep_picks_calendars_and_sees_the_right_meetings(
             _event(
                 "allday@test",
                 "Trade fair",
-                TODAY + dt.timedelta(days=2),
-                TODAY + dt.timedelta(days=3),
+                dt.date.today() + dt.timedelta(days=2),
+                dt.date.today() + dt.timedelta(days=3),
                 BO,
             )
         ),
@@ -154,12 +154,12 @@ def test_the_rep_picks_calendars_and_sees_the_right_meetings(
         ("single@test", _at(1, 15)),
         (
             "allday@test",
-            dt.datetime.combine(TODAY + dt.timedelta(days=2), dt.time()).astimezone(UTC),
+            dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time()).astimezone(UTC),
         ),
         ("tokyo@test", _at(4, 9, tokyo).astimezone(UTC)),
     }
     fair = next(u for u in upcoming if u.meeting.uid == "allday@test")
-    assert fair.meeting.all_day and fair.meeting.day == TODAY + dt.timedelta(days=2)
+    assert fair.meeting.all_day and fair.meeting.day == dt.date.today() + dt.timedelta(days=2)
     single = next(u for u in upcoming if u.meeting.uid == "single@test")
     assert single.contact_ids == [karen, None]  # the rep (organizer) is left out
     first = next(u for u in upcoming if u.meeting.uid == "weekly@test")

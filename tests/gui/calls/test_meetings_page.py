@@ -11,8 +11,15 @@ from favorbook.db.models import AccountCalendar, CalendarEvent, Conversation, Sy
 from favorbook.services import contacts, meetings
 from tests.gui.helpers import column_texts
 
-NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
-TOMORROW = dt.date.today() + dt.timedelta(days=1)
+
+def now() -> dt.datetime:
+    """When the test runs (a constant made at collection was minutes old by then, and
+    a day old when the suite crossed midnight)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def tomorrow() -> dt.date:
+    return dt.date.today() + dt.timedelta(days=1)
 
 
 def _ics(uid: str, title: str, start: dt.datetime, end: dt.datetime, *people) -> str:
@@ -35,7 +42,7 @@ def _ics(uid: str, title: str, start: dt.datetime, end: dt.datetime, *people) ->
 
 
 def _tomorrow_at(hour: int) -> dt.datetime:
-    return dt.datetime.combine(TOMORROW, dt.time(hour)).astimezone(dt.UTC)
+    return dt.datetime.combine(tomorrow(), dt.time(hour)).astimezone(dt.UTC)
 
 
 @pytest.fixture
@@ -45,7 +52,7 @@ def fetched(db):
     if local_now.hour == 0 and local_now.minute < 10:
         pytest.skip("a meeting that ended today needs a few minutes of today behind it")
     acct = SyncAccount.create(
-        name="work", url="https://dav.example.com/", username="rep", created_at=NOW
+        name="work", url="https://dav.example.com/", username="rep", created_at=now()
     )
     cal = AccountCalendar.create(account=acct, role="meetings", url="https://x/cal/", name="Work")
     karen = contacts.create_contact(
@@ -55,7 +62,7 @@ def fetched(db):
     )
     bo = contacts.create_contact(contacts.ContactInput(first_name="Bo", last_name="Diaz"))
     start = max(
-        NOW - dt.timedelta(hours=1),
+        now() - dt.timedelta(hours=1),
         dt.datetime.combine(dt.date.today(), dt.time()).astimezone(dt.UTC),
     )
     events = {
@@ -63,7 +70,7 @@ def fetched(db):
             "done@x",
             "Quarterly review",
             start,
-            NOW - dt.timedelta(minutes=2),
+            now() - dt.timedelta(minutes=2),
             ("Karen Lee", "karen@acme.example"),
             ("Bo Diaz", "bo@diaz.example"),
         ),
@@ -237,7 +244,7 @@ def test_the_when_column_shows_a_later_day_whole(window, db):
     """A meeting days ahead is listed with its weekday, the date in the rep's format and
     its times: the column is sized for that, not cut to "Mon 2026-12-07 12:00–1…"."""
     acct = SyncAccount.create(
-        name="w", url="https://dav.example.com/", username="r", created_at=NOW
+        name="w", url="https://dav.example.com/", username="r", created_at=now()
     )
     cal = AccountCalendar.create(account=acct, role="meetings", url="https://x/c/", name="Work")
     for ahead in range(1, 8):  # every weekday

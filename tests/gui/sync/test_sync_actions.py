@@ -15,7 +15,7 @@ from favorbook.errors import SyncError, SyncGuardTripped
 from favorbook.services import contacts
 from favorbook.services.changes import Change
 from favorbook.sync import accounts, engine
-from tests.gui.sync_helpers import local_hhmm, make_account, report_json
+from tests.gui.sync_helpers import earlier_today, local_hhmm, make_account, report_json
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_a_failed_sync_says_what_it_did_before_it_stopped(window, qtbot, fake_sy
 def test_the_last_result_shows_after_a_restart(db, qtbot):
     from favorbook.ui.shell.main_window import MainWindow
 
-    when = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    when = earlier_today(minutes=5)
     make_account("work", last_sync_at=when, last_result=report_json(pushed=3, pulled=2))
     window = MainWindow(str(db))
     qtbot.addWidget(window)
@@ -194,7 +194,7 @@ def test_the_last_result_shows_after_a_restart(db, qtbot):
 def test_a_stored_failure_shows_after_a_restart(db, qtbot):
     from favorbook.ui.shell.main_window import MainWindow
 
-    when = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    when = earlier_today(minutes=5)
     make_account("work", last_sync_at=when, last_result="Account work: the server failed (503).")
     window = MainWindow(str(db))
     qtbot.addWidget(window)

@@ -90,3 +90,19 @@ def assert_no_scans(statements: Iterable[str], *, small: Iterable[str] = SMALL_T
         if found:
             problems.append(f"{sql}\n    -> {'; '.join(found)}")
     assert not problems, "full table scans in hot queries:\n" + "\n".join(problems)
+
+
+def on_a_sync_server(cid: int) -> None:
+    """``cid`` on a sync server, its item sent as it is (not dirty)."""
+    from favorbook.db.models import db as database
+
+    database.execute_sql(
+        "INSERT INTO sync_account (name, url, username, created_at) VALUES ('a', 'u', 'n', 'x')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_collection (account_id, kind, url) VALUES (1, 'contacts', 'c')"
+    )
+    database.execute_sql(
+        "INSERT INTO sync_item (collection_id, uid, contact_id, dirty) VALUES (1, 'x', ?, 0)",
+        (cid,),
+    )

@@ -381,57 +381,47 @@ WRITTEN_TABLES = (
 
 
 @contextlib.contextmanager
-def vault_inserts_uncaptured_while_off() -> Iterator[None]:
-    """Inside the transaction of a bulk write: while the vault is off, its capture
-    triggers on inserts into WRITTEN_TABLES are dropped, and made again from their own
-    SQL at the end. Off, they log nothing (their WHEN asks ``vault_flag.enabled``), but
-    SQLite still runs each one for every row: at 100,000 contacts a fifth of what writing
-    10,000 imported contacts cost. On an error nothing is made again: the transaction's
-    rollback brings them back. The vault on, they run as always."""
+def _insert_triggers_set_aside(name_glob: str, idle: bool) -> Iterator[None]:
+    """Inside the transaction of a bulk write: when ``idle`` (they would change nothing),
+    the triggers named ``name_glob`` on inserts into WRITTEN_TABLES are dropped, and made
+    again from their own SQL at the end. SQLite runs a trigger for every row even when
+    its WHEN or its target makes it change nothing. On an error nothing is made again:
+    the transaction's rollback brings them back."""
+    marks = ",".join("?" * len(WRITTEN_TABLES))
+    found = (
+        db.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            f" AND name GLOB ? AND tbl_name IN ({marks}) ORDER BY name",
+            (name_glob, *WRITTEN_TABLES),
+        ).fetchall()
+        if idle
+        else []
+    )
+    for name, _sql in found:
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in found:
+        db.execute_sql(sql)
+
+
+def vault_inserts_uncaptured_while_off():
+    """While the vault is off, its capture triggers on inserts are set aside for the bulk
+    write's transaction (``_insert_triggers_set_aside``). Off, they log nothing (their
+    WHEN asks ``vault_flag.enabled``): at 100,000 contacts a fifth of what writing 10,000
+    imported contacts cost. The vault on, they run as always."""
     (enabled,) = db.execute_sql("SELECT enabled FROM vault_flag").fetchone()
-    marks = ",".join("?" * len(WRITTEN_TABLES))
-    found = (
-        []
-        if enabled
-        else db.execute_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-            f" AND name GLOB 'vault_*_insert' AND tbl_name IN ({marks}) ORDER BY name",
-            WRITTEN_TABLES,
-        ).fetchall()
-    )
-    for name, _sql in found:
-        db.execute_sql(f'DROP TRIGGER "{name}"')
-    yield
-    for _name, sql in found:
-        db.execute_sql(sql)
+    return _insert_triggers_set_aside("vault_*_insert", idle=not enabled)
 
 
-@contextlib.contextmanager
-def sync_marks_set_aside_while_unsynced() -> Iterator[None]:
-    """Inside the transaction of a bulk write: while no contact is on a sync server (no
-    sync item names one), the triggers that mark a contact's sync item changed when an
-    email, phone, address, link, tag or photo is added to it are dropped, and made again
-    from their own SQL at the end. With no item to mark they change nothing, but SQLite
-    runs each one for every row: at 100,000 contacts some 35 ms of the 110 ms that
-    writing the emails and phones of 10,000 imported contacts cost. While a contact
-    syncs they stay. On an error nothing is made again: the transaction's rollback
-    brings them back."""
+def sync_marks_set_aside_while_unsynced():
+    """While no contact is on a sync server (no sync item names one), the triggers that
+    mark a contact's sync item changed when an email, phone, address, link, tag or photo
+    is added to it are set aside for the bulk write's transaction: with no item to mark
+    they change nothing, yet cost some 35 ms of the 110 ms that writing the emails and
+    phones of 10,000 imported contacts took at 100,000 contacts. While a contact syncs
+    they stay."""
     synced = db.execute_sql("SELECT 1 FROM sync_item WHERE contact_id IS NOT NULL LIMIT 1")
-    marks = ",".join("?" * len(WRITTEN_TABLES))
-    found = (
-        []
-        if synced.fetchone()
-        else db.execute_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-            f" AND name GLOB 'sync_dirty_*_insert' AND tbl_name IN ({marks}) ORDER BY name",
-            WRITTEN_TABLES,
-        ).fetchall()
-    )
-    for name, _sql in found:
-        db.execute_sql(f'DROP TRIGGER "{name}"')
-    yield
-    for _name, sql in found:
-        db.execute_sql(sql)
+    return _insert_triggers_set_aside("sync_dirty_*_insert", idle=synced.fetchone() is None)
 
 
 def next_contact_id() -> int:

@@ -4,10 +4,12 @@ per record."""
 
 from __future__ import annotations
 
+import pytest
+
 from favorbook.formats import importer, vcard
 from favorbook.sample import demo
 from favorbook.services import contacts, importing
-from tests.perf_guards import capture_sql
+from tests.perf_guards import capture_sql, on_a_sync_server
 
 
 def _cards(path, n: int, known: list[int]) -> None:
@@ -319,23 +321,24 @@ def test_a_big_import_with_the_vault_on_is_captured(db, tmp_path, monkeypatch):
     ).items()
 
 
-def test_a_cancelled_big_import_keeps_the_vault_triggers(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
-    before = _vault_insert_triggers()
-    path = tmp_path / "cards.vcf"
-    _cards(path, 600, [])
+def _import_cancelled_at_250(path) -> None:
+    """Plan the file and import it, cancelled after 250 records."""
     plan = importing.plan_import(importer.read_file(path))
 
     def cancel(done, total):
         if done >= 250:
             raise importing.ImportCancelled("cancelled")
 
-    try:
+    with pytest.raises(importing.ImportCancelled):
         importing.apply_import(plan, progress=cancel)
-    except importing.ImportCancelled:
-        pass
-    else:
-        raise AssertionError("not cancelled")
+
+
+def test_a_cancelled_big_import_keeps_the_vault_triggers(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
+    before = _vault_insert_triggers()
+    path = tmp_path / "cards.vcf"
+    _cards(path, 600, [])
+    _import_cancelled_at_250(path)
     assert contacts.count_contacts() == 0
     assert _vault_insert_triggers() == before
 
@@ -363,22 +366,6 @@ def _sync_insert_triggers() -> list[tuple]:
         "SELECT name, tbl_name, sql FROM sqlite_master"
         " WHERE type = 'trigger' AND name GLOB 'sync_dirty_*_insert' ORDER BY name"
     ).fetchall()
-
-
-def _synced(cid: int) -> None:
-    """``cid`` on a sync server, its item sent as it is (not dirty)."""
-    from favorbook.db.models import db as database
-
-    database.execute_sql(
-        "INSERT INTO sync_account (name, url, username, created_at) VALUES ('a', 'u', 'n', 'x')"
-    )
-    database.execute_sql(
-        "INSERT INTO sync_collection (account_id, kind, url) VALUES (1, 'contacts', 'c')"
-    )
-    database.execute_sql(
-        "INSERT INTO sync_item (collection_id, uid, contact_id, dirty) VALUES (1, 'x', ?, 0)",
-        (cid,),
-    )
 
 
 def _flush_watched(monkeypatch) -> list[set]:
@@ -416,18 +403,7 @@ def test_a_big_import_runs_no_idle_sync_trigger_while_no_contact_syncs(db, tmp_p
     assert _sync_insert_triggers() == before
 
     _cards(path, 600, [])
-    plan = importing.plan_import(importer.read_file(path))
-
-    def cancel(done, total):
-        if done >= 250:
-            raise importing.ImportCancelled("cancelled")
-
-    try:
-        importing.apply_import(plan, progress=cancel)
-    except importing.ImportCancelled:
-        pass
-    else:
-        raise AssertionError("not cancelled")
+    _import_cancelled_at_250(path)
     assert _sync_insert_triggers() == before
 
 
@@ -441,7 +417,7 @@ def test_a_big_import_marks_a_synced_contact_it_fills_in(db, tmp_path, monkeypat
     cid = contacts.create_contact(
         ContactInput(first_name="Ada", last_name="Byron", phones=[Labeled("+14155550100")])
     )
-    _synced(cid)
+    on_a_sync_server(cid)
     before = _sync_insert_triggers()
     during = _flush_watched(monkeypatch)
     path = tmp_path / "cards.vcf"

@@ -21,7 +21,7 @@ from favorbook.services import (
     search,
     vetting,
 )
-from tests.perf_guards import assert_no_scans, capture_sql, scans
+from tests.perf_guards import assert_no_scans, capture_sql, on_a_sync_server, scans
 
 FILTERS = [
     {},
@@ -172,16 +172,7 @@ def test_a_favor_logged_does_not_send_the_contact_card_again(db, make_contact, t
     from favorbook.db.models import db as database
 
     cid = make_contact("Sync", "Person")
-    database.execute_sql(
-        "INSERT INTO sync_account (name, url, username, created_at) VALUES ('a', 'u', 'n', 'x')"
-    )
-    database.execute_sql(
-        "INSERT INTO sync_collection (account_id, kind, url) VALUES (1, 'contacts', 'c')"
-    )
-    database.execute_sql(
-        "INSERT INTO sync_item (collection_id, uid, contact_id, dirty) VALUES (1, 'x', ?, 0)",
-        (cid,),
-    )
+    on_a_sync_server(cid)
 
     def dirty() -> int:
         return database.execute_sql("SELECT dirty FROM sync_item").fetchone()[0]

@@ -674,14 +674,14 @@ class MainWindow(QMainWindow):
             ("geometry", self.restoreGeometry),
             ("state", self.restoreState),
             ("contactSplitter", self.contacts_page.restore_split),
-            ("listHeader", self._restore_list_header),
+            ("listHeader", lambda state: self._restore_list_header(state, settings)),
         ):
             value = settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
 
-    def _restore_list_header(self, state: QByteArray) -> None:
-        descending = self._settings().value("listDescending")  # "true"/"false" in the file
+    def _restore_list_header(self, state: QByteArray, settings: QSettings) -> None:
+        descending = settings.value("listDescending")  # "true"/"false" in the file
         if descending is not None:
             descending = str(descending).lower() == "true"
         self.contacts_page.restore_header(state, descending)

@@ -874,11 +874,7 @@ class ContactsPage(QWidget):
                 self.tr("%1 of %2 contacts").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
             )
         else:
-            self.count_label.setText(
-                self.tr("1 contact")
-                if total == 1
-                else self.tr("%1 contacts").replace("%1", f"{total:,}")
-            )
+            self.count_label.setText(terms.counted(total, self.tr("contact"), self.tr("contacts")))
 
     def list_complete(self) -> bool:
         """False while a search lists its first page and the rest waits for a pause."""

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QTextBrowser
 from favorbook.services import conversations, followups, questions
 from favorbook.services.changes import Change
 from favorbook.services.dates import LATE_DAY, local_datetime_text, short_date
+from favorbook.services.terms import counted
 from favorbook.ui.records.record_list import (
     Column,
     RecordListWidget,
@@ -226,11 +227,7 @@ class ConversationLog(RecordListWidget):
         if not total:
             self.stats_label.setText(self.tr("No conversations yet."))
             return
-        count = (
-            self.tr("1 conversation")
-            if total == 1
-            else self.tr("%1 conversations").replace("%1", f"{total:,}")
-        )
+        count = counted(total, self.tr("conversation"), self.tr("conversations"))
         share = round(100 * inbound / total)
         started = (
             self.tr("<b>%1%</b> started by them (%2 inbound)")

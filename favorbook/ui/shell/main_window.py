@@ -618,11 +618,7 @@ class MainWindow(QMainWindow):
             self.summary_label.clear()
             return
         bal = favors.balance()
-        people = (
-            self.tr("1 contact")
-            if count == 1
-            else self.tr("%1 contacts").replace("%1", f"{count:,}")
-        )
+        people = counted(count, self.tr("contact"), self.tr("contacts"))
         self.summary_label.setText(
             people
             + " · "

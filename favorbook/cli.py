@@ -529,8 +529,8 @@ def _import(args, data_dir) -> int:
         reports.append(report)
         if not args.json:
             print(
-                f"{report.path}: {len(report.added)} added, {len(report.updated)} updated, "
-                f"{len(report.skipped)} skipped"
+                f"{report.path}: {len(report.added):,} added, {len(report.updated):,} updated, "
+                f"{len(report.skipped):,} skipped"
             )
             for merged in report.merged:
                 print(

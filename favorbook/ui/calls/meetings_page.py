@@ -467,8 +467,8 @@ class MeetingsPage(RecordListWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
             lambda: self.wrote(
-                self.tr("Logged the meeting with %1 people.").replace(
-                    "%1", str(len(dialog.saved_ids))
+                self.tr("Logged the meeting with %1.").replace(
+                    "%1", counted(len(dialog.saved_ids), self.tr("person"), self.tr("people"))
                 )
             )
         )

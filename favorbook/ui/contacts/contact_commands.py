@@ -7,6 +7,7 @@ from PySide6.QtGui import QUndoCommand
 
 from favorbook.services import contacts, trash
 from favorbook.services.changes import Change
+from favorbook.services.terms import counted
 from favorbook.ui.records.record_list import undo_hint
 from favorbook.ui.records.undo import BusCommand
 from favorbook.ui.shell.bus import Bus
@@ -20,7 +21,7 @@ def _names(ids: list[int]) -> str:
     found = contacts.names(ids)
     if len(ids) == 1:
         return found.get(ids[0], "")
-    return tr("%1 contacts").replace("%1", str(len(ids)))
+    return counted(len(ids), tr("contact"), tr("contacts"))
 
 
 class ArchiveContacts(QUndoCommand):
@@ -96,7 +97,7 @@ class DeleteContacts(BusCommand):
             name = self.snapshots[0].name
             text = tr("Could not bring back %1: %2 %1 is still deleted; %3 tries again.")
         else:
-            name = tr("%1 contacts").replace("%1", str(len(self.snapshots)))
+            name = counted(len(self.snapshots), tr("contact"), tr("contacts"))
             text = tr("Could not bring back %1: %2 They are still deleted; %3 tries again.")
         return text.replace("%1", name).replace("%3", undo_hint()).replace("%2", reason)
 

@@ -252,9 +252,11 @@ class DataActions(QObject):
         )
 
     def _wrote(self, count: int, path: str) -> str:
-        if count == 1:
-            return self.tr("Wrote 1 contact to %1").replace("%1", path)
-        return self.tr("Wrote %1 contacts to %2").replace("%1", str(count)).replace("%2", path)
+        return (
+            self.tr("Wrote %1 to %2")
+            .replace("%1", counted(count, self.tr("contact"), self.tr("contacts")))
+            .replace("%2", path)
+        )
 
     def export_ledger_csv(self) -> None:
         from favorbook.formats.csv_export import write_ledger
@@ -341,8 +343,8 @@ class DataActions(QObject):
                     "%1", contacts.name_of(ids[0])
                 )
             else:
-                text = self.tr("Wrote a meeting sheet of %1 people (%3) to %2")
-                text = text.replace("%1", str(len(ids)))
+                text = self.tr("Wrote a meeting sheet of %1 (%3) to %2")
+                text = text.replace("%1", counted(len(ids), self.tr("person"), self.tr("people")))
                 text = text.replace("%3", counted(pages, self.tr("page"), self.tr("pages")))
             return text.replace("%2", path)
 

@@ -54,6 +54,7 @@ from favorbook.services.importing import (
     ImportReport,
 )
 from favorbook.services.session import describe_error
+from favorbook.services.terms import counted
 from favorbook.ui.data.mapping_dialog import MappingDialog
 from favorbook.ui.shell.folders import start_folder
 from favorbook.ui.shell.worker import BackgroundJob, Cancelled
@@ -300,15 +301,14 @@ class ImportPreviewDialog(QDialog):
         counts = plan.counts()
         self.counts_label = QLabel(
             self.tr(
-                "%1 records: %2 new, %3 matched, %4 conflicting, %5 unreadable, "
-                "%6 possible duplicates."
+                "%1: %2 new, %3 matched, %4 conflicting, %5 unreadable, %6 possible duplicates."
             )
-            .replace("%1", str(len(plan.items)))
-            .replace("%2", str(counts[NEW]))
-            .replace("%3", str(counts[MATCHED]))
-            .replace("%4", str(counts[CONFLICTING]))
-            .replace("%5", str(counts[UNREADABLE]))
-            .replace("%6", str(counts[POSSIBLE]))
+            .replace("%1", counted(len(plan.items), self.tr("record"), self.tr("records")))
+            .replace("%2", f"{counts[NEW]:,}")
+            .replace("%3", f"{counts[MATCHED]:,}")
+            .replace("%4", f"{counts[CONFLICTING]:,}")
+            .replace("%5", f"{counts[UNREADABLE]:,}")
+            .replace("%6", f"{counts[POSSIBLE]:,}")
         )
         if plan.parsed.warnings:  # about the whole file: its encoding was a weak guess
             self.counts_label.setText("\n".join([self.counts_label.text(), *plan.parsed.warnings]))
@@ -435,9 +435,9 @@ class ImportPreviewDialog(QDialog):
         self.import_button.setEnabled(bool(planned[ADD] or planned[UPDATE]))
         self.import_button.setToolTip(
             self.tr("Adds %1, updates %2, skips %3.")
-            .replace("%1", str(planned[ADD]))
-            .replace("%2", str(planned[UPDATE]))
-            .replace("%3", str(planned[SKIP]))
+            .replace("%1", f"{planned[ADD]:,}")
+            .replace("%2", f"{planned[UPDATE]:,}")
+            .replace("%3", f"{planned[SKIP]:,}")
         )
 
 
@@ -447,16 +447,16 @@ def report_text(report: ImportReport) -> str:
     lines = [
         tr("import", "Import of %1").replace("%1", report.path),
         tr("import", "Added %1, updated %2, skipped %3.")
-        .replace("%1", str(len(report.added)))
-        .replace("%2", str(len(report.updated)))
-        .replace("%3", str(len(report.skipped))),
+        .replace("%1", f"{len(report.added):,}")
+        .replace("%2", f"{len(report.updated):,}")
+        .replace("%3", f"{len(report.skipped):,}"),
     ]
     merged = getattr(report, "merged", [])
     if merged:
         lines.append(
             tr(
                 "import", "%1 merged into a contact added from an earlier record of the file."
-            ).replace("%1", str(len(merged)))
+            ).replace("%1", f"{len(merged):,}")
         )
     for title, entries, key in (
         (tr("import", "Added"), report.added, "name"),
@@ -496,9 +496,9 @@ class ImportReportDialog(QDialog):
         self.setWindowTitle(self.tr("Imported %1").replace("%1", Path(report.path).name))
         self.summary = QLabel(
             self.tr("Added %1, updated %2, skipped %3.")
-            .replace("%1", str(len(report.added)))
-            .replace("%2", str(len(report.updated)))
-            .replace("%3", str(len(report.skipped)))
+            .replace("%1", f"{len(report.added):,}")
+            .replace("%2", f"{len(report.updated):,}")
+            .replace("%3", f"{len(report.skipped):,}")
         )
         self.summary.setObjectName("reportSummary")
         font = self.summary.font()
@@ -706,9 +706,9 @@ class Importer:
         window.statusBar().showMessage(
             window.tr("Imported %1: %2 added, %3 updated, %4 skipped.")
             .replace("%1", Path(path).name)
-            .replace("%2", str(len(report.added)))
-            .replace("%3", str(len(report.updated)))
-            .replace("%4", str(len(report.skipped))),
+            .replace("%2", f"{len(report.added):,}")
+            .replace("%3", f"{len(report.updated):,}")
+            .replace("%4", f"{len(report.skipped):,}"),
             10000,
         )
         self.report_dialog = ImportReportDialog(report, window)

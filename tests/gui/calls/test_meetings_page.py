@@ -219,8 +219,11 @@ def test_yesterdays_meeting_stays_until_it_is_logged(window, fetched, qtbot):
     dialog.confirm_discard = lambda: True
     qtbot.waitExposed(dialog)
     assert dialog.when.dateTime().toPython() == dt.datetime.combine(yesterday, dt.time(17))
+    messages = []
+    page.bus.message.connect(messages.append)
     dialog.accept()
     assert "Evening dinner" not in column_texts(page, "title")
+    assert messages[-1] == "Logged the meeting with 1 person."  # not "with 1 people"
 
 
 def test_preferences_keep_the_reps_own_addresses(db, show_form):

@@ -437,3 +437,25 @@ def test_the_preview_names_a_card_by_the_name_it_shows(db, tmp_path):
     )
     plan = importing.plan_import(importer.read_file(path))
     assert PlanModel.name_of(plan.items[0]) == "Ann Lee (Acme)"
+
+
+def test_the_preview_counts_one_record_and_thousands_as_elsewhere(db, qtbot, tmp_path):
+    """ "1 records: 1 new" was shown for a single card (a vCard from an email), and
+    "1000 records" where the list says "1,000 contacts"."""
+    from favorbook.ui.data.import_dialog import ImportPreviewDialog, report_text
+
+    one = tmp_path / "one.vcf"
+    one.write_text(_card("Ann", "Lee", "ann@example.com"), encoding="utf-8")
+    dialog = ImportPreviewDialog(importing.plan_import(importer.read_file(one)))
+    qtbot.addWidget(dialog)
+    assert dialog.counts_label.text().startswith("1 record: 1 new, 0 matched")
+    many = tmp_path / "many.vcf"
+    many.write_text(
+        "".join(_card(f"P{i}", "Lee", f"p{i}@example.com") for i in range(1000)), encoding="utf-8"
+    )
+    plan = importing.plan_import(importer.read_file(many))
+    dialog = ImportPreviewDialog(plan)
+    qtbot.addWidget(dialog)
+    assert dialog.counts_label.text().startswith("1,000 records: 1,000 new, 0 matched")
+    report = importing.apply_import(plan)
+    assert "Added 1,000, updated 0, skipped 0." in report_text(report)

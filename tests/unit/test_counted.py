@@ -37,3 +37,14 @@ def test_the_cli_writes_one_contact_and_one_date(db, tmp_path, make_contact, cap
     assert "Wrote 1 contact to" in capsys.readouterr().out
     assert main(["export", "--format", "ics", "--out", str(tmp_path / "a.ics")]) == 0
     assert capsys.readouterr().out.startswith("Wrote 1 date to")  # when to be in touch
+
+
+def test_the_device_sync_line_counts_one_and_thousands_as_elsewhere():
+    from favorbook.ui.sync.sync_status import device_summary
+
+    assert device_summary({"changes_received": 1, "errors": ["x"]}) == (
+        "1 change received, 1 problem"
+    )
+    assert device_summary({"changes_received": 1200, "changes_sent": 3400}) == (
+        "1,200 changes received, 3,400 sent"
+    )

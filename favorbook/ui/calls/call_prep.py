@@ -29,6 +29,7 @@ from favorbook.services import questions
 from favorbook.services.briefing import Briefing, shared
 from favorbook.services.changes import LEDGER, Change
 from favorbook.services.dates import local_day_text, short_date
+from favorbook.services.terms import counted
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.style import warning_red
 from favorbook.ui.shell.wrap_label import WrapLabel
@@ -555,10 +556,10 @@ class CallPrep(FollowsChanges, QWidget):
         n = len(self.ticked_question_ids())
         if n == 0:
             text = self.tr("Tick the questions you ask; they are kept with the call.")
-        elif n == 1:
-            text = self.tr("1 question asked")
         else:
-            text = self.tr("%1 questions asked").replace("%1", str(n))
+            text = self.tr("%1 asked").replace(
+                "%1", counted(n, self.tr("question"), self.tr("questions"))
+            )
         self.ticked_label.setText(text if self.contact_id is not None else "")
 
     def clear_ticks(self) -> None:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from favorbook.errors import FavorbookError, SyncError, ValidationError
 from favorbook.services.session import describe_error
+from favorbook.services.terms import counted
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.records.record_list import RowsTableModel, read_only_table
 from favorbook.ui.shell.worker import BackgroundJob
@@ -784,17 +785,9 @@ class AddAccountDialog(FormDialog):
         books, calendars = len(found.addressbooks), len(found.calendars)
         self.found_label.setText(
             self.tr("Found: %1, %2.")
+            .replace("%1", counted(books, self.tr("address book"), self.tr("address books")))
             .replace(
-                "%1",
-                self.tr("1 address book")
-                if books == 1
-                else self.tr("%1 address books").replace("%1", str(books)),
-            )
-            .replace(
-                "%2",
-                self.tr("1 tasks calendar")
-                if calendars == 1
-                else self.tr("%1 tasks calendars").replace("%1", str(calendars)),
+                "%2", counted(calendars, self.tr("tasks calendar"), self.tr("tasks calendars"))
             )
         )
         self.addressbook.setFocus()

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from favorbook.errors import SyncGuardTripped
 from favorbook.services.changes import Change
 from favorbook.services.session import describe_error
+from favorbook.services.terms import counted
 from favorbook.ui.shell.refresh import on_change
 from favorbook.ui.shell.worker import BackgroundJob, Cancelled
 from favorbook.ui.sync.sync_status import (
@@ -300,10 +301,8 @@ class SyncController(QObject):
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, LABEL_WIDTH)
         parts = [html.escape(shown)]
         if self._conflict_count and not self.is_running():
-            link = (
-                _tr("1 conflict to review")
-                if self._conflict_count == 1
-                else _tr("%1 conflicts to review").replace("%1", str(self._conflict_count))
+            link = _tr("%1 to review").replace(
+                "%1", counted(self._conflict_count, _tr("conflict"), _tr("conflicts"))
             )
             parts.append(f'<a href="conflicts">{html.escape(link)}</a>')
         self.label.setText(" · ".join(p for p in parts if p))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from favorbook.services.dates import local_datetime_text
+from favorbook.services.terms import counted
 
 REPORT_KEYS = ("pushed", "pulled", "deleted", "conflicts", "errors")
 
@@ -164,19 +165,13 @@ def device_summary(fields: dict) -> str:
     sent = int(fields.get("changes_sent") or 0)
     conflicts = int(fields.get("conflicts") or 0)
     problems = len(fields.get("errors") or ())
-    parts = [
-        _tr("1 change received")
-        if received == 1
-        else _tr("%1 changes received").replace("%1", str(received))
-    ]
+    parts = [_tr("%1 received").replace("%1", counted(received, _tr("change"), _tr("changes")))]
     if sent:
-        parts.append(_tr("%1 sent").replace("%1", str(sent)))
+        parts.append(_tr("%1 sent").replace("%1", f"{sent:,}"))
     if conflicts:
-        parts.append(_tr("%1 both changed, the later edit kept").replace("%1", str(conflicts)))
+        parts.append(_tr("%1 both changed, the later edit kept").replace("%1", f"{conflicts:,}"))
     if problems:
-        parts.append(
-            _tr("1 problem") if problems == 1 else _tr("%1 problems").replace("%1", str(problems))
-        )
+        parts.append(counted(problems, _tr("problem"), _tr("problems")))
     return ", ".join(parts)
 
 

@@ -67,6 +67,10 @@ FILE_FILTERS = (
 )
 
 
+COLUMN_PADDING = 16
+"""Pixels a table cell takes beside its text (the cell's margins and focus frame)."""
+
+
 def _status_label(status: str) -> str:
     return {
         NEW: QGuiApplication.translate("import", "New"),
@@ -360,11 +364,20 @@ class ImportPreviewDialog(QDialog):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.view.setColumnWidth(PlanModel.POSITION, 80)
+        # The columns of a few set words as wide as their widest (in this font and
+        # language); the names and details share what is left.
+        metrics = self.view.fontMetrics()
+
+        def fits(*words: str) -> int:
+            return max(metrics.horizontalAdvance(w) for w in words) + COLUMN_PADDING
+
+        last = plan.items[-1].position if plan.items else ""
+        self.view.setColumnWidth(PlanModel.POSITION, max(80, fits(last)))
         self.view.setColumnWidth(PlanModel.NAME, 180)
-        self.view.setColumnWidth(PlanModel.STATUS, 100)
+        statuses = (NEW, MATCHED, CONFLICTING, POSSIBLE, UNREADABLE)
+        self.view.setColumnWidth(PlanModel.STATUS, fits(*map(_status_label, statuses)))
         self.view.setColumnWidth(PlanModel.MATCH, 170)
-        self.view.setColumnWidth(PlanModel.CHOICE, 110)
+        self.view.setColumnWidth(PlanModel.CHOICE, fits(*map(_choice_label, (ADD, UPDATE, SKIP))))
         header.setSectionResizeMode(PlanModel.DETAILS, QHeaderView.ResizeMode.Stretch)
 
         hint = QLabel(

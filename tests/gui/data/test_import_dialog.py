@@ -459,3 +459,25 @@ def test_the_preview_counts_one_record_and_thousands_as_elsewhere(db, qtbot, tmp
     assert dialog.counts_label.text().startswith("1,000 records: 1,000 new, 0 matched")
     report = importing.apply_import(plan)
     assert "Added 1,000, updated 0, skipped 0." in report_text(report)
+
+
+def test_the_status_and_choice_columns_fit_their_words(db, qtbot, tmp_path, make_contact):
+    """ "Possible duplicate" was cut to "Possible dupl…" in a column of 100 pixels."""
+    from PySide6.QtGui import QFontMetrics
+
+    from favorbook.ui.data.import_dialog import ImportPreviewDialog
+
+    make_contact("Ann", "Lee", emails=[Labeled("ann@example.com", "")])
+    path = tmp_path / "x.vcf"
+    path.write_text(_card("Ann", "Lee", "ann.lee@else.example"), encoding="utf-8")
+    dialog = ImportPreviewDialog(importing.plan_import(importer.read_file(path)))
+    qtbot.addWidget(dialog)
+    status = dialog.model.index(0, PlanModel.STATUS).data()
+    assert status == "Possible duplicate"
+    metrics = QFontMetrics(dialog.view.font())
+    for column, words in (
+        (PlanModel.STATUS, status),
+        (PlanModel.CHOICE, "Add as new"),
+        (PlanModel.POSITION, "card 1"),
+    ):
+        assert dialog.view.columnWidth(column) >= metrics.horizontalAdvance(words) + 12, words

@@ -213,6 +213,7 @@ class IcsSourceDialog(QDialog):
 
 
 class MeetingsPage(RecordListWidget):
+    RELOAD_ON_SHOW = True  # a meeting ends, the next one starts: the time of day
     SHOWS = Change.SYNC | Change.CONTACTS | Change.CONVERSATIONS | Change.SETTINGS
     WRITES = Change.CONVERSATIONS
 

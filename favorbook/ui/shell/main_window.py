@@ -24,6 +24,7 @@ from favorbook.services.terms import counted
 from favorbook.ui.contacts.contacts_page import ContactsPage
 from favorbook.ui.shell import qt_values
 from favorbook.ui.shell.bus import Bus
+from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.window_actions import build_menus
 from favorbook.ui.shell.window_pages import CONTACT_TABS, PAGES
 
@@ -307,9 +308,12 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         widget = self.page_at(row)
+        # A page that follows the data's changes reloads itself as it is shown, when they
+        # (or the date) changed what it shows: never twice, nor when nothing changed.
         self.pages.setCurrentIndex(row)
         refresh = getattr(widget, "refresh", None)
-        if refresh is not None and widget is not self.contacts_page:
+        followed = isinstance(widget, FollowsChanges) or widget is self.contacts_page
+        if refresh is not None and not followed:
             refresh()
 
     # --- menus (window_actions) -----------------------------------------------------------

@@ -6,6 +6,8 @@ while it is on screen, or on its next show while it is hidden (so hidden tabs co
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QObject, QTimer
 
 from favorbook.services.changes import Change
@@ -23,11 +25,18 @@ class FollowsChanges:
     ``ignores_change()`` to drop a change (e.g. the widget's own write, which it reloads
     itself) and ``holds_change()`` to only mark the widget stale for now. A widget that
     also reloads by other paths calls ``mark_fresh()`` there, so no reload stays pending.
+
+    What a view shows may hang on the date (an overdue follow-up, a touch due): a view
+    loaded on an earlier day reloads on its next show, though nothing changed. A view of
+    the time of day (meetings ending, captures just in) sets ``RELOAD_ON_SHOW`` and
+    reloads on every show.
     """
 
     SHOWS = Change.EVERYTHING
     DEFER_CHANGES = False
+    RELOAD_ON_SHOW = False
     _stale = False
+    _loaded_on: dt.date | None = None
 
     def follow_changes(self, bus, *, stale: bool = False) -> None:
         self._stale = stale
@@ -48,6 +57,7 @@ class FollowsChanges:
     def mark_fresh(self) -> None:
         """The widget has just reloaded: nothing is pending."""
         self._stale = False
+        self._loaded_on = today()
 
     def mark_stale(self) -> None:
         """The widget needs a reload: now if it is on screen, else on its next show."""
@@ -61,6 +71,7 @@ class FollowsChanges:
 
     def _reload_now(self) -> None:
         self._stale = False
+        self._loaded_on = today()
         self.reload_view()
 
     def _data_changed(self, change: Change) -> None:
@@ -75,8 +86,15 @@ class FollowsChanges:
             self._reload_now()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self.RELOAD_ON_SHOW or self._loaded_on not in (None, today()):
+            self._stale = True
         self.refresh_if_stale()
         super().showEvent(event)
+
+
+def today() -> dt.date:
+    """The local date a view's contents were loaded on are compared with."""
+    return dt.date.today()
 
 
 class _ChangeFilter(QObject):

@@ -236,3 +236,28 @@ def test_the_wheel_guard_sees_no_event_of_a_widget(qapp, qtbot):
     area.viewport().repaint()
     QApplication.processEvents()
     assert guard.calls - before < 10  # a few of the window's own, not hundreds
+
+
+def test_a_page_reads_its_records_once_a_visit_and_not_again_when_nothing_changed(
+    window, qtbot, make_contact, monkeypatch
+):
+    """Going to Favors read the whole ledger twice (the page's first show, then the
+    window's own refresh), and again on every visit: at a million favors, seconds each."""
+    from favorbook.services import favors
+    from favorbook.services.changes import Change
+
+    cid = make_contact("Ann", "Lee")
+    favors.log_favor(cid, "given", "intro")
+    reads = []
+    real = favors.list_favors
+    monkeypatch.setattr(favors, "list_favors", lambda *a, **k: reads.append(1) or real(*a, **k))
+    page = window.favors_page
+    window.show_page(page)
+    assert len(reads) == 1 and page.model.rowCount() == 1
+    window.show_page(window.contacts_page)
+    window.show_page(page)
+    assert len(reads) == 1  # nothing changed meanwhile
+    window.show_page(window.contacts_page)
+    window.bus.changed.emit(Change.FAVORS)
+    window.show_page(page)
+    assert len(reads) == 2

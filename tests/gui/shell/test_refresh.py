@@ -130,3 +130,36 @@ def test_on_change_calls_its_slot_for_what_it_listens_to_while_its_widget_lives(
     view.deleteLater()
     qtbot.wait(10)
     bus.changed.emit(Change.SYNC)  # the widget is gone: nothing calls into it
+
+
+def test_a_view_shown_on_a_later_day_reloads_once_though_nothing_changed(qtbot, bus, monkeypatch):
+    """What a view shows may hang on the date (an overdue follow-up, a due touch): a
+    show on a new day reloads it, and only then."""
+    import datetime as dt
+
+    from favorbook.ui.shell import refresh
+
+    view = shown(qtbot, View(bus, stale=True))
+    assert view.loads == 1
+    view.hide()
+    view.show()
+    assert view.loads == 1
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(refresh, "today", lambda: tomorrow)
+    view.hide()
+    view.show()
+    assert view.loads == 2
+    view.hide()
+    view.show()
+    assert view.loads == 2
+
+
+class ClockView(View):
+    RELOAD_ON_SHOW = True
+
+
+def test_a_view_of_the_time_of_day_reloads_on_every_show(qtbot, bus):
+    view = shown(qtbot, ClockView(bus, stale=True))
+    view.hide()
+    view.show()
+    assert view.loads == 2

@@ -220,6 +220,15 @@ def iso_date(value) -> dt.date | None:
     return dt.date.fromisoformat(value[:10])
 
 
+class Days(dict):
+    """Stored dates to ``iso_date``'s dates, each different text converted once: half a
+    million favors fall on a few thousand days."""
+
+    def __missing__(self, key):
+        value = self[key] = iso_date(key)
+        return value
+
+
 def iso_datetime(value) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value

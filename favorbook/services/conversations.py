@@ -128,12 +128,24 @@ def _log(contact_id: int | None = None, limit: int = 0):
     return query.limit(limit) if limit else query
 
 
+_WHOLE_LOG = (
+    "SELECT v.id, v.contact_id, c.display_name, v.occurred_at, v.channel, v.direction,"
+    " v.summary, v.problems, v.opportunities, v.strategies"
+    " FROM conversation AS v NOT INDEXED JOIN contact AS c ON c.id = v.contact_id"
+    " ORDER BY v.occurred_at DESC, v.id DESC"
+)
+"""Every conversation, newest first (the Conversations page): read in one pass and sorted
+after, as the whole ledger is (``favors._WHOLE_LEDGER``)."""
+
+
 def list_conversations(
     contact_id: int | None = None, *, limit: int | None = None
 ) -> list[ConversationView]:
     """The log, newest first; one person's when ``contact_id`` is given."""
-    if contact_id is None:
-        rows = raw_rows(_log(limit=limit or 0))
+    if contact_id is None and not limit:
+        rows = db.execute_sql(_WHOLE_LOG)
+    elif contact_id is None:
+        rows = raw_rows(_log(limit=limit))
     elif limit:  # a contact's briefing, its tab: the SQL made once
         rows = prepared_rows("conversations.last_of", _log, contact_id, limit)
     else:

@@ -12,10 +12,10 @@ from favorbook.db.models import Contact, Favor, db
 from favorbook.errors import ValidationError
 from favorbook.services import settings
 from favorbook.services._common import (
+    Days,
     as_date,
     choice,
     clean,
-    iso_date,
     prepared_rows,
     ratio,
     raw_rows,
@@ -224,6 +224,7 @@ def views(query) -> list[FavorView]:
 
 
 def _view_rows(rows) -> list[FavorView]:
+    day = Days()
     return [
         FavorView(
             fid,
@@ -231,15 +232,15 @@ def _view_rows(rows) -> list[FavorView]:
             name,
             direction,
             kind,
-            iso_date(occurred_on),
+            day[occurred_on],
             description,
             value,
             beneficiary_id,
             expectation,
             bool(acknowledged),
             settled_by_id,
-            iso_date(settled_on),
-            iso_date(written_off_on),
+            day[settled_on],
+            day[written_off_on],
         )
         for (
             fid,
@@ -283,10 +284,24 @@ def _balance_of_contact(contact_id: int):
     )
 
 
+_WHOLE_LEDGER = (
+    "SELECT f.id, f.contact_id, c.display_name, f.direction, f.kind, f.occurred_on,"
+    " f.description, f.value, f.beneficiary_id, f.expectation, f.acknowledged,"
+    " f.settled_by_id, f.settled_on, f.written_off_on"
+    " FROM favor AS f NOT INDEXED JOIN contact AS c ON c.id = f.contact_id"
+    " ORDER BY f.occurred_on DESC, f.id DESC"
+)
+"""Every favor, newest first (the Favors page): the table read in one pass and sorted
+after (NOT INDEXED). Walking the date index in its order fetched each row from wherever
+it lay: 3.4 s instead of 1.6 s at 549,064 favors."""
+
+
 def list_favors(contact_id: int | None = None, *, limit: int | None = None) -> list[FavorView]:
     """The ledger, newest first; one person's when ``contact_id`` is given."""
     if contact_id is not None and not limit:  # a contact's Favors tab: its SQL made once
         return _view_rows(prepared_rows("favors.of_contact", _favors_of, contact_id))
+    if contact_id is None and not limit:
+        return _view_rows(db.execute_sql(_WHOLE_LEDGER))
     query = Favor.select()
     if contact_id is not None:
         query = query.where(Favor.contact == contact_id)

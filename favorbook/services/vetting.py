@@ -9,11 +9,13 @@ from favorbook.db.models import Contact, Vetting, VettingNote, db
 from favorbook.errors import ValidationError
 from favorbook.services import search_index
 from favorbook.services._common import (
+    Days,
     as_date,
     choice,
     clean,
     iso_date,
     not_archived,
+    raw_rows,
     require,
     today,
     utc_now,
@@ -215,17 +217,17 @@ def list_vetted() -> list[VettedRow]:
     query = (
         Vetting.select(
             Vetting.contact,
+            Contact.display_name,
             Vetting.status,
             Vetting.trusted_for,
             Vetting.revet_on,
-            Contact.id,
-            Contact.display_name,
         )
         .join(Contact)
         .where(Contact.archived_at.is_null())
     )
+    day = Days()  # plain rows: peewee's model objects cost seconds at 100,000 vetted
     rows = [
-        VettedRow(v.contact_id, v.contact.display_name, v.status, v.trusted_for, v.revet_on)
-        for v in query
+        VettedRow(cid, name, status, trusted_for, day[revet_on])
+        for cid, name, status, trusted_for, revet_on in raw_rows(query)
     ]
     return sorted(rows, key=lambda r: (r.revet_on is None, r.revet_on or dt.date.max, r.name))

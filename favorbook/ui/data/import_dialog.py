@@ -361,24 +361,7 @@ class ImportPreviewDialog(QDialog):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        # The columns of a few set words as wide as their widest (in this font and
-        # language); the names and details share what is left.
-        metrics = self.view.fontMetrics()
-
-        def fits(*words: str) -> int:
-            return max(metrics.horizontalAdvance(w) for w in words) + COLUMN_PADDING
-
-        last = plan.items[-1].position if plan.items else ""
-        self.view.setColumnWidth(PlanModel.POSITION, max(80, fits(last)))
-        self.view.setColumnWidth(PlanModel.NAME, 180)
-        statuses = (NEW, MATCHED, CONFLICTING, POSSIBLE, UNREADABLE)
-        self.view.setColumnWidth(PlanModel.STATUS, fits(*map(_status_label, statuses)))
-        self.view.setColumnWidth(PlanModel.MATCH, 170)
-        self.view.setColumnWidth(PlanModel.CHOICE, fits(*map(_choice_label, (ADD, UPDATE, SKIP))))
-        header.setSectionResizeMode(PlanModel.DETAILS, QHeaderView.ResizeMode.Stretch)
+        self._size_columns(plan)
 
         hint = QLabel(
             self.tr(
@@ -442,6 +425,26 @@ class ImportPreviewDialog(QDialog):
                 lambda _=False, c=choice: self.model.set_choice_rows(self.selected_rows(), c)
             )
         menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _size_columns(self, plan: ImportPlan) -> None:
+        """The columns of a few set words as wide as their widest (in this font and
+        language); the names and details share what is left."""
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        metrics = self.view.fontMetrics()
+
+        def fits(*words: str) -> int:
+            return max(metrics.horizontalAdvance(w) for w in words) + COLUMN_PADDING
+
+        last = plan.items[-1].position if plan.items else ""
+        self.view.setColumnWidth(PlanModel.POSITION, max(80, fits(last)))
+        self.view.setColumnWidth(PlanModel.NAME, 180)
+        statuses = (NEW, MATCHED, CONFLICTING, POSSIBLE, UNREADABLE)
+        self.view.setColumnWidth(PlanModel.STATUS, fits(*map(_status_label, statuses)))
+        self.view.setColumnWidth(PlanModel.MATCH, 170)
+        self.view.setColumnWidth(PlanModel.CHOICE, fits(*map(_choice_label, (ADD, UPDATE, SKIP))))
+        header.setSectionResizeMode(PlanModel.DETAILS, QHeaderView.ResizeMode.Stretch)
 
     def _update_button(self) -> None:
         planned = self.model.planned()

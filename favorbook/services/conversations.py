@@ -128,6 +128,11 @@ def _log(contact_id: int | None = None, limit: int = 0):
     return query.limit(limit) if limit else query
 
 
+def count_conversations() -> int:
+    """Every conversation in the log."""
+    return db.execute_sql("SELECT count(*) FROM conversation").fetchone()[0]
+
+
 _WHOLE_LOG = (
     "SELECT v.id, v.contact_id, c.display_name, v.occurred_at, v.channel, v.direction,"
     " v.summary, v.problems, v.opportunities, v.strategies"

@@ -117,6 +117,7 @@ class ConversationLog(RecordListWidget):
     WRITES = Change.CONVERSATIONS | Change.FOLLOWUPS
 
     PAGE_NAME = "conversationList"
+    LOADS_IN_BACKGROUND = True
     TAB_NAME = "contactConversationList"
 
     def list_title(self) -> str:
@@ -184,6 +185,9 @@ class ConversationLog(RecordListWidget):
 
     def load(self) -> list[conversations.ConversationView]:
         return conversations.list_conversations(self.contact_id)
+
+    def records_to_load(self) -> int:
+        return conversations.count_conversations()
 
     def filter_predicate(self):
         direction = self.direction_combo.currentData()

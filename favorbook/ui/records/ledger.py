@@ -142,6 +142,7 @@ class LedgerView(RecordListWidget):
     WRITES = Change.FAVORS
 
     PAGE_NAME = "favorList"
+    LOADS_IN_BACKGROUND = True
     TAB_NAME = "contactFavorList"
 
     def list_title(self) -> str:
@@ -212,6 +213,9 @@ class LedgerView(RecordListWidget):
     def load(self) -> list[favors.FavorView]:
         return favors.list_favors(self.contact_id)
 
+    def records_to_load(self) -> int:
+        return favors.count_favors()
+
     def filter_predicate(self):
         direction = self.direction_combo.currentData()
         open_only = self.open_only.isChecked()
@@ -250,14 +254,14 @@ class LedgerView(RecordListWidget):
         bal = self._balance()
         target = favors.format_target(bal.target)
         parts = [
-            self.tr("Given <b>%1</b>").replace("%1", str(bal.given)),
-            self.tr("received <b>%1</b>").replace("%1", str(bal.received)),
+            self.tr("Given <b>%1</b>").replace("%1", f"{bal.given:,}"),
+            self.tr("received <b>%1</b>").replace("%1", f"{bal.received:,}"),
             self.tr("give:take <b>%1</b> (target %2)")
             .replace("%1", escape(bal.ratio_text()))
             .replace("%2", target),
             self.tr("open IOUs: %1 owed to me, %2 I owe")
-            .replace("%1", str(bal.open_owed_to_me))
-            .replace("%2", str(bal.open_i_owe)),
+            .replace("%1", f"{bal.open_owed_to_me:,}")
+            .replace("%2", f"{bal.open_i_owe:,}"),
         ]
         text = " · ".join(parts)
         if bal.overdrawn:

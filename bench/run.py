@@ -97,6 +97,9 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "scroll a page (no selection change)": ("<= 16 ms", 16),
     "open contact detail": ("<= 50 ms", 50),
     "open contact detail, every tab": ("<= 50 ms", 50),
+    "go to a page, first visit: window back": ("(no target)", None),
+    "go to a page, first visit: longest pause": ("(no target)", None),
+    "go to a page again": ("(no target)", None),
     "dashboard": ("<= 150 ms", 150),
     "contact sheet PDF, 1 person": ("<= 150 ms", 150),
     "meeting sheet PDF, 10 people": ("(no target)", None),
@@ -496,6 +499,8 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
     else:
         log("contact detail: the network has no contacts; skipped.")
 
+    page_visit_figures(window, app, args, figures)
+
     # dashboard
     window.show_page(window.dashboard)
     settle()
@@ -537,6 +542,53 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
     window.deleteLater()
     settle()
     session.close()
+
+
+def page_visit_figures(window, app, args, figures: dict) -> None:
+    """Going to the Favors, Conversations, Referrals & vetting and Follow-ups pages: the
+    first visit (until the window answers again, and its longest pause until the page has
+    its rows, which a big ledger reads on a worker thread), then visits again."""
+    from PySide6.QtCore import QTimer
+
+    rows = range(1, 5)
+    back: list[float] = []
+    pauses: list[float] = []
+    for row in rows:
+        name = window.navigation.item(row).text()
+        ticks: list[float] = []
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(lambda ticks=ticks: ticks.append(time.perf_counter()))
+        timer.start()
+        t0 = time.perf_counter()
+        window.navigation.setCurrentRow(row)
+        app.processEvents()
+        back.append((time.perf_counter() - t0) * 1000)
+        widget = window.pages.currentWidget()
+        while getattr(widget, "is_loading", lambda: False)():
+            app.processEvents()
+            time.sleep(0.001)
+        app.processEvents()
+        timer.stop()
+        gaps = [b - a for a, b in zip([t0, *ticks], ticks, strict=False)]
+        pauses.append(max([back[-1] / 1000, *gaps]) * 1000)
+        log(f"  {name}, first visit: back in {back[-1]:.0f} ms, longest pause {pauses[-1]:.0f} ms")
+        window.navigation.setCurrentRow(0)
+        app.processEvents()
+
+    def again(i: int) -> float:
+        window.navigation.setCurrentRow(0)
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.navigation.setCurrentRow(rows[i % len(rows)])
+        app.processEvents()
+        return (time.perf_counter() - t0) * 1000
+
+    figures["go to a page, first visit: window back"] = summary(back)
+    figures["go to a page, first visit: longest pause"] = summary(pauses)
+    figures["go to a page again"] = summary(repeat(again, args.runs, args.budget))
+    window.navigation.setCurrentRow(0)
+    app.processEvents()
 
 
 def import_figures(folder: Path, source: Path, cards: int, args, figures: dict) -> None:

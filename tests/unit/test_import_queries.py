@@ -432,3 +432,28 @@ def test_a_big_import_marks_a_synced_contact_it_fills_in(db, tmp_path, monkeypat
     assert [u["contact_id"] for u in report.updated] == [cid]
     assert during and all(tables == {t for _n, t, _s in before} for tables in during)
     assert database.execute_sql("SELECT dirty FROM sync_item").fetchone()[0] == 1
+
+
+def test_the_names_are_indexed_once_until_the_data_changes(db, make_contact, monkeypatch):
+    """The Meetings page matched its attendees on every show by indexing every contact's
+    name again (0.4 s at 100,000 contacts)."""
+    from favorbook.services import importing
+    from favorbook.services.contacts import ContactInput
+
+    make_contact("Karen", "Lee")
+    built = []
+    real = importing._NameIndex.__init__
+
+    def counting(self, names):
+        built.append(len(names))
+        real(self, names)
+
+    monkeypatch.setattr(importing._NameIndex, "__init__", counting)
+    attendee = ContactInput(first_name="Karen", last_name="Lee")
+    for _ in range(3):
+        found, how, _possible = importing.ExistingContacts().match(attendee, "")
+        assert how == "name"
+    assert built == [1]
+    make_contact("Karin", "Lee")
+    importing.ExistingContacts().match(attendee, "")
+    assert built == [1, 2]

@@ -442,4 +442,28 @@ def test_a_big_ledger_is_read_on_a_worker_thread_while_the_window_answers(
     page.filter_edit.setText("intro")
     gate.set()
     qtbot.waitUntil(lambda: not page.is_loading(), timeout=10000)
-    assert column_texts(page, "description") == ["intro"]
+    # (a list this long is filtered once typing pauses)
+    qtbot.waitUntil(lambda: column_texts(page, "description") == ["intro"], timeout=2000)
+
+
+def test_a_long_ledger_is_filtered_once_typing_pauses_without_sorting_again(
+    window, qtbot, make_contact, monkeypatch
+):
+    """Each letter typed filtered, then sorted again, half a million favors (0.25 s)."""
+    from favorbook.ui.records import record_list
+
+    cid = make_contact("Ann", "Lee")
+    for text in ("intro", "lunch", "introduction"):
+        favors.log_favor(cid, "given", text)
+    page = window.favors_page
+    window.show_page(page)
+    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 3)
+    sorts = []
+    real = page.model._sorted
+    monkeypatch.setattr(page.model, "_sorted", lambda *a: sorts.append(1) or real(*a))
+    page.filter_edit.setText("i")
+    page.filter_edit.setText("in")
+    assert page.model.rowCount() == 3  # not yet: typing goes on
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=2000)
+    assert column_texts(page, "description") == ["introduction", "intro"]
+    assert sorts == []  # kept in order: filtering sorts nothing again

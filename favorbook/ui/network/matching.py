@@ -25,7 +25,7 @@ from favorbook.services import contacts, matching, referrals
 from favorbook.services.briefing import shared
 from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
-from favorbook.ui.calls.call_prep import laid_out_once, painted_once
+from favorbook.ui.calls.call_prep import WrappingPage, laid_out_once, painted_once
 from favorbook.ui.shell.bus import Bus
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.wrap_label import WrapLabel
@@ -134,7 +134,7 @@ class MatchPanel(FollowsChanges, QWidget):
         self.empty.setObjectName("matchEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
-        self.content = QWidget()
+        self.content = WrappingPage()
         self.content.setObjectName("matchContent")
         self.list = QVBoxLayout(self.content)
         self.list.setContentsMargins(0, 0, 0, 0)

@@ -140,3 +140,28 @@ def test_contacts_shown_in_turn_build_no_widget_after_the_first(
     assert len(_shown(panel, "matchNeed")) == 2 and len(_shown(panel, "matchNone")) == 1
     assert [r.match.contact_id for r in panel.rows] == [people["trusted"]]
     assert all(r.isVisibleTo(panel) for r in panel.rows)
+
+
+def test_the_lists_size_hint_lays_no_label_out(show_widget, bus, people, monkeypatch):
+    """The scroll area gives the list of needs and matches its own width and asks the
+    height for that; the list's size hint needs no label laid out (as a plain widget it
+    laid each need's title out again at a width it never has, for every contact shown)."""
+    from favorbook.ui.shell.wrap_label import WrapLabel
+
+    asked: list[int] = []
+    height_for_width = WrapLabel.heightForWidth
+
+    def heights(label, width):
+        asked.append(width)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    panel = show_widget(MatchPanel(bus), 700, 500)
+    panel.show_contact(people["client"])
+    QCoreApplication.processEvents()
+    assert asked  # the need titles are laid out for the list's width
+    asked.clear()
+    panel.content.layout().invalidate()
+    hint = panel.content.sizeHint()
+    assert asked == []
+    assert hint.width() == panel.content.layout().sizeHint().width()

@@ -25,7 +25,7 @@ from favorbook.services import contacts, matching, referrals
 from favorbook.services.briefing import shared
 from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
-from favorbook.ui.calls.call_prep import WrappingPage, laid_out_once, painted_once
+from favorbook.ui.calls.call_prep import WrappingPage, WrapsToWidth, laid_out_once, painted_once
 from favorbook.ui.shell.bus import Bus
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.wrap_label import WrapLabel
@@ -36,7 +36,7 @@ def _muted(label: QLabel) -> QLabel:
     return label
 
 
-class MatchRow(QFrame):
+class MatchRow(WrapsToWidth, QFrame):
     """One trusted person who can meet a need: who, trusted for what, why, and Introduce."""
 
     def __init__(

@@ -95,18 +95,30 @@ def open_contact_link(bus, link: str) -> None:
         bus.open_contact.emit(int(link.split(":", 1)[1]))
 
 
-class WrappingPage(QWidget):
-    """What a ``scroll_area`` scrolls: text wrapping to the area's width.
+class WrapsToWidth:
+    """For a widget whose layout holds wrapping text and is given its width by the layout
+    around it (a mix-in, before the Qt class): its size hint is its layout's (and its
+    margins), without the height its text takes when wrapped at the hint's width.
 
-    Its size hint is its layout's, without the height its text takes when wrapped at the
-    hint's width. The scroll area gives it its own width and asks the height for that;
-    the hint's height served nobody, yet finding it laid every label out again at a width
-    none of them ever has (as wide as each would like), each time a contact was shown.
+    The layouts around it ask each item its height for the width it gets; the hint's
+    height served nobody, yet finding it laid every label out again at a width none of
+    them ever has (as wide as each would like), each time a contact was shown.
+    Not for a widget whose hint's height is used (a ``QuestionRow``: the rows overlapped).
     """
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
         layout = self.layout()
-        return layout.sizeHint() if layout is not None else super().sizeHint()
+        if layout is None:
+            return super().sizeHint()
+        margins = self.contentsMargins()
+        return layout.sizeHint() + QSize(
+            margins.left() + margins.right(), margins.top() + margins.bottom()
+        )
+
+
+class WrappingPage(WrapsToWidth, QWidget):
+    """What a ``scroll_area`` scrolls: text wrapping to the area's width. The scroll area
+    gives it its own width and asks the height for that (see ``WrapsToWidth``)."""
 
 
 def scroll_area(content: QWidget, name: str) -> QScrollArea:
@@ -179,7 +191,7 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-class Section(QFrame):
+class Section(WrapsToWidth, QFrame):
     """A titled block whose body is filled anew on every refresh; says so when it is empty.
 
     The labels of ``add_text``, the empty state and the widgets of ``reuse`` are kept

@@ -25,7 +25,7 @@ from favorbook.services import contacts, matching, referrals
 from favorbook.services.briefing import shared
 from favorbook.services.changes import NETWORK, Change
 from favorbook.services.dates import short_date
-from favorbook.ui.calls.call_prep import laid_out_once, painted_once
+from favorbook.ui.calls.call_prep import WrappingPage, WrapsToWidth, laid_out_once, painted_once
 from favorbook.ui.shell.bus import Bus
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.wrap_label import WrapLabel
@@ -36,7 +36,7 @@ def _muted(label: QLabel) -> QLabel:
     return label
 
 
-class MatchRow(QFrame):
+class MatchRow(WrapsToWidth, QFrame):
     """One trusted person who can meet a need: who, trusted for what, why, and Introduce."""
 
     def __init__(
@@ -121,6 +121,8 @@ class MatchPanel(FollowsChanges, QWidget):
         self.rows: list[MatchRow] = []
         self._titles: list[QLabel] = []
         self._nones: list[QLabel] = []
+        self._spare: dict[str, list[QWidget]] = {"row": [], "title": [], "none": []}
+        """Rows, titles and "nobody" lines shown for an earlier contact, hidden until used."""
 
         self.heading = WrapLabel()
         self.heading.setObjectName("matchHeading")
@@ -132,7 +134,7 @@ class MatchPanel(FollowsChanges, QWidget):
         self.empty.setObjectName("matchEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
-        self.content = QWidget()
+        self.content = WrappingPage()
         self.content.setObjectName("matchContent")
         self.list = QVBoxLayout(self.content)
         self.list.setContentsMargins(0, 0, 0, 0)
@@ -161,20 +163,26 @@ class MatchPanel(FollowsChanges, QWidget):
 
     def _refill(self) -> None:
         self.mark_fresh()
-        # The rows, need titles and "nobody" lines shown are kept and filled anew (opening
-        # another contact builds no widgets unless it shows more of them); what is left
-        # over goes at the end.
-        kept = {"row": list(self.rows), "title": self._titles, "none": self._nones}
+        # The rows, need titles and "nobody" lines are kept and filled anew: opening
+        # another contact builds no widgets unless it shows more of them than any contact
+        # before. What is left over stays hidden for the next: built again (and polished,
+        # a millisecond for each row's button) every time a contact with more matches
+        # came after one with fewer.
+        kept = {
+            "row": [*self.rows, *self._spare["row"]],
+            "title": [*self._titles, *self._spare["title"]],
+            "none": [*self._nones, *self._spare["none"]],
+        }
         self.rows, self._titles, self._nones = [], [], []
         while self.list.count():
             self.list.takeAt(0)
         try:
             self._fill_needs(kept)
         finally:
-            for widget in (w for pool in kept.values() for w in pool):
-                widget.hide()
-                widget.setParent(None)
-                widget.deleteLater()
+            for pool in kept.values():
+                for widget in pool:
+                    widget.hide()
+            self._spare = kept
 
     def _fill_needs(self, kept: dict[str, list[QWidget]]) -> None:
         try:

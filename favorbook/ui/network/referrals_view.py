@@ -28,6 +28,7 @@ from favorbook.services.dates import short_date
 from favorbook.services.session import describe_error
 from favorbook.ui.calls.call_prep import (
     Section,
+    WrapsToWidth,
     contact_link,
     fill_with_scroll,
     laid_out_once,
@@ -45,7 +46,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class ReferralRow(QWidget):
+class ReferralRow(WrapsToWidth, QWidget):
     """One referral: who, when, what came of it; buttons to set the outcome and mark thanks.
 
     Kept by its section and shown again for another referral (``set_view``)."""

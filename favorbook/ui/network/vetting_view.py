@@ -141,7 +141,7 @@ class VettingTab(FollowsChanges, QWidget):
         self.add_section.body.addWidget(form_widget)
 
         self.empty_label = muted(text_label(self.tr("Choose a contact to see their vetting.")))
-        self.details = QWidget()
+        self.details = WrappingPage()
         details = QVBoxLayout(self.details)
         details.setContentsMargins(0, 0, 0, 0)
         details.addLayout(top)

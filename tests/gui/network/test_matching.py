@@ -87,25 +87,81 @@ def test_nobody_trusted_matches(panel, make_contact):
     ]
 
 
+def _shown(panel, name: str) -> list[QLabel]:
+    return [w for w in panel.content.findChildren(QLabel, name) if w.isVisibleTo(panel)]
+
+
 def test_showing_another_contact_replaces_the_rows(panel, people, make_contact, qtbot):
     panel.show_contact(people["client"])
     other = make_contact("Otto", "Other", needs="someone for accounting")
     panel.show_contact(other)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert [r.match.contact_id for r in panel.rows] == [people["trusted"]]
-    assert len(panel.content.findChildren(QLabel, "matchNeed")) == 1
+    assert len(_shown(panel, "matchNeed")) == 1
 
 
-def test_another_contact_reuses_the_rows_shown_and_drops_the_rest(panel, people, make_contact):
+def test_another_contact_reuses_the_rows_shown_and_hides_the_rest(panel, people, make_contact):
     panel.show_contact(people["client"])
-    row, titles = panel.rows[0], panel.content.findChildren(QLabel, "matchNeed")
+    row, titles = panel.rows[0], _shown(panel, "matchNeed")
     other = make_contact("Otto", "Other", needs="someone for accounting")
     panel.show_contact(other)
     assert panel.rows == [row]  # filled anew, not built again
     assert row.match.contact_id == people["trusted"] and row.why.text()
-    kept = panel.content.findChildren(QLabel, "matchNeed")
+    kept = _shown(panel, "matchNeed")
     assert kept == titles[:1] and kept[0].text() == "Needs: someone for accounting"
-    assert panel.content.findChildren(QLabel, "matchNone") == []  # Otto's need has a match
+    assert _shown(panel, "matchNone") == []  # Otto's need has a match
     panel.show_contact(people["client"])
-    assert len(panel.content.findChildren(QLabel, "matchNeed")) == 2
-    assert [w.isVisibleTo(panel) for w in panel.content.findChildren(QLabel, "matchNone")] == [True]
+    assert len(_shown(panel, "matchNeed")) == 2
+    assert len(_shown(panel, "matchNone")) == 1
+
+
+def test_contacts_shown_in_turn_build_no_widget_after_the_first(
+    panel, people, make_contact, monkeypatch
+):
+    """A contact with fewer needs and matches than the one before leaves the rest of the
+    widgets hidden for the next, not deleted: each was built (and its button polished, a
+    millisecond) again every time a contact with more came after one with fewer."""
+    from favorbook.ui.network import matching as matching_view
+
+    other = make_contact("Otto", "Other", needs="someone for accounting")
+    panel.show_contact(people["client"])
+    panel.show_contact(other)
+    built: list[str] = []
+    for kind, make in (("row", "_new_row"), ("title", "_new_title"), ("none", "_new_none")):
+        original = getattr(matching_view.MatchPanel, make)
+        monkeypatch.setattr(
+            matching_view.MatchPanel,
+            make,
+            lambda self, original=original, kind=kind: built.append(kind) or original(self),
+        )
+    for contact in (people["client"], other, people["client"]):
+        panel.show_contact(contact)
+    assert built == []
+    assert len(_shown(panel, "matchNeed")) == 2 and len(_shown(panel, "matchNone")) == 1
+    assert [r.match.contact_id for r in panel.rows] == [people["trusted"]]
+    assert all(r.isVisibleTo(panel) for r in panel.rows)
+
+
+def test_the_lists_size_hint_lays_no_label_out(show_widget, bus, people, monkeypatch):
+    """The scroll area gives the list of needs and matches its own width and asks the
+    height for that; the list's size hint needs no label laid out (as a plain widget it
+    laid each need's title out again at a width it never has, for every contact shown)."""
+    from favorbook.ui.shell.wrap_label import WrapLabel
+
+    asked: list[int] = []
+    height_for_width = WrapLabel.heightForWidth
+
+    def heights(label, width):
+        asked.append(width)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    panel = show_widget(MatchPanel(bus), 700, 500)
+    panel.show_contact(people["client"])
+    QCoreApplication.processEvents()
+    assert asked  # the need titles are laid out for the list's width
+    asked.clear()
+    panel.content.layout().invalidate()
+    hint = panel.content.sizeHint()
+    assert asked == []
+    assert hint.width() == panel.content.layout().sizeHint().width()

@@ -269,3 +269,42 @@ def test_a_long_list_is_sized_by_the_rows_in_view_not_by_a_thousand(qtbot):
         table.show()
     assert Many.asked < 3 * 5000  # a few hundred rows' worth, not every row of the first 1,000
     assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("row 99")  # in view
+
+
+def test_the_sections_and_rows_size_hints_lay_no_label_out(qtbot, make_contact, monkeypatch):
+    """A section's or a referral's or a match's row is given its width by the page and
+    asked its height for it; its size hint needs no label laid out (each laid its labels
+    out again at the hint's width, which it never has, every time a contact was shown)."""
+    from PySide6.QtWidgets import QApplication
+
+    from favorbook.ui.network.matching import MatchPanel
+    from favorbook.ui.shell.wrap_label import WrapLabel
+
+    asked: list[int] = []
+    height_for_width = WrapLabel.heightForWidth
+
+    def heights(label, width):
+        asked.append(width)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    ann = make_contact("Ann", "Lee", needs="someone who does the payroll")
+    bo = make_contact("Bo", "Chan", offers="payroll for small firms")
+    vetting.set_vetting(bo, "trusted", trusted_for="payroll and bookkeeping")
+    referrals.record_inbound(bo, ann, note="Met at the fair " * 6)
+    bus = Bus()
+    tab, panel = ReferralsTab(bus), MatchPanel(bus)
+    for widget in (tab, panel):
+        qtbot.addWidget(widget)
+        widget.resize(600, 500)
+        widget.show()
+        widget.show_contact(ann)
+    QApplication.processEvents()
+    assert tab.rows and panel.rows
+    for widget in (tab.brought_by_section, tab.rows[0], panel.rows[0]):
+        asked.clear()
+        widget.layout().invalidate()
+        hint = widget.sizeHint()
+        assert asked == [], widget
+        margins = widget.contentsMargins()
+        assert hint.width() == widget.layout().sizeHint().width() + margins.left() + margins.right()

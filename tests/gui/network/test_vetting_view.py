@@ -171,3 +171,38 @@ def test_a_very_long_name_in_the_network_does_not_widen_the_tab(qtbot, make_cont
     # The contact pane is about 570 px wide on a 1366 px screen.
     assert tab.voucher.minimumSizeHint().width() < 250
     assert tab.minimumSizeHint().width() < 570
+
+
+def test_the_pages_size_hint_lays_no_label_out(qtbot, make_contact, today, monkeypatch):
+    """The scroll area gives the vetting page its own width and asks the height for that;
+    the page's size hint needs no label laid out. Its details (summary, criteria, notes)
+    sat in a plain widget whose own size hint laid each of them out again at a width it
+    is never shown at, every time a contact was shown."""
+    from PySide6.QtWidgets import QApplication
+
+    from favorbook.ui.shell.wrap_label import WrapLabel
+
+    asked: list[int] = []
+    height_for_width = WrapLabel.heightForWidth
+
+    def heights(label, width):
+        asked.append(width)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    ann = make_contact("Ann", "Lee")
+    vetting.set_vetting(ann, "trusted", trusted_for="payroll", revet_on=today)
+    vetting.add_note(ann, "Ran our payroll for a quarter without a slip")
+    tab = VettingTab(Bus())
+    qtbot.addWidget(tab)
+    tab.resize(600, 500)
+    tab.show()
+    tab.show_contact(ann)
+    QApplication.processEvents()
+    assert asked  # the labels are laid out for the page's width
+    for page in (tab.details, tab.content):
+        asked.clear()
+        page.layout().invalidate()
+        hint = page.sizeHint()
+        assert asked == [], page
+        assert hint.width() == page.layout().sizeHint().width()

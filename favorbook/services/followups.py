@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from favorbook.db.models import Contact, FollowUp
+from favorbook.db.models import Contact, FollowUp, db
 from favorbook.errors import ValidationError
 from favorbook.services._common import (
     as_date,
@@ -161,6 +161,11 @@ def stay_in_touch_due_count(on: dt.date | None = None) -> int:
 
 
 STATES = ("open", "overdue", "done", "all")
+
+
+def count_followups() -> int:
+    """Every follow-up, open or done."""
+    return db.execute_sql("SELECT count(*) FROM followup").fetchone()[0]
 
 
 def list_followups(

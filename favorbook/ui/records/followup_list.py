@@ -133,6 +133,7 @@ class FollowUpList(RecordListWidget):
     WRITES = Change.FOLLOWUPS
 
     PAGE_NAME = "followUpList"
+    LOADS_IN_BACKGROUND = True
     TAB_NAME = "contactFollowUpList"
 
     def list_title(self) -> str:
@@ -158,6 +159,8 @@ class FollowUpList(RecordListWidget):
         ):
             self.state_combo.addItem(label, state)
         self.state_combo.setCurrentIndex(0 if self.is_page else 3)
+        self._state = self.state_combo.currentData()  # as chosen: a worker thread reads it
+        self._touch_due: list | None = None  # read with the follow-ups, for after_refresh
         self.counts_label = QLabel()
         self.counts_label.setObjectName("followUpCounts")
         self.filter_edit = self.make_filter_edit(
@@ -234,10 +237,18 @@ class FollowUpList(RecordListWidget):
         return FollowUpModel(with_contact=self.is_page, parent=self)
 
     def state(self) -> str:
-        return self.state_combo.currentData()
+        return self._state
 
     def load(self) -> list[followups.FollowUpView]:
-        return followups.list_followups(self.state(), contact_id=self.contact_id)
+        """The follow-ups in the chosen state and, on the page, the contacts due for a
+        touch: both read together, on a worker thread for a big network."""
+        records = followups.list_followups(self._state, contact_id=self.contact_id)
+        if self.touch_model is not None:
+            self._touch_due = followups.stay_in_touch_due()
+        return records
+
+    def records_to_load(self) -> int:
+        return followups.count_followups()
 
     def filter_predicate(self):
         text = self.filter_edit.text().strip().casefold()
@@ -276,7 +287,10 @@ class FollowUpList(RecordListWidget):
         else:
             self.counts_label.setText(self.tr("%1 shown").replace("%1", f"{len(records):,}"))
         if self.touch_model is not None:
-            due = followups.stay_in_touch_due()
+            due = self._touch_due
+            self._touch_due = None
+            if due is None:
+                due = followups.stay_in_touch_due()
             self.touch_model.set_records(due)
             self.touch_label.setText(self.tr("Due for a touch (%1)").replace("%1", f"{len(due):,}"))
             self.touch_view.setVisible(bool(due))
@@ -299,6 +313,7 @@ class FollowUpList(RecordListWidget):
     # --- actions -------------------------------------------------------------------
 
     def _state_changed(self) -> None:
+        self._state = self.state_combo.currentData()
         self.refresh()
 
     def _request_new(self) -> None:

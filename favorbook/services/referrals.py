@@ -510,6 +510,11 @@ def graph(contact_id: int, *, up: int = 3, down: int = 3) -> Graph:
     return Graph(contact_id, _names(nodes), sorted(edges), levels)
 
 
+def count_referrals() -> int:
+    """Every referral, either way."""
+    return db.execute_sql("SELECT count(*) FROM referral").fetchone()[0]
+
+
 def list_referrals(kind: str | None = None, *, limit: int | None = None) -> list[ReferralView]:
     """Every referral, most recent first; only ``inbound`` or ``outbound`` ones when given."""
     query = Referral.select()

@@ -211,6 +211,11 @@ class VettedRow:
         return STATUS_LABELS[self.status]
 
 
+def count_vetted() -> int:
+    """Every vetting record (archived contacts' too: a count to size the work by)."""
+    return db.execute_sql("SELECT count(*) FROM vetting").fetchone()[0]
+
+
 def list_vetted() -> list[VettedRow]:
     """Everyone with a vetting record (not archived), by re-vet date: those due come first,
     those without a date last (by name)."""

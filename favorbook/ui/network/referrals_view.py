@@ -38,7 +38,7 @@ from favorbook.ui.calls.call_prep import (
     text_label,
 )
 from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, ReferralOutcomeDialog
-from favorbook.ui.records.record_list import RowsTableModel, read_only_table
+from favorbook.ui.records.record_list import BACKGROUND_FROM, RowsTableModel, read_only_table
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.style import warning_color, warning_red
 
@@ -307,8 +307,15 @@ class ReferralTableModel(RowsTableModel):
             self.tr("Thanks"),
         ]
 
-    def reload(self, kind: str | None = None, *, pending_first: bool = False) -> None:
-        rows = referrals.list_referrals(kind)
+    def reload(
+        self,
+        kind: str | None = None,
+        *,
+        pending_first: bool = False,
+        rows: list[referrals.ReferralView] | None = None,
+    ) -> None:
+        """The referrals of ``kind`` (``rows`` when read already, for the same kind)."""
+        rows = referrals.list_referrals(kind) if rows is None else list(rows)
         if pending_first:
             rows.sort(key=lambda r: r.outcome != "pending")  # stable: recent first within
         self.beginResetModel()
@@ -369,10 +376,11 @@ class VettedTableModel(RowsTableModel):
             self.tr("Re-vet on"),
         ]
 
-    def reload(self) -> None:
+    def reload(self, rows: list[vetting.VettedRow] | None = None) -> None:
+        """Everyone vetted (``rows`` when read already)."""
         self.beginResetModel()
         self._today = dt.date.today()
-        self._rows = vetting.list_vetted()
+        self._rows = vetting.list_vetted() if rows is None else rows
         self.endResetModel()
 
     def person(self, row: int) -> vetting.VettedRow | None:
@@ -437,6 +445,8 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         self.setObjectName("referralsPage")
         self.bus = bus
         self.dialog: QDialog | None = None
+        self._loading = None  # the BackgroundJob reading the lists, while it runs
+        self._load_again = False
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("referralKindFilter")
@@ -517,16 +527,59 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
 
     def refresh(self) -> None:
         self.mark_fresh()
-        self._reload_referrals()
-        self.vetted_model.reload()
+        if self._loading is not None:  # read again once the reading under way is done
+            self._load_again = True
+            return
+        size = self.referral_model.rowCount() + self.vetted_model.rowCount()
+        if (size or referrals.count_referrals() + vetting.count_vetted()) >= BACKGROUND_FROM:
+            self._load_in_background()
+            return
+        self._show(None, None)
+
+    def _load_in_background(self) -> None:
+        """Both lists read on a worker thread (at 100,000 contacts, some 55,000 rows each):
+        the window answers meanwhile, and shows the rows read before until then."""
+        from favorbook.ui.shell.worker import BackgroundJob
+
+        kind = self.kind_filter.currentData()
+
+        def job(_progress):
+            return kind, referrals.list_referrals(kind), vetting.list_vetted()
+
+        self._loading = BackgroundJob(self, None, None, job)
+        self._loading.done.connect(self._loaded)
+        self._loading.start()
+
+    def _loaded(self, result, error) -> None:
+        self._loading = None
+        if self._load_again or error is not None:
+            self._load_again = False
+            if error is None:
+                self.refresh()
+            else:  # said as a read on this thread says it
+                self._show(None, None)
+            return
+        kind, referral_rows, vetted_rows = result
+        self._show(referral_rows if kind == self.kind_filter.currentData() else None, vetted_rows)
+
+    def is_loading(self) -> bool:
+        """Whether the lists are being read on a worker thread."""
+        return self._loading is not None
+
+    def _show(self, referral_rows, vetted_rows) -> None:
+        self._reload_referrals(referral_rows)
+        self.vetted_model.reload(vetted_rows)
         has = self.vetted_model.rowCount() > 0
         self.vetted_table.setVisible(has)
         self.vetted_empty.setVisible(not has)
 
-    def _reload_referrals(self) -> None:
+    def _reload_referrals(self, rows=None) -> None:
+        if self._loading is not None:  # the lists are being read: the filter holds then
+            self._load_again = True
+            return
         selected = self.selected_referral_id()
         self.referral_model.reload(
-            self.kind_filter.currentData(), pending_first=self.pending_first.isChecked()
+            self.kind_filter.currentData(), pending_first=self.pending_first.isChecked(), rows=rows
         )
         has = self.referral_model.rowCount() > 0
         self.referral_table.setVisible(has)

@@ -38,3 +38,44 @@ def turn_wheel(widget, steps: int = -3) -> None:
         False,
     )
     QApplication.sendEvent(top.windowHandle(), event)
+
+
+class Gated:
+    """``owner.name`` replaced by a version that waits for ``open()`` before it runs,
+    noting whether each call came on the window's thread (``on_window_thread``): for a
+    read a view should make on a worker thread."""
+
+    def __init__(self, monkeypatch, owner, name: str) -> None:
+        import threading
+
+        self.gate = threading.Event()
+        self.on_window_thread: list[bool] = []
+        real = getattr(owner, name)
+
+        def gated(*args, **kwargs):
+            self.on_window_thread.append(threading.current_thread() is threading.main_thread())
+            self.gate.wait(10)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, gated)
+
+    def open(self) -> None:
+        self.gate.set()
+
+    def close(self) -> None:
+        self.gate.clear()
+
+
+def wrap_widths(monkeypatch) -> list[int]:
+    """The widths every WrapLabel is asked its height for, from now on."""
+    from favorbook.ui.shell.wrap_label import WrapLabel
+
+    asked: list[int] = []
+    height_for_width = WrapLabel.heightForWidth
+
+    def heights(label, width):
+        asked.append(width)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    return asked

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from favorbook.services import conversations, favors, followups, questions
 from favorbook.services.changes import Change
 from favorbook.ui.calls.call_prep import CallPrep
+from tests.gui.helpers import wrap_widths
 
 
 def _qid(text):
@@ -172,16 +173,7 @@ def test_the_pages_size_hint_lays_no_label_out(show_widget, bus, make_contact, t
     """The scroll area gives the call prep's page its own width and asks the height for
     that; the page's size hint needs no label laid out (it laid every label out again, at
     the width each would like, each time a contact was shown)."""
-    from favorbook.ui.shell.wrap_label import WrapLabel
-
-    asked: list[int] = []
-    height_for_width = WrapLabel.heightForWidth
-
-    def heights(label, width):
-        asked.append(width)
-        return height_for_width(label, width)
-
-    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    asked = wrap_widths(monkeypatch)
     prep = show_widget(CallPrep(bus), 540, 600)
     prep.show_contact(_prepared(make_contact, today))
     QApplication.processEvents()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel
 
 from favorbook.services import referrals, vetting
 from favorbook.ui.network.matching import MatchPanel
+from tests.gui.helpers import wrap_widths
 
 
 @pytest.fixture
@@ -146,16 +147,7 @@ def test_the_lists_size_hint_lays_no_label_out(show_widget, bus, people, monkeyp
     """The scroll area gives the list of needs and matches its own width and asks the
     height for that; the list's size hint needs no label laid out (as a plain widget it
     laid each need's title out again at a width it never has, for every contact shown)."""
-    from favorbook.ui.shell.wrap_label import WrapLabel
-
-    asked: list[int] = []
-    height_for_width = WrapLabel.heightForWidth
-
-    def heights(label, width):
-        asked.append(width)
-        return height_for_width(label, width)
-
-    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    asked = wrap_widths(monkeypatch)
     panel = show_widget(MatchPanel(bus), 700, 500)
     panel.show_contact(people["client"])
     QCoreApplication.processEvents()

@@ -14,6 +14,7 @@ from favorbook.ui.network.referrals_view import (
     VettedTableModel,
 )
 from favorbook.ui.shell.bus import Bus
+from tests.gui.helpers import Gated, wrap_widths
 
 
 def _dialog(qtbot, dialog):
@@ -278,16 +279,8 @@ def test_the_sections_and_rows_size_hints_lay_no_label_out(qtbot, make_contact, 
     from PySide6.QtWidgets import QApplication
 
     from favorbook.ui.network.matching import MatchPanel
-    from favorbook.ui.shell.wrap_label import WrapLabel
 
-    asked: list[int] = []
-    height_for_width = WrapLabel.heightForWidth
-
-    def heights(label, width):
-        asked.append(width)
-        return height_for_width(label, width)
-
-    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    asked = wrap_widths(monkeypatch)
     ann = make_contact("Ann", "Lee", needs="someone who does the payroll")
     bo = make_contact("Bo", "Chan", offers="payroll for small firms")
     vetting.set_vetting(bo, "trusted", trusted_for="payroll and bookkeeping")
@@ -315,8 +308,6 @@ def test_many_referrals_are_read_on_a_worker_thread_and_the_filter_holds(
 ):
     """54,948 referrals and 54,844 vetted people held the window ~1 s when the page was
     first shown: from BACKGROUND_FROM rows on they are read on a worker thread."""
-    import threading
-
     from favorbook.ui.network import referrals_view
 
     ann, bo, cy = make_contact("Ann", "Lee"), make_contact("Bo", "Chan"), make_contact("Cy", "Dale")
@@ -324,26 +315,17 @@ def test_many_referrals_are_read_on_a_worker_thread_and_the_filter_holds(
     vetting.set_vetting(bo, "trusted", trusted_for="tax")
     referrals.recommend(bo, cy, occurred_on=today)
     monkeypatch.setattr(referrals_view, "BACKGROUND_FROM", 2)
-    gate = threading.Event()
-    threads = []
-    real = vetting.list_vetted
-
-    def slow():
-        threads.append(threading.current_thread() is threading.main_thread())
-        gate.wait(10)
-        return real()
-
-    monkeypatch.setattr(vetting, "list_vetted", slow)
+    read = Gated(monkeypatch, vetting, "list_vetted")
     page = ReferralsVettingPage(Bus())
     qtbot.addWidget(page)
     page.show()
     assert page.is_loading() and page.referral_model.rowCount() == 0
     page.kind_filter.setCurrentIndex(page.kind_filter.findData("outbound"))  # while reading
-    gate.set()
+    read.open()
     qtbot.waitUntil(
         lambda: not page.is_loading() and page.vetted_model.rowCount() == 1, timeout=10000
     )
-    assert threads == [False, False]  # read again for the kind chosen meanwhile
+    assert read.on_window_thread == [False, False]  # read again for the kind chosen meanwhile
     model = page.referral_model
     assert model.rowCount() == 1
     assert model.index(0, ReferralTableModel.SUBJECT).data() == "Bo Chan"

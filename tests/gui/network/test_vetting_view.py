@@ -8,6 +8,7 @@ from favorbook.services import vetting
 from favorbook.ui.forms.vetting_form import VettingDialog
 from favorbook.ui.network.vetting_view import VettingTab
 from favorbook.ui.shell.bus import Bus
+from tests.gui.helpers import wrap_widths
 
 
 def _click_box(qtbot, box):
@@ -180,16 +181,7 @@ def test_the_pages_size_hint_lays_no_label_out(qtbot, make_contact, today, monke
     is never shown at, every time a contact was shown."""
     from PySide6.QtWidgets import QApplication
 
-    from favorbook.ui.shell.wrap_label import WrapLabel
-
-    asked: list[int] = []
-    height_for_width = WrapLabel.heightForWidth
-
-    def heights(label, width):
-        asked.append(width)
-        return height_for_width(label, width)
-
-    monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
+    asked = wrap_widths(monkeypatch)
     ann = make_contact("Ann", "Lee")
     vetting.set_vetting(ann, "trusted", trusted_for="payroll", revet_on=today)
     vetting.add_note(ann, "Ran our payroll for a quarter without a slip")

@@ -184,32 +184,22 @@ def test_many_follow_ups_are_read_on_a_worker_thread_with_those_due_a_touch(
 ):
     """102,634 follow-ups and 48,158 contacts due for a touch held the window 0.8 s when
     the page was first shown: from BACKGROUND_FROM on they are read on a worker thread."""
-    import threading
-
     from favorbook.ui.records import record_list
+    from tests.gui.helpers import Gated
 
     quiet = make_contact("Quinn", "Hale", cadence_days=30)
     conversations.log_conversation(
         quiet, "outbound", "Last call", occurred_at=today - dt.timedelta(days=40)
     )
     monkeypatch.setattr(record_list, "BACKGROUND_FROM", 2)
-    gate = threading.Event()
-    threads = []
-    real = followups.stay_in_touch_due
-
-    def slow():
-        threads.append(threading.current_thread() is threading.main_thread())
-        gate.wait(10)
-        return real()
-
-    monkeypatch.setattr(followups, "stay_in_touch_due", slow)
+    read = Gated(monkeypatch, followups, "stay_in_touch_due")
     page = FollowUpList(bus)
     qtbot.addWidget(page)
     page.show()
     assert page.is_loading() and page.empty_label.text() == "Reading follow-ups…"
     set_state(page, "all")  # chosen while it reads: read again in that state
-    gate.set()
+    read.open()
     qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 4, timeout=10000)
-    assert threads == [False, False]
+    assert read.on_window_thread == [False, False]
     model = page.touch_model
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Quinn Hale"]

@@ -401,46 +401,34 @@ def test_a_big_ledger_is_read_on_a_worker_thread_while_the_window_answers(
 ):
     """549,064 favors took the window away for seconds when the Favors page was shown:
     from BACKGROUND_FROM favors on they are read on a worker thread."""
-    import threading
-
-    from favorbook.services import favors
-    from favorbook.services.changes import Change
     from favorbook.ui.records import record_list
+    from tests.gui.helpers import Gated
 
     monkeypatch.setattr(record_list, "BACKGROUND_FROM", 2)
     cid = make_contact("Ann", "Lee")
     for text in ("intro", "lunch", "advice"):
         favors.log_favor(cid, "given", text)
-    gate = threading.Event()
-    reads = []
-    real = favors.list_favors
-
-    def slow(*args, **kwargs):
-        reads.append(threading.current_thread() is threading.main_thread())
-        gate.wait(10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(favors, "list_favors", slow)
+    read = Gated(monkeypatch, favors, "list_favors")
     page = window.favors_page
     window.show_page(page)  # back at once, though the reading waits
     assert page.is_loading()
     assert page.empty_label.text() == "Reading favors…"
     assert page.stack.currentWidget() is page.empty_label
     window.bus.changed.emit(Change.FAVORS)  # while it reads: read once more afterwards
-    gate.set()
+    read.open()
     qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 3, timeout=10000)
-    assert reads == [False, False]  # twice, neither on the window's thread
+    assert read.on_window_thread == [False, False]  # twice, neither on the window's thread
     assert page.stack.currentWidget() is page.view
     assert "Given <b>3</b>" in page.balance_label.text()
     assert column_texts(page, "description") == ["advice", "lunch", "intro"]  # newest first
     # Filtered and sorted on the worker thread as the page asks now: typed while reading,
     # the filter holds when the rows come.
     page.filter_edit.setText("lunch")
-    gate.clear()
+    read.close()
     window.bus.changed.emit(Change.FAVORS)
     assert page.is_loading()
     page.filter_edit.setText("intro")
-    gate.set()
+    read.open()
     qtbot.waitUntil(lambda: not page.is_loading(), timeout=10000)
     # (a list this long is filtered once typing pauses)
     qtbot.waitUntil(lambda: column_texts(page, "description") == ["intro"], timeout=2000)

@@ -387,7 +387,7 @@ def detail_contacts(count: int) -> list[int]:
 
 
 def gui_figures(folder: Path, args, figures: dict) -> None:
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QEvent, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractSlider, QLineEdit
 
@@ -540,6 +540,8 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
     figures[name] = summary(repeat(lambda i: vcard.write_vcards(out, every_tenth) and None, 3, 60))
     window.close()
     window.deleteLater()
+    # Gone before the figures after these (the import): the pages' records with it.
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     settle()
     session.close()
 

@@ -539,10 +539,12 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
     def _load_in_background(self) -> None:
         """Both lists read on a worker thread (at 100,000 contacts, some 55,000 rows each):
         the window answers meanwhile, and shows the rows read before until then."""
+        from favorbook.services._common import without_gc_pauses
         from favorbook.ui.shell.worker import BackgroundJob
 
         kind = self.kind_filter.currentData()
 
+        @without_gc_pauses  # and left frozen: see RecordListWidget._read_all
         def job(_progress):
             return kind, referrals.list_referrals(kind), vetting.list_vetted()
 

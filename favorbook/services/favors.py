@@ -23,7 +23,7 @@ from favorbook.services._common import (
     today,
     utc_now,
 )
-from favorbook.services.terms import NO_FAVORS, NOTHING_RECEIVED, format_ratio  # noqa: F401
+from favorbook.services.terms import NO_FAVORS, NOTHING_RECEIVED, counted, format_ratio  # noqa: F401
 
 DIRECTIONS = ("given", "received")
 EXPECTATIONS = ("pay_forward", "iou")
@@ -360,7 +360,7 @@ class Balance:
         if not self.overdrawn:
             return ""
         count = self.to_give
-        more = "1 more favor" if count == 1 else f"{count} more favors"
+        more = counted(count, "more favor", "more favors")
         if self.square:
             return f"Give {more} before you ask again: trust grows from what you give first"
         return f"Overdrawn: give {more} before you ask again"

@@ -48,3 +48,13 @@ def test_the_device_sync_line_counts_one_and_thousands_as_elsewhere():
     assert device_summary({"changes_received": 1200, "changes_sent": 3400}) == (
         "1,200 changes received, 3,400 sent"
     )
+
+
+def test_the_balance_advice_writes_thousands_as_the_counts_do():
+    """ "Give 220186 more favors" was shown beside "Given 395,214"."""
+    from favorbook.services.favors import Balance
+
+    big = Balance(395_214, 153_850, 0, 0, 0, 0, 4.0)
+    assert big.advice().startswith("Give 220,186 more favors before you ask again")
+    one = Balance(3, 1, 0, 0, 0, 0, 4.0)
+    assert one.advice().startswith("Give 1 more favor before")

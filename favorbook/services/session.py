@@ -39,6 +39,18 @@ def close() -> None:
     database.close_database()
 
 
+def others_writes() -> int | None:
+    """A number that changes each time another connection (another process, a worker
+    thread) commits to the open database (SQLite's ``data_version``); None while no
+    database is open here."""
+    from favorbook.db.models import db
+
+    try:
+        return db.execute_sql("PRAGMA data_version").fetchone()[0]
+    except Exception:  # noqa: BLE001 - not open (yet, or any more): nothing to compare
+        return None
+
+
 def on_worker_thread(work, *args):
     """Run ``work(*args)`` on a background thread with that thread's own database
     connection, closed at the end (see ``database.on_this_thread``)."""

@@ -27,7 +27,8 @@ class FollowsChanges:
     also reloads by other paths calls ``mark_fresh()`` there, so no reload stays pending.
 
     What a view shows may hang on the date (an overdue follow-up, a touch due): a view
-    loaded on an earlier day reloads on its next show, though nothing changed. A view of
+    loaded on an earlier day reloads on its next show, though nothing changed; so does
+    one whose data another process (the command line) wrote meanwhile. A view of
     the time of day (meetings ending, captures just in) sets ``RELOAD_ON_SHOW`` and
     reloads on every show.
     """
@@ -37,6 +38,7 @@ class FollowsChanges:
     RELOAD_ON_SHOW = False
     _stale = False
     _loaded_on: dt.date | None = None
+    _others_writes: int | None = None
 
     def follow_changes(self, bus, *, stale: bool = False) -> None:
         self._stale = stale
@@ -58,6 +60,7 @@ class FollowsChanges:
         """The widget has just reloaded: nothing is pending."""
         self._stale = False
         self._loaded_on = today()
+        self._others_writes = others_writes()
 
     def mark_stale(self) -> None:
         """The widget needs a reload: now if it is on screen, else on its next show."""
@@ -72,6 +75,7 @@ class FollowsChanges:
     def _reload_now(self) -> None:
         self._stale = False
         self._loaded_on = today()
+        self._others_writes = others_writes()
         self.reload_view()
 
     def _data_changed(self, change: Change) -> None:
@@ -88,8 +92,19 @@ class FollowsChanges:
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self.RELOAD_ON_SHOW or self._loaded_on not in (None, today()):
             self._stale = True
+        elif self._others_writes is not None and others_writes() != self._others_writes:
+            self._stale = True  # written by another process (the command line) meanwhile
         self.refresh_if_stale()
         super().showEvent(event)
+
+
+def others_writes() -> int | None:
+    """What ``services.session.others_writes`` says, asked once the services are loaded
+    (never before the first paint, which reads the database without them)."""
+    import sys
+
+    session = sys.modules.get("favorbook.services.session")
+    return session.others_writes() if session is not None else None
 
 
 def today() -> dt.date:

@@ -261,3 +261,30 @@ def test_a_page_reads_its_records_once_a_visit_and_not_again_when_nothing_change
     window.bus.changed.emit(Change.FAVORS)
     window.show_page(page)
     assert len(reads) == 2
+
+
+def test_a_page_reads_again_what_another_process_wrote_meanwhile(window, make_contact):
+    """The command line may log a favor while the window is open: the page, not told by
+    the window's own bus, reads again on its next visit."""
+    import sqlite3
+
+    from favorbook.db.models import db
+    from favorbook.services import favors
+
+    cid = make_contact("Ann", "Lee")
+    favors.log_favor(cid, "given", "intro")
+    page = window.favors_page
+    window.show_page(page)
+    assert page.model.rowCount() == 1
+    window.show_page(window.contacts_page)
+    other = sqlite3.connect(db.database)
+    with other:
+        other.execute(
+            "INSERT INTO favor (contact_id, direction, kind, occurred_on, description, value,"
+            " expectation, acknowledged, created_at) VALUES (?, 'given', 'other', '2026-12-01',"
+            " 'from the command line', 1, 'pay_forward', 0, '2026-12-01 10:00:00')",
+            (cid,),
+        )
+    other.close()
+    window.show_page(page)
+    assert page.model.rowCount() == 2

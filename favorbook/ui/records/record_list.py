@@ -592,8 +592,8 @@ class RecordListWidget(FollowsChanges, QWidget):
 
         return without_gc_pauses(self.load)()
 
-    def _show_records(self, records: list[Any]) -> None:
-        self.model.set_records(records, self.filter_predicate())
+    def _show_records(self, records: list[Any], arranged: tuple | None = None) -> None:
+        self.model.set_records(records, self.filter_predicate(), arranged=arranged)
         self._update_empty()
         self.after_refresh()
         self.update_actions()
@@ -630,12 +630,7 @@ class RecordListWidget(FollowsChanges, QWidget):
             self.stack.setCurrentWidget(self.empty_label)
             return
         records, arranged, filtering = result
-        if filtering != self._filter_generation:
-            arranged = None
-        self.model.set_records(records, self.filter_predicate(), arranged=arranged)
-        self._update_empty()
-        self.after_refresh()
-        self.update_actions()
+        self._show_records(records, arranged if filtering == self._filter_generation else None)
 
     def is_loading(self) -> bool:
         """Whether the records are being read on a worker thread."""

@@ -222,6 +222,10 @@ class FollowUpList(RecordListWidget):
         column.addWidget(self.touch_label)
         column.addWidget(self.touch_view, 1)
         column.addWidget(self.touch_empty, 1)
+        # Neither until the contacts due are read (on a worker thread for a big network):
+        # "Everyone has heard from you recently" before then would say what is not known.
+        self.touch_view.hide()
+        self.touch_empty.hide()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         self.body_layout.removeWidget(self.stack)

@@ -197,6 +197,7 @@ def test_many_follow_ups_are_read_on_a_worker_thread_with_those_due_a_touch(
     qtbot.addWidget(page)
     page.show()
     assert page.is_loading() and page.empty_label.text() == "Reading follow-ups…"
+    assert not page.touch_empty.isVisible() and not page.touch_view.isVisible()  # not known yet
     set_state(page, "all")  # chosen while it reads: read again in that state
     read.open()
     qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 4, timeout=10000)

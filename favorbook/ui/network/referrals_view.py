@@ -524,6 +524,10 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         # Read on the first show, not while the window is being built (at 100,000
         # contacts every referral and vetting row is a lot to read before the list paints).
         self.follow_changes(bus, stale=True)
+        # Neither "No referrals yet" nor "Nobody vetted yet" before the lists are read
+        # (on a worker thread for a big network): they would say what is not known.
+        self.referrals_empty.hide()
+        self.vetted_empty.hide()
 
     def refresh(self) -> None:
         self.mark_fresh()

@@ -320,6 +320,7 @@ def test_many_referrals_are_read_on_a_worker_thread_and_the_filter_holds(
     qtbot.addWidget(page)
     page.show()
     assert page.is_loading() and page.referral_model.rowCount() == 0
+    assert not page.referrals_empty.isVisible() and not page.vetted_empty.isVisible()
     page.kind_filter.setCurrentIndex(page.kind_filter.findData("outbound"))  # while reading
     read.open()
     qtbot.waitUntil(

@@ -330,3 +330,23 @@ def test_many_referrals_are_read_on_a_worker_thread_and_the_filter_holds(
     model = page.referral_model
     assert model.rowCount() == 1
     assert model.index(0, ReferralTableModel.SUBJECT).data() == "Bo Chan"
+
+
+def test_reading_the_referrals_again_looks_for_a_selection_only_when_there_is_one(
+    qtbot, make_contact, today, monkeypatch
+):
+    """With nothing selected, every reload walked all 54,948 referrals looking for it."""
+    ann, bo = make_contact("Ann", "Lee"), make_contact("Bo", "Chan")
+    referrals.record_inbound(ann, bo, occurred_on=today)
+    page = ReferralsVettingPage(Bus())
+    qtbot.addWidget(page)
+    page.show()
+    looked = []
+    real = page.referral_model.referral
+    model = page.referral_model
+    monkeypatch.setattr(model, "referral", lambda row: looked.append(row) or real(row))
+    page.refresh()
+    assert looked == []
+    page.referral_table.selectRow(0)
+    page.refresh()
+    assert page.selected_referral_id() is not None  # kept

@@ -73,9 +73,7 @@ class FollowsChanges:
             self._reload_now()
 
     def _reload_now(self) -> None:
-        self._stale = False
-        self._loaded_on = today()
-        self._others_writes = others_writes()
+        self.mark_fresh()
         self.reload_view()
 
     def _data_changed(self, change: Change) -> None:

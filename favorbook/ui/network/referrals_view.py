@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -41,6 +42,9 @@ from favorbook.ui.forms.referral_form import OUTCOME_LABELS, ReferralDialog, Ref
 from favorbook.ui.records.record_list import BACKGROUND_FROM, RowsTableModel, read_only_table
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.style import warning_color, warning_red
+
+if TYPE_CHECKING:
+    from favorbook.ui.shell.worker import BackgroundRead
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -445,8 +449,7 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         self.setObjectName("referralsPage")
         self.bus = bus
         self.dialog: QDialog | None = None
-        self._loading = None  # the BackgroundJob reading the lists, while it runs
-        self._load_again = False
+        self._reader: BackgroundRead | None = None  # made for the first read on a worker
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("referralKindFilter")
@@ -531,8 +534,8 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
 
     def refresh(self) -> None:
         self.mark_fresh()
-        if self._loading is not None:  # read again once the reading under way is done
-            self._load_again = True
+        if self.is_loading():  # read again once the reading under way is done
+            self._reader.ask_again()
             return
         size = self.referral_model.rowCount() + self.vetted_model.rowCount()
         if (size or referrals.count_referrals() + vetting.count_vetted()) >= BACKGROUND_FROM:
@@ -543,34 +546,23 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
     def _load_in_background(self) -> None:
         """Both lists read on a worker thread (at 100,000 contacts, some 55,000 rows each):
         the window answers meanwhile, and shows the rows read before until then."""
-        from favorbook.services._common import without_gc_pauses
-        from favorbook.ui.shell.worker import BackgroundJob
+        from favorbook.ui.shell.worker import BackgroundRead
 
         kind = self.kind_filter.currentData()
-
-        @without_gc_pauses  # and left frozen: see RecordListWidget._read_all
-        def job(_progress):
-            return kind, referrals.list_referrals(kind), vetting.list_vetted()
-
-        self._loading = BackgroundJob(self, None, None, job)
-        self._loading.done.connect(self._loaded)
-        self._loading.start()
+        if self._reader is None:
+            self._reader = BackgroundRead(self, self._loaded, self.refresh)
+        self._reader.start(lambda: (kind, referrals.list_referrals(kind), vetting.list_vetted()))
 
     def _loaded(self, result, error) -> None:
-        self._loading = None
-        if self._load_again or error is not None:
-            self._load_again = False
-            if error is None:
-                self.refresh()
-            else:  # said as a read on this thread says it
-                self._show(None, None)
+        if error is not None:  # said as a read on this thread says it
+            self._show(None, None)
             return
         kind, referral_rows, vetted_rows = result
         self._show(referral_rows if kind == self.kind_filter.currentData() else None, vetted_rows)
 
     def is_loading(self) -> bool:
         """Whether the lists are being read on a worker thread."""
-        return self._loading is not None
+        return self._reader is not None and self._reader.running()
 
     def _show(self, referral_rows, vetted_rows) -> None:
         self._reload_referrals(referral_rows)
@@ -580,8 +572,8 @@ class ReferralsVettingPage(FollowsChanges, QWidget):
         self.vetted_empty.setVisible(not has)
 
     def _reload_referrals(self, rows=None) -> None:
-        if self._loading is not None:  # the lists are being read: the filter holds then
-            self._load_again = True
+        if self.is_loading():  # the lists are being read: the filter holds then
+            self._reader.ask_again()
             return
         selected = self.selected_referral_id()
         self.referral_model.reload(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -41,6 +41,9 @@ from PySide6.QtWidgets import (
 from favorbook.errors import FavorbookError
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.wrap_label import WrapLabel
+
+if TYPE_CHECKING:
+    from favorbook.ui.shell.worker import BackgroundRead
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # The roles as plain numbers: a Qt enum member is looked up anew on each use.
@@ -411,8 +414,7 @@ class RecordListWidget(FollowsChanges, QWidget):
         self._quiet = False
         self._keep: tuple[int | None, int] = (None, -1)
         self._forget_selection = False
-        self._loading = None  # the BackgroundJob reading the records, while it runs
-        self._load_again = False
+        self._reader: BackgroundRead | None = None  # made for the first read on a worker
         self._filter_generation = 0  # one more each time the filter changes
         self._filter_timer: QTimer | None = None
 
@@ -571,8 +573,8 @@ class RecordListWidget(FollowsChanges, QWidget):
     def refresh(self) -> None:
         """Reload from the services, keeping the selected record (or its row)."""
         self.mark_fresh()
-        if self._loading is not None:  # read again once the reading under way is done
-            self._load_again = True
+        if self.is_loading():  # read again once the reading under way is done
+            self._reader.ask_again()
             return
         if self.LOADS_IN_BACKGROUND and self.is_page:
             size = self.model.total_count() or self.records_to_load()
@@ -599,7 +601,7 @@ class RecordListWidget(FollowsChanges, QWidget):
         self.update_actions()
 
     def _load_in_background(self) -> None:
-        from favorbook.ui.shell.worker import BackgroundJob
+        from favorbook.ui.shell.worker import BackgroundRead
 
         if not self.model.total_count():
             self.empty_label.setText(self.loading_text())
@@ -609,20 +611,15 @@ class RecordListWidget(FollowsChanges, QWidget):
         # changes either meanwhile, the model arranges them again itself.
         predicate, filtering = self.filter_predicate(), self._filter_generation
 
-        def job(_progress):
-            records = self._read_all()
+        def work():
+            records = self.load()
             return records, self.model.arranged(records, predicate), filtering
 
-        self._loading = BackgroundJob(self, None, None, job)
-        self._loading.done.connect(self._loaded)
-        self._loading.start()
+        if self._reader is None:
+            self._reader = BackgroundRead(self, self._loaded, self.refresh)
+        self._reader.start(work)
 
     def _loaded(self, result: tuple | None, error: BaseException | None) -> None:
-        self._loading = None
-        if self._load_again:  # the data changed while it was read: read it again
-            self._load_again = False
-            self.refresh()
-            return
         if error is not None:
             from favorbook.services.session import describe_error
 
@@ -634,7 +631,7 @@ class RecordListWidget(FollowsChanges, QWidget):
 
     def is_loading(self) -> bool:
         """Whether the records are being read on a worker thread."""
-        return self._loading is not None
+        return self._reader is not None and self._reader.running()
 
     def refresh_filter(self) -> None:
         self._filter_generation += 1

@@ -128,3 +128,43 @@ def in_background(parent: QWidget, work: Callable[[], object], done: Callable) -
     job.done.connect(done)
     job.start()
     return job
+
+
+class BackgroundRead:
+    """A view's reads of its data on a worker thread, one at a time. Asked again while one
+    runs (the data or the filter changed meanwhile), it calls ``again()`` once that read
+    is done, instead of handing over what may be out of date; otherwise ``done(result,
+    error)``. ``work`` runs with the cyclic collector paused and leaves what it read
+    frozen (``without_gc_pauses``): half a million rows kept by a page made each full
+    collection afterwards walk them all."""
+
+    def __init__(
+        self, parent: QWidget, done: Callable[[Any, Any], None], again: Callable[[], None]
+    ) -> None:
+        self.parent = parent
+        self.done = done
+        self.again = again
+        self._job: BackgroundJob | None = None
+        self._asked_again = False
+
+    def running(self) -> bool:
+        return self._job is not None
+
+    def ask_again(self) -> None:
+        """Read once more when the read under way is done."""
+        self._asked_again = True
+
+    def start(self, work: Callable[[], Any]) -> None:
+        from favorbook.services._common import without_gc_pauses
+
+        self._job = BackgroundJob(self.parent, None, None, lambda _p: without_gc_pauses(work)())
+        self._job.done.connect(self._finished)
+        self._job.start()
+
+    def _finished(self, result: Any, error: Any) -> None:
+        self._job = None
+        if self._asked_again:
+            self._asked_again = False
+            self.again()
+            return
+        self.done(result, error)

@@ -12,6 +12,7 @@ import itertools
 
 import pytest
 
+from favorbook.db.models import db
 from favorbook.sample import demo
 from favorbook.services import (
     contacts,
@@ -181,3 +182,32 @@ def test_a_favor_logged_does_not_send_the_contact_card_again(db, make_contact, t
     assert dirty() == 0
     contacts.archive_contact(cid)  # an edit of the contact itself
     assert dirty() == 1
+
+
+def _foreign_keys() -> list[tuple[str, str, str]]:
+    """(table, column, table it points at) of every foreign key of the schema."""
+    tables = [
+        name
+        for (name,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return [
+        (table, row[3], row[2])
+        for table in tables
+        for row in db.execute_sql(f'PRAGMA foreign_key_list("{table}")')
+    ]
+
+
+def test_every_foreign_key_is_followed_back_through_an_index(network):
+    """Deleting a row makes SQLite find the rows pointing at it (to delete them or set
+    their key to NULL): without an index on the pointing column, a scan of that table
+    for every row deleted. Deleting one contact at 100,000 contacts took 1.5 s."""
+    keys = _foreign_keys()
+    assert len(keys) > 20
+    unindexed = [
+        f"{table}.{column} -> {target}"
+        for table, column, target in keys
+        if scans(f'SELECT 1 FROM "{table}" WHERE "{column}" = ?', [1], small=())
+    ]
+    assert unindexed == []

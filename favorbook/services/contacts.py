@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from peewee import JOIN, SQL, fn
@@ -683,28 +684,46 @@ def all_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
     return list(query.order_by(Contact.sort_name, Contact.id).tuples())
 
 
+_picker = listcache.Kept(2)
+
+
 def picker_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
     """(id, label) for pickers: the name, and for people who share a name also their
-    company (or, without one, their number) so the label says which one is meant."""
-    query = Contact.select(Contact.id, Contact.display_name, Organization.name).join(
-        Organization, JOIN.LEFT_OUTER
-    )
-    if not include_archived:
-        query = query.where(Contact.archived_at.is_null())
-    rows = list(query.order_by(Contact.sort_name, Contact.id).tuples())
-    counts: dict[str, int] = {}
-    for _cid, name, _org in rows:
-        counts[name.casefold()] = counts.get(name.casefold(), 0) + 1
-    labels: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    for cid, name, org in rows:
-        label = name
-        if counts[name.casefold()] > 1:
-            label = f"{name} ({org})" if org else f"{name} (#{cid})"
-            if label.casefold() in seen:  # same name and same company
-                label = f"{name} ({org}, #{cid})"
+    company (or, without one, their number) so the label says which one is meant.
+
+    Read once per change of the data (``listcache.Kept``) and shared by every picker:
+    each form held the window for 0.8 s per picker at 100,000 contacts, reading the
+    names through peewee's row objects every time it opened. The list is shared: do
+    not change it."""
+    return _picker.cached(("picker", include_archived), lambda: _picker_labels(include_archived))
+
+
+def _picker_labels(include_archived: bool) -> list[tuple[int, str]]:
+    # The whole table in one pass, sorted by SQLite (NOT INDEXED): walking the list's
+    # index fetched each name from wherever its row lay, 280 ms against 130 ms. The
+    # companies are read for the people who share a name alone.
+    where = "" if include_archived else " WHERE archived_at IS NULL"
+    rows = db.execute_sql(
+        "SELECT id, display_name, organization_id FROM contact NOT INDEXED"
+        f"{where} ORDER BY sort_name, id"
+    ).fetchall()
+    folded = [name.casefold() for _cid, name, _org in rows]
+    counts = Counter(folded)
+    labels = [(cid, name) for cid, name, _org in rows]
+    shared = [i for i, key in enumerate(folded) if counts[key] > 1]
+    if not shared:
+        return labels
+    companies = dict(db.execute_sql("SELECT id, name FROM organization").fetchall())
+    seen: set[str] = set()  # the labels given to people who share a name
+    for i in shared:
+        cid, name, org_id = rows[i]
+        org = companies.get(org_id)
+        label = f"{name} ({org})" if org else f"{name} (#{cid})"
+        # The same name and company, or a label that is someone else's whole name.
+        if org and (label.casefold() in seen or label.casefold() in counts):
+            label = f"{name} ({org}, #{cid})"
         seen.add(label.casefold())
-        labels.append((cid, label))
+        labels[i] = (cid, label)
     return labels
 
 

@@ -36,6 +36,15 @@ def list_organizations() -> list[OrganizationView]:
     return [OrganizationView(o.id, o.name, o.notes, o.n) for o in query]
 
 
+def names() -> list[str]:
+    """Every organization's name, by name (case aside), for the contact form: without the
+    count of contacts ``list_organizations`` makes, which at 100,000 contacts read every
+    contact row (0.3 s each time the form opened)."""
+    return [
+        name for (name,) in db.execute_sql("SELECT name FROM organization ORDER BY lower(name), id")
+    ]
+
+
 def contacts_at(organization_id: int) -> list[tuple[int, str]]:
     require(Organization, organization_id, "organization")
     query = (

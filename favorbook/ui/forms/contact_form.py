@@ -77,7 +77,7 @@ class ContactDialog(FormDialog):
         self.organization.setEditable(True)
         self.organization.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.organization.addItem("")
-        self.organization.addItems([o.name for o in organizations.list_organizations()])
+        self.organization.addItems(organizations.names())
         self.organization.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.organization.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.organization.lineEdit().setPlaceholderText(self.tr("Company they work for"))

@@ -698,6 +698,22 @@ def picker_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
     return _picker.cached(("picker", include_archived), lambda: _picker_labels(include_archived))
 
 
+def picker_names_mark() -> tuple[int, int] | None:
+    """Where the data stands, to read the pickers' names on another thread against
+    (``read_picker_names``, then ``keep_picker_names``); None when they are kept already."""
+    return None if _picker.holds(("picker", False)) else _picker.mark()
+
+
+def read_picker_names() -> list[tuple[int, str]]:
+    """``picker_names()`` read afresh, for a worker thread (nothing kept)."""
+    return _picker_labels(False)
+
+
+def keep_picker_names(names: list[tuple[int, str]], mark: tuple[int, int]) -> bool:
+    """Keep names a worker read as ``picker_names()``, if nothing changed since ``mark``."""
+    return _picker.keep(("picker", False), names, mark)
+
+
 def _picker_labels(include_archived: bool) -> list[tuple[int, str]]:
     # The whole table in one pass, sorted by SQLite (NOT INDEXED): walking the list's
     # index fetched each name from wherever its row lay, 280 ms against 130 ms. The

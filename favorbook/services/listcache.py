@@ -52,6 +52,23 @@ class Kept:
     def clear(self) -> None:
         self._conn, self._version, self._entries = None, None, {}
 
+    @staticmethod
+    def mark() -> tuple[int, int]:
+        """Where the data stands now (``database.write_mark``), for ``keep``."""
+        return database.write_mark()
+
+    def keep(self, key: tuple, value: Any, mark: tuple[int, int]) -> bool:
+        """Keep ``value``, computed by another thread (on a connection of its own) after
+        ``mark``, as the value of ``key`` here, unless the data has changed since ``mark``
+        (then it may be out of date: nothing is kept). True if kept."""
+        conn = db.connection()
+        if mark != database.write_mark():
+            return False
+        if conn is not self._conn or mark != self._version:
+            self._conn, self._version, self._entries = conn, mark, {}
+        self._entries[key] = value
+        return True
+
 
 _lists = Kept(SIZE)
 

@@ -392,7 +392,7 @@ class DataActions(QObject):
         if contact_id is None:
             self._said(self.tr("Select the contact to merge first."))
             return
-        if len(contacts.all_names(include_archived=True)) < 2:
+        if contacts.count_contacts(include_archived=True) < 2:
             self._said(self.tr("There is no other contact to merge with."))
             return
         dialog = MergeDialog(contact_id, self.window)

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         screen = QGuiApplication.primaryScreen().availableGeometry()
         self.resize(min(1280, screen.width() - 40), min(800, screen.height() - 40))
         self.bus = Bus(self)
+        self.names_ahead = None  # the pickers' names read ahead after a change, once one comes
         self.bus.changed.connect(self.data_changed)
         self.bus.open_contact.connect(self.open_contact)
         self.bus.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -355,6 +356,11 @@ class MainWindow(QMainWindow):
             self.reload()
         elif change & Change.SETTINGS:
             self._update_status()
+        if self.names_ahead is None:
+            from favorbook.ui.forms.pickers import NamesAhead
+
+            self.names_ahead = NamesAhead(self)
+        self.names_ahead.data_changed()
 
     def open_contact(self, contact_id: int) -> None:
         self.show_page(self.contacts_page)

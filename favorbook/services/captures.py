@@ -256,18 +256,23 @@ def suggest(
 
 
 def nickname_map() -> dict[str, set[int]]:
-    """NICKNAME values kept from vCards (casefolded) -> the contacts that have them."""
+    """Nicknames (casefolded) -> the contacts that have them: the contact's own (a card's
+    NICKNAME, several split at commas) and any more NICKNAME lines kept from its vCard."""
     out: dict[str, set[int]] = {}
     rows = db.execute_sql(
-        "SELECT id, vcard_extra FROM contact WHERE archived_at IS NULL "
-        "AND vcard_extra LIKE '%NICKNAME%'"
+        "SELECT id, nickname, CASE WHEN vcard_extra LIKE '%NICKNAME%' THEN vcard_extra END"
+        " FROM contact WHERE archived_at IS NULL"
+        " AND (nickname != '' OR vcard_extra LIKE '%NICKNAME%')"
     )
-    for cid, extra in rows:
-        for line in extra.splitlines():
+    for cid, nickname, extra in rows:
+        values = [nickname]
+        for line in (extra or "").splitlines():
             if line.upper().startswith("NICKNAME"):
-                for name in line.split(":", 1)[-1].split(","):
-                    if name.strip():
-                        out.setdefault(name.strip().casefold(), set()).add(cid)
+                values.append(line.split(":", 1)[-1])
+        for value in values:
+            for name in value.split(","):
+                if name.strip():
+                    out.setdefault(name.strip().casefold(), set()).add(cid)
     return out
 
 

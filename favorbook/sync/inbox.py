@@ -299,7 +299,8 @@ def waiting(*, on: dt.date | None = None) -> list[CaptureView]:
     """The captures waiting for the rep, oldest first, each with its suggestion."""
     rows = store.captures_waiting()
     out = []
-    nicknames = captures.nickname_map()
+    # Read from every contact (0.17 s at 100,000): only when a capture waits.
+    nicknames = captures.nickname_map() if rows else {}
     for cid, uid, text, when in rows:
         when = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
         local_day = when.replace(tzinfo=dt.UTC).astimezone().date()

@@ -88,3 +88,23 @@ def test_applying_a_suggestion_writes_the_record(people):
     assert kind == "favor" and favor.contact_id == people["margaret"]
     assert (favor.direction, favor.expectation) == ("given", "iou")
     assert contacts.get_contact(people["margaret"]).display_name == "Margaret Oyelaran"
+
+
+def test_the_nickname_a_contact_has_names_them(db):
+    """A card's NICKNAME is stored as the contact's nickname (since schema 6): the inbox
+    looked for nicknames only among the vCard lines kept aside, and missed it."""
+    cid = contacts.create_contact(
+        contacts.ContactInput(first_name="Robert", last_name="Quill", nickname="Bobby, Quilly")
+    )
+    assert captures.guess_contact("quilly rang about the quote")[0] == cid
+    assert captures.guess_contact("Bobby needs the price list")[0] == cid
+
+
+def test_an_empty_inbox_reads_no_nicknames(db, make_contact):
+    from favorbook.sync import inbox
+    from tests.perf_guards import capture_sql
+
+    make_contact("Robert", "Quill")
+    with capture_sql() as ran:
+        assert inbox.waiting() == []
+    assert not [s for s in ran if "nickname" in s]  # every contact read for nothing

@@ -566,6 +566,11 @@ class RecordListWidget(FollowsChanges, QWidget):
         background and shows none yet (a count, far cheaper than reading them)."""
         return 0
 
+    def load_size(self) -> int:
+        """What ``load``'s work grows with (the records it reads, by default), for a page
+        that loads in the background from BACKGROUND_FROM of them."""
+        return self.model.total_count() or self.records_to_load()
+
     def loading_text(self) -> str:
         """What the page says while it reads its records for the first time."""
         return self.tr("Reading %1…").replace("%1", self.list_title().lower())
@@ -576,11 +581,9 @@ class RecordListWidget(FollowsChanges, QWidget):
         if self.is_loading():  # read again once the reading under way is done
             self._reader.ask_again()
             return
-        if self.LOADS_IN_BACKGROUND and self.is_page:
-            size = self.model.total_count() or self.records_to_load()
-            if size >= BACKGROUND_FROM:
-                self._load_in_background()
-                return
+        if self.LOADS_IN_BACKGROUND and self.is_page and self.load_size() >= BACKGROUND_FROM:
+            self._load_in_background()
+            return
         if self.is_page:
             self._show_records(self._read_all())
         else:

@@ -85,3 +85,22 @@ def test_edit_opens_the_usual_form_and_saving_accepts(window, captured, qtbot):
     (fu,) = FollowUp.select()
     assert (fu.contact_id, fu.title) == (captured, "Send the 2027 price list")
     assert _status() == ["waiting", "accepted", "waiting"]
+
+
+def test_in_a_big_network_the_captures_are_read_on_a_worker_thread(
+    window, captured, qtbot, monkeypatch
+):
+    """Guessing whom each capture names read every contact's nicknames: 0.17 s with the
+    window held at 100,000 contacts. From BACKGROUND_FROM contacts it reads on a worker."""
+    from favorbook.sync import inbox
+    from favorbook.ui.records import record_list
+    from tests.gui.helpers import Gated
+
+    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 1)  # one contact in `captured`
+    read = Gated(monkeypatch, inbox, "waiting")
+    page = _page(window)  # back at once, though the reading waits
+    assert page.is_loading() and page.empty_label.text() == "Reading the inbox…"
+    read.open()
+    qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 3, timeout=10000)
+    assert read.on_window_thread == [False]
+    assert column_texts(page, "who")[:2] == ["Margaret Oyelaran", "Margaret Oyelaran"]

@@ -101,6 +101,10 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "go to a page, first visit: longest pause": ("(no target)", None),
     "go to a page again": ("(no target)", None),
     "dashboard": ("<= 150 ms", 150),
+    "log a favor: the form opens": ("(no target)", None),
+    "log a favor: saved": ("(no target)", None),
+    "delete a contact": ("(no target)", None),
+    "undo the delete": ("(no target)", None),
     "contact sheet PDF, 1 person": ("<= 150 ms", 150),
     "meeting sheet PDF, 10 people": ("(no target)", None),
     "import N vCards": ("<= 0.25 x vobject parse", None),
@@ -546,6 +550,85 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
     session.close()
 
 
+def write_figures(folder: Path, args, figures: dict) -> None:
+    """What a rep does all day, on a copy of the network (these write): opening the favor
+    form after a write and saving it, deleting a contact and undoing it. The form opens
+    0.6 s after the last save, as a rep types between favors (the names the pickers
+    offer are read ahead meanwhile)."""
+    from PySide6.QtCore import QEvent, QTimer
+    from PySide6.QtTest import QTest
+
+    from favorbook.db.models import db
+    from favorbook.services import session
+    from favorbook.ui.shell.app import make_application
+    from favorbook.ui.shell.main_window import MainWindow
+
+    app = make_application()
+    scratch = BENCH / ".data" / "write-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    shutil.copy2(folder / "favorbook.db", scratch / "favorbook.db")
+    path = session.open_data(scratch)
+    window = MainWindow(str(path))
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    ids = [r[0] for r in db.execute_sql("SELECT id FROM contact ORDER BY id LIMIT 2000")][::97]
+
+    def idle(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.005)
+
+    def longest_pause(action: Callable[[], None], seconds: float) -> float:
+        """The longest the window did not answer from ``action`` until ``seconds`` on."""
+        ticks: list[float] = []
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        timer.start()
+        t0 = time.perf_counter()
+        action()
+        back = time.perf_counter()
+        idle(seconds)
+        timer.stop()
+        gaps = [b - a for a, b in zip([t0, *ticks], ticks, strict=False)]
+        return max([back - t0, *gaps]) * 1000
+
+    idle(1.0)
+    opened: list[float] = []
+    saved: list[float] = []
+    deleted: list[float] = []
+    undone: list[float] = []
+    started = time.perf_counter()
+    for i in range(args.runs):
+        if i and time.perf_counter() - started > args.budget * 2:
+            break
+        cid = ids[i % len(ids)]
+        window.open_contact(cid)
+        idle(0.6)
+        opened.append(longest_pause(lambda cid=cid: window.log_favor(cid), 0.05))
+        form = window.form
+        form.description.setPlainText(f"Introduction {i}")
+        saved.append(longest_pause(form.accept, 0.3))
+        idle(0.6)
+        window.open_contact(cid)
+        idle(0.2)
+        deleted.append(longest_pause(window.delete_selected, 0.3))
+        undone.append(longest_pause(window.bus.undo_stack.undo, 0.3))
+    log(f"  {len(opened)} rounds")
+    figures["log a favor: the form opens"] = summary(opened)
+    figures["log a favor: saved"] = summary(saved)
+    figures["delete a contact"] = summary(deleted)
+    figures["undo the delete"] = summary(undone)
+    window.close()
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    session.close()
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def page_visit_figures(window, app, args, figures: dict) -> None:
     """Going to the Favors, Conversations, Referrals & vetting and Follow-ups pages: the
     first visit (until the window answers again, and its longest pause until the page has
@@ -878,6 +961,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             log("khard list: khard is not installed; skipped.")
         gui_figures(data, args, figures)
+        log("writes: log a favor, delete a contact and undo …")
+        write_figures(data, args, figures)
     if "cli" in parts:
         search_process_figures(data, args.contacts, args.runs, figures)
     if "import" in parts:

@@ -105,6 +105,9 @@ class ContactPicker(QComboBox):
         text = self.currentText().strip()
         if not text:
             return None
+        index = self.currentIndex()
+        if 0 <= index < len(self._labels) and self._labels[index] == text:
+            return self._ids[index]  # chosen from the list: no search through every name
         index = self.findText(text, Qt.MatchFlag.MatchFixedString)
         if index >= 0:
             return self._ids[index]

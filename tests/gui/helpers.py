@@ -79,3 +79,18 @@ def wrap_widths(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(WrapLabel, "heightForWidth", heights)
     return asked
+
+
+def read_on_a_worker(window, qtbot, monkeypatch, page, read: tuple, *, big_from: int, rows: int):
+    """Show ``page`` on a network of ``big_from`` contacts or more while its read
+    (``read``: owner and name of the function it calls) is held back: the window is back
+    at once with the page's loading text, then the ``rows`` come from a worker thread."""
+    from favorbook.ui.records import record_list
+
+    monkeypatch.setattr(record_list, "BACKGROUND_FROM", big_from)
+    gated = Gated(monkeypatch, *read)
+    window.show_page(page)  # back at once, though the reading waits
+    assert page.is_loading() and page.empty_label.text() == page.loading_text()
+    gated.open()
+    qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == rows, timeout=10000)
+    assert gated.on_window_thread == [False]

@@ -93,14 +93,9 @@ def test_in_a_big_network_the_captures_are_read_on_a_worker_thread(
     """Guessing whom each capture names read every contact's nicknames: 0.17 s with the
     window held at 100,000 contacts. From BACKGROUND_FROM contacts it reads on a worker."""
     from favorbook.sync import inbox
-    from favorbook.ui.records import record_list
-    from tests.gui.helpers import Gated
+    from tests.gui.helpers import read_on_a_worker
 
-    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 1)  # one contact in `captured`
-    read = Gated(monkeypatch, inbox, "waiting")
-    page = _page(window)  # back at once, though the reading waits
-    assert page.is_loading() and page.empty_label.text() == "Reading the inbox…"
-    read.open()
-    qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 3, timeout=10000)
-    assert read.on_window_thread == [False]
+    page = window.inbox_page
+    read_on_a_worker(window, qtbot, monkeypatch, page, (inbox, "waiting"), big_from=1, rows=3)
+    assert page.loading_text() == "Reading the inbox…"
     assert column_texts(page, "who")[:2] == ["Margaret Oyelaran", "Margaret Oyelaran"]

@@ -273,14 +273,9 @@ def test_in_a_big_network_the_meetings_are_matched_on_a_worker_thread(
     """Matching attendees by name read every contact's name: at 100,000 contacts each
     visit after a change held the window 0.26 s. From BACKGROUND_FROM contacts (not
     meetings) the page reads on a worker thread."""
-    from favorbook.ui.records import record_list
-    from tests.gui.helpers import Gated
+    from tests.gui.helpers import read_on_a_worker
 
-    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 2)  # two contacts in `fetched`
-    read = Gated(monkeypatch, calendars, "upcoming")
-    page = _page(window)  # back at once, though the reading waits
-    assert page.is_loading() and page.empty_label.text() == "Reading the meetings…"
-    read.open()
-    qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 3, timeout=10000)
-    assert read.on_window_thread == [False]
+    page = window.meetings_page
+    read_on_a_worker(window, qtbot, monkeypatch, page, (calendars, "upcoming"), big_from=2, rows=3)
+    assert page.loading_text() == "Reading the meetings…"
     assert column_texts(page, "attendees")[0] == "Karen Lee, Bo Diaz"

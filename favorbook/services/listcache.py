@@ -29,10 +29,8 @@ class Kept:
 
     def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()``, or its value from before if the data has not changed since."""
-        conn = db.connection()
         version = database.write_mark()
-        if conn is not self._conn or version != self._version:
-            self._conn, self._version, self._entries = conn, version, {}
+        self._as_of(version)
         if key in self._entries:
             return self._entries[key]
         value = compute()
@@ -61,13 +59,17 @@ class Kept:
         """Keep ``value``, computed by another thread (on a connection of its own) after
         ``mark``, as the value of ``key`` here, unless the data has changed since ``mark``
         (then it may be out of date: nothing is kept). True if kept."""
-        conn = db.connection()
         if mark != database.write_mark():
             return False
-        if conn is not self._conn or mark != self._version:
-            self._conn, self._version, self._entries = conn, mark, {}
+        self._as_of(mark)
         self._entries[key] = value
         return True
+
+    def _as_of(self, version: tuple[int, int]) -> None:
+        """Drop every value kept if the connection or the data changed since."""
+        conn = db.connection()
+        if conn is not self._conn or version != self._version:
+            self._conn, self._version, self._entries = conn, version, {}
 
 
 _lists = Kept(SIZE)

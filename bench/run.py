@@ -550,12 +550,36 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
     session.close()
 
 
+class Pauses:
+    """How long the window's thread went without answering: a timer on it ticks every
+    ``interval_ms`` from ``start()`` (which gives the time it started); ``longest()``
+    stops it and gives the longest gap between ticks, in ms."""
+
+    def __init__(self, interval_ms: int) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+
+    def start(self) -> float:
+        self.ticks = [time.perf_counter()]
+        self.timer.start()
+        return self.ticks[0]
+
+    def longest(self) -> float:
+        self.timer.stop()
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        return max(gaps, default=0.0) * 1000
+
+
 def write_figures(folder: Path, args, figures: dict) -> None:
     """What a rep does all day, on a copy of the network (these write): opening the favor
     form after a write and saving it, deleting a contact and undoing it. The form opens
     0.6 s after the last save, as a rep types between favors (the names the pickers
     offer are read ahead meanwhile)."""
-    from PySide6.QtCore import QEvent, QTimer
+    from PySide6.QtCore import QEvent
     from PySide6.QtTest import QTest
 
     from favorbook.db.models import db
@@ -580,20 +604,15 @@ def write_figures(folder: Path, args, figures: dict) -> None:
             app.processEvents()
             time.sleep(0.005)
 
+    pauses = Pauses(5)
+
     def longest_pause(action: Callable[[], None], seconds: float) -> float:
         """The longest the window did not answer from ``action`` until ``seconds`` on."""
-        ticks: list[float] = []
-        timer = QTimer()
-        timer.setInterval(5)
-        timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        timer.start()
-        t0 = time.perf_counter()
+        t0 = pauses.start()
         action()
         back = time.perf_counter()
         idle(seconds)
-        timer.stop()
-        gaps = [b - a for a, b in zip([t0, *ticks], ticks, strict=False)]
-        return max([back - t0, *gaps]) * 1000
+        return max((back - t0) * 1000, pauses.longest())
 
     idle(1.0)
     opened: list[float] = []
@@ -633,19 +652,14 @@ def page_visit_figures(window, app, args, figures: dict) -> None:
     """Going to the Favors, Conversations, Referrals & vetting and Follow-ups pages: the
     first visit (until the window answers again, and its longest pause until the page has
     its rows, which a big ledger reads on a worker thread), then visits again."""
-    from PySide6.QtCore import QTimer
 
     rows = range(1, 5)
     back: list[float] = []
     pauses: list[float] = []
+    ticking = Pauses(10)
     for row in rows:
         name = window.navigation.item(row).text()
-        ticks: list[float] = []
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(lambda ticks=ticks: ticks.append(time.perf_counter()))
-        timer.start()
-        t0 = time.perf_counter()
+        t0 = ticking.start()
         window.navigation.setCurrentRow(row)
         app.processEvents()
         back.append((time.perf_counter() - t0) * 1000)
@@ -654,9 +668,7 @@ def page_visit_figures(window, app, args, figures: dict) -> None:
             app.processEvents()
             time.sleep(0.001)
         app.processEvents()
-        timer.stop()
-        gaps = [b - a for a, b in zip([t0, *ticks], ticks, strict=False)]
-        pauses.append(max([back[-1] / 1000, *gaps]) * 1000)
+        pauses.append(max(back[-1], ticking.longest()))
         log(f"  {name}, first visit: back in {back[-1]:.0f} ms, longest pause {pauses[-1]:.0f} ms")
         window.navigation.setCurrentRow(0)
         app.processEvents()
@@ -677,7 +689,7 @@ def page_visit_figures(window, app, args, figures: dict) -> None:
 
 
 def import_figures(folder: Path, source: Path, cards: int, args, figures: dict) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QWidget
 
     from favorbook.formats import importer
@@ -706,10 +718,7 @@ def import_figures(folder: Path, source: Path, cards: int, args, figures: dict) 
             return importing.apply_import(plan, progress=progress)
 
         loop = QEventLoop()
-        ticks: list[float] = []
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(lambda ticks=ticks: ticks.append(time.perf_counter()))
+        ticking = Pauses(10)
         result: dict = {}
 
         def done(value, error, result=result, loop=loop):
@@ -718,18 +727,14 @@ def import_figures(folder: Path, source: Path, cards: int, args, figures: dict) 
 
         background = BackgroundJob(parent, "Import", "Importing…", job)
         background.done.connect(done)
-        t0 = time.perf_counter()
-        ticks.append(t0)
-        timer.start()
+        t0 = ticking.start()
         background.start()
         loop.exec()
         elapsed = (time.perf_counter() - t0) * 1000
-        timer.stop()
+        stalls.append(ticking.longest())
         if result.get("error") is not None:
             raise result["error"]
-        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
         times.append(elapsed)
-        stalls.append(max(gaps) * 1000 if gaps else 0.0)
         report = result["value"]
         outcome = {k: len(getattr(report, k)) for k in ("added", "updated", "skipped", "merged")}
         log(f"  run {i + 1}: {elapsed:.0f} ms, longest UI stall {stalls[-1]:.0f} ms {outcome}")

@@ -804,7 +804,7 @@ def rewrite(contact: Contact, data: ContactInput) -> None:
 def recount_derived() -> None:
     """Set what the ledger triggers keep from the rows themselves, as the migrations that
     made those triggers first filled it (0004: the contact list's counts; 0005: the
-    dashboard's monthly tally and the referral change mark)."""
+    dashboard's monthly tally and the referral change mark; 0014: the names' mark)."""
     tables = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master").fetchall()}
     columns = {row[1] for row in db.execute_sql("PRAGMA table_info(contact)").fetchall()}
     if "favors_given" in columns:
@@ -828,4 +828,5 @@ def recount_derived() -> None:
                 FROM favor GROUP BY 1, 2"""
         )
     if "change_mark" in tables:
-        db.execute_sql("UPDATE change_mark SET mark = random() WHERE name = 'referral'")
+        # The triggers that move the marks were set aside too.
+        db.execute_sql("UPDATE change_mark SET mark = random() WHERE name IN ('referral', 'names')")

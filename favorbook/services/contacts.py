@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from peewee import JOIN, SQL, fn
@@ -684,21 +685,23 @@ def all_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
     return list(query.order_by(Contact.sort_name, Contact.id).tuples())
 
 
-_picker = listcache.Kept(2)
+_picker = listcache.Kept(2, mark="names")
 
 
 def picker_names(*, include_archived: bool = False) -> list[tuple[int, str]]:
     """(id, label) for pickers: the name, and for people who share a name also their
     company (or, without one, their number) so the label says which one is meant.
 
-    Read once per change of the data (``listcache.Kept``) and shared by every picker:
-    each form held the window for 0.8 s per picker at 100,000 contacts, reading the
-    names through peewee's row objects every time it opened. The list is shared: do
+    Read once per change of the names (``listcache.Kept`` with the ``names`` mark: a
+    contact added, deleted, renamed, archived or moved to another company; logging a
+    favor changes none of them) and shared by every picker: each form held the window for
+    0.8 s per picker at 100,000 contacts, reading the names through peewee's row objects
+    every time it opened. The list is shared: do
     not change it."""
     return _picker.cached(("picker", include_archived), lambda: _picker_labels(include_archived))
 
 
-def picker_names_mark() -> tuple[int, int] | None:
+def picker_names_mark() -> Hashable | None:
     """Where the data stands, to read the pickers' names on another thread against
     (``read_picker_names``, then ``keep_picker_names``); None when they are kept already."""
     return None if _picker.holds(("picker", False)) else _picker.mark()
@@ -709,7 +712,7 @@ def read_picker_names() -> list[tuple[int, str]]:
     return _picker_labels(False)
 
 
-def keep_picker_names(names: list[tuple[int, str]], mark: tuple[int, int]) -> bool:
+def keep_picker_names(names: list[tuple[int, str]], mark: Hashable) -> bool:
     """Keep names a worker read as ``picker_names()``, if nothing changed since ``mark``."""
     return _picker.keep(("picker", False), names, mark)
 

@@ -346,26 +346,36 @@ class _NameIndex:
         return [i for _score, i in people[:5]]
 
 
-_indexed = threading.local()
+_indexed = None
 
 
 def names_indexed() -> tuple[list[int], list[str], _NameIndex]:
-    """Every contact's id and name, and the index of their names, kept until the data
-    changes (``listcache.Kept``, one per thread): the Meetings page matched a handful
-    of attendees on every show by indexing 100,000 names again (0.4 s)."""
+    """Every contact's id and name, and the index of their names, kept until a name
+    changes (``listcache.Kept`` with the ``names`` mark), for every thread: the Meetings
+    page matched a handful of attendees on every show by indexing 100,000 names again
+    (0.4 s), and its worker thread, on a connection of its own each time, did so on every
+    read."""
     from favorbook.db.models import db
     from favorbook.services import listcache
 
-    kept = getattr(_indexed, "kept", None)
-    if kept is None:
-        kept = _indexed.kept = listcache.Kept(1)
+    global _indexed
+    if _indexed is None:
+        _indexed = listcache.Kept(1, mark="names")
 
     def build() -> tuple[list[int], list[str], _NameIndex]:
         rows = db.execute_sql("SELECT id, display_name FROM contact").fetchall()
         names = [name for _cid, name in rows]
         return [cid for cid, _name in rows], names, _NameIndex(names)
 
-    return kept.cached(("names",), build)
+    return _indexed.cached(("names",), build)
+
+
+# Who has these phones, these emails (any case), read from their index alone (schema 14:
+# the contact is in it), in the order they were stored.
+PHONES_SQL = "SELECT rowid, contact_id, value FROM contact_phone WHERE value IN ({marks})"
+EMAILS_SQL = (
+    "SELECT rowid, contact_id, value FROM contact_email WHERE value COLLATE NOCASE IN ({marks})"
+)
 
 
 class ExistingContacts:
@@ -426,10 +436,7 @@ class ExistingContacts:
         hits = []
         for chunk in _chunks(wanted["phone"], self.BATCH):
             marks = ",".join("?" * len(chunk))
-            hits += db.execute_sql(
-                f"SELECT rowid, contact_id, value FROM contact_phone WHERE value IN ({marks})",
-                chunk,
-            ).fetchall()
+            hits += db.execute_sql(PHONES_SQL.format(marks=marks), chunk).fetchall()
         for _rowid, cid, value in sorted(hits):
             if value not in self.by_phone:  # the others with the number are not asked about
                 self.by_phone[value] = cid
@@ -445,11 +452,7 @@ class ExistingContacts:
         hits = []
         for chunk in _chunks([e for e in emails if e.isascii()], self.BATCH):
             marks = ",".join("?" * len(chunk))
-            hits += db.execute_sql(
-                "SELECT rowid, contact_id, value FROM contact_email"
-                f" WHERE value COLLATE NOCASE IN ({marks})",
-                chunk,
-            ).fetchall()
+            hits += db.execute_sql(EMAILS_SQL.format(marks=marks), chunk).fetchall()
         others = {e for e in emails if not e.isascii()}
         if others:
             if self.non_ascii_emails is None:  # read once, kept for the later batches

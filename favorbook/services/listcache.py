@@ -3,11 +3,16 @@
 Any write on this connection (``total_changes``) or a commit by another one
 (``PRAGMA data_version``) makes every entry stale, so a cached value is never out of
 date; a screen that asks for the same count four times after one change runs one query.
+
+A value worked out from one kind of data alone can follow that data's own mark instead
+(``Kept(size, mark="names")``: a row of ``change_mark``, moved by triggers whenever that
+data changes): logging a favor then leaves the contacts' names as they were read. Such a
+value holds for any connection to the same database, so every thread shares it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from favorbook.db import database
@@ -17,23 +22,29 @@ SIZE = 16
 
 
 class Kept:
-    """Values kept until the data changes (any write, see above): at most ``size`` of
-    them, the oldest dropped first. One per kind of value, so that many small answers
-    (a need's matches) never push out a big one (the contact list's ids)."""
+    """Values kept until the data changes (any write, see above, or the ``mark`` named):
+    at most ``size`` of them, the oldest dropped first. One per kind of value, so that
+    many small answers (a need's matches) never push out a big one (the contact list's
+    ids)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, mark: str | None = None) -> None:
         self.size = size
-        self._conn = None
-        self._version: tuple[int, int] | None = None
+        self._mark_name = mark
+        self._version: Hashable | None = None
         self._entries: dict[tuple, Any] = {}
 
     def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """``compute()``, or its value from before if the data has not changed since."""
-        version = database.write_mark()
+        """``compute()``, or its value from before if the data has not changed since.
+        A value shared by every thread is kept only if its mark did not move while it was
+        worked out (another connection's commit): a thread whose transaction still sees
+        the mark from before would take it for its own."""
+        version = self.mark()
         self._as_of(version)
         if key in self._entries:
             return self._entries[key]
         value = compute()
+        if self._mark_name is not None and self.mark() != version:
+            return value
         if len(self._entries) >= self.size:
             self._entries.pop(next(iter(self._entries)))
         self._entries[key] = value
@@ -41,35 +52,36 @@ class Kept:
 
     def holds(self, key: tuple) -> bool:
         """Whether the value of ``key`` is kept and still up to date."""
-        return (
-            key in self._entries
-            and self._conn is db.connection()
-            and self._version == database.write_mark()
-        )
+        return key in self._entries and self._version == self.mark()
 
     def clear(self) -> None:
-        self._conn, self._version, self._entries = None, None, {}
+        self._version, self._entries = None, {}
 
-    @staticmethod
-    def mark() -> tuple[int, int]:
-        """Where the data stands now (``database.write_mark``), for ``keep``."""
-        return database.write_mark()
+    def mark(self) -> Hashable:
+        """Where the data stands now, for ``keep``: the connection and its
+        ``database.write_mark``, or the database and its ``change_mark`` of the name given."""
+        if self._mark_name is None:
+            return db.connection(), database.write_mark()
+        row = db.execute_sql(
+            "SELECT mark FROM change_mark WHERE name = ?", (self._mark_name,)
+        ).fetchone()
+        return db.database, row[0] if row else None
 
-    def keep(self, key: tuple, value: Any, mark: tuple[int, int]) -> bool:
+    def keep(self, key: tuple, value: Any, mark: Hashable) -> bool:
         """Keep ``value``, computed by another thread (on a connection of its own) after
-        ``mark``, as the value of ``key`` here, unless the data has changed since ``mark``
-        (then it may be out of date: nothing is kept). True if kept."""
-        if mark != database.write_mark():
+        ``mark`` (``mark()`` asked here), as the value of ``key`` here, unless the data has
+        changed since ``mark`` (then it may be out of date: nothing is kept). True if kept."""
+        if mark != self.mark():
             return False
         self._as_of(mark)
         self._entries[key] = value
         return True
 
-    def _as_of(self, version: tuple[int, int]) -> None:
-        """Drop every value kept if the connection or the data changed since."""
-        conn = db.connection()
-        if conn is not self._conn or version != self._version:
-            self._conn, self._version, self._entries = conn, version, {}
+    def _as_of(self, version: Hashable) -> None:
+        """Drop every value kept if the data changed since (or the connection, for a
+        value that follows every write)."""
+        if version != self._version:
+            self._version, self._entries = version, {}
 
 
 _lists = Kept(SIZE)

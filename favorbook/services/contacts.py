@@ -660,10 +660,15 @@ def all_tags() -> list[str]:
     return [t.name for t in Tag.select(Tag.name).order_by(fn.lower(Tag.name))]
 
 
+_counts = listcache.Kept(4, mark="names")
+
+
 def count_contacts(*, include_archived: bool = False, include_sample: bool = True) -> int:
-    """How many contacts; counted once per change of the data (see listcache)."""
+    """How many contacts; counted once per change of the data (see listcache), or with
+    the sample ones, of the names' mark (a contact added, deleted or archived moves it)."""
     sql = listing.count_sql(include_archived=include_archived, include_sample=include_sample)
-    return listcache.cached(("count", sql), lambda: db.execute_sql(sql).fetchone()[0])
+    kept = _counts if include_sample else listcache
+    return kept.cached(("count", sql), lambda: db.execute_sql(sql).fetchone()[0])
 
 
 def name_of(contact_id: int) -> str:

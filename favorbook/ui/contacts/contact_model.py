@@ -111,7 +111,14 @@ class ContactListModel(QAbstractTableModel):
     # --- filling -------------------------------------------------------------------
 
     def set_ids(self, ids: list[int], rows: dict[int, ContactRow] | None = None) -> None:
-        """List ``ids``; ``rows`` are theirs when already read (the first page's)."""
+        """List ``ids``; ``rows`` are theirs when already read (the first page's).
+
+        The same ids as listed (a save that changed no one's name or place) keep the rows
+        and their lookup, and repaint with what they show now: at 100,000 contacts a
+        reset dropped and built again a lookup of every id on each save (23 ms)."""
+        if rows is None and ids == self._ids:
+            self.refresh_rows()
+            return
         self.beginResetModel()
         self._ids = list(ids)
         self._rows, self._cells, self._colors = dict(rows or {}), {}, None

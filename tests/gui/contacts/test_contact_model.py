@@ -105,3 +105,22 @@ def test_the_rest_of_a_list_is_added_after_its_first_page(db, qapp, qtmodelteste
     assert [model.contact_id(r) for r in range(model.rowCount())] == ids
     assert model.row_of(ids[-1]) == len(ids) - 1
     assert model.index(len(ids) - 1, 0).data() == contacts.name_of(ids[-1])
+
+
+def test_the_same_ids_listed_again_repaint_what_changed_without_a_reset(db, qapp, make_contact):
+    """A save that moves nobody lists the same ids: the rows show the new figures, and
+    the lookup of every id's row (100,000 of them) is kept, not built again."""
+    ann, bo = make_contact("Ann"), make_contact("Bo")
+    model = ContactListModel()
+    model.set_ids([ann, bo])
+    assert model.index(0, ContactListModel.FAVORS).data() == "" and model.row_of(bo) == 1
+    lookup = model._positions
+    resets, repaints = [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda *_: repaints.append(1))
+    favors.log_favor(ann, "given", "Help")
+    model.set_ids([ann, bo])
+    assert model.index(0, ContactListModel.FAVORS).data() == "∞"
+    assert resets == [] and repaints and model._positions is lookup
+    model.set_ids([bo, ann])
+    assert resets == [1] and model.row_of(bo) == 0

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from favorbook.db.models import Contact, FollowUp, db
 from favorbook.errors import ValidationError
 from favorbook.services._common import (
+    Days,
     as_date,
     clean,
     iso_date,
+    iso_datetime,
     new_uid,
     not_archived,
     prepared_rows,
@@ -138,18 +140,25 @@ class TouchDue:
 
 
 def stay_in_touch_due(on: dt.date | None = None, *, limit: int | None = None) -> list[TouchDue]:
-    """Active contacts whose cadence says it is time to get in touch, most overdue first."""
-    on = on or today()
-    query = (
-        Contact.select(
-            Contact.id, Contact.display_name, Contact.touch_due_on, Contact.last_interaction_at
-        )
-        .where(Contact.archived_at.is_null() & (Contact.touch_due_on <= on))
-        .order_by(Contact.touch_due_on, Contact.sort_name)
+    """Active contacts whose cadence says it is time to get in touch, most overdue first.
+
+    Plain rows, each different day converted once: at 100,000 contacts 47,806 are due,
+    and peewee's row objects took 0.50-0.90 s of the worker thread that reads them for
+    the Follow-ups page, holding Python's lock against the window meanwhile (0.16-0.24 s
+    now, measured side by side)."""
+    sql = (
+        "SELECT id, display_name, touch_due_on, last_interaction_at FROM contact"
+        " WHERE archived_at IS NULL AND touch_due_on <= ? ORDER BY touch_due_on, sort_name"
     )
+    params: list = [(on or today()).isoformat()]
     if limit:
-        query = query.limit(limit)
-    return [TouchDue(c.id, c.display_name, c.touch_due_on, c.last_interaction_at) for c in query]
+        sql += " LIMIT ?"
+        params.append(limit)
+    days = Days()
+    return [
+        TouchDue(cid, name, days[due], iso_datetime(last))
+        for cid, name, due, last in db.execute_sql(sql, params)
+    ]
 
 
 def stay_in_touch_due_count(on: dt.date | None = None) -> int:

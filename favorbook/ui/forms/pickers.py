@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from favorbook.services import contacts
 
+log = logging.getLogger(__name__)
 _split_kept: list = [None, ([], [])]
 
 
@@ -45,14 +48,23 @@ class NamesAhead(QObject):
     def data_changed(self) -> None:
         self._timer.start()
 
+    def read_now(self) -> None:
+        """Read the names now unless they are kept (at start-up: none changed yet)."""
+        self._timer.stop()
+        self._read()
+
     def _read(self) -> None:
         from favorbook.ui.shell.worker import in_background
 
         if self._job is not None and self._job.is_running():
             self._timer.start()  # once that read is done
             return
-        mark = contacts.picker_names_mark()
-        if mark is None or contacts.count_contacts() < AHEAD_FROM:
+        try:
+            mark = contacts.picker_names_mark()
+            if mark is None or contacts.count_contacts() < AHEAD_FROM:
+                return
+        except Exception:  # noqa: BLE001 - a head start only: the form reads and says why
+            log.warning("The pickers' names were not read ahead", exc_info=True)
             return
 
         def done(names, error) -> None:

@@ -101,6 +101,9 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "go to a page, first visit: longest pause": ("(no target)", None),
     "go to a page again": ("(no target)", None),
     "dashboard": ("<= 150 ms", 150),
+    "sort by a column": ("(no target)", None),
+    "edit a contact: the form opens": ("(no target)", None),
+    "edit a contact: saved": ("(no target)", None),
     "log a favor: the form opens": ("(no target)", None),
     "log a favor: saved": ("(no target)", None),
     "delete a contact": ("(no target)", None),
@@ -471,6 +474,24 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
         repeat(scroll, args.runs * 2, args.budget)
     )
 
+    # sorting by a column header, a contact selected (each order once: a second time the
+    # list is kept until the next write)
+    header = view.horizontalHeader()
+    page.select_row(0)
+    settle()
+
+    def sort(i: int) -> float:
+        order = Qt.SortOrder.DescendingOrder if i // 5 % 2 else Qt.SortOrder.AscendingOrder
+        t0 = time.perf_counter()
+        header.setSortIndicator(1 + i % 5, order)
+        settle()
+        return (time.perf_counter() - t0) * 1000
+
+    log("sort by a column …")
+    figures["sort by a column"] = summary(repeat(sort, 10, args.budget, warmup=0))
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    settle()
+
     # contact detail
     people = detail_contacts(max(args.runs, 10))
     tabs = page.tabs
@@ -575,8 +596,9 @@ class Pauses:
 
 
 def write_figures(folder: Path, args, figures: dict) -> None:
-    """What a rep does all day, on a copy of the network (these write): opening the favor
-    form after a write and saving it, deleting a contact and undoing it. The form opens
+    """What a rep does all day, on a copy of the network (these write): editing a contact
+    (the first form of the session, then after each round's writes), opening the favor
+    form after a write and saving it, deleting a contact and undoing it. Each form opens
     0.6 s after the last save, as a rep types between favors (the names the pickers
     offer are read ahead meanwhile)."""
     from PySide6.QtCore import QEvent
@@ -615,6 +637,8 @@ def write_figures(folder: Path, args, figures: dict) -> None:
         return max((back - t0) * 1000, pauses.longest())
 
     idle(1.0)
+    edit_opened: list[float] = []
+    edit_saved: list[float] = []
     opened: list[float] = []
     saved: list[float] = []
     deleted: list[float] = []
@@ -626,6 +650,10 @@ def write_figures(folder: Path, args, figures: dict) -> None:
         cid = ids[i % len(ids)]
         window.open_contact(cid)
         idle(0.6)
+        edit_opened.append(longest_pause(window.edit_contact, 0.05))
+        window.form.title_edit.setText(f"Partner {i}")
+        edit_saved.append(longest_pause(window.form.accept, 0.3))
+        idle(0.6)
         opened.append(longest_pause(lambda cid=cid: window.log_favor(cid), 0.05))
         form = window.form
         form.description.setPlainText(f"Introduction {i}")
@@ -636,6 +664,8 @@ def write_figures(folder: Path, args, figures: dict) -> None:
         deleted.append(longest_pause(window.delete_selected, 0.3))
         undone.append(longest_pause(window.bus.undo_stack.undo, 0.3))
     log(f"  {len(opened)} rounds")
+    figures["edit a contact: the form opens"] = summary(edit_opened)
+    figures["edit a contact: saved"] = summary(edit_saved)
     figures["log a favor: the form opens"] = summary(opened)
     figures["log a favor: saved"] = summary(saved)
     figures["delete a contact"] = summary(deleted)

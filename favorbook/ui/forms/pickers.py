@@ -48,11 +48,6 @@ class NamesAhead(QObject):
     def data_changed(self) -> None:
         self._timer.start()
 
-    def read_now(self) -> None:
-        """Read the names now unless they are kept (at start-up: none changed yet)."""
-        self._timer.stop()
-        self._read()
-
     def _read(self) -> None:
         from favorbook.ui.shell.worker import in_background
 

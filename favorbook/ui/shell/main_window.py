@@ -42,10 +42,6 @@ if TYPE_CHECKING:
 PREFERENCES_FALLBACK = "Ctrl+,"
 FIRST_PAINT_LATEST_MS = 2000
 """firstPainted comes at the latest this long after the window is shown."""
-NAMES_AHEAD_AFTER_PAINT_MS = 1000
-"""How long after the first paint the pickers' names are first read ahead (from
-``pickers.AHEAD_FROM`` contacts): at 100,000 contacts the first form of the session
-otherwise read them itself, holding the window 0.4-0.7 s."""
 NAV_ICON_ROLE = qt_values.USER_ROLE + 7  # a page's icon name, on its navigation item
 # Built after the first paint (``finish_start``), or when first asked for.
 _LATE = ("data_actions", "sync")
@@ -298,7 +294,6 @@ class MainWindow(QMainWindow):
             widget.removeEventFilter(self)
         self._first_paint_watched = ()
         self.finish_start()
-        QTimer.singleShot(NAMES_AHEAD_AFTER_PAINT_MS, self, self._read_names_ahead)
         self.firstPainted.emit()
 
     def page(self, object_name: str) -> QWidget | None:
@@ -369,11 +364,6 @@ class MainWindow(QMainWindow):
 
             self.names_ahead = NamesAhead(self)
         return self.names_ahead
-
-    def _read_names_ahead(self) -> None:
-        """The pickers' names for the session's first form, read on a worker thread."""
-        if self.data_open and self.isVisible():  # not once the window is closed
-            self._names_ahead().read_now()
 
     def open_contact(self, contact_id: int) -> None:
         self.show_page(self.contacts_page)

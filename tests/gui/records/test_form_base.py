@@ -122,31 +122,6 @@ def test_after_a_change_the_names_are_read_ahead_for_the_next_form(window, qtbot
     assert [s for s in ran.selects if "change_mark" not in s] == []  # the names' mark alone
 
 
-def test_the_first_form_of_a_session_finds_the_names_read_ahead(db, qtbot, monkeypatch):
-    """At 100,000 contacts the session's first form read every name itself, holding the
-    window 0.4-0.7 s: a moment after the first paint a worker reads them ahead."""
-    from favorbook.services import contacts
-    from favorbook.ui.forms import pickers
-    from favorbook.ui.shell import main_window
-    from favorbook.ui.shell.app import make_application
-
-    monkeypatch.setattr(pickers, "AHEAD_FROM", 1)
-    monkeypatch.setattr(main_window, "NAMES_AHEAD_AFTER_PAINT_MS", 50)
-    contacts.create_contact(contacts.ContactInput(first_name="Ann", last_name="Lee"))
-    assert contacts.picker_names_mark() is not None  # not read yet
-    make_application()
-    win = main_window.MainWindow(str(db))
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.firstPainted, timeout=5000):
-        win.show()
-    qtbot.waitUntil(lambda: contacts.picker_names_mark() is None, timeout=5000)
-    with capture_sql() as ran:
-        picker = ContactPicker()
-    qtbot.addWidget(picker)
-    assert picker.findText("Ann Lee") == 1
-    assert [s for s in ran.selects if "change_mark" not in s] == []  # the names' mark alone
-
-
 def test_names_that_cannot_be_read_ahead_are_left_to_the_form(window, monkeypatch, caplog):
     """A read ahead is a head start only: a database that cannot be read (damaged,
     closed) leaves the names to the next form, which says why, instead of an error
@@ -159,7 +134,7 @@ def test_names_that_cannot_be_read_ahead_are_left_to_the_form(window, monkeypatc
         raise peewee.DatabaseError("database disk image is malformed")
 
     monkeypatch.setattr(contacts, "picker_names_mark", damaged)
-    window._names_ahead().read_now()
+    window._names_ahead()._read()
     assert "not read ahead" in caplog.text
 
 

@@ -89,16 +89,20 @@ class ContactPicker(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(18)
         self.lineEdit().setPlaceholderText(self.tr("Type a name…"))
-        self._optional = optional
-        # One list model for the box and its completer, the ids beside it: adding 100,000
-        # items one by one (and a second copy for the completer) took 0.3 s a picker.
-        ids, labels = _split(contacts.picker_names())
-        if exclude is not None and exclude in ids:
-            at = ids.index(exclude)
-            ids, labels = ids[:at] + ids[at + 1 :], labels[:at] + labels[at + 1 :]
+        self._optional, self._exclude = optional, exclude
+        # From AHEAD_FROM contacts, names not read yet are read when the picker is first
+        # used (focused, opened, or its text asked about), not when its form opens: at
+        # 100,000 contacts that read held the window 0.4-0.9 s for every form with a
+        # picker, the contact form's "Referred by" too, which is seldom touched.
+        self._pending = (
+            contacts.picker_names_mark() is not None and contacts.count_contacts() >= AHEAD_FROM
+        )
+        ids, labels = ([], []) if self._pending else self._names()
         self._ids: list[int | None] = [None, *ids] if optional else ids
         self._labels: list[str] = ["", *labels] if optional else labels
         self._folded: list[str] | None = None  # the labels casefolded, made when first needed
+        # One list model for the box and its completer, the ids beside it: adding 100,000
+        # items one by one (and a second copy for the completer) took 0.3 s a picker.
         self.setModel(QStringListModel(self._labels, self))
         completer = QCompleter(self.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -108,13 +112,67 @@ class ContactPicker(QComboBox):
         self.setCurrentIndex(0 if optional else -1)
         self.currentIndexChanged.connect(lambda _i: self.contactChanged.emit(self.contact_id()))
 
+    def _names(self) -> tuple[list[int], list[str]]:
+        ids, labels = _split(contacts.picker_names())
+        if self._exclude is not None and self._exclude in ids:
+            at = ids.index(self._exclude)
+            ids, labels = ids[:at] + ids[at + 1 :], labels[:at] + labels[at + 1 :]
+        return ids, labels
+
+    def _chosen(self) -> int | None:
+        """The contact of the entry shown, when its text is that entry's."""
+        index = self.currentIndex()
+        if 0 <= index < len(self._labels) and self._labels[index] == self.currentText().strip():
+            return self._ids[index]
+        return None
+
+    def load_names(self) -> None:
+        """Every contact's name in the box, if not there yet; the contact or the text
+        shown stays."""
+        if not self._pending:
+            return
+        self._pending = False
+        chosen, text = self._chosen(), self.currentText()
+        ids, labels = self._names()
+        self._ids = [None, *ids] if self._optional else ids
+        self._labels = ["", *labels] if self._optional else labels
+        self._folded = None
+        blocked = self.blockSignals(True)  # the same contact: nothing changed for the form
+        try:
+            self.model().setStringList(self._labels)
+            if chosen is not None and chosen in self._ids:
+                self.setCurrentIndex(self._ids.index(chosen))
+            else:
+                self.setCurrentIndex(0 if self._optional else -1)
+                self.setEditText(text)
+        finally:
+            self.blockSignals(blocked)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.load_names()
+        super().focusInEvent(event)
+
+    def showPopup(self) -> None:  # noqa: N802 (Qt naming)
+        self.load_names()
+        super().showPopup()
+
+    def findText(
+        self, text: str, flags=Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchCaseSensitive
+    ) -> int:  # noqa: N802 (Qt naming)
+        self.load_names()
+        return super().findText(text, flags)
+
+    def count(self) -> int:
+        self.load_names()
+        return super().count()
+
     def contact_id(self) -> int | None:
         text = self.currentText().strip()
         if not text:
             return None
-        index = self.currentIndex()
-        if 0 <= index < len(self._labels) and self._labels[index] == text:
-            return self._ids[index]  # chosen from the list: no search through every name
+        chosen = self._chosen()
+        if chosen is not None:
+            return chosen  # chosen from the list: no search through every name
         index = self.findText(text, Qt.MatchFlag.MatchFixedString)
         if index >= 0:
             return self._ids[index]
@@ -123,6 +181,7 @@ class ContactPicker(QComboBox):
         return self._ids[index] if index >= 0 else None
 
     def _only_match(self, text: str) -> int:
+        self.load_names()
         if self._folded is None:
             self._folded = [label.casefold() for label in self._labels]
         needle = text.casefold()
@@ -140,6 +199,15 @@ class ContactPicker(QComboBox):
 
     def set_contact_id(self, contact_id: int | None) -> None:
         empty = 0 if self._optional else -1
+        if self._pending and contact_id is not None and contact_id != self._exclude:
+            # Their name alone until the others are read.
+            name = contacts.names([contact_id]).get(contact_id)
+            if name is not None:
+                self._ids = [None, contact_id] if self._optional else [contact_id]
+                self._labels = ["", name] if self._optional else [name]
+                self.model().setStringList(self._labels)
+                self.setCurrentIndex(len(self._labels) - 1)
+                return
         if contact_id is None or contact_id not in self._ids:
             self.setCurrentIndex(empty if contact_id is None else -1)
         else:

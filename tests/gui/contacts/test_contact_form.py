@@ -156,7 +156,15 @@ def test_cancel_with_edits_asks(dialog, qtbot):
     assert asked == [1] and d.isVisible()
 
 
-def test_edit_loads_everything_and_unchanged_save_keeps_it(dialog, qtbot, make_contact):
+@pytest.mark.parametrize("ahead_from", [20_000, 1])
+def test_edit_loads_everything_and_unchanged_save_keeps_it(
+    dialog, qtbot, make_contact, monkeypatch, ahead_from
+):
+    """Also as at 100,000 contacts (``ahead_from`` 1), where "Referred by" shows the
+    referrer alone until the picker is first used."""
+    from favorbook.ui.forms import pickers
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", ahead_from)
     other = make_contact("Rita", "Moreno")
     cid = make_contact(
         "Ann",
@@ -182,6 +190,9 @@ def test_edit_loads_everything_and_unchanged_save_keeps_it(dialog, qtbot, make_c
     assert d.emails.value_widget(1).text() == "a@home.example"
     assert d.cadence.text() == "Not tracked"
     assert d.referred_by.contact_id() == other
+    assert not d.is_dirty()
+    d.referred_by.load_names()  # as when it is first focused
+    assert d.referred_by.contact_id() == other and d.referred_by.count() == 2  # not Ann
     assert not d.is_dirty()
     save(qtbot, d)
     assert not d.isVisible()

@@ -37,7 +37,13 @@ from favorbook.services.session import describe_error
 
 
 def widget_state(widget: QWidget) -> object:
-    """A comparable snapshot of what an input widget holds (None for non-inputs)."""
+    """A comparable snapshot of what an input widget holds (None for non-inputs); a
+    widget with a ``form_state()`` says it itself."""
+    own = getattr(widget, "form_state", None)
+    if callable(own):
+        return own()
+    if callable(getattr(widget.parentWidget(), "form_state", None)):
+        return None  # a part of such a widget (a picker's line edit): it speaks for it
     if isinstance(widget, QLineEdit):
         return widget.text()
     if isinstance(widget, (QPlainTextEdit, QTextEdit)):

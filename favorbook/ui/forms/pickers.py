@@ -128,25 +128,44 @@ class ContactPicker(QComboBox):
 
     def load_names(self) -> None:
         """Every contact's name in the box, if not there yet; the contact or the text
-        shown stays."""
+        shown stays. A read that fails leaves them to the next use."""
         if not self._pending:
             return
-        self._pending = False
         chosen, text = self._chosen(), self.currentText()
         ids, labels = self._names()
-        self._ids = [None, *ids] if self._optional else ids
-        self._labels = ["", *labels] if self._optional else labels
-        self._folded = None
+        self._pending = False
         blocked = self.blockSignals(True)  # the same contact: nothing changed for the form
         try:
-            self.model().setStringList(self._labels)
-            if chosen is not None and chosen in self._ids:
-                self.setCurrentIndex(self._ids.index(chosen))
+            self._set_entries(
+                [None, *ids] if self._optional else ids,
+                ["", *labels] if self._optional else labels,
+                0 if self._optional else -1,
+            )
+            if chosen is not None:
+                self.set_contact_id(chosen)
             else:
-                self.setCurrentIndex(0 if self._optional else -1)
                 self.setEditText(text)
         finally:
             self.blockSignals(blocked)
+
+    def _set_entries(self, ids: list[int | None], labels: list[str], index: int) -> None:
+        """Offer ``labels`` (the contacts ``ids``) and show entry ``index``: one change of
+        the contact shown for whoever listens, not one for the emptied list too."""
+        self._ids, self._labels, self._folded = ids, labels, None
+        blocked = self.blockSignals(True)
+        try:
+            self.model().setStringList(labels)
+            self.setCurrentIndex(-1)
+        finally:
+            self.blockSignals(blocked)
+        self.setCurrentIndex(index)
+
+    def form_state(self) -> object:
+        """What a form compares to tell whether the picker was changed (``widget_state``):
+        the contact chosen, else the text typed; reading the names changes neither, even
+        where it moves the contact's entry or adds their company to it."""
+        chosen = self._chosen()
+        return ("contact", chosen) if chosen is not None else ("text", self.currentText().strip())
 
     def focusInEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.load_names()
@@ -198,20 +217,29 @@ class ContactPicker(QComboBox):
         super().focusOutEvent(event)
 
     def set_contact_id(self, contact_id: int | None) -> None:
-        empty = 0 if self._optional else -1
-        if self._pending and contact_id is not None and contact_id != self._exclude:
-            # Their name alone until the others are read.
-            name = contacts.names([contact_id]).get(contact_id)
-            if name is not None:
-                self._ids = [None, contact_id] if self._optional else [contact_id]
-                self._labels = ["", name] if self._optional else [name]
-                self.model().setStringList(self._labels)
-                self.setCurrentIndex(len(self._labels) - 1)
-                return
-        if contact_id is None or contact_id not in self._ids:
-            self.setCurrentIndex(empty if contact_id is None else -1)
-        else:
+        if contact_id is None or contact_id == self._exclude:
+            self.setCurrentIndex((0 if self._optional else -1) if contact_id is None else -1)
+            return
+        if contact_id in self._ids:
             self.setCurrentIndex(self._ids.index(contact_id))
+            return
+        # Not among the names offered: not read yet (shown by name alone until they are),
+        # or archived since it was chosen (a referrer): shown, and kept when saved.
+        row = contacts.rows([contact_id]).get(contact_id)
+        if row is None:  # deleted meanwhile
+            self.setCurrentIndex(-1)
+            return
+        label = self.tr("%1 (archived)").replace("%1", row.name) if row.archived else row.name
+        if self._pending:
+            ids, labels = [contact_id], [label]
+        else:  # the names read, without an entry added for another contact before
+            ids, labels = self._names()
+            ids, labels = [*ids, contact_id], [*labels, label]
+        self._set_entries(
+            [None, *ids] if self._optional else ids,
+            ["", *labels] if self._optional else labels,
+            len(ids) - (0 if self._optional else 1),
+        )
 
     def typed_unknown_name(self) -> bool:
         """True when text was typed that names no contact (the form should say so)."""

@@ -1,5 +1,6 @@
 """The form base: a failed save keeps the input; leaving with edits asks first."""
 
+import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLineEdit
@@ -210,3 +211,100 @@ def test_names_read_while_the_data_changed_are_not_kept(make_contact):
     names = _on_a_worker(contacts.read_picker_names)
     assert contacts.keep_picker_names(names, mark)
     assert contacts.picker_names() is names and contacts.picker_names_mark() is None
+
+
+def _tab_through(qtbot, picker, then):
+    """Focus ``picker`` as Tab does, then move on to ``then``."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    for widget in (picker, then):
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        inner = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
+        qtbot.waitUntil(lambda w=widget, i=inner: QApplication.focusWidget() in (w, i))
+
+
+def test_tabbing_through_a_picker_that_reads_its_names_changes_nothing(
+    show_form, qtbot, make_contact, monkeypatch
+):
+    """Reading the names moves the given contact's entry (and adds their company where
+    two share a name): a form tabbed through is still unchanged, asks nothing on Cancel,
+    and keeps the contact."""
+    from favorbook.ui.forms import pickers
+    from favorbook.ui.forms.favor_form import FavorDialog
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", 1)
+    make_contact("Ann", "Able")
+    make_contact("Bo", "Dunn", organization="Zeta")
+    bo = make_contact("Bo", "Dunn", organization="Acme")
+    form = show_form(FavorDialog, bo)
+    assert form.contact._pending and form.contact.currentText() == "Bo Dunn"
+    _tab_through(qtbot, form.contact, form.description)
+    assert not form.contact._pending and form.contact.currentText() == "Bo Dunn (Acme)"
+    assert form.contact.contact_id() == bo and not form.is_dirty()
+
+
+@pytest.mark.parametrize("ahead_from", [20_000, 1])
+def test_an_archived_referrer_is_shown_and_kept(
+    show_form, qtbot, make_contact, monkeypatch, ahead_from
+):
+    """Pickers offer active contacts; a referrer archived since was shown blank (and the
+    link dropped on the next save), or, with the names read on first use, replaced by
+    the one name like theirs."""
+    from favorbook.services import contacts
+    from favorbook.ui.forms import pickers
+    from favorbook.ui.forms.contact_form import ContactDialog
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", ahead_from)
+    ann = make_contact("Ann", "Lee")
+    make_contact("Ann", "Leeds")
+    cid = make_contact("Bo", "Dunn", referred_by_id=ann)
+    contacts.archive_contact(ann)
+    form = show_form(ContactDialog, cid)
+    assert form.referred_by.currentText() == "Ann Lee (archived)"
+    _tab_through(qtbot, form.referred_by, form.needs)
+    assert form.referred_by.contact_id() == ann and not form.is_dirty()
+    form.accept()
+    assert not form.isVisible() and contacts.get_contact(cid).referred_by_id == ann
+
+
+def test_a_picker_whose_names_could_not_be_read_reads_them_next_time(
+    qtbot, make_contact, monkeypatch
+):
+    import peewee
+
+    from favorbook.services import contacts
+    from favorbook.ui.forms import pickers
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", 1)
+    bo = make_contact("Bo", "Chan")
+    make_contact("Ann", "Lee")
+    picker = ContactPicker()
+    qtbot.addWidget(picker)
+    read = contacts.picker_names
+
+    def locked(**_kw):
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(contacts, "picker_names", locked)
+    with pytest.raises(peewee.OperationalError):
+        picker.load_names()
+    monkeypatch.setattr(contacts, "picker_names", read)
+    picker.setEditText("Bo Chan")
+    assert picker.contact_id() == bo and picker.count() == 3
+
+
+@pytest.mark.parametrize("optional", [True, False])
+def test_a_contact_given_to_a_picker_is_said_once(qtbot, make_contact, monkeypatch, optional):
+    from favorbook.ui.forms import pickers
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", 1)
+    ann, bo = make_contact("Ann", "Lee"), make_contact("Bo", "Chan")
+    picker = ContactPicker(optional=optional)
+    qtbot.addWidget(picker)
+    said = []
+    picker.contactChanged.connect(said.append)
+    picker.set_contact_id(ann)
+    picker.set_contact_id(bo)
+    picker.load_names()  # the same contact shown: nothing to say
+    assert said == [ann, bo] and picker.contact_id() == bo

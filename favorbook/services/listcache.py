@@ -12,6 +12,7 @@ value holds for any connection to the same database, so every thread shares it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -32,6 +33,9 @@ class Kept:
         self._mark_name = mark
         self._version: Hashable | None = None
         self._entries: dict[tuple, Any] = {}
+        # Values following a mark are shared by every thread: what is kept, and as of
+        # which version, changes under this lock (the values are worked out outside it).
+        self._lock = threading.Lock()
 
     def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()``, or its value from before if the data has not changed since.
@@ -39,23 +43,33 @@ class Kept:
         worked out (another connection's commit): a thread whose transaction still sees
         the mark from before would take it for its own."""
         version = self.mark()
-        self._as_of(version)
-        if key in self._entries:
-            return self._entries[key]
+        with self._lock:
+            self._as_of(version)
+            if key in self._entries:
+                return self._entries[key]
         value = compute()
         if self._mark_name is not None and self.mark() != version:
             return value
-        if len(self._entries) >= self.size:
-            self._entries.pop(next(iter(self._entries)))
-        self._entries[key] = value
+        self._store(key, value, version)
         return value
+
+    def _store(self, key: tuple, value: Any, version: Hashable) -> None:
+        """Keep ``value`` as of ``version``, unless another thread has moved the values kept
+        on to another version meanwhile (it would be taken for that one's)."""
+        with self._lock:
+            if version != self._version:
+                return
+            if key not in self._entries and len(self._entries) >= self.size:
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = value
 
     def holds(self, key: tuple) -> bool:
         """Whether the value of ``key`` is kept and still up to date."""
         return key in self._entries and self._version == self.mark()
 
     def clear(self) -> None:
-        self._version, self._entries = None, {}
+        with self._lock:
+            self._version, self._entries = None, {}
 
     def mark(self) -> Hashable:
         """Where the data stands now, for ``keep``: the connection and its
@@ -73,8 +87,9 @@ class Kept:
         changed since ``mark`` (then it may be out of date: nothing is kept). True if kept."""
         if mark != self.mark():
             return False
-        self._as_of(mark)
-        self._entries[key] = value
+        with self._lock:
+            self._as_of(mark)
+        self._store(key, value, mark)
         return True
 
     def _as_of(self, version: Hashable) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Hashable
 
 from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
@@ -27,6 +28,14 @@ AHEAD_FROM = 20_000
 change (``NamesAhead``); below, reading them when a form opens takes under 50 ms."""
 AHEAD_PAUSE_MS = 400
 """How long after the last change the names are read ahead."""
+
+
+def _stale_mark() -> Hashable | None:
+    """The names' mark when the pickers' names are out of date in a network of
+    AHEAD_FROM contacts or more (read apart from the forms: ahead, or on first use);
+    None when they are kept, or quick to read as a form opens."""
+    mark = contacts.picker_names_mark()
+    return None if mark is None or contacts.count_contacts() < AHEAD_FROM else mark
 
 
 class NamesAhead(QObject):
@@ -55,8 +64,8 @@ class NamesAhead(QObject):
             self._timer.start()  # once that read is done
             return
         try:
-            mark = contacts.picker_names_mark()
-            if mark is None or contacts.count_contacts() < AHEAD_FROM:
+            mark = _stale_mark()
+            if mark is None:
                 return
         except Exception:  # noqa: BLE001 - a head start only: the form reads and says why
             log.warning("The pickers' names were not read ahead", exc_info=True)
@@ -94,22 +103,19 @@ class ContactPicker(QComboBox):
         # used (focused, opened, or its text asked about), not when its form opens: at
         # 100,000 contacts that read held the window 0.4-0.9 s for every form with a
         # picker, the contact form's "Referred by" too, which is seldom touched.
-        self._pending = (
-            contacts.picker_names_mark() is not None and contacts.count_contacts() >= AHEAD_FROM
-        )
-        ids, labels = ([], []) if self._pending else self._names()
-        self._ids: list[int | None] = [None, *ids] if optional else ids
-        self._labels: list[str] = ["", *labels] if optional else labels
+        self._pending = _stale_mark() is not None
+        self._ids: list[int | None] = []
+        self._labels: list[str] = []
         self._folded: list[str] | None = None  # the labels casefolded, made when first needed
         # One list model for the box and its completer, the ids beside it: adding 100,000
         # items one by one (and a second copy for the completer) took 0.3 s a picker.
-        self.setModel(QStringListModel(self._labels, self))
+        self.setModel(QStringListModel(self))
+        self._set_entries(*(([], []) if self._pending else self._names()), None)
         completer = QCompleter(self.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
-        self.setCurrentIndex(0 if optional else -1)
         self.currentIndexChanged.connect(lambda _i: self.contactChanged.emit(self.contact_id()))
 
     def _names(self) -> tuple[list[int], list[str]]:
@@ -136,11 +142,7 @@ class ContactPicker(QComboBox):
         self._pending = False
         blocked = self.blockSignals(True)  # the same contact: nothing changed for the form
         try:
-            self._set_entries(
-                [None, *ids] if self._optional else ids,
-                ["", *labels] if self._optional else labels,
-                0 if self._optional else -1,
-            )
+            self._set_entries(ids, labels, None)
             if chosen is not None:
                 self.set_contact_id(chosen)
             else:
@@ -148,17 +150,20 @@ class ContactPicker(QComboBox):
         finally:
             self.blockSignals(blocked)
 
-    def _set_entries(self, ids: list[int | None], labels: list[str], index: int) -> None:
-        """Offer ``labels`` (the contacts ``ids``) and show entry ``index``: one change of
-        the contact shown for whoever listens, not one for the emptied list too."""
-        self._ids, self._labels, self._folded = ids, labels, None
+    def _set_entries(self, ids: list[int], labels: list[str], shown: int | None) -> None:
+        """Offer ``labels`` (the contacts ``ids``; first an empty choice when optional) and
+        show the ``shown``-th of them, or none: one change of the contact shown for whoever
+        listens, not one for the emptied list too."""
+        empty = [None] if self._optional else []
+        self._ids, self._labels = [*empty, *ids], [""] * len(empty) + labels
+        self._folded = None
         blocked = self.blockSignals(True)
         try:
-            self.model().setStringList(labels)
+            self.model().setStringList(self._labels)
             self.setCurrentIndex(-1)
         finally:
             self.blockSignals(blocked)
-        self.setCurrentIndex(index)
+        self.setCurrentIndex(len(empty) - 1 if shown is None else len(empty) + shown)
 
     def form_state(self) -> object:
         """What a form compares to tell whether the picker was changed (``widget_state``):
@@ -235,11 +240,7 @@ class ContactPicker(QComboBox):
         else:  # the names read, without an entry added for another contact before
             ids, labels = self._names()
             ids, labels = [*ids, contact_id], [*labels, label]
-        self._set_entries(
-            [None, *ids] if self._optional else ids,
-            ["", *labels] if self._optional else labels,
-            len(ids) - (0 if self._optional else 1),
-        )
+        self._set_entries(ids, labels, len(ids) - 1)
 
     def typed_unknown_name(self) -> bool:
         """True when text was typed that names no contact (the form should say so)."""

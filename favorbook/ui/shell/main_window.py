@@ -356,14 +356,11 @@ class MainWindow(QMainWindow):
             self.reload()
         elif change & Change.SETTINGS:
             self._update_status()
-        self._names_ahead().data_changed()
-
-    def _names_ahead(self):
         if self.names_ahead is None:
             from favorbook.ui.forms.pickers import NamesAhead
 
             self.names_ahead = NamesAhead(self)
-        return self.names_ahead
+        self.names_ahead.data_changed()
 
     def open_contact(self, contact_id: int) -> None:
         self.show_page(self.contacts_page)

@@ -173,12 +173,13 @@ def test_names_that_cannot_be_read_ahead_are_left_to_the_form(window, monkeypatc
     import peewee
 
     from favorbook.services import contacts
+    from favorbook.ui.forms import pickers
 
     def damaged():
         raise peewee.DatabaseError("database disk image is malformed")
 
     monkeypatch.setattr(contacts, "picker_names_mark", damaged)
-    window._names_ahead()._read()
+    pickers.NamesAhead(window)._read()
     assert "not read ahead" in caplog.text
 
 

@@ -22,7 +22,7 @@ from favorbook.services import contacts, organizations, settings
 from favorbook.ui.forms.base import FormDialog
 from favorbook.ui.forms.contact_fields import check_optional_contact
 from favorbook.ui.forms.labeled_list import AddressListEditor, LabeledListEditor, detach_form
-from favorbook.ui.forms.pickers import ContactPicker
+from favorbook.ui.forms.pickers import ContactPicker, rows_of_one_height
 
 _ROW_FIELD = re.compile(r"^(emails|phones|links|addresses)\[(\d+)\]$")
 
@@ -80,6 +80,7 @@ class ContactDialog(FormDialog):
         self.organization.addItems(organizations.names())
         self.organization.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.organization.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        rows_of_one_height(self.organization)
         self.organization.lineEdit().setPlaceholderText(self.tr("Company they work for"))
         self._narrow(self.organization)
         self.add_row("organization", self.tr("Organization"), self.organization)

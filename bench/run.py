@@ -75,6 +75,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -106,6 +107,8 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "edit a contact: saved": ("(no target)", None),
     "log a favor: the form opens": ("(no target)", None),
     "log a favor: saved": ("(no target)", None),
+    "a contact picker: first key typed": ("(no target)", None),
+    "a contact picker: each key after": ("(no target)", None),
     "delete a contact": ("(no target)", None),
     "undo the delete": ("(no target)", None),
     "contact sheet PDF, 1 person": ("<= 150 ms", 150),
@@ -598,7 +601,8 @@ class Pauses:
 def write_figures(folder: Path, args, figures: dict) -> None:
     """What a rep does all day, on a copy of the network (these write): editing a contact
     (the first form of the session, then after each round's writes), opening the favor
-    form after a write and saving it, deleting a contact and undoing it. Each form opens
+    form after a write, typing another name into its contact picker (six keys, each to
+    the window's next answer) and saving it, deleting a contact and undoing it. Each form opens
     0.6 s after the last save, as a rep types between favors (the names the pickers
     offer are read ahead meanwhile)."""
     from PySide6.QtCore import QEvent
@@ -643,6 +647,9 @@ def write_figures(folder: Path, args, figures: dict) -> None:
     saved: list[float] = []
     deleted: list[float] = []
     undone: list[float] = []
+    first_key: list[float] = []
+    next_keys: list[float] = []
+    words = ("nakamura", "kowalski", "fischer", "brennan", "hoffmann", "lindqvist", "okafor")
     started = time.perf_counter()
     for i in range(args.runs):
         if i and time.perf_counter() - started > args.budget * 2:
@@ -656,6 +663,16 @@ def write_figures(folder: Path, args, figures: dict) -> None:
         idle(0.6)
         opened.append(longest_pause(lambda cid=cid: window.log_favor(cid), 0.05))
         form = window.form
+        # Another name typed into its contact picker, key by key, then the contact back.
+        picker = form.contact
+        picker.setFocus()
+        picker.lineEdit().selectAll()
+        edit = picker.lineEdit()
+        for k, key in enumerate(words[i % len(words)][:6]):
+            typed = first_key if k == 0 else next_keys
+            typed.append(longest_pause(partial(QTest.keyClick, edit, key), 0))
+        picker.completer().popup().hide()
+        picker.set_contact_id(cid)
         form.description.setPlainText(f"Introduction {i}")
         saved.append(longest_pause(form.accept, 0.3))
         idle(0.6)
@@ -668,6 +685,8 @@ def write_figures(folder: Path, args, figures: dict) -> None:
     figures["edit a contact: saved"] = summary(edit_saved)
     figures["log a favor: the form opens"] = summary(opened)
     figures["log a favor: saved"] = summary(saved)
+    figures["a contact picker: first key typed"] = summary(first_key)
+    figures["a contact picker: each key after"] = summary(next_keys)
     figures["delete a contact"] = summary(deleted)
     figures["undo the delete"] = summary(undone)
     window.close()

@@ -272,6 +272,58 @@ def test_a_long_list_is_sized_by_the_rows_in_view_not_by_a_thousand(qtbot):
     assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("row 99")  # in view
 
 
+def test_a_list_is_fitted_once_a_listing_not_at_each_layout(qtbot):
+    """The page's lists were kept fitted to their rows: each layout (the list shown, the
+    window resized) asked the first hundred rows again, three times as the list first
+    showed (120 ms at 100,000 contacts). They are fitted when listed, then left as they
+    are until the next listing."""
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex
+
+    from favorbook.ui.network.referrals_view import SIZED_ROWS, _table
+
+    class Listed(QAbstractTableModel):
+        asked = 0
+        rows = 0
+
+        def rowCount(self, parent=QModelIndex()):  # noqa: N802, B008
+            return 0 if parent.isValid() else self.rows
+
+        def columnCount(self, parent=QModelIndex()):  # noqa: N802, B008
+            return 0 if parent.isValid() else 3
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            Listed.asked += 1
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            return "a much longer name" if index.row() == 40 else f"row {index.row()}"
+
+        def relist(self, rows):
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+
+    model = Listed()
+    table = _table(model, "listed")
+    table.resize(600, 300)
+    qtbot.addWidget(table)
+    with qtbot.waitExposed(table):
+        table.show()
+    model.relist(5000)  # the rows read on a worker come
+    wide = table.fontMetrics().horizontalAdvance("a much longer name")
+    assert table.columnWidth(0) >= wide  # fitted to the rows listed, beyond those in view
+    qtbot.wait(10)
+    Listed.asked = 0
+    for width in (640, 520, 600):  # the window resized, the list shown again
+        table.hide()
+        table.resize(width, 300)
+        table.show()
+        qtbot.wait(10)
+    # The rows painted (a dozen a time, some 800 questions in all), not the hundred rows
+    # fitted again each time (10,400).
+    assert Listed.asked < 3 * SIZED_ROWS * 3 * 2
+    assert table.columnWidth(0) >= wide
+
+
 def test_the_sections_and_rows_size_hints_lay_no_label_out(qtbot, make_contact, monkeypatch):
     """A section's or a referral's or a match's row is given its width by the page and
     asked its height for it; its size hint needs no label laid out (each laid its labels

@@ -45,7 +45,9 @@ class Gated:
     noting whether each call came on the window's thread (``on_window_thread``): for a
     read a view should make on a worker thread."""
 
-    def __init__(self, monkeypatch, owner, name: str) -> None:
+    def __init__(self, monkeypatch, owner, name: str, when=None) -> None:
+        """``when(*args, **kwargs)``: which calls wait (all of them when None); the
+        others run at once and are not noted."""
         import threading
 
         self.gate = threading.Event()
@@ -53,6 +55,8 @@ class Gated:
         real = getattr(owner, name)
 
         def gated(*args, **kwargs):
+            if when is not None and not when(*args, **kwargs):
+                return real(*args, **kwargs)
             self.on_window_thread.append(threading.current_thread() is threading.main_thread())
             self.gate.wait(10)
             return real(*args, **kwargs)

@@ -189,6 +189,9 @@ class ConversationLog(RecordListWidget):
     def records_to_load(self) -> int:
         return conversations.count_conversations()
 
+    def load_first(self, limit: int) -> list[conversations.ConversationView]:
+        return conversations.list_conversations(self.contact_id, limit=limit)
+
     def filter_predicate(self):
         direction = self.direction_combo.currentData()
         text = self.filter_edit.text().strip().casefold()
@@ -223,6 +226,9 @@ class ConversationLog(RecordListWidget):
     def after_refresh(self) -> None:
         if not self.is_page and self.contact_id is None:
             self.stats_label.clear()
+            return
+        if self.partial:  # the newest alone so far: nothing to count yet
+            self.stats_label.setText(escape(self.tr("Counting the conversations…")))
             return
         # Counted from the conversations just loaded (all of them, or all of the contact's).
         records = self.model.records()

@@ -216,6 +216,9 @@ class LedgerView(RecordListWidget):
     def records_to_load(self) -> int:
         return favors.count_favors()
 
+    def load_first(self, limit: int) -> list[favors.FavorView]:
+        return favors.list_favors(self.contact_id, limit=limit)
+
     def filter_predicate(self):
         direction = self.direction_combo.currentData()
         open_only = self.open_only.isChecked()

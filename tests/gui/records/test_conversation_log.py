@@ -153,3 +153,30 @@ def test_empty_log_says_how_to_log_one(qtbot, bus, make_contact):
     assert tab.stack.currentWidget() is tab.empty_label
     assert tab.empty_label.text().startswith("No conversations with this contact yet")
     assert not tab.detail.isVisible()
+
+
+def test_a_long_log_shows_the_newest_at_once_and_counts_once_all_are_read(
+    window, qtbot, talks, monkeypatch
+):
+    """The Conversations page said "Reading conversations…" for 2-3 s at 450,216 of them:
+    the newest come at once, the rest from a worker thread; the share of inbound ones is
+    counted once all are there, not of the newest alone."""
+    from favorbook.ui.records import record_list
+    from tests.gui.helpers import Gated
+
+    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 2)
+    monkeypatch.setattr(record_list, "FIRST_ROWS", 1)
+    read = Gated(
+        monkeypatch, conversations, "list_conversations", when=lambda *a, limit=None: not limit
+    )
+    page = window.conversations_page
+    window.show_page(page)
+    assert page.partial and page.model.rowCount() == 1
+    assert column_texts(page, "summary") == ["Lunch at the club"]
+    assert page.stats_label.text() == "Counting the conversations…"
+    assert page.reading_label.text() == "Reading the rest of the conversations…"
+    read.open()
+    qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 3, timeout=10000)
+    assert read.on_window_thread == [False]
+    assert not page.reading_label.isVisible()
+    assert page.stats_label.text().startswith("3 conversations · <b>33%</b> inbound")

@@ -400,24 +400,31 @@ def test_a_big_ledger_is_read_on_a_worker_thread_while_the_window_answers(
     window, qtbot, make_contact, monkeypatch
 ):
     """549,064 favors took the window away for seconds when the Favors page was shown:
-    from BACKGROUND_FROM favors on they are read on a worker thread."""
+    from BACKGROUND_FROM favors on they are read on a worker thread. Meanwhile the page
+    showed "Reading favors…" for 2-3 s: it shows the newest FIRST_ROWS at once, and says
+    it is reading the rest."""
     from favorbook.ui.records import record_list
     from tests.gui.helpers import Gated
 
     monkeypatch.setattr(record_list, "BACKGROUND_FROM", 2)
+    monkeypatch.setattr(record_list, "FIRST_ROWS", 2)
     cid = make_contact("Ann", "Lee")
     for text in ("intro", "lunch", "advice"):
         favors.log_favor(cid, "given", text)
-    read = Gated(monkeypatch, favors, "list_favors")
+    read = Gated(monkeypatch, favors, "list_favors", when=lambda *a, limit=None: not limit)
     page = window.favors_page
     window.show_page(page)  # back at once, though the reading waits
-    assert page.is_loading()
-    assert page.empty_label.text() == "Reading favors…"
-    assert page.stack.currentWidget() is page.empty_label
+    assert page.is_loading() and page.partial
+    assert page.stack.currentWidget() is page.view
+    assert column_texts(page, "description") == ["advice", "lunch"]  # the newest
+    assert page.reading_label.isVisible()
+    assert page.reading_label.text() == "Reading the rest of the favors…"
+    assert "Given <b>3</b>" in page.balance_label.text()  # of the whole ledger already
     window.bus.changed.emit(Change.FAVORS)  # while it reads: read once more afterwards
     read.open()
     qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 3, timeout=10000)
     assert read.on_window_thread == [False, False]  # twice, neither on the window's thread
+    assert not page.partial and not page.reading_label.isVisible()
     assert page.stack.currentWidget() is page.view
     assert "Given <b>3</b>" in page.balance_label.text()
     assert column_texts(page, "description") == ["advice", "lunch", "intro"]  # newest first

@@ -151,10 +151,12 @@ class ContactPicker(QComboBox):
         self.lineEdit().setPlaceholderText(self.tr("Type a name…"))
         self._optional, self._exclude = optional, exclude
         # From AHEAD_FROM contacts, names not read yet are read when the picker is first
-        # used (focused, opened, or its text asked about), not when its form opens: at
+        # used (focused: on a worker thread; opened, or its text asked about: at once, or
+        # once the worker's read is done), not when its form opens: at
         # 100,000 contacts that read held the window 0.4-0.9 s for every form with a
         # picker, the contact form's "Referred by" too, which is seldom touched.
         self._pending = _stale_mark() is not None
+        self._reading: tuple | None = None  # (job, mark, what it read) while names are read
         self._ids: list[int | None] = []
         self._labels: list[str] = []
         self._folded: _Folded | None = None  # the labels casefolded, made when first needed
@@ -184,11 +186,54 @@ class ContactPicker(QComboBox):
             return self._ids[index]
         return None
 
+    def read_names_soon(self) -> None:
+        """Read the names not read yet on a worker thread (the picker was focused): the
+        window answers meanwhile, and what was typed before they come is kept. At 100,000
+        contacts that read held the window 0.4 s as the merge dialog opened (its picker
+        focused) and as the first picker of a session was clicked. What needs the names
+        before they come (the list opened, typed text looked up) waits for that read."""
+        from favorbook.ui.shell.worker import in_background
+
+        if not self._pending or self._reading is not None:
+            return
+        try:
+            mark = _stale_mark()
+        except Exception:  # noqa: BLE001 - read when used, which says why
+            log.warning("The pickers' names were not read ahead", exc_info=True)
+            return
+        if mark is None:  # kept already (read ahead): at once
+            self.load_names()
+            return
+        got: list = []
+        job = in_background(self, lambda: got.append(contacts.read_picker_names()), self._read)
+        self._reading = (job, mark, got)
+
+    def _read(self, _result, _error) -> None:
+        """The worker's names came: in the box, the completions of what was typed shown."""
+        if not self._pending:
+            return
+        self.load_names()
+        text = self.lineEdit().text()
+        if text and self.lineEdit().hasFocus() and self._chosen() is None:  # typed
+            self.completer().setCompletionPrefix(text)
+            self.completer().complete()
+
+    def _collect(self) -> None:
+        """The names a worker is reading, waited for and kept (if nothing changed since)."""
+        if self._reading is None:
+            return
+        job, mark, got = self._reading
+        job.wait()
+        self._reading = None
+        if got:
+            contacts.keep_picker_names(got[0], mark)
+
     def load_names(self) -> None:
         """Every contact's name in the box, if not there yet; the contact or the text
         shown stays. A read that fails leaves them to the next use."""
         if not self._pending:
             return
+        self._collect()
         chosen, text = self._chosen(), self.currentText()
         ids, labels = self._names()
         self._pending = False
@@ -225,7 +270,7 @@ class ContactPicker(QComboBox):
         return ("contact", chosen) if chosen is not None else ("text", self.currentText().strip())
 
     def focusInEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        self.load_names()
+        self.read_names_soon()
         super().focusInEvent(event)
 
     def showPopup(self) -> None:  # noqa: N802 (Qt naming)

@@ -458,9 +458,9 @@ class Dashboard(FollowsChanges, QWidget):
         self.ious_empty.setVisible(none)
         self.i_owe.setVisible(not none)
         self.owed_to_me.setVisible(not none)
-        self.i_owe.set_heading(self.tr("I owe (%1)").replace("%1", str(data.i_owe.total)))
+        self.i_owe.set_heading(self.tr("I owe (%1)").replace("%1", f"{data.i_owe.total:,}"))
         self.owed_to_me.set_heading(
-            self.tr("Owed to me (%1)").replace("%1", str(data.owed_to_me.total))
+            self.tr("Owed to me (%1)").replace("%1", f"{data.owed_to_me.total:,}")
         )
         self.i_owe.set_entries(self._favor_entries(data.i_owe), data.i_owe.total)
         self.owed_to_me.set_entries(self._favor_entries(data.owed_to_me), data.owed_to_me.total)
@@ -480,9 +480,9 @@ class Dashboard(FollowsChanges, QWidget):
         self.followups_empty.setVisible(none)
         self.overdue.setVisible(data.overdue.total > 0)
         self.due.setVisible(data.due.total > 0)
-        self.overdue.set_heading(self.tr("Overdue (%1)").replace("%1", str(data.overdue.total)))
+        self.overdue.set_heading(self.tr("Overdue (%1)").replace("%1", f"{data.overdue.total:,}"))
         self.due.set_heading(
-            self.tr("Due in the next 7 days (%1)").replace("%1", str(data.due.total))
+            self.tr("Due in the next 7 days (%1)").replace("%1", f"{data.due.total:,}")
         )
         self.overdue.set_entries(self._followup_entries(data.overdue), data.overdue.total)
         self.due.set_entries(self._followup_entries(data.due), data.due.total)
@@ -525,7 +525,7 @@ class Dashboard(FollowsChanges, QWidget):
         sources = data.top_sources
         bars = []
         for s in sources:
-            text = self.tr("%1 brought").replace("%1", str(s.brought))
+            text = self.tr("%1 brought").replace("%1", f"{s.brought:,}")
             if s.won_value:
                 text = f"{s.won_value:,.0f} · " + text
             bars.append(Bar(s.contact_id, s.name, s.won_value or float(s.brought), text))

@@ -200,3 +200,33 @@ def test_making_the_dashboard_leaves_the_window_active(window, qtbot):
     Dashboard(window.bus)
     QApplication.processEvents()
     assert QApplication.activeWindow() is window
+
+
+def test_big_counts_in_the_headings_have_thousands_separators(make_dashboard, monkeypatch):
+    """At 100,000 contacts the headings read "Overdue (14082)" beside "Due for a touch
+    (47,805)": every count is written the same way."""
+    from dataclasses import replace
+
+    from favorbook.services.dashboard import Capped
+
+    real = dashboard_service.gather
+
+    def big():
+        data = real()
+        return replace(
+            data,
+            overdue=Capped([], 14082),
+            due=Capped([], 8305),
+            i_owe=Capped([], 13492),
+            owed_to_me=Capped([], 47665),
+        )
+
+    monkeypatch.setattr(dashboard_service, "gather", big)
+    page = make_dashboard()
+    headings = [s.heading.text() for s in (page.overdue, page.due, page.i_owe, page.owed_to_me)]
+    assert headings == [
+        "Overdue (14,082)",
+        "Due in the next 7 days (8,305)",
+        "I owe (13,492)",
+        "Owed to me (47,665)",
+    ]

@@ -378,8 +378,9 @@ thread: 20,000 favors take some 0.1 s to read, 549,064 some 2.5 s."""
 
 
 FIRST_ROWS = 200
-"""Records such a page shows first, the newest, read at once while it reads the rest:
-its first visit showed "Reading favors…" for 2-3 s at 549,064 favors."""
+"""Records such a page shows first, the newest, read on a worker thread of their own
+while it reads the rest: its first visit showed "Reading favors…" for 2-3 s at 549,064
+favors."""
 FILTER_PAUSE_MS = 150
 """The pause in typing after which a long list (BACKGROUND_FROM records or more) is
 filtered: every letter of a word filtered half a million favors anew."""
@@ -621,17 +622,9 @@ class RecordListWidget(FollowsChanges, QWidget):
         from favorbook.ui.shell.worker import BackgroundRead
 
         if not self.model.total_count():
-            first = self.load_first(FIRST_ROWS)
-            if first:
-                self.partial = True
-                self.reading_label.setText(
-                    self.tr("Reading the rest of the %1…").replace("%1", self.list_title().lower())
-                )
-                self.reading_label.show()
-                self._show_records(first)
-            else:
-                self.empty_label.setText(self.loading_text())
-                self.stack.setCurrentWidget(self.empty_label)
+            self.empty_label.setText(self.loading_text())
+            self.stack.setCurrentWidget(self.empty_label)
+            self._read_first()
         # Filtered and sorted there too (sorting half a million rows held the window for
         # a quarter of a second), with the filter and the sort of now; if the user
         # changes either meanwhile, the model arranges them again itself.
@@ -644,6 +637,29 @@ class RecordListWidget(FollowsChanges, QWidget):
         if self._reader is None:
             self._reader = BackgroundRead(self, self._loaded, self.refresh)
         self._reader.start(work)
+
+    def _read_first(self) -> None:
+        """The first records (``load_first``) read on a worker thread of their own, and
+        shown when they come unless all of them have come by then: read on the window's
+        thread they held it 15 ms, and 0.25 s with a cold disk cache, at 549,064 favors."""
+        from favorbook.ui.shell.worker import in_background
+
+        if type(self).load_first is RecordListWidget.load_first:
+            return
+
+        def done(records, error) -> None:
+            if error is not None or not records or not self.is_loading():
+                return  # a failure is for the whole read to say
+            if self.model.total_count():
+                return
+            self.partial = True
+            self.reading_label.setText(
+                self.tr("Reading the rest of the %1…").replace("%1", self.list_title().lower())
+            )
+            self.reading_label.show()
+            self._show_records(records)
+
+        in_background(self, lambda: self.load_first(FIRST_ROWS), done)
 
     def _loaded(self, result: tuple | None, error: BaseException | None) -> None:
         partial, self.partial = self.partial, False

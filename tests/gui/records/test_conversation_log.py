@@ -159,7 +159,7 @@ def test_a_long_log_shows_the_newest_at_once_and_counts_once_all_are_read(
     window, qtbot, talks, monkeypatch
 ):
     """The Conversations page said "Reading conversations…" for 2-3 s at 450,216 of them:
-    the newest come at once, the rest from a worker thread; the share of inbound ones is
+    the newest come first, the rest after, each from a worker thread; the share of inbound ones is
     counted once all are there, not of the newest alone."""
     from favorbook.ui.records import record_list
     from tests.gui.helpers import Gated
@@ -171,7 +171,8 @@ def test_a_long_log_shows_the_newest_at_once_and_counts_once_all_are_read(
     )
     page = window.conversations_page
     window.show_page(page)
-    assert page.partial and page.model.rowCount() == 1
+    qtbot.waitUntil(lambda: page.partial, timeout=5000)
+    assert page.model.rowCount() == 1
     assert column_texts(page, "summary") == ["Lunch at the club"]
     assert page.stats_label.text() == "Counting the conversations…"
     assert page.reading_label.text() == "Reading the rest of the conversations…"

@@ -223,6 +223,9 @@ class ConversationLog(RecordListWidget):
         )
         return text.replace("%1", shortcut)
 
+    def read_failed(self) -> None:
+        self.stats_label.clear()
+
     def after_refresh(self) -> None:
         if not self.is_page and self.contact_id is None:
             self.stats_label.clear()

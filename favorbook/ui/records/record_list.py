@@ -584,6 +584,8 @@ class RecordListWidget(FollowsChanges, QWidget):
     def load_size(self) -> int:
         """What ``load``'s work grows with (the records it reads, by default), for a page
         that loads in the background from BACKGROUND_FROM of them."""
+        if self.partial:  # the first records alone: the whole list is still to read
+            return self.records_to_load()
         return self.model.total_count() or self.records_to_load()
 
     def loading_text(self) -> str:
@@ -612,7 +614,20 @@ class RecordListWidget(FollowsChanges, QWidget):
 
         return without_gc_pauses(self.load)()
 
-    def _show_records(self, records: list[Any], arranged: tuple | None = None) -> None:
+    def read_failed(self) -> None:
+        """The records could not be read (the page says why): header figures worked out
+        from them say nothing."""
+
+    def _show_records(
+        self, records: list[Any], arranged: tuple | None = None, *, partial: bool = False
+    ) -> None:
+        """List ``records``: all of them, or (``partial``) the first while the rest are read."""
+        self.partial = partial
+        if partial:
+            self.reading_label.setText(
+                self.tr("Reading the rest of the %1…").replace("%1", self.list_title().lower())
+            )
+        self.reading_label.setVisible(partial)
         self.model.set_records(records, self.filter_predicate(), arranged=arranged)
         self._update_empty()
         self.after_refresh()
@@ -624,6 +639,8 @@ class RecordListWidget(FollowsChanges, QWidget):
         if not self.model.total_count():
             self.empty_label.setText(self.loading_text())
             self.stack.setCurrentWidget(self.empty_label)
+            self._read_first()
+        elif self.partial:  # changed meanwhile: the first records again, as they are now
             self._read_first()
         # Filtered and sorted there too (sorting half a million rows held the window for
         # a quarter of a second), with the filter and the sort of now; if the user
@@ -650,28 +667,21 @@ class RecordListWidget(FollowsChanges, QWidget):
         def done(records, error) -> None:
             if error is not None or not records or not self.is_loading():
                 return  # a failure is for the whole read to say
-            if self.model.total_count():
-                return
-            self.partial = True
-            self.reading_label.setText(
-                self.tr("Reading the rest of the %1…").replace("%1", self.list_title().lower())
-            )
-            self.reading_label.show()
-            self._show_records(records)
+            if self.model.total_count() and not self.partial:
+                return  # all of them came first
+            self._show_records(records, partial=True)
 
         in_background(self, lambda: self.load_first(FIRST_ROWS), done)
 
     def _loaded(self, result: tuple | None, error: BaseException | None) -> None:
-        partial, self.partial = self.partial, False
-        self.reading_label.hide()
         if error is not None:
             from favorbook.services.session import describe_error
 
-            if partial:  # the first records alone are not the list: read it all next time
-                self.model.set_records([])
-
+            if self.partial:  # the first records alone are not the list: read all next time
+                self._show_records([])
             self.empty_label.setText(describe_error(error))
             self.stack.setCurrentWidget(self.empty_label)
+            self.read_failed()
             return
         records, arranged, filtering = result
         self._show_records(records, arranged if filtering == self._filter_generation else None)
@@ -692,7 +702,9 @@ class RecordListWidget(FollowsChanges, QWidget):
         if self.model.matching_count():
             self.stack.setCurrentWidget(self.view)
         else:
-            self.empty_label.setText(self.empty_text(self.model.total_count() > 0))
+            # While the rest are read, what the first records lack may be among them.
+            text = self.loading_text() if self.partial else None
+            self.empty_label.setText(text or self.empty_text(self.model.total_count() > 0))
             self.stack.setCurrentWidget(self.empty_label)
 
     def ignores_change(self) -> bool:

@@ -181,3 +181,30 @@ def test_a_long_log_shows_the_newest_at_once_and_counts_once_all_are_read(
     assert read.on_window_thread == [False]
     assert not page.reading_label.isVisible()
     assert page.stats_label.text().startswith("3 conversations · <b>33%</b> inbound")
+
+
+def test_a_log_whose_rest_cannot_be_read_says_why_and_counts_nothing(
+    window, qtbot, talks, monkeypatch
+):
+    import peewee
+
+    from favorbook.ui.records import record_list
+
+    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 2)
+    monkeypatch.setattr(record_list, "FIRST_ROWS", 1)
+    real = conversations.list_conversations
+
+    def locked(contact_id=None, *, limit=None):
+        if not limit:
+            raise peewee.OperationalError("database is locked")
+        return real(contact_id, limit=limit)
+
+    monkeypatch.setattr(conversations, "list_conversations", locked)
+    page = window.conversations_page
+    window.show_page(page)
+    qtbot.waitUntil(lambda: not page.is_loading(), timeout=10000)
+    qtbot.wait(50)  # the newest, had they come late, are not shown now
+    assert page.stack.currentWidget() is page.empty_label
+    assert "locked" in page.empty_label.text()
+    assert page.stats_label.text() == "" and not page.reading_label.isVisible()
+    assert page.model.rowCount() == 0 and not page.partial

@@ -478,3 +478,36 @@ def test_a_page_reads_its_records_out_of_the_collectors_way(window, make_contact
     assert window.favors_page.model.rowCount() == 1
     assert gc.get_freeze_count() > 0 and gc.isenabled()
     gc.unfreeze()
+
+
+def test_a_change_while_the_newest_are_shown_reads_all_on_the_worker_and_finishes(
+    window, qtbot, make_contact, monkeypatch
+):
+    """A change while the page showed its newest records alone (a favor logged, one
+    deleted, a sync) read the whole ledger on the window's thread once the worker was
+    done, as for a short ledger (its size was taken from the rows shown), and left the
+    page saying it was still reading. A filter typed meanwhile said no favor matched,
+    of the newest alone."""
+    from favorbook.ui.records import record_list
+    from tests.gui.helpers import Gated
+
+    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 3)
+    monkeypatch.setattr(record_list, "FIRST_ROWS", 1)
+    cid = make_contact("Ann", "Lee")
+    for text in ("intro", "lunch", "advice"):
+        favors.log_favor(cid, "given", text)
+    read = Gated(monkeypatch, favors, "list_favors", when=lambda *a, limit=None: not limit)
+    page = window.favors_page
+    window.show_page(page)
+    qtbot.waitUntil(lambda: page.partial, timeout=5000)
+    page.filter_edit.setText("intro")  # among the rest only
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.empty_label, timeout=2000)
+    assert page.empty_label.text() == "Reading favors…"
+    page.filter_edit.clear()
+    favors.log_favor(cid, "given", "newest")
+    window.bus.changed.emit(Change.FAVORS)
+    read.open()
+    qtbot.waitUntil(lambda: not page.is_loading() and page.model.rowCount() == 4, timeout=10000)
+    assert read.on_window_thread == [False, False]  # both reads of all on the worker
+    assert not page.partial and not page.reading_label.isVisible()
+    assert column_texts(page, "description")[0] == "newest"

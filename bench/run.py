@@ -670,7 +670,8 @@ def write_figures(folder: Path, args, figures: dict) -> None:
         edit = picker.lineEdit()
         for k, key in enumerate(words[i % len(words)][:6]):
             typed = first_key if k == 0 else next_keys
-            typed.append(longest_pause(partial(QTest.keyClick, edit, key), 0))
+            # Until its completions are laid out and painted (deferred to the event loop).
+            typed.append(longest_pause(partial(QTest.keyClick, edit, key), 0.02))
         picker.completer().popup().hide()
         picker.set_contact_id(cid)
         form.description.setPlainText(f"Introduction {i}")

@@ -235,6 +235,10 @@ class ContactPicker(QComboBox):
             return
         self._collect()
         chosen, text = self._chosen(), self.currentText()
+        edit = self.lineEdit()
+        # Where the user is in what they typed (the names may come while they type).
+        caret, start = edit.cursorPosition(), edit.selectionStart()
+        length = len(edit.selectedText())
         ids, labels = self._names()
         self._pending = False
         blocked = self.blockSignals(True)  # the same contact: nothing changed for the form
@@ -244,6 +248,12 @@ class ContactPicker(QComboBox):
                 self.set_contact_id(chosen)
             else:
                 self.setEditText(text)
+                if length:
+                    edit.setSelection(start, length)  # as it was, the caret at the same end
+                    if caret == start:
+                        edit.setSelection(start + length, -length)
+                else:
+                    edit.setCursorPosition(caret)
         finally:
             self.blockSignals(blocked)
 

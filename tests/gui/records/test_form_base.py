@@ -369,3 +369,40 @@ def test_a_contact_given_to_a_picker_is_said_once(qtbot, make_contact, monkeypat
     picker.set_contact_id(bo)
     picker.load_names()  # the same contact shown: nothing to say
     assert said == [ann, bo] and picker.contact_id() == bo
+
+
+def test_names_that_come_while_typing_leave_the_caret_where_it_was(
+    qtbot, make_contact, monkeypatch
+):
+    """The names a worker read came while the user fixed a typo: the caret jumped to
+    the end of the text, and the next Backspace took the wrong letter."""
+    from favorbook.services import contacts
+    from favorbook.ui.forms import pickers
+    from tests.gui.helpers import Gated
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", 1)
+    make_contact("Paul", "Berg")
+    picker = ContactPicker()
+    qtbot.addWidget(picker)
+    read = Gated(monkeypatch, contacts, "read_picker_names")
+    picker.focusInEvent(QFocusEvent(QEvent.Type.FocusIn))
+    edit = picker.lineEdit()
+    edit.setText("Pual")
+    edit.setCursorPosition(2)
+    read.open()
+    qtbot.waitUntil(lambda: not picker._pending, timeout=5000)
+    assert edit.text() == "Pual" and edit.cursorPosition() == 2
+    edit.setSelection(3, -2)  # "ua", the caret before it
+    make_contact("Ann", "Lee")  # out of date again: read on the next use
+    picker._pending = True
+    picker.load_names()
+    assert edit.selectedText() == "ua" and edit.cursorPosition() == 1
+
+
+def test_a_label_of_two_lines_is_looked_up_as_one():
+    from favorbook.ui.forms.pickers import _Folded
+
+    folded = _Folded(["", "Ann Lee", "Bo\nChan", "Cy New"])
+    assert folded.same("bo chan") == 2 and folded.only("chan") == 2
+    assert folded.same("cy new") == 3 and folded.only("lee") == 1
+    assert folded.only("n") == -1 and folded.same("") == 0

@@ -79,16 +79,49 @@ def _stale_mark() -> Hashable | None:
     return None if mark is None or contacts.count_contacts() < AHEAD_FROM else mark
 
 
+_reads: dict = {}
+"""The names' mark -> (job, [names]) of the read of them on a worker under way, shared by
+``NamesAhead`` and every picker: a favor form's two pickers, focused in turn, each read
+all the names, beside a read ahead already running."""
+
+
+def _read_on_worker(mark: Hashable) -> tuple:
+    """The worker's read of the names as of ``mark``: the one under way, else a new one.
+    The names read are kept (``keep_picker_names``) once it is done, if still current."""
+    from PySide6.QtWidgets import QApplication
+
+    from favorbook.ui.shell.worker import in_background
+
+    found = _reads.get(mark)
+    if found is not None and found[0].is_running():
+        return found
+    got: list = []
+
+    def done(_result, _error) -> None:
+        if got:
+            contacts.keep_picker_names(got[0], mark)
+        if _reads.get(mark) is entry:
+            del _reads[mark]
+
+    # Owned by the application, not by a form that may close before it is done.
+    job = in_background(
+        QApplication.instance(), lambda: got.append(contacts.read_picker_names()), done
+    )
+    entry = (job, got)
+    _reads.clear()  # a read of older names is of no more use
+    _reads[mark] = entry
+    return entry
+
+
 class NamesAhead(QObject):
     """Reads the pickers' names on a worker thread a moment after the data changed, so
     that the next form opens with them: every write makes the names read earlier out of
     date, and reading 100,000 of them held the window 0.15-0.3 s when a form opened
     (logging one favor after another paid it each time). Kept only if nothing changed
-    during the read; a form opened before it is done reads them itself."""
+    during the read; a picker used before it is done waits for that read."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self._window = parent
         self._job = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -99,8 +132,6 @@ class NamesAhead(QObject):
         self._timer.start()
 
     def _read(self) -> None:
-        from favorbook.ui.shell.worker import in_background
-
         if self._job is not None and self._job.is_running():
             self._timer.start()  # once that read is done
             return
@@ -111,12 +142,7 @@ class NamesAhead(QObject):
         except Exception:  # noqa: BLE001 - a head start only: the form reads and says why
             log.warning("The pickers' names were not read ahead", exc_info=True)
             return
-
-        def done(names, error) -> None:
-            if error is None:
-                contacts.keep_picker_names(names, mark)
-
-        self._job = in_background(self._window, contacts.read_picker_names, done)
+        self._job = _read_on_worker(mark)[0]
 
 
 def rows_of_one_height(box: QComboBox) -> None:
@@ -192,8 +218,6 @@ class ContactPicker(QComboBox):
         contacts that read held the window 0.4 s as the merge dialog opened (its picker
         focused) and as the first picker of a session was clicked. What needs the names
         before they come (the list opened, typed text looked up) waits for that read."""
-        from favorbook.ui.shell.worker import in_background
-
         if not self._pending or self._reading is not None:
             return
         try:
@@ -204,8 +228,8 @@ class ContactPicker(QComboBox):
         if mark is None:  # kept already (read ahead): at once
             self.load_names()
             return
-        got: list = []
-        job = in_background(self, lambda: got.append(contacts.read_picker_names()), self._read)
+        job, got = _read_on_worker(mark)
+        job.done.connect(self._read)
         self._reading = (job, mark, got)
 
     def _read(self, _result, _error) -> None:

@@ -406,3 +406,30 @@ def test_a_label_of_two_lines_is_looked_up_as_one():
     assert folded.same("bo chan") == 2 and folded.only("chan") == 2
     assert folded.same("cy new") == 3 and folded.only("lee") == 1
     assert folded.only("n") == -1 and folded.same("") == 0
+
+
+def test_pickers_focused_while_the_names_are_read_share_that_read(
+    window, qtbot, make_contact, monkeypatch
+):
+    """A favor form's two pickers, focused in turn before the names came, each read all
+    of them on a worker, beside a read ahead already under way: three reads of 100,000
+    names at once on two cores. One read serves them all."""
+    from favorbook.services import contacts
+    from favorbook.services.changes import Change
+    from favorbook.ui.forms import pickers
+    from tests.gui.helpers import Gated
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", 1)
+    monkeypatch.setattr(pickers, "AHEAD_PAUSE_MS", 0)
+    make_contact("Ann", "Lee")
+    read = Gated(monkeypatch, contacts, "read_picker_names")
+    window.bus.changed.emit(Change.CONTACTS)  # a read ahead starts, and waits
+    qtbot.waitUntil(lambda: read.on_window_thread == [False], timeout=5000)
+    first, second = ContactPicker(), ContactPicker()
+    for picker in (first, second):
+        qtbot.addWidget(picker)
+        picker.focusInEvent(QFocusEvent(QEvent.Type.FocusIn))
+    read.open()
+    qtbot.waitUntil(lambda: not first._pending and not second._pending, timeout=5000)
+    assert read.on_window_thread == [False]  # the read ahead's, and no other
+    assert first.count() == second.count() == 2

@@ -396,6 +396,24 @@ def test_a_narrow_favors_tab_gives_the_description_the_room_not_the_status(
     qtbot.waitUntil(lambda: header.sectionSize(status) == tab.model.columns[status].width)
 
 
+def _ledger_read_held(window, make_contact, monkeypatch, *, big_from: int, first: int):
+    """The Favors page shown on three favors, a ledger of ``big_from`` or more read on a
+    worker, its newest ``first`` first; the read of all of them waits for ``read.open()``.
+    The page, the gate and the contact."""
+    from favorbook.ui.records import record_list
+    from tests.gui.helpers import Gated
+
+    monkeypatch.setattr(record_list, "BACKGROUND_FROM", big_from)
+    monkeypatch.setattr(record_list, "FIRST_ROWS", first)
+    cid = make_contact("Ann", "Lee")
+    for text in ("intro", "lunch", "advice"):
+        favors.log_favor(cid, "given", text)
+    read = Gated(monkeypatch, favors, "list_favors", when=lambda *a, limit=None: not limit)
+    page = window.favors_page
+    window.show_page(page)  # back at once, though the reading waits
+    return page, read, cid
+
+
 def test_a_big_ledger_is_read_on_a_worker_thread_while_the_window_answers(
     window, qtbot, make_contact, monkeypatch
 ):
@@ -403,17 +421,7 @@ def test_a_big_ledger_is_read_on_a_worker_thread_while_the_window_answers(
     from BACKGROUND_FROM favors on they are read on a worker thread. Meanwhile the page
     showed "Reading favors…" for 2-3 s: it shows the newest FIRST_ROWS as soon as they
     are read (on a worker thread of their own), and says it is reading the rest."""
-    from favorbook.ui.records import record_list
-    from tests.gui.helpers import Gated
-
-    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 2)
-    monkeypatch.setattr(record_list, "FIRST_ROWS", 2)
-    cid = make_contact("Ann", "Lee")
-    for text in ("intro", "lunch", "advice"):
-        favors.log_favor(cid, "given", text)
-    read = Gated(monkeypatch, favors, "list_favors", when=lambda *a, limit=None: not limit)
-    page = window.favors_page
-    window.show_page(page)  # back at once, though the reading waits
+    page, read, _cid = _ledger_read_held(window, make_contact, monkeypatch, big_from=2, first=2)
     assert page.is_loading() and page.empty_label.text() == "Reading favors…"
     qtbot.waitUntil(lambda: page.partial, timeout=5000)  # the newest, from a worker too
     assert page.stack.currentWidget() is page.view
@@ -488,17 +496,7 @@ def test_a_change_while_the_newest_are_shown_reads_all_on_the_worker_and_finishe
     done, as for a short ledger (its size was taken from the rows shown), and left the
     page saying it was still reading. A filter typed meanwhile said no favor matched,
     of the newest alone."""
-    from favorbook.ui.records import record_list
-    from tests.gui.helpers import Gated
-
-    monkeypatch.setattr(record_list, "BACKGROUND_FROM", 3)
-    monkeypatch.setattr(record_list, "FIRST_ROWS", 1)
-    cid = make_contact("Ann", "Lee")
-    for text in ("intro", "lunch", "advice"):
-        favors.log_favor(cid, "given", text)
-    read = Gated(monkeypatch, favors, "list_favors", when=lambda *a, limit=None: not limit)
-    page = window.favors_page
-    window.show_page(page)
+    page, read, cid = _ledger_read_held(window, make_contact, monkeypatch, big_from=3, first=1)
     qtbot.waitUntil(lambda: page.partial, timeout=5000)
     page.filter_edit.setText("intro")  # among the rest only
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.empty_label, timeout=2000)

@@ -79,38 +79,57 @@ def _stale_mark() -> Hashable | None:
     return None if mark is None or contacts.count_contacts() < AHEAD_FROM else mark
 
 
-_reads: dict = {}
-"""The names' mark -> (job, [names]) of the read of them on a worker under way, shared by
-``NamesAhead`` and every picker: a favor form's two pickers, focused in turn, each read
-all the names, beside a read ahead already running."""
+class _NamesRead:
+    """A read of the pickers' names on a worker thread, as of the names' mark ``mark``;
+    what it read is kept (``keep_picker_names``, if nothing changed since) once it is done
+    or waited for, whichever comes first."""
+
+    def __init__(self, mark: Hashable) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from favorbook.ui.shell.worker import in_background
+
+        self.mark = mark
+        self._got: list = []
+        # Owned by the application, not by a form that may close before it is done.
+        self.job = in_background(
+            QApplication.instance(),
+            lambda: self._got.append(contacts.read_picker_names()),
+            lambda _result, _error: self._done(),
+        )
+
+    def running(self) -> bool:
+        return self.job.is_running()
+
+    def wait(self) -> None:
+        """Until the names are read, then kept."""
+        self.job.wait()
+        self._keep()
+
+    def _keep(self) -> None:
+        if self._got:
+            contacts.keep_picker_names(self._got[0], self.mark)
+
+    def _done(self) -> None:
+        self._keep()
+        if _reads.get(self.mark) is self:
+            del _reads[self.mark]
 
 
-def _read_on_worker(mark: Hashable) -> tuple:
-    """The worker's read of the names as of ``mark``: the one under way, else a new one.
-    The names read are kept (``keep_picker_names``) once it is done, if still current."""
-    from PySide6.QtWidgets import QApplication
+_reads: dict[Hashable, _NamesRead] = {}
+"""The read of the names under way, by their mark, shared by ``NamesAhead`` and every
+picker: a favor form's two pickers, focused in turn, each read all the names, beside a
+read ahead already running."""
 
-    from favorbook.ui.shell.worker import in_background
 
+def _read_on_worker(mark: Hashable) -> _NamesRead:
+    """The worker's read of the names as of ``mark``: the one under way, else a new one."""
     found = _reads.get(mark)
-    if found is not None and found[0].is_running():
+    if found is not None and found.running():
         return found
-    got: list = []
-
-    def done(_result, _error) -> None:
-        if got:
-            contacts.keep_picker_names(got[0], mark)
-        if _reads.get(mark) is entry:
-            del _reads[mark]
-
-    # Owned by the application, not by a form that may close before it is done.
-    job = in_background(
-        QApplication.instance(), lambda: got.append(contacts.read_picker_names()), done
-    )
-    entry = (job, got)
     _reads.clear()  # a read of older names is of no more use
-    _reads[mark] = entry
-    return entry
+    _reads[mark] = read = _NamesRead(mark)
+    return read
 
 
 class NamesAhead(QObject):
@@ -122,7 +141,7 @@ class NamesAhead(QObject):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self._job = None
+        self._names_read: _NamesRead | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AHEAD_PAUSE_MS)
@@ -132,7 +151,7 @@ class NamesAhead(QObject):
         self._timer.start()
 
     def _read(self) -> None:
-        if self._job is not None and self._job.is_running():
+        if self._names_read is not None and self._names_read.running():
             self._timer.start()  # once that read is done
             return
         try:
@@ -142,7 +161,7 @@ class NamesAhead(QObject):
         except Exception:  # noqa: BLE001 - a head start only: the form reads and says why
             log.warning("The pickers' names were not read ahead", exc_info=True)
             return
-        self._job = _read_on_worker(mark)[0]
+        self._names_read = _read_on_worker(mark)
 
 
 def rows_of_one_height(box: QComboBox) -> None:
@@ -182,7 +201,7 @@ class ContactPicker(QComboBox):
         # 100,000 contacts that read held the window 0.4-0.9 s for every form with a
         # picker, the contact form's "Referred by" too, which is seldom touched.
         self._pending = _stale_mark() is not None
-        self._reading: tuple | None = None  # (job, mark, what it read) while names are read
+        self._reading: _NamesRead | None = None  # the names' read on a worker, waited for
         self._ids: list[int | None] = []
         self._labels: list[str] = []
         self._folded: _Folded | None = None  # the labels casefolded, made when first needed
@@ -228,9 +247,8 @@ class ContactPicker(QComboBox):
         if mark is None:  # kept already (read ahead): at once
             self.load_names()
             return
-        job, got = _read_on_worker(mark)
-        job.done.connect(self._read)
-        self._reading = (job, mark, got)
+        self._reading = _read_on_worker(mark)
+        self._reading.job.done.connect(self._read)
 
     def _read(self, _result, _error) -> None:
         """The worker's names came: in the box, the completions of what was typed shown."""
@@ -242,22 +260,14 @@ class ContactPicker(QComboBox):
             self.completer().setCompletionPrefix(text)
             self.completer().complete()
 
-    def _collect(self) -> None:
-        """The names a worker is reading, waited for and kept (if nothing changed since)."""
-        if self._reading is None:
-            return
-        job, mark, got = self._reading
-        job.wait()
-        self._reading = None
-        if got:
-            contacts.keep_picker_names(got[0], mark)
-
     def load_names(self) -> None:
         """Every contact's name in the box, if not there yet; the contact or the text
         shown stays. A read that fails leaves them to the next use."""
         if not self._pending:
             return
-        self._collect()
+        if self._reading is not None:  # a worker is reading them: that read, waited for
+            self._reading, reading = None, self._reading
+            reading.wait()
         chosen, text = self._chosen(), self.currentText()
         edit = self.lineEdit()
         # Where the user is in what they typed (the names may come while they type).
@@ -347,8 +357,9 @@ class ContactPicker(QComboBox):
     def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         """Complete a unique partial name when the user moves on, so they see whom it means."""
         text = self.currentText().strip()
-        if text and self._labels_folded().same(text) < 0:
-            index = self._labels_folded().only(text)
+        folded = self._labels_folded() if text else None
+        if folded is not None and folded.same(text) < 0:
+            index = folded.only(text)
             if index >= 0:
                 self.setCurrentIndex(index)
         super().focusOutEvent(event)

@@ -81,6 +81,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BENCH = Path(__file__).resolve().parent
+SURNAMES = ("nakamura", "kowalski", "fischer", "brennan", "hoffmann", "lindqvist", "okafor")
+"""Names of the sample network typed, letter by letter, into the search box and pickers."""
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
@@ -422,11 +424,10 @@ def gui_figures(folder: Path, args, figures: dict) -> None:
         app.processEvents()
 
     # search
-    words = ("nakamura", "kowalski", "fischer", "brennan", "hoffmann", "lindqvist", "okafor")
     for k in (1, 2, 3, 6):
 
         def one(i: int, k: int = k) -> float:
-            word = words[i % len(words)]
+            word = SURNAMES[i % len(SURNAMES)]
             edit.blockSignals(True)
             edit.setText(word[: k - 1])
             edit.blockSignals(False)
@@ -649,7 +650,6 @@ def write_figures(folder: Path, args, figures: dict) -> None:
     undone: list[float] = []
     first_key: list[float] = []
     next_keys: list[float] = []
-    words = ("nakamura", "kowalski", "fischer", "brennan", "hoffmann", "lindqvist", "okafor")
     started = time.perf_counter()
     for i in range(args.runs):
         if i and time.perf_counter() - started > args.budget * 2:
@@ -668,7 +668,7 @@ def write_figures(folder: Path, args, figures: dict) -> None:
         picker.setFocus()
         picker.lineEdit().selectAll()
         edit = picker.lineEdit()
-        for k, key in enumerate(words[i % len(words)][:6]):
+        for k, key in enumerate(SURNAMES[i % len(SURNAMES)][:6]):
             typed = first_key if k == 0 else next_keys
             # Until its completions are laid out and painted (deferred to the event loop).
             typed.append(longest_pause(partial(QTest.keyClick, edit, key), 0.02))

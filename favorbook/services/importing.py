@@ -44,6 +44,7 @@ from favorbook.services.contact_store import (
     ContactWriter,
     Labeled,
     shown_name,
+    names_mark_moved_once,
     sync_marks_set_aside_while_unsynced,
     vault_inserts_uncaptured_while_off,
 )
@@ -916,19 +917,24 @@ def _index_merged_afterwards(records: int):
 
 UNCAPTURED_FROM = 500
 """Records from which an import sets the vault's idle insert triggers (and, while no
-contact syncs, the sync items' insert marks) aside for its transaction
-(``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is left as
-it is (the window's connection reads it again after any change of it)."""
+contact syncs, the sync items' insert marks, and the names' mark's) aside for its
+transaction (``contact_store.vault_inserts_uncaptured_while_off``): below, the schema is
+left as it is (the window's connection reads it again after any change of it)."""
 
 
 @contextlib.contextmanager
 def _uncaptured(records: int):
     """Also the sync items' change marks on inserts, while no contact syncs
-    (``contact_store.sync_marks_set_aside_while_unsynced``)."""
+    (``contact_store.sync_marks_set_aside_while_unsynced``), and the names' mark's trigger
+    on inserts: the mark moves once, at the end (``contact_store.names_mark_moved_once``)."""
     if records < UNCAPTURED_FROM:
         yield
         return
-    with vault_inserts_uncaptured_while_off(), sync_marks_set_aside_while_unsynced():
+    with (
+        vault_inserts_uncaptured_while_off(),
+        sync_marks_set_aside_while_unsynced(),
+        names_mark_moved_once(),
+    ):
         yield
 
 

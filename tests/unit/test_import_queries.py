@@ -359,6 +359,50 @@ def test_the_index_rows_of_an_import_go_in_after_every_old_one_is_out(db, tmp_pa
     assert max(deletes) < min(inserts)
 
 
+def _names_mark() -> tuple[int, list[tuple]]:
+    """The names' mark and the triggers that move it on inserts into ``contact``."""
+    from favorbook.db.models import db as database
+
+    (mark,) = database.execute_sql("SELECT mark FROM change_mark WHERE name = 'names'").fetchone()
+    triggers = database.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = 'names_mark_insert'"
+    ).fetchall()
+    return mark, triggers
+
+
+def test_a_big_import_moves_the_names_mark_once(db, tmp_path, monkeypatch):
+    """The names' mark moved by a trigger for every contact added: more than half of what
+    writing the contact rows of a big import cost. A big import sets that trigger aside for
+    its transaction and moves the mark once at the end, so the pickers still read the
+    names again; the schema is as it was after it, and after a cancelled one (whose mark
+    stays, as nothing was added)."""
+    from favorbook.services import contact_store
+
+    monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
+    mark, triggers = _names_mark()
+    assert len(triggers) == 1
+    during: list[list[tuple]] = []
+    flush = contact_store.ContactWriter.flush
+
+    def watched(self):
+        during.append(_names_mark()[1])
+        flush(self)
+
+    monkeypatch.setattr(contact_store.ContactWriter, "flush", watched)
+    path = tmp_path / "cards.vcf"
+    _cards(path, 300, [])
+    importing.apply_import(importing.plan_import(importer.read_file(path)))
+    assert contacts.count_contacts() == 300
+    assert during and all(found == [] for found in during)
+    after, triggers_after = _names_mark()
+    assert after != mark
+    assert triggers_after == triggers
+
+    _cards(path, 600, [])
+    _import_cancelled_at_250(path)
+    assert _names_mark() == (after, triggers)
+
+
 def _sync_insert_triggers() -> list[tuple]:
     from favorbook.db.models import db as database
 

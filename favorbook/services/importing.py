@@ -43,8 +43,8 @@ from favorbook.services.contact_store import (
     ContactInput,
     ContactWriter,
     Labeled,
-    shown_name,
     names_mark_moved_once,
+    shown_name,
     sync_marks_set_aside_while_unsynced,
     vault_inserts_uncaptured_while_off,
 )

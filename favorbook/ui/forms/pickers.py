@@ -64,6 +64,24 @@ class _Folded:
         return self._index(at)
 
 
+_shared_kept: list = [None, {}]
+
+
+def _shared_model(labels: list[str], optional: bool) -> QStringListModel:
+    """One list model of ``labels`` (first an empty choice when ``optional``) for every
+    picker that offers them as they are: filling a picker's own model with 100,000 names
+    took 20 ms, twice for each favor form that opened. Made again when the names change
+    (``labels`` is another list). A picker offering other entries (a contact left out, an
+    archived referrer added) fills a model of its own. Without a parent: it lives while a
+    picker or this keep holds it."""
+    if _shared_kept[0] is not labels:
+        _shared_kept[:] = [labels, {}]
+    models = _shared_kept[1]
+    if optional not in models:
+        models[optional] = QStringListModel([""] * optional + labels)
+    return models[optional]
+
+
 AHEAD_FROM = 20_000
 """Contacts from which the pickers' names are read ahead, on a worker thread, after each
 change (``NamesAhead``); below, reading them when a form opens takes under 50 ms."""
@@ -207,8 +225,13 @@ class ContactPicker(QComboBox):
         self._folded: _Folded | None = None  # the labels casefolded, made when first needed
         self._selecting: int | None = None  # the entry ``_select`` is choosing
         # One list model for the box and its completer, the ids beside it: adding 100,000
-        # items one by one (and a second copy for the completer) took 0.3 s a picker.
-        self.setModel(QStringListModel(self))
+        # items one by one (and a second copy for the completer) took 0.3 s a picker. The
+        # names as read are one model that pickers share (``_shared_model``); other
+        # entries go into the picker's own. (No model is the box's child: the box deletes
+        # a model of its own when given another.)
+        self._own = QStringListModel()
+        self._model: QStringListModel = self._own
+        self.setModel(self._own)
         self._set_entries(*(([], []) if self._pending else self._names()), None)
         completer = QCompleter(self.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -299,13 +322,27 @@ class ContactPicker(QComboBox):
         empty = [None] if self._optional else []
         self._ids, self._labels = [*empty, *ids], [""] * len(empty) + labels
         self._folded = None
+        as_read = bool(labels) and labels is _split_kept[1][1]  # every name, none added
         blocked = self.blockSignals(True)
         try:
-            self.model().setStringList(self._labels)
+            if as_read:
+                self._use_model(_shared_model(labels, self._optional))
+            else:
+                self._use_model(self._own)
+                self._own.setStringList(self._labels)
             self.setCurrentIndex(-1)
         finally:
             self.blockSignals(blocked)
         self._select(len(empty) - 1 if shown is None else len(empty) + shown)
+
+    def _use_model(self, model: QStringListModel) -> None:
+        """The box and its completer offer ``model``'s entries from now on."""
+        if model is not self._model:
+            self._model = model
+            self.setModel(model)
+            completer = self.completer()
+            if completer is not None:
+                completer.setModel(model)
 
     def _select(self, index: int) -> None:
         """``setCurrentIndex(index)`` without the completer looking for the entry through

@@ -491,7 +491,7 @@ class ContactPicker(QComboBox):
         self.load_names()
         if self._folded is None:
             labels, read = self._labels, self._as_read
-            if read is None:
+            if read is None or read is not _shared_kept[0]:  # names read since: its own
                 self._folded = _Folded(labels)
             else:  # shared, as the list is: the next picker's first key finds it made
                 key = ("folded", self._optional)

@@ -184,12 +184,18 @@ def test_pickers_offering_the_names_as_read_share_one_list(qtbot, make_contact):
     assert without_ann.contact_id() is None
     assert first.model().stringList() == ["", "Bo Chan", "Ann Lee"]
 
+    stale = ContactPicker()  # typed into once the names changed
+    qtbot.addWidget(stale)
     contacts.archive_contact(ann)
     cy = make_contact("Cy", "New")
     later = ContactPicker()
     qtbot.addWidget(later)
     assert later.model() is not first.model()
     assert later._labels_folded() is not first._labels_folded()
+    kept = later.model()
+    stale.setEditText("bo")  # a picker of the names before: its own, the newer ones kept
+    assert stale.contact_id() == bo and stale._labels_folded() is not later._labels_folded()
+    assert ContactPicker(parent=later).model() is kept
     assert later.model().stringList() == ["", "Bo Chan", "Cy New"]
     assert first.model().stringList() == ["", "Bo Chan", "Ann Lee"]  # as it opened
     later.set_contact_id(ann)  # archived: added to its own list alone

@@ -288,14 +288,7 @@ def test_a_big_import_runs_no_idle_vault_trigger(db, tmp_path, monkeypatch):
     monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
     before = _vault_insert_triggers()
     assert {t for _n, t, _s in before} >= set(contact_store.WRITTEN_TABLES)
-    during = []
-    flush = contact_store.ContactWriter.flush
-
-    def watched(self):
-        during.append({t for _n, t, _s in _vault_insert_triggers()})
-        flush(self)
-
-    monkeypatch.setattr(contact_store.ContactWriter, "flush", watched)
+    during = _flush_watched(monkeypatch, lambda: {t for _n, t, _s in _vault_insert_triggers()})
     path = tmp_path / "cards.vcf"
     _cards(path, 300, [])
     importing.apply_import(importing.plan_import(importer.read_file(path)))
@@ -376,19 +369,10 @@ def test_a_big_import_moves_the_names_mark_once(db, tmp_path, monkeypatch):
     its transaction and moves the mark once at the end, so the pickers still read the
     names again; the schema is as it was after it, and after a cancelled one (whose mark
     stays, as nothing was added)."""
-    from favorbook.services import contact_store
-
     monkeypatch.setattr(importing, "UNCAPTURED_FROM", 50)
     mark, triggers = _names_mark()
     assert len(triggers) == 1
-    during: list[list[tuple]] = []
-    flush = contact_store.ContactWriter.flush
-
-    def watched(self):
-        during.append(_names_mark()[1])
-        flush(self)
-
-    monkeypatch.setattr(contact_store.ContactWriter, "flush", watched)
+    during = _flush_watched(monkeypatch, lambda: _names_mark()[1])
     path = tmp_path / "cards.vcf"
     _cards(path, 300, [])
     importing.apply_import(importing.plan_import(importer.read_file(path)))
@@ -412,15 +396,17 @@ def _sync_insert_triggers() -> list[tuple]:
     ).fetchall()
 
 
-def _flush_watched(monkeypatch) -> list[set]:
-    """The tables with a sync insert trigger at each flush of the writer."""
+def _flush_watched(monkeypatch, look=None) -> list:
+    """What ``look()`` gives at each flush of the writer (by default, the tables with a
+    sync insert trigger)."""
     from favorbook.services import contact_store
 
-    during: list[set] = []
+    look = look or (lambda: {t for _n, t, _s in _sync_insert_triggers()})
+    during: list = []
     flush = contact_store.ContactWriter.flush
 
     def watched(self):
-        during.append({t for _n, t, _s in _sync_insert_triggers()})
+        during.append(look())
         flush(self)
 
     monkeypatch.setattr(contact_store.ContactWriter, "flush", watched)

@@ -76,6 +76,10 @@ _shared_kept: list = [None, {}]
 """The names as read (their labels), and what ``_shared`` made of them."""
 _shown: dict[int, list] = {}
 """id of a shared model -> [the model, how many pickers show it]."""
+_spare: list[QStringListModel] = []
+"""Shared models of names no longer current that no picker shows: filled again with the
+next names (SPARE_MODELS at most; more are deleted)."""
+SPARE_MODELS = 2
 
 
 def _shared_model(labels: list[str], optional: bool) -> QStringListModel:
@@ -85,13 +89,15 @@ def _shared_model(labels: list[str], optional: bool) -> QStringListModel:
     (``labels`` is another list). A picker offering other entries (a contact left out, an
     archived referrer added) fills a model of its own.
 
-    The application owns it, not Python: it is deleted once the names changed and no
-    picker shows it (``_show``, ``_unshow``). Held by the pickers' wrappers instead, it
-    lived until a full collection found the cycles a closed form's widgets leave: 26 MB a
-    favor form at 100,000 contacts, 260 MB over ten forms."""
+    The application owns it, not Python: once the names changed and no picker shows it
+    (``_show``, ``_unshow``), it is filled with the next names or deleted. Held by the
+    pickers' wrappers instead, it lived until a full collection found the cycles a closed
+    form's widgets leave: 26 MB a favor form at 100,000 contacts, 260 MB over ten forms.
+    Filled again, not made anew: a new list of 100,000 names took 27-31 ms in the grown
+    heap of a session, one filled again 16 ms."""
 
     def make() -> QStringListModel:
-        model = QStringListModel(QCoreApplication.instance())
+        model = _spare.pop() if _spare else QStringListModel(QCoreApplication.instance())
         # Given to setStringList, not to the constructor: 14 ms for 100,000 names, not 22.
         model.setStringList([""] * optional + labels)
         return model
@@ -106,7 +112,7 @@ def _shared(labels: list[str], key: tuple, make: Callable[[], T]) -> T:
         _shared_kept[:] = [labels, {}]
         for old in superseded:
             if isinstance(old, QStringListModel) and id(old) not in _shown:
-                _delete_soon(old)
+                _let_go(old)
     kept = _shared_kept[1]
     if key not in kept:
         kept[key] = make()
@@ -128,7 +134,19 @@ def _unshow(model: QStringListModel | None) -> None:
     if entry[1] > 0:
         return
     del _shown[id(model)]
-    if not any(kept is model for kept in _shared_kept[1].values()):
+    if not _current(model):
+        _let_go(model)
+
+
+def _current(model: QStringListModel) -> bool:
+    return any(kept is model for kept in _shared_kept[1].values())
+
+
+def _let_go(model: QStringListModel) -> None:
+    """A model of older names that no picker shows: a spare, or deleted."""
+    if len(_spare) < SPARE_MODELS:
+        _spare.append(model)
+    else:
         _delete_soon(model)
 
 
@@ -142,7 +160,8 @@ def _delete_soon(model: QStringListModel) -> None:
 def _delete(model: QStringListModel) -> None:
     import shiboken6
 
-    if shiboken6.isValid(model) and id(model) not in _shown:
+    used = id(model) in _shown or _current(model) or any(s is model for s in _spare)
+    if shiboken6.isValid(model) and not used:
         shiboken6.delete(model)
 
 
@@ -155,8 +174,10 @@ def _end() -> None:
 
     models = [v for v in _shared_kept[1].values() if isinstance(v, QStringListModel)]
     models += [model for model, _count in _shown.values()]
+    models += _spare
     _shared_kept[:] = [None, {}]
     _shown.clear()
+    _spare.clear()
     for model in models:
         if shiboken6.isValid(model):
             shiboken6.delete(model)

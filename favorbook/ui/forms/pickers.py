@@ -125,8 +125,8 @@ def _show(model: QStringListModel) -> None:
 
 
 def _unshow(model: QStringListModel | None) -> None:
-    """A picker no longer shows ``model``: deleted when no picker does and the names
-    changed since it was made."""
+    """A picker no longer shows ``model``: once no picker does and the names changed
+    since it was made, it is a spare or deleted (``_let_go``)."""
     entry = _shown.get(id(model)) if model is not None else None
     if entry is None:
         return

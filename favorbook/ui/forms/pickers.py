@@ -335,9 +335,9 @@ class ContactPicker(QComboBox):
         # entries go into the picker's own, deleted with it: the child of a child, as the
         # box deletes a model that is its own child when given another.
         self._own = QStringListModel(QObject(self))
-        self._model: QStringListModel = self._own
         self.setModel(self._own)
-        # The shared model shown, for the picker's end (which its wrapper may not see).
+        # The shared model shown (None: its own), also for the picker's end, which its
+        # wrapper may not see.
         lease: list[QStringListModel | None] = [None]
         self._lease = lease
         self.destroyed.connect(lambda *_args: _unshow(lease[0]))
@@ -447,9 +447,9 @@ class ContactPicker(QComboBox):
 
     def _use_model(self, model: QStringListModel) -> None:
         """The box and its completer offer ``model``'s entries from now on."""
-        if model is not self._model:
-            self._model = model
-            shown, self._lease[0] = self._lease[0], None if model is self._own else model
+        shown = self._lease[0]
+        if model is not (self._own if shown is None else shown):
+            self._lease[0] = None if model is self._own else model
             if self._lease[0] is not None:
                 _show(model)
             self.setModel(model)

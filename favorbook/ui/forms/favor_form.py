@@ -140,7 +140,9 @@ class FavorDialog(FormDialog):
 
     def _refresh_ious(self) -> None:
         """List the open IOUs this favor could pay back: same person, other direction."""
-        key = (self.contact.contact_id(), checked_value(self.direction))
+        # Not waiting for the names a worker reads: the picker says whom the text names
+        # once they are in.
+        key = (self.contact.contact_id(wait=False), checked_value(self.direction))
         if key == self._ious_for:
             return
         self._ious_for = key

@@ -389,9 +389,13 @@ class ContactPicker(QComboBox):
             return
         self.load_names()
         text = self.lineEdit().text()
-        if text and self.lineEdit().hasFocus() and self._chosen() is None:  # typed
-            self.completer().setCompletionPrefix(text)
-            self.completer().complete()
+        if text and self._chosen() is None:  # typed: whom it names is known now
+            named = self.contact_id()
+            if named is not None:
+                self.contactChanged.emit(named)
+            if self.lineEdit().hasFocus():
+                self.completer().setCompletionPrefix(text)
+                self.completer().complete()
 
     def load_names(self) -> None:
         """Every contact's name in the box, if not there yet; the contact or the text
@@ -501,13 +505,21 @@ class ContactPicker(QComboBox):
         self.load_names()
         return super().count()
 
-    def contact_id(self) -> int | None:
+    def contact_id(self, *, wait: bool = True) -> int | None:
+        """The contact chosen, or the one the text names. ``wait=False`` (a form following
+        each key typed): while a worker still reads the names, None for text not chosen
+        from the list, rather than the window held until they come; the picker says
+        ``contactChanged`` once they are in if the text names someone. At 100,000 contacts
+        the first key typed into the favor form waited 0.46-0.86 s for a read started by a
+        save a moment before."""
         text = self.currentText().strip()
         if not text:
             return None
         chosen = self._chosen()
         if chosen is not None:
             return chosen  # chosen from the list: no search through every name
+        if not wait and self._reading is not None and self._reading.running():
+            return None
         index = self._named(text)
         return self._ids[index] if index >= 0 else None
 

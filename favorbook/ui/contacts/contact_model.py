@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.terms import format_ratio
 from favorbook.ui.shell import qt_values
+from favorbook.ui.shell.cell_paint import CellPainter
 from favorbook.ui.shell.style import amber_text, warning_color
 
 if TYPE_CHECKING:
@@ -39,9 +40,6 @@ _FOREGROUND = qt_values.FOREGROUND_ROLE
 _FONT = qt_values.FONT_ROLE
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, ID_ROLE))  # what data() answers
 _TEXT = QPalette.ColorRole.Text
-_SELECTED = QStyle.StateFlag.State_Selected.value
-_ACTIVE = QStyle.StateFlag.State_Active.value
-_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
 CELL_MARGIN = _MARGIN = 4
 
 
@@ -276,7 +274,7 @@ class ContactListModel(QAbstractTableModel):
         return "\n".join(lines) or None
 
 
-class ContactRowDelegate(QStyledItemDelegate):
+class ContactRowDelegate(CellPainter, QStyledItemDelegate):
     """Paints the list's cells from the model's row cache: one Python call per cell.
 
     The stock delegate asks the model for seven roles per cell (each a call from C++
@@ -286,14 +284,13 @@ class ContactRowDelegate(QStyledItemDelegate):
     """
 
     def __init__(self, model: ContactListModel, parent=None) -> None:
-        super().__init__(parent)
+        # Made after the list's first paint (ContactsPage.finish_start): QtCore.Qt here.
+        CellPainter.__init__(self)
+        QStyledItemDelegate.__init__(self, parent)
         self._model = model
         self._features: dict = {}
-        self._colors: dict[tuple[int, int], tuple] = {}
-        qt = QtCore.Qt  # made after the list's first paint (ContactsPage.finish_start)
+        qt = QtCore.Qt
         self._align = qt.AlignmentFlag.AlignLeft | qt.AlignmentFlag.AlignVCenter
-        self._elide = qt.TextElideMode.ElideRight
-        self._plain = qt.TextFormat.PlainText
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:  # noqa: N802
         cells = self._model.cells(index.row())
@@ -322,17 +319,7 @@ class ContactRowDelegate(QStyledItemDelegate):
             return
         column = index.column()
         rect = option.rect
-        palette = option.palette
-        state = option.state.value
-        colors = self._colors.get((palette.cacheKey(), state & _ACTIVE))
-        if colors is None:
-            colors = self._palette_colors(palette, state & _ACTIVE)
-        highlight, alternate, text, highlighted_text = colors
-        selected = state & _SELECTED
-        if selected:
-            painter.fillRect(rect, highlight)
-        elif option.features.value & _ALTERNATE:
-            painter.fillRect(rect, alternate)
+        text, selected = self.background(painter, option, option.state.value)
         width, height = rect.width() - 2 * _MARGIN, rect.height()
         if width <= 0:
             return
@@ -340,13 +327,12 @@ class ContactRowDelegate(QStyledItemDelegate):
         prepared = cells.static.get(key)
         if prepared is None:
             metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
-            elided = metrics.elidedText(cells.texts[column], self._elide, width)
-            static = QStaticText(elided)
-            static.setTextFormat(self._plain)
-            prepared = cells.static[key] = (static, (height - metrics.height()) // 2)
+            prepared = cells.static[key] = self.prepared_text(
+                cells.texts[column], metrics, width, height
+            )
         static, dy = prepared
         color = cells.colors[column]
-        painter.setPen(highlighted_text if selected else color if color is not None else text)
+        painter.setPen(text if selected or color is None else color)
         if cells.italic:
             painter.save()
             painter.setFont(self._model.italic_font())
@@ -354,19 +340,6 @@ class ContactRowDelegate(QStyledItemDelegate):
             painter.restore()
         else:
             painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
-
-    def _palette_colors(self, palette: QPalette, active: int) -> tuple:
-        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
-        colors = (
-            palette.brush(group, QPalette.ColorRole.Highlight),
-            palette.brush(group, QPalette.ColorRole.AlternateBase),
-            palette.color(group, QPalette.ColorRole.Text),
-            palette.color(group, QPalette.ColorRole.HighlightedText),
-        )
-        if len(self._colors) > 8:
-            self._colors.clear()
-        self._colors[(palette.cacheKey(), active)] = colors
-        return colors
 
     def _with_display(self, features):
         value = features | QStyleOptionViewItem.ViewItemFeature.HasDisplay

@@ -54,6 +54,8 @@ _FONT = Qt.ItemDataRole.FontRole.value
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _ROLES = frozenset({_DISPLAY, ID_ROLE, _TOOLTIP, _FOREGROUND, _FONT, _ALIGNMENT})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 AnyIndex = QModelIndex | QPersistentModelIndex
 STRETCH_MIN = 220  # width a stretching column (description, summary) should keep
 
@@ -280,9 +282,8 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        # Asked for every cell painted: the flags made once, not or-ed anew each time.
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
 
 class RowsTableModel(QAbstractTableModel):
@@ -346,8 +347,11 @@ def read_only_table(
 
 def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
     """A read-only, row-selecting, sortable table sized for ``model``'s columns."""
+    from favorbook.ui.records.record_cells import RecordRowDelegate
+
     view = read_only_table(model, parent)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setItemDelegate(RecordRowDelegate(model, view))
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header = view.horizontalHeader()
     header.setStretchLastSection(False)

@@ -41,6 +41,7 @@ _FONT = qt_values.FONT_ROLE
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, ID_ROLE))  # what data() answers
 _TEXT = QPalette.ColorRole.Text
 CELL_MARGIN = _MARGIN = 4
+_LEFT_TO_RIGHT = 0  # Qt.LayoutDirection.LeftToRight
 
 
 class Cells:
@@ -313,7 +314,12 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
 
     def paint(self, painter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         """Background, then the cell's text laid out once (QStaticText) and kept with the
-        row: a repaint draws prepared glyphs instead of shaping and eliding each text."""
+        row: a repaint draws prepared glyphs instead of shaping and eliding each text.
+        A right-to-left layout is left to the stock delegate (from ``initStyleOption``):
+        these texts are drawn from the left."""
+        if option.direction.value != _LEFT_TO_RIGHT:
+            super().paint(painter, option, index)
+            return
         cells = self._model.cells(index.row())
         if cells is None:
             return

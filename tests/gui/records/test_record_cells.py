@@ -4,7 +4,7 @@ the model's columns per cell instead of some eight calls to ``data()``."""
 from dataclasses import dataclass
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QStyledItemDelegate
 
@@ -54,13 +54,15 @@ def _differing(a, b) -> int:
     )
 
 
-@pytest.mark.parametrize("focused", [False, True])
+@pytest.mark.parametrize("case", ["plain", "focused", "right to left"])
 def test_the_cells_are_painted_pixel_for_pixel_as_the_stock_delegate_paints_them(
-    qtbot, show_widget, focused
+    qtbot, show_widget, case
 ):
     model, view = _table(show_widget)
     assert isinstance(view.itemDelegate(), RecordRowDelegate)
-    if focused:
+    if case == "right to left":
+        view.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    if case == "focused":
         view.setFocus()
         view.setCurrentIndex(model.index(5, 1))
     qtbot.wait(10)

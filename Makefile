@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(STAMP)
 	$(VENV)/bin/favorbook $(if $(DATA),--data-dir "$(DATA)") $(ARGS)
 
-# The suite runs on one worker process per core (pytest-xdist): 6.7 min instead of 12 on
+# The suite runs on one worker process per core (pytest-xdist): 6.7-7.3 min instead of 12 on
 # 2 cores. `make test JOBS=0` runs it in this process alone (easier to debug).
 JOBS ?= auto
 test: $(STAMP)

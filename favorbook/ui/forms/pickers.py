@@ -518,7 +518,7 @@ class ContactPicker(QComboBox):
         chosen = self._chosen()
         if chosen is not None:
             return chosen  # chosen from the list: no search through every name
-        if not wait and self._reading is not None and self._reading.running():
+        if not wait and self.reading_names():
             return None
         index = self._named(text)
         return self._ids[index] if index >= 0 else None
@@ -572,6 +572,13 @@ class ContactPicker(QComboBox):
             ids, labels = [*ids, contact_id], [*labels, label]
         self._set_entries(ids, labels, len(ids) - 1)
 
-    def typed_unknown_name(self) -> bool:
-        """True when text was typed that names no contact (the form should say so)."""
+    def reading_names(self) -> bool:
+        """Whether a worker still reads the names this picker offers."""
+        return self._reading is not None and self._reading.running()
+
+    def typed_unknown_name(self, *, wait: bool = True) -> bool:
+        """True when text was typed that names no contact (the form should say so);
+        ``wait=False``: False while a worker still reads the names (nobody is known yet)."""
+        if not wait and self.reading_names():
+            return False
         return bool(self.currentText().strip()) and self.contact_id() is None

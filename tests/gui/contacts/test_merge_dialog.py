@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from favorbook.services import contacts, conversations, favors, followups
 from favorbook.services.contacts import Labeled
 
@@ -101,4 +103,35 @@ def test_two_selected_records_are_offered_for_the_merge(window, make_contact):
     window.data_actions.merge_action.trigger()
     dialog = window.data_actions.merge_dialog
     assert dialog.other_id() == dup and dialog.merge_button.isEnabled()
+    dialog.reject()
+
+
+# The completions shown when the names come: a popup the offscreen platform cannot raise.
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_keys_typed_before_the_names_come_are_answered_at_once(
+    window, qtbot, make_contact, monkeypatch
+):
+    """The dialog's picker is focused as it opens and reads the names on a worker; the
+    dialog asked it at every key whom the text named, and the first key held the window
+    until that read was done (0.4 s at 100,000 contacts). Until the names come it says
+    nobody is named (without calling the text unknown), then shows the other record."""
+    from favorbook.ui.forms import pickers
+    from tests.gui.helpers import Gated
+
+    monkeypatch.setattr(pickers, "AHEAD_FROM", 1)
+    ann = make_contact("Ann", "Lee")
+    dup = make_contact("Ann", "Lee-Smith")
+    window.reload()
+    window.contacts_page.show_contact(dup)
+    read = Gated(monkeypatch, contacts, "read_picker_names")
+    window.data_actions.merge_action.trigger()
+    dialog = window.data_actions.merge_dialog
+    qtbot.waitUntil(lambda: read.on_window_thread == [False], timeout=5000)
+    qtbot.keyClicks(dialog.picker.lineEdit(), "Ann Lee")
+    assert dialog.picker._pending and not dialog.merge_button.isEnabled()
+    assert "No contact" not in dialog.explain.text()
+    read.open()
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=5000)
+    assert dialog.other_id() == ann and "Ann Lee-Smith" in dialog.this_label.text()
+    assert read.on_window_thread == [False]
     dialog.reject()

@@ -144,6 +144,9 @@ class ListFilter:
 RANK_LIMIT = 1000
 _FTS_SQL = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?"
 _FIRST_MATCHES_SQL = _FTS_SQL + " ORDER BY rowid LIMIT ?"
+_ALL_MATCHES_SQL = "SELECT group_concat(rowid) FROM contact_fts WHERE contact_fts MATCH ?"
+"""Every match as one text of ids, in no order: a letter typed matches 50,000-100,000 of
+100,000 contacts, which came through the driver row by row in 36-63 ms, joined in 22-47."""
 # Asking the index whether one contact matches costs about as much as collecting 170
 # matches (measured at 100,000 contacts); a page is probed for when that comes cheaper.
 PROBE_COST = 170
@@ -259,7 +262,8 @@ def _list_options(
 def _matching(fts: str, listed: _Listed, *, ranked: bool) -> list[int]:
     """The ids of the list that match ``fts``: best match first when ``ranked`` (and
     there are at most RANK_LIMIT), else in list order."""
-    matches = [row[0] for row in db.execute_sql(_FTS_SQL, (fts,))]
+    joined = db.execute_sql(_ALL_MATCHES_SQL, (fts,)).fetchone()[0]
+    matches = list(map(int, joined.split(","))) if joined else []
     ids = listed.ids
     if not ranked or len(matches) > RANK_LIMIT:
         if len(matches) * 8 < len(ids):  # few matches: sort them by their place

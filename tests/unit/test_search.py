@@ -320,3 +320,19 @@ def test_a_list_sorted_by_a_column_places_its_ids_only_when_a_search_needs_them(
     assert len(made) == 1 and made[0]._positions is None
     assert search.search_ids("la") == [bo, cy]  # best match first: a name before a goal
     assert len(made) == 2 and made[1]._positions == {cy: 0, bo: 1, ann: 2}  # by last name
+
+
+def test_the_matches_of_a_search_through_the_whole_list_come_in_one_row(make_contact):
+    """A letter typed matches most of a big network: its matches came through the driver
+    one row at a time (36-63 ms at 100,000 contacts), now as one text of ids (22-47 ms).
+    The list's order is the kept list's; the matches are taken in no order."""
+    from tests.perf_guards import capture_sql
+
+    people = [make_contact(first, "Lee") for first in ("Ann", "Bo", "Cy", "Dee", "Eve")]
+    make_contact("Zed", "Moe")
+    search.search_ids("")  # the whole list, kept
+    with capture_sql() as ran:
+        assert search.search_ids("le", order="name") == people
+        assert search.search_ids("zz") == []
+    by_row = [s for s in ran if s.startswith("SELECT rowid FROM contact_fts") and "LIMIT" not in s]
+    assert not by_row and sum("group_concat(rowid)" in s for s in ran) == 2, ran

@@ -13,6 +13,7 @@ from favorbook.ui.shell.cell_paint import CellPainter
 KEPT = 4000
 """Texts laid out and kept; past that, the cache starts again (a page scrolled far)."""
 _FOCUS = QStyle.StateFlag.State_HasFocus.value
+_ENABLED = QStyle.StateFlag.State_Enabled.value
 _LEFT_TO_RIGHT = 0  # Qt.LayoutDirection.LeftToRight
 _RESET = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
 
@@ -30,11 +31,11 @@ class RecordRowDelegate(CellPainter, QStyledItemDelegate):
     """Paints each cell of ``view``'s record table as the stock delegate does, with one
     call into the model's column per cell and each text laid out once for its width.
 
-    The current cell of a focused table (its focus frame), text aligned right (which the
-    stock delegate places at a fraction of a pixel), a right-to-left layout, a row the
-    model no longer has, and styles other than Fusion are left to the stock delegate:
-    what is drawn here is what Fusion draws for such a cell (the suite compares the two
-    pixel by pixel).
+    The current cell of a focused table (its focus frame), a disabled table, text aligned
+    right (which the stock delegate places at a fraction of a pixel), a right-to-left
+    layout, a row the model no longer has, and styles other than Fusion are left to the
+    stock delegate: what is drawn here is what Fusion draws for such a cell (the suite
+    compares the two pixel by pixel).
     """
 
     def __init__(self, model: Records, view: QAbstractItemView) -> None:
@@ -73,6 +74,7 @@ class RecordRowDelegate(CellPainter, QStyledItemDelegate):
             or margin is None
             or column.right
             or state & _FOCUS
+            or not state & _ENABLED
             or option.direction.value != _LEFT_TO_RIGHT
         ):
             super().paint(painter, option, index)

@@ -54,7 +54,7 @@ def _differing(a, b) -> int:
     )
 
 
-@pytest.mark.parametrize("case", ["plain", "focused", "right to left"])
+@pytest.mark.parametrize("case", ["plain", "focused", "right to left", "disabled"])
 def test_the_cells_are_painted_pixel_for_pixel_as_the_stock_delegate_paints_them(
     qtbot, show_widget, case
 ):
@@ -62,6 +62,8 @@ def test_the_cells_are_painted_pixel_for_pixel_as_the_stock_delegate_paints_them
     assert isinstance(view.itemDelegate(), RecordRowDelegate)
     if case == "right to left":
         view.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    if case == "disabled":
+        view.setEnabled(False)
     if case == "focused":
         view.setFocus()
         view.setCurrentIndex(model.index(5, 1))

@@ -41,7 +41,6 @@ _FONT = qt_values.FONT_ROLE
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, ID_ROLE))  # what data() answers
 _TEXT = QPalette.ColorRole.Text
 CELL_MARGIN = _MARGIN = 4
-_LEFT_TO_RIGHT = 0  # Qt.LayoutDirection.LeftToRight
 
 
 class Cells:
@@ -315,9 +314,10 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
     def paint(self, painter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         """Background, then the cell's text laid out once (QStaticText) and kept with the
         row: a repaint draws prepared glyphs instead of shaping and eliding each text.
-        A right-to-left layout is left to the stock delegate (from ``initStyleOption``):
-        these texts are drawn from the left."""
-        if option.direction.value != _LEFT_TO_RIGHT:
+        A right-to-left layout and a disabled list are left to the stock delegate (from
+        ``initStyleOption``)."""
+        state = option.state.value
+        if self.left_to_qt(option, state):
             super().paint(painter, option, index)
             return
         cells = self._model.cells(index.row())
@@ -325,7 +325,7 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
             return
         column = index.column()
         rect = option.rect
-        text, selected = self.background(painter, option, option.state.value)
+        text, selected = self.background(painter, option, state)
         width, height = rect.width() - 2 * _MARGIN, rect.height()
         if width <= 0:
             return

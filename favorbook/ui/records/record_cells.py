@@ -13,8 +13,6 @@ from favorbook.ui.shell.cell_paint import CellPainter
 KEPT = 4000
 """Texts laid out and kept; past that, the cache starts again (a page scrolled far)."""
 _FOCUS = QStyle.StateFlag.State_HasFocus.value
-_ENABLED = QStyle.StateFlag.State_Enabled.value
-_LEFT_TO_RIGHT = 0  # Qt.LayoutDirection.LeftToRight
 _RESET = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
 
 
@@ -74,8 +72,7 @@ class RecordRowDelegate(CellPainter, QStyledItemDelegate):
             or margin is None
             or column.right
             or state & _FOCUS
-            or not state & _ENABLED
-            or option.direction.value != _LEFT_TO_RIGHT
+            or self.left_to_qt(option, state)
         ):
             super().paint(painter, option, index)
             return

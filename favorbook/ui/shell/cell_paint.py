@@ -12,13 +12,20 @@ that namespace is made after it (see qt_values); a delegate is made after the pa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtCore
-from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QStaticText
+from PySide6.QtGui import QFontMetrics, QPalette, QStaticText
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+if TYPE_CHECKING:  # QPainter's enums are made when it is first imported: not before the paint
+    from PySide6.QtGui import QPainter
 
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
+_ENABLED = QStyle.StateFlag.State_Enabled.value
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
+_LEFT_TO_RIGHT = 0  # Qt.LayoutDirection.LeftToRight
 
 
 class CellPainter:
@@ -37,6 +44,13 @@ class CellPainter:
         static = QStaticText(metrics.elidedText(text, self._elide, width))
         static.setTextFormat(self._plain)
         return static, (height - metrics.height()) // 2
+
+    @staticmethod
+    def left_to_qt(option: QStyleOptionViewItem, state: int) -> bool:
+        """Whether the stock delegate paints this cell instead: in a right-to-left layout
+        (these painters draw texts from the left) or a disabled view (they draw in the
+        enabled colours). ``state``: ``option.state.value``."""
+        return option.direction.value != _LEFT_TO_RIGHT or not state & _ENABLED
 
     def background(self, painter: QPainter, option: QStyleOptionViewItem, state: int) -> tuple:
         """Fill the cell's background (selected, or an alternate row); give the colour its

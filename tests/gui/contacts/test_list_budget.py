@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
@@ -97,17 +98,24 @@ def test_the_delegate_paints_what_the_model_says(db, qapp, make_contact):
     assert option.palette.color(QPalette.ColorRole.Text) == style.warning_color()
 
 
-def test_a_right_to_left_list_is_painted_as_the_stock_delegate_paints_it(db, show_widget):
-    """The row painter draws its texts from the left: in a right-to-left layout the names
-    stood at the wrong end of their cells. There the stock delegate paints them."""
+@pytest.mark.parametrize("case", ["right to left", "disabled"])
+def test_a_right_to_left_or_disabled_list_is_painted_as_the_stock_delegate_paints_it(
+    db, show_widget, case
+):
+    """The row painter draws its texts from the left, in the enabled colours: in a
+    right-to-left layout the names stood at the wrong end of their cells. There, and in
+    a disabled list, the stock delegate paints them."""
     from PySide6.QtWidgets import QStyledItemDelegate
 
     demo.load(40)
     model = ContactListModel()
     model.set_ids(search.search_ids(""))
     view = _view(show_widget, model)
-    view.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     view.selectRow(2)
+    if case == "right to left":
+        view.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    else:
+        view.setEnabled(False)
     ours = view.viewport().grab().toImage()
     view.setItemDelegate(QStyledItemDelegate(view))
     stock = view.viewport().grab().toImage()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 
 from favorbook.services.dates import local_day_text, short_date
@@ -41,12 +41,15 @@ _FONT = qt_values.FONT_ROLE
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, ID_ROLE))  # what data() answers
 _TEXT = QPalette.ColorRole.Text
 CELL_MARGIN = _MARGIN = 4
+TEXTS_KEPT = 6000
+"""Cell texts laid out and kept (some 40 screens of the list); past that, started again."""
+_FONT_CHANGE = 97  # QEvent.Type.FontChange
 
 
 class Cells:
     """One list row as painted: the six texts, each cell's colour (or None), italic or not."""
 
-    __slots__ = ("colors", "italic", "row", "static", "texts")
+    __slots__ = ("colors", "italic", "row", "texts")
 
     def __init__(self, row: ContactRow, warn: QColor, grey: QColor, amber: QColor) -> None:
         today = dt.date.today()
@@ -73,7 +76,6 @@ class Cells:
                 warn if row.next_followup and row.next_followup < today else None,
             )
         self.italic = row.sample
-        self.static: dict[tuple[int, int], QStaticText] = {}
 
 
 class ContactListModel(QAbstractTableModel):
@@ -291,6 +293,12 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
         self._features: dict = {}
         qt = QtCore.Qt
         self._align = qt.AlignmentFlag.AlignLeft | qt.AlignmentFlag.AlignVCenter
+        # Texts laid out, by text and size, for any row that shows them: a keystroke lists
+        # other contacts, and laying out each new row's texts anew (as a cache per row did)
+        # was most of its paint; their dates, ratios, kinds and companies recur.
+        self._texts: dict[tuple, tuple] = {}
+        if parent is not None:
+            parent.installEventFilter(self)  # its font changed: laid out anew
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:  # noqa: N802
         cells = self._model.cells(index.row())
@@ -312,8 +320,8 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
             option.palette = palette
 
     def paint(self, painter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        """Background, then the cell's text laid out once (QStaticText) and kept with the
-        row: a repaint draws prepared glyphs instead of shaping and eliding each text.
+        """Background, then the cell's text laid out once (QStaticText) and kept: a repaint
+        draws prepared glyphs instead of shaping and eliding each text.
         A right-to-left layout and a disabled list are left to the stock delegate (from
         ``initStyleOption``)."""
         state = option.state.value
@@ -329,13 +337,14 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
         width, height = rect.width() - 2 * _MARGIN, rect.height()
         if width <= 0:
             return
-        key = (column, width, height)
-        prepared = cells.static.get(key)
+        text = cells.texts[column]
+        key = (text, width, height, cells.italic)
+        prepared = self._texts.get(key)
         if prepared is None:
+            if len(self._texts) >= TEXTS_KEPT:
+                self._texts = {}
             metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
-            prepared = cells.static[key] = self.prepared_text(
-                cells.texts[column], metrics, width, height
-            )
+            prepared = self._texts[key] = self.prepared_text(text, metrics, width, height)
         static, dy = prepared
         color = cells.colors[column]
         painter.setPen(text if selected or color is None else color)
@@ -346,6 +355,11 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
             painter.restore()
         else:
             painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type().value == _FONT_CHANGE:
+            self._texts = {}
+        return False
 
     def _with_display(self, features):
         value = features | QStyleOptionViewItem.ViewItemFeature.HasDisplay

@@ -98,6 +98,41 @@ def test_the_delegate_paints_what_the_model_says(db, qapp, make_contact):
     assert option.palette.color(QPalette.ColorRole.Text) == style.warning_color()
 
 
+def test_texts_shown_again_are_not_laid_out_again(db, show_widget):
+    """A save drops the rows read (their texts may have changed) and a keystroke lists
+    other contacts: the texts of each new row were laid out anew, most of a keystroke's
+    paint at 100,000 contacts, though dates, ratios, kinds and companies recur. Texts
+    are kept by text and size, whichever row shows them."""
+    demo.load(60)
+    model = ContactListModel()
+    ids = search.search_ids("")
+    model.set_ids(ids)
+    view = _view(show_widget, model)
+    delegate = view.itemDelegate()
+    laid_out = []
+    real = delegate.prepared_text
+
+    def prepared_text(text, metrics, width, height):
+        laid_out.append((text, width, height))
+        return real(text, metrics, width, height)
+
+    delegate.prepared_text = prepared_text
+    view.viewport().grab()  # painted as shown: laid out then
+    model.refresh_rows()  # a save: the same rows read again
+    view.viewport().grab()
+    assert laid_out == []  # nothing laid out again
+    model.set_ids(list(reversed(ids)))  # other contacts listed: their names are new
+    view.scrollToTop()
+    view.viewport().grab()
+    assert laid_out and len(set(laid_out)) == len(laid_out)
+    laid_out.clear()
+    font = view.font()
+    font.setPointSize(font.pointSize() + 3)
+    view.setFont(font)  # the texts kept were laid out in the old font
+    view.viewport().grab()
+    assert laid_out
+
+
 @pytest.mark.parametrize("case", ["right to left", "disabled"])
 def test_a_right_to_left_or_disabled_list_is_painted_as_the_stock_delegate_paints_it(
     db, show_widget, case

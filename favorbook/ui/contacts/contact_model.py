@@ -333,21 +333,21 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
             return
         column = index.column()
         rect = option.rect
-        text, selected = self.background(painter, option, state)
+        pen, selected = self.background(painter, option, state)
         width, height = rect.width() - 2 * _MARGIN, rect.height()
         if width <= 0:
             return
-        text = cells.texts[column]
-        key = (text, width, height, cells.italic)
+        shown = cells.texts[column]
+        key = (shown, width, height, cells.italic)
         prepared = self._texts.get(key)
         if prepared is None:
             if len(self._texts) >= TEXTS_KEPT:
                 self._texts = {}
             metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
-            prepared = self._texts[key] = self.prepared_text(text, metrics, width, height)
+            prepared = self._texts[key] = self.prepared_text(shown, metrics, width, height)
         static, dy = prepared
         color = cells.colors[column]
-        painter.setPen(text if selected or color is None else color)
+        painter.setPen(pen if selected or color is None else color)
         if cells.italic:
             painter.save()
             painter.setFont(self._model.italic_font())

@@ -98,6 +98,28 @@ def test_the_delegate_paints_what_the_model_says(db, qapp, make_contact):
     assert option.palette.color(QPalette.ColorRole.Text) == style.warning_color()
 
 
+def test_a_selected_row_is_written_in_the_highlighted_text_colour(db, show_widget):
+    """The painter once took the cell's text for the colour of its pen: a selected row
+    came out black on the highlight instead of in the highlighted text colour."""
+    from PySide6.QtGui import QColor
+
+    demo.load(20)
+    model = ContactListModel()
+    model.set_ids(search.search_ids(""))
+    view = _view(show_widget, model)
+    view.selectRow(2)
+    image = view.viewport().grab().toImage()
+    band = view.visualRect(model.index(2, 0))
+    palette = view.palette()
+    highlight = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+    darkest = min(
+        QColor(image.pixel(x, y)).lightness()
+        for y in range(band.top(), band.bottom())
+        for x in range(image.width())
+    )
+    assert darkest >= highlight.lightness() - 2  # text lighter than the highlight, not black
+
+
 def test_texts_shown_again_are_not_laid_out_again(db, show_widget):
     """A save drops the rows read (their texts may have changed) and a keystroke lists
     other contacts: the texts of each new row were laid out anew, most of a keystroke's

@@ -43,7 +43,6 @@ _TEXT = QPalette.ColorRole.Text
 CELL_MARGIN = _MARGIN = 4
 TEXTS_KEPT = 6000
 """Cell texts laid out and kept (some 40 screens of the list); past that, started again."""
-_FONT_CHANGE = 97  # QEvent.Type.FontChange
 
 
 class Cells:
@@ -287,18 +286,15 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
 
     def __init__(self, model: ContactListModel, parent=None) -> None:
         # Made after the list's first paint (ContactsPage.finish_start): QtCore.Qt here.
-        CellPainter.__init__(self)
+        # Texts are kept by text and size for any row that shows them: a keystroke lists
+        # other contacts, and laying out each new row's texts anew (as a cache per row did)
+        # was most of its paint; their dates, ratios, kinds and companies recur.
         QStyledItemDelegate.__init__(self, parent)
+        CellPainter.__init__(self, parent, TEXTS_KEPT)
         self._model = model
         self._features: dict = {}
         qt = QtCore.Qt
         self._align = qt.AlignmentFlag.AlignLeft | qt.AlignmentFlag.AlignVCenter
-        # Texts laid out, by text and size, for any row that shows them: a keystroke lists
-        # other contacts, and laying out each new row's texts anew (as a cache per row did)
-        # was most of its paint; their dates, ratios, kinds and companies recur.
-        self._texts: dict[tuple, tuple] = {}
-        if parent is not None:
-            parent.installEventFilter(self)  # its font changed: laid out anew
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:  # noqa: N802
         cells = self._model.cells(index.row())
@@ -337,15 +333,15 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
         width, height = rect.width() - 2 * _MARGIN, rect.height()
         if width <= 0:
             return
-        shown = cells.texts[column]
-        key = (shown, width, height, cells.italic)
-        prepared = self._texts.get(key)
-        if prepared is None:
-            if len(self._texts) >= TEXTS_KEPT:
-                self._texts = {}
-            metrics = self._model.italic_metrics() if cells.italic else option.fontMetrics
-            prepared = self._texts[key] = self.prepared_text(shown, metrics, width, height)
-        static, dy = prepared
+        shown, italic = cells.texts[column], cells.italic
+        key = (shown, width, height, italic)
+        static, dy = self.laid_out(key) or self.lay_out(
+            key,
+            shown,
+            self._model.italic_metrics() if italic else option.fontMetrics,
+            width,
+            height,
+        )
         color = cells.colors[column]
         painter.setPen(pen if selected or color is None else color)
         if cells.italic:
@@ -355,11 +351,6 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
             painter.restore()
         else:
             painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
-        if event.type().value == _FONT_CHANGE:
-            self._texts = {}
-        return False
 
     def _with_display(self, features):
         value = features | QStyleOptionViewItem.ViewItemFeature.HasDisplay

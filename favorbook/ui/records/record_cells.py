@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -13,7 +12,6 @@ from favorbook.ui.shell.cell_paint import CellPainter
 KEPT = 4000
 """Texts laid out and kept; past that, the cache starts again (a page scrolled far)."""
 _FOCUS = QStyle.StateFlag.State_HasFocus.value
-_RESET = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
 
 
 class Records(Protocol):
@@ -37,30 +35,24 @@ class RecordRowDelegate(CellPainter, QStyledItemDelegate):
     """
 
     def __init__(self, model: Records, view: QAbstractItemView) -> None:
-        CellPainter.__init__(self)
         QStyledItemDelegate.__init__(self, view)
+        CellPainter.__init__(self, view, KEPT)
         self._model = model
         self._view = view
-        self._texts: dict[tuple, tuple] = {}
         self._bold: tuple[QFont, QFontMetrics] | None = None  # the view's font, bold
         self._margin: int | None = None
-        self._reset()
-        view.installEventFilter(self)  # its font or style changed: laid out anew
+        self.restyled()
 
-    def _reset(self) -> None:
+    def restyled(self) -> None:
         """Forget what was laid out, and find the stock delegate's space beside the text
         (None where it is left to draw: a style other than Fusion)."""
-        self._texts, self._bold = {}, None
+        super().restyled()
+        self._bold = None
         style = self._view.style()
         self._margin = None
         if style.name().lower() == "fusion":
             metric = QStyle.PixelMetric.PM_FocusFrameHMargin
             self._margin = style.pixelMetric(metric, None, self._view) + 1
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
-        if watched is self._view and event.type() in _RESET:
-            self._reset()
-        return False
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         record = self._model.record(index.row())
@@ -84,13 +76,9 @@ class RecordRowDelegate(CellPainter, QStyledItemDelegate):
         text = column.text(record)
         bold = bool(column.bold and column.bold(record))
         key = (text, width, height, bold)
-        found = self._texts.get(key)
-        if found is None:
-            if len(self._texts) > KEPT:
-                self._texts = {}
-            metrics = self._bold_font()[1] if bold else option.fontMetrics
-            found = self._texts[key] = self.prepared_text(text, metrics, width, height)
-        static, dy = found
+        static, dy = self.laid_out(key) or self.lay_out(
+            key, text, self._bold_font()[1] if bold else option.fontMetrics, width, height
+        )
         if not selected and column.color is not None:
             text_color = column.color(record) or text_color
         painter.setPen(text_color)

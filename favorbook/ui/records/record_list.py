@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from favorbook.errors import FavorbookError
+from favorbook.ui.records.record_cells import RecordRowDelegate
 from favorbook.ui.shell.refresh import FollowsChanges
 from favorbook.ui.shell.wrap_label import WrapLabel
 
@@ -347,8 +348,6 @@ def read_only_table(
 
 def make_table(model: RecordTableModel, parent: QWidget) -> QTableView:
     """A read-only, row-selecting, sortable table sized for ``model``'s columns."""
-    from favorbook.ui.records.record_cells import RecordRowDelegate
-
     view = read_only_table(model, parent)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.setItemDelegate(RecordRowDelegate(model, view))

@@ -15,12 +15,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFontMetrics, QPalette, QStaticText
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QWidget
 
 if TYPE_CHECKING:  # QPainter's enums are made when it is first imported: not before the paint
     from PySide6.QtGui import QPainter
 
+_RESTYLED = frozenset({QEvent.Type.FontChange.value, QEvent.Type.StyleChange.value})
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
 _ENABLED = QStyle.StateFlag.State_Enabled.value
@@ -30,13 +32,42 @@ _LEFT_TO_RIGHT = 0  # Qt.LayoutDirection.LeftToRight
 
 class CellPainter:
     """For a delegate: a cell's background from the colours of its palette (kept by the
-    palette's key), and its text laid out once."""
+    palette's key), and its texts laid out once and kept (``kept`` at most; then started
+    again), forgotten when ``view``'s font or style changes (``restyled``). Made after
+    the QObject part of the delegate (it watches ``view``'s events)."""
 
-    def __init__(self) -> None:
+    def __init__(self, view: QWidget | None, kept: int) -> None:
         self._colors: dict[tuple[int, int], tuple] = {}
+        self._texts: dict[tuple, tuple] = {}
+        self._kept = kept
         qt = QtCore.Qt
         self._elide = qt.TextElideMode.ElideRight
         self._plain = qt.TextFormat.PlainText
+        if view is not None:
+            view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if event.type().value in _RESTYLED:
+            self.restyled()
+        return False
+
+    def restyled(self) -> None:
+        """The view's font or style changed: what was laid out is of no more use."""
+        self._texts = {}
+
+    def laid_out(self, key: tuple) -> tuple | None:
+        """The layout kept as ``key`` (a text and what it is drawn at), or None: any row
+        that shows that text finds it (``prepared_text`` once, ``lay_out``)."""
+        return self._texts.get(key)
+
+    def lay_out(
+        self, key: tuple, text: str, metrics: QFontMetrics, width: int, height: int
+    ) -> tuple:
+        """``prepared_text`` of ``text``, kept as ``key``."""
+        if len(self._texts) >= self._kept:
+            self._texts = {}
+        found = self._texts[key] = self.prepared_text(text, metrics, width, height)
+        return found
 
     def prepared_text(self, text: str, metrics: QFontMetrics, width: int, height: int) -> tuple:
         """(static text, its offset down): ``text`` elided to ``width`` as the stock

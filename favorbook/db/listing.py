@@ -50,36 +50,19 @@ def ordered(sql_order: str, descending: bool) -> str:
     return ", ".join(p if p.endswith("IS NULL") else p + " DESC" for p in parts)
 
 
-def list_sql(
+def _filtered(
     *,
-    include_archived: bool = False,
-    archived_only: bool = False,
-    kind: str | None = None,
-    vetting_status: str | None = None,
-    tag: str | None = None,
-    touch_due_on: dt.date | None = None,
-    overdrawn_target: float | None = None,
-    order: str | None = None,
-    descending: bool = False,
-    match: str | None = None,
-    ranked: bool = False,
-    probe: bool = False,
-    ids: list[int] | None = None,
-    limit: int | None = None,
-) -> tuple[str, list]:
-    """The SQL of the list's ids (filtered and sorted) and its parameters.
-
-    ``match`` (an FTS5 expression) keeps the contacts the full-text index finds, and
-    ``limit`` stops after that many: SQLite then walks the list's index in order and
-    stops at the page's end, without sorting or collecting the whole list in Python.
-    ``ranked`` (with ``match``, and no ``order``) lists best match first, ties in list
-    order: SQLite ranks the matches and sorts them, nothing is collected in Python.
-    ``probe`` asks the full-text index about each contact as the list is walked instead
-    of collecting every match first: sooner for a term most contacts match. ``ids``
-    keeps only those contacts.
-    """
-    where, params = [], []
-    ranked = ranked and bool(match) and order not in ORDERS
+    include_archived: bool,
+    archived_only: bool,
+    kind: str | None,
+    vetting_status: str | None,
+    tag: str | None,
+    touch_due_on: dt.date | None,
+    overdrawn_target: float | None,
+) -> tuple[list[str], list, str]:
+    """The WHERE conditions, their parameters and the joins of the list's filters."""
+    where: list[str] = []
+    params: list = []
     if archived_only:
         where.append("c.archived_at IS NOT NULL")
     elif not include_archived:
@@ -108,6 +91,50 @@ def list_sql(
     if overdrawn_target is not None:
         where.append("c.favors_received > 0 AND c.favors_given < ? * c.favors_received")
         params.append(overdrawn_target)
+    return where, params, joins
+
+
+def list_sql(
+    *,
+    include_archived: bool = False,
+    archived_only: bool = False,
+    kind: str | None = None,
+    vetting_status: str | None = None,
+    tag: str | None = None,
+    touch_due_on: dt.date | None = None,
+    overdrawn_target: float | None = None,
+    order: str | None = None,
+    descending: bool = False,
+    match: str | None = None,
+    ranked: bool = False,
+    probe: bool = False,
+    few: bool = False,
+    ids: list[int] | None = None,
+    limit: int | None = None,
+) -> tuple[str, list]:
+    """The SQL of the list's ids (filtered and sorted) and its parameters.
+
+    ``match`` (an FTS5 expression) keeps the contacts the full-text index finds, and
+    ``limit`` stops after that many: SQLite then walks the list's index in order and
+    stops at the page's end, without sorting or collecting the whole list in Python.
+    ``ranked`` (with ``match``, and no ``order``) lists best match first, ties in list
+    order: SQLite ranks the matches and sorts them, nothing is collected in Python.
+    ``probe`` asks the full-text index about each contact as the list is walked instead
+    of collecting every match first: sooner for a term most contacts match. ``few``
+    says ``match`` finds few contacts: they are read by id and sorted, not met along the
+    list's index (which a page of names late in the alphabet walked most of: "zh" took
+    37 ms at 100,000 contacts, 3 ms read by id). ``ids`` keeps only those contacts.
+    """
+    ranked = ranked and bool(match) and order not in ORDERS
+    where, params, joins = _filtered(
+        include_archived=include_archived,
+        archived_only=archived_only,
+        kind=kind,
+        vetting_status=vetting_status,
+        tag=tag,
+        touch_due_on=touch_due_on,
+        overdrawn_target=overdrawn_target,
+    )
     if ids is not None:
         where.append(f"c.id IN ({','.join('?' * len(ids))})" if ids else "0")
         params.extend(ids)
@@ -120,8 +147,9 @@ def list_sql(
         # The only join with a parameter: it comes before the WHERE clause's.
         joins = f" JOIN ({RANK_SQL}) AS r ON r.rowid = c.id" + joins
         params.insert(0, match)
-    # A few given contacts are read by their ids, never by walking the list's index.
-    table = "contact c NOT INDEXED" if ids is not None else "contact c"
+    # A few given or matching contacts are read by their ids, never by walking the
+    # list's index.
+    table = "contact c NOT INDEXED" if ids is not None or (few and match) else "contact c"
     sql = f"SELECT c.id FROM {table}{joins}"
     if where:
         sql += " WHERE " + " AND ".join(where)

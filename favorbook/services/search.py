@@ -283,21 +283,24 @@ def _matching(fts: str, listed: _Listed, *, ranked: bool) -> list[int]:
 
 def _page(fts: str | None, options: dict, limit: int, *, ranked: bool) -> list[int]:
     """The first ``limit`` ids search_ids would list, without the whole list."""
-    probe = False
+    probe = few = False
     if fts:
         found = [r[0] for r in db.execute_sql(_FIRST_MATCHES_SQL, (fts, RANK_LIMIT + 1))]
         # Few matches: best first, as the whole list has them, ranked and sorted by SQLite
         # in one statement (ranking them in Python over the whole filtered list cost 23 ms
-        # at 100,000 contacts).
-        ranked = ranked and len(found) <= RANK_LIMIT
-        probe = len(found) > RANK_LIMIT and _probe_pays(found, options, limit)
+        # at 100,000 contacts); in another order, read by id and sorted.
+        few = len(found) <= RANK_LIMIT
+        ranked = ranked and few
+        probe = not few and _probe_pays(found, options, limit)
     else:
         ranked = False
     if ranked:
         page = _best_first(fts, options, limit)
         if page is not None:
             return page
-    sql, params = list_sql(**options, match=fts, ranked=ranked, probe=probe, limit=limit)
+    sql, params = list_sql(
+        **options, match=fts, ranked=ranked, probe=probe, few=few and not ranked, limit=limit
+    )
     return [row[0] for row in db.execute_sql(sql, params)]
 
 

@@ -344,13 +344,8 @@ class ContactRowDelegate(CellPainter, QStyledItemDelegate):
         )
         color = cells.colors[column]
         painter.setPen(pen if selected or color is None else color)
-        if cells.italic:
-            painter.save()
-            painter.setFont(self._model.italic_font())
-            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
-            painter.restore()
-        else:
-            painter.drawStaticText(rect.x() + _MARGIN, rect.y() + dy, static)
+        font = self._model.italic_font() if italic else None
+        self.draw(painter, rect.x() + _MARGIN, rect.y() + dy, static, font)
 
     def _with_display(self, features):
         value = features | QStyleOptionViewItem.ViewItemFeature.HasDisplay

@@ -82,13 +82,8 @@ class RecordRowDelegate(CellPainter, QStyledItemDelegate):
         if not selected and column.color is not None:
             text_color = column.color(record) or text_color
         painter.setPen(text_color)
-        if bold:
-            painter.save()
-            painter.setFont(self._bold_font()[0])
-            painter.drawStaticText(rect.x() + margin, rect.y() + dy, static)
-            painter.restore()
-        else:
-            painter.drawStaticText(rect.x() + margin, rect.y() + dy, static)
+        font = self._bold_font()[0] if bold else None
+        self.draw(painter, rect.x() + margin, rect.y() + dy, static, font)
 
     def _bold_font(self) -> tuple[QFont, QFontMetrics]:
         """The view's font in bold (made once a font), and its metrics."""

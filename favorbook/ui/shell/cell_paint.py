@@ -77,6 +77,18 @@ class CellPainter:
         return static, (height - metrics.height()) // 2
 
     @staticmethod
+    def draw(painter: QPainter, x: int, y: int, static: QStaticText, font=None) -> None:
+        """Draw ``static`` at (``x``, ``y``), in ``font`` when given (the painter's own
+        font is kept for the next cell)."""
+        if font is None:
+            painter.drawStaticText(x, y, static)
+            return
+        painter.save()
+        painter.setFont(font)
+        painter.drawStaticText(x, y, static)
+        painter.restore()
+
+    @staticmethod
     def left_to_qt(option: QStyleOptionViewItem, state: int) -> bool:
         """Whether the stock delegate paints this cell instead: in a right-to-left layout
         (these painters draw texts from the left) or a disabled view (they draw in the

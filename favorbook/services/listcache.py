@@ -92,6 +92,27 @@ class Kept:
         self._store(key, value, mark)
         return True
 
+    def entries(self, version: Hashable) -> dict[tuple, Any] | None:
+        """The values kept as of ``version`` (a copy); None when they are of another."""
+        with self._lock:
+            return dict(self._entries) if self._version == version else None
+
+    def carry(self, before: Hashable, entries: dict[tuple, Any]) -> Hashable | None:
+        """Keep ``entries`` as the values now: the values kept as of ``before`` (the mark
+        asked just before a write of this connection, in its transaction) as that write
+        changed them, worked out without reading them again. Nothing is kept when the
+        values kept are of another version by now, or when the write left the mark as it
+        was. The mark now, or None when nothing was kept.
+
+        Kept under the mark the write's transaction sees: if it rolls back, the mark
+        goes back to ``before`` and these values are never asked for."""
+        now = self.mark()
+        with self._lock:
+            if self._version != before or now == before:
+                return None
+            self._version, self._entries = now, dict(entries)
+        return now
+
     def _as_of(self, version: Hashable) -> None:
         """Drop every value kept if the data changed since (or the connection, for a
         value that follows every write)."""

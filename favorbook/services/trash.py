@@ -27,7 +27,7 @@ from peewee import AutoField, CompositeKey, ForeignKeyField
 
 from favorbook.db.models import ALL_MODELS, Contact, db
 from favorbook.errors import NotFoundError
-from favorbook.services import search_index
+from favorbook.services import search, search_index
 from favorbook.services._common import require
 
 _CHUNK = 500  # ids per IN (...): well under SQLite's limit of bound parameters
@@ -129,11 +129,13 @@ def delete_contacts(contact_ids: Sequence[int]) -> list[Snapshot]:
     what ``restore_contacts`` needs (one snapshot each, in the order deleted)."""
     snaps = []
     with db.atomic():
+        lists = search.lists_mark()
         for contact_id in contact_ids:
             snap = snapshot_contact(contact_id)
             Contact.delete().where(Contact.id == contact_id).execute()
             snaps.append(snap)
         search_index.index_contacts(list(contact_ids))
+        search.deleted(lists, contact_ids)
     return snaps
 
 
@@ -156,6 +158,7 @@ def restore_contacts(snaps: Sequence[Snapshot]) -> dict[int, int]:
     left as it is and the others come back; NotFoundError when all of them are.
     """
     with db.atomic():
+        lists = search.lists_mark()
         already = {
             snap.contact_id: found
             for snap in snaps
@@ -208,6 +211,7 @@ def restore_contacts(snaps: Sequence[Snapshot]) -> dict[int, int]:
             for snap in snaps
         }
         search_index.index_contacts(list(back.values()))
+        search.restored(lists, back.values())
     return back | already
 
 

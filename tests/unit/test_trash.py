@@ -158,3 +158,63 @@ def test_a_link_still_broken_at_the_end_fails_the_whole_restore_and_keeps_nothin
     assert trash.restore(snap) == ann
     assert contacts.get_contact(ann).tags == []
     assert [f.description for f in favors.list_favors(ann)] == ["Intro to a buyer"]
+
+
+def _listed(**options) -> tuple[list[int], bool]:
+    """The contact list's ids, and whether the whole list was read for them."""
+    from tests.perf_guards import capture_sql
+
+    with capture_sql() as ran:
+        ids = search.search_ids("", **options)
+    return ids, any("ORDER BY" in s for s in ran.selects)
+
+
+LISTS = ({}, {"order": "company"}, {"include_archived": True})
+
+
+def test_a_delete_and_its_undo_keep_the_lists_without_reading_them_again(db, make_contact):
+    """At 100,000 contacts a delete read the whole list again (35-45 ms of its 90-110 ms)
+    and so did its undo. A deleted contact is in no list: the lists kept are kept
+    without them. Undone, the lists are the ones from before the delete."""
+    ids = [make_contact(f"P{i}", last) for i, last in enumerate(["Lee", "Chan", "Ortiz", "Abe"])]
+    contacts.archive_contact(ids[3])
+    before = [_listed(**options)[0] for options in LISTS]
+    gone = [ids[1], ids[3]]
+    snaps = trash.delete_contacts(gone)
+    for options, was in zip(LISTS, before, strict=True):
+        assert _listed(**options) == ([i for i in was if i not in gone], False)
+    trash.restore_contacts(snaps)
+    for options, was in zip(LISTS, before, strict=True):
+        assert _listed(**options) == (was, False)
+    search._by_names.clear()  # read afresh: the same
+    assert [_listed(**options) for options in LISTS] == [(was, True) for was in before]
+
+
+def test_lists_are_read_again_when_the_undo_is_not_the_state_before_the_delete(db, make_contact):
+    """A name changed between the delete and its undo, or the contact back under another
+    id: the lists from before the delete are not the lists now."""
+    ann, bo, cy = make_contact("Ann", "Lee"), make_contact("Bo", "Chan"), make_contact("Cy", "Abe")
+    _listed()
+    snap = trash.delete_contact(bo)
+    contacts.update_contact(cy, contacts.ContactInput(first_name="Cy", last_name="Zed"))
+    trash.restore(snap)
+    assert _listed() == ([bo, ann, cy], True)
+
+    snap = trash.delete_contact(cy)
+    assert _listed() == ([bo, ann], False)
+    di = make_contact("Di", "Moss")  # takes the highest free id: Cy's
+    back = trash.restore(snap)
+    assert back != cy and di == cy
+    assert _listed() == ([bo, ann, di, back], True)
+
+
+def test_a_delete_rolled_back_leaves_the_lists_as_they_were(db, make_contact):
+    from favorbook.db.models import db as peewee_db
+
+    ann, bo = make_contact("Ann", "Lee"), make_contact("Bo", "Chan")
+    _listed()
+    with pytest.raises(RuntimeError), peewee_db.atomic():
+        trash.delete_contact(bo)
+        assert _listed() == ([ann], False)
+        raise RuntimeError("the disk is full")
+    assert _listed()[0] == [bo, ann]

@@ -57,6 +57,12 @@ def on_worker_thread(work, *args):
     return database.on_this_thread(work, *args)
 
 
+def checkpoint_soon() -> None:
+    """After the window's writes: the write-ahead log copied into the database file by a
+    thread of its own, not by the window's commits (``database.checkpoint_soon``)."""
+    database.checkpoint_soon()
+
+
 def check(
     data_dir: str | os.PathLike[str] | None = None, passphrase: str | None = None
 ) -> tuple[Path, list[str]]:

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 PREFERENCES_FALLBACK = "Ctrl+,"
 FIRST_PAINT_LATEST_MS = 2000
+CHECKPOINT_AFTER_MS = 1000
+"""How long after a change the log is copied into the database file, on a thread of its
+own (``session.checkpoint_soon``)."""
 """firstPainted comes at the latest this long after the window is shown."""
 NAV_ICON_ROLE = qt_values.USER_ROLE + 7  # a page's icon name, on its navigation item
 # Built after the first paint (``finish_start``), or when first asked for.
@@ -76,6 +79,11 @@ class MainWindow(QMainWindow):
         self.resize(min(1280, screen.width() - 40), min(800, screen.height() - 40))
         self.bus = Bus(self)
         self.names_ahead = None  # the pickers' names read ahead after a change, once one comes
+        # The log copied into the database file after writes, off the window's thread.
+        self._checkpoint_timer = QTimer(self)
+        self._checkpoint_timer.setSingleShot(True)
+        self._checkpoint_timer.setInterval(CHECKPOINT_AFTER_MS)
+        self._checkpoint_timer.timeout.connect(self._checkpoint)
         self.bus.changed.connect(self.data_changed)
         self.bus.open_contact.connect(self.open_contact)
         self.bus.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -361,6 +369,13 @@ class MainWindow(QMainWindow):
 
             self.names_ahead = NamesAhead(self)
         self.names_ahead.data_changed()
+        if not self._checkpoint_timer.isActive():  # within a second of any write
+            self._checkpoint_timer.start()
+
+    def _checkpoint(self) -> None:
+        from favorbook.services import session
+
+        session.checkpoint_soon()
 
     def open_contact(self, contact_id: int) -> None:
         self.show_page(self.contacts_page)

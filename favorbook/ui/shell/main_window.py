@@ -728,6 +728,11 @@ class MainWindow(QMainWindow):
             export.wait()  # a file half written would be left as a temporary file
         self.save_geometry()
         super().closeEvent(event)
+        if event.isAccepted():
+            # No more deferred work (the rest of a list, a contact's tabs, a read ahead, a
+            # checkpoint, a sync): each reads a database that is closed next.
+            for timer in self.findChildren(QTimer):
+                timer.stop()
 
 
 _PAGE_ATTRS = frozenset(p[0] for p in PAGES)

@@ -321,3 +321,29 @@ def test_a_change_is_copied_into_the_database_file_off_the_windows_thread(
         assert conn.execute("SELECT display_name FROM contact").fetchall() == [("Ann Lee",)]
     limit = db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0]
     assert limit == database.WINDOW_CHECKPOINT_PAGES
+
+
+def test_a_closed_window_does_no_more_deferred_work(window, qtbot, monkeypatch):
+    """A search's rest of the list, a contact's tabs, a read ahead, a checkpoint wait for
+    a pause; once the window is closed (and its database with it) they do not come: the
+    rest of a list read a closed, then damaged, database and raised in the event loop."""
+    from PySide6.QtCore import QTimer
+
+    from favorbook.services import session
+    from favorbook.services.changes import Change
+    from favorbook.ui.contacts import contacts_page
+
+    monkeypatch.setattr(contacts_page, "FIRST_PAGE", 5)
+    demo.load(40, seed=4)
+    window.reload()
+    page = window.contacts_page
+    window.bus.changed.emit(Change.CONTACTS)  # a read ahead and a checkpoint to come
+    page.search_edit.setText("e")
+    page.run_search()
+    assert not page.list_complete()
+    assert any(timer.isActive() for timer in window.findChildren(QTimer))
+    window.close()
+    session.close()
+    assert not any(timer.isActive() for timer in window.findChildren(QTimer))
+    qtbot.wait(contacts_page.DETAIL_DELAY_MS * 3)  # nothing raised meanwhile
+    assert not page.list_complete()

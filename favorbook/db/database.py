@@ -420,8 +420,15 @@ _checkpoints = _Checkpoints()
 
 def checkpoint_soon() -> None:
     """The window's connection leaves its checkpoints (``checkpoints_apart``) to a thread
-    of their own, which runs one now. ``close_database`` waits for it: nothing copies
-    into a file that is about to be restored over or encrypted."""
+    of their own, which runs one now; not for an encrypted database. ``close_database``
+    waits for it: nothing copies into a file that is about to be restored over or
+    encrypted."""
+    from favorbook.db.models import db
+
+    if db.passphrase is not None:
+        # Each connection of an encrypted database derives its key first (a tenth of a
+        # second or more of work): its commits checkpoint as SQLite has them do.
+        return
     checkpoints_apart()
     _checkpoints.soon()
 

@@ -58,3 +58,14 @@ def test_asked_while_one_runs_it_runs_once_more_and_the_close_waits(db, monkeypa
     threading.Timer(0.2, gate.set).start()
     session.close()
     assert len(runs) == 2 and database._checkpoints._thread is None
+
+
+def test_an_encrypted_database_checkpoints_at_its_commits(db, monkeypatch):
+    """Each connection of an encrypted database derives its key first (a tenth of a
+    second of work or more): a thread of its own would pay that for every checkpoint."""
+    monkeypatch.setattr(peewee_db, "passphrase", "correct horse")
+    started = []
+    monkeypatch.setattr(database._checkpoints, "soon", lambda: started.append(1))
+    session.checkpoint_soon()
+    assert started == []
+    assert peewee_db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000

@@ -188,6 +188,13 @@ AHEAD_FROM = 20_000
 change (``NamesAhead``); below, reading them when a form opens takes under 50 ms."""
 AHEAD_PAUSE_MS = 400
 """How long after the last change the names are read ahead."""
+MAKE_AHEAD_AFTER_MS = 1000
+"""How long after the names are read ahead what the pickers made of the names before is
+made of them (``_make_ahead``): a change a moment before is still being shown, and a form
+opened then (the contact form, at 100,000 contacts) took 40 ms longer, up to 130 ms."""
+MAKE_AHEAD_MS = 50
+"""The pause between two pieces of that work (``_make_soon``; 20-70 ms each at 100,000
+names): the window answers in between."""
 
 
 def _stale_mark() -> Hashable | None:
@@ -203,11 +210,13 @@ class _NamesRead:
     what it read is kept (``keep_picker_names``, if nothing changed since) once it is done
     or waited for, whichever comes first.
 
-    What the pickers made of the names before (``_shared``) is made of these too, so the
-    next form finds it ready: the ids and labels apart and the labels casefolded on the
-    worker, the list models on the window's thread once the names are kept, one at each
-    turn of its event loop (``_fill_soon``). At 100,000 contacts the favor form made them
-    as it opened, 70-80 ms of its 90-100 ms, and its picker's first key 30 ms more."""
+    What the pickers made of the names before (``_shared``) is then made of these too, a
+    moment later, on the window's thread, a piece at a time with pauses between
+    (``_make_ahead``): the next form finds it ready. At 100,000 contacts the favor form
+    made its two list models as it opened (70-80 ms of its 90-100 ms) and its picker's
+    first key casefolded every name (30 ms). Not on the worker: a thread running Python
+    loops makes the window wait for Python's lock at each of its own calls, and a form
+    opening meanwhile took 50-150 ms longer."""
 
     def __init__(self, mark: Hashable) -> None:
         from PySide6.QtWidgets import QApplication
@@ -217,13 +226,11 @@ class _NamesRead:
         self.mark = mark
         self._got: list = []
         self._kept = False
-        # What was made of the names before, asked here (the window's thread) and made of
-        # the new ones on the worker (the labels casefolded) or once kept (the models).
-        self._made = made = list(_shared_kept[1])
+        self._made = list(_shared_kept[1])  # what was made of the names before
         # Owned by the application, not by a form that may close before it is done.
         self.job = in_background(
             QApplication.instance(),
-            lambda: self._got.append(_made_ahead(contacts.read_picker_names(), made)),
+            lambda: self._got.append(contacts.read_picker_names()),
             lambda _result, _error: self._done(),
         )
 
@@ -239,14 +246,9 @@ class _NamesRead:
         if not self._got or self._kept:
             return
         self._kept = True
-        names, split, folded = self._got[0]
-        if not contacts.keep_picker_names(names, self.mark):
-            return
-        _split_kept[:] = [names, split]
-        labels = split[1]
-        for key, value in folded.items():
-            _shared(labels, key, lambda value=value: value)
-        _fill_soon(labels, [key for key in self._made if key[0] == "model"])
+        if contacts.keep_picker_names(self._got[0], self.mark):
+            names, made = self._got[0], self._made
+            QTimer.singleShot(MAKE_AHEAD_AFTER_MS, lambda: _make_ahead(names, made))
 
     def _done(self) -> None:
         self._keep()
@@ -254,28 +256,27 @@ class _NamesRead:
             del _reads[self.mark]
 
 
-def _made_ahead(names: list[tuple[int, str]], made: list[tuple]) -> tuple:
-    """(``names``, their ids and labels apart, the labels casefolded as ``made`` names
-    them): what a worker thread can make of the names ahead (not the list models)."""
-    split = ([i for i, _ in names], [n for _, n in names])
-    folded = {key: _Folded([""] * key[1] + split[1]) for key in made if key[0] == "folded"}
-    return names, split, folded
+def _make_ahead(names: list[tuple[int, str]], made: list[tuple]) -> None:
+    """What ``made`` names made of ``names`` (their ids and labels apart first, then
+    ``_make_soon``), if they are still the pickers' names."""
+    if contacts.picker_names_mark() is None and contacts.picker_names() is names:
+        labels = _split(names)[1]
+        QTimer.singleShot(MAKE_AHEAD_MS, lambda: _make_soon(labels, made))
 
 
-def _fill_soon(labels: list[str], keys: list[tuple]) -> None:
-    """The shared list models of ``keys`` filled with ``labels``, one at each turn of the
-    event loop (14-27 ms each at 100,000 names), while they are still the names as read
-    (``_split``)."""
-    if not keys:
-        return
+def _make_soon(labels: list[str], keys: list[tuple]) -> None:
+    """What ``keys`` name made of ``labels`` (the labels casefolded, the shared list
+    models), one at a time (10-27 ms each at 100,000 names), MAKE_AHEAD_MS apart, while
+    they are still the names as read (``_split``)."""
+    if not keys or _split_kept[1][1] is not labels:
+        return  # all made, or the names changed again
     key, rest = keys[0], keys[1:]
-
-    def fill() -> None:
-        if _split_kept[1][1] is labels:
-            _shared_model(labels, key[1])
-            _fill_soon(labels, rest)
-
-    QTimer.singleShot(0, fill)
+    if key[0] == "model":
+        _shared_model(labels, key[1])
+    elif key[0] == "folded":
+        _shared(labels, key, lambda: _Folded([""] * key[1] + labels))
+    if rest:
+        QTimer.singleShot(MAKE_AHEAD_MS, lambda: _make_soon(labels, rest))
 
 
 _reads: dict[Hashable, _NamesRead] = {}

@@ -188,13 +188,6 @@ AHEAD_FROM = 20_000
 change (``NamesAhead``); below, reading them when a form opens takes under 50 ms."""
 AHEAD_PAUSE_MS = 400
 """How long after the last change the names are read ahead."""
-MAKE_AHEAD_AFTER_MS = 1000
-"""How long after the names are read ahead what the pickers made of the names before is
-made of them (``_make_ahead``): a change a moment before is still being shown, and a form
-opened then (the contact form, at 100,000 contacts) took 40 ms longer, up to 130 ms."""
-MAKE_AHEAD_MS = 50
-"""The pause between two pieces of that work (``_make_soon``; 20-70 ms each at 100,000
-names): the window answers in between."""
 
 
 def _stale_mark() -> Hashable | None:
@@ -208,15 +201,7 @@ def _stale_mark() -> Hashable | None:
 class _NamesRead:
     """A read of the pickers' names on a worker thread, as of the names' mark ``mark``;
     what it read is kept (``keep_picker_names``, if nothing changed since) once it is done
-    or waited for, whichever comes first.
-
-    What the pickers made of the names before (``_shared``) is then made of these too, a
-    moment later, on the window's thread, a piece at a time with pauses between
-    (``_make_ahead``): the next form finds it ready. At 100,000 contacts the favor form
-    made its two list models as it opened (70-80 ms of its 90-100 ms) and its picker's
-    first key casefolded every name (30 ms). Not on the worker: a thread running Python
-    loops makes the window wait for Python's lock at each of its own calls, and a form
-    opening meanwhile took 50-150 ms longer."""
+    or waited for, whichever comes first."""
 
     def __init__(self, mark: Hashable) -> None:
         from PySide6.QtWidgets import QApplication
@@ -225,8 +210,6 @@ class _NamesRead:
 
         self.mark = mark
         self._got: list = []
-        self._kept = False
-        self._made = list(_shared_kept[1])  # what was made of the names before
         # Owned by the application, not by a form that may close before it is done.
         self.job = in_background(
             QApplication.instance(),
@@ -243,40 +226,13 @@ class _NamesRead:
         self._keep()
 
     def _keep(self) -> None:
-        if not self._got or self._kept:
-            return
-        self._kept = True
-        if contacts.keep_picker_names(self._got[0], self.mark):
-            names, made = self._got[0], self._made
-            QTimer.singleShot(MAKE_AHEAD_AFTER_MS, lambda: _make_ahead(names, made))
+        if self._got:
+            contacts.keep_picker_names(self._got[0], self.mark)
 
     def _done(self) -> None:
         self._keep()
         if _reads.get(self.mark) is self:
             del _reads[self.mark]
-
-
-def _make_ahead(names: list[tuple[int, str]], made: list[tuple]) -> None:
-    """What ``made`` names made of ``names`` (their ids and labels apart first, then
-    ``_make_soon``), if they are still the pickers' names."""
-    if contacts.picker_names_mark() is None and contacts.picker_names() is names:
-        labels = _split(names)[1]
-        QTimer.singleShot(MAKE_AHEAD_MS, lambda: _make_soon(labels, made))
-
-
-def _make_soon(labels: list[str], keys: list[tuple]) -> None:
-    """What ``keys`` name made of ``labels`` (the labels casefolded, the shared list
-    models), one at a time (10-27 ms each at 100,000 names), MAKE_AHEAD_MS apart, while
-    they are still the names as read (``_split``)."""
-    if not keys or _split_kept[1][1] is not labels:
-        return  # all made, or the names changed again
-    key, rest = keys[0], keys[1:]
-    if key[0] == "model":
-        _shared_model(labels, key[1])
-    elif key[0] == "folded":
-        _shared(labels, key, lambda: _Folded([""] * key[1] + labels))
-    if rest:
-        QTimer.singleShot(MAKE_AHEAD_MS, lambda: _make_soon(labels, rest))
 
 
 _reads: dict[Hashable, _NamesRead] = {}

@@ -74,10 +74,10 @@ def test_after_a_delete_comes_back_under_a_new_id_older_undo_steps_leave_the_new
     import dataclasses
 
     from favorbook.services import contacts
-    from favorbook.ui.contacts.contact_commands import DeleteContacts, EditContact, edit_snapshot
+    from favorbook.ui.contacts.contact_commands import DeleteContacts, EditContact
 
     bo = make_contact("Bo", "Chan")
-    before = edit_snapshot(bo)
+    before = contacts.get_contact(bo).to_input()
     contacts.update_contact(bo, dataclasses.replace(before, first_name="Bob"))
     window.bus.undo_stack.push(EditContact(window.bus, bo, before))
     window.bus.undo_stack.push(DeleteContacts(window.bus, [bo]))

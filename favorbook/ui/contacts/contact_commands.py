@@ -131,8 +131,3 @@ class EditContact(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self.before)
-
-
-def edit_snapshot(contact_id: int) -> contacts.ContactInput:
-    """The form fields of a contact before it is edited (for EditContact)."""
-    return contacts.get_contact(contact_id).to_input()

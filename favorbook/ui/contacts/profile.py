@@ -28,7 +28,7 @@ from favorbook.services.briefing import Briefing, shared
 from favorbook.services.changes import LEDGER, NETWORK, Change
 from favorbook.services.dates import local_day_text, short_date
 from favorbook.services.session import describe_error
-from favorbook.ui.contacts.contact_commands import EditContact, edit_snapshot
+from favorbook.ui.contacts.contact_commands import EditContact
 from favorbook.ui.contacts.contacts_page import ResizingSplitter
 from favorbook.ui.contacts.detail import glance_html
 from favorbook.ui.forms.contact_form import ContactDialog, text_box
@@ -310,7 +310,7 @@ class ProfileTab(QWidget):
             return
         dialog = ContactDialog(self.contact_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        before = edit_snapshot(self.contact_id)
+        before = dialog.loaded.to_input()
         dialog.accepted.connect(lambda cid=self.contact_id: self._edited(cid, before))
         dialog.open()
 

@@ -53,10 +53,13 @@ class ContactDialog(FormDialog):
 
     def __init__(self, contact_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
+        # The contact as it was read once: the fields, the title, and what undoing the
+        # edit puts back (``loaded.to_input()``), not three reads of it.
+        self.loaded = None if contact_id is None else contacts.get_contact(contact_id)
         self.setWindowTitle(
             self.tr("New contact")
-            if contact_id is None
-            else self.tr("Edit {0}").format(contacts.name_of(contact_id))
+            if self.loaded is None
+            else self.tr("Edit {0}").format(self.loaded.display_name)
         )
         self.setObjectName("contactDialog")
         self.contact_id = contact_id
@@ -156,7 +159,7 @@ class ContactDialog(FormDialog):
             self.kind.setCurrentIndex(self.kind.findData("other"))
             self.cadence.setValue(settings.default_cadence_days())
         else:
-            self._load(contacts.get_contact(contact_id))
+            self._load(self.loaded)
         self.first_name.setFocus()
         self.resize(680, 640)
         self.mark_clean()

@@ -468,16 +468,17 @@ class MainWindow(QMainWindow):
         self._open_form(ContactDialog(None, self), show_new, self.tr("Contact added."))
 
     def edit_contact(self) -> None:
-        from favorbook.ui.contacts.contact_commands import EditContact, edit_snapshot
+        from favorbook.ui.contacts.contact_commands import EditContact
         from favorbook.ui.forms.contact_form import ContactDialog
 
         contact_id = self.contacts_page.contact_id
         if contact_id is None:
             self._said(self.tr("Select a contact first."))
             return
-        before = edit_snapshot(contact_id)
+        dialog = ContactDialog(contact_id, self)
+        before = dialog.loaded.to_input()
         self._open_form(
-            ContactDialog(contact_id, self),
+            dialog,
             lambda _d: self.bus.undo_stack.push(EditContact(self.bus, contact_id, before)),
             self.tr("Contact saved — Ctrl+Z to undo."),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import functools
 import logging
+import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -198,41 +199,76 @@ def _stale_mark() -> Hashable | None:
     return None if mark is None or contacts.count_contacts() < AHEAD_FROM else mark
 
 
-class _NamesRead:
-    """A read of the pickers' names on a worker thread, as of the names' mark ``mark``;
-    what it read is kept (``keep_picker_names``, if nothing changed since) once it is done
-    or waited for, whichever comes first."""
+SLICE_MS = 4
+"""How long the window makes the names' labels at a time (``_NamesRead``) before it lets
+the events waiting in turn."""
+
+
+class _NamesRead(QObject):
+    """A read of the pickers' names as of the names' mark ``mark``: the rows on a worker
+    thread, their labels made on the window's thread a slice at a time (made on the
+    worker, they held the interpreter lock, and whatever the window did meanwhile took
+    3-7 times as long). What it made is kept (``keep_picker_names``, if nothing changed
+    since) once it is done or waited for, whichever comes first; ``ready`` says so at the
+    next turn of the event loop."""
+
+    ready = Signal()
 
     def __init__(self, mark: Hashable) -> None:
         from PySide6.QtWidgets import QApplication
 
         from favorbook.ui.shell.worker import in_background
 
-        self.mark = mark
-        self._got: list = []
         # Owned by the application, not by a form that may close before it is done.
+        super().__init__(QApplication.instance())
+        self.mark = mark
+        self._got: list[contacts.PickerNames] = []
+        self._done = False
         self.job = in_background(
             QApplication.instance(),
             lambda: self._got.append(contacts.read_picker_names()),
-            lambda _result, _error: self._done(),
+            lambda _result, _error: self._make_slice(),
         )
 
     def running(self) -> bool:
-        return self.job.is_running()
+        return not self._done
 
     def wait(self) -> None:
-        """Until the names are read, then kept."""
+        """Until the names are read and made, then kept."""
+        if self._done:
+            return
         self.job.wait()
-        self._keep()
-
-    def _keep(self) -> None:
         if self._got:
-            contacts.keep_picker_names(self._got[0], self.mark)
+            self._got[0].finish()
+        self._finish()
 
-    def _done(self) -> None:
-        self._keep()
+    def _make_slice(self) -> None:
+        """The next slice of the labels, and another turn of the event loop for the rest."""
+        if self._done:
+            return
+        names = self._got[0] if self._got else None
+        end = time.perf_counter() + SLICE_MS / 1000
+        while names is not None and not names.step():
+            if time.perf_counter() >= end:
+                QTimer.singleShot(0, self._make_slice)
+                return
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        if self._got and self._got[0].labels is not None:
+            contacts.keep_picker_names(self._got[0].labels, self.mark)
         if _reads.get(self.mark) is self:
             del _reads[self.mark]
+        # At the next turn of the loop, as the worker's "done" came before: a picker that
+        # waited is not told in the middle of taking the names in.
+        QTimer.singleShot(0, self._announce)
+
+    def _announce(self) -> None:
+        self.ready.emit()
+        self.deleteLater()
 
 
 _reads: dict[Hashable, _NamesRead] = {}
@@ -381,9 +417,9 @@ class ContactPicker(QComboBox):
             self.load_names()
             return
         self._reading = _read_on_worker(mark)
-        self._reading.job.done.connect(self._read)
+        self._reading.ready.connect(self._read)
 
-    def _read(self, _result, _error) -> None:
+    def _read(self) -> None:
         """The worker's names came: in the box, the completions of what was typed shown."""
         if not self._pending:
             return

@@ -105,7 +105,7 @@ class FavorDialog(FormDialog):
         value_layout.addWidget(self.value_word, 1)
         self.form.addRow(self.tr("Value"), value_row)
         self.fields["value"] = self.value
-        self.beneficiary = ContactPicker()
+        self.beneficiary = ContactPicker(seldom_used=True)
         self.beneficiary.setObjectName("beneficiary")
         self.beneficiary.setToolTip(self.tr("Who it helped, when not the person it was with"))
         self.add_row("beneficiary", self.tr("For the benefit of"), self.beneficiary)

@@ -339,7 +339,12 @@ class ContactPicker(QComboBox):
     contactChanged = Signal(object)  # noqa: N815 (Qt naming) - int | None
 
     def __init__(
-        self, parent: QWidget | None = None, *, optional: bool = True, exclude: int | None = None
+        self,
+        parent: QWidget | None = None,
+        *,
+        optional: bool = True,
+        exclude: int | None = None,
+        seldom_used: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setEditable(True)
@@ -357,8 +362,10 @@ class ContactPicker(QComboBox):
         # picker, the contact form's "Referred by" too, which is seldom touched. A picker
         # that leaves a contact out (that form's, the merge dialog's) fills a list of its
         # own, not the one pickers share (``_shared_model``): it does so when first used
-        # too, whatever the size (20 ms of every contact form at 100,000 contacts).
-        self._pending = exclude is not None or _stale_mark() is not None
+        # too, whatever the size (20 ms of every contact form at 100,000 contacts). So does
+        # a ``seldom_used`` one (the favor form's "For the benefit of"): when the names
+        # had changed, filling its list took 20 ms of every favor form that opened.
+        self._pending = seldom_used or exclude is not None or _stale_mark() is not None
         self._reading: _NamesRead | None = None  # the names' read on a worker, waited for
         self._ids: list[int | None] = []
         self._labels: list[str] = []

@@ -16,16 +16,9 @@ from favorbook.services import contacts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_split_kept: list = [None, ([], [])]
-
-
-def _split(entries: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
-    """The ids and the labels of ``contacts.picker_names()``, split once per list it
-    gives (it gives the same list until the data changes): every picker of a form, and
-    of the next form, shares them."""
-    if _split_kept[0] is not entries:
-        _split_kept[:] = [entries, ([i for i, _ in entries], [n for _, n in entries])]
-    return _split_kept[1]
+_labels_kept: list = [None]
+"""The labels of the names as last read (``contacts.picker_names``): a picker offering
+exactly them shares their list model (``_shared_model``)."""
 
 
 class _Folded:
@@ -394,7 +387,8 @@ class ContactPicker(QComboBox):
         self.currentIndexChanged.connect(lambda _i: self.contactChanged.emit(self.contact_id()))
 
     def _names(self) -> tuple[list[int], list[str]]:
-        ids, labels = _split(contacts.picker_names())
+        ids, labels = contacts.picker_names()
+        _labels_kept[0] = labels
         if self._exclude is not None and self._exclude in ids:
             at = ids.index(self._exclude)
             ids, labels = ids[:at] + ids[at + 1 :], labels[:at] + labels[at + 1 :]
@@ -478,7 +472,7 @@ class ContactPicker(QComboBox):
         empty = [None] if self._optional else []
         self._ids, self._labels = [*empty, *ids], [""] * len(empty) + labels
         self._folded = None
-        as_read = bool(labels) and labels is _split_kept[1][1]  # every name, none added
+        as_read = bool(labels) and labels is _labels_kept[0]  # every name, none added
         self._as_read = labels if as_read else None
         blocked = self.blockSignals(True)
         try:

@@ -454,7 +454,7 @@ def test_names_read_while_the_data_changed_are_not_kept(make_contact):
     names = _on_a_worker(contacts.read_picker_names).finish()
     make_contact("Bo", "Chan")  # meanwhile
     assert not contacts.keep_picker_names(names, mark)
-    assert [n for _i, n in contacts.picker_names()] == ["Bo Chan", "Ann Lee"]
+    assert contacts.picker_names().labels == ["Bo Chan", "Ann Lee"]
     mark = contacts.picker_names_mark()
     assert mark is None  # kept now, read on this thread
     contacts.archive_contact(contacts.find_by_name("Bo Chan")[0][0])
@@ -503,8 +503,8 @@ def test_names_read_ahead_are_labelled_on_the_window_thread_a_slice_at_a_time(
     assert len(on_window_thread) > 5 and all(on_window_thread)
     assert len(set(turns)) > 5  # the window answered between the slices
     assert not read.running() and contacts.picker_names_mark() is None  # kept
-    assert dict(contacts.picker_names())[ann] == f"Ann Lee (#{ann})"
-    assert dict(contacts.picker_names())[zeta] == "Ann Lee (Zeta)"
+    labels = dict(zip(*contacts.picker_names(), strict=True))
+    assert labels[ann] == f"Ann Lee (#{ann})" and labels[zeta] == "Ann Lee (Zeta)"
 
 
 def test_a_picker_that_needs_the_names_finishes_their_labels_at_once(

@@ -701,6 +701,8 @@ class PickerLabels(NamedTuple):
 
     ids: list[int]
     labels: list[str]
+    folded: list[str]
+    """The labels casefolded, made with them (what a picker searches typed text in)."""
 
 
 def picker_names(*, include_archived: bool = False) -> PickerLabels:
@@ -801,10 +803,6 @@ def _labels_in_steps(rows: list, companies: dict, size: int):
         keys = folded[start : start + size]
         shared += [i for i, key in enumerate(keys, start) if counts[key] > 1]
         yield
-    # What is no longer needed goes a step at a time too: 100,000 of them freed at once
-    # took a step of 18 ms.
-    del folded, keys
-    yield
     seen: set[str] = set()  # the labels given to people who share a name
     for start in range(0, len(shared), size):
         for i in shared[start : start + size]:
@@ -812,15 +810,19 @@ def _labels_in_steps(rows: list, companies: dict, size: int):
             org = companies.get(org_id)
             label = f"{name} ({org})" if org else f"{name} (#{cid})"
             # The same name and company, or a label that is someone else's whole name.
-            if org and (label.casefold() in seen or label.casefold() in counts):
+            key = label.casefold()
+            if org and (key in seen or key in counts):
                 label = f"{name} ({org}, #{cid})"
-            seen.add(label.casefold())
-            labels[i] = label
+                key = label.casefold()
+            seen.add(key)
+            labels[i], folded[i] = label, key
         yield
+    # What is no longer needed goes a step at a time too: 100,000 of them freed at once
+    # took a step of 18 ms.
     for _garbage in (seen, counts, rows):
         _garbage.clear()
         yield
-    return PickerLabels(ids, labels)
+    return PickerLabels(ids, labels, folded)
 
 
 def find_by_name(text: str) -> list[tuple[int, str]]:

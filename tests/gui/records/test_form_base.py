@@ -482,6 +482,7 @@ def test_names_read_ahead_are_labelled_on_the_window_thread_a_slice_at_a_time(
     ann = make_contact("Ann", "Lee")
     zeta = make_contact("Ann", "Lee", organization="Zeta")
     make_contact("Bo", "Chan")
+    make_contact("Jürgen", "STRAẞE")  # folds to "strasse": not every letter folds to one
     on_window_thread: list[bool] = []
     real_step = contacts.PickerNames.step
 
@@ -503,8 +504,15 @@ def test_names_read_ahead_are_labelled_on_the_window_thread_a_slice_at_a_time(
     assert len(on_window_thread) > 5 and all(on_window_thread)
     assert len(set(turns)) > 5  # the window answered between the slices
     assert not read.running() and contacts.picker_names_mark() is None  # kept
-    labels = dict(zip(*contacts.picker_names(), strict=True))
+    names = contacts.picker_names()
+    labels = dict(zip(names.ids, names.labels, strict=True))
     assert labels[ann] == f"Ann Lee (#{ann})" and labels[zeta] == "Ann Lee (Zeta)"
+    # Made with them, the labels casefolded: what typed text is looked for in.
+    assert names.folded == [label.casefold() for label in names.labels]
+    picker = ContactPicker()
+    qtbot.addWidget(picker)
+    picker.setEditText("LEE (ZETA")
+    assert picker.contact_id() == zeta
 
 
 def test_a_picker_that_needs_the_names_finishes_their_labels_at_once(

@@ -695,9 +695,9 @@ _picker = listcache.Kept(2, mark="names")
 
 
 class PickerLabels(NamedTuple):
-    """The pickers' entries: the contacts' ids and, beside them, their labels. Two lists,
-    not a list of pairs: 100,000 pairs were 100,000 objects for Python's collector to
-    walk, and every picker split them into these two lists again (21 ms)."""
+    """The pickers' entries: the contacts' ids and, beside them, their labels. Lists side
+    by side, not a list of pairs: 100,000 pairs were 100,000 objects for Python's
+    collector to walk, and every picker split them into two lists again (21 ms)."""
 
     ids: list[int]
     labels: list[str]
@@ -784,9 +784,8 @@ def _picker_labels(include_archived: bool) -> PickerLabels:
 
 def _labels_in_steps(rows: list, companies: dict, size: int):
     """A generator making the labels of ``rows``, pausing after every ``size`` rows; it
-    returns them (``PickerNames``)."""
+    returns them (``PickerNames``). ``rows`` is its own: it is emptied at the end."""
     folded: list[str] = []
-    keys: list[str] = []
     counts: Counter = Counter()
     ids: list[int] = []
     labels: list[str] = []

@@ -735,7 +735,10 @@ def read_picker_names() -> PickerNames:
 
 
 def keep_picker_names(names: PickerLabels, mark: Hashable) -> bool:
-    """Keep names a worker read as ``picker_names()``, if nothing changed since ``mark``."""
+    """Keep names a worker read as ``picker_names()``, if nothing changed since ``mark``
+    and the database is still open (asking a closed one would open it again)."""
+    if db.is_closed():
+        return False
     return _picker.keep(("picker", False), names, mark)
 
 

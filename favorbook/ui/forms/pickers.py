@@ -257,7 +257,10 @@ class _NamesRead(QObject):
             return
         self._done = True
         if self._got and self._got[0].labels is not None:
-            contacts.keep_picker_names(self._got[0].labels, self.mark)
+            try:
+                contacts.keep_picker_names(self._got[0].labels, self.mark)
+            except Exception:  # noqa: BLE001 - a head start only: the database went meanwhile
+                log.warning("The pickers' names read ahead were not kept", exc_info=True)
         if _reads.get(self.mark) is self:
             del _reads[self.mark]
         # At the next turn of the loop, as the worker's "done" came before: a picker that

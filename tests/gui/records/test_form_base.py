@@ -541,6 +541,29 @@ def test_a_picker_that_needs_the_names_finishes_their_labels_at_once(
     assert picker.count() == 3 and contacts.picker_names_mark() is None
 
 
+def test_names_whose_database_closed_while_they_were_labelled_end_quietly(
+    qtbot, make_contact, monkeypatch
+):
+    """The labels are made over turns of the event loop: a database closed meanwhile (the
+    window closed) is not asked whether they are still current, which would open it
+    again; they are left unkept."""
+    from favorbook.db.models import db
+    from favorbook.services import contacts, session
+    from favorbook.ui.forms import pickers
+
+    make_contact("Ann", "Lee")
+    make_contact("Bo", "Chan")
+    monkeypatch.setattr(contacts.PickerNames, "SLICE", 1)
+    monkeypatch.setattr(pickers, "SLICE_MS", 0)
+    read = pickers._read_on_worker(contacts.picker_names_mark())
+    read.job.wait()
+    read._make_slice()
+    session.close()
+    with qtbot.waitSignal(read.ready, timeout=5000):
+        pass
+    assert not read.running() and db.is_closed()
+
+
 def _tab_through(qtbot, picker, then):
     """Focus ``picker`` as Tab does, then move on to ``then``."""
     from PySide6.QtCore import Qt

@@ -697,7 +697,7 @@ _picker = listcache.Kept(2, mark="names")
 class PickerLabels(NamedTuple):
     """The pickers' entries: the contacts' ids and, beside them, their labels. Lists side
     by side, not a list of pairs: 100,000 pairs were 100,000 objects for Python's
-    collector to walk, and every picker split them into two lists again (21 ms)."""
+    collector to walk, and every picker split them into two lists again."""
 
     ids: list[int]
     labels: list[str]
@@ -728,9 +728,9 @@ def read_picker_names() -> PickerNames:
     """What ``picker_names()`` is made of, read afresh on a worker thread (nothing kept):
     the rows alone, SQLite's work, which lets the window run meanwhile. Making labels of
     them is Python's, which holds the interpreter lock: done on the worker too, it took
-    half of the window's turns while it lasted (0.2 s at 100,000 contacts), and a contact
-    form opening meanwhile took 140-300 ms instead of 26-44. The window makes them
-    itself, a slice at a time (``PickerNames.step``)."""
+    half of the window's turns while it lasted (0.2 s at 100,000 contacts): beside a
+    worker running Python a contact form opened in 85 ms instead of 27. The window
+    makes them itself, a slice at a time (``PickerNames.step``)."""
     return PickerNames(*_picker_rows(False))
 
 

@@ -736,9 +736,7 @@ def read_picker_names() -> PickerNames:
 
 def keep_picker_names(names: PickerLabels, mark: Hashable) -> bool:
     """Keep names a worker read as ``picker_names()``, if nothing changed since ``mark``
-    and the database is still open (asking a closed one would open it again)."""
-    if db.is_closed():
-        return False
+    (``listcache.Kept.keep``)."""
     return _picker.keep(("picker", False), names, mark)
 
 

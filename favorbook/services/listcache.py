@@ -84,8 +84,10 @@ class Kept:
     def keep(self, key: tuple, value: Any, mark: Hashable) -> bool:
         """Keep ``value``, computed by another thread (on a connection of its own) after
         ``mark`` (``mark()`` asked here), as the value of ``key`` here, unless the data has
-        changed since ``mark`` (then it may be out of date: nothing is kept). True if kept."""
-        if mark != self.mark():
+        changed since ``mark`` (then it may be out of date: nothing is kept), or this
+        thread's connection was closed meanwhile (asking it would open the database again:
+        the value came after the window closed). True if kept."""
+        if db.is_closed() or mark != self.mark():
             return False
         with self._lock:
             self._as_of(mark)

@@ -31,16 +31,11 @@ class _Folded:
     100,000 labels again here, the bench's first key typed after a change of the names
     took 66-70 ms (median), now 37 ms."""
 
-    def __init__(self, labels: list[str], folded: list[str] | None = None) -> None:
-        # Each label on its own (most are ASCII, folded at once): the whole text folded
-        # in one piece took 24 ms against 18. One join, a line break first and last: the
-        # text joined, then copied twice more to add them, took 10-30 ms more.
-        if folded is None:
-            parts = [label.casefold() for label in labels]
-            parts.insert(0, "")
-            parts.append("")
-        else:
-            parts = ["", *folded, ""]
+    def __init__(self, labels: list[str], folded: list[str]) -> None:
+        """``folded``: each of ``labels`` casefolded."""
+        # One join, a line break first and last: the text joined, then copied twice more
+        # to add them, took 10-30 ms more.
+        parts = ["", *folded, ""]
         text = "\n".join(parts)
         if text.count("\n") != len(parts) - 1:  # a label of two lines: one line
             text = "\n".join(["", *(p.casefold().replace("\n", " ") for p in labels), ""])
@@ -207,9 +202,9 @@ class _NamesRead(QObject):
     """A read of the pickers' names as of the names' mark ``mark``: the rows on a worker
     thread, their labels made on the window's thread a slice at a time (made on the
     worker, they held the interpreter lock, and whatever the window did meanwhile took
-    about three times as long). What it made is kept (``keep_picker_names``, if nothing changed
-    since) once it is done or waited for, whichever comes first; ``ready`` says so at the
-    next turn of the event loop."""
+    about three times as long). What it made is kept (``keep_picker_names``, if nothing
+    changed since) once it is done or waited for, whichever comes first; ``ready`` says so
+    at the next turn of the event loop."""
 
     ready = Signal()
 
@@ -582,12 +577,15 @@ class ContactPicker(QComboBox):
             labels, read = self._labels, self._as_read
             # Folded with the names as they were read, also for a list of its own (the
             # contact form's "Referred by" and the merge dialog leave a contact out).
-            folded = [""] * self._optional + self._casefolded
+            casefolded = self._casefolded
+
+            def make() -> _Folded:
+                return _Folded(labels, [""] * self._optional + casefolded)
+
             if read is None or read is not _shared_kept[0]:  # names read since: its own
-                self._folded = _Folded(labels, folded)
+                self._folded = make()
             else:  # shared, as the list is: the next picker's first key finds it made
-                key = ("folded", self._optional)
-                self._folded = _shared(read, key, lambda: _Folded(labels, folded))
+                self._folded = _shared(read, ("folded", self._optional), make)
         return self._folded
 
     def _named(self, text: str) -> int:
